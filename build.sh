@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# qscope developer entry point (see README.md):
+#   ./build.sh demo   install missing Debian packages, build Release, start qscope on the demo server
+#   ./build.sh test   install missing Debian packages, build, run every test (unit, ui, interop,
+#                     bench, the packaging check, fuzzing and the sanitizer runs)
+#   ./build.sh build | package | deps
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# What building and testing needs from Debian 12.
+BUILD_PKGS=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools
+    qt6-charts-dev qt6-svg-dev libqscintilla2-qt6-dev qtkeychain-qt6-dev libxlsxwriter-dev
+    zlib1g-dev libssl-dev libgl-dev libxkbcommon-dev)
+TEST_PKGS=(xvfb xauth nodejs npm python3-openpyxl clang-14 libclang-rt-14-dev dpkg-dev file)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+deps() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "== installing: ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            "${missing[@]}"
+    fi
+}
+
+build() { # preset [targets...]
+    local preset=$1; shift
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset" -j "$(nproc)" ${1:+--target "$@"}
+}
+
+case "${1:-}" in
+deps) deps "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" ;;
+build) deps "${BUILD_PKGS[@]}"; build release ;;
+demo)
+    deps "${BUILD_PKGS[@]}"
+    build release
+    exec build/release/app/qscope --demo
+    ;;
+test)
+    deps "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
+    build release
+    (cd tests/interop-node 2>/dev/null && [ -f package.json ] && npm ci --no-audit --no-fund -s) || true
+    ctest --test-dir build/release --output-on-failure -j "$(nproc)"
+    ;;
+package)
+    deps "${BUILD_PKGS[@]}" dpkg-dev
+    build release
+    (cd build/release && cpack -G DEB && cpack -G TGZ)
+    ;;
+*)
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    exit 1
+    ;;
+esac

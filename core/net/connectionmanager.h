@@ -1,0 +1,83 @@
+#pragma once
+/// The GUI-facing facade of the connection engine. Lives on the thread that creates it (the GUI
+/// thread in the app); sockets live on a bounded pool of network threads; results come back as
+/// queued signals carrying finished values. Every request has an id; a result for a request that
+/// was cancelled or whose connection was closed is dropped, never delivered late.
+
+#include "nettypes.h"
+#include "handleregistry.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace qscope {
+
+namespace detail {
+class ConnectionManagerPrivate;
+}
+
+class ConnectionManager : public QObject
+{
+    Q_OBJECT
+public:
+    /// networkThreads 0 = a small default (2..4); connections are spread over them.
+    explicit ConnectionManager(int networkThreads = 0, QObject *parent = nullptr);
+    ~ConnectionManager() override;
+
+    // GUI thread (the manager's thread) ------------------------------------------------------
+    ConnectionId open(const ConnectionOptions &options);
+    void close(ConnectionId id);
+    ConnectionState state(ConnectionId id) const;
+    const ConnectionOptions *options(ConnectionId id) const;
+
+    /// Sync query as a string (q's h"expr"). timeoutMs -1 = the connection's default.
+    RequestId query(ConnectionId id, const QByteArray &text, int timeoutMs = -1);
+    /// Sync call of a function with arguments: message is a general list, e.g. (`f;1;2) or
+    /// ("{x+y}";1;2) (PyKX conn('{x+y}', 1, 2)).
+    RequestId call(ConnectionId id, const Value &message, int timeoutMs = -1);
+    /// Async send (neg h), fire and forget.
+    void send(ConnectionId id, const Value &message);
+    /// Async flush then sync chaser h"" : the result arrives once all earlier messages were read.
+    RequestId flush(ConnectionId id);
+    /// One async message to several connections, encoded once (as -25!).
+    void broadcast(const QList<ConnectionId> &ids, const Value &message);
+    /// Execute a local .q file on the server line-block by line-block (PyKX file_execute).
+    RequestId executeFile(ConnectionId id, const QString &path);
+    /// kdb+ cannot abort a running query: cancel drops the socket and reconnects.
+    void cancel(RequestId request);
+
+    /// .u.sub[table;syms] on a tickerplant; rows arrive as feedBatch; resubscribes after reconnect.
+    /// table empty = all tables (`), syms empty = all syms.
+    SubscriptionId subscribe(ConnectionId id, const QByteArray &table,
+                             const QList<QByteArray> &syms = {});
+    void unsubscribe(SubscriptionId sub);
+
+    HandleRegistry *registry() const;
+    /// Snapshot of a connection's frame tap (empty unless tapFrames).
+    QList<FrameRecord> frames(ConnectionId id) const;
+    void setFrameTap(ConnectionId id, bool on);
+
+Q_SIGNALS:
+    void stateChanged(qscope::ConnectionId id, qscope::ConnectionState state, const QString &detail);
+    /// Bytes of the response received so far against the total its header announced.
+    void progress(qscope::RequestId request, qint64 received, qint64 total);
+    void resultReady(const qscope::QueryResult &result);
+    /// Async messages the server pushed that no subscription consumed (neg[.z.w](`f;x)).
+    void pushed(qscope::ConnectionId id, const qscope::Value &message);
+    /// A sync request from the server (only reported; answered per acceptServerSyncRequests).
+    void serverRequest(qscope::ConnectionId id, const qscope::Value &message);
+    /// .u.sub's return value: (table name; empty schema table) or a list of them for `.
+    void subscribed(qscope::SubscriptionId sub, const qscope::Value &schema);
+    /// Batched upd rows, 10 to 30 times a second while a feed is busy.
+    void feedBatch(const qscope::FeedBatch &batch);
+    /// .u.end[date] received on a subscribed connection.
+    void endOfDay(qscope::SubscriptionId sub, const qscope::Value &date);
+    /// Reconnected and resubscribed after a loss: a gap in the feed.
+    void feedGap(qscope::SubscriptionId sub, const QString &reason);
+
+private:
+    std::unique_ptr<detail::ConnectionManagerPrivate> d;
+};
+
+} // namespace qscope

@@ -1,0 +1,116 @@
+#pragma once
+/// Plain data shared by the connection engine and its users (UI, CLI, tests).
+
+#include "protocol/value.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace qscope {
+
+using ConnectionId = quint64;
+using RequestId = quint64;
+using SubscriptionId = quint64;
+
+/// Where a server is: TCP host:port (optionally TLS), or a Unix domain socket.
+struct ServerAddress
+{
+    QString host = QStringLiteral("localhost");
+    quint16 port = 0;
+    /// Unix socket: "@/tmp/kx.5000" (Linux abstract, what kdb+ listens on) or a filesystem path.
+    QString unixSocket;
+    bool tls = false;
+    /// SHA-256 of a self-signed certificate the user chose to trust for this connection only.
+    QByteArray trustedCertSha256;
+
+    /// "host:port", ":port", "tls://host:port", "unix://5000" (abstract @/tmp/kx.5000),
+    /// "unix:///path/to/socket". nullopt if it does not parse.
+    static std::optional<ServerAddress> parse(const QString &text);
+    QString display() const;
+    bool isLocal() const; ///< loopback or unix socket: kdb+ does not compress to these
+};
+
+/// PyKX's reconnection_attempts / reconnection_delay / reconnection_function.
+struct ReconnectPolicy
+{
+    int attempts = 0;            ///< 0 = never reconnect, -1 = forever
+    int initialDelayMs = 500;
+    int maxDelayMs = 30000;
+    /// next delay from the previous one; default doubles (capped at maxDelayMs)
+    std::function<int(int previousDelayMs)> backoff;
+};
+
+struct ConnectionOptions
+{
+    QString name;
+    ServerAddress address;
+    QString user;
+    QString password;
+    int capability = 3;
+    int connectTimeoutMs = 5000;
+    int queryTimeoutMs = 0; ///< 0 = none; a request may override
+    ReconnectPolicy reconnect;
+    bool acceptServerSyncRequests = false; ///< else a sync request from the server gets an error
+    bool tapFrames = false;
+    qint64 frameTapBudgetBytes = 64ll << 20;
+};
+
+enum class ConnectionState { Connecting, Open, Reconnecting, Closed, Failed };
+
+/// An error as data: which kind, q's own word or the reason, and where it applies.
+struct NetError
+{
+    enum Kind { QError, AccessDenied, ConnectFailed, Timeout, Cancelled, Disconnected, Protocol, Tls };
+    Kind kind = QError;
+    QString message; ///< for QError, q's word without the quote (e.g. "type")
+};
+
+struct QueryResult
+{
+    RequestId id = 0;
+    ConnectionId connection = 0;
+    QByteArray query;          ///< text or a description of the call, for history/error display
+    Value value;
+    std::optional<NetError> error;
+    qint64 bytesIn = 0;        ///< wire bytes of the response
+    qint64 bytesOut = 0;
+    qint64 elapsedNs = 0;      ///< request written to value decoded
+    bool ok() const { return !error.has_value(); }
+};
+
+/// One IPC frame seen on a connection (the frame tap).
+struct FrameRecord
+{
+    quint64 seq = 0;
+    bool incoming = true;
+    quint8 messageType = 0; ///< 0 async, 1 sync, 2 response
+    bool compressed = false;
+    qint64 wireBytes = 0;
+    qint64 decodedBytes = 0;
+    qint64 timestampNs = 0;  ///< since epoch
+    qint64 roundTripNs = -1; ///< responses: since the matching sync request
+    QByteArray raw;          ///< the wire bytes, empty once over the tap's budget
+};
+
+/// Rows from tickerplant upd messages, batched in the engine between UI ticks.
+struct FeedBatch
+{
+    SubscriptionId subscription = 0;
+    QByteArray table;
+    QList<Value> updates;   ///< the tables (or column lists) of each upd, in arrival order
+    qint64 messages = 0;
+    qint64 rows = 0;
+    qint64 bytes = 0;
+};
+
+} // namespace qscope
+
+Q_DECLARE_METATYPE(qscope::QueryResult)
+Q_DECLARE_METATYPE(qscope::FeedBatch)
+Q_DECLARE_METATYPE(qscope::NetError)

@@ -1,0 +1,62 @@
+#pragma once
+/// A small q interpreter over the protocol core's values: parser, evaluator, primitives, qSQL.
+/// Single-threaded like q's main thread: one Interpreter is used from one thread at a time.
+/// q errors are data: eval() returns Value::error("type") etc., never throws to the caller.
+
+#include "protocol/value.h"
+
+#include <QByteArray>
+
+#include <functional>
+#include <memory>
+#include <span>
+
+namespace qscope {
+
+namespace detail {
+class InterpreterState;
+}
+
+class Interpreter
+{
+public:
+    struct Limits
+    {
+        int maxDepth = 2000;                   ///< call/parse depth before 'stack
+        int64_t maxBytes = int64_t(4) << 30;   ///< allocation budget per query before 'wsfull
+        int64_t maxMillis = 60000;             ///< wall time per query before 'stop (0 = none)
+    };
+
+    /// A native function callable from q, e.g. .u.sub or .z.pw handlers' defaults.
+    using Native = std::function<Value(Interpreter &, std::span<const Value> args)>;
+    /// A name whose value is computed on every read (.z.p, .z.w ...).
+    using Dynamic = std::function<Value(Interpreter &)>;
+
+    Interpreter();
+    ~Interpreter();
+    Interpreter(const Interpreter &) = delete;
+    Interpreter &operator=(const Interpreter &) = delete;
+
+    void setLimits(const Limits &limits);
+    const Limits &limits() const;
+
+    void defineNative(const QByteArray &name, int arity, Native fn);
+    void defineDynamic(const QByteArray &name, Dynamic fn);
+    void setGlobal(const QByteArray &name, const Value &v);
+    /// nullopt if undefined.
+    std::optional<Value> global(const QByteArray &name) const;
+
+    /// Evaluate q source (several `;`/newline separated expressions; value of the last).
+    Value eval(const QByteArray &source);
+    /// What .z.pg/.z.ps receive: a char vector is evaluated as source; a list (f;a;b) is applied.
+    Value evalMessage(const Value &message);
+    Value apply(const Value &function, std::span<const Value> args);
+
+    /// Where `show`, `0N!` and `-1` write (the server log).
+    void setOutput(std::function<void(const QByteArray &)> out);
+
+private:
+    std::unique_ptr<detail::InterpreterState> m_state;
+};
+
+} // namespace qscope
