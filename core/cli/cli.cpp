@@ -19,10 +19,10 @@ struct Command
 
 // Filled in as subcommands land; see cli.h.
 const Command kCommands[] = {
-    {"decode", nullptr, "decode an IPC message and print it as q would"},
-    {"encode", nullptr, "encode a q literal as the bytes -8! (or -18!) gives"},
-    {"query", nullptr, "run a q expression on a server and print the result"},
-    {"sub", nullptr, "subscribe to a tickerplant and print updates as they arrive"},
+    {"decode", decodeCommand, "decode an IPC message and print it as q would"},
+    {"encode", encodeCommand, "encode a q literal as the bytes -8! (or -18!) gives"},
+    {"query", queryCommand, "run a q expression on a server and print the result"},
+    {"sub", subCommand, "subscribe to a tickerplant and print updates as they arrive"},
 };
 
 void usage(QTextStream &out)

@@ -53,7 +53,13 @@ public:
                              const QList<QByteArray> &syms = {});
     void unsubscribe(SubscriptionId sub);
 
+    /// Answer the oldest unanswered sync request from the server (serverRequest), in order. Only
+    /// with acceptServerSyncRequests; the server waits until it is answered.
+    void replyToServer(ConnectionId id, const Value &reply);
+
     HandleRegistry *registry() const;
+    /// Network threads serving all connections (fixed at construction).
+    int networkThreadCount() const;
     /// Snapshot of a connection's frame tap (empty unless tapFrames).
     QList<FrameRecord> frames(ConnectionId id) const;
     void setFrameTap(ConnectionId id, bool on);
@@ -67,7 +73,8 @@ Q_SIGNALS:
     void pushed(qscope::ConnectionId id, const qscope::Value &message);
     /// A sync request from the server (only reported; answered per acceptServerSyncRequests).
     void serverRequest(qscope::ConnectionId id, const qscope::Value &message);
-    /// .u.sub's return value: (table name; empty schema table) or a list of them for `.
+    /// .u.sub's return value: (table name; empty schema table) or a list of them for `. If the
+    /// server refused (e.g. 'unknown table), schema is the q error value (type -128).
     void subscribed(qscope::SubscriptionId sub, const qscope::Value &schema);
     /// Batched upd rows, 10 to 30 times a second while a feed is busy.
     void feedBatch(const qscope::FeedBatch &batch);

@@ -126,12 +126,30 @@ Value Value::temporalFloat(int type, double raw)
     return v;
 }
 
-Value Value::boolean(bool b) { return atom(-Boolean, b ? 1 : 0); }
-Value Value::byte(uint8_t x) { return atom(-Byte, x); }
-Value Value::shortAtom(int16_t x) { return atom(-Short, x); }
-Value Value::intAtom(int32_t x) { return atom(-Int, x); }
-Value Value::longAtom(int64_t x) { return atom(-Long, x); }
-Value Value::charAtom(char c) { return atom(-Char, uint8_t(c)); }
+Value Value::boolean(bool b)
+{
+    return atom(-Boolean, b ? 1 : 0);
+}
+Value Value::byte(uint8_t x)
+{
+    return atom(-Byte, x);
+}
+Value Value::shortAtom(int16_t x)
+{
+    return atom(-Short, x);
+}
+Value Value::intAtom(int32_t x)
+{
+    return atom(-Int, x);
+}
+Value Value::longAtom(int64_t x)
+{
+    return atom(-Long, x);
+}
+Value Value::charAtom(char c)
+{
+    return atom(-Char, uint8_t(c));
+}
 
 Value Value::real(float x)
 {
@@ -184,26 +202,42 @@ Value Value::error(QByteArray text)
 Value Value::nullOf(int atomType)
 {
     switch (-atomType) {
-    case Boolean: return boolean(false);
-    case Guid: return guid({});
-    case Byte: return byte(0);
-    case Short: return shortAtom(qnull::h);
-    case Int: case Month: case Date: case Minute: case Second: case Time:
+    case Boolean:
+        return boolean(false);
+    case Guid:
+        return guid({});
+    case Byte:
+        return byte(0);
+    case Short:
+        return shortAtom(qnull::h);
+    case Int:
+    case Month:
+    case Date:
+    case Minute:
+    case Second:
+    case Time:
         return atom(atomType, qnull::i);
-    case Long: case Timestamp: case Timespan: return atom(atomType, qnull::j);
+    case Long:
+    case Timestamp:
+    case Timespan:
+        return atom(atomType, qnull::j);
     case Real: {
         float f;
         std::memcpy(&f, &qnull::eBits, sizeof f);
         return real(f);
     }
-    case Float: case Datetime: {
+    case Float:
+    case Datetime: {
         double d;
         std::memcpy(&d, &qnull::fBits, sizeof d);
         return temporalFloat(atomType, d);
     }
-    case Char: return charAtom(' ');
-    case Symbol: return symbol({});
-    default: return Value();
+    case Char:
+        return charAtom(' ');
+    case Symbol:
+        return symbol({});
+    default:
+        return Value();
     }
 }
 
@@ -212,19 +246,33 @@ bool Value::isNull() const
     switch (-m_type) {
     case Guid: {
         for (uint8_t b : m_atom.b)
-            if (b)
-                return false;
+            if (b) return false;
         return true;
     }
-    case Short: return int16_t(m_atom.j) == qnull::h;
-    case Int: case Month: case Date: case Minute: case Second: case Time:
+    case Short:
+        return int16_t(m_atom.j) == qnull::h;
+    case Int:
+    case Month:
+    case Date:
+    case Minute:
+    case Second:
+    case Time:
         return int32_t(m_atom.j) == qnull::i;
-    case Long: case Timestamp: case Timespan: return m_atom.j == qnull::j;
-    case Real: return std::isnan(realValue());
-    case Float: case Datetime: return std::isnan(m_atom.f);
-    case Char: return m_atom.b[0] == ' ';
-    case Symbol: return symbolValue().isEmpty();
-    default: return false;
+    case Long:
+    case Timestamp:
+    case Timespan:
+        return m_atom.j == qnull::j;
+    case Real:
+        return std::isnan(realValue());
+    case Float:
+    case Datetime:
+        return std::isnan(m_atom.f);
+    case Char:
+        return m_atom.b[0] == ' ';
+    case Symbol:
+        return symbolValue().isEmpty();
+    default:
+        return false;
     }
 }
 
@@ -292,8 +340,7 @@ Value Value::symbols(std::shared_ptr<const SymbolPool> pool, Bytes indexes, int6
 
 const char *Value::rawData() const
 {
-    if (!isVector() || !m_node)
-        return nullptr;
+    if (!isVector() || !m_node) return nullptr;
     return static_cast<const VectorNode *>(m_node.get())->bytes.data();
 }
 
@@ -305,8 +352,7 @@ const QByteArray &Value::symAt(int64_t i) const
 
 const std::shared_ptr<const SymbolPool> &Value::symbolPool() const
 {
-    if (m_type != Symbol || !m_node)
-        return emptyPool();
+    if (m_type != Symbol || !m_node) return emptyPool();
     return static_cast<const VectorNode *>(m_node.get())->pool;
 }
 
@@ -382,12 +428,9 @@ bool Value::isKeyedTable() const
 
 int64_t Value::count() const
 {
-    if (isVector())
-        return static_cast<const VectorNode *>(m_node.get())->count;
-    if (m_type == List)
-        return int64_t(static_cast<const ListNode *>(m_node.get())->items.size());
-    if (isDict())
-        return keys().count();
+    if (isVector()) return static_cast<const VectorNode *>(m_node.get())->count;
+    if (m_type == List) return int64_t(static_cast<const ListNode *>(m_node.get())->items.size());
+    if (isDict()) return keys().count();
     if (m_type == Table) {
         const Value &cols = columns();
         return cols.count() ? cols.element(0).count() : 0;
@@ -404,8 +447,7 @@ const QByteArray &Value::symbolValue() const
 
 const QByteArray &Value::lambdaContext() const
 {
-    if (m_node && m_type == Lambda)
-        return static_cast<const TextNode *>(m_node.get())->context;
+    if (m_node && m_type == Lambda) return static_cast<const TextNode *>(m_node.get())->context;
     return emptyBytes();
 }
 
@@ -434,17 +476,14 @@ int Value::columnIndex(const QByteArray &name) const
 {
     const Value &names = m_type == Table ? keys() : Value();
     for (int64_t i = 0; i < names.count(); ++i)
-        if (names.symAt(i) == name)
-            return int(i);
+        if (names.symAt(i) == name) return int(i);
     return -1;
 }
 
 Value Value::element(int64_t i) const
 {
-    if (m_type == List)
-        return item(i);
-    if (m_type == Symbol)
-        return symbol(symAt(i));
+    if (m_type == List) return item(i);
+    if (m_type == Symbol) return symbol(symAt(i));
     if (isVector()) {
         switch (m_type) {
         case Guid: {
@@ -452,13 +491,26 @@ Value Value::element(int64_t i) const
             std::memcpy(g.data(), rawData() + i * 16, 16);
             return guid(g);
         }
-        case Boolean: case Byte: case Char: return atom(-m_type, at<uint8_t>(i));
-        case Short: return atom(-m_type, at<int16_t>(i));
-        case Int: case Month: case Date: case Minute: case Second: case Time:
+        case Boolean:
+        case Byte:
+        case Char:
+            return atom(-m_type, at<uint8_t>(i));
+        case Short:
+            return atom(-m_type, at<int16_t>(i));
+        case Int:
+        case Month:
+        case Date:
+        case Minute:
+        case Second:
+        case Time:
             return atom(-m_type, at<int32_t>(i));
-        case Real: return real(at<float>(i));
-        case Float: case Datetime: return temporalFloat(-m_type, at<double>(i));
-        default: return atom(-m_type, at<int64_t>(i));
+        case Real:
+            return real(at<float>(i));
+        case Float:
+        case Datetime:
+            return temporalFloat(-m_type, at<double>(i));
+        default:
+            return atom(-m_type, at<int64_t>(i));
         }
     }
     if (m_type == Table) {
@@ -476,44 +528,47 @@ Value Value::element(int64_t i) const
 
 bool operator==(const Value &a, const Value &b)
 {
-    if (a.m_type != b.m_type)
-        return false;
+    if (a.m_type != b.m_type) return false;
     const int t = a.m_type;
     if (isAtomType(t)) {
-        if (t == -Symbol)
-            return a.symbolValue() == b.symbolValue();
+        if (t == -Symbol) return a.symbolValue() == b.symbolValue();
         if (t == -Real)
             return (std::isnan(a.realValue()) && std::isnan(b.realValue())) ||
                    a.realValue() == b.realValue();
         if (t == -Float || t == -Datetime)
             return (std::isnan(a.m_atom.f) && std::isnan(b.m_atom.f)) || a.m_atom.f == b.m_atom.f;
-        if (t == -Guid)
-            return std::memcmp(a.m_atom.b, b.m_atom.b, 16) == 0;
+        if (t == -Guid) return std::memcmp(a.m_atom.b, b.m_atom.b, 16) == 0;
         return a.m_atom.j == b.m_atom.j;
     }
     if (isVectorType(t)) {
         const int64_t n = a.count();
-        if (n != b.count())
-            return false;
+        if (n != b.count()) return false;
         if (t == Symbol) {
             for (int64_t i = 0; i < n; ++i)
-                if (a.symAt(i) != b.symAt(i))
-                    return false;
+                if (a.symAt(i) != b.symAt(i)) return false;
             return true;
         }
         if (t == Real || t == Float || t == Datetime) {
             for (int64_t i = 0; i < n; ++i)
-                if (!(a.element(i) == b.element(i)))
-                    return false;
+                if (!(a.element(i) == b.element(i))) return false;
             return true;
         }
         return std::memcmp(a.rawData(), b.rawData(), size_t(n) * size_t(elementSize(t))) == 0;
     }
     switch (t) {
-    case List: case Projection: case Composition: case Each: case Over: case Scan:
-    case EachPrior: case EachRight: case EachLeft:
+    case List:
+    case Projection:
+    case Composition:
+    case Each:
+    case Over:
+    case Scan:
+    case EachPrior:
+    case EachRight:
+    case EachLeft:
         return a.items() == b.items();
-    case Dict: case SortedDict: case Table:
+    case Dict:
+    case SortedDict:
+    case Table:
         return a.keys() == b.keys() && a.values() == b.values();
     case Lambda:
         return a.lambdaSource() == b.lambdaSource() && a.lambdaContext() == b.lambdaContext();

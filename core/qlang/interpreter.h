@@ -9,11 +9,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 
 namespace qscope {
 
-namespace detail {
+namespace qlang::detail {
 class InterpreterState;
 }
 
@@ -22,15 +23,20 @@ class Interpreter
 public:
     struct Limits
     {
-        int maxDepth = 2000;                   ///< call/parse depth before 'stack
-        int64_t maxBytes = int64_t(4) << 30;   ///< allocation budget per query before 'wsfull
-        int64_t maxMillis = 60000;             ///< wall time per query before 'stop (0 = none)
+        int maxDepth = 2000;                 ///< call/parse depth before 'stack
+        int64_t maxBytes = int64_t(4) << 30; ///< allocation budget per query before 'wsfull
+        int64_t maxMillis = 60000;           ///< wall time per query before 'stop (0 = none)
     };
 
     /// A native function callable from q, e.g. .u.sub or .z.pw handlers' defaults.
     using Native = std::function<Value(Interpreter &, std::span<const Value> args)>;
     /// A name whose value is computed on every read (.z.p, .z.w ...).
     using Dynamic = std::function<Value(Interpreter &)>;
+    /// A system command (`\p 5001`, `system "p"`): the text after the backslash. Return nullopt
+    /// if not handled; the interpreter then runs its own (\t \ts \c \v \a \f), else 'nyi.
+    using SystemHandler = std::function<std::optional<Value>(Interpreter &, const QByteArray &)>;
+    /// An internal function `n!x` (e.g. -38!) that the host provides; an error value signals.
+    using Internal = std::function<Value(Interpreter &, const Value &x)>;
 
     Interpreter();
     ~Interpreter();
@@ -54,9 +60,13 @@ public:
 
     /// Where `show`, `0N!` and `-1` write (the server log).
     void setOutput(std::function<void(const QByteArray &)> out);
+    /// Host hook for system commands (`\cmd` and `system "cmd"`), asked first.
+    void setSystemHandler(SystemHandler handler);
+    /// Host hook for `n!x`; overrides the interpreter's own (-3! -8! -9!).
+    void defineInternal(int n, Internal fn);
 
 private:
-    std::unique_ptr<detail::InterpreterState> m_state;
+    std::unique_ptr<qlang::detail::InterpreterState> m_state;
 };
 
 } // namespace qscope

@@ -1,0 +1,120 @@
+// qscope-cli query: run one q expression on a server and print the result as q's console would.
+// Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure (with the reason).
+
+#include "cli.h"
+#include "net/connectionargs.h"
+
+#include "net/connectionmanager.h"
+#include "protocol/format.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace qscope::cli {
+
+namespace {
+
+void queryUsage(QTextStream &out)
+{
+    out << "usage: qscope-cli query [--tls] [--trust SHA256] [--user U:P] [--timeout MS]\n"
+           "                        [--console H W] HOST:PORT|unix://PORT 'expr'\n"
+           "\n"
+           "Runs expr as a sync query (h\"expr\") and prints the result as q's console does.\n"
+           "  --tls          connect with TLS (certificates are verified)\n"
+           "  --trust HEX    trust this self-signed certificate (SHA-256 fingerprint)\n"
+           "  --user U:P     login user and password\n"
+           "  --timeout MS   connect and query timeout (default: 5000 ms to connect, no query "
+           "limit)\n"
+           "  --console H W  console size as q's -c (default 25 80)\n"
+           "Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure.\n";
+}
+
+} // namespace
+
+int queryCommand(const QStringList &args)
+{
+    QTextStream err(stderr);
+    ConnectionArgs net;
+    FormatOptions console;
+    QStringList positional;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
+            QTextStream out(stdout);
+            queryUsage(out);
+            return 0;
+        }
+        if (a == QLatin1String("--console")) {
+            bool okH = false, okW = false;
+            if (i + 2 >= args.size()) {
+                err << "qscope-cli query: --console needs a height and a width\n";
+                return 1;
+            }
+            console.height = args[i + 1].toInt(&okH);
+            console.width = args[i + 2].toInt(&okW);
+            if (!okH || !okW || console.height < 1 || console.width < 10) {
+                err << "qscope-cli query: bad --console size\n";
+                return 1;
+            }
+            i += 2;
+            continue;
+        }
+        QString error;
+        const int used = net.parseOption(args, i, &error);
+        if (used < 0) {
+            err << "qscope-cli query: " << error << '\n';
+            return 1;
+        }
+        if (used > 0) {
+            i += used - 1;
+            continue;
+        }
+        if (a.startsWith(QLatin1String("--"))) {
+            err << "qscope-cli query: unknown option " << a << '\n';
+            queryUsage(err);
+            return 1;
+        }
+        positional << a;
+    }
+    if (positional.size() != 2) {
+        queryUsage(err);
+        return 1;
+    }
+    QString error;
+    const auto options = net.connectionOptions(positional[0], &error);
+    if (!options) {
+        err << "qscope-cli query: " << error << '\n';
+        return 1;
+    }
+
+    ConnectionManager manager(1);
+    QEventLoop loop;
+    int exitCode = 3;
+    const ConnectionId id = manager.open(*options);
+    const RequestId request =
+        manager.query(id, positional[1].toUtf8(), net.timeoutMs > 0 ? net.timeoutMs : 0);
+    QObject::connect(&manager, &ConnectionManager::resultReady, &loop, [&](const QueryResult &r) {
+        if (r.id != request) return;
+        if (r.ok()) {
+            const QByteArray text = formatConsole(r.value, console);
+            std::fwrite(text.constData(), 1, size_t(text.size()), stdout);
+            std::fflush(stdout);
+            exitCode = 0;
+        } else if (r.error->kind == NetError::QError) {
+            err << '\'' << r.error->message << '\n';
+            exitCode = 2;
+        } else {
+            err << "qscope-cli query: " << options->address.display() << ": " << r.error->message
+                << '\n';
+            exitCode = 3;
+        }
+        loop.quit();
+    });
+    loop.exec();
+    return exitCode;
+}
+
+} // namespace qscope::cli

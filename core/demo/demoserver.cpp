@@ -1,0 +1,139 @@
+#include "demo/demoserver.h"
+
+#include "demo/demoengine.h"
+#include "demo/demonetwork.h"
+#include "demo/demoserverprivate.h"
+
+#include <future>
+
+namespace qscope {
+
+using detail::DemoEngine;
+using detail::DemoNetwork;
+
+DemoServer::DemoServer(QObject *parent)
+    : QObject(parent), m_d(std::make_unique<detail::DemoServerPrivate>())
+{}
+
+DemoServer::~DemoServer()
+{
+    stop();
+}
+
+bool DemoServer::start(const DemoOptions &options, QString *error)
+{
+    if (m_d->running) {
+        if (error) *error = QStringLiteral("already running");
+        return false;
+    }
+    auto shared = std::make_shared<detail::DemoShared>();
+    // logLine is emitted from the worker threads; Qt queues it to receivers on their threads.
+    shared->log = [this](const QString &line) { Q_EMIT logLine(line); };
+    m_d->shared = shared;
+
+    m_d->engineThread.reset(new QThread);
+    m_d->engineThread->setObjectName(QStringLiteral("qscope-demo-q"));
+    m_d->netThread.reset(new QThread);
+    m_d->netThread->setObjectName(QStringLiteral("qscope-demo-net"));
+    m_d->engine = new DemoEngine(options, shared);
+    m_d->network = new DemoNetwork(options, shared);
+    m_d->engine->moveToThread(m_d->engineThread.get());
+    m_d->network->moveToThread(m_d->netThread.get());
+    connect(m_d->engineThread.get(), &QThread::finished, m_d->engine, &QObject::deleteLater);
+    connect(m_d->netThread.get(), &QThread::finished, m_d->network, &QObject::deleteLater);
+    m_d->engineThread->start();
+    m_d->netThread->start();
+
+    // start() is documented to return once listening: wait for each thread's init.
+    auto runOn = [](QObject *ctx, auto fn) {
+        std::promise<std::pair<bool, QString>> done;
+        auto fut = done.get_future();
+        QMetaObject::invokeMethod(
+            ctx,
+            [&done, fn] {
+                QString err;
+                const bool ok = fn(&err);
+                done.set_value({ok, err});
+            },
+            Qt::QueuedConnection);
+        return fut.get();
+    };
+    DemoEngine *engine = m_d->engine;
+    DemoNetwork *network = m_d->network;
+    auto r = runOn(engine, [engine](QString *e) { return engine->init(e); });
+    if (r.first) {
+        {
+            QMutexLocker lock(&shared->mutex);
+            shared->engine = engine;
+            shared->network = network;
+        }
+        r = runOn(network, [network](QString *e) { return network->init(e); });
+    }
+    if (!r.first) {
+        if (error) *error = r.second;
+        m_d->running = true; // let stop() tear the threads down
+        stop();
+        return false;
+    }
+    m_d->port = network->port();
+    m_d->running = true;
+    return true;
+}
+
+void DemoServer::stop()
+{
+    if (!m_d->running) return;
+    m_d->running = false;
+    auto shared = m_d->shared;
+    {
+        QMutexLocker lock(&shared->mutex);
+        shared->engine = nullptr; // nothing new reaches the engine
+    }
+    DemoNetwork *network = m_d->network;
+    DemoEngine *engine = m_d->engine;
+    std::promise<void> netDone;
+    QMetaObject::invokeMethod(
+        network,
+        [&netDone, network, shared] {
+            {
+                QMutexLocker lock(&shared->mutex);
+                shared->network = nullptr;
+            }
+            network->shutdown();
+            netDone.set_value();
+        },
+        Qt::QueuedConnection);
+    netDone.get_future().wait();
+    std::promise<void> engineDone;
+    QMetaObject::invokeMethod(
+        engine,
+        [&engineDone, engine] {
+            engine->shutdown();
+            engineDone.set_value();
+        },
+        Qt::QueuedConnection);
+    engineDone.get_future().wait();
+    m_d->netThread.reset();    // quits, joins; the network object is deleted on its thread
+    m_d->engineThread.reset(); // likewise the engine and its interpreter
+    m_d->network = nullptr;
+    m_d->engine = nullptr;
+    m_d->port = 0;
+    shared->log = nullptr;
+}
+
+quint16 DemoServer::port() const
+{
+    return m_d->port;
+}
+
+void DemoServer::execute(const QByteArray &source)
+{
+    if (!m_d->running) return;
+    QMutexLocker lock(&m_d->shared->mutex);
+    DemoEngine *engine = m_d->shared->engine;
+    if (!engine) return;
+    QMetaObject::invokeMethod(
+        engine, [engine, source] { engine->execute(source); }, Qt::QueuedConnection);
+}
+
+} // namespace qscope

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace qscope {
+
+/// Options of the demo server, mirroring q's command line where q has one (-p, -u, -t, -E).
+struct DemoOptions
+{
+    quint16 port = 5010;     // 0 = any free port (then read port())
+    QString bindAddress;     // empty = all interfaces
+    bool unixSocket = true;  // also listen on the abstract socket @/tmp/kx.PORT, as kdb+
+    QString usersFile;       // like q -u: user:password lines (plain, md5 or sha1 forms)
+    QString tlsCert, tlsKey; // TLS and plain on one port (like -E 1) when both set
+    bool feed = true;        // built-in feed publishing trade and quote
+    int feedRowsPerSecond = 200;
+    int feedBatch = 10;
+    QList<QByteArray> syms;  // empty = defaults
+    int tickMs = 0;          // like -t: 0 = zero-latency publish, else timer batching
+    int endOfDaySeconds = 0; // simulated .u.end every N seconds (0 = only at midnight)
+};
+
+namespace detail {
+class DemoServerPrivate;
+}
+
+/// A q-protocol server with a tickerplant. Runs on its own thread(s); start() returns once
+/// listening. Every query runs on one interpreter thread (q is single-threaded); sockets live on
+/// a network thread created by start().
+class DemoServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DemoServer(QObject *parent = nullptr);
+    ~DemoServer() override; // stops and joins
+
+    // owner's thread
+    bool start(const DemoOptions &options, QString *error = nullptr);
+    void stop();
+    quint16 port() const;
+    /// Run q source on the server's interpreter thread (like typing at the server's console).
+    void execute(const QByteArray &source);
+
+Q_SIGNALS:
+    void logLine(const QString &line); // connections, errors; queued to the owner's thread
+
+private:
+    std::unique_ptr<detail::DemoServerPrivate> m_d;
+};
+
+int runDemoServerMain(int argc, char **argv); // qscope-demo's whole CLI (--help documents all)
+
+} // namespace qscope

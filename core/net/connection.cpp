@@ -1,0 +1,981 @@
+// Connection: one q handle on a network thread. See connection.h for the shape; the comments
+// here explain the ordering rules kdb+ imposes.
+
+#include "connection.h"
+
+#include "unixsocket.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QHostAddress>
+#include <QLocalSocket>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QThreadPool>
+#include <QTimer>
+#include <QtEndian>
+
+#include <algorithm>
+#include <cstring>
+
+namespace qscope::detail {
+
+namespace {
+
+constexpr qint64 kProgressIntervalNs = 50'000'000;  // ~20 progress signals per second
+constexpr int kFeedIntervalMs = 50;                 // one FeedBatch per subscription per tick
+constexpr int kInfoIntervalMs = 250;                // registry counters refresh
+constexpr qint64 kProgressMinimumBytes = 64 * 1024; // small responses need no progress bar
+
+qint64 nowNs()
+{
+    return QDateTime::currentMSecsSinceEpoch() * 1'000'000;
+}
+
+/// Rows in an upd payload: a table, a keyed table, or a list of columns.
+qint64 rowsOf(const Value &data)
+{
+    if (data.isTable() || data.isDict()) return data.count();
+    if (data.isList() && data.count() > 0) {
+        const Value &first = data.item(0);
+        return first.isAtom() ? 1 : first.count();
+    }
+    return data.isVector() ? 1 : 0;
+}
+
+/// Uncompressed size of a message: bytes 8..11 of a compressed message hold it.
+qint64 plainSizeOf(const QByteArray &frame, const MessageHeader &h)
+{
+    if (!h.compressed || frame.size() < 12) return frame.size();
+    quint32 n;
+    std::memcpy(&n, frame.constData() + 8, 4);
+    if (!h.littleEndian) n = qFromBigEndian(n);
+    return qint64(n);
+}
+
+} // namespace
+
+Connection::Connection(ConnectionId id, ConnectionOptions options, ConnectionSink *sink,
+                       QThreadPool *decodePool, std::shared_ptr<FrameTap> tap)
+    : m_id(id), m_options(std::move(options)), m_sink(sink), m_decodePool(decodePool),
+      m_tap(std::move(tap)), m_guard(std::make_shared<ConnectionGuard>())
+{
+    m_guard->target = this;
+    m_clock.start();
+    m_info.id = m_id;
+    m_info.name = m_options.name;
+    m_info.server = m_options.address.display();
+    m_info.user = m_options.user;
+    m_info.transport = !m_options.address.unixSocket.isEmpty() ? QStringLiteral("unix")
+                       : m_options.address.tls                 ? QStringLiteral("tls")
+                                                               : QStringLiteral("tcp");
+    m_info.opened = QDateTime::currentDateTimeUtc();
+    m_nextDelayMs = qMax(0, m_options.reconnect.initialDelayMs);
+}
+
+Connection::~Connection()
+{
+    QMutexLocker lock(&m_guard->mutex);
+    m_guard->target = nullptr;
+}
+
+// ---- lifecycle -----------------------------------------------------------------------------
+
+void Connection::start()
+{
+    // Timers are created here, on the network thread, so they belong to it.
+    m_connectTimer = new QTimer(this);
+    m_connectTimer->setSingleShot(true);
+    connect(m_connectTimer, &QTimer::timeout, this, &Connection::onConnectTimeout);
+    m_timeoutTimer = new QTimer(this);
+    m_timeoutTimer->setSingleShot(true);
+    connect(m_timeoutTimer, &QTimer::timeout, this, &Connection::onQueryTimeout);
+    m_reconnectTimer = new QTimer(this);
+    m_reconnectTimer->setSingleShot(true);
+    connect(m_reconnectTimer, &QTimer::timeout, this, &Connection::openSocket);
+    m_feedTimer = new QTimer(this);
+    m_feedTimer->setSingleShot(true);
+    m_feedTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_feedTimer, &QTimer::timeout, this, &Connection::flushFeeds);
+    m_infoTimer = new QTimer(this);
+    m_infoTimer->setInterval(kInfoIntervalMs);
+    connect(m_infoTimer, &QTimer::timeout, this, [this] {
+        if (m_infoDirty) publishInfo();
+    });
+    m_infoTimer->start();
+    openSocket();
+}
+
+void Connection::openSocket()
+{
+    teardownSocket();
+    m_reader = FrameReader();
+    m_capability = -1;
+    m_phase = Phase::Connecting;
+    if (m_state != ConnectionState::Reconnecting) setState(ConnectionState::Connecting, {});
+    m_connectTimer->start(qMax(1, m_options.connectTimeoutMs));
+    const ServerAddress &a = m_options.address;
+
+    if (!a.unixSocket.isEmpty()) {
+        QString error;
+        const int fd = connectUnixSocket(a.unixSocket, &error);
+        if (fd < 0) {
+            // Report from the event loop, never re-entrantly from start() or a timer slot.
+            QTimer::singleShot(0, this, [this, error] {
+                if (m_phase == Phase::Connecting) handleLoss(NetError::ConnectFailed, error);
+            });
+            return;
+        }
+        m_local = new QLocalSocket(this);
+        m_local->setSocketDescriptor(fd, QLocalSocket::ConnectedState);
+        m_io = m_local;
+        connect(m_local, &QLocalSocket::readyRead, this, &Connection::onReadyRead);
+        connect(m_local, &QLocalSocket::disconnected, this,
+                [this] { onSocketGone(QStringLiteral("the server closed the connection")); });
+        connect(m_local, &QLocalSocket::errorOccurred, this,
+                [this](QLocalSocket::LocalSocketError e) {
+                    if (e == QLocalSocket::PeerClosedError)
+                        onSocketGone(QStringLiteral("the server closed the connection"));
+                    else
+                        onSocketGone(m_local ? m_local->errorString() : QString());
+                });
+        m_peerLocal = true;
+        QTimer::singleShot(0, this, [this] {
+            if (m_phase == Phase::Connecting && m_local) onTransportConnected();
+        });
+        return;
+    }
+
+    if (a.tls) {
+        auto *ssl = new QSslSocket(this);
+        m_tcp = ssl;
+        connect(ssl, &QSslSocket::encrypted, this, &Connection::onTransportConnected);
+        connect(ssl, &QSslSocket::sslErrors, this, &Connection::onSslErrors);
+    } else {
+        m_tcp = new QTcpSocket(this);
+        connect(m_tcp, &QAbstractSocket::connected, this, &Connection::onTransportConnected);
+    }
+    m_io = m_tcp;
+    connect(m_tcp, &QIODevice::readyRead, this, &Connection::onReadyRead);
+    connect(m_tcp, &QAbstractSocket::disconnected, this,
+            [this] { onSocketGone(QStringLiteral("the server closed the connection")); });
+    connect(m_tcp, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) {
+        if (!m_tcp) return;
+        if (e == QAbstractSocket::RemoteHostClosedError)
+            onSocketGone(QStringLiteral("the server closed the connection"));
+        else
+            onSocketGone(m_tcp->errorString());
+    });
+    if (a.tls)
+        static_cast<QSslSocket *>(m_tcp)->connectToHostEncrypted(a.host, a.port);
+    else
+        m_tcp->connectToHost(a.host, a.port);
+}
+
+void Connection::onSslErrors(const QList<QSslError> &errors)
+{
+    auto *ssl = static_cast<QSslSocket *>(m_tcp);
+    const QByteArray &trusted = m_options.address.trustedCertSha256;
+    // Trust is per connection and per certificate: only this exact certificate, only for the
+    // errors a self-signed certificate causes. Never a blanket ignore.
+    if (!trusted.isEmpty()) {
+        const QByteArray digest = ssl->peerCertificate().digest(QCryptographicHash::Sha256);
+        const QByteArray want = trusted.size() == 32 ? trusted : QByteArray::fromHex(trusted);
+        bool onlySelfSigned = true;
+        for (const QSslError &e : errors) {
+            switch (e.error()) {
+            case QSslError::SelfSignedCertificate:
+            case QSslError::SelfSignedCertificateInChain:
+            case QSslError::UnableToGetLocalIssuerCertificate:
+            case QSslError::UnableToVerifyFirstCertificate:
+            case QSslError::CertificateUntrusted:
+            case QSslError::HostNameMismatch:
+                break;
+            default:
+                onlySelfSigned = false;
+            }
+        }
+        if (digest == want && onlySelfSigned) {
+            ssl->ignoreSslErrors(errors);
+            return;
+        }
+    }
+    QStringList text;
+    for (const QSslError &e : errors)
+        text << e.errorString();
+    const QString reason = QStringLiteral("TLS: ") + text.join(QStringLiteral("; "));
+    // The handshake is aborted by Qt after this slot; report as a TLS failure.
+    QTimer::singleShot(0, this, [this, reason] {
+        if (m_phase == Phase::Connecting) handleLoss(NetError::Tls, reason);
+    });
+}
+
+void Connection::onTransportConnected()
+{
+    if (m_phase != Phase::Connecting) return;
+    if (m_tcp) {
+        m_tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        m_peerLocal = m_tcp->peerAddress().isLoopback() || m_options.address.isLocal();
+    }
+    m_phase = Phase::Handshake;
+    const QByteArray login = (m_options.user + QLatin1Char(':') + m_options.password).toUtf8();
+    const QByteArray hello = encodeHandshake(
+        m_options.user.isEmpty() && m_options.password.isEmpty() ? QByteArray() : login,
+        m_options.capability);
+    m_io->write(hello);
+    m_info.bytesOut += hello.size();
+}
+
+void Connection::onLoginReply(char capability)
+{
+    m_connectTimer->stop();
+    m_phase = Phase::Open;
+    m_capability = quint8(capability);
+    m_info.capability = m_capability;
+    const bool wasReconnect = m_everOpened;
+    m_everOpened = true;
+    m_attempt = 0;
+    m_nextDelayMs = qMax(0, m_options.reconnect.initialDelayMs);
+    m_info.lastError.clear();
+    setState(ConnectionState::Open,
+             wasReconnect ? QStringLiteral("reconnected") : QStringLiteral("connected"));
+    resubscribe();
+    writePending();
+}
+
+void Connection::onConnectTimeout()
+{
+    if (m_phase != Phase::Connecting && m_phase != Phase::Handshake) return;
+    const QString reason =
+        m_phase == Phase::Connecting
+            ? QStringLiteral("no connection within %1 ms").arg(m_options.connectTimeoutMs)
+            : QStringLiteral("no login reply within %1 ms").arg(m_options.connectTimeoutMs);
+    handleLoss(NetError::ConnectFailed, reason);
+}
+
+void Connection::onSocketGone(const QString &reason)
+{
+    // disconnected and errorOccurred both arrive for one loss; the first one wins.
+    if (!m_io || m_phase == Phase::Waiting || m_phase == Phase::Closed || m_phase == Phase::Idle)
+        return;
+    if (m_phase == Phase::Handshake) {
+        // kdb+ refuses a login by closing the socket without a reply byte.
+        handleLoss(NetError::AccessDenied,
+                   QStringLiteral("access denied: %1 closed the connection during login "
+                                  "(wrong user or password?)")
+                       .arg(serverText()));
+        return;
+    }
+    handleLoss(m_phase == Phase::Connecting ? NetError::ConnectFailed : NetError::Disconnected,
+               reason);
+}
+
+void Connection::teardownSocket()
+{
+    if (m_io) {
+        m_io->disconnect(this);
+        if (m_tcp) m_tcp->abort();
+        if (m_local) m_local->abort();
+        m_io->deleteLater();
+    }
+    m_io = nullptr;
+    m_tcp = nullptr;
+    m_local = nullptr;
+}
+
+void Connection::handleLoss(NetError::Kind kind, const QString &reason)
+{
+    if (m_phase == Phase::Closed || m_phase == Phase::Waiting) return;
+    teardownSocket();
+    m_connectTimer->stop();
+    m_timeoutTimer->stop();
+    m_phase = Phase::Waiting;
+    // Frames that arrived whole before the loss are still answers: let them be dispatched
+    // (a large one may be decoding on the pool) before the rest are failed.
+    if (!m_inbox.empty()) {
+        m_deferredLoss = std::make_pair(kind, reason);
+        return;
+    }
+    finishLoss(kind, reason);
+}
+
+void Connection::finishLoss(NetError::Kind kind, const QString &reason)
+{
+    flushFeeds();
+    noteError(reason);
+    const QString where = serverText();
+    NetError lost{
+        kind == NetError::Protocol ? NetError::Protocol : NetError::Disconnected,
+        QStringLiteral("connection to %1 lost while the query was running: %2").arg(where, reason)};
+    failInFlight(lost, lost);
+    m_serverRepliesOwed = 0;
+
+    const ReconnectPolicy &p = m_options.reconnect;
+    const bool retry = kind != NetError::AccessDenied && kind != NetError::Tls &&
+                       (p.attempts < 0 || m_attempt < p.attempts);
+    if (retry) {
+        ++m_attempt;
+        const int delay = m_nextDelayMs;
+        int next = p.backoff ? p.backoff(delay) : delay * 2;
+        m_nextDelayMs = std::clamp(next, 0, qMax(0, p.maxDelayMs));
+        for (auto it = m_subs.begin(); it != m_subs.end(); ++it)
+            if (it->everSubscribed && it->gapReason.isEmpty()) it->gapReason = reason;
+        setState(ConnectionState::Reconnecting,
+                 QStringLiteral("%1; reconnecting in %2 ms (attempt %3%4)")
+                     .arg(reason)
+                     .arg(delay)
+                     .arg(m_attempt)
+                     .arg(p.attempts < 0 ? QString() : QStringLiteral(" of %1").arg(p.attempts)));
+        m_reconnectTimer->start(delay);
+        return;
+    }
+    m_phase = Phase::Closed;
+    NetError::Kind queuedKind = kind;
+    if (kind == NetError::Disconnected && !m_everOpened) queuedKind = NetError::ConnectFailed;
+    failQueued(
+        NetError{queuedKind, kind == NetError::AccessDenied
+                                 ? QStringLiteral("access denied")
+                                 : QStringLiteral("not connected to %1: %2").arg(where, reason)});
+    const bool failed = !m_everOpened || kind == NetError::AccessDenied || kind == NetError::Tls ||
+                        kind == NetError::ConnectFailed;
+    if (kind == NetError::AccessDenied) m_info.lastError = QStringLiteral("access denied");
+    setState(failed ? ConnectionState::Failed : ConnectionState::Closed, reason);
+}
+
+void Connection::forceReconnect(const QString &reason)
+{
+    // kdb+ answers strictly in order, so once one answer is abandoned the socket cannot be
+    // trusted to line up again: drop it and start a fresh one at once.
+    teardownSocket();
+    m_inbox.clear();
+    m_deferredLoss.reset();
+    m_timeoutTimer->stop();
+    m_serverRepliesOwed = 0;
+    flushFeeds();
+    for (auto it = m_subs.begin(); it != m_subs.end(); ++it)
+        if (it->everSubscribed && it->gapReason.isEmpty()) it->gapReason = reason;
+    setState(ConnectionState::Reconnecting, reason);
+    openSocket();
+}
+
+void Connection::shutdown(bool notify)
+{
+    if (!notify) m_sink = nullptr;
+    if (m_reconnectTimer) m_reconnectTimer->stop();
+    if (m_connectTimer) m_connectTimer->stop();
+    if (m_timeoutTimer) m_timeoutTimer->stop();
+    if (m_infoTimer) m_infoTimer->stop();
+    teardownSocket();
+    m_inbox.clear();
+    m_deferredLoss.reset();
+    flushFeeds();
+    m_inFlight.clear();
+    m_queued.clear();
+    m_phase = Phase::Closed;
+    m_info.closed = QDateTime::currentDateTimeUtc();
+    setState(ConnectionState::Closed, QStringLiteral("closed"));
+}
+
+void Connection::setState(ConnectionState state, const QString &detail)
+{
+    m_state = state;
+    m_info.state = state;
+    if (state == ConnectionState::Closed || state == ConnectionState::Failed) {
+        if (!m_info.closed.isValid()) m_info.closed = QDateTime::currentDateTimeUtc();
+    } else {
+        m_info.closed = QDateTime();
+    }
+    if (m_sink) m_sink->connectionState(m_id, state, detail);
+    publishInfo();
+}
+
+void Connection::noteError(const QString &error)
+{
+    m_info.lastError = error;
+    m_infoDirty = true;
+}
+
+void Connection::publishInfo()
+{
+    m_infoDirty = false;
+    int pending = int(m_inFlight.size());
+    for (const OutRequest &r : m_queued)
+        if (r.kind != OutRequest::Async) ++pending;
+    m_info.pendingQueries = pending;
+    if (m_sink) m_sink->connectionInfo(m_info);
+}
+
+// ---- requests ------------------------------------------------------------------------------
+
+void Connection::submit(OutRequest request)
+{
+    if (m_phase == Phase::Open) {
+        // Keep the order users asked in: anything still queued goes first.
+        if (!m_queued.empty()) {
+            m_queued.push_back(std::move(request));
+            writePending();
+        } else {
+            writeRequest(std::move(request));
+        }
+        return;
+    }
+    if (m_phase == Phase::Closed) {
+        if (request.kind == OutRequest::Async) {
+            noteError(QStringLiteral("not connected: an async message was dropped"));
+            return;
+        }
+        // A request on a closed or failed handle tries again, with a fresh reconnect budget.
+        m_queued.push_back(std::move(request));
+        m_attempt = 0;
+        m_nextDelayMs = qMax(0, m_options.reconnect.initialDelayMs);
+        m_everOpened = false;
+        setState(ConnectionState::Connecting, QStringLiteral("reconnecting for a new request"));
+        openSocket();
+        return;
+    }
+    m_queued.push_back(std::move(request));
+    m_infoDirty = true;
+}
+
+void Connection::writePending()
+{
+    while (m_phase == Phase::Open && !m_queued.empty()) {
+        OutRequest r = std::move(m_queued.front());
+        m_queued.pop_front();
+        writeRequest(std::move(r));
+    }
+}
+
+QByteArray Connection::encodeSync(const Value &v) const
+{
+    EncodeOptions o;
+    o.type = MessageType::Sync;
+    o.compress = !m_peerLocal; // kdb+ never compresses to loopback or unix peers
+    o.capability = qMax(0, m_capability);
+    return encodeMessage(v, o);
+}
+
+void Connection::writeRequest(OutRequest r)
+{
+    if (r.kind == OutRequest::Async) {
+        if (r.asyncPlain.isEmpty()) {
+            // A single send: encode here, compressed for a remote peer as kdb+ does.
+            EncodeOptions o;
+            o.type = MessageType::Async;
+            o.compress = !m_peerLocal;
+            o.capability = qMax(0, m_capability);
+            const QByteArray frame = encodeMessage(r.message, o);
+            writeFrame(frame, MessageType::Async,
+                       MessageHeader::kSize + encodedPayloadSize(r.message));
+            return;
+        }
+        const QByteArray &frame =
+            !m_peerLocal && !r.asyncPacked.isEmpty() ? r.asyncPacked : r.asyncPlain;
+        writeFrame(frame, MessageType::Async, r.asyncPlain.size());
+        return;
+    }
+    Value message;
+    switch (r.kind) {
+    case OutRequest::User:
+        message = r.message;
+        break;
+    case OutRequest::Flush:
+        // Hand everything buffered to the kernel now (never blocks), then the chaser.
+        if (m_tcp) m_tcp->flush();
+        if (m_local) m_local->flush();
+        message = Value::string(QByteArray());
+        break;
+    case OutRequest::File:
+        message = Value::string(r.statements[r.nextStatement].text);
+        break;
+    case OutRequest::Subscribe: {
+        const auto it = m_subs.constFind(r.sub);
+        if (it == m_subs.constEnd()) return; // unsubscribed meanwhile
+        message = subscribeMessage(*it);
+        break;
+    }
+    case OutRequest::Async:
+        break;
+    }
+    const QByteArray frame = encodeSync(message);
+    writeFrame(frame, MessageType::Sync, MessageHeader::kSize + encodedPayloadSize(message));
+    r.writtenNs = m_clock.nsecsElapsed();
+    if (r.startNs == 0) r.startNs = r.writtenNs;
+    r.bytesOut += frame.size();
+    const int timeout = r.timeoutMs;
+    r.deadlineNs = timeout > 0 ? r.writtenNs + qint64(timeout) * 1'000'000 : 0;
+    m_inFlight.push_back(std::move(r));
+    m_infoDirty = true;
+    armTimeout();
+}
+
+void Connection::writeFrame(const QByteArray &frame, MessageType type, qint64 plainBytes)
+{
+    m_io->write(frame);
+    ++m_info.messagesOut;
+    m_info.bytesOut += frame.size();
+    m_infoDirty = true;
+    if (m_tap->enabled()) {
+        FrameRecord rec;
+        rec.incoming = false;
+        rec.messageType = quint8(type);
+        rec.compressed = frame.size() > 2 && frame[2] != 0;
+        rec.wireBytes = frame.size();
+        rec.decodedBytes = plainBytes;
+        rec.timestampNs = nowNs();
+        m_tap->add(std::move(rec), frame);
+    }
+}
+
+void Connection::armTimeout()
+{
+    qint64 earliest = 0;
+    for (const OutRequest &r : m_inFlight)
+        if (r.deadlineNs && (!earliest || r.deadlineNs < earliest)) earliest = r.deadlineNs;
+    if (!earliest) {
+        m_timeoutTimer->stop();
+        return;
+    }
+    const qint64 ms = qMax<qint64>(0, (earliest - m_clock.nsecsElapsed() + 999'999) / 1'000'000);
+    m_timeoutTimer->start(int(qMin<qint64>(ms, std::numeric_limits<int>::max())));
+}
+
+void Connection::onQueryTimeout()
+{
+    const qint64 now = m_clock.nsecsElapsed();
+    auto it = std::find_if(m_inFlight.begin(), m_inFlight.end(), [now](const OutRequest &r) {
+        return r.deadlineNs && r.deadlineNs <= now;
+    });
+    if (it == m_inFlight.end()) {
+        armTimeout();
+        return;
+    }
+    const RequestId expired = it->id;
+    const int ms = it->timeoutMs;
+    std::deque<OutRequest> inFlight;
+    inFlight.swap(m_inFlight);
+    for (const OutRequest &r : inFlight) {
+        if (r.id == expired && r.kind != OutRequest::Subscribe)
+            failRequest(r, NetError{NetError::Timeout,
+                                    QStringLiteral("no response within %1 ms. kdb+ answers in "
+                                                   "order, so a late answer would poison the "
+                                                   "connection: it was dropped and is "
+                                                   "reconnecting (the server may still be "
+                                                   "running the query)")
+                                        .arg(ms)});
+        else
+            failRequest(r, NetError{NetError::Disconnected,
+                                    QStringLiteral("connection dropped because an earlier query "
+                                                   "timed out after %1 ms")
+                                        .arg(ms)});
+    }
+    noteError(QStringLiteral("query timed out after %1 ms").arg(ms));
+    forceReconnect(QStringLiteral("query timed out after %1 ms; reconnecting").arg(ms));
+}
+
+void Connection::cancel(RequestId id)
+{
+    const auto queued = std::find_if(m_queued.begin(), m_queued.end(),
+                                     [id](const OutRequest &r) { return r.id == id; });
+    if (queued != m_queued.end()) {
+        OutRequest r = std::move(*queued);
+        m_queued.erase(queued);
+        failRequest(r,
+                    NetError{NetError::Cancelled, QStringLiteral("cancelled before it was sent")});
+        m_infoDirty = true;
+        return;
+    }
+    const auto it = std::find_if(m_inFlight.begin(), m_inFlight.end(),
+                                 [id](const OutRequest &r) { return r.id == id; });
+    if (it == m_inFlight.end()) return; // already answered: nothing to cancel
+    std::deque<OutRequest> inFlight;
+    inFlight.swap(m_inFlight);
+    for (const OutRequest &r : inFlight) {
+        if (r.id == id)
+            failRequest(r, NetError{NetError::Cancelled,
+                                    QStringLiteral("cancelled. kdb+ cannot stop a running query, "
+                                                   "so qscope dropped the connection and is "
+                                                   "reconnecting; the server may still finish "
+                                                   "the work")});
+        else
+            failRequest(r, NetError{NetError::Disconnected,
+                                    QStringLiteral("connection dropped to cancel another query")});
+    }
+    forceReconnect(QStringLiteral("dropped to cancel a query; reconnecting"));
+}
+
+void Connection::failRequest(const OutRequest &r, const NetError &error)
+{
+    if (r.kind == OutRequest::Subscribe || r.kind == OutRequest::Async) return;
+    QueryResult res;
+    res.id = r.id;
+    res.connection = m_id;
+    res.query = r.description;
+    res.error = error;
+    res.bytesIn = r.bytesIn;
+    res.bytesOut = r.bytesOut;
+    res.elapsedNs = r.startNs ? m_clock.nsecsElapsed() - r.startNs : 0;
+    if (m_sink) m_sink->connectionResult(res);
+}
+
+void Connection::failInFlight(const NetError &front, const NetError &others)
+{
+    std::deque<OutRequest> inFlight;
+    inFlight.swap(m_inFlight);
+    bool first = true;
+    for (const OutRequest &r : inFlight) {
+        failRequest(r, first ? front : others);
+        first = false;
+    }
+    m_infoDirty = true;
+}
+
+void Connection::failQueued(const NetError &error)
+{
+    std::deque<OutRequest> queued;
+    queued.swap(m_queued);
+    for (const OutRequest &r : queued)
+        failRequest(r, error);
+    m_infoDirty = true;
+}
+
+void Connection::replyToServer(const Value &reply)
+{
+    if (m_serverRepliesOwed <= 0 || m_phase != Phase::Open) {
+        noteError(QStringLiteral("reply to the server dropped: no sync request is waiting"));
+        return;
+    }
+    --m_serverRepliesOwed;
+    EncodeOptions o;
+    o.type = MessageType::Response;
+    o.compress = !m_peerLocal;
+    o.capability = qMax(0, m_capability);
+    const QByteArray frame = encodeMessage(reply, o);
+    writeFrame(frame, MessageType::Response, frame.size());
+}
+
+// ---- subscriptions -------------------------------------------------------------------------
+
+Value Connection::subscribeMessage(const Subscription &s) const
+{
+    // .u.sub[`table;`sym1`sym2] ; ` for all tables, ` (an empty symbol) for all syms.
+    std::vector<Value> items;
+    items.push_back(Value::symbol(QByteArrayLiteral(".u.sub")));
+    items.push_back(Value::symbol(s.table));
+    if (s.syms.isEmpty()) {
+        items.push_back(Value::symbol(QByteArray()));
+    } else {
+        std::vector<QByteArray> syms(s.syms.begin(), s.syms.end());
+        items.push_back(Value::symbols(syms));
+    }
+    return Value::list(std::move(items));
+}
+
+void Connection::subscribe(SubscriptionId sub, const QByteArray &table,
+                           const QList<QByteArray> &syms)
+{
+    m_subs.insert(sub, Subscription{table, syms, false, {}});
+    OutRequest r;
+    r.kind = OutRequest::Subscribe;
+    r.sub = sub;
+    r.description =
+        ".u.sub[`" + table + ";" + (syms.isEmpty() ? QByteArray("`") : "`" + syms.join('`')) + "]";
+    r.timeoutMs = 0;
+    submit(std::move(r));
+}
+
+void Connection::unsubscribe(SubscriptionId sub)
+{
+    // kdb-tick has no unsubscribe call over IPC (.u.del runs on close): stop routing here.
+    const auto b = m_batches.find(sub);
+    if (b != m_batches.end() && b->messages > 0 && m_sink) m_sink->connectionFeed({*b});
+    m_batches.remove(sub);
+    m_subs.remove(sub);
+}
+
+void Connection::resubscribe()
+{
+    for (auto it = m_subs.begin(); it != m_subs.end(); ++it) {
+        if (!it->everSubscribed) {
+            // Never confirmed: the first .u.sub may still be queued; only send if it is not.
+            const SubscriptionId id = it.key();
+            const bool queued =
+                std::any_of(m_queued.begin(), m_queued.end(), [id](const OutRequest &r) {
+                    return r.kind == OutRequest::Subscribe && r.sub == id;
+                });
+            if (queued) continue;
+        }
+        OutRequest r;
+        r.kind = OutRequest::Subscribe;
+        r.sub = it.key();
+        writeRequest(std::move(r));
+    }
+}
+
+void Connection::flushFeeds()
+{
+    if (m_feedTimer) m_feedTimer->stop();
+    if (m_batches.isEmpty()) return;
+    QList<FeedBatch> out;
+    out.reserve(m_batches.size());
+    for (auto it = m_batches.begin(); it != m_batches.end(); ++it)
+        if (it->messages > 0) out.append(std::move(*it));
+    m_batches.clear();
+    if (!out.isEmpty() && m_sink) m_sink->connectionFeed(out);
+}
+
+// ---- incoming ------------------------------------------------------------------------------
+
+void Connection::onReadyRead()
+{
+    if (!m_io) return;
+    QByteArray bytes = m_io->readAll();
+    if (bytes.isEmpty()) return;
+    m_info.bytesIn += bytes.size();
+    m_infoDirty = true;
+    if (m_phase == Phase::Handshake) {
+        const char capability = bytes[0];
+        bytes.remove(0, 1);
+        onLoginReply(capability);
+    }
+    if (m_phase != Phase::Open || bytes.isEmpty()) return;
+    processIncoming(bytes);
+}
+
+void Connection::processIncoming(const QByteArray &bytes)
+{
+    m_reader.feed(bytes);
+    while (auto frame = m_reader.next()) {
+        Inbound in;
+        in.seq = ++m_inboxSeq;
+        in.header = *MessageHeader::parse(frame->constData(), frame->size(), nullptr);
+        in.raw = std::move(*frame);
+        if (in.raw.size() >= kOffThreadDecodeBytes ||
+            (in.header.compressed && in.raw.size() >= kOffThreadDecodeBytes / 8)) {
+            // Decode on the worker pool so the other connections on this thread keep flowing;
+            // the inbox keeps this connection's frames in arrival order meanwhile.
+            const quint64 seq = in.seq;
+            const QByteArray raw = in.raw;
+            std::shared_ptr<ConnectionGuard> guard = m_guard;
+            m_decodePool->start([guard, seq, raw] {
+                Decoded d = decodeMessage(raw);
+                guard->post([seq, d = std::move(d)](Connection &c) mutable {
+                    c.onDecoded(seq, std::move(d));
+                });
+            });
+        } else {
+            in.decoded = decodeMessage(in.raw);
+        }
+        m_inbox.push_back(std::move(in));
+    }
+    drainInbox();
+    if (m_phase != Phase::Open) return;
+    if (m_reader.error()) {
+        const DecodeError &e = *m_reader.error();
+        handleLoss(NetError::Protocol,
+                   QStringLiteral("protocol error at byte %1: %2").arg(e.offset).arg(e.message));
+        return;
+    }
+    // Progress of the response being assembled, throttled.
+    if (const auto h = m_reader.pendingHeader(); h && h->type == MessageType::Response &&
+                                                 !m_inFlight.empty() &&
+                                                 h->size >= kProgressMinimumBytes) {
+        const qint64 now = m_clock.nsecsElapsed();
+        if (now - m_lastProgressNs >= kProgressIntervalNs) {
+            m_lastProgressNs = now;
+            if (m_sink)
+                m_sink->connectionProgress(m_inFlight.front().id, m_reader.pendingBytes(), h->size);
+        }
+    }
+}
+
+void Connection::onDecoded(quint64 seq, Decoded decoded)
+{
+    for (Inbound &in : m_inbox) {
+        if (in.seq == seq) {
+            in.decoded = std::move(decoded);
+            break;
+        }
+    }
+    drainInbox();
+}
+
+void Connection::drainInbox()
+{
+    while (!m_inbox.empty() && m_inbox.front().decoded) {
+        Inbound in = std::move(m_inbox.front());
+        m_inbox.pop_front();
+        dispatch(in);
+    }
+    if (m_inbox.empty() && m_deferredLoss) {
+        const auto loss = *m_deferredLoss;
+        m_deferredLoss.reset();
+        finishLoss(loss.first, loss.second);
+    }
+}
+
+void Connection::dispatch(Inbound &in)
+{
+    ++m_info.messagesIn;
+    m_infoDirty = true;
+    const Decoded &d = *in.decoded;
+    if (m_tap->enabled()) {
+        FrameRecord rec;
+        rec.incoming = true;
+        rec.messageType = quint8(in.header.type);
+        rec.compressed = in.header.compressed;
+        rec.wireBytes = in.raw.size();
+        rec.decodedBytes = plainSizeOf(in.raw, in.header);
+        rec.timestampNs = nowNs();
+        if (in.header.type == MessageType::Response && !m_inFlight.empty())
+            rec.roundTripNs = m_clock.nsecsElapsed() - m_inFlight.front().writtenNs;
+        m_tap->add(std::move(rec), in.raw);
+    }
+    switch (in.header.type) {
+    case MessageType::Response:
+        handleResponse(in);
+        break;
+    case MessageType::Async:
+        if (!d.ok()) {
+            noteError(QStringLiteral("could not decode an async message: %1 (byte %2)")
+                          .arg(d.error->message)
+                          .arg(d.error->offset));
+            return;
+        }
+        routeAsync(d.value, in.raw.size());
+        break;
+    case MessageType::Sync:
+        if (!d.ok()) {
+            noteError(QStringLiteral("could not decode a sync request from the server: %1")
+                          .arg(d.error->message));
+            // It still needs an answer, or the server waits forever.
+            handleServerSync(Value::error(QByteArrayLiteral("decode")));
+            return;
+        }
+        handleServerSync(d.value);
+        break;
+    }
+}
+
+void Connection::handleResponse(Inbound &in)
+{
+    const Decoded &d = *in.decoded;
+    if (m_inFlight.empty()) {
+        noteError(QStringLiteral("a response arrived with no request waiting; ignored"));
+        return;
+    }
+    OutRequest r = std::move(m_inFlight.front());
+    m_inFlight.pop_front();
+    m_infoDirty = true;
+    armTimeout();
+    r.bytesIn += in.raw.size();
+    const qint64 total = in.raw.size();
+    if (total >= kProgressMinimumBytes && m_sink) m_sink->connectionProgress(r.id, total, total);
+
+    if (r.kind == OutRequest::Subscribe) {
+        const auto it = m_subs.find(r.sub);
+        if (it == m_subs.end()) return;
+        const Value schema = d.ok() ? d.value : Value::error(d.error->message.toUtf8());
+        if (schema.isError())
+            noteError(QStringLiteral(".u.sub failed: '") + QString::fromUtf8(schema.symbolValue()));
+        const bool gap = it->everSubscribed;
+        it->everSubscribed = true;
+        if (m_sink) {
+            m_sink->connectionSubscribed(r.sub, schema);
+            if (gap)
+                m_sink->connectionFeedGap(
+                    r.sub, it->gapReason.isEmpty() ? QStringLiteral("reconnected") : it->gapReason);
+        }
+        it->gapReason.clear();
+        return;
+    }
+
+    QueryResult res;
+    res.id = r.id;
+    res.connection = m_id;
+    res.query = r.description;
+    res.bytesOut = r.bytesOut;
+    res.bytesIn = r.bytesIn;
+    res.elapsedNs = m_clock.nsecsElapsed() - r.startNs;
+    if (!d.ok()) {
+        res.error = NetError{NetError::Protocol,
+                             QStringLiteral("could not decode the response: %1 (byte %2)")
+                                 .arg(d.error->message)
+                                 .arg(d.error->offset)};
+    } else if (d.value.isError()) {
+        res.error = NetError{NetError::QError, QString::fromUtf8(d.value.symbolValue())};
+    } else {
+        res.value = d.value;
+    }
+
+    if (r.kind == OutRequest::File) {
+        const ScriptStatement &st = r.statements[r.nextStatement];
+        if (res.error) {
+            // Name the line, as \l does when a script fails.
+            res.query = r.path.toUtf8() + ':' + QByteArray::number(st.line) + ": " + st.text;
+        } else if (r.nextStatement + 1 < r.statements.size()) {
+            ++r.nextStatement;
+            if (m_phase == Phase::Open) {
+                writeRequest(std::move(r));
+                return;
+            }
+            const ScriptStatement &next = r.statements[r.nextStatement];
+            res.value = Value();
+            res.query = r.path.toUtf8() + ':' + QByteArray::number(next.line) + ": " + next.text;
+            res.error = NetError{NetError::Disconnected,
+                                 QStringLiteral("connection to %1 lost before the rest of the "
+                                                "script was sent")
+                                     .arg(serverText())};
+        }
+    }
+    if (m_sink) m_sink->connectionResult(res);
+}
+
+void Connection::routeAsync(const Value &v, qint64 wireBytes)
+{
+    if (v.isList() && v.count() >= 2 && v.item(0).type() == -Symbol) {
+        const QByteArray &name = v.item(0).symbolValue();
+        if (name == "upd" && v.count() >= 3 && v.item(1).type() == -Symbol) {
+            const QByteArray &table = v.item(1).symbolValue();
+            const Value &data = v.item(2);
+            bool routed = false;
+            for (auto it = m_subs.constBegin(); it != m_subs.constEnd(); ++it) {
+                if (!it->table.isEmpty() && it->table != table) continue;
+                FeedBatch &b = m_batches[it.key()];
+                b.subscription = it.key();
+                if (b.table.isEmpty()) b.table = table;
+                if (b.table != table) b.table = QByteArray(); // several tables in one batch
+                b.updates.append(data);
+                ++b.messages;
+                b.rows += rowsOf(data);
+                b.bytes += wireBytes;
+                routed = true;
+            }
+            if (routed) {
+                if (!m_feedTimer->isActive()) m_feedTimer->start(kFeedIntervalMs);
+                return;
+            }
+        } else if (name == ".u.end" && !m_subs.isEmpty()) {
+            flushFeeds(); // rows of the old day go out before its end
+            for (auto it = m_subs.constBegin(); it != m_subs.constEnd(); ++it)
+                if (m_sink) m_sink->connectionEndOfDay(it.key(), v.item(1));
+            return;
+        }
+    }
+    if (m_sink) m_sink->connectionPushed(m_id, v);
+}
+
+void Connection::handleServerSync(const Value &v)
+{
+    if (m_sink) m_sink->connectionServerRequest(m_id, v);
+    if (m_options.acceptServerSyncRequests && !v.isError()) {
+        ++m_serverRepliesOwed; // the app answers through replyToServer, in order
+        return;
+    }
+    const QByteArray frame = encodeMessage(
+        Value::error(QByteArrayLiteral("qscope: sync requests from the server are not accepted")),
+        EncodeOptions{MessageType::Response, false, qMax(0, m_capability)});
+    writeFrame(frame, MessageType::Response, frame.size());
+}
+
+} // namespace qscope::detail

@@ -1,0 +1,50 @@
+// HandleRegistry: the table of handles the engine opened, fed by the manager on its thread.
+
+#include "handleregistry.h"
+
+namespace qscope {
+
+HandleRegistry::HandleRegistry(QObject *parent) : QObject(parent) {}
+
+int HandleRegistry::rowOf(ConnectionId id) const
+{
+    // Newest rows are the likeliest to change: search from the end.
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row)
+        if (m_rows[row].id == id) return row;
+    return -1;
+}
+
+void HandleRegistry::setHistoryLimit(int closedRowsKept)
+{
+    m_historyLimit = qMax(0, closedRowsKept);
+    int closed = 0;
+    for (const HandleInfo &h : m_rows)
+        if (h.state == ConnectionState::Closed || h.state == ConnectionState::Failed) ++closed;
+    // Trim the oldest closed rows one at a time so a model can follow with beginRemoveRows.
+    for (int row = 0; row < int(m_rows.size()) && closed > m_historyLimit;) {
+        const ConnectionState s = m_rows[row].state;
+        if (s == ConnectionState::Closed || s == ConnectionState::Failed) {
+            m_rows.removeAt(row);
+            --closed;
+            Q_EMIT rowsRemoved(row, row);
+        } else {
+            ++row;
+        }
+    }
+}
+
+void HandleRegistry::upsert(const HandleInfo &info)
+{
+    const int row = rowOf(info.id);
+    if (row >= 0) {
+        m_rows[row] = info;
+        Q_EMIT rowChanged(row);
+    } else {
+        m_rows.append(info);
+        Q_EMIT rowAdded(int(m_rows.size()) - 1);
+    }
+    if (info.state == ConnectionState::Closed || info.state == ConnectionState::Failed)
+        setHistoryLimit(m_historyLimit);
+}
+
+} // namespace qscope

@@ -1,0 +1,32 @@
+#pragma once
+/// Numbers and temporals of q's literal syntax: one token (`12`, `-1.5e`, `0Nd`, `2024.01m`,
+/// `2024.01.02D10:00`, `12:30:00.000`) classified, then a run of juxtaposed tokens turned into
+/// one atom or vector with q's typing rules. Internal to the literal parser.
+
+#include "value.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace qscope::detail {
+
+struct NumberToken
+{
+    QByteArray text; ///< the token as written, sign included
+    int position = 0;
+};
+
+/// Length of the number/temporal token starting at text[pos] (0 if none starts there).
+int scanNumberToken(const QByteArray &text, int pos);
+
+/// Juxtaposed tokens to an atom (one token) or a vector. On failure sets error and errorPos.
+std::optional<Value> numbersToValue(const std::vector<NumberToken> &tokens, QString *error,
+                                    int *errorPos);
+
+/// One token as an atom of the given atom type (negative), for q's tok ("I"$"12").
+std::optional<Value> numberAs(const QByteArray &text, int atomType);
+
+} // namespace qscope::detail

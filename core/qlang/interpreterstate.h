@@ -1,0 +1,141 @@
+#pragma once
+/// The interpreter's state and evaluator: globals, the builtin table, the
+/// lambda cache, the call stack of local frames and the per-query limits. Used
+/// from one thread at a time (see Interpreter); primitives receive it to call
+/// back into q (each, over, apply ...).
+
+#include "qlang/ast.h"
+#include "qlang/interpreter.h"
+#include "qlang/qerror.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+
+#include <array>
+#include <random>
+#include <span>
+
+namespace qscope::qlang::detail {
+
+class InterpreterState;
+
+using Fn1 = Value (*)(InterpreterState &, const Value &);
+using Fn2 = Value (*)(InterpreterState &, const Value &, const Value &);
+using FnN = Value (*)(InterpreterState &, std::span<const Value>);
+
+/// One builtin: a q-visible name, its valence and the C++ that implements it.
+struct Builtin
+{
+    QByteArray name;
+    int arity = 0;
+    Fn1 f1 = nullptr;
+    Fn2 f2 = nullptr;
+    FnN fn = nullptr; // 3+ args, or variadic verbs (@ . ? with 3-4 args)
+};
+
+/// Iterator codes in the parse tree and composites.
+enum IterCode { ItEach = 0, ItOver = 1, ItScan = 2, ItPrior = 3, ItRight = 4, ItLeft = 5 };
+
+class InterpreterState
+{
+public:
+    explicit InterpreterState(Interpreter *owner);
+
+    Interpreter *owner;
+    Interpreter::Limits limits;
+    std::function<void(const QByteArray &)> output;
+    Interpreter::SystemHandler systemHandler;
+    QHash<int, Interpreter::Internal> internals;
+
+    QHash<QByteArray, Value> globals;
+    struct NativeDef
+    {
+        int arity;
+        Interpreter::Native fn;
+    };
+    QHash<QByteArray, NativeDef> natives;
+    QHash<QByteArray, Interpreter::Dynamic> dynamics;
+
+    // builtins: index [0] unary (type 101), [1] operators (type 102), by code
+    std::array<std::array<Builtin, 256>, 2> table{};
+    QHash<QByteArray, Value> builtinNames;
+    QHash<QByteArray, bool> infixNames; // names used infix: in within like ...
+    uint8_t nextCode[2] = {0x20, 0x20};
+    void reg(const char *name, Fn1 f);
+    void reg(const char *name, Fn2 f, bool infix = true);
+    void regN(const char *name, int arity, FnN f, bool infix = false);
+    void regVerb(int code, Fn1 monadic, Fn2 dyadic, FnN variadic = nullptr);
+    void alias(const char *name, const Value &fn, bool infix = false);
+    const Builtin *builtin(const Value &f) const;
+
+    QHash<QByteArray, LambdaP> lambdas;
+    LambdaP lambdaDef(const Value &lambda);
+
+    // evaluation
+    struct Frame
+    {
+        std::vector<std::pair<QByteArray, Value>> vars;
+        const LambdaDef *def = nullptr;
+        /// qSQL context: column names resolve to the table's columns at `rows` (all
+        /// rows when allRows), `i` to the row numbers; other names fall through to
+        /// the enclosing frame.
+        const Value *qtable = nullptr;
+        const std::vector<int64_t> *rows = nullptr;
+        bool allRows = true;
+    };
+    std::vector<Frame> frames;
+    int depth = 0;
+    QElapsedTimer clock;
+    int64_t ticks = 0;
+    int64_t allocated = 0;
+    std::mt19937_64 rng{0x5eedULL};
+
+    /// Run a whole query (resets the per-query budget and clock).
+    Value evalTop(const QByteArray &src);
+    Value eval(const AstNode &n);
+    Value evalBlock(const std::vector<NodeP> &stmts);
+    Value apply(const Value &f, std::span<const Value> args);
+    Value apply1(const Value &f, const Value &x);
+    Value apply2(const Value &f, const Value &x, const Value &y);
+    /// Valence of a function value (how many args before it runs).
+    int valence(const Value &f);
+    Value index(const Value &x, std::span<const Value> idx);
+    Value index1(const Value &x, const Value &i);
+
+    std::optional<Value> lookup(const QByteArray &name);
+    Value getName(const QByteArray &name);
+    void setName(const QByteArray &name, const Value &v, bool global);
+    void setGlobalValue(const QByteArray &name, const Value &v);
+    /// Values of names under a namespace (`.my` -> dict of its members).
+    Value namespaceDict(const QByteArray &ns) const;
+
+    void tick();                // time-limit check ('stop)
+    void charge(int64_t bytes); // allocation budget ('wsfull)
+    void write(const QByteArray &text);
+
+    // qSQL (qsql.cpp)
+    Value evalQsql(const AstNode &n);
+
+private:
+    Value applyLambda(const Value &f, const LambdaDef &def, std::span<const Value> args);
+    Value applyIterator(const Value &f, std::span<const Value> args);
+    Value assign(const AstNode &n);
+    Value indexAssign(const AstNode &n);
+};
+
+/// Registration of each primitive family (one file each).
+void registerArith(InterpreterState &s);
+void registerCompare(InterpreterState &s);
+void registerList(InterpreterState &s);
+void registerAggregate(InterpreterState &s);
+void registerStrings(InterpreterState &s);
+void registerCast(InterpreterState &s);
+void registerDict(InterpreterState &s);
+void registerSystem(InterpreterState &s);
+void registerIterators(InterpreterState &s);
+
+/// The thread's running interpreter (for allocation accounting inside helpers);
+/// may be null.
+InterpreterState *&currentState();
+
+} // namespace qscope::qlang::detail

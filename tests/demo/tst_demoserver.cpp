@@ -1,0 +1,671 @@
+// The demo server driven over real sockets with the codec: handshake and capabilities, refused
+// logins, sync/async, q errors, the kdb-tick protocol (.u.sub shapes, sym-filtered upd streams,
+// -t batching, end of day), .z.pc clean-up, trackConnections, .z names, the Unix socket, TLS,
+// HTTP GET and hostile input. Message shapes follow KxSystems/kdb-tick tick.q and tick/u.q.
+
+#include "demo/demoserver.h"
+#include "net/unixsocket.h"
+#include "qtestclient.h"
+
+#include <QCryptographicHash>
+#include <QProcess>
+#include <QSslSocket>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace qscope;
+using qscope::test::QTestClient;
+
+namespace {
+
+Value sym(const char *s)
+{
+    return Value::symbol(QByteArray(s));
+}
+Value call(std::vector<Value> items)
+{
+    return Value::list(std::move(items));
+}
+
+DemoOptions quietOptions()
+{
+    DemoOptions o;
+    o.port = 0;
+    o.feed = false;
+    o.unixSocket = false;
+    return o;
+}
+
+QList<QByteArray> columnNames(const Value &t)
+{
+    QList<QByteArray> out;
+    for (int64_t i = 0; i < t.columnNames().count(); ++i)
+        out << t.columnNames().symAt(i);
+    return out;
+}
+
+QByteArray httpGet(quint16 port, const QByteArray &target)
+{
+    QTcpSocket s;
+    s.connectToHost(QStringLiteral("127.0.0.1"), port);
+    if (!s.waitForConnected(5000)) return {};
+    s.write("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    QByteArray all;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 10000) {
+        if (!s.waitForReadyRead(100) && s.state() != QAbstractSocket::ConnectedState) break;
+        all += s.readAll();
+    }
+    all += s.readAll();
+    return all;
+}
+
+} // namespace
+
+class TestDemoServer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void startsOnFreePort();
+    void badOptionsAreErrors();
+    void handshakeCapability();
+    void usersFileRefusesByClosing();
+    void syncAsyncAndErrors();
+    void subReturnShapes();
+    void updStreamWithSymFilter();
+    void updFromOutsideIsChecked();
+    void timerBatching();
+    void endOfDay();
+    void closeCleansSubscribers();
+    void dotZNames();
+    void unixSocket();
+    void tlsAndPlainOnOnePort();
+    void httpGetAnswersHtml();
+    void hostileInput();
+    void builtInFeedPublishes();
+};
+
+void TestDemoServer::startsOnFreePort()
+{
+    DemoServer s;
+    QString err;
+    QVERIFY2(s.start(quietOptions(), &err), qPrintable(err));
+    QVERIFY(s.port() > 0);
+    // A second server cannot take the same port: an error, not a crash.
+    DemoServer s2;
+    DemoOptions o = quietOptions();
+    o.port = s.port();
+    QVERIFY(!s2.start(o, &err));
+    QVERIFY(err.contains(QString::number(s.port())));
+    s.stop();
+    QCOMPARE(s.port(), quint16(0));
+}
+
+void TestDemoServer::badOptionsAreErrors()
+{
+    DemoServer s;
+    QString err;
+    DemoOptions o = quietOptions();
+    o.usersFile = QStringLiteral("/nonexistent/users.txt");
+    QVERIFY(!s.start(o, &err));
+    QVERIFY(err.contains(QStringLiteral("users")));
+    o = quietOptions();
+    o.tlsCert = QStringLiteral("/nonexistent/cert.pem");
+    QVERIFY(!s.start(o, &err));
+    QVERIFY(!err.isEmpty());
+}
+
+void TestDemoServer::handshakeCapability()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    // The reply is min(client, ours); ours is 6 (messages over 2 GiB).
+    {
+        QTestClient c(s.port());
+        QCOMPARE(c.login("alice:pw", 3), 3);
+    }
+    {
+        QTestClient c(s.port());
+        QCOMPARE(c.login("bob", 6), 6);
+    }
+    {
+        QTestClient c(s.port());
+        QCOMPARE(c.login("", 1), 1);
+    }
+    {
+        QTestClient c(s.port());
+        QCOMPARE(c.login("old", std::nullopt), 0); // pre-2.6 clients send no capability
+        // and the connection works
+        const Value r = c.sync(".u.t");
+        QCOMPARE(r.type(), int(Symbol));
+    }
+}
+
+void TestDemoServer::usersFileRefusesByClosing()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("users.txt"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("plain:secret\n");
+    f.write("md5user:" + QCryptographicHash::hash("m5pw", QCryptographicHash::Md5).toHex() + "\n");
+    f.write("shauser:" + QCryptographicHash::hash("s1pw", QCryptographicHash::Sha1).toHex() +
+            "\r\n");
+    f.close();
+    DemoServer s;
+    DemoOptions o = quietOptions();
+    o.usersFile = path;
+    QString err;
+    QVERIFY2(s.start(o, &err), qPrintable(err));
+    const struct
+    {
+        QByteArray cred;
+        int expect;
+    } cases[] = {
+        {"plain:secret", 3},
+        {"md5user:m5pw", 3},
+        {"shauser:s1pw", 3},
+        {"plain:wrong", -1},
+        {"nobody:secret", -1},
+        {"", -1},
+        {"md5user:" + QCryptographicHash::hash("m5pw", QCryptographicHash::Md5).toHex(), 3}};
+    for (const auto &c : cases) {
+        QTestClient cl(s.port());
+        QCOMPARE(cl.login(c.cred, 3), c.expect);
+        if (c.expect < 0) QVERIFY(cl.waitClosed(2000));
+    }
+    // .z.u on the server is the user name the client gave.
+    QTestClient ok(s.port());
+    QCOMPARE(ok.login("plain:secret"), 3);
+    const Value u = ok.sync(".z.u");
+    QCOMPARE(u.type(), -int(Symbol));
+    QCOMPARE(u.symbolValue(), QByteArray("plain"));
+}
+
+void TestDemoServer::syncAsyncAndErrors()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient c(s.port());
+    QCOMPARE(c.login("u:p"), 3);
+    // async: no reply; its effect is visible to the next sync query on the same handle.
+    c.send(call({sym(".u.upd"), sym("trade"),
+                 Value::list({sym("KX"), Value::floatAtom(42.0), Value::longAtom(42)})}),
+           MessageType::Async);
+    bool ok = false;
+    const Value x = c.sync("trade", &ok);
+    QVERIFY(ok);
+    QVERIFY(x.isTable());
+    QCOMPARE(x.count(), int64_t(1));
+    QCOMPARE(x.columns().item(3).at<int64_t>(0), int64_t(42));
+    QVERIFY(c.takeAsync().empty()); // nothing was answered to the async message
+    // an async error is logged, never answered
+    c.send(Value::string("1+`a"), MessageType::Async);
+    // errors come back as type -128 with q's word
+    const Value typeErr = c.sync("1+`a");
+    QVERIFY(typeErr.isError());
+    QCOMPARE(typeErr.symbolValue(), QByteArray("type"));
+    const Value nameErr = c.sync("undefinedName42");
+    QVERIFY(nameErr.isError());
+    QVERIFY(!nameErr.symbolValue().isEmpty());
+    // a function call by name with arguments, as a list (f;x;y)
+    const Value r = c.sync(call({sym(".u.sub"), sym("nosuchtable"), sym("")}));
+    QVERIFY(r.isError());
+    QCOMPARE(r.symbolValue(), QByteArray("nosuchtable")); // u.q: if[not x in t;'x]
+    // and the connection still serves, with nothing queued from the async error
+    QCOMPARE(c.sync("trade").count(), int64_t(1));
+    QVERIFY(c.takeAsync().empty());
+}
+
+void TestDemoServer::subReturnShapes()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient c(s.port());
+    QCOMPARE(c.login("sub"), 3);
+    // .u.sub[`trade;`]: (`trade;schema), the schema an empty table with g# on sym.
+    const Value one = c.sync(call({sym(".u.sub"), sym("trade"), sym("")}));
+    QCOMPARE(one.type(), int(List));
+    QCOMPARE(one.count(), int64_t(2));
+    QCOMPARE(one.item(0).type(), -int(Symbol));
+    QCOMPARE(one.item(0).symbolValue(), QByteArray("trade"));
+    const Value schema = one.item(1);
+    QVERIFY(schema.isTable());
+    QCOMPARE(schema.count(), int64_t(0));
+    QCOMPARE(columnNames(schema), (QList<QByteArray>{"time", "sym", "price", "size"}));
+    QCOMPARE(schema.columns().item(0).type(), int(Timespan));
+    QCOMPARE(schema.columns().item(1).type(), int(Symbol));
+    QCOMPARE(schema.columns().item(1).attr(), Attr::Grouped);
+    QCOMPARE(schema.columns().item(2).type(), int(Float));
+    // .u.sub[`;`]: a list of (t;schema) for every table in .u.t
+    const Value all = c.sync(call({sym(".u.sub"), sym(""), sym("")}));
+    QCOMPARE(all.type(), int(List));
+    QCOMPARE(all.count(), int64_t(2));
+    QCOMPARE(all.item(0).item(0).symbolValue(), QByteArray("trade"));
+    QCOMPARE(all.item(1).item(0).symbolValue(), QByteArray("quote"));
+    QCOMPARE(columnNames(all.item(1).item(1)),
+             (QList<QByteArray>{"time", "sym", "bid", "ask", "bsize", "asize"}));
+    // .u.w: table -> list of (handle;syms); re-subscribing replaces, never duplicates
+    const Value w = c.sync(".u.w");
+    QVERIFY(w.isDict());
+    QCOMPARE(w.keys().symAt(0), QByteArray("trade"));
+    const Value tradeSubs = w.values().item(0);
+    QCOMPARE(tradeSubs.count(), int64_t(1));
+    QCOMPARE(tradeSubs.item(0).item(0).type(), -int(Int));
+    QCOMPARE(tradeSubs.item(0).item(1).type(), -int(Symbol));
+    // wrong types: 'type
+    QVERIFY(c.sync(call({sym(".u.sub"), Value::longAtom(1), sym("")})).isError());
+}
+
+void TestDemoServer::updStreamWithSymFilter()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient a(s.port()), b(s.port()), pubr(s.port());
+    QCOMPARE(a.login("a"), 3);
+    QCOMPARE(b.login("b"), 3);
+    QCOMPARE(pubr.login("feed"), 3);
+    QVERIFY(
+        !a.sync(call({sym(".u.sub"), sym("trade"), Value::symbols({"AAPL", "MSFT"})})).isError());
+    QVERIFY(!b.sync(call({sym(".u.sub"), sym(""), sym("")})).isError());
+    // a feed's upd as tick.q's feeds send it: columns without time
+    const Value cols = Value::list({Value::symbols({"AAPL", "IBM", "MSFT"}),
+                                    Value::fromVector(Float, std::vector<double>{1.5, 2.5, 3.5}),
+                                    Value::fromVector(Long, std::vector<int64_t>{100, 200, 300})});
+    pubr.send(call({sym(".u.upd"), sym("trade"), cols}), MessageType::Async);
+
+    std::optional<Decoded> ma = a.next();
+    QVERIFY(ma && ma->ok());
+    QCOMPARE(ma->header.type, MessageType::Async);
+    const Value &m = ma->value;
+    QCOMPARE(m.count(), int64_t(3));
+    QCOMPARE(m.item(0).symbolValue(), QByteArray("upd"));
+    QCOMPARE(m.item(1).symbolValue(), QByteArray("trade"));
+    const Value t = m.item(2);
+    QVERIFY(t.isTable());
+    QCOMPARE(columnNames(t), (QList<QByteArray>{"time", "sym", "price", "size"}));
+    QCOMPARE(t.count(), int64_t(2)); // IBM filtered out
+    QCOMPARE(t.columns().item(1).symAt(0), QByteArray("AAPL"));
+    QCOMPARE(t.columns().item(1).symAt(1), QByteArray("MSFT"));
+    QCOMPARE(t.columns().item(2).at<double>(1), 3.5);
+    QCOMPARE(t.columns().item(0).type(), int(Timespan)); // stamped "n"$.z.P
+    const int64_t stamp = t.columns().item(0).at<int64_t>(0);
+    QVERIFY(stamp >= 0 && stamp < int64_t(86400) * 1000000000);
+
+    std::optional<Decoded> mb = b.next();
+    QVERIFY(mb && mb->ok());
+    QCOMPARE(mb->value.item(2).count(), int64_t(3));
+    // a quote upd with no trade subscriber filter reaches b only
+    const Value q =
+        Value::list({Value::symbols({"IBM"}), Value::fromVector(Float, std::vector<double>{1}),
+                     Value::fromVector(Float, std::vector<double>{2}),
+                     Value::fromVector(Long, std::vector<int64_t>{3}),
+                     Value::fromVector(Long, std::vector<int64_t>{4})});
+    pubr.send(call({sym(".u.upd"), sym("quote"), q}), MessageType::Async);
+    mb = b.next();
+    QVERIFY(mb && mb->ok());
+    QCOMPARE(mb->value.item(1).symbolValue(), QByteArray("quote"));
+    QVERIFY(!a.next(300)); // a subscribed to trade only
+    // the RDB side kept the rows
+    const Value rdb = pubr.sync("trade");
+    QVERIFY(rdb.isTable());
+    QCOMPARE(rdb.count(), int64_t(3));
+    QCOMPARE(pubr.sync(".u.i").longValue(), int64_t(2));
+    // a sym-filtered subscriber sees no message when no row matches
+    pubr.send(call({sym(".u.upd"), sym("trade"),
+                    Value::list({Value::symbols({"IBM"}),
+                                 Value::fromVector(Float, std::vector<double>{9}),
+                                 Value::fromVector(Long, std::vector<int64_t>{9})})}),
+              MessageType::Async);
+    QVERIFY(b.next());
+    QVERIFY(!a.next(300));
+}
+
+void TestDemoServer::updFromOutsideIsChecked()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient c(s.port());
+    QCOMPARE(c.login("feed"), 3);
+    auto upd = [&](const Value &x) { return c.sync(call({sym(".u.upd"), sym("trade"), x})); };
+    // one row as a list of atoms
+    Value r = upd(Value::list({sym("KX"), Value::floatAtom(10.0), Value::longAtom(5)}));
+    QVERIFY2(!r.isError(), r.isError() ? r.symbolValue().constData() : "");
+    // wrong type for price: 'type; wrong column count: 'length; unknown table: 'name of it
+    r = upd(Value::list({sym("KX"), Value::longAtom(10), Value::longAtom(5)}));
+    QVERIFY(r.isError());
+    QCOMPARE(r.symbolValue(), QByteArray("type"));
+    r = upd(Value::list({sym("KX"), Value::floatAtom(1.0)}));
+    QVERIFY(r.isError());
+    QCOMPARE(r.symbolValue(), QByteArray("length"));
+    r = upd(
+        Value::list({Value::symbols({"A", "B"}), Value::fromVector(Float, std::vector<double>{1}),
+                     Value::fromVector(Long, std::vector<int64_t>{1, 2})}));
+    QVERIFY(r.isError());
+    r = c.sync(call({sym(".u.upd"), sym("nosuch"), Value::longAtom(1)}));
+    QVERIFY(r.isError());
+    QCOMPARE(r.symbolValue(), QByteArray("nosuch"));
+    QCOMPARE(c.sync("trade").count(), int64_t(1)); // only the good row
+}
+
+void TestDemoServer::timerBatching()
+{
+    DemoServer s;
+    DemoOptions o = quietOptions();
+    o.tickMs = 200;
+    QVERIFY(s.start(o));
+    QTestClient sub(s.port()), pubr(s.port());
+    QCOMPARE(sub.login("s"), 3);
+    QCOMPARE(pubr.login("p"), 3);
+    QVERIFY(!sub.sync(call({sym(".u.sub"), sym("trade"), sym("")})).isError());
+    for (int i = 0; i < 3; ++i)
+        pubr.send(call({sym(".u.upd"), sym("trade"),
+                        Value::list({sym("AAPL"), Value::floatAtom(i), Value::longAtom(i)})}),
+                  MessageType::Async);
+    // all three arrive together at the next timer tick, in order, sym with g# as tick.q's -t
+    std::optional<Decoded> m = sub.next(3000);
+    QVERIFY(m && m->ok());
+    const Value t = m->value.item(2);
+    QCOMPARE(t.count(), int64_t(3));
+    QCOMPARE(t.columns().item(3).at<int64_t>(2), int64_t(2));
+    QCOMPARE(t.columns().item(1).attr(), Attr::Grouped);
+    QCOMPARE(pubr.sync(".u.j").longValue(), int64_t(3));
+    const Value timer = pubr.sync("\\t");
+    QCOMPARE(timer.type(), -int(Int));
+    QCOMPARE(timer.intValue(), 200);
+}
+
+void TestDemoServer::endOfDay()
+{
+    DemoServer s;
+    DemoOptions o = quietOptions();
+    o.endOfDaySeconds = 1;
+    QVERIFY(s.start(o));
+    QTestClient sub(s.port());
+    QCOMPARE(sub.login("rdb"), 3);
+    QVERIFY(!sub.sync(call({sym(".u.sub"), sym(""), sym("")})).isError());
+    const Value d0 = sub.sync(".u.d");
+    QCOMPARE(d0.type(), -int(Date));
+    sub.send(call({sym(".u.upd"), sym("trade"),
+                   Value::list({sym("AAPL"), Value::floatAtom(1), Value::longAtom(1)})}),
+             MessageType::Async);
+    std::optional<Decoded> m;
+    // the upd, then (`.u.end;d) once, although subscribed to two tables
+    m = sub.next(3000);
+    QVERIFY(m && m->ok());
+    QCOMPARE(m->value.item(0).symbolValue(), QByteArray("upd"));
+    m = sub.next(3000);
+    QVERIFY(m && m->ok());
+    QCOMPARE(m->header.type, MessageType::Async);
+    QCOMPARE(m->value.count(), int64_t(2));
+    QCOMPARE(m->value.item(0).symbolValue(), QByteArray(".u.end"));
+    QCOMPARE(m->value.item(1).type(), -int(Date));
+    QCOMPARE(m->value.item(1).rawInt(), d0.rawInt());
+    // the RDB started a new day: empty tables, .u.d moved on
+    QCOMPARE(sub.sync("trade").count(), int64_t(0));
+    QCOMPARE(sub.sync(".u.d").rawInt(), d0.rawInt() + 1);
+    const std::optional<Decoded> again = sub.next(2500);
+    QVERIFY(!again || again->value.item(0).symbolValue() == ".u.end");
+}
+
+void TestDemoServer::closeCleansSubscribers()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient watcher(s.port());
+    QCOMPARE(watcher.login("watcher"), 3);
+    int subHandle = 0;
+    {
+        QTestClient sub(s.port());
+        QCOMPARE(sub.login("subscriber"), 3);
+        subHandle = sub.sync(".z.w").intValue();
+        QVERIFY(subHandle > 0);
+        QVERIFY(!sub.sync(call({sym(".u.sub"), sym(""), sym("")})).isError());
+        const Value w = watcher.sync(".u.w");
+        QCOMPARE(w.values().item(0).count(), int64_t(1));
+        QCOMPARE(w.values().item(0).item(0).item(0).intValue(), subHandle);
+    } // closes
+    // .z.pc ran: the subscription is gone and trackConnections says CLOSED
+    QElapsedTimer t;
+    t.start();
+    Value w;
+    do {
+        w = watcher.sync(".u.w");
+    } while (w.values().item(0).count() != 0 && t.elapsed() < 5000);
+    QCOMPARE(w.values().item(0).count(), int64_t(0));
+    QCOMPARE(w.values().item(1).count(), int64_t(0));
+    const Value track = watcher.sync("trackConnections");
+    QVERIFY(track.isKeyedTable());
+    QCOMPARE(columnNames(track.keys()), QList<QByteArray>{"handle"});
+    QCOMPARE(columnNames(track.values()),
+             (QList<QByteArray>{"ip", "user", "status", "opened", "closed"}));
+    const Value &handles = track.keys().columns().item(0);
+    const Value &vals = track.values().columns();
+    bool sawClosed = false, sawWatcher = false;
+    for (int64_t r = 0; r < handles.count(); ++r) {
+        if (handles.at<int32_t>(r) == subHandle) {
+            sawClosed = true;
+            QCOMPARE(vals.item(1).symAt(r), QByteArray("subscriber"));
+            QCOMPARE(vals.item(2).symAt(r), QByteArray("CLOSED"));
+            QVERIFY(vals.item(4).at<int64_t>(r) != qnull::j);
+        }
+        if (vals.item(1).symAt(r) == "watcher") {
+            sawWatcher = true;
+            QCOMPARE(vals.item(2).symAt(r), QByteArray("OPEN"));
+            QCOMPARE(vals.item(0).at<int32_t>(r), int32_t(0x7f000001)); // 127.0.0.1
+        }
+    }
+    QVERIFY(sawClosed);
+    QVERIFY(sawWatcher);
+}
+
+void TestDemoServer::dotZNames()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient c(s.port());
+    QCOMPARE(c.login("zz"), 3);
+    const struct
+    {
+        const char *q;
+        int type;
+    } cases[] = {{".z.w", -Int},       {".z.a", -Int},    {".z.u", -Symbol}, {".z.K", -Float},
+                 {".z.k", -Date},      {".z.o", -Symbol}, {".z.i", -Int},    {".z.p", -Timestamp},
+                 {".z.P", -Timestamp}, {".z.d", -Date},   {".z.D", -Date},   {".z.t", -Time},
+                 {".z.T", -Time},      {".z.h", -Symbol}, {".z.H", Int},     {".z.W", Dict},
+                 {".z.x", List},       {".z.f", -Symbol}, {".u.t", Symbol},  {".u.d", -Date},
+                 {".u.i", -Long},      {".u.j", -Long},   {".u.L", -Symbol}, {".u.w", Dict},
+                 {"\\p", -Int},        {"\\t", -Int}};
+    for (const auto &cs : cases) {
+        const Value v = c.sync(QByteArray(cs.q));
+        QVERIFY2(v.type() == cs.type, qPrintable(QStringLiteral("%1 has type %2, expected %3")
+                                                     .arg(QLatin1String(cs.q))
+                                                     .arg(v.type())
+                                                     .arg(cs.type)));
+    }
+    QCOMPARE(c.sync("\\p").intValue(), int(s.port()));
+    const Value w = c.sync(call({sym(".Q.w"), Value()})); // .Q.w[]
+    QVERIFY(w.isDict());
+    QCOMPARE(columnNames(Value::table(w.keys(), Value::list({}))).size(), 8);
+    QCOMPARE(w.keys().symAt(0), QByteArray("used"));
+    QCOMPARE(w.keys().symAt(7), QByteArray("symw"));
+    QCOMPARE(w.values().type(), int(Long));
+    QVERIFY(w.values().at<int64_t>(1) > 0); // heap
+    // .z.W / .z.H know this handle; -38! describes it
+    const int h = c.sync(".z.w").intValue();
+    const Value hs = c.sync(".z.H");
+    bool found = false;
+    for (int64_t i = 0; i < hs.count(); ++i)
+        found = found || hs.at<int32_t>(i) == h;
+    QVERIFY(found);
+    const Value info = c.sync("-38!.z.w");
+    QVERIFY2(info.isDict(), info.isError() ? info.symbolValue().constData() : "not a dict");
+    QCOMPARE(info.values().item(1).symbolValue(), QByteArray("t"));
+}
+
+void TestDemoServer::unixSocket()
+{
+    DemoServer s;
+    DemoOptions o = quietOptions();
+    o.unixSocket = true;
+    QVERIFY(s.start(o));
+    QString err;
+    const int fd = detail::connectUnixSocket(QStringLiteral("@/tmp/kx.%1").arg(s.port()), &err);
+    QVERIFY2(fd >= 0, qPrintable(err));
+    auto *ls = new QLocalSocket;
+    QVERIFY(ls->setSocketDescriptor(fd));
+    QTestClient c(ls);
+    QCOMPARE(c.login("uds"), 3);
+    const Value info = c.sync("-38!.z.w");
+    QVERIFY2(info.isDict(), info.isError() ? info.symbolValue().constData() : "not a dict");
+    QCOMPARE(info.values().item(1).symbolValue(), QByteArray("u"));
+    QCOMPARE(c.sync(".u.t").count(), int64_t(2));
+}
+
+void TestDemoServer::tlsAndPlainOnOnePort()
+{
+    if (!QSslSocket::supportsSsl()) QSKIP("no TLS backend");
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                   key, QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"),
+                   QStringLiteral("-subj"), QStringLiteral("/CN=localhost")});
+    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+        QSKIP("openssl could not make a test certificate");
+    DemoServer s;
+    DemoOptions o = quietOptions();
+    o.tlsCert = cert;
+    o.tlsKey = key;
+    QString err;
+    QVERIFY2(s.start(o, &err), qPrintable(err));
+    // TLS
+    auto *ssl = new QSslSocket;
+    ssl->setPeerVerifyMode(QSslSocket::VerifyNone);
+    ssl->connectToHostEncrypted(QStringLiteral("127.0.0.1"), s.port());
+    QVERIFY2(ssl->waitForEncrypted(10000), qPrintable(ssl->errorString()));
+    QTestClient tls(ssl);
+    QCOMPARE(tls.login("secure"), 3);
+    QCOMPARE(tls.sync(".u.t").count(), int64_t(2));
+    // plain on the same port
+    QTestClient plain(s.port());
+    QCOMPARE(plain.login("plain"), 3);
+    QCOMPARE(plain.sync(".u.t").count(), int64_t(2));
+}
+
+void TestDemoServer::httpGetAnswersHtml()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    {
+        QTestClient c(s.port());
+        QCOMPARE(c.login("feed"), 3);
+        QVERIFY(!c.sync(call({sym(".u.upd"), sym("trade"),
+                              Value::list(
+                                  {sym("AAPL"), Value::floatAtom(101.25), Value::longAtom(300)})}))
+                     .isError());
+    }
+    const QByteArray page = httpGet(s.port(), "/?trade");
+    QVERIFY2(page.startsWith("HTTP/1.1 200 OK\r\n"), page.left(200).constData());
+    QVERIFY(page.contains("Content-Type: text/html"));
+    QVERIFY(page.contains("<th>sym</th>"));
+    QVERIFY(page.contains("<td>AAPL</td>"));
+    QVERIFY(page.contains("<td>101.25</td>"));
+    const QByteArray index = httpGet(s.port(), "/");
+    QVERIFY(index.contains("select%20from%20trade"));
+    QVERIFY(index.contains(">quote</a>"));
+    const QByteArray bad = httpGet(s.port(), "/?1+%60a");
+    QVERIFY(bad.startsWith("HTTP/1.1 200"));
+    QVERIFY(bad.contains("'type"));
+    // Content-Length is the body's size
+    const qsizetype split = page.indexOf("\r\n\r\n");
+    const qsizetype lenAt = page.indexOf("Content-Length: ") + 16;
+    const int len = page.mid(lenAt, page.indexOf('\r', lenAt) - lenAt).toInt();
+    QCOMPARE(len, int(page.size() - split - 4));
+}
+
+void TestDemoServer::hostileInput()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    {
+        // an endless handshake is cut off
+        QTestClient c(s.port());
+        c.sendRaw(QByteArray(4096, 'x'));
+        QVERIFY(c.waitClosed(3000));
+    }
+    {
+        // a header announcing 3 GiB: closed, not allocated
+        QTestClient c(s.port());
+        QCOMPARE(c.login("h"), 3);
+        QByteArray hdr("\x01\x01\x00\x00", 4);
+        const uint32_t size = 0xC0000000u;
+        hdr.append(reinterpret_cast<const char *>(&size), 4);
+        c.sendRaw(hdr);
+        QVERIFY(c.waitClosed(3000));
+    }
+    {
+        // a well-framed message with a garbage payload: closed
+        QTestClient c(s.port());
+        QCOMPARE(c.login("g"), 3);
+        QByteArray m("\x01\x01\x00\x00\x0e\x00\x00\x00\x63\x77\x77\x77\x77\x77", 14);
+        c.sendRaw(m);
+        QVERIFY(c.waitClosed(3000));
+    }
+    {
+        // a compressed message whose stream lies about its size: closed
+        QTestClient c(s.port());
+        QCOMPARE(c.login("z"), 3);
+        QByteArray m("\x01\x01\x01\x00\x10\x00\x00\x00\xff\xff\xff\x7f\x00\x00\x00\x00", 16);
+        c.sendRaw(m);
+        QVERIFY(c.waitClosed(3000));
+    }
+    // the server still serves
+    QTestClient ok(s.port());
+    QCOMPARE(ok.login("ok"), 3);
+    QCOMPARE(ok.sync(".u.t").count(), int64_t(2));
+}
+
+void TestDemoServer::builtInFeedPublishes()
+{
+    DemoServer s;
+    DemoOptions o = quietOptions();
+    o.feed = true;
+    o.feedRowsPerSecond = 500;
+    o.feedBatch = 5;
+    o.syms = {"AAA", "BBB"};
+    QVERIFY(s.start(o));
+    QTestClient c(s.port());
+    QCOMPARE(c.login("rdb"), 3);
+    QVERIFY(!c.sync(call({sym(".u.sub"), sym("quote"), sym("BBB")})).isError());
+    int rows = 0;
+    QElapsedTimer t;
+    t.start();
+    while (rows < 20 && t.elapsed() < 5000) {
+        std::optional<Decoded> m = c.next(1000);
+        if (!m) continue;
+        QVERIFY(m->ok());
+        QCOMPARE(m->value.item(1).symbolValue(), QByteArray("quote"));
+        const Value tab = m->value.item(2);
+        const Value &syms = tab.columns().item(1);
+        for (int64_t r = 0; r < syms.count(); ++r) {
+            QCOMPARE(syms.symAt(r), QByteArray("BBB"));
+            QVERIFY(tab.columns().item(2).at<double>(r) < tab.columns().item(3).at<double>(r));
+        }
+        rows += int(tab.count());
+    }
+    QVERIFY(rows >= 20);
+    const Value trade = c.sync("trade");
+    QVERIFY(trade.count() > 0);
+    const Value &price = trade.columns().item(2);
+    for (int64_t r = 0; r < price.count(); ++r)
+        QVERIFY(price.at<double>(r) > 0);
+}
+
+QTEST_GUILESS_MAIN(TestDemoServer)
+#include "tst_demoserver.moc"

@@ -1,0 +1,946 @@
+// The connection engine against scripted fake servers: each fault ends in its documented state.
+
+#include "fakeqserver.h"
+
+#include "net/connectionmanager.h"
+#include "net/scriptsplitter.h"
+#include "net/unixsocket.h"
+
+#include <QNetworkInterface>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <mutex>
+
+using namespace qscope;
+using qscope::test::FakeQServer;
+using qscope::test::queryText;
+
+namespace {
+
+/// Collects results by id on the test thread.
+struct Results
+{
+    explicit Results(ConnectionManager &m)
+    {
+        QObject::connect(&m, &ConnectionManager::resultReady, &m,
+                         [this](const QueryResult &r) { byId.insert(r.id, r); });
+    }
+    bool has(RequestId id) const { return byId.contains(id); }
+    QueryResult get(RequestId id) const { return byId.value(id); }
+    QHash<RequestId, QueryResult> byId;
+};
+
+/// Answers "1+1" with 2, "til N" with a long vector, "" with ::, "err" with 'type, "sleep"
+/// never; a general list (a call) with its item count; records everything.
+void simpleEvaluator(FakeQServer &s)
+{
+    auto busy = std::make_shared<QSet<QIODevice *>>();
+    s.onMessage = [busy](QIODevice *io, const MessageHeader &h, const Value &v,
+                         const QByteArray &) {
+        if (h.type != MessageType::Sync || busy->contains(io)) return;
+        const QByteArray q = queryText(v);
+        if (v.isList()) {
+            FakeQServer::reply(io, Value::longAtom(v.count()));
+        } else if (q == "1+1") {
+            FakeQServer::reply(io, Value::longAtom(2));
+        } else if (q.startsWith("til ")) {
+            const int n = q.mid(4).toInt();
+            std::vector<int64_t> xs(static_cast<size_t>(n));
+            for (int i = 0; i < n; ++i)
+                xs[size_t(i)] = i;
+            FakeQServer::reply(io, Value::fromVector(Long, std::move(xs)));
+        } else if (q.isEmpty() && v.type() == Char) {
+            FakeQServer::reply(io, Value());
+        } else if (q == "err") {
+            FakeQServer::reply(io, Value::error("type"));
+        } else if (q == "sleep") {
+            busy->insert(io); // like kdb+ stuck in a long query: nothing more is answered
+        } else {
+            FakeQServer::reply(io, Value::string(q));
+        }
+    };
+}
+
+ConnectionOptions tcpOptions(quint16 port)
+{
+    ConnectionOptions o;
+    o.name = QStringLiteral("test");
+    o.address.host = QStringLiteral("127.0.0.1");
+    o.address.port = port;
+    o.connectTimeoutMs = 3000;
+    return o;
+}
+
+QString errorText(const QueryResult &r)
+{
+    return r.error ? r.error->message : QString();
+}
+
+int rowFor(ConnectionManager &m, ConnectionId id)
+{
+    return m.registry()->rowOf(id);
+}
+
+} // namespace
+
+class TestConnectionManager : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parseAddress();
+    void splitScript();
+    void queryRoundTrip();
+    void callSendAndFlush();
+    void qErrorIsData();
+    void authRefused();
+    void connectRefused();
+    void serverKilledMidMessage();
+    void frameCutShort();
+    void hugeSizeField();
+    void slowServerWithProgress();
+    void neverAnswersTimesOut();
+    void deferredResponseAfterPushes();
+    void serverSyncRequestRefused();
+    void serverSyncRequestAccepted();
+    void reconnectWithBackoffAndResubscribe();
+    void cancelDropsAndReconnects();
+    void cancelQueuedRequest();
+    void feedBatching();
+    void endOfDayRouted();
+    void frameTap();
+    void unixAbstractSocket();
+    void executeFile();
+    void broadcastEncodedOnce();
+    void compressionOnlyForRemotePeers();
+    void closeDropsResults();
+    void largeMessageDecodedOffThread();
+    void unknownConnection();
+};
+
+void TestConnectionManager::parseAddress()
+{
+    auto a = ServerAddress::parse(QStringLiteral("myhost:5001"));
+    QVERIFY(a);
+    QCOMPARE(a->host, QStringLiteral("myhost"));
+    QCOMPARE(a->port, quint16(5001));
+    QVERIFY(!a->tls);
+    QVERIFY(!a->isLocal());
+    a = ServerAddress::parse(QStringLiteral(":5001"));
+    QVERIFY(a && a->host == QStringLiteral("localhost") && a->isLocal());
+    a = ServerAddress::parse(QStringLiteral("tls://h:1"));
+    QVERIFY(a && a->tls);
+    a = ServerAddress::parse(QStringLiteral("unix://5000"));
+    QVERIFY(a);
+    QCOMPARE(a->unixSocket, QStringLiteral("@/tmp/kx.5000"));
+    QCOMPARE(a->display(), QStringLiteral("unix://5000"));
+    a = ServerAddress::parse(QStringLiteral("unix:///run/q.sock"));
+    QVERIFY(a && a->unixSocket == QStringLiteral("/run/q.sock"));
+    a = ServerAddress::parse(QStringLiteral("[::1]:80"));
+    QVERIFY(a && a->host == QStringLiteral("::1") && a->isLocal());
+    QVERIFY(!ServerAddress::parse(QStringLiteral("nohost")));
+    QVERIFY(!ServerAddress::parse(QStringLiteral("h:99999")));
+    QVERIFY(!ServerAddress::parse(QStringLiteral("h:abc")));
+    QVERIFY(!ServerAddress::parse(QStringLiteral("unix://")));
+    QVERIFY(!ServerAddress::parse(QString()));
+}
+
+void TestConnectionManager::splitScript()
+{
+    const QByteArray script = "/ a comment\n"
+                              "a:1\n"
+                              "f:{[x]\n"
+                              "  x+1 / trailing comment\n"
+                              "  }\n"
+                              "\n"
+                              "/\n"
+                              "block comment\n"
+                              "\\\n"
+                              "s:\"a / not a comment\"\n"
+                              "\\d .ns\n"
+                              "\\\n"
+                              "ignored:1\n";
+    const auto st = detail::splitScript(script);
+    QCOMPARE(st.size(), 4);
+    QCOMPARE(st[0].text, QByteArray("a:1"));
+    QCOMPARE(st[0].line, 2);
+    QCOMPARE(st[1].text, QByteArray("f:{[x] x+1 }"));
+    QCOMPARE(st[1].line, 3);
+    QCOMPARE(st[2].text, QByteArray("s:\"a / not a comment\""));
+    QCOMPARE(st[3].text, QByteArray("\\d .ns"));
+}
+
+void TestConnectionManager::queryRoundTrip()
+{
+    FakeQServer server;
+    simpleEvaluator(server);
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    QSignalSpy states(&m, &ConnectionManager::stateChanged);
+    auto o = tcpOptions(server.port());
+    o.user = QStringLiteral("alice");
+    o.password = QStringLiteral("secret");
+    const ConnectionId id = m.open(o);
+    const RequestId r = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(r));
+    const QueryResult res = results.get(r);
+    QVERIFY(res.ok());
+    QCOMPARE(res.value.type(), -Long);
+    QCOMPARE(res.value.longValue(), 2);
+    QCOMPARE(res.query, QByteArray("1+1"));
+    QVERIFY(res.bytesIn > 8);
+    QVERIFY(res.bytesOut > 8);
+    QCOMPARE(m.state(id), ConnectionState::Open);
+    QVERIFY(!states.isEmpty());
+    QCOMPARE(server.clientCount(), 1);
+    // The registry catches up within its refresh interval.
+    QTRY_VERIFY(rowFor(m, id) >= 0 && m.registry()->at(rowFor(m, id)).messagesIn >= 1);
+    const HandleInfo &h = m.registry()->at(rowFor(m, id));
+    QCOMPARE(h.state, ConnectionState::Open);
+    QCOMPARE(h.capability, 3);
+    QCOMPARE(h.user, QStringLiteral("alice"));
+    QCOMPARE(h.transport, QStringLiteral("tcp"));
+    QVERIFY(h.bytesOut >= res.bytesOut);
+    QCOMPARE(h.pendingQueries, 0);
+    m.close(id);
+    QTRY_COMPARE(m.registry()->at(rowFor(m, id)).state, ConnectionState::Closed);
+    QVERIFY(m.registry()->at(rowFor(m, id)).closed.isValid());
+}
+
+void TestConnectionManager::callSendAndFlush()
+{
+    FakeQServer server;
+    QList<std::pair<MessageType, Value>> seen;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
+                           const QByteArray &) {
+        seen.append({h.type, v});
+        if (h.type == MessageType::Sync) FakeQServer::reply(io, Value::longAtom(seen.size()));
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId c =
+        m.call(id, Value::list({Value::string("{x+y}"), Value::longAtom(1), Value::longAtom(2)}));
+    m.send(id, Value::list({Value::symbol("upd"), Value::longAtom(7)}));
+    const RequestId f = m.flush(id);
+    QTRY_VERIFY(results.has(c) && results.has(f));
+    QCOMPARE(seen.size(), 3);
+    QCOMPARE(seen[0].first, MessageType::Sync);
+    QVERIFY(seen[0].second.isList());
+    QCOMPARE(seen[0].second.count(), 3);
+    QCOMPARE(queryText(seen[0].second.item(0)), QByteArray("{x+y}"));
+    QCOMPARE(seen[1].first, MessageType::Async);
+    QCOMPARE(seen[1].second.item(0).symbolValue(), QByteArray("upd"));
+    QCOMPARE(seen[2].first, MessageType::Sync);
+    QCOMPARE(seen[2].second.type(), int(Char)); // the chaser h""
+    QCOMPARE(seen[2].second.count(), 0);
+    QCOMPARE(results.get(c).query, QByteArray("{x+y}[2 args]"));
+    QCOMPARE(results.get(f).value.longValue(), 3);
+}
+
+void TestConnectionManager::qErrorIsData()
+{
+    FakeQServer server;
+    simpleEvaluator(server);
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "err");
+    const RequestId after = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(r) && results.has(after));
+    QVERIFY(!results.get(r).ok());
+    QCOMPARE(results.get(r).error->kind, NetError::QError);
+    QCOMPARE(results.get(r).error->message, QStringLiteral("type"));
+    QCOMPARE(results.get(after).value.longValue(), 2); // the connection is still fine
+}
+
+void TestConnectionManager::authRefused()
+{
+    FakeQServer server;
+    simpleEvaluator(server);
+    server.acceptLogin = [](const QByteArray &login) { return login == "alice:right"; };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    auto o = tcpOptions(server.port());
+    o.user = QStringLiteral("alice");
+    o.password = QStringLiteral("wrong");
+    o.reconnect.attempts = 3; // a refused login is never retried
+    const ConnectionId id = m.open(o);
+    const RequestId r = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(r));
+    QCOMPARE(results.get(r).error->kind, NetError::AccessDenied);
+    QCOMPARE(results.get(r).error->message, QStringLiteral("access denied"));
+    QTRY_COMPARE(m.state(id), ConnectionState::Failed);
+    QTRY_COMPARE(m.registry()->at(rowFor(m, id)).state, ConnectionState::Failed);
+    QCOMPARE(m.registry()->at(rowFor(m, id)).lastError, QStringLiteral("access denied"));
+    QCOMPARE(server.logins, 1);
+}
+
+void TestConnectionManager::connectRefused()
+{
+    quint16 port;
+    {
+        QTcpServer probe; // find a port nobody listens on
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(port));
+    const RequestId r = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(r));
+    QCOMPARE(results.get(r).error->kind, NetError::ConnectFailed);
+    QVERIFY(results.get(r).error->message.contains(QStringLiteral("refused"), Qt::CaseInsensitive));
+    QTRY_COMPARE(m.state(id), ConnectionState::Failed);
+}
+
+void TestConnectionManager::serverKilledMidMessage()
+{
+    FakeQServer server;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &, const Value &,
+                           const QByteArray &) {
+        std::vector<int64_t> xs(10000, 1);
+        EncodeOptions o;
+        o.type = MessageType::Response;
+        const QByteArray msg = encodeMessage(Value::fromVector(Long, std::move(xs)), o);
+        io->write(msg.left(msg.size() / 2));
+        static_cast<QTcpSocket *>(io)->flush();
+        static_cast<QTcpSocket *>(io)->abort();
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "big");
+    QTRY_VERIFY(results.has(r));
+    QCOMPARE(results.get(r).error->kind, NetError::Disconnected);
+    QVERIFY(results.get(r).error->message.contains(QStringLiteral("lost while the query")));
+    QTRY_COMPARE(m.state(id), ConnectionState::Closed);
+}
+
+void TestConnectionManager::frameCutShort()
+{
+    // A whole frame whose payload is cut short: the header says 22 bytes, the vector inside
+    // claims 1000 longs. The response is an error; the stream stays in step.
+    FakeQServer server;
+    int n = 0;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &, const Value &,
+                           const QByteArray &) {
+        if (n++ == 0) {
+            QByteArray bad("\x01\x02\x00\x00\x16\x00\x00\x00\x07\x00\xe8\x03\x00\x00", 14);
+            bad.append(8, '\x01');
+            io->write(bad);
+        } else {
+            FakeQServer::reply(io, Value::longAtom(5));
+        }
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "x");
+    const RequestId r2 = m.query(id, "y");
+    QTRY_VERIFY(results.has(r) && results.has(r2));
+    QCOMPARE(results.get(r).error->kind, NetError::Protocol);
+    QVERIFY(results.get(r).error->message.contains(QStringLiteral("could not decode")));
+    QCOMPARE(results.get(r2).value.longValue(), 5);
+    QCOMPARE(m.state(id), ConnectionState::Open);
+}
+
+void TestConnectionManager::hugeSizeField()
+{
+    FakeQServer server;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &, const Value &,
+                           const QByteArray &) {
+        // 100 GB announced (capability-6 high byte 0x17 = 23 * 4 GiB).
+        const QByteArray header("\x01\x02\x00\x17\x00\x00\x00\x00\x07\x00", 10);
+        io->write(header);
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "x");
+    QTRY_VERIFY(results.has(r));
+    QCOMPARE(results.get(r).error->kind, NetError::Protocol);
+    QVERIFY2(results.get(r).error->message.contains(QStringLiteral("exceeds")),
+             qPrintable(errorText(results.get(r))));
+    QTRY_COMPARE(m.state(id), ConnectionState::Closed);
+}
+
+void TestConnectionManager::slowServerWithProgress()
+{
+    FakeQServer server;
+    QByteArray message;
+    {
+        std::vector<int64_t> xs(100000);
+        for (size_t i = 0; i < xs.size(); ++i)
+            xs[i] = int64_t(i);
+        EncodeOptions o;
+        o.type = MessageType::Response;
+        message = encodeMessage(Value::fromVector(Long, std::move(xs)), o);
+    }
+    QTimer trickle;
+    qsizetype sent = 0;
+    QPointer<QIODevice> client;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &, const Value &,
+                           const QByteArray &) {
+        client = io;
+        trickle.start(40);
+    };
+    QObject::connect(&trickle, &QTimer::timeout, &server, [&] {
+        if (!client) return;
+        const qsizetype chunk = message.size() / 10 + 1;
+        client->write(message.mid(sent, chunk));
+        sent += chunk;
+        if (sent >= message.size()) trickle.stop();
+    });
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    QList<std::pair<qint64, qint64>> progress;
+    QObject::connect(&m, &ConnectionManager::progress, &m,
+                     [&](RequestId, qint64 got, qint64 total) {
+                         progress.append({got, total});
+                     });
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "til 100000");
+    QTRY_VERIFY_WITH_TIMEOUT(results.has(r), 10000);
+    QVERIFY(results.get(r).ok());
+    QCOMPARE(results.get(r).value.count(), 100000);
+    QCOMPARE(results.get(r).value.at<int64_t>(99999), 99999);
+    QVERIFY2(progress.size() >= 3, qPrintable(QString::number(progress.size())));
+    for (const auto &p : progress)
+        QCOMPARE(p.second, qint64(message.size()));
+    QVERIFY(progress.first().first < progress.last().first);
+    QCOMPARE(progress.last().first, qint64(message.size()));
+    // ~20 per second at most: 10 chunks over ~400 ms give no more than ~12 signals.
+    QVERIFY(progress.size() <= 14);
+}
+
+void TestConnectionManager::neverAnswersTimesOut()
+{
+    FakeQServer server;
+    simpleEvaluator(server);
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "sleep", 200);
+    const RequestId behind = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(r) && results.has(behind));
+    QCOMPARE(results.get(r).error->kind, NetError::Timeout);
+    QVERIFY(results.get(r).error->message.contains(QStringLiteral("order")));
+    QCOMPARE(results.get(behind).error->kind, NetError::Disconnected);
+    // Dropped and reconnected: the next query works on a fresh socket.
+    const RequestId next = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(next));
+    QCOMPARE(results.get(next).value.longValue(), 2);
+    QCOMPARE(server.logins, 2);
+}
+
+void TestConnectionManager::deferredResponseAfterPushes()
+{
+    FakeQServer server;
+    QPointer<QIODevice> pending;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &,
+                           const QByteArray &) {
+        if (h.type != MessageType::Sync) return;
+        pending = io; // deferred: answer later, after pushing
+        QTimer::singleShot(50, &server, [&] {
+            for (int i = 0; i < 3; ++i)
+                FakeQServer::send(pending,
+                                  Value::list({Value::symbol("onPrice"), Value::longAtom(i)}));
+            FakeQServer::reply(pending, Value::longAtom(42));
+        });
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    QList<QByteArray> order;
+    QList<Value> pushes;
+    QObject::connect(&m, &ConnectionManager::pushed, &m, [&](ConnectionId, const Value &v) {
+        pushes << v;
+        order << "push";
+    });
+    Results results(m);
+    QObject::connect(&m, &ConnectionManager::resultReady, &m,
+                     [&](const QueryResult &) { order << "result"; });
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "deferred");
+    QTRY_VERIFY(results.has(r));
+    QCOMPARE(results.get(r).value.longValue(), 42);
+    QCOMPARE(order, (QList<QByteArray>{"push", "push", "push", "result"}));
+    QCOMPARE(pushes[2].item(1).longValue(), 2);
+}
+
+void TestConnectionManager::serverSyncRequestRefused()
+{
+    FakeQServer server;
+    QList<std::pair<MessageType, Value>> answers;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
+                           const QByteArray &) {
+        if (h.type == MessageType::Sync && queryText(v) == "go")
+            FakeQServer::send(io, Value::string("callback[]"), MessageType::Sync);
+        else
+            answers.append({h.type, v});
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    QSignalSpy requests(&m, &ConnectionManager::serverRequest);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    m.query(id, "go");
+    QTRY_COMPARE(answers.size(), 1);
+    QCOMPARE(answers[0].first, MessageType::Response);
+    QVERIFY(answers[0].second.isError());
+    QCOMPARE(answers[0].second.symbolValue(),
+             QByteArray("qscope: sync requests from the server are not accepted"));
+    QTRY_COMPARE(requests.size(), 1);
+}
+
+void TestConnectionManager::serverSyncRequestAccepted()
+{
+    FakeQServer server;
+    QList<std::pair<MessageType, Value>> answers;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
+                           const QByteArray &) {
+        if (h.type == MessageType::Sync && queryText(v) == "go")
+            FakeQServer::send(io, Value::string("callback[]"), MessageType::Sync);
+        else
+            answers.append({h.type, v});
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    auto o = tcpOptions(server.port());
+    o.acceptServerSyncRequests = true;
+    const ConnectionId id = m.open(o);
+    QObject::connect(&m, &ConnectionManager::serverRequest, &m, [&](ConnectionId c, const Value &) {
+        m.replyToServer(c, Value::longAtom(9));
+    });
+    m.query(id, "go");
+    QTRY_COMPARE(answers.size(), 1);
+    QCOMPARE(answers[0].first, MessageType::Response);
+    QCOMPARE(answers[0].second.longValue(), 9);
+}
+
+void TestConnectionManager::reconnectWithBackoffAndResubscribe()
+{
+    FakeQServer server;
+    int subs = 0;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
+                           const QByteArray &) {
+        if (h.type == MessageType::Sync && v.isList() && v.item(0).symbolValue() == ".u.sub") {
+            ++subs;
+            FakeQServer::reply(io, Value::list({Value::symbol("trade"), Value::longAtom(0)}));
+        }
+    };
+    QVERIFY(server.listenTcp());
+    const quint16 port = server.port();
+    ConnectionManager m;
+    auto o = tcpOptions(port);
+    o.reconnect.attempts = 10;
+    o.reconnect.initialDelayMs = 20;
+    auto delays = std::make_shared<std::pair<std::mutex, QList<int>>>();
+    o.reconnect.backoff = [delays](int previous) {
+        std::lock_guard lock(delays->first);
+        delays->second << previous;
+        return previous * 3;
+    };
+    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
+    QSignalSpy gaps(&m, &ConnectionManager::feedGap);
+    QList<FeedBatch> batches;
+    QObject::connect(&m, &ConnectionManager::feedBatch, &m,
+                     [&](const FeedBatch &b) { batches << b; });
+    const ConnectionId id = m.open(o);
+    const SubscriptionId sub = m.subscribe(id, "trade", {"AAPL", "MSFT"});
+    QTRY_COMPARE(subscribed.size(), 1);
+    QCOMPARE(subs, 1);
+    // The server goes away and stays away for a while: reconnects back off.
+    server.stopListening();
+    server.dropClients();
+    QTRY_COMPARE(m.state(id), ConnectionState::Reconnecting);
+    QTest::qWait(400);
+    QVERIFY(server.relisten(port));
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, 10000);
+    QTRY_COMPARE(gaps.size(), 1);
+    QCOMPARE(gaps[0][0].value<SubscriptionId>(), sub);
+    QCOMPARE(subs, 2);
+    QCOMPARE(m.state(id), ConnectionState::Open);
+    {
+        std::lock_guard lock(delays->first);
+        QVERIFY2(delays->second.size() >= 2, "several attempts while the server was away");
+        QCOMPARE(delays->second[0], 20);
+        QCOMPARE(delays->second[1], 60); // the backoff function's own sequence
+    }
+    // The feed flows again on the new socket.
+    const auto clients = server.clients();
+    QCOMPARE(clients.size(), 1);
+    FakeQServer::send(clients[0], Value::list({Value::symbol("upd"), Value::symbol("trade"),
+                                               Value::list({Value::symbols({"AAPL"})})}));
+    QTRY_COMPARE(batches.size(), 1);
+    QCOMPARE(batches[0].rows, 1);
+}
+
+void TestConnectionManager::cancelDropsAndReconnects()
+{
+    FakeQServer server;
+    simpleEvaluator(server);
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "sleep");
+    QTRY_COMPARE(server.rawReceived.size(), 1);
+    m.cancel(r);
+    QTRY_VERIFY(results.has(r));
+    QCOMPARE(results.get(r).error->kind, NetError::Cancelled);
+    QVERIFY(results.get(r).error->message.contains(QStringLiteral("cannot stop")));
+    const RequestId next = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(next));
+    QCOMPARE(results.get(next).value.longValue(), 2);
+    QCOMPARE(server.logins, 2);
+    QTest::qWait(50);
+    QCOMPARE(results.byId.size(), 2); // nothing late for the cancelled request
+}
+
+void TestConnectionManager::cancelQueuedRequest()
+{
+    // Never listening in time: the request waits for the connection and is cancelled there.
+    QTcpServer silent; // accepts TCP but we never answer the login
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    ConnectionManager m;
+    Results results(m);
+    auto o = tcpOptions(silent.serverPort());
+    o.connectTimeoutMs = 5000;
+    const ConnectionId id = m.open(o);
+    const RequestId r = m.query(id, "1+1");
+    QTest::qWait(50);
+    m.cancel(r);
+    QTRY_VERIFY(results.has(r));
+    QCOMPARE(results.get(r).error->kind, NetError::Cancelled);
+    QCOMPARE(results.get(r).error->message, QStringLiteral("cancelled before it was sent"));
+}
+
+void TestConnectionManager::feedBatching()
+{
+    FakeQServer server;
+    QPointer<QIODevice> subscriber;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
+                           const QByteArray &) {
+        if (h.type == MessageType::Sync && v.isList()) {
+            subscriber = io;
+            FakeQServer::reply(io, Value::list({Value::symbol("quote"), Value::longAtom(0)}));
+        }
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    QList<FeedBatch> batches;
+    QObject::connect(&m, &ConnectionManager::feedBatch, &m,
+                     [&](const FeedBatch &b) { batches << b; });
+    QSignalSpy pushed(&m, &ConnectionManager::pushed);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
+    m.subscribe(id, "quote");
+    QTRY_COMPARE(subscribed.size(), 1);
+    const int n = 2000;
+    for (int i = 0; i < n; ++i) {
+        std::vector<int64_t> col{i, i + 1, i + 2};
+        const Value table =
+            Value::table(Value::symbols({"x"}), Value::list({Value::fromVector(Long, col)}));
+        FakeQServer::send(subscriber,
+                          Value::list({Value::symbol("upd"), Value::symbol("quote"), table}));
+    }
+    // Another table's updates are not for this subscription: they are plain pushes.
+    FakeQServer::send(subscriber, Value::list({Value::symbol("upd"), Value::symbol("trade"),
+                                               Value::longAtom(1)}));
+    qint64 messages = 0, rows = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            messages = rows = 0;
+            for (const auto &b : batches) {
+                messages += b.messages;
+                rows += b.rows;
+            }
+            return messages == n;
+        }(),
+        10000);
+    QCOMPARE(rows, qint64(3 * n));
+    QVERIFY2(batches.size() < n / 10, qPrintable(QString::number(batches.size())));
+    // In order: the first update of the first batch is row 0.
+    QCOMPARE(batches[0].updates[0].columns().item(0).at<int64_t>(0), 0);
+    QCOMPARE(batches.last().updates.last().columns().item(0).at<int64_t>(0), n - 1);
+    QTRY_COMPARE(pushed.size(), 1);
+}
+
+void TestConnectionManager::endOfDayRouted()
+{
+    FakeQServer server;
+    QPointer<QIODevice> subscriber;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &,
+                           const QByteArray &) {
+        if (h.type != MessageType::Sync) return;
+        subscriber = io;
+        FakeQServer::reply(io, Value::list({Value::symbol("trade"), Value::longAtom(0)}));
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
+    QSignalSpy eod(&m, &ConnectionManager::endOfDay);
+    QList<FeedBatch> batches;
+    QObject::connect(&m, &ConnectionManager::feedBatch, &m,
+                     [&](const FeedBatch &b) { batches << b; });
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    m.subscribe(id, QByteArray());
+    QTRY_COMPARE(subscribed.size(), 1);
+    FakeQServer::send(subscriber, Value::list({Value::symbol("upd"), Value::symbol("trade"),
+                                               Value::list({Value::symbols({"A", "B"})})}));
+    FakeQServer::send(subscriber, Value::list({Value::symbol(".u.end"), Value::atom(-Date, 9000)}));
+    QTRY_COMPARE(eod.size(), 1);
+    // The day's rows were delivered before its end.
+    QCOMPARE(batches.size(), 1);
+    QCOMPARE(batches[0].rows, 2);
+    QCOMPARE(eod[0][1].value<Value>().rawInt(), 9000);
+}
+
+void TestConnectionManager::frameTap()
+{
+    FakeQServer server;
+    simpleEvaluator(server);
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    auto o = tcpOptions(server.port());
+    o.tapFrames = true;
+    o.frameTapBudgetBytes = 100;
+    const ConnectionId id = m.open(o);
+    const RequestId a = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(a));
+    const RequestId b = m.query(id, "til 100");
+    QTRY_VERIFY(results.has(b));
+    const QList<FrameRecord> frames = m.frames(id);
+    QCOMPARE(frames.size(), 4);
+    QVERIFY(!frames[0].incoming);
+    QCOMPARE(frames[0].messageType, quint8(1));
+    QCOMPARE(frames[0].raw, server.rawReceived[0]);
+    QVERIFY(frames[1].incoming);
+    QCOMPARE(frames[1].messageType, quint8(2));
+    QVERIFY(frames[1].roundTripNs >= 0);
+    QCOMPARE(frames[1].wireBytes, qint64(17));
+    QCOMPARE(frames[1].raw.size(), 17);
+    QVERIFY(frames[3].wireBytes > 800);
+    QVERIFY(frames[3].raw.isEmpty()); // over the 100-byte budget: record kept, bytes not
+    QVERIFY(frames[0].seq < frames[3].seq);
+    QVERIFY(frames[3].timestampNs >= frames[0].timestampNs);
+    m.setFrameTap(id, false);
+    const RequestId c = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(c));
+    QCOMPARE(m.frames(id).size(), 4);
+}
+
+void TestConnectionManager::unixAbstractSocket()
+{
+    const QString name =
+        QStringLiteral("@/tmp/kx.qscope-test-%1").arg(QCoreApplication::applicationPid());
+    QString error;
+    const int fd = detail::listenUnixSocket(name, &error);
+    QVERIFY2(fd >= 0, qPrintable(error));
+    FakeQServer server;
+    simpleEvaluator(server);
+    QVERIFY(server.listenUnixFd(fd));
+    ConnectionManager m;
+    Results results(m);
+    ConnectionOptions o;
+    o.address.unixSocket = name;
+    o.address.host.clear();
+    const ConnectionId id = m.open(o);
+    const RequestId r = m.query(id, "1+1");
+    QTRY_VERIFY(results.has(r));
+    QVERIFY2(results.get(r).ok(), qPrintable(errorText(results.get(r))));
+    QCOMPARE(results.get(r).value.longValue(), 2);
+    QTRY_VERIFY(rowFor(m, id) >= 0);
+    QCOMPARE(m.registry()->at(rowFor(m, id)).transport, QStringLiteral("unix"));
+    // And a name nobody listens on fails cleanly.
+    ConnectionOptions missing;
+    missing.address.unixSocket =
+        QStringLiteral("@/tmp/kx.qscope-nobody-%1").arg(QCoreApplication::applicationPid());
+    const ConnectionId id2 = m.open(missing);
+    const RequestId r2 = m.query(id2, "1+1");
+    QTRY_VERIFY(results.has(r2));
+    QCOMPARE(results.get(r2).error->kind, NetError::ConnectFailed);
+}
+
+void TestConnectionManager::executeFile()
+{
+    FakeQServer server;
+    QList<QByteArray> statements;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
+                           const QByteArray &) {
+        if (h.type != MessageType::Sync) return;
+        const QByteArray q = queryText(v);
+        statements << q;
+        if (q.contains("bad"))
+            FakeQServer::reply(io, Value::error("length"));
+        else
+            FakeQServer::reply(io, Value::longAtom(statements.size()));
+    };
+    QVERIFY(server.listenTcp());
+    QTemporaryDir dir;
+    const QString good = dir.filePath(QStringLiteral("good.q"));
+    const QString bad = dir.filePath(QStringLiteral("bad.q"));
+    {
+        QFile f(good);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("/ setup\na:1\nf:{x+\n  y}\nb:2\n");
+    }
+    {
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("a:1\nbad 1 2\nnever:3\n");
+    }
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.executeFile(id, good);
+    QTRY_VERIFY(results.has(r));
+    QVERIFY(results.get(r).ok());
+    QCOMPARE(statements, (QList<QByteArray>{"a:1", "f:{x+ y}", "b:2"}));
+    QCOMPARE(results.get(r).value.longValue(), 3); // the last statement's value
+    statements.clear();
+    const RequestId r2 = m.executeFile(id, bad);
+    QTRY_VERIFY(results.has(r2));
+    QCOMPARE(results.get(r2).error->kind, NetError::QError);
+    QCOMPARE(results.get(r2).error->message, QStringLiteral("length"));
+    QVERIFY(results.get(r2).query.endsWith(":2: bad 1 2"));
+    QCOMPARE(statements.size(), 2); // stopped at the error, as \l does
+    const RequestId r3 = m.executeFile(id, dir.filePath(QStringLiteral("missing.q")));
+    QTRY_VERIFY(results.has(r3));
+    QVERIFY(!results.get(r3).ok());
+}
+
+void TestConnectionManager::broadcastEncodedOnce()
+{
+    FakeQServer a, b;
+    QVERIFY(a.listenTcp());
+    QVERIFY(b.listenTcp());
+    ConnectionManager m;
+    QSignalSpy states(&m, &ConnectionManager::stateChanged);
+    const ConnectionId ia = m.open(tcpOptions(a.port()));
+    const ConnectionId ib = m.open(tcpOptions(b.port()));
+    QTRY_VERIFY(m.state(ia) == ConnectionState::Open && m.state(ib) == ConnectionState::Open);
+    m.broadcast({ia, ib, 999}, Value::list({Value::symbol("f"), Value::longAtom(1)}));
+    QTRY_VERIFY(a.rawReceived.size() == 1 && b.rawReceived.size() == 1);
+    QCOMPARE(a.rawReceived[0], b.rawReceived[0]);
+    QCOMPARE(a.rawReceived[0][1], char(0)); // async
+}
+
+void TestConnectionManager::compressionOnlyForRemotePeers()
+{
+    // A query over 2000 bytes of compressible text: not compressed to a loopback peer ...
+    const QByteArray big(5000, 'a');
+    FakeQServer local;
+    simpleEvaluator(local);
+    QVERIFY(local.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(local.port()));
+    const RequestId r = m.query(id, big);
+    QTRY_VERIFY(results.has(r));
+    QCOMPARE(local.rawReceived[0][2], char(0));
+    QCOMPARE(results.get(r).value.count(), 5000);
+    // ... and compressed to a peer on a non-loopback address, as kdb+ does.
+    QHostAddress external;
+    for (const QHostAddress &addr : QNetworkInterface::allAddresses())
+        if (addr.protocol() == QAbstractSocket::IPv4Protocol && !addr.isLoopback()) external = addr;
+    if (external.isNull()) QSKIP("no non-loopback IPv4 address on this machine");
+    FakeQServer remote;
+    simpleEvaluator(remote);
+    QVERIFY(remote.listenTcpAny());
+    auto o = tcpOptions(remote.port());
+    o.address.host = external.toString();
+    const ConnectionId rid = m.open(o);
+    const RequestId r2 = m.query(rid, big);
+    QTRY_VERIFY(results.has(r2));
+    QVERIFY2(results.get(r2).ok(), qPrintable(errorText(results.get(r2))));
+    QCOMPARE(remote.rawReceived[0][2], char(1));
+    QVERIFY(remote.rawReceived[0].size() < 1000);
+    QCOMPARE(queryText(decodeMessage(remote.rawReceived[0]).value), big);
+}
+
+void TestConnectionManager::closeDropsResults()
+{
+    FakeQServer server;
+    QPointer<QIODevice> client;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &, const Value &,
+                           const QByteArray &) { client = io; };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "x");
+    QTRY_VERIFY(client);
+    m.close(id);
+    FakeQServer::reply(client, Value::longAtom(1));
+    QTRY_COMPARE(m.state(id), ConnectionState::Closed);
+    QTest::qWait(100);
+    QVERIFY(!results.has(r));
+    // A request on a closed handle fails as data, asynchronously.
+    const RequestId late = m.query(id, "1+1");
+    QVERIFY(!results.has(late));
+    QTRY_VERIFY(results.has(late));
+    QCOMPARE(results.get(late).error->kind, NetError::Disconnected);
+}
+
+void TestConnectionManager::largeMessageDecodedOffThread()
+{
+    // A 16 MB response decodes on the pool while a second connection's small queries flow.
+    FakeQServer bigServer, smallServer;
+    QVERIFY(bigServer.listenTcp());
+    simpleEvaluator(smallServer);
+    QVERIFY(smallServer.listenTcp());
+    QByteArray big;
+    {
+        std::vector<double> xs(2'000'000, 1.5);
+        EncodeOptions o;
+        o.type = MessageType::Response;
+        big = encodeMessage(Value::fromVector(Float, std::move(xs)), o);
+    }
+    bigServer.onMessage = [&](QIODevice *io, const MessageHeader &, const Value &,
+                              const QByteArray &) { io->write(big); };
+    ConnectionManager m(1); // one network thread for both
+    Results results(m);
+    const ConnectionId b = m.open(tcpOptions(bigServer.port()));
+    const ConnectionId s = m.open(tcpOptions(smallServer.port()));
+    const RequestId rb = m.query(b, "big");
+    const RequestId rs = m.query(s, "1+1");
+    QTRY_VERIFY_WITH_TIMEOUT(results.has(rb) && results.has(rs), 20000);
+    QCOMPARE(results.get(rb).value.count(), 2'000'000);
+    QCOMPARE(results.get(rb).value.at<double>(1'999'999), 1.5);
+    QCOMPARE(results.get(rb).bytesIn, qint64(big.size()));
+    QCOMPARE(results.get(rs).value.longValue(), 2);
+}
+
+void TestConnectionManager::unknownConnection()
+{
+    ConnectionManager m;
+    Results results(m);
+    const RequestId r = m.query(12345, "1+1");
+    QVERIFY(r != 0);
+    QTRY_VERIFY(results.has(r));
+    QCOMPARE(results.get(r).error->kind, NetError::Disconnected);
+    QCOMPARE(m.state(12345), ConnectionState::Closed);
+    QVERIFY(m.options(12345) == nullptr);
+    QVERIFY(m.frames(12345).isEmpty());
+    m.cancel(999);
+    m.close(12345);
+    m.unsubscribe(77);
+    QVERIFY(m.networkThreadCount() >= 2);
+}
+
+QTEST_GUILESS_MAIN(TestConnectionManager)
+#include "tst_connectionmanager.moc"

@@ -1,0 +1,276 @@
+// Primitive families of the q interpreter, one data row per case. Each expected text is q's
+// one-line form (-3!) of what kdb+ returns, as shown on the code.kx.com/q/ref/<page> named in the
+// row (types included: 6 is a long, 6i an int, 2f a float).
+#include "protocol/format.h"
+#include "qlang/interpreter.h"
+
+#include <QTest>
+
+using namespace qscope;
+
+class TestQlangPrimitives : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void cases_data();
+    void cases();
+    void errorsAreQWords_data();
+    void errorsAreQWords();
+    void globalsNativesAndMessages();
+    void outputAndSystem();
+};
+
+namespace {
+
+struct Case
+{
+    const char *expr;
+    const char *expected;
+    const char *page; // code.kx.com/q/ref/<page>
+};
+
+const Case kCases[] = {
+    {"1+2", "3", "add"},
+    {"1 2 3+10", "11 12 13", "add"},
+    {"2h+3h", "5h", "add"},
+    {"1b+1b", "2i", "add"},
+    {"3i*2", "6", "multiply"},
+    {"1+2.5", "3.5", "add"},
+    {"10%4", "2.5", "divide"},
+    {"2000.01.01+1", "2000.01.02", "add"},
+    {"2000.01.02-2000.01.01", "1i", "subtract"},
+    {"2000.01.01D12:00-2000.01.01D00:00", "0D12:00:00.000000000", "subtract"},
+    {"neg 1 2 3", "-1 -2 -3", "neg"},
+    {"abs -3 4", "3 4", "abs"},
+    {"sqrt 4 16f", "2 4f", "sqrt"},
+    {"floor 2.7 -2.2", "2 -3", "floor"},
+    {"7 mod 3", "1", "mod"},
+    {"-7 mod 3", "2", "mod"},
+    {"7 div 2", "3", "div"},
+    {"5 xbar 3 7 12", "0 5 10", "xbar"},
+    {"0N+1", "-0W", "add"},
+    {"3&5", "3", "lesser"},
+    {"1 2 3=1 5 3", "101b", "comparison"},
+    {"1 2 3<2", "100b", "comparison"},
+    {"`a`b`c=`b", "010b", "comparison"},
+    {"1 2~1 2", "1b", "match"},
+    {"not 0 1 2", "100b", "not"},
+    {"null 1 0N 3", "010b", "null"},
+    {"til 5", "0 1 2 3 4", "til"},
+    {"count 1 2 3", "3", "count"},
+    {"first 5 6 7", "5", "first"},
+    {"last 5 6 7", "7", "first"},
+    {"2#1 2 3", "1 2", "take"},
+    {"-2#1 2 3", "2 3", "take"},
+    {"5#1 2", "1 2 1 2 1", "take"},
+    {"2_1 2 3 4", "3 4", "drop"},
+    {"1 2,3 4", "1 2 3 4", "apply"},
+    {"reverse 1 2 3", "3 2 1", "reverse"},
+    {"where 1 0 1b", "0 2", "where"},
+    {"distinct 1 2 1 3", "1 2 3", "distinct"},
+    {"asc 3 1 2", "`s#1 2 3", "asc"},
+    {"desc 3 1 2", "3 2 1", "desc"},
+    {"iasc 3 1 2", "1 2 0", "asc"},
+    {"group `a`b`a", "`a`b!(0 2;,1)", "group"},
+    {"1 2 3 in 2 3", "011b", "in"},
+    {"5 within 1 10", "1b", "within"},
+    {"1 3 5 bin 4", "1", "bin"},
+    {"1 2 3?2", "1", "find"},
+    {"0^1 0N 3", "1 0 3", "fill"},
+    {"fills 1 0N 3 0N", "1 1 3 3", "fills"},
+    {"sum 1 2 3i", "6", "sum"},
+    {"sum 1 2 0N", "3", "sum"},
+    {"avg 1 2 3", "2f", "avg"},
+    {"max 1 5 3", "5", "max"},
+    {"min 1 5 3", "1", "min"},
+    {"med 1 5 3 10", "4f", "med"},
+    {"dev 1 2 3 4", "1.118034", "dev"},
+    {"var 1 2 3 4", "1.25", "var"},
+    {"sums 1 2 3", "1 3 6", "sums"},
+    {"deltas 1 4 9", "1 3 5", "deltas"},
+    {"ratios 1 2 4", "1 2 2f", "ratios"},
+    {"prd 1 2 3", "6", "prd"},
+    {"1 2 3 wavg 4 5 6", "5.333333", "wavg"},
+    {"1 2 3 wsum 4 5 6", "32", "wsum"},
+    {"string 42", "\"42\"", "string"},
+    {"string `abc", "\"abc\"", "string"},
+    {"upper \"abc\"", "\"ABC\"", "lower"},
+    {"trim \"  ab  \"", "\"ab\"", "trim"},
+    {"\"abcabc\" ss \"bc\"", "1 4", "ss"},
+    {"\",\" vs \"a,b,c\"", "(,\"a\";,\"b\";,\"c\")", "vs"},
+    {"`int$3.7", "4i", "cast"},
+    {"\"j\"$2.5", "3", "cast"},
+    {"\"I\"$\"12\"", "12i", "cast"},
+    {"`$\"abc\"", "`abc", "cast"},
+    {"`date$2000.01.02D10:00", "2000.01.02", "cast"},
+    {"`minute$12:34:56", "12:34", "min"},
+    {"\"D\"$\"2001.01.01\"", "2001.01.01", "cast"},
+    {"{x+y}[1;2]", "3", "add"},
+    {"{x*x} each 1 2 3", "1 4 9", "maps"},
+    {"+/[1 2 3]", "6", "accumulators"},
+    {"+\\[1 2 3]", "1 3 6", "accumulators"},
+    {"1 2 3+/:10 20", "(11 12 13;21 22 23)", "maps"},
+    {"1 2,\\:3", "(1 3;2 3)", "maps"},
+    {"{x,y}/[1 2 3]", "1 2 3", "accumulators"},
+    {"(+/)1 2 3", "6", "accumulators"},
+    {"f:{[a;b] a-b}; f[5;3]", "2", "subtract"},
+    {"g:{x+y}[10]; g 5", "15", "add"},
+    {"$[0b;1;2]", "2", "cast"},
+    {"@[{x+1};`a;{\"caught:\",x}]", "\"caught:type\"", "apply"},
+    {".[{x+y};(1;2)]", "3", "apply"},
+    {"type 1 2 3", "7h", "type"},
+    {"type `a", "-11h", "type"},
+    {"key `a`b!1 2", "`a`b", "key"},
+    {"value `a`b!1 2", "1 2", "value"},
+    {"flip `a`b!(1 2;3 4)", "+`a`b!(1 2;3 4)", "flip"},
+    {"cols ([] a:1 2; b:3 4)", "`a`b", "cols"},
+    {"t:([] s:`a`b`a`c; v:1 2 3 4); select sum v by s from t", "(+(,`s)!,`a`b`c)!+(,`v)!,4 2 4",
+     "sum"},
+    {"t:([] s:`a`b`a`c; v:1 2 3 4); select from t where v>1, s=`a", "+`s`v!(,`a;,3)", "select"},
+    {"t:([] s:`a`b`a`c; v:1 2 3 4); exec v from t where s=`a", "1 3", "exec"},
+    {"t:([] s:`a`b`a`c; v:1 2 3 4); exec sum v by s from t", "`a`b`c!4 2 4", "sum"},
+    {"t:([] s:`a`b`a`c; v:1 2 3 4); update v:v*10 from t where s=`a", "+`s`v!(`a`b`a`c;10 2 30 4)",
+     "update"},
+    {"t:([] s:`a`b`a`c; v:1 2 3 4); delete from t where s=`a", "+`s`v!(`b`c;2 4)", "delete"},
+    {"t:([] s:`a`b`a`c; v:1 2 3 4); select cnt:count i, avg v by s from t",
+     "(+(,`s)!,`a`b`c)!+`cnt`v!(2 1 1;2 2 4f)", "avg"},
+    {"t:([] s:`a`b; v:1 2); t lj ([s:`a`b] w:10 20)", "+`s`v`w!(`a`b;1 2;10 20)", "lj"},
+    {"t:([] s:`a`b; v:1 2); t ij ([s:`a] w:10)", "+`s`v`w!(,`a;,1;,10)", "ij"},
+    {"([] a:1 2) uj ([] b:3 4)", "+`a`b!(1 2 0N 0N;0N 0N 3 4)", "uj"},
+    {"t:([] s:`a`b; v:1 2); `s xkey t", "(+(,`s)!,`a`b)!+(,`v)!,1 2", "keys"},
+    {"t:([] s:`a`b; v:1 2); 0!1!t", "+`s`v!(`a`b;1 2)", "apply"},
+    {"t:([] a:3 1 2); `a xasc t", "+(,`a)!,`s#1 2 3", "asc"},
+    {"t:([] sym:`a`a`b; time:1 2 3; p:10 20 30); q:([] sym:`a`b; time:2 3; x:100 200); "
+     "aj[`sym`time;t;q]",
+     "+`sym`time`p`x!(`a`a`b;1 2 3;10 20 30;0N 100 200)", "aj"},
+    {"t:([] a:1 2); `t upsert ([] a:enlist 5); t", "+(,`a)!,1 2 5", "upsert"},
+    {"k:([id:1 2] v:`x`y); k upsert ([id:2 3] v:`z`w)", "(+(,`id)!,1 2 3)!+(,`v)!,`x`z`w",
+     "upsert"},
+    {"meta ([] a:1 2; b:`x`y)", "(+(,`c)!,`a`b)!+`t`f`a!(\"js\";``;``)", "meta"},
+    {"-3!`a`b!1 2", "\"`a`b!1 2\"", "subtract"},
+    {"1 2 3 ? 4", "3", "find"},
+    {"'`custom", "'custom", "apply"},
+    {"1+`a", "'type", "add"},
+    {"a:1;a[5]", "'type", "apply"},
+    {"`abc`de like \"a*\"", "10b", "like"},
+    {"10#0N", "0N 0N 0N 0N 0N 0N 0N 0N 0N 0N", "take"},
+    {"enlist 5", ",5", "enlist"},
+    {"raze (1 2;3 4)", "1 2 3 4", "raze"},
+    {"2 3#til 6", "(0 1 2;3 4 5)", "til"},
+    {"i:0; do[5; i+:2]; i", "10", "add"},
+    {"x:1 2 3; x[1]:20; x", "1 20 3", "apply"},
+    {"d:`a`b!1 2; d[`c]:3; d", "`a`b`c!1 2 3", "apply"},
+    {".my.v:42; .my.v", "42", "apply"},
+};
+
+} // namespace
+
+void TestQlangPrimitives::cases_data()
+{
+    QTest::addColumn<QByteArray>("expr");
+    QTest::addColumn<QByteArray>("expected");
+    for (const Case &c : kCases)
+        QTest::newRow(QByteArray(QByteArray(c.page) + ": " + c.expr).constData())
+            << QByteArray(c.expr) << QByteArray(c.expected);
+}
+
+void TestQlangPrimitives::cases()
+{
+    QFETCH(QByteArray, expr);
+    QFETCH(QByteArray, expected);
+    Interpreter q;
+    const Value v = q.eval(expr);
+    const QByteArray got = v.isError() ? QByteArray("'" + v.symbolValue()) : formatOneLine(v);
+    QCOMPARE(got, expected);
+}
+
+void TestQlangPrimitives::errorsAreQWords_data()
+{
+    QTest::addColumn<QByteArray>("expr");
+    QTest::addColumn<QByteArray>("word");
+    QTest::newRow("type") << QByteArray("1+`a") << QByteArray("type");
+    QTest::newRow("length") << QByteArray("1 2+1 2 3") << QByteArray("length");
+    QTest::newRow("undefined name") << QByteArray("nosuchname") << QByteArray("nosuchname");
+    QTest::newRow("signal") << QByteArray("'\"boom\"") << QByteArray("boom");
+    QTest::newRow("rank") << QByteArray("{x}[1;2]") << QByteArray("rank");
+    QTest::newRow("parse") << QByteArray("(1;2") << QByteArray("(");
+    QTest::newRow("domain") << QByteArray("til -1") << QByteArray("domain");
+    QTest::newRow("outside subset") << QByteArray("hopen 5000") << QByteArray("nyi");
+    QTest::newRow("mismatch") << QByteArray("([] a:1 2),([] b:1 2)") << QByteArray("mismatch");
+}
+
+void TestQlangPrimitives::errorsAreQWords()
+{
+    QFETCH(QByteArray, expr);
+    QFETCH(QByteArray, word);
+    Interpreter q;
+    const Value v = q.eval(expr);
+    QVERIFY(v.isError());
+    QCOMPARE(v.symbolValue(), word);
+}
+
+void TestQlangPrimitives::globalsNativesAndMessages()
+{
+    Interpreter q;
+    q.setGlobal("z", Value::longAtom(4));
+    QCOMPARE(q.eval("myfunc:{[x] 3*x}; myfunc[z]").longValue(), 12);
+    QVERIFY(q.global("myfunc").has_value());
+    QVERIFY(!q.global("nope").has_value());
+    int calls = 0;
+    q.defineNative(".u.sub", 2, [&calls](Interpreter &, std::span<const Value> a) {
+        ++calls;
+        return Value::longAtom(a[0].count() + a[1].count());
+    });
+    QCOMPARE(q.eval(".u.sub[`trade;`a`b]").longValue(), 3);
+    QCOMPARE(calls, 1);
+    q.defineDynamic(".z.w", [](Interpreter &) { return Value::intAtom(7); });
+    QCOMPARE(q.eval(".z.w").intValue(), 7);
+    // (f;args) messages as .z.pg receives them
+    const Value byName = q.evalMessage(Value::list({Value::symbol("myfunc"), Value::longAtom(5)}));
+    QCOMPARE(byName.longValue(), 15);
+    const Value text = q.evalMessage(Value::string("myfunc 2"));
+    QCOMPARE(text.longValue(), 6);
+    const Value missing = q.evalMessage(Value::list({Value::symbol("nofn"), Value::longAtom(1)}));
+    QVERIFY(missing.isError());
+    QCOMPARE(missing.symbolValue(), QByteArray("nofn"));
+    const Value projection = q.eval("{x+y}[1]");
+    const Value args[] = {Value::longAtom(2)};
+    QCOMPARE(q.apply(projection, args).longValue(), 3);
+}
+
+void TestQlangPrimitives::outputAndSystem()
+{
+    Interpreter q;
+    QByteArray log;
+    q.setOutput([&log](const QByteArray &t) { log += t; });
+    q.eval("show 1 2 3");
+    QCOMPARE(log, QByteArray("1 2 3\n"));
+    log.clear();
+    q.eval("-1 \"hello\"");
+    QCOMPARE(log, QByteArray("hello\n"));
+    QCOMPARE(formatOneLine(q.eval(".Q.s1 `a`b")), QByteArray("\"`a`b\""));
+    QCOMPARE(q.eval("system \"t 1+1\"").type(), -Long);
+    QCOMPARE(q.eval("\\t til 1000").type(), -Long);
+    q.setSystemHandler([](Interpreter &, const QByteArray &cmd) -> std::optional<Value> {
+        if (cmd == "p") return Value::intAtom(5001);
+        return std::nullopt;
+    });
+    QCOMPARE(q.eval("system \"p\"").intValue(), 5001);
+    QCOMPARE(q.eval("system \"l x.q\"").symbolValue(), QByteArray("nyi"));
+    q.defineInternal(-38, [](Interpreter &, const Value &x) { return Value::longAtom(x.count()); });
+    QCOMPARE(q.eval("-38!1 2 3").longValue(), 3);
+    // random values: shapes and ranges
+    const Value r = q.eval("10?100");
+    QCOMPARE(r.type(), int(Long));
+    QCOMPARE(r.count(), 10);
+    for (int64_t i = 0; i < 10; ++i)
+        QVERIFY(r.at<int64_t>(i) >= 0 && r.at<int64_t>(i) < 100);
+    QCOMPARE(q.eval("rand 0Ng").type(), -Guid);
+    QCOMPARE(q.eval("3?0Ng").type(), int(Guid));
+    QCOMPARE(q.eval("count distinct -10?10").longValue(), 10);
+    QCOMPARE(q.eval("type .z.p").type(), -Short);
+    QCOMPARE(q.eval(".z.d").type(), -Date);
+}
+
+QTEST_GUILESS_MAIN(TestQlangPrimitives)
+#include "test_qlang_primitives.moc"

@@ -1,0 +1,8 @@
+# q interpreter tests (core/qlang): primitives by family, kdb+ byte vectors, the seed script and
+# hostile input under limits.
+qscope_add_test(test_qlang_primitives LABEL unit
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_qlang_primitives.cpp LIBS qscope_qlang)
+qscope_add_test(test_qlang_vectors LABEL unit
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_qlang_vectors.cpp LIBS qscope_qlang)
+qscope_add_test(test_qlang_scripts LABEL unit
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_qlang_scripts.cpp LIBS qscope_qlang)

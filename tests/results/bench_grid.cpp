@@ -1,0 +1,246 @@
+// Grid benchmark: a 4-column result (timestamp, sym, float, long) of 10M rows by default
+// (QSCOPE_BENCH_SCALE multiplies it) decoded from real IPC bytes, then shown in the ResultPane.
+// Prints, in one run: decode time (the baseline), time from value decoded to first grid paint,
+// peak memory against the decoded size, the worst event-loop stall while scrolling to the end and
+// back and while sorting off-thread. Reports figures; never fails on time.
+
+#include "protocol/codec.h"
+#include "results/resultpane.h"
+#include "results/resulttablemodel.h"
+#include "results/resultview.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QScrollBar>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace qscope;
+
+namespace {
+
+qint64 procStatusKb(const char *key)
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith(key))
+            return line.mid(int(qstrlen(key))).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+void resetPeak()
+{
+    QFile f(QStringLiteral("/proc/self/clear_refs"));
+    if (f.open(QIODevice::WriteOnly)) f.write("5");
+}
+
+double mb(qint64 bytes)
+{
+    return double(bytes) / (1024.0 * 1024.0);
+}
+
+/// Records the longest gap between ticks of a 2 ms timer: an event-loop stall.
+class StallProbe : public QObject
+{
+public:
+    StallProbe()
+    {
+        m_timer.setInterval(2);
+        m_timer.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
+            const qint64 gap = m_clock.nsecsElapsed();
+            m_clock.restart();
+            m_worst = std::max(m_worst, gap);
+        });
+    }
+    void start()
+    {
+        m_worst = 0;
+        m_clock.start();
+        m_timer.start();
+    }
+    double stopMs()
+    {
+        m_timer.stop();
+        m_worst = std::max(m_worst, m_clock.nsecsElapsed());
+        return double(m_worst) / 1e6;
+    }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_worst = 0;
+};
+
+class PaintWatch : public QObject
+{
+public:
+    bool painted = false;
+    qint64 paintedAtNs = 0;
+    QElapsedTimer *clock = nullptr;
+
+protected:
+    bool eventFilter(QObject *o, QEvent *e) override
+    {
+        if (e->type() == QEvent::Paint && !painted) {
+            const bool r = QObject::eventFilter(o, e);
+            // the paint event is handled after the filter; count it once it has been dispatched
+            QTimer::singleShot(0, this, [this] {
+                if (!painted) {
+                    painted = true;
+                    paintedAtNs = clock->nsecsElapsed();
+                }
+            });
+            return r;
+        }
+        return false;
+    }
+};
+
+} // namespace
+
+class BenchGrid : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void grid()
+    {
+        const double scale = qEnvironmentVariableIsSet("QSCOPE_BENCH_SCALE")
+                                 ? qEnvironmentVariable("QSCOPE_BENCH_SCALE").toDouble()
+                                 : 1.0;
+        const int64_t n = std::max<int64_t>(1000, int64_t(10000000 * scale));
+        ResultPane pane(nullptr);
+        pane.resize(1200, 700);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        QTest::qWait(50);
+        const qint64 baselineKb = procStatusKb("VmRSS:");
+
+        // The message as the server would send it (built, encoded, then the source freed).
+        QByteArray message;
+        {
+            Value ts = Value::uninitialised(Timestamp, n);
+            Value px = Value::uninitialised(Float, n);
+            Value sz = Value::uninitialised(Long, n);
+            std::vector<uint32_t> symIdx(static_cast<size_t>(n));
+            auto *t = ts.mutableData<int64_t>();
+            auto *p = px.mutableData<double>();
+            auto *s = sz.mutableData<int64_t>();
+            for (int64_t i = 0; i < n; ++i) {
+                t[i] = 9132LL * 86400000000000LL + i * 1000000LL;
+                p[i] = 100.0 + double((i * 7919) % 10007) / 100.0;
+                s[i] = (i * 31) % 1000;
+                symIdx[size_t(i)] = uint32_t((i * 13) % 100);
+            }
+            auto pool = std::make_shared<SymbolPool>();
+            for (int k = 0; k < 100; ++k)
+                pool->strings.push_back("SYM" + QByteArray::number(k));
+            const Value sym = Value::symbols(pool, Bytes::fromVector(std::move(symIdx)), n);
+            const Value table = Value::table(Value::symbols({"time", "sym", "price", "size"}),
+                                             Value::list({ts, sym, px, sz}));
+            message = encodeMessage(table, {MessageType::Response, false, 3});
+        }
+        QTest::qWait(10);
+        resetPeak();
+        const qint64 beforeDecodeKb = procStatusKb("VmRSS:");
+
+        QElapsedTimer clock;
+        clock.start();
+        Decoded decoded = decodeMessage(message);
+        const qint64 decodeNs = clock.nsecsElapsed();
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error ? decoded.error->message : QString()));
+        const Value value = decoded.value;
+        decoded = Decoded();
+        int64_t decodedBytes = 0;
+        for (const Value &c : value.columns().items())
+            decodedBytes += c.type() == Symbol ? c.count() * 4 : c.count() * elementSize(c.type());
+        const qint64 afterDecodeKb = procStatusKb("VmRSS:");
+
+        QueryResult r;
+        r.query = "select from trade";
+        r.value = value;
+        r.bytesIn = message.size();
+        r.elapsedNs = decodeNs;
+        PaintWatch watch;
+        QElapsedTimer paintClock;
+        watch.clock = &paintClock;
+        QTableView *grid = pane.currentView()->grid();
+        grid->viewport()->installEventFilter(&watch);
+        paintClock.start();
+        pane.setResult(r, QStringLiteral("bench"));
+        const qint64 setResultNs = paintClock.nsecsElapsed();
+        QTRY_VERIFY_WITH_TIMEOUT(watch.painted, 60000);
+        const qint64 firstPaintNs = watch.paintedAtNs;
+        const qint64 afterPaintHwmKb = procStatusKb("VmHWM:");
+        grid->viewport()->removeEventFilter(&watch);
+        QCOMPARE(pane.currentView()->model()->rowCount(), int(n));
+
+        // Scroll to the end and back: page by page through a stretch, then jumps, then home.
+        StallProbe probe;
+        probe.start();
+        QScrollBar *bar = grid->verticalScrollBar();
+        const int steps = 200;
+        for (int k = 0; k <= steps; ++k) {
+            bar->setValue(int(int64_t(bar->maximum()) * k / steps));
+            QTest::qWait(3);
+        }
+        grid->scrollToBottom();
+        QTest::qWait(20);
+        for (int k = steps; k >= 0; --k) {
+            bar->setValue(int(int64_t(bar->maximum()) * k / steps));
+            QTest::qWait(3);
+        }
+        grid->scrollToTop();
+        QTest::qWait(20);
+        const double scrollStallMs = probe.stopMs();
+
+        // Sort by price off the GUI thread while the probe runs.
+        ResultTableModel *model = pane.currentView()->model();
+        probe.start();
+        QElapsedTimer sortClock;
+        sortClock.start();
+        model->sort(2, Qt::DescendingOrder);
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isBusy(), 120000);
+        const qint64 sortNs = sortClock.nsecsElapsed();
+        QTest::qWait(20);
+        const double sortStallMs = probe.stopMs();
+        const qint64 peakKb = procStatusKb("VmHWM:");
+
+        const double decodeMs = double(decodeNs) / 1e6;
+        const double paintMs = double(firstPaintNs) / 1e6;
+        std::printf("\nbench_grid: %lld rows x 4 columns (timestamp, sym, float, long)\n",
+                    (long long)n);
+        std::printf("  message           %9.1f MB\n", mb(message.size()));
+        std::printf("  decoded columns   %9.1f MB\n", mb(decodedBytes));
+        std::printf("  decode            %9.1f ms   (baseline)\n", decodeMs);
+        std::printf("  setResult         %9.1f ms\n", double(setResultNs) / 1e6);
+        std::printf("  decoded->1st paint%9.1f ms   = %.2fx decode (target <= 2x)\n", paintMs,
+                    paintMs / decodeMs);
+        std::printf("  RSS fixed baseline%9.1f MB (app, before the result)\n",
+                    double(baselineKb) / 1024);
+        std::printf("  RSS message held  %9.1f MB, after decode %.1f MB\n",
+                    double(beforeDecodeKb) / 1024, double(afterDecodeKb) / 1024);
+        std::printf("  peak RSS to 1st paint %5.1f MB: (peak - baseline) = %.2fx decoded size\n",
+                    double(afterPaintHwmKb) / 1024,
+                    double(afterPaintHwmKb - baselineKb) * 1024 / double(decodedBytes));
+        const double growth = double(peakKb - baselineKb) * 1024;
+        std::printf("  peak RSS w/ sort  %9.1f MB: (peak - baseline) = %.2fx decoded size "
+                    "(target < 1.3x; includes the wire message the value views and the sort "
+                    "permutation)\n",
+                    double(peakKb) / 1024, growth / double(decodedBytes));
+        std::printf("  scroll end & back  worst stall %6.1f ms (target < 50 ms)\n", scrollStallMs);
+        std::printf("  sort 1 col (pool)  %9.1f ms, worst GUI stall meanwhile %.1f ms\n",
+                    double(sortNs) / 1e6, sortStallMs);
+        std::fflush(stdout);
+        QVERIFY(firstPaintNs > 0);
+    }
+};
+
+QTEST_MAIN(BenchGrid)
+#include "bench_grid.moc"

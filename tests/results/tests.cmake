@@ -1,0 +1,14 @@
+# Results, export and charts (ui/results, ui/export, ui/charts): the grid model, export read-back,
+# the pane's widgets with screenshots, and the grid benchmark.
+foreach(_t tst_resultmodel tst_resultexport tst_resultpane tst_resultlive)
+    qscope_add_test(${_t} LABEL ui TIMEOUT 120
+        SOURCES ${CMAKE_CURRENT_LIST_DIR}/${_t}.cpp ${CMAKE_CURRENT_LIST_DIR}/resultstestdata.h
+        LIBS qscope_ui)
+endforeach()
+qscope_add_test(bench_grid LABEL bench TIMEOUT 300
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_grid.cpp LIBS qscope_ui)
+foreach(_t tst_resultmodel tst_resultexport tst_resultpane tst_resultlive bench_grid)
+    if(TARGET ${_t})
+        target_include_directories(${_t} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+    endif()
+endforeach()

@@ -1,0 +1,225 @@
+// Export: every format written to a temporary directory and read back (XLSX with openpyxl), the
+// view order honoured, cancel removing the partial file, and a bad path reported as an error.
+
+#include "export/exporter.h"
+#include "export/exportjob.h"
+#include "resultstestdata.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace qscope;
+using namespace qscope::testdata;
+
+Q_DECLARE_METATYPE(qscope::ExportOutcome)
+
+class TestResultExport : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    static QByteArray readAll(const QString &path)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) return {};
+        return f.readAll();
+    }
+    static ResultShape withDates()
+    {
+        return ResultShape::of(
+            table({"d", "p", "sym", "px", "n", "ok"},
+                  {Value::fromVector(Date, std::vector<int32_t>{0, 9132}),
+                   Value::fromVector(Timestamp, std::vector<int64_t>{0, 43200000000000}),
+                   syms({"a", "b,c"}), floats({1.25, floatNull()}), longs({7, qnull::j}),
+                   Value::fromVector(Boolean, std::vector<uint8_t>{1, 0})}));
+    }
+    QString python()
+    {
+        for (const QString &p : {QStringLiteral("/usr/bin/python3"), QStringLiteral("python3")}) {
+            QProcess probe;
+            probe.start(p, {QStringLiteral("-c"), QStringLiteral("import openpyxl")});
+            if (probe.waitForFinished(20000) && probe.exitStatus() == QProcess::NormalExit &&
+                probe.exitCode() == 0)
+                return p;
+        }
+        return {};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        qRegisterMetaType<qscope::ExportOutcome>();
+    }
+
+    void csvQuotesAsQ()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("t.csv"));
+        const ExportOutcome o =
+            Exporter::write(ResultShape::of(trades()), nullptr, ExportFormat::Csv, path, nullptr);
+        QVERIFY2(o.ok, qPrintable(o.error));
+        QCOMPARE(o.rows, 4);
+        QCOMPARE(o.bytes, readAll(path).size());
+        const QList<QByteArray> lines = readAll(path).split('\n');
+        QCOMPARE(lines[0], QByteArray("sym,price,size,note"));
+        QCOMPARE(lines[1], QByteArray("b,1.5,10,x"));
+        QCOMPARE(lines[2].left(2), QByteArray("a,"));
+        QVERIFY(lines[2].endsWith(",20,\"hello, world\""));
+        QCOMPARE(lines[4], QByteArray("a,2,40,\"q\"\"t\""));
+    }
+
+    void tsvInViewOrder()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("t.tsv"));
+        const std::vector<uint32_t> rows{3, 0};
+        ExportProgress progress;
+        const ExportOutcome o =
+            Exporter::write(ResultShape::of(trades()), &rows, ExportFormat::Tsv, path, &progress);
+        QVERIFY2(o.ok, qPrintable(o.error));
+        QCOMPARE(progress.rowsDone.load(), 2);
+        QCOMPARE(readAll(path),
+                 QByteArray("sym\tprice\tsize\tnote\na\t2\t40\tq\"t\nb\t1.5\t10\tx\n"));
+    }
+
+    void jsonReadsBack()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("t.json"));
+        const ExportOutcome o =
+            Exporter::write(withDates(), nullptr, ExportFormat::Json, path, nullptr);
+        QVERIFY2(o.ok, qPrintable(o.error));
+        QJsonParseError err;
+        const QJsonDocument doc = QJsonDocument::fromJson(readAll(path), &err);
+        QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(err.errorString()));
+        QVERIFY(doc.isArray());
+        const QJsonArray a = doc.array();
+        QCOMPARE(a.size(), 2);
+        const QJsonObject r0 = a[0].toObject();
+        QCOMPARE(r0.value(QStringLiteral("sym")).toString(), QStringLiteral("a"));
+        QCOMPARE(r0.value(QStringLiteral("px")).toDouble(), 1.25);
+        QCOMPARE(r0.value(QStringLiteral("n")).toDouble(), 7.0);
+        QCOMPARE(r0.value(QStringLiteral("ok")).toBool(), true);
+        QCOMPARE(r0.value(QStringLiteral("d")).toString(), QStringLiteral("2000-01-01"));
+        QVERIFY(a[1].toObject().value(QStringLiteral("px")).isNull()); // 0n is null in .j.j
+        // a dict exports as one object
+        const QString dpath = m_dir.filePath(QStringLiteral("d.json"));
+        QVERIFY(Exporter::write(ResultShape::of(Value::dict(syms({"x", "y"}), longs({1, 2}))),
+                                nullptr, ExportFormat::Json, dpath, nullptr)
+                    .ok);
+        const QJsonObject d = QJsonDocument::fromJson(readAll(dpath)).object();
+        QCOMPARE(d.value(QStringLiteral("y")).toDouble(), 2.0);
+    }
+
+    void xlsxReadsBack()
+    {
+        const QString py = python();
+        if (py.isEmpty()) QSKIP("python3 with openpyxl is not installed");
+        const QString path = m_dir.filePath(QStringLiteral("t.xlsx"));
+        const ExportOutcome o =
+            Exporter::write(withDates(), nullptr, ExportFormat::Xlsx, path, nullptr);
+        QVERIFY2(o.ok, qPrintable(o.error));
+        QProcess p;
+        p.start(py, {QStringLiteral("-c"),
+                     QStringLiteral("import openpyxl,sys\n"
+                                    "wb=openpyxl.load_workbook(sys.argv[1])\n"
+                                    "for row in wb.active.iter_rows(values_only=True):\n"
+                                    "  print('|'.join(repr(v) for v in row))\n"),
+                     path});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines[0], QByteArray("'d'|'p'|'sym'|'px'|'n'|'ok'"));
+        QCOMPARE(lines[1], QByteArray("datetime.datetime(2000, 1, 1, 0, 0)|"
+                                      "datetime.datetime(2000, 1, 1, 0, 0)|'a'|1.25|7|True"));
+        QCOMPARE(lines[2],
+                 QByteArray("datetime.datetime(2025, 1, 1, 0, 0)|"
+                            "datetime.datetime(2000, 1, 1, 12, 0)|'b,c'|None|None|False"));
+    }
+
+    void xlsxSpillsOverSheets()
+    {
+        const QString py = python();
+        if (py.isEmpty()) QSKIP("python3 with openpyxl is not installed");
+        // more rows than one sheet holds: the export continues on Sheet2, nothing is cut
+        const int64_t n = Exporter::kXlsxMaxRows + 5;
+        std::vector<int64_t> v(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i)
+            v[size_t(i)] = i;
+        const QString path = m_dir.filePath(QStringLiteral("big.xlsx"));
+        const ExportOutcome o = Exporter::write(ResultShape::of(table({"i"}, {longs(v)})), nullptr,
+                                                ExportFormat::Xlsx, path, nullptr);
+        QVERIFY2(o.ok, qPrintable(o.error));
+        QCOMPARE(o.rows, n);
+        QProcess p;
+        p.start(py, {QStringLiteral("-c"),
+                     QStringLiteral("import openpyxl,sys\n"
+                                    "wb=openpyxl.load_workbook(sys.argv[1],read_only=True)\n"
+                                    "print(wb.sheetnames)\n"
+                                    "print(list(wb['Sheet2'].iter_rows(values_only=True)))\n"),
+                     path});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(lines[0], QByteArray("['Sheet1', 'Sheet2']"));
+        // Sheet1 holds the header and 1,048,575 rows; Sheet2 a header and the last 6
+        QCOMPARE(lines[1], QByteArray("[('i',), (1048575,), (1048576,), (1048577,), (1048578,), "
+                                      "(1048579,), (1048580,)]"));
+    }
+
+    void jobCancelRemovesFile()
+    {
+        const int64_t n = 3000000;
+        std::vector<int64_t> v(size_t(n), 123456789);
+        auto shape = std::make_shared<const ResultShape>(ResultShape::of(table({"i"}, {longs(v)})));
+        const QString path = m_dir.filePath(QStringLiteral("cancel.csv"));
+        ExportJob job(shape, nullptr, ExportFormat::Csv, path);
+        QSignalSpy done(&job, &ExportJob::finished);
+        QSignalSpy progress(&job, &ExportJob::progress);
+        QTRY_VERIFY_WITH_TIMEOUT(!progress.isEmpty() || !done.isEmpty(), 10000);
+        job.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        const auto o = done.first().first().value<ExportOutcome>();
+        if (o.ok) QSKIP("the export finished before the cancel arrived");
+        QVERIFY(o.cancelled);
+        QVERIFY(!QFile::exists(path));
+    }
+
+    void jobCompletesWithProgress()
+    {
+        auto shape = std::make_shared<const ResultShape>(ResultShape::of(trades()));
+        const QString path = m_dir.filePath(QStringLiteral("job.csv"));
+        ExportJob job(shape, nullptr, ExportFormat::Csv, path);
+        QSignalSpy done(&job, &ExportJob::finished);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+        const auto o = done.first().first().value<ExportOutcome>();
+        QVERIFY(o.ok);
+        QCOMPARE(o.rows, 4);
+        QCOMPARE(readAll(path).count('\n'), 5);
+    }
+
+    void badPathIsAnError()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("no/such/dir/x.csv"));
+        const ExportOutcome o =
+            Exporter::write(ResultShape::of(trades()), nullptr, ExportFormat::Csv, path, nullptr);
+        QVERIFY(!o.ok);
+        QVERIFY(o.error.contains(path));
+        const QString xpath = m_dir.filePath(QStringLiteral("no/such/dir/x.xlsx"));
+        const ExportOutcome x =
+            Exporter::write(ResultShape::of(trades()), nullptr, ExportFormat::Xlsx, xpath, nullptr);
+        QVERIFY(!x.ok);
+        QVERIFY(!x.error.isEmpty());
+    }
+};
+
+QTEST_MAIN(TestResultExport)
+#include "tst_resultexport.moc"

@@ -1,0 +1,268 @@
+// The result grid's model and its sort/filter/copy, over tables, keyed tables, dicts, lists and
+// atoms built in memory. Every model runs under QAbstractItemModelTester.
+
+#include "results/resulttablemodel.h"
+#include "results/roworder.h"
+#include "results/selectiontext.h"
+#include "resultstestdata.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace qscope;
+using namespace qscope::testdata;
+
+class TestResultModel : public QObject
+{
+    Q_OBJECT
+
+private:
+    static QStringList sl(std::initializer_list<const char *> items)
+    {
+        QStringList out;
+        for (const char *s : items)
+            out << QString::fromUtf8(s);
+        return out;
+    }
+    static QString cell(const ResultTableModel &m, int row, int col)
+    {
+        return m.data(m.index(row, col)).toString();
+    }
+    static QStringList column(const ResultTableModel &m, int col)
+    {
+        QStringList out;
+        for (int r = 0; r < m.rowCount(); ++r)
+            out << cell(m, r, col);
+        return out;
+    }
+
+private Q_SLOTS:
+    void plainTable()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(trades());
+        QCOMPARE(m.rowCount(), 4);
+        QCOMPARE(m.columnCount(), 4);
+        QCOMPARE(m.headerData(0, Qt::Horizontal).toString(), QStringLiteral("sym"));
+        QCOMPARE(m.headerData(1, Qt::Horizontal, Qt::ToolTipRole).toString(),
+                 QStringLiteral("f (float vector), type 9"));
+        QCOMPARE(m.headerData(3, Qt::Horizontal, Qt::ToolTipRole).toString(),
+                 QStringLiteral("(general list), type 0"));
+        // cell text as q prints it in a table: no backtick, no suffix, strings unquoted
+        QCOMPARE(column(m, 0), sl({"b", "a", "c", "a"}));
+        QCOMPARE(cell(m, 0, 1), QStringLiteral("1.5"));
+        QCOMPARE(cell(m, 2, 1), QStringLiteral("3.25"));
+        QCOMPARE(cell(m, 3, 1), QStringLiteral("2"));
+        QCOMPARE(cell(m, 1, 2), QStringLiteral("20"));
+        QCOMPARE(cell(m, 1, 3), QStringLiteral("hello, world"));
+        // numbers right-aligned, symbols left
+        QVERIFY(m.data(m.index(0, 2), Qt::TextAlignmentRole).value<Qt::Alignment>() &
+                Qt::AlignRight);
+        QVERIFY(m.data(m.index(0, 0), Qt::TextAlignmentRole).value<Qt::Alignment>() &
+                Qt::AlignLeft);
+        QVERIFY(!m.data(m.index(4, 0)).isValid());
+    }
+
+    void temporalCells()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(table({"d", "p"},
+                         {Value::fromVector(Date, std::vector<int32_t>{0, 9132}),
+                          Value::fromVector(Timestamp, std::vector<int64_t>{0, 3600000000000})}));
+        QCOMPARE(cell(m, 0, 0), QStringLiteral("2000.01.01"));
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("2025.01.01"));
+        QCOMPARE(cell(m, 1, 1), QStringLiteral("2000.01.01D01:00:00.000000000"));
+        QVERIFY(m.headerData(1, Qt::Horizontal, Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(QStringLiteral("p (timestamp")));
+    }
+
+    void keyedTable()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const Value kt = Value::keyedTable(table({"sym"}, {syms({"a", "b"})}),
+                                           table({"px", "qty"}, {floats({1, 2}), longs({5, 6})}));
+        m.setValue(kt);
+        QCOMPARE(m.columnCount(), 3);
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(m.shape()->columns[0].key, true);
+        QCOMPARE(m.shape()->columns[1].key, false);
+        QVERIFY(m.headerData(0, Qt::Horizontal, Qt::FontRole).value<QFont>().bold());
+        QVERIFY(!m.headerData(1, Qt::Horizontal, Qt::FontRole).isValid());
+        QVERIFY(m.data(m.index(0, 0), Qt::BackgroundRole).isValid());
+        QVERIFY(!m.data(m.index(0, 1), Qt::BackgroundRole).isValid());
+        QVERIFY(m.headerData(0, Qt::Horizontal, Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("key column")));
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("b"));
+        QCOMPARE(cell(m, 1, 2), QStringLiteral("6"));
+    }
+
+    void dictAndList()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(Value::dict(syms({"x", "y", "z"}), longs({1, 2, 3})));
+        QCOMPARE(m.shape()->kind, ResultShape::Kind::Dict);
+        QCOMPARE(m.columnCount(), 2);
+        QCOMPARE(column(m, 0), sl({"x", "y", "z"}));
+        QCOMPARE(column(m, 1), sl({"1", "2", "3"}));
+
+        m.setValue(longs({7, 8}));
+        QCOMPARE(m.shape()->kind, ResultShape::Kind::List);
+        QCOMPARE(m.columnCount(), 1);
+        QCOMPARE(column(m, 0), sl({"7", "8"}));
+
+        // a general list with nested values: nested cells are marked for drill-down
+        m.setValue(Value::list({Value::longAtom(1), longs({1, 2, 3}), Value::symbol("s")}));
+        QCOMPARE(m.rowCount(), 3);
+        QVERIFY(!m.isNested(m.index(0, 0)));
+        QVERIFY(m.isNested(m.index(1, 0)));
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("1 2 3"));
+        QCOMPARE(m.cellValue(m.index(1, 0)), longs({1, 2, 3}));
+        QVERIFY(m.data(m.index(1, 0), Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("double-click")));
+
+        // dict whose values do not line up with its keys: one cell with the one-line form
+        m.setValue(Value::dict(syms({"a"}), longs({1, 2})));
+        QCOMPARE(m.shape()->kind, ResultShape::Kind::Scalar);
+        QCOMPARE(m.rowCount(), 1);
+    }
+
+    void atomsAndNull()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(Value::longAtom(42));
+        QCOMPARE(m.rowCount(), 1);
+        QCOMPARE(m.columnCount(), 1);
+        QCOMPARE(cell(m, 0, 0), QStringLiteral("42"));
+        QCOMPARE(m.headerData(0, Qt::Horizontal, Qt::ToolTipRole).toString(),
+                 QStringLiteral("j (long atom), type -7"));
+        m.setValue(Value::symbol("abc"));
+        QCOMPARE(cell(m, 0, 0), QStringLiteral("abc"));
+        m.setValue(Value());
+        QCOMPARE(m.rowCount(), 1);
+        m.setValue(Value::fromVector(Long, std::vector<int64_t>{}));
+        QCOMPARE(m.rowCount(), 0);
+        QCOMPARE(m.columnCount(), 1);
+    }
+
+    void sortQOrder()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(trades());
+        m.sort(1, Qt::AscendingOrder); // null first, as q's asc
+        QCOMPARE(column(m, 1).mid(1), sl({"1.5", "2", "3.25"}));
+        QCOMPARE(m.sourceRow(0), 1);
+        QCOMPARE(column(m, 2), sl({"20", "10", "40", "30"}));
+        m.sort(1, Qt::DescendingOrder);
+        QCOMPARE(column(m, 2), sl({"30", "40", "10", "20"}));
+        // symbols by text (the pool holds b a c: by index would give b first), stable
+        m.sort(0, Qt::AscendingOrder);
+        QCOMPARE(column(m, 0), sl({"a", "a", "b", "c"}));
+        QCOMPARE(column(m, 2), sl({"20", "40", "10", "30"}));
+        QVERIFY(m.headerData(0, Qt::Horizontal).toString().endsWith(QStringLiteral("\u25B2")));
+        // a general list of strings sorts by text
+        m.sort(3, Qt::AscendingOrder);
+        QCOMPARE(column(m, 3), sl({"", "hello, world", "q\"t", "x"}));
+    }
+
+    void filters()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(trades());
+        QVERIFY(m.setFilterText(QStringLiteral("sym=a")).isEmpty());
+        QCOMPARE(column(m, 2), sl({"20", "40"}));
+        QVERIFY(m.setFilterText(QStringLiteral("sym<>`a")).isEmpty());
+        QCOMPARE(column(m, 2), sl({"10", "30"}));
+        QVERIFY(m.setFilterText(QStringLiteral("price>1.5")).isEmpty());
+        QCOMPARE(column(m, 2), sl({"30", "40"}));
+        QVERIFY(m.setFilterText(QStringLiteral("size<=20")).isEmpty());
+        QCOMPARE(column(m, 2), sl({"10", "20"}));
+        QVERIFY(m.setFilterText(QStringLiteral("note~WORLD")).isEmpty());
+        QCOMPARE(column(m, 2), sl({"20"}));
+        // substring over every column, case-insensitive
+        QVERIFY(m.setFilterText(QStringLiteral("HELLO")).isEmpty());
+        QCOMPARE(m.rowCount(), 1);
+        QVERIFY(m.setFilterText(QStringLiteral("3.2")).isEmpty());
+        QCOMPARE(column(m, 2), sl({"30"}));
+        QVERIFY(m.setFilterText(QStringLiteral("zzz")).isEmpty());
+        QCOMPARE(m.rowCount(), 0);
+        // an unknown column name is plain text to find
+        QVERIFY(m.setFilterText(QStringLiteral("nope=1")).isEmpty());
+        QCOMPARE(m.rowCount(), 0);
+        // a bad number for a numeric column is an error; the rows stay as they were
+        QVERIFY(m.setFilterText(QStringLiteral("")).isEmpty());
+        const QString err = m.setFilterText(QStringLiteral("size>abc"));
+        QVERIFY(err.contains(QStringLiteral("not a number")));
+        QCOMPARE(m.rowCount(), 4);
+        // filter and sort together
+        QVERIFY(m.setFilterText(QStringLiteral("size>=20")).isEmpty());
+        m.sort(2, Qt::DescendingOrder);
+        QCOMPARE(column(m, 2), sl({"40", "30", "20"}));
+        QCOMPARE(m.viewRows(), (std::vector<uint32_t>{3, 2, 1}));
+    }
+
+    void largeSortRunsOffThread()
+    {
+        const int64_t n = ResultTableModel::kSyncRowLimit * 3;
+        std::vector<int64_t> v(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i)
+            v[size_t(i)] = (i * 7919) % n;
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(table({"x"}, {longs(std::move(v))}));
+        QSignalSpy busy(&m, &ResultTableModel::busyChanged);
+        m.sort(0, Qt::DescendingOrder);
+        QVERIFY(m.isBusy()); // returned at once; the permutation is being computed
+        QCOMPARE(busy.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!m.isBusy(), 20000);
+        QCOMPARE(cell(m, 0, 0), QString::number(n - 1));
+        QCOMPARE(cell(m, int(n) - 1, 0), QStringLiteral("0"));
+        // a filter superseding a running sort: only the newest result is applied
+        m.sort(0, Qt::AscendingOrder);
+        QVERIFY(m.setFilterText(QStringLiteral("x<10")).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!m.isBusy(), 20000);
+        QCOMPARE(m.rowCount(), 10);
+        QCOMPARE(cell(m, 0, 0), QStringLiteral("0"));
+        QCOMPARE(cell(m, 9, 0), QStringLiteral("9"));
+    }
+
+    void cancelledOrderReturnsNothing()
+    {
+        const ResultShape shape = ResultShape::of(table({"x"}, {longs({3, 1, 2})}));
+        std::atomic<bool> cancel{true};
+        QVERIFY(!computeRowOrder(shape, {0, false}, RowFilter(), &cancel).has_value());
+        cancel = false;
+        QCOMPARE(*computeRowOrder(shape, {0, false}, RowFilter(), &cancel),
+                 (std::vector<uint32_t>{1, 2, 0}));
+    }
+
+    void copyText()
+    {
+        const ResultShape shape = ResultShape::of(trades());
+        QCOMPARE(selectionAsTsv(shape, {0, 2}, {1, 3}), QByteArray("sym\tsize\na\t20\na\t40\n"));
+        QCOMPARE(selectionAsQ(shape, {0, 2}, {1, 3}), QByteArray("+`sym`size!(`a`a;20 40)"));
+        QCOMPARE(selectionAsQ(shape, {2}, {0, 1}), QByteArray("10 20"));
+        QCOMPARE(selectionAsQ(shape, {0}, {2}), QByteArray("`c"));
+        QCOMPARE(selectionAsQ(shape, {3}, {1}), QByteArray("\"hello, world\""));
+        const ResultShape kt = ResultShape::of(
+            Value::keyedTable(table({"k"}, {syms({"a", "b"})}), table({"v"}, {longs({1, 2})})));
+        QCOMPARE(selectionAsQ(kt, {0, 1}, {0, 1}), QByteArray("(+(,`k)!,`a`b)!+(,`v)!,1 2"));
+        // tabs and newlines in a cell do not break the TSV grid
+        const ResultShape s =
+            ResultShape::of(table({"t"}, {Value::list({Value::string("a\tb\nc")})}));
+        QCOMPARE(selectionAsTsv(s, {0}, {0}), QByteArray("t\na b c\n"));
+    }
+};
+
+QTEST_MAIN(TestResultModel)
+#include "tst_resultmodel.moc"

@@ -1,0 +1,291 @@
+// The result pane's widgets driven as a user would: grid, inline error, q text, drill-down, pin,
+// copy, export from the view, a decimated chart, and a live query + send against the in-process
+// demo server. Saves screenshots under test-output/screenshots.
+
+#include "charts/chartpanel.h"
+#include "export/exportjob.h"
+#include "results/resultpane.h"
+#include "results/resulttablemodel.h"
+#include "results/resultview.h"
+#include "resultstestdata.h"
+
+#include <QAbstractAxis>
+#include <QApplication>
+#include <QChart>
+#include <QClipboard>
+#include <QDir>
+#include <QFile>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <QXYSeries>
+
+#include <cmath>
+
+using namespace qscope;
+using namespace qscope::testdata;
+
+Q_DECLARE_METATYPE(qscope::ExportOutcome)
+
+class TestResultPane : public QObject
+{
+    Q_OBJECT
+
+private:
+    static void screenshot(QWidget *w, const QString &name)
+    {
+        const QString dir = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/screenshots");
+        QDir().mkpath(dir);
+        QVERIFY(w->grab().save(dir % QLatin1Char('/') % name % QStringLiteral(".png")));
+    }
+    static QueryResult ok(const Value &v, const QByteArray &query)
+    {
+        QueryResult r;
+        r.id = 1;
+        r.query = query;
+        r.value = v;
+        r.bytesIn = 1234;
+        r.elapsedNs = 2500000;
+        return r;
+    }
+    static Value marketTable(int64_t n)
+    {
+        std::vector<int64_t> time(static_cast<size_t>(n)), size(static_cast<size_t>(n));
+        std::vector<double> px(static_cast<size_t>(n)), px2(static_cast<size_t>(n));
+        std::vector<QByteArray> sym;
+        for (int64_t i = 0; i < n; ++i) {
+            time[size_t(i)] = 9132LL * 86400000000000LL + 34200000000000LL + i * 1000000000LL;
+            px[size_t(i)] = 100 + 10 * std::sin(double(i) / 50.0) + double(i % 7) * 0.1;
+            px2[size_t(i)] = 95 + 5 * std::cos(double(i) / 80.0);
+            size[size_t(i)] = 100 * (1 + i % 9);
+        }
+        const QList<QByteArray> names{"AAPL", "MSFT", "IBM", "GOOG"};
+        for (int64_t i = 0; i < n; ++i)
+            sym.push_back(names[int(i % 4)]);
+        return table(
+            {"time", "sym", "price", "bid", "size"},
+            {Value::fromVector(Timestamp, time), syms(sym), floats(px), floats(px2), longs(size)});
+    }
+
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<qscope::ExportOutcome>(); }
+
+    void tableGridAndInfo()
+    {
+        ResultPane pane(nullptr);
+        pane.resize(900, 360);
+        pane.show();
+        pane.setResult(ok(marketTable(500), "select from trade where sym in `AAPL`MSFT"),
+                       QStringLiteral("demo (localhost:5010)"));
+        ResultView *view = pane.currentView();
+        QCOMPARE(view->model()->rowCount(), 500);
+        QCOMPARE(view->model()->columnCount(), 5);
+        const QString info = view->infoLabel()->text();
+        QVERIFY2(info.contains(QStringLiteral("500 rows")), qPrintable(info));
+        QVERIFY(info.contains(QStringLiteral("5 cols")));
+        QVERIFY(info.contains(QStringLiteral("2.50 ms")));
+        QVERIFY(info.contains(QStringLiteral("demo (localhost:5010)")));
+        // fixed, uniform row heights; widths measured and capped
+        QCOMPARE(view->grid()->verticalHeader()->sectionResizeMode(0), QHeaderView::Fixed);
+        QCOMPARE(view->grid()->rowHeight(0), view->grid()->rowHeight(499));
+        for (int c = 0; c < 5; ++c)
+            QVERIFY(view->grid()->columnWidth(c) <= 320);
+        QVERIFY(view->grid()->columnWidth(0) >
+                view->grid()->fontMetrics().horizontalAdvance(
+                    QStringLiteral("2025.01.01D09:30:00.000000000")));
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        screenshot(&pane, QStringLiteral("results-table"));
+    }
+
+    void errorInline()
+    {
+        ResultPane pane(nullptr);
+        pane.resize(700, 200);
+        pane.show();
+        QueryResult r;
+        r.query = "1+`a";
+        r.error = NetError{NetError::QError, QStringLiteral("type")};
+        pane.setResult(r, QStringLiteral("demo (localhost:5010)"));
+        QLabel *err = pane.currentView()->errorLabel();
+        QVERIFY(err->isVisibleTo(&pane));
+        QVERIFY(err->text().contains(QStringLiteral("'type")));
+        QVERIFY(err->text().contains(QStringLiteral("1+`a")));
+        QVERIFY(err->text().contains(QStringLiteral("demo (localhost:5010)")));
+        screenshot(&pane, QStringLiteral("results-error"));
+        // the next good result hides it
+        pane.setResult(ok(longs({1, 2}), "1 2"), QStringLiteral("demo"));
+        QVERIFY(!err->isVisibleTo(&pane));
+    }
+
+    void textViewIsConsoleText()
+    {
+        ResultPane pane(nullptr);
+        pane.resize(700, 300);
+        pane.show();
+        pane.setResult(ok(trades(), "trades"), QStringLiteral("demo"));
+        ResultView *view = pane.currentView();
+        view->setMode(ResultView::Mode::Text);
+        const QString text = view->textView()->toPlainText();
+        const QStringList lines = text.split(QLatin1Char('\n'));
+        QVERIFY2(lines.value(0).startsWith(QStringLiteral("sym price size note")),
+                 qPrintable(text));
+        QVERIFY(lines.value(1).startsWith(QStringLiteral("---")));
+        QVERIFY2(lines.value(2).startsWith(QStringLiteral("b   1.5   10   ,\"x\"")),
+                 qPrintable(text));
+        screenshot(&pane, QStringLiteral("results-text"));
+        view->setMode(ResultView::Mode::Grid);
+    }
+
+    void drillDownAndBack()
+    {
+        ResultView view(nullptr);
+        const Value nested =
+            table({"k", "v"},
+                  {syms({"a", "b"}), Value::list({longs({1, 2, 3}), table({"x"}, {longs({9})})})});
+        view.setResult(ok(nested, "nested"), QStringLiteral("demo"));
+        QVERIFY(!view.openNested(0, 0)); // a symbol is not nested
+        QVERIFY(view.openNested(1, 1));
+        QCOMPARE(view.depth(), 1);
+        QCOMPARE(view.model()->shape()->kind, ResultShape::Kind::Table);
+        QCOMPARE(view.model()->data(view.model()->index(0, 0)).toString(), QStringLiteral("9"));
+        QVERIFY(view.infoLabel()->text().startsWith(QStringLiteral("value[1;`v]")));
+        QVERIFY(view.back());
+        QCOMPARE(view.depth(), 0);
+        QCOMPARE(view.model()->columnCount(), 2);
+        QVERIFY(!view.back());
+    }
+
+    void pinKeepsResult()
+    {
+        ResultPane pane(nullptr);
+        pane.setResult(ok(longs({1, 2, 3}), "til 3"), QStringLiteral("demo"));
+        ResultView *first = pane.currentView();
+        QMetaObject::invokeMethod(&pane, [&pane] {
+            // the Pin button is the tab widget's corner button
+            const auto buttons = pane.findChildren<QToolButton *>();
+            for (QToolButton *b : buttons) {
+                if (b->text() == QStringLiteral("Pin")) b->click();
+            }
+        });
+        QCOMPARE(pane.pinnedCount(), 1);
+        QVERIFY(pane.currentView() != first);
+        QVERIFY(!pane.currentView()->hasResult());
+        QCOMPARE(first->model()->rowCount(), 3); // the pinned view still shows its result
+        pane.setResult(ok(longs({5}), "5"), QStringLiteral("demo"));
+        QCOMPARE(first->model()->rowCount(), 3);
+        QCOMPARE(pane.currentView()->model()->rowCount(), 1);
+        pane.clear();
+        QVERIFY(!pane.currentView()->hasResult());
+        QCOMPARE(pane.pinnedCount(), 1);
+    }
+
+    void copySelectionToClipboard()
+    {
+        ResultView view(nullptr);
+        view.setResult(ok(trades(), "trades"), QStringLiteral("demo"));
+        QItemSelectionModel *sel = view.grid()->selectionModel();
+        auto *m = view.model();
+        sel->select(QItemSelection(m->index(0, 0), m->index(1, 0)), QItemSelectionModel::Select);
+        sel->select(QItemSelection(m->index(0, 2), m->index(1, 2)), QItemSelectionModel::Select);
+        QCOMPARE(view.copySelection(false), QByteArray("sym\tsize\nb\t10\na\t20\n"));
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("sym\tsize\nb\t10\na\t20\n"));
+        QCOMPARE(view.copySelection(true), QByteArray("+`sym`size!(`b`a;10 20)"));
+        // copy follows the view order after a sort
+        m->sort(2, Qt::DescendingOrder);
+        sel->clearSelection();
+        sel->select(QItemSelection(m->index(0, 2), m->index(0, 2)), QItemSelectionModel::Select);
+        QCOMPARE(view.copySelection(false), QByteArray("size\n40\n"));
+    }
+
+    void exportFromViewIsNotCapped()
+    {
+        QTemporaryDir dir;
+        ResultView view(nullptr);
+        view.setResult(ok(marketTable(20000), "t"), QStringLiteral("demo"));
+        QVERIFY(view.applyFilter(QStringLiteral("sym=IBM")).isEmpty());
+        QCOMPARE(view.model()->rowCount(), 5000);
+        QVERIFY(!view.applyFilter(QStringLiteral("size>x")).isEmpty());
+        QSignalSpy done(&view, &ResultView::exportFinished);
+        const QString path = dir.filePath(QStringLiteral("ibm.csv"));
+        QVERIFY(view.startExport(ExportFormat::Csv, path));
+        QVERIFY(!view.startExport(ExportFormat::Csv, path)); // one at a time
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 5001); // every filtered row, not the visible screenful
+        QVERIFY(lines[1].contains(",IBM,"));
+    }
+
+    void chartDecimatesAMillionPoints()
+    {
+        const int64_t n = 1000000;
+        std::vector<double> y(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i)
+            y[size_t(i)] = std::sin(double(i) / 1000.0) + ((i == 777777) ? 50.0 : 0.0);
+        auto shape = std::make_shared<const ResultShape>(ResultShape::of(
+            table({"y", "z"}, {floats(y), floats(std::vector<double>(y.rbegin(), y.rend()))})));
+        ChartPanel panel;
+        panel.resize(1000, 500);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setShape(shape, {0, 1});
+        QCOMPARE(panel.seriesCount(), 1); // 2 selected: y is x, z is the series
+        panel.setColumns(-1, {0, 1});
+        QCOMPARE(panel.seriesCount(), 2);
+        QVERIFY(panel.plottedPoints() > 100);
+        QVERIFY2(panel.plottedPoints() <= 2 * 4 * 2000,
+                 qPrintable(QString::number(panel.plottedPoints())));
+        // the spike survives min/max decimation
+        auto *line = qobject_cast<QXYSeries *>(panel.chart()->series().first());
+        double maxY = -1e9;
+        for (const QPointF &p : line->points())
+            maxY = std::max(maxY, p.y());
+        QVERIFY(maxY > 49.0);
+        // zooming in re-decimates the visible window: still bounded, now denser per unit x
+        panel.zoomToFraction(0.5, 0.51);
+        const auto pts = line->points();
+        QVERIFY(!pts.isEmpty());
+        QVERIFY(pts.first().x() >= 0.5 * n - 2 && pts.last().x() <= 0.51 * n + 2);
+        QVERIFY(panel.plottedPoints() <= 2 * 4 * 2000);
+        panel.setKind(ChartPanel::Kind::Scatter);
+        QVERIFY(panel.plottedPoints() > 0);
+        panel.setKind(ChartPanel::Kind::Bar);
+        QVERIFY(panel.plottedPoints() <= 2 * 200);
+    }
+
+    void chartWithTimeAxisScreenshot()
+    {
+        ResultPane pane(nullptr);
+        pane.resize(1000, 480);
+        pane.show();
+        pane.setResult(ok(marketTable(5000), "select time,price,bid from trade"),
+                       QStringLiteral("demo"));
+        ResultView *view = pane.currentView();
+        auto *m = view->model();
+        view->grid()->selectionModel()->select(QItemSelection(m->index(0, 0), m->index(0, 0)),
+                                               QItemSelectionModel::Select |
+                                                   QItemSelectionModel::Columns);
+        view->grid()->selectionModel()->select(QItemSelection(m->index(0, 2), m->index(0, 3)),
+                                               QItemSelectionModel::Select |
+                                                   QItemSelectionModel::Columns);
+        view->setMode(ResultView::Mode::Chart);
+        ChartPanel *chart = view->chartPanel();
+        QCOMPARE(chart->seriesCount(), 2);
+        QCOMPARE(chart->chart()->axes(Qt::Horizontal).first()->type(),
+                 QAbstractAxis::AxisTypeDateTime);
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        // once laid out, the series are re-decimated to the plot's real pixel width
+        QTRY_VERIFY(chart->plottedPoints() > 2000);
+        screenshot(&pane, QStringLiteral("results-chart"));
+    }
+};
+
+QTEST_MAIN(TestResultPane)
+#include "tst_resultpane.moc"

@@ -1,0 +1,129 @@
+#include "app/qscopeapp.h"
+
+#include "app/firstrun.h"
+#include "connections/connectionstore.h"
+#include "connections/connectionsview.h"
+#include "connections/passwordstore.h"
+#include "connections/serversessions.h"
+#include "editor/editorarea.h"
+#include "editor/editortab.h"
+#include "editor/messagebar.h"
+#include "history/historystore.h"
+#include "mainwindow.h"
+#include "theme/theme.h"
+#include "version.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+
+static void initResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
+
+namespace qscope {
+
+int runQscopeApp(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("qscope"));
+    QApplication::setOrganizationName(QStringLiteral("qscope"));
+    QApplication::setApplicationVersion(QString::fromLatin1(qscope::version()));
+    initResources();
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/qscope/icons/qscope.svg")));
+
+    QCommandLineParser cli;
+    cli.setApplicationDescription(QStringLiteral("Desktop workbench and live monitor for kdb+/q"));
+    cli.addHelpOption();
+    cli.addVersionOption();
+    const QCommandLineOption demoOpt(QStringLiteral("demo"),
+                                     QStringLiteral("Start the embedded demo server and open it."));
+    const QCommandLineOption portOpt(QStringLiteral("demo-port"),
+                                     QStringLiteral("Port for --demo (default 5010)."),
+                                     QStringLiteral("port"), QStringLiteral("5010"));
+    const QCommandLineOption themeOpt(QStringLiteral("theme"), QStringLiteral("light or dark."),
+                                      QStringLiteral("theme"));
+    const QCommandLineOption resetOpt(QStringLiteral("reset-layout"),
+                                      QStringLiteral("Forget window layout and open tabs."));
+    const QCommandLineOption noKeychainOpt(
+        QStringLiteral("no-keychain"),
+        QStringLiteral("Do not use the OS keychain (passwords are asked once per session)."));
+    cli.addOptions({demoOpt, portOpt, themeOpt, resetOpt, noKeychainOpt});
+    cli.process(app);
+
+    QSettings settings;
+    if (cli.isSet(resetOpt)) {
+        settings.remove(QStringLiteral("window"));
+        settings.remove(QStringLiteral("session"));
+    }
+    const QString themeName = cli.isSet(themeOpt)
+                                  ? cli.value(themeOpt)
+                                  : settings.value(QStringLiteral("theme")).toString();
+    Theme::apply(Theme::fromName(themeName, Theme::Light));
+
+    bool portOk = false;
+    const int demoPort = cli.value(portOpt).toInt(&portOk);
+    if (!portOk || demoPort < 0 || demoPort > 65535) {
+        qCritical("qscope: --demo-port must be 0..65535");
+        return 2;
+    }
+
+    ConnectionManager manager;
+    ConnectionStore store;
+    const QString loadError = store.load(ConnectionStore::defaultPath());
+    HistoryStore history;
+    const QString historyNote = history.load(HistoryStore::defaultPath());
+    const bool firstRun = !settings.value(QStringLiteral("firstRunDone")).toBool();
+
+    FirstRun first(&store);
+    MainWindow window(&manager, &store, &history);
+    if (cli.isSet(noKeychainOpt)) window.passwords()->setKeychainEnabled(false);
+
+    QString demoId;
+    if (firstRun || cli.isSet(demoOpt)) demoId = first.ensureDemoConnection(demoPort);
+    QString demoError;
+    if (cli.isSet(demoOpt)) demoError = first.startDemo(demoPort);
+
+    window.restoreState(demoId);
+    window.show();
+
+    if (!loadError.isEmpty())
+        window.messageBar()->showMessage(MessageBar::Error, loadError);
+    else if (!historyNote.isEmpty())
+        window.messageBar()->showMessage(MessageBar::Warning, historyNote);
+
+    if (cli.isSet(demoOpt)) {
+        if (!demoError.isEmpty()) {
+            window.messageBar()->showMessage(MessageBar::Error, demoError);
+        } else {
+            window.connectionsView()->selectProfile(demoId);
+            if (EditorTab *t = window.editors()->current(); t && t->profileId().isEmpty())
+                t->setProfileId(demoId);
+            window.sessions()->connectProfile(demoId);
+        }
+    } else if (firstRun) {
+        window.messageBar()->showMessage(
+            MessageBar::Info,
+            QObject::tr(
+                "Welcome to qscope. A \"Demo\" connection is ready: start the built-in "
+                "demo server (a q process with a live tickerplant feed) to try things out."),
+            QObject::tr("Start demo server"), [&window, &first, demoPort, demoId] {
+                if (const QString err = first.startDemo(demoPort); !err.isEmpty()) {
+                    window.messageBar()->showMessage(MessageBar::Error, err);
+                    return;
+                }
+                if (EditorTab *t = window.editors()->current(); t && t->profileId().isEmpty())
+                    t->setProfileId(demoId);
+                window.connectionsView()->selectProfile(demoId);
+                window.sessions()->connectProfile(demoId);
+            });
+    }
+    settings.setValue(QStringLiteral("firstRunDone"), true);
+
+    const int rc = app.exec();
+    window.sessions()->disconnectAll();
+    return rc;
+}
+
+} // namespace qscope

@@ -1,0 +1,234 @@
+#include "connections/connectiondialog.h"
+
+#include "theme/theme.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace qscope {
+
+namespace {
+QByteArray parseFingerprint(const QString &text, bool *ok)
+{
+    QString hex = text;
+    hex.remove(QRegularExpression(QStringLiteral("[\\s:]")));
+    if (hex.startsWith(QLatin1String("sha256/"), Qt::CaseInsensitive)) hex = hex.mid(7);
+    *ok = hex.isEmpty() ||
+          (hex.size() == 64 &&
+           QRegularExpression(QStringLiteral("^[0-9A-Fa-f]+$")).match(hex).hasMatch());
+    return *ok ? QByteArray::fromHex(hex.toLatin1()) : QByteArray();
+}
+} // namespace
+
+ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStringList &folders,
+                                   const QString &keychainNote, QWidget *parent)
+    : QDialog(parent), m_original(profile)
+{
+    setWindowTitle(profile.name.isEmpty() ? tr("Add connection") : tr("Edit connection"));
+    auto *layout = new QVBoxLayout(this);
+
+    auto *general = new QFormLayout;
+    m_name = new QLineEdit(profile.name, this);
+    m_name->setPlaceholderText(tr("e.g. London RDB"));
+    general->addRow(tr("&Name"), m_name);
+    m_folder = new QComboBox(this);
+    m_folder->setEditable(true);
+    m_folder->addItem(QString());
+    m_folder->addItems(folders);
+    m_folder->setCurrentText(profile.folder);
+    m_folder->setToolTip(tr("Folder in the connections tree; nest with /, e.g. Prod/London"));
+    general->addRow(tr("&Folder"), m_folder);
+    m_tag = new QComboBox(this);
+    m_tag->addItem(tr("none"), QString());
+    for (const QString &t : ConnectionProfile::tags())
+        m_tag->addItem(Theme::dotIcon(Theme::tagColor(t)), t, t);
+    m_tag->setCurrentIndex(qMax(0, m_tag->findData(profile.tag)));
+    m_tag->setToolTip(tr("Shown on editor tabs and the status bar, so prod is never a surprise"));
+    general->addRow(tr("Colour &tag"), m_tag);
+    layout->addLayout(general);
+
+    auto *where = new QGroupBox(tr("Server"), this);
+    auto *whereForm = new QFormLayout(where);
+    m_tcp = new QRadioButton(tr("TCP"), where);
+    m_unix = new QRadioButton(tr("Unix socket"), where);
+    auto *transport = new QHBoxLayout;
+    transport->addWidget(m_tcp);
+    transport->addWidget(m_unix);
+    transport->addStretch();
+    whereForm->addRow(tr("Transport"), transport);
+    m_host = new QLineEdit(profile.host, where);
+    whereForm->addRow(tr("&Host"), m_host);
+    m_port = new QSpinBox(where);
+    m_port->setRange(1, 65535);
+    m_port->setValue(qBound(1, profile.port, 65535));
+    whereForm->addRow(tr("&Port"), m_port);
+    m_socket = new QLineEdit(profile.unixSocket, where);
+    m_socket->setPlaceholderText(tr("@/tmp/kx.5000 (abstract, as kdb+ listens) or a path"));
+    whereForm->addRow(tr("Soc&ket"), m_socket);
+    m_tls = new QCheckBox(tr("Use TLS"), where);
+    m_tls->setChecked(profile.tls);
+    whereForm->addRow(QString(), m_tls);
+    m_fingerprint = new QLineEdit(QString::fromLatin1(profile.trustedCertSha256.toHex(':')), where);
+    m_fingerprint->setPlaceholderText(tr("SHA-256 of a self-signed certificate to trust"));
+    m_fingerprint->setToolTip(
+        tr("Leave empty to require a certificate your system trusts. To trust one self-signed "
+           "certificate for this connection only, paste its SHA-256 fingerprint (64 hex digits)."));
+    whereForm->addRow(tr("Trust certificate"), m_fingerprint);
+    (profile.unixSocket.isEmpty() ? m_tcp : m_unix)->setChecked(true);
+    layout->addWidget(where);
+
+    auto *login = new QGroupBox(tr("Login"), this);
+    auto *loginForm = new QFormLayout(login);
+    m_user = new QLineEdit(profile.user, login);
+    loginForm->addRow(tr("&User"), m_user);
+    m_password = new QLineEdit(login);
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(profile.passwordInKeychain ? tr("(saved in the keychain)")
+                                                              : QString());
+    loginForm->addRow(tr("Pass&word"), m_password);
+    m_savePassword = new QCheckBox(tr("Save the password in the system keychain"), login);
+    m_savePassword->setChecked(keychainNote.isEmpty());
+    if (!keychainNote.isEmpty()) {
+        m_savePassword->setEnabled(false);
+        m_savePassword->setChecked(false);
+        m_savePassword->setToolTip(keychainNote);
+        auto *note = new QLabel(tr("No keychain service is available (%1): the password is kept "
+                                   "in memory for this session only and asked again next time. "
+                                   "qscope never writes it in plain text.")
+                                    .arg(keychainNote.toHtmlEscaped()),
+                                login);
+        note->setWordWrap(true);
+        loginForm->addRow(QString(), note);
+    }
+    loginForm->addRow(QString(), m_savePassword);
+    layout->addWidget(login);
+
+    auto *behaviour = new QGroupBox(tr("Behaviour"), this);
+    auto *bForm = new QFormLayout(behaviour);
+    m_connectTimeout = new QSpinBox(behaviour);
+    m_connectTimeout->setRange(1, 600);
+    m_connectTimeout->setSuffix(tr(" s"));
+    m_connectTimeout->setValue(qMax(1, profile.connectTimeoutMs / 1000));
+    bForm->addRow(tr("Connect timeout"), m_connectTimeout);
+    m_reconnect = new QComboBox(behaviour);
+    m_reconnect->addItem(tr("Never reconnect"), 0);
+    m_reconnect->addItem(tr("Reconnect, limited attempts"), 1);
+    m_reconnect->addItem(tr("Reconnect forever"), -1);
+    m_reconnect->setCurrentIndex(profile.reconnectAttempts == 0  ? 0
+                                 : profile.reconnectAttempts < 0 ? 2
+                                                                 : 1);
+    bForm->addRow(tr("Reconnect"), m_reconnect);
+    m_reconnectAttempts = new QSpinBox(behaviour);
+    m_reconnectAttempts->setRange(1, 1000);
+    m_reconnectAttempts->setValue(qMax(1, profile.reconnectAttempts));
+    bForm->addRow(tr("Attempts"), m_reconnectAttempts);
+    m_reconnectDelay = new QSpinBox(behaviour);
+    m_reconnectDelay->setRange(100, 600000);
+    m_reconnectDelay->setSingleStep(500);
+    m_reconnectDelay->setSuffix(tr(" ms"));
+    m_reconnectDelay->setValue(profile.reconnectDelayMs);
+    m_reconnectDelay->setToolTip(tr("First delay; it doubles after each failed attempt"));
+    bForm->addRow(tr("First delay"), m_reconnectDelay);
+    m_queryTimeout = new QSpinBox(behaviour);
+    m_queryTimeout->setRange(0, 86400);
+    m_queryTimeout->setSuffix(tr(" s"));
+    m_queryTimeout->setSpecialValueText(tr("none"));
+    m_queryTimeout->setValue(profile.queryTimeoutMs / 1000);
+    bForm->addRow(tr("Default query timeout"), m_queryTimeout);
+    layout->addWidget(behaviour);
+
+    m_problem = new QLabel(this);
+    m_problem->setWordWrap(true);
+    QPalette pal = m_problem->palette();
+    pal.setColor(QPalette::WindowText, QColor(0xd9, 0x3a, 0x32));
+    m_problem->setPalette(pal);
+    layout->addWidget(m_problem);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    layout->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    for (QLineEdit *e : {m_name, m_host, m_socket, m_fingerprint, m_user})
+        connect(e, &QLineEdit::textChanged, this, &ConnectionDialog::refresh);
+    connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
+    connect(m_folder, &QComboBox::currentTextChanged, this, &ConnectionDialog::refresh);
+    for (QRadioButton *r : {m_tcp, m_unix})
+        connect(r, &QRadioButton::toggled, this, &ConnectionDialog::refresh);
+    connect(m_tls, &QCheckBox::toggled, this, &ConnectionDialog::refresh);
+    connect(m_reconnect, &QComboBox::currentIndexChanged, this, &ConnectionDialog::refresh);
+    connect(m_port, &QSpinBox::valueChanged, this, &ConnectionDialog::refresh);
+    refresh();
+}
+
+void ConnectionDialog::refresh()
+{
+    const bool overSocket = m_unix->isChecked();
+    m_host->setEnabled(!overSocket);
+    m_port->setEnabled(!overSocket);
+    m_socket->setEnabled(overSocket);
+    m_tls->setEnabled(!overSocket);
+    m_fingerprint->setEnabled(!overSocket && m_tls->isChecked());
+    const int mode = m_reconnect->currentData().toInt();
+    m_reconnectAttempts->setEnabled(mode == 1);
+    m_reconnectDelay->setEnabled(mode != 0);
+    const QString why = problem();
+    m_problem->setText(why);
+    m_problem->setVisible(!why.isEmpty());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
+}
+
+QString ConnectionDialog::problem() const
+{
+    bool ok = true;
+    parseFingerprint(m_fingerprint->text(), &ok);
+    if (!ok && m_tls->isChecked() && !m_unix->isChecked())
+        return tr("The certificate fingerprint must be a SHA-256: 64 hex digits (colons allowed).");
+    if (m_unix->isChecked() && m_socket->text().trimmed().isEmpty())
+        return tr("Give the Unix socket, e.g. @/tmp/kx.5000.");
+    return profile().validate();
+}
+
+ConnectionProfile ConnectionDialog::profile() const
+{
+    ConnectionProfile p = m_original;
+    p.name = m_name->text().trimmed();
+    p.folder = m_folder->currentText().trimmed();
+    p.tag = m_tag->currentData().toString();
+    p.host = m_host->text().trimmed();
+    p.port = m_port->value();
+    p.unixSocket = m_unix->isChecked() ? m_socket->text().trimmed() : QString();
+    p.tls = !m_unix->isChecked() && m_tls->isChecked();
+    bool ok = true;
+    p.trustedCertSha256 = p.tls ? parseFingerprint(m_fingerprint->text(), &ok) : QByteArray();
+    p.user = m_user->text();
+    p.connectTimeoutMs = m_connectTimeout->value() * 1000;
+    const int mode = m_reconnect->currentData().toInt();
+    p.reconnectAttempts = mode == 1 ? m_reconnectAttempts->value() : mode;
+    p.reconnectDelayMs = m_reconnectDelay->value();
+    p.queryTimeoutMs = m_queryTimeout->value() * 1000;
+    return p;
+}
+
+QString ConnectionDialog::password() const
+{
+    return m_password->text();
+}
+
+bool ConnectionDialog::savePassword() const
+{
+    return m_savePassword->isEnabled() && m_savePassword->isChecked();
+}
+
+} // namespace qscope

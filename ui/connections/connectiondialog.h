@@ -1,0 +1,73 @@
+#pragma once
+/// Add / edit one saved connection: name, folder, colour tag, host and port or Unix socket, TLS
+/// with an optional trusted self-signed certificate fingerprint, user and password, timeouts and
+/// the reconnect policy. Problems show inline under the form and keep OK disabled; nothing here
+/// talks to a server or a keychain (the caller stores the password through PasswordStore).
+
+#include "connections/connectionprofile.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QRadioButton;
+class QSpinBox;
+
+namespace qscope {
+
+class ConnectionDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    /// keychainNote: empty if a keychain works, else why passwords are kept for the session only.
+    ConnectionDialog(const ConnectionProfile &profile, const QStringList &folders,
+                     const QString &keychainNote, QWidget *parent = nullptr);
+
+    // GUI thread ------------------------------------------------------------------------------
+    ConnectionProfile profile() const;
+    QString password() const;
+    bool passwordEdited() const { return m_passwordEdited; }
+    bool savePassword() const;
+    /// Empty when the form is acceptable.
+    QString problem() const;
+
+    // widgets, for tests that fill the form as a user would
+    QLineEdit *nameEdit() const { return m_name; }
+    QLineEdit *hostEdit() const { return m_host; }
+    QSpinBox *portSpin() const { return m_port; }
+    QLineEdit *userEdit() const { return m_user; }
+    QLineEdit *passwordEdit() const { return m_password; }
+    QComboBox *tagCombo() const { return m_tag; }
+    QDialogButtonBox *buttons() const { return m_buttons; }
+
+private:
+    void refresh();
+
+    ConnectionProfile m_original;
+    QLineEdit *m_name;
+    QComboBox *m_folder;
+    QComboBox *m_tag;
+    QRadioButton *m_tcp;
+    QRadioButton *m_unix;
+    QLineEdit *m_host;
+    QSpinBox *m_port;
+    QLineEdit *m_socket;
+    QCheckBox *m_tls;
+    QLineEdit *m_fingerprint;
+    QLineEdit *m_user;
+    QLineEdit *m_password;
+    QCheckBox *m_savePassword;
+    QSpinBox *m_connectTimeout;
+    QComboBox *m_reconnect;
+    QSpinBox *m_reconnectAttempts;
+    QSpinBox *m_reconnectDelay;
+    QSpinBox *m_queryTimeout;
+    QLabel *m_problem;
+    QDialogButtonBox *m_buttons;
+    bool m_passwordEdited = false;
+};
+
+} // namespace qscope

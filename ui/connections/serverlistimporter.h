@@ -1,0 +1,52 @@
+#pragma once
+/// Reads the server lists of other kdb+ clients so a user can switch in a minute:
+///  - Studio for kdb+ `studio.properties` (Java properties). Format 1.2+ keeps the tree as
+///    `serverTree.<i>` = name / `serverTree.<i>folder` = folder, children `serverTree.<i>.<j>`, and
+///    each server's details as `server.<n>.host|port|user|password|useTLS|backgroundColor`, n
+///    counting servers depth-first; format 1.1 has `Servers=a,b` and `server.<name>.host` etc.
+///  - qStudio: its connections export (XML `<serverConfig>` elements with name/host/port/username/
+///    password/folder as child elements or attributes) or a CSV with a header naming those columns.
+///  - QPad and plain lists: one server a line, `[folder/]name<TAB or = or
+///  space>`:host:port[:user[:pw]]
+///    or just `host:port`; `#`, `;` and `/` start comments.
+///  - qscope's own connections JSON.
+/// Passwords found in a file are returned separately so they go to the keychain, never to JSON.
+
+#include "connections/connectionprofile.h"
+
+#include <QHash>
+#include <QList>
+#include <QStringList>
+
+namespace qscope {
+
+struct ServerListImport
+{
+    QString format;                    ///< "Studio for kdb+", "qStudio", "QPad / list", "qscope"
+    QList<ConnectionProfile> profiles; ///< fresh ids
+    QHash<QString, QString> passwords; ///< profile id -> password found in the file
+    QStringList warnings;              ///< entries skipped, and why
+    QString error;                     ///< the file as a whole could not be read
+    bool ok() const { return error.isEmpty(); }
+};
+
+class ServerListImporter
+{
+public:
+    enum Format { Auto, Studio, QStudio, QPad, Qscope };
+
+    static ServerListImport importFile(const QString &path, Format format = Auto);
+    static ServerListImport parse(const QByteArray &bytes, Format format);
+    static Format detect(const QByteArray &bytes, const QString &fileName = {});
+
+    static ServerListImport parseStudio(const QByteArray &bytes);
+    static ServerListImport parseQStudio(const QByteArray &bytes);
+    static ServerListImport parseQPad(const QByteArray &bytes);
+
+    /// Java .properties parsing (escapes, continuation lines, `=`/`:`/space separators).
+    static QHash<QString, QString> parseProperties(const QByteArray &bytes);
+    /// `:host:port[:user[:password]] (leading backtick and colon optional). False if no port.
+    static bool parseHandle(const QString &text, ConnectionProfile *p, QString *password);
+};
+
+} // namespace qscope

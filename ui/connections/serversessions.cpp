@@ -1,0 +1,198 @@
+#include "connections/serversessions.h"
+
+#include "connections/connectionstore.h"
+#include "connections/passwordstore.h"
+
+namespace qscope {
+
+ServerSessions::ServerSessions(ConnectionManager *manager, ConnectionStore *store,
+                               PasswordStore *passwords, QObject *parent)
+    : QObject(parent), m_manager(manager), m_store(store), m_passwords(passwords)
+{
+    connect(m_manager, &ConnectionManager::stateChanged, this, &ServerSessions::onEngineState);
+    connect(m_passwords, &PasswordStore::fetched, this, &ServerSessions::onFetched);
+    connect(m_passwords, &PasswordStore::stored, this,
+            [this](const QString &id, bool inKeychain, const QString &whyNot) {
+                const ConnectionProfile *p = m_store->profile(id);
+                if (!p) return;
+                if (p->passwordInKeychain != inKeychain) {
+                    ConnectionProfile changed = *p;
+                    changed.passwordInKeychain = inKeychain;
+                    m_store->update(changed);
+                }
+                if (!inKeychain) Q_EMIT passwordNote(id, whyNot);
+            });
+    connect(m_store, &ConnectionStore::profileRemoved, this, [this](const QString &id) {
+        disconnectProfile(id);
+        m_passwords->forget(id);
+    });
+}
+
+ServerSessions::~ServerSessions() = default;
+
+QString ServerSessions::stateName(ConnectionState s)
+{
+    switch (s) {
+    case ConnectionState::Connecting:
+        return QStringLiteral("connecting");
+    case ConnectionState::Open:
+        return QStringLiteral("connected");
+    case ConnectionState::Reconnecting:
+        return QStringLiteral("reconnecting");
+    case ConnectionState::Closed:
+        return QStringLiteral("disconnected");
+    case ConnectionState::Failed:
+        return QStringLiteral("failed");
+    }
+    return {};
+}
+
+void ServerSessions::connectProfile(const QString &profileId)
+{
+    const ConnectionProfile *p = m_store->profile(profileId);
+    if (!p) return;
+    if (const auto it = m_byProfile.constFind(profileId); it != m_byProfile.constEnd()) {
+        const ConnectionState s = m_manager->state(*it);
+        if (s == ConnectionState::Open || s == ConnectionState::Connecting ||
+            s == ConnectionState::Reconnecting)
+            return;
+        m_byConnection.remove(*it);
+        m_manager->close(*it);
+        m_byProfile.remove(profileId);
+    }
+    if (m_awaitingPassword.contains(profileId)) return;
+    if (const auto pw = m_passwords->sessionPassword(profileId)) {
+        open(profileId, *pw);
+        return;
+    }
+    if (p->passwordInKeychain) {
+        m_awaitingPassword.insert(profileId);
+        m_state[profileId] = ConnectionState::Connecting;
+        m_detail[profileId] = QStringLiteral("reading the password from the keychain");
+        Q_EMIT stateChanged(profileId, ConnectionState::Connecting, m_detail[profileId]);
+        m_passwords->fetch(profileId);
+        return;
+    }
+    if (!p->user.isEmpty()) {
+        m_awaitingPassword.insert(profileId);
+        Q_EMIT passwordNeeded(
+            profileId, m_passwords->keychainAvailable()
+                           ? QStringLiteral("No password is saved for %1.").arg(p->user)
+                           : QStringLiteral("No keychain service is running (%1), so qscope does "
+                                            "not keep passwords between sessions.")
+                                 .arg(m_passwords->unavailableReason()));
+        return;
+    }
+    open(profileId, QString());
+}
+
+void ServerSessions::onFetched(const QString &profileId, const QString &password, bool found,
+                               const QString &whyNot)
+{
+    if (!m_awaitingPassword.contains(profileId)) return;
+    if (found) {
+        m_awaitingPassword.remove(profileId);
+        open(profileId, password);
+        return;
+    }
+    Q_EMIT passwordNeeded(profileId,
+                          QStringLiteral("The password could not be read: %1.").arg(whyNot));
+}
+
+void ServerSessions::supplyPassword(const QString &profileId, const QString &password,
+                                    bool remember)
+{
+    m_awaitingPassword.remove(profileId);
+    if (remember)
+        m_passwords->store(profileId, password); // also keeps it for the session
+    else
+        m_passwords->rememberForSession(profileId, password);
+    open(profileId, password);
+}
+
+void ServerSessions::cancelPassword(const QString &profileId)
+{
+    m_awaitingPassword.remove(profileId);
+    m_state[profileId] = ConnectionState::Closed;
+    m_detail[profileId] = QStringLiteral("no password given");
+    Q_EMIT stateChanged(profileId, ConnectionState::Closed, m_detail[profileId]);
+}
+
+void ServerSessions::open(const QString &profileId, const QString &password)
+{
+    const ConnectionProfile *p = m_store->profile(profileId);
+    if (!p) return;
+    const ConnectionId id = m_manager->open(p->toOptions(password));
+    m_byProfile.insert(profileId, id);
+    m_byConnection.insert(id, profileId);
+    if (!m_state.contains(profileId) || m_state[profileId] != ConnectionState::Connecting) {
+        m_state[profileId] = ConnectionState::Connecting;
+        m_detail[profileId] = p->addressText();
+        Q_EMIT stateChanged(profileId, ConnectionState::Connecting, m_detail[profileId]);
+    }
+}
+
+void ServerSessions::onEngineState(ConnectionId id, ConnectionState state, const QString &detail)
+{
+    const QString profileId = m_byConnection.value(id);
+    if (profileId.isEmpty()) return;
+    m_state[profileId] = state;
+    m_detail[profileId] = detail;
+    if (state == ConnectionState::Failed &&
+        detail.contains(QLatin1String("access"), Qt::CaseInsensitive))
+        m_passwords->clearSession(profileId); // the next attempt asks again
+    Q_EMIT stateChanged(profileId, state, detail);
+}
+
+void ServerSessions::disconnectProfile(const QString &profileId)
+{
+    m_awaitingPassword.remove(profileId);
+    const auto it = m_byProfile.constFind(profileId);
+    if (it == m_byProfile.constEnd()) return;
+    const ConnectionId id = *it;
+    m_byProfile.remove(profileId);
+    m_manager->close(id);
+    m_byConnection.remove(id);
+    m_state[profileId] = ConnectionState::Closed;
+    m_detail[profileId] = QString();
+    Q_EMIT stateChanged(profileId, ConnectionState::Closed, QString());
+}
+
+void ServerSessions::disconnectAll()
+{
+    const QStringList ids = m_byProfile.keys();
+    for (const QString &id : ids)
+        disconnectProfile(id);
+}
+
+ConnectionId ServerSessions::connectionOf(const QString &profileId) const
+{
+    return m_byProfile.value(profileId, 0);
+}
+
+QString ServerSessions::profileOf(ConnectionId id) const
+{
+    return m_byConnection.value(id);
+}
+
+bool ServerSessions::isOpen(const QString &profileId) const
+{
+    return state(profileId) == ConnectionState::Open;
+}
+
+ConnectionState ServerSessions::state(const QString &profileId) const
+{
+    return m_state.value(profileId, ConnectionState::Closed);
+}
+
+QString ServerSessions::stateDetail(const QString &profileId) const
+{
+    return m_detail.value(profileId);
+}
+
+QStringList ServerSessions::openProfiles() const
+{
+    return m_byProfile.keys();
+}
+
+} // namespace qscope

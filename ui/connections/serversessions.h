@@ -1,0 +1,72 @@
+#pragma once
+/// Which saved connection is open as which engine connection. Opening asks the PasswordStore
+/// first (asynchronously); when no password can be found it emits passwordNeeded with the reason
+/// and waits for supplyPassword: it never blocks. State changes from the ConnectionManager are
+/// re-emitted per profile for the tree icons, tabs and status bar.
+
+#include "connections/connectionprofile.h"
+#include "net/connectionmanager.h"
+
+#include <QHash>
+#include <QObject>
+
+namespace qscope {
+
+class ConnectionStore;
+class PasswordStore;
+
+class ServerSessions : public QObject
+{
+    Q_OBJECT
+public:
+    ServerSessions(ConnectionManager *manager, ConnectionStore *store, PasswordStore *passwords,
+                   QObject *parent = nullptr);
+    ~ServerSessions() override;
+
+    // GUI thread ------------------------------------------------------------------------------
+    /// Opens (or re-opens after a failure) the profile's connection. No-op while open/connecting.
+    void connectProfile(const QString &profileId);
+    void disconnectProfile(const QString &profileId);
+    void disconnectAll();
+    /// The answer to passwordNeeded; remember = also save it in the keychain.
+    void supplyPassword(const QString &profileId, const QString &password, bool remember);
+    void cancelPassword(const QString &profileId);
+
+    ConnectionId connectionOf(const QString &profileId) const;
+    QString profileOf(ConnectionId id) const;
+    bool isOpen(const QString &profileId) const;
+    /// Closed for profiles never opened.
+    ConnectionState state(const QString &profileId) const;
+    QString stateDetail(const QString &profileId) const;
+    QStringList openProfiles() const;
+
+    ConnectionManager *manager() const { return m_manager; }
+    ConnectionStore *store() const { return m_store; }
+    PasswordStore *passwords() const { return m_passwords; }
+
+    static QString stateName(ConnectionState s);
+
+Q_SIGNALS:
+    void stateChanged(const QString &profileId, qscope::ConnectionState state,
+                      const QString &detail);
+    void passwordNeeded(const QString &profileId, const QString &reason);
+    /// A passwordInKeychain flag changed or a password went to session memory only.
+    void passwordNote(const QString &profileId, const QString &note);
+
+private:
+    void open(const QString &profileId, const QString &password);
+    void onEngineState(ConnectionId id, ConnectionState state, const QString &detail);
+    void onFetched(const QString &profileId, const QString &password, bool found,
+                   const QString &whyNot);
+
+    ConnectionManager *m_manager;
+    ConnectionStore *m_store;
+    PasswordStore *m_passwords;
+    QHash<QString, ConnectionId> m_byProfile;
+    QHash<ConnectionId, QString> m_byConnection;
+    QHash<QString, ConnectionState> m_state;
+    QHash<QString, QString> m_detail;
+    QSet<QString> m_awaitingPassword;
+};
+
+} // namespace qscope

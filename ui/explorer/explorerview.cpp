@@ -1,0 +1,108 @@
+#include "explorer/explorerview.h"
+
+#include "explorer/callformdialog.h"
+#include "explorer/explorermodel.h"
+
+#include <QFontDatabase>
+#include <QMenu>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace qscope {
+
+ExplorerView::ExplorerView(ServerSessions *sessions, QWidget *parent)
+    : QWidget(parent), m_sessions(sessions)
+{
+    m_model = new ExplorerModel(sessions, this);
+    m_tree = new QTreeView(this);
+    m_tree->setModel(m_model);
+    m_tree->setHeaderHidden(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setExpandsOnDoubleClick(false);
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_source = new QPlainTextEdit(this);
+    m_source->setReadOnly(true);
+    m_source->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_source->setPlaceholderText(tr("Select a function to see its source"));
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_tree);
+    split->addWidget(m_source);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &i) {
+                m_source->clear();
+                if (i.data(ExplorerModel::KindRole).toInt() == ExplorerModel::Function)
+                    m_model->fetchSource(i);
+            });
+    connect(m_model, &ExplorerModel::sourceReady, this,
+            [this](const QModelIndex &i, const QString &source) {
+                if (i == m_tree->currentIndex()) m_source->setPlainText(source);
+                if (m_callPending.isValid() && QModelIndex(m_callPending) == i) {
+                    m_callPending = QPersistentModelIndex();
+                    callFunction(i);
+                }
+            });
+    connect(m_model, &ExplorerModel::fetchFailed, this,
+            [this](const QString &, const QString &what, const QString &error) {
+                Q_EMIT message(1, tr("Explorer could not list %1: %2").arg(what, error));
+            });
+    connect(m_tree, &QTreeView::doubleClicked, this, [this](const QModelIndex &i) {
+        const int kind = i.data(ExplorerModel::KindRole).toInt();
+        const QString profile = i.data(ExplorerModel::ProfileRole).toString();
+        const QString name = i.data(ExplorerModel::QualifiedNameRole).toString();
+        if (kind == ExplorerModel::Table)
+            Q_EMIT runQuery(profile, ExplorerModel::previewQuery(name));
+        else if (kind == ExplorerModel::Variable || kind == ExplorerModel::View)
+            Q_EMIT runQuery(
+                profile,
+                QStringLiteral("{$[(type x) within 0 97;100 sublist x;x]}%1").arg(name).toUtf8());
+        else if (kind == ExplorerModel::Function)
+            callFunction(i);
+        else
+            m_tree->setExpanded(i, !m_tree->isExpanded(i));
+    });
+    connect(m_tree, &QTreeView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex i = m_tree->indexAt(pos);
+        if (!i.isValid()) return;
+        QMenu menu(this);
+        menu.addAction(tr("Refresh"), this, [this, i] { m_model->refresh(i); });
+        if (i.data(ExplorerModel::KindRole).toInt() == ExplorerModel::Table) {
+            const QString profile = i.data(ExplorerModel::ProfileRole).toString();
+            const QString name = i.data(ExplorerModel::QualifiedNameRole).toString();
+            menu.addAction(tr("Preview first 100 rows"), this, [this, profile, name] {
+                Q_EMIT runQuery(profile, ExplorerModel::previewQuery(name));
+            });
+            menu.addAction(tr("Show meta"), this, [this, profile, name] {
+                Q_EMIT runQuery(profile, QStringLiteral("meta %1").arg(name).toUtf8());
+            });
+        }
+        menu.exec(m_tree->viewport()->mapToGlobal(pos));
+    });
+}
+
+void ExplorerView::callFunction(const QModelIndex &function)
+{
+    const QString source = function.data(ExplorerModel::SourceRole).toString();
+    if (source.isEmpty()) {
+        m_callPending = function; // the form opens once the source (and so the params) arrived
+        m_model->fetchSource(function);
+        return;
+    }
+    const QString profile = function.data(ExplorerModel::ProfileRole).toString();
+    const QString name = function.data(ExplorerModel::QualifiedNameRole).toString();
+    auto *dialog = new CallFormDialog(name, source, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, profile] {
+        Q_EMIT runCall(profile, dialog->message(), dialog->description());
+    });
+    dialog->open();
+}
+
+} // namespace qscope

@@ -1,0 +1,45 @@
+#pragma once
+/// The explorer dock: the lazily-fetched server tree, a source pane for the selected function,
+/// double-click to preview a table (bounded) or to call a function through the call form.
+
+#include "protocol/value.h"
+
+#include <QPersistentModelIndex>
+#include <QWidget>
+
+class QPlainTextEdit;
+class QTreeView;
+
+namespace qscope {
+
+class ExplorerModel;
+class ServerSessions;
+
+class ExplorerView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ExplorerView(ServerSessions *sessions, QWidget *parent = nullptr);
+
+    // GUI thread ------------------------------------------------------------------------------
+    ExplorerModel *model() const { return m_model; }
+    QTreeView *tree() const { return m_tree; }
+    /// Opens the call form for a function node (after its source arrived).
+    void callFunction(const QModelIndex &function);
+
+Q_SIGNALS:
+    /// Run this on the profile and show the result (table preview, function call).
+    void runQuery(const QString &profileId, const QByteArray &query);
+    void runCall(const QString &profileId, const qscope::Value &message,
+                 const QByteArray &description);
+    void message(int level, const QString &text);
+
+private:
+    ServerSessions *m_sessions;
+    ExplorerModel *m_model;
+    QTreeView *m_tree;
+    QPlainTextEdit *m_source;
+    QPersistentModelIndex m_callPending;
+};
+
+} // namespace qscope

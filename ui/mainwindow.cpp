@@ -1,0 +1,468 @@
+#include "mainwindow.h"
+
+#include "connections/connectionstore.h"
+#include "connections/connectionsview.h"
+#include "connections/passwordprompt.h"
+#include "connections/passwordstore.h"
+#include "connections/serversessions.h"
+#include "editor/editorarea.h"
+#include "editor/editortab.h"
+#include "editor/findbar.h"
+#include "editor/messagebar.h"
+#include "editor/qlexer.h"
+#include "editor/queryrunner.h"
+#include "editor/querystatus.h"
+#include "explorer/explorermodel.h"
+#include "explorer/explorerview.h"
+#include "history/historymodel.h"
+#include "history/historystore.h"
+#include "history/historyview.h"
+#include "monitor/feedview.h"
+#include "monitor/framesview.h"
+#include "monitor/handlesview.h"
+#include "results/resultpane.h"
+#include "theme/theme.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDialog>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace qscope {
+
+MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, HistoryStore *history,
+                       QWidget *parent)
+    : QMainWindow(parent), m_manager(manager), m_store(store), m_history(history)
+{
+    setWindowTitle(tr("qscope"));
+    setWindowIcon(QIcon(QStringLiteral(":/qscope/icons/qscope.svg")));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    m_passwords = new PasswordStore(QStringLiteral("qscope"), this);
+    m_sessions = new ServerSessions(manager, store, m_passwords, this);
+    m_runner = new QueryRunner(m_sessions, history, this);
+
+    // centre: message bar, editor tabs, find bar, running query; results under it
+    auto *top = new QWidget(this);
+    auto *topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->setSpacing(0);
+    m_message = new MessageBar(top);
+    m_editors = new EditorArea(m_sessions, top);
+    m_find = new FindBar(top);
+    m_status = new QueryStatus(m_runner, top);
+    topLayout->addWidget(m_message);
+    topLayout->addWidget(m_editors, 1);
+    topLayout->addWidget(m_find);
+    topLayout->addWidget(m_status);
+    m_results = new ResultPane(manager, this);
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->addWidget(top);
+    m_split->addWidget(m_results);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 2);
+    setCentralWidget(m_split);
+    const int em = fontMetrics().height();
+    m_split->setSizes({em * 22, em * 16}); // font-relative, so HiDPI keeps the proportions
+
+    m_connections = new ConnectionsView(m_sessions, this);
+    m_explorer = new ExplorerView(m_sessions, this);
+    m_historyView = new HistoryView(history, this);
+    addDock(tr("Connections"), QStringLiteral("connectionsDock"), m_connections,
+            Qt::LeftDockWidgetArea);
+    addDock(tr("Explorer"), QStringLiteral("explorerDock"), m_explorer, Qt::LeftDockWidgetArea);
+    QDockWidget *historyDock = addDock(tr("History"), QStringLiteral("historyDock"), m_historyView,
+                                       Qt::RightDockWidgetArea);
+    historyDock->hide();
+
+    m_serverLabel = new QLabel(this);
+    m_serverLabel->setTextFormat(Qt::RichText);
+    m_resultLabel = new QLabel(this);
+    statusBar()->addWidget(m_serverLabel);
+    statusBar()->addPermanentWidget(m_resultLabel);
+
+    // wiring
+    connect(m_sessions, &ServerSessions::passwordNeeded, this,
+            [this](const QString &id, const QString &reason) {
+                PasswordPrompt::ask(this, m_sessions, id, reason);
+            });
+    connect(m_sessions, &ServerSessions::passwordNote, this,
+            [this](const QString &, const QString &note) {
+                m_message->showMessage(MessageBar::Warning, note);
+            });
+    connect(m_sessions, &ServerSessions::stateChanged, this,
+            [this](const QString &id, ConnectionState s, const QString &detail) {
+                updateServerStatus();
+                const ConnectionProfile *p = m_store->profile(id);
+                if (p && s == ConnectionState::Failed)
+                    statusBar()->showMessage(tr("%1: %2").arg(p->name, detail), 15000);
+            });
+    connect(m_store, &ConnectionStore::saveFailed, this,
+            [this](const QString &e) { m_message->showMessage(MessageBar::Error, e); });
+    connect(m_editors, &EditorArea::currentProfileChanged, this, &MainWindow::onCurrentProfile);
+    connect(m_editors, &EditorArea::currentTabChanged, this,
+            [this](EditorTab *t) { m_find->setEditor(t); });
+    connect(m_editors, &EditorArea::message, this, [this](int level, const QString &text) {
+        m_message->showMessage(MessageBar::Level(level), text);
+    });
+    connect(m_connections, &ConnectionsView::message, this, [this](int level, const QString &text) {
+        m_message->showMessage(MessageBar::Level(level), text);
+    });
+    connect(m_explorer, &ExplorerView::message, this, [this](int level, const QString &text) {
+        m_message->showMessage(MessageBar::Level(level), text);
+    });
+    connect(m_connections, &ConnectionsView::openQueryTab, this, [this](const QString &id) {
+        EditorTab *t = m_editors->current();
+        if (t && t->profileId().isEmpty() && t->text().isEmpty())
+            t->setProfileId(id);
+        else if (!t || t->profileId() != id)
+            m_editors->newTab(id);
+        m_sessions->connectProfile(id);
+    });
+    connect(m_explorer, &ExplorerView::runQuery, this,
+            [this](const QString &profile, const QByteArray &q) { m_runner->run(profile, q); });
+    connect(m_explorer, &ExplorerView::runCall, this,
+            [this](const QString &profile, const Value &msg, const QByteArray &description) {
+                m_runner->call(profile, msg, description);
+            });
+    connect(m_explorer->model(), &ExplorerModel::namesChanged, this,
+            [this] { m_editors->lexer()->setExtraWords(m_explorer->model()->knownNames()); });
+    connect(m_historyView, &HistoryView::queryActivated, this,
+            [this](const QString &query, const QString &profile) {
+                EditorTab *t = m_editors->current();
+                if (!t) t = m_editors->newTab(profile);
+                t->insert(query + QLatin1Char('\n'));
+                t->setFocus();
+            });
+    connect(m_runner, &QueryRunner::finished, this,
+            [this](QueryRunner::Ticket, const QueryResult &r, const QString &server) {
+                m_results->setResult(r, server);
+                if (r.ok())
+                    m_resultLabel->setText(tr("%1 · %2 · %3")
+                                               .arg(server,
+                                                    HistoryModel::formatDuration(r.elapsedNs),
+                                                    HistoryModel::formatBytes(r.bytesIn)));
+                else
+                    m_resultLabel->setText(tr("%1 · error").arg(server));
+            });
+
+    buildMenus();
+    updateServerStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *widget,
+                                 Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName); // QMainWindow::saveState keys docks by object name
+    dock->setWidget(widget);
+    addDockWidget(area, dock);
+    m_docks << dock;
+    return dock;
+}
+
+void MainWindow::buildMenus()
+{
+    const auto act = [this](QMenu *menu, const QString &text, const QList<QKeySequence> &keys,
+                            auto &&slot) {
+        QAction *a = menu->addAction(text);
+        a->setShortcuts(keys);
+        a->setShortcutContext(Qt::WindowShortcut);
+        connect(a, &QAction::triggered, this, slot);
+        if (!keys.isEmpty()) m_shortcutActions << a;
+        return a;
+    };
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    act(file, tr("New query tab"), {QKeySequence(Qt::CTRL | Qt::Key_N)},
+        [this] { m_editors->newTab(currentProfile()); });
+    act(file, tr("Open .q file…"), {QKeySequence::Open}, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open q script"), QString(),
+                                                          tr("q scripts (*.q *.k);;All files (*)"));
+        if (!path.isEmpty()) m_editors->openFile(path, currentProfile());
+    });
+    act(file, tr("Save"), {QKeySequence::Save}, [this] { m_editors->save(m_editors->current()); });
+    act(file, tr("Save as…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)},
+        [this] { m_editors->saveAs(m_editors->current()); });
+    act(file, tr("Close tab"), {QKeySequence(Qt::CTRL | Qt::Key_W)},
+        [this] { m_editors->closeTab(m_editors->tabWidget()->currentIndex()); });
+    file->addSeparator();
+    act(file, tr("Load a local .q file into the server…"),
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L)}, [this] {
+            const QString path = QFileDialog::getOpenFileName(
+                this, tr("Load into server"), QString(), tr("q scripts (*.q *.k);;All files (*)"));
+            if (!path.isEmpty()) loadFileIntoServer(path);
+        });
+    file->addSeparator();
+    file->addAction(m_connections->importAction());
+    file->addAction(m_connections->exportAction());
+    file->addSeparator();
+    act(file, tr("Quit"), {QKeySequence(Qt::CTRL | Qt::Key_Q)}, [this] { close(); });
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    act(edit, tr("Find…"), {QKeySequence::Find}, [this] { m_find->showFind(false); });
+    act(edit, tr("Replace…"), {QKeySequence(Qt::CTRL | Qt::Key_H)},
+        [this] { m_find->showFind(true); });
+    act(edit, tr("Find next"), {QKeySequence::FindNext}, [this] { m_find->findNext(); });
+    act(edit, tr("Complete name"), {QKeySequence(Qt::CTRL | Qt::Key_Space)}, [this] {
+        if (EditorTab *t = m_editors->current()) t->autoCompleteFromAll();
+    });
+
+    QMenu *query = menuBar()->addMenu(tr("&Query"));
+    act(query, tr("Run line or selection"),
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter),
+         QKeySequence(Qt::CTRL | Qt::Key_E)},
+        [this] { runCurrent(); });
+    act(query, tr("Run whole buffer"),
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Enter)},
+        [this] { runAll(); });
+    QAction *cancel = act(query, tr("Cancel query (drops the connection)"),
+                          {QKeySequence(Qt::CTRL | Qt::Key_Period)}, [this] { cancelQuery(); });
+    cancel->setToolTip(QueryRunner::cancelExplanation());
+    query->addSeparator();
+    act(query, tr("Connect this tab's server"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O)},
+        [this] { m_sessions->connectProfile(currentProfile()); });
+    act(query, tr("Disconnect this tab's server"), {},
+        [this] { m_sessions->disconnectProfile(currentProfile()); });
+    act(query, tr("Add connection…"), {}, [this] { m_connections->addConnection(); });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    auto *themes = new QActionGroup(this);
+    for (Theme::Kind k : {Theme::Light, Theme::Dark}) {
+        QAction *a = view->addAction(k == Theme::Light ? tr("Light theme") : tr("Dark theme"));
+        a->setCheckable(true);
+        a->setChecked(Theme::current() == k);
+        themes->addAction(a);
+        connect(a, &QAction::triggered, this, [this, k] {
+            Theme::apply(k);
+            QSettings().setValue(QStringLiteral("theme"), Theme::name(k));
+            applyTheme();
+        });
+    }
+    view->addSeparator();
+    for (QDockWidget *d : m_docks)
+        view->addAction(d->toggleViewAction());
+
+    QMenu *monitor = menuBar()->addMenu(tr("&Monitor"));
+    act(monitor, tr("New feed view"), {}, [this] { newFeedView(); });
+    act(monitor, tr("Handles"), {}, [this] {
+        if (!m_handles) {
+            m_handles = new HandlesView(m_manager, this);
+            addDock(tr("Handles"), QStringLiteral("handlesDock"), m_handles,
+                    Qt::BottomDockWidgetArea);
+            m_handles->setServer(m_sessions->connectionOf(currentProfile()));
+        }
+        m_handles->parentWidget()->show();
+    });
+    act(monitor, tr("Frames"), {}, [this] {
+        if (!m_frames) {
+            m_frames = new FramesView(m_manager, this);
+            addDock(tr("Frames"), QStringLiteral("framesDock"), m_frames, Qt::BottomDockWidgetArea);
+            m_frames->setConnection(m_sessions->connectionOf(currentProfile()));
+        }
+        m_frames->parentWidget()->show();
+    });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    act(help, tr("Keyboard shortcuts and help"), {QKeySequence::HelpContents},
+        [this] { showHelp(); });
+}
+
+QString MainWindow::currentProfile() const
+{
+    if (EditorTab *t = m_editors->current(); t && !t->profileId().isEmpty()) return t->profileId();
+    return m_connections->currentProfile();
+}
+
+void MainWindow::onCurrentProfile(const QString &profileId)
+{
+    updateServerStatus();
+    const ConnectionId conn = m_sessions->connectionOf(profileId);
+    if (m_handles) m_handles->setServer(conn);
+    if (m_frames) m_frames->setConnection(conn);
+}
+
+void MainWindow::updateServerStatus()
+{
+    const QString id = currentProfile();
+    const ConnectionProfile *p = m_store->profile(id);
+    if (!p) {
+        m_serverLabel->setText(tr("No server chosen"));
+        return;
+    }
+    const QString tag = Theme::tagLabel(p->tag);
+    const QString state = ServerSessions::stateName(m_sessions->state(id));
+    const QString detail = m_sessions->stateDetail(id);
+    m_serverLabel->setText((tag.isEmpty() ? QString() : tag + QStringLiteral(" · ")) +
+                           p->name.toHtmlEscaped() + QStringLiteral(" (") +
+                           p->addressText().toHtmlEscaped() + QStringLiteral(") · ") + state +
+                           (detail.isEmpty() || m_sessions->isOpen(id)
+                                ? QString()
+                                : QStringLiteral(": ") + detail.toHtmlEscaped()));
+    m_serverLabel->setToolTip(m_serverLabel->text());
+}
+
+void MainWindow::runCurrent()
+{
+    EditorTab *t = m_editors->current();
+    if (!t) return;
+    const QByteArray text = t->currentStatement();
+    if (text.trimmed().isEmpty()) {
+        m_message->showMessage(MessageBar::Info, tr("Nothing to run on this line."));
+        return;
+    }
+    if (t->profileId().isEmpty()) {
+        m_message->showMessage(MessageBar::Warning,
+                               tr("This tab is not bound to a server: choose one in the Server box "
+                                  "above the editor."));
+        return;
+    }
+    m_runner->run(t->profileId(), text);
+}
+
+void MainWindow::runAll()
+{
+    EditorTab *t = m_editors->current();
+    if (!t) return;
+    if (t->profileId().isEmpty()) {
+        m_message->showMessage(MessageBar::Warning,
+                               tr("This tab is not bound to a server: choose one in the Server box "
+                                  "above the editor."));
+        return;
+    }
+    const QByteArray text = t->wholeText();
+    if (!text.trimmed().isEmpty()) m_runner->run(t->profileId(), text);
+}
+
+void MainWindow::cancelQuery()
+{
+    if (m_status->current()) m_runner->cancel(m_status->current());
+}
+
+void MainWindow::loadFileIntoServer(const QString &path)
+{
+    const QString id = currentProfile();
+    if (id.isEmpty()) {
+        m_message->showMessage(MessageBar::Warning, tr("Choose a server for this tab first."));
+        return;
+    }
+    m_runner->runFile(id, path);
+}
+
+void MainWindow::newFeedView()
+{
+    const QString id = currentProfile();
+    const ConnectionId conn = m_sessions->connectionOf(id);
+    if (!conn || !m_sessions->isOpen(id)) {
+        m_message->showMessage(MessageBar::Warning,
+                               tr("Connect to a tickerplant first: a feed view subscribes on the "
+                                  "current tab's connection."));
+        return;
+    }
+    if (!m_feeds) {
+        m_feeds = new QTabWidget(this);
+        m_feeds->setTabsClosable(true);
+        m_feeds->setDocumentMode(true);
+        connect(m_feeds, &QTabWidget::tabCloseRequested, this, [this](int i) {
+            QWidget *w = m_feeds->widget(i);
+            m_feeds->removeTab(i);
+            w->deleteLater();
+        });
+        m_feedsDock =
+            addDock(tr("Feeds"), QStringLiteral("feedsDock"), m_feeds, Qt::BottomDockWidgetArea);
+    }
+    auto *view = new FeedView(m_manager, conn, m_feeds);
+    const ConnectionProfile *p = m_store->profile(id);
+    m_feeds->setCurrentIndex(m_feeds->addTab(view, p ? p->name : tr("feed")));
+    m_feedsDock->show();
+    m_feedsDock->raise();
+}
+
+QString MainWindow::shortcutsHtml() const
+{
+    QString rows;
+    for (const QAction *a : m_shortcutActions) {
+        QStringList keys;
+        for (const QKeySequence &k : a->shortcuts())
+            keys << k.toString(QKeySequence::NativeText).toHtmlEscaped();
+        QString text = a->text();
+        text.remove(QLatin1Char('&'));
+        rows += QStringLiteral("<tr><td>%1</td><td><b>%2</b></td></tr>")
+                    .arg(text.toHtmlEscaped(), keys.join(QStringLiteral(", ")));
+    }
+    return QStringLiteral("<table cellpadding=\"3\">") + rows + QStringLiteral("</table>");
+}
+
+void MainWindow::showHelp()
+{
+    QFile f(QStringLiteral(":/qscope/help/help.html"));
+    QString html = f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll())
+                                               : QStringLiteral("<!--SHORTCUTS-->");
+    html.replace(QStringLiteral("<!--SHORTCUTS-->"), shortcutsHtml());
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("qscope help"));
+    auto *browser = new QTextBrowser(dialog);
+    browser->setHtml(html);
+    browser->setOpenExternalLinks(true);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(browser);
+    const int em = fontMetrics().height();
+    dialog->resize(em * 40, em * 36);
+    dialog->show();
+}
+
+void MainWindow::applyTheme()
+{
+    if (const QString text = m_message->text(); !text.isEmpty())
+        m_message->showMessage(m_message->level(), text); // re-tint for the new palette
+    m_editors->applyTheme();
+    updateServerStatus();
+}
+
+void MainWindow::restoreState(const QString &fallbackProfile)
+{
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    QMainWindow::restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_split->restoreState(s.value(QStringLiteral("window/split")).toByteArray());
+    s.beginGroup(QStringLiteral("session"));
+    m_editors->restoreSession(s, fallbackProfile);
+    s.endGroup();
+    if (m_editors->count() == 0) m_editors->newTab(fallbackProfile);
+}
+
+void MainWindow::saveState() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), QMainWindow::saveState());
+    s.setValue(QStringLiteral("window/split"), m_split->saveState());
+    s.remove(QStringLiteral("session"));
+    s.beginGroup(QStringLiteral("session"));
+    m_editors->saveSession(s);
+    s.endGroup();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // unsaved buffers are kept in the session, so closing never loses work: no question here
+    saveState();
+    m_sessions->disconnectAll();
+    event->accept();
+}
+
+} // namespace qscope

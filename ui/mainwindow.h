@@ -1,0 +1,111 @@
+#pragma once
+/// The workbench window. It only assembles: connections and explorer docks on the left, editor
+/// tabs with the message bar, find bar and running-query strip in the middle, the ResultPane
+/// under the editor, history and the monitor's views (handles, frames, feeds) in docks, menus and
+/// shortcuts, and the status bar with the current server's tag and state. Behaviour lives in the
+/// parts (ServerSessions, QueryRunner, EditorArea, ...).
+
+#include "net/connectionmanager.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QSplitter;
+class QTabWidget;
+
+namespace qscope {
+
+class ConnectionStore;
+class ConnectionsView;
+class EditorArea;
+class EditorTab;
+class ExplorerView;
+class FindBar;
+class FramesView;
+class HandlesView;
+class HistoryStore;
+class HistoryView;
+class MessageBar;
+class PasswordStore;
+class QueryRunner;
+class QueryStatus;
+class ResultPane;
+class ServerSessions;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    /// The stores are loaded by the caller (the app, or a test with its own files).
+    MainWindow(ConnectionManager *manager, ConnectionStore *store, HistoryStore *history,
+               QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // GUI thread ------------------------------------------------------------------------------
+    /// Window layout, docks and open tabs from QSettings; opens a tab if none came back.
+    void restoreState(const QString &fallbackProfile);
+    void saveState() const;
+    void applyTheme();
+
+    /// Runs the current statement (selection or line) / the whole buffer of the current tab.
+    void runCurrent();
+    void runAll();
+    void cancelQuery();
+    void loadFileIntoServer(const QString &path);
+    QString currentProfile() const;
+
+    // the parts, for the app and tests
+    ServerSessions *sessions() const { return m_sessions; }
+    PasswordStore *passwords() const { return m_passwords; }
+    QueryRunner *runner() const { return m_runner; }
+    EditorArea *editors() const { return m_editors; }
+    ResultPane *results() const { return m_results; }
+    ConnectionsView *connectionsView() const { return m_connections; }
+    ExplorerView *explorer() const { return m_explorer; }
+    HistoryView *historyView() const { return m_historyView; }
+    MessageBar *messageBar() const { return m_message; }
+    QueryStatus *queryStatus() const { return m_status; }
+    QLabel *serverStatus() const { return m_serverLabel; }
+    /// Shortcut table for the help page (from the live actions, so it never drifts).
+    QString shortcutsHtml() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *widget,
+                         Qt::DockWidgetArea area);
+    void onCurrentProfile(const QString &profileId);
+    void updateServerStatus();
+    void showHelp();
+    void newFeedView();
+
+    ConnectionManager *m_manager;
+    ConnectionStore *m_store;
+    HistoryStore *m_history;
+    PasswordStore *m_passwords;
+    ServerSessions *m_sessions;
+    QueryRunner *m_runner;
+    EditorArea *m_editors;
+    MessageBar *m_message;
+    FindBar *m_find;
+    QueryStatus *m_status;
+    ResultPane *m_results;
+    ConnectionsView *m_connections;
+    ExplorerView *m_explorer;
+    HistoryView *m_historyView;
+    HandlesView *m_handles = nullptr;
+    FramesView *m_frames = nullptr;
+    QTabWidget *m_feeds = nullptr;
+    QDockWidget *m_feedsDock = nullptr;
+    QSplitter *m_split;
+    QLabel *m_serverLabel;
+    QLabel *m_resultLabel;
+    QList<QAction *> m_shortcutActions;
+    QList<QDockWidget *> m_docks;
+};
+
+} // namespace qscope

@@ -1,0 +1,85 @@
+#include "feedcsvwriter.h"
+
+#include "cellformat.h"
+
+namespace qscope {
+namespace {
+
+void appendCell(QByteArray &line, const QByteArray &cell)
+{
+    if (cell.contains(',') || cell.contains('"') || cell.contains('\n') || cell.contains('\r')) {
+        QByteArray q = cell;
+        q.replace('"', "\"\"");
+        line += '"' + q + '"';
+    } else {
+        line += cell;
+    }
+}
+
+} // namespace
+
+bool FeedCsvWriter::open(const QString &path, QString *error)
+{
+    close();
+    m_file.setFileName(path);
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, m_file.errorString());
+        return false;
+    }
+    m_lastHeader.clear();
+    m_rows = 0;
+    return true;
+}
+
+bool FeedCsvWriter::writeRows(const QByteArray &tableName, const Value &table, QString *error)
+{
+    if (!table.isTable()) return true;
+    QByteArray out;
+    QByteArray header = "table";
+    const Value &names = table.columnNames();
+    for (int64_t c = 0; c < names.count(); ++c) {
+        header += ',';
+        appendCell(header, names.symAt(c));
+    }
+    if (header + tableName != m_lastHeader) {
+        out += header + '\n';
+        m_lastHeader = header + tableName;
+    }
+    const auto &cols = table.columns().items();
+    for (int64_t r = 0; r < table.count(); ++r) {
+        appendCell(out, tableName);
+        for (const Value &col : cols) {
+            out += ',';
+            appendCell(out, detail::cellText(col, r).toUtf8());
+        }
+        out += '\n';
+    }
+    if (m_file.write(out) != out.size()) {
+        *error =
+            QStringLiteral("writing %1 failed: %2").arg(m_file.fileName(), m_file.errorString());
+        return false;
+    }
+    m_rows += table.count();
+    return true;
+}
+
+bool FeedCsvWriter::writeMarker(const QString &text, QString *error)
+{
+    QByteArray line = "#,";
+    appendCell(line, text.toUtf8());
+    line += '\n';
+    if (m_file.write(line) != line.size()) {
+        *error =
+            QStringLiteral("writing %1 failed: %2").arg(m_file.fileName(), m_file.errorString());
+        return false;
+    }
+    m_lastHeader.clear();
+    return true;
+}
+
+void FeedCsvWriter::close()
+{
+    if (m_file.isOpen()) m_file.close();
+}
+
+} // namespace qscope

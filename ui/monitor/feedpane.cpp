@@ -1,0 +1,828 @@
+#include "feedpane.h"
+
+#include "cellformat.h"
+#include "feedringmodel.h"
+#include "sparkline.h"
+#include "symstats.h"
+#include "symstatsmodels.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace qscope {
+
+/// Everything the pane keeps for one table of the feed.
+struct FeedPane::TableFeed
+{
+    FeedRingModel *model = nullptr;
+    SymStats stats;
+    LastValueModel *lastModel = nullptr;
+    SymAggregatesModel *aggModel = nullptr;
+    Value schemaNames;           ///< column names from .u.sub (for column-list updates)
+    Value schemaTypes;           ///< their types (a byte vector), to recognise column lists
+    std::deque<Pending> pending; ///< arrived, not yet applied (a tick's worth, or held)
+    int64_t pendingRows = 0;
+    int64_t holdDropped = 0;                  ///< dropped from the hold queue while paused
+    int64_t malformed = 0;                    ///< updates that were neither a table nor its columns
+    int64_t ingested = 0;                     ///< rows taken in
+    qint64 messages = 0, rows = 0, bytes = 0; ///< cumulative
+    qint64 lastMessages = 0, lastRows = 0, lastBytes = 0;
+    Rates rates;
+    std::deque<double> history; ///< rows/s, one per second
+    quint64 shownGeneration = 0;
+};
+
+namespace {
+
+QString humanBytes(double b)
+{
+    if (b < 1024) return QString::number(b, 'f', 0) + QStringLiteral(" B");
+    if (b < 1024 * 1024) return QString::number(b / 1024, 'f', 1) + QStringLiteral(" KB");
+    return QString::number(b / (1024 * 1024), 'f', 1) + QStringLiteral(" MB");
+}
+
+QTableView *makeTable(QWidget *parent)
+{
+    auto *v = new QTableView(parent);
+    v->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    v->verticalHeader()->setDefaultSectionSize(v->fontMetrics().height() + 4);
+    v->verticalHeader()->hide();
+    v->horizontalHeader()->setStretchLastSection(true);
+    v->setSelectionBehavior(QAbstractItemView::SelectRows);
+    v->setWordWrap(false);
+    return v;
+}
+
+} // namespace
+
+FeedPane::FeedPane(ConnectionManager *manager, QWidget *parent)
+    : QWidget(parent), m_manager(manager)
+{
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(4, 4, 4, 4);
+
+    m_callLabel = new QLabel(this);
+    m_callLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_callLabel->setWordWrap(true);
+    outer->addWidget(m_callLabel);
+
+    auto *bar = new QHBoxLayout;
+    m_pauseButton = new QPushButton(tr("Pause"), this);
+    m_pauseButton->setCheckable(true);
+    bar->addWidget(m_pauseButton);
+    m_topCheck = new QCheckBox(tr("Newest on top"), this);
+    bar->addWidget(m_topCheck);
+    bar->addWidget(new QLabel(tr("Table"), this));
+    m_tableCombo = new QComboBox(this);
+    m_tableCombo->setMinimumContentsLength(8);
+    bar->addWidget(m_tableCombo);
+    bar->addWidget(new QLabel(tr("Keep rows"), this));
+    m_capacitySpin = new QSpinBox(this);
+    m_capacitySpin->setRange(100, 10000000);
+    m_capacitySpin->setSingleStep(10000);
+    m_capacitySpin->setValue(int(m_capacity));
+    bar->addWidget(m_capacitySpin);
+    m_filterEdit = new QLineEdit(this);
+    m_filterEdit->setPlaceholderText(tr("Filter: `AAPL`MSFT  or  price > 100.5"));
+    m_filterEdit->setClearButtonEnabled(true);
+    bar->addWidget(m_filterEdit, 1);
+    m_recordButton = new QPushButton(tr("Record…"), this);
+    bar->addWidget(m_recordButton);
+    auto *replayButton = new QPushButton(tr("Replay log…"), this);
+    bar->addWidget(replayButton);
+    outer->addLayout(bar);
+
+    m_filterError = new QLabel(this);
+    m_filterError->setStyleSheet(QStringLiteral("color: #b71c1c;"));
+    m_filterError->hide();
+    outer->addWidget(m_filterError);
+
+    auto *rates = new QHBoxLayout;
+    m_rateLabel = new QLabel(this);
+    rates->addWidget(m_rateLabel);
+    m_sparkline = new Sparkline(this);
+    m_sparkline->setToolTip(tr("rows/s over the last minute"));
+    rates->addWidget(m_sparkline);
+    rates->addStretch(1);
+    rates->addWidget(new QLabel(tr("Push aggregates to"), this));
+    m_pushCombo = new QComboBox(this);
+    m_pushCombo->setMinimumContentsLength(12);
+    rates->addWidget(m_pushCombo);
+    m_pushTableEdit = new QLineEdit(QString::fromUtf8(m_pushTable), this);
+    m_pushTableEdit->setToolTip(tr("Table name on the target: sent as async (`upd;`name;rows)"));
+    m_pushTableEdit->setMaximumWidth(120);
+    rates->addWidget(m_pushTableEdit);
+    outer->addLayout(rates);
+
+    m_statusLabel = new QLabel(this);
+    outer->addWidget(m_statusLabel);
+
+    m_tabs = new QTabWidget(this);
+    m_rowsView = makeTable(m_tabs);
+    m_lastView = makeTable(m_tabs);
+    m_aggView = makeTable(m_tabs);
+    m_tabs->addTab(m_rowsView, tr("Rows"));
+    m_tabs->addTab(m_lastView, tr("Last value per sym"));
+    m_tabs->addTab(m_aggView, tr("Aggregates"));
+    outer->addWidget(m_tabs, 1);
+
+    m_tick = new QTimer(this);
+    m_tick->setInterval(kTickMs);
+    connect(m_tick, &QTimer::timeout, this, &FeedPane::tick);
+    m_tick->start();
+    m_second = new QTimer(this);
+    m_second->setInterval(1000);
+    connect(m_second, &QTimer::timeout, this, &FeedPane::secondTick);
+    m_second->start();
+    m_pushTimer = new QTimer(this);
+    connect(m_pushTimer, &QTimer::timeout, this, &FeedPane::pushAggregates);
+
+    connect(m_pauseButton, &QPushButton::toggled, this, &FeedPane::setPaused);
+    connect(m_topCheck, &QCheckBox::toggled, this, &FeedPane::setNewestOnTop);
+    connect(m_capacitySpin, &QSpinBox::editingFinished, this,
+            [this] { setCapacity(m_capacitySpin->value()); });
+    connect(m_filterEdit, &QLineEdit::returnPressed, this,
+            [this] { setFilterText(m_filterEdit->text()); });
+    connect(m_filterEdit, &QLineEdit::textChanged, this, [this](const QString &t) {
+        if (t.isEmpty()) setFilterText(QString());
+    });
+    connect(m_tableCombo, &QComboBox::currentTextChanged, this,
+            [this](const QString &t) { showTable(t.toUtf8()); });
+    connect(m_recordButton, &QPushButton::clicked, this, &FeedPane::chooseRecording);
+    connect(replayButton, &QPushButton::clicked, this, &FeedPane::chooseReplayLog);
+    connect(m_rowsView->verticalScrollBar(), &QScrollBar::valueChanged, this, &FeedPane::onScroll);
+    connect(m_pushCombo, &QComboBox::activated, this, [this](int i) {
+        const auto id = m_pushCombo->itemData(i).toULongLong();
+        setPushTarget(id, "upd", m_pushTableEdit->text().toUtf8());
+    });
+
+    if (m_manager) {
+        connect(m_manager, &ConnectionManager::feedBatch, this, [this](const FeedBatch &b) {
+            if (m_subscription && b.subscription == m_subscription) ingest(b);
+        });
+        connect(m_manager, &ConnectionManager::subscribed, this,
+                [this](SubscriptionId s, const Value &schema) {
+                    if (m_subscription && s == m_subscription) ingestSchema(schema);
+                });
+        connect(m_manager, &ConnectionManager::endOfDay, this,
+                [this](SubscriptionId s, const Value &date) {
+                    if (m_subscription && s == m_subscription) ingestEndOfDay(date);
+                });
+        connect(m_manager, &ConnectionManager::feedGap, this,
+                [this](SubscriptionId s, const QString &reason) {
+                    if (m_subscription && s == m_subscription) ingestGap(reason);
+                });
+        connect(m_manager->registry(), &HandleRegistry::rowAdded, this,
+                &FeedPane::refreshPushTargets);
+        connect(m_manager->registry(), &HandleRegistry::rowChanged, this,
+                &FeedPane::refreshPushTargets);
+    }
+    refreshPushTargets();
+    updateStatus();
+}
+
+FeedPane::~FeedPane()
+{
+    if (m_manager && m_subscription) m_manager->unsubscribe(m_subscription);
+    stopRecording();
+}
+
+void FeedPane::attachSubscription(SubscriptionId sub, const QString &call)
+{
+    m_subscription = sub;
+    m_callLabel->setText(call + tr("  (waiting for the schema)"));
+    m_callLabel->setProperty("call", call);
+}
+
+FeedPane::TableFeed &FeedPane::feed(const QByteArray &table)
+{
+    auto it = m_feeds.find(table);
+    if (it != m_feeds.end()) return *it->second;
+    auto f = std::make_unique<TableFeed>();
+    f->model = new FeedRingModel(this);
+    f->model->setCapacity(m_capacity);
+    f->model->setNewestOnTop(m_newestOnTop);
+    if (!m_filterText.isEmpty()) {
+        FeedFilter filter;
+        QString ignored;
+        if (filter.parse(m_filterText, &ignored)) f->model->setFilter(filter);
+    }
+    f->lastModel = new LastValueModel(&f->stats, this);
+    f->aggModel = new SymAggregatesModel(&f->stats, this);
+    TableFeed &ref = *f;
+    m_feeds.emplace(table, std::move(f));
+    m_tableCombo->addItem(QString::fromUtf8(table));
+    if (m_current.isEmpty()) showTable(table);
+    return ref;
+}
+
+void FeedPane::showTable(const QByteArray &table)
+{
+    auto it = m_feeds.find(table);
+    if (it == m_feeds.end() || table == m_current) return;
+    m_current = table;
+    if (m_tableCombo->currentText().toUtf8() != table)
+        m_tableCombo->setCurrentText(QString::fromUtf8(table));
+    TableFeed &f = *it->second;
+    if (m_rowsView->model())
+        disconnect(m_rowsView->model(), &QAbstractItemModel::rowsInserted, this, nullptr);
+    m_rowsView->setModel(f.model);
+    m_lastView->setModel(f.lastModel);
+    m_aggView->setModel(f.aggModel);
+    connect(f.model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) { followAfterInsert(first, last); });
+    m_sparkline->setSamples(f.history);
+    m_sized = false;
+    m_follow = true;
+    updateStatus();
+}
+
+void FeedPane::setCurrentTable(const QByteArray &table)
+{
+    showTable(table);
+}
+
+void FeedPane::ingestSchema(const Value &schema)
+{
+    // .u.sub returns (t;schema), or a list of such pairs for `.
+    QStringList parts;
+    auto one = [&](const Value &pair) {
+        if (!pair.isList() || pair.count() != 2 || pair.item(0).type() != -Symbol) return false;
+        const QByteArray name = pair.item(0).symbolValue();
+        const Value &t = pair.item(1);
+        TableFeed &f = feed(name);
+        if (t.isTable()) {
+            f.model->setSchema(t);
+            f.schemaNames = t.columnNames();
+            std::vector<int8_t> types;
+            for (const Value &c : t.columns().items())
+                types.push_back(int8_t(c.type()));
+            f.schemaTypes = Value::fromVector(Byte, std::move(types));
+            QStringList cols;
+            for (int64_t i = 0; i < t.columnNames().count(); ++i) {
+                static const char chars[] = " bg xhijefcspmdznuvt";
+                const int ty = t.columns().item(i).type();
+                const QChar tc = ty > 0 && ty < 20 ? QLatin1Char(chars[ty]) : QLatin1Char('*');
+                cols << QString::fromUtf8(t.columnNames().symAt(i)) + QLatin1Char(':') + tc;
+            }
+            parts << QString::fromUtf8(name) + QStringLiteral("(") + cols.join(QLatin1Char(' ')) +
+                         QLatin1Char(')');
+        }
+        return true;
+    };
+    if (!one(schema) && schema.isList())
+        for (const Value &pair : schema.items())
+            one(pair);
+    const QString call = m_callLabel->property("call").toString();
+    m_callLabel->setText(
+        call + QStringLiteral("  →  ") +
+        (parts.isEmpty() ? tr("(no schema returned)") : parts.join(QStringLiteral("; "))));
+}
+
+void FeedPane::addPending(TableFeed &f, Pending &&p)
+{
+    f.pendingRows += p.kind == FeedRingModel::DataRow ? p.table.count() : 0;
+    f.pending.push_back(std::move(p));
+    // Never queue more than one ring's worth: older rows would be pushed out of the ring at once
+    // anyway (paused, or arriving faster than the view applies them). Markers are kept.
+    while (f.pendingRows > m_capacity && !f.pending.empty()) {
+        Pending &front = f.pending.front();
+        if (front.kind != FeedRingModel::DataRow) {
+            if (f.pending.size() == 1) break;
+            std::swap(f.pending[0], f.pending[1]); // keep the marker, drop the rows behind it
+            continue;
+        }
+        f.pendingRows -= front.table.count();
+        f.holdDropped += front.table.count();
+        f.pending.pop_front();
+    }
+}
+
+void FeedPane::ingestUpdate(const QByteArray &table, const Value &data)
+{
+    TableFeed &f = feed(table);
+    Value t = data;
+    if (data.isList() && !f.schemaNames.isGenericNull() && f.schemaNames.count() == data.count()) {
+        // A column list (as a feed sends to tick.q): name it with the schema.
+        bool ok = data.count() > 0;
+        for (const Value &c : data.items())
+            ok = ok && (c.isVector() || c.isList()) && c.count() == data.item(0).count();
+        if (ok) t = Value::table(f.schemaNames, data);
+    }
+    if (!t.isTable()) {
+        ++f.malformed;
+        return;
+    }
+    if (f.schemaNames.isGenericNull()) {
+        f.schemaNames = t.columnNames();
+        std::vector<int8_t> types;
+        for (const Value &c : t.columns().items())
+            types.push_back(int8_t(c.type()));
+        f.schemaTypes = Value::fromVector(Byte, std::move(types));
+    }
+    f.stats.ingest(t);
+    f.ingested += t.count();
+    QString err;
+    if (m_csv.isOpen() && !m_csv.writeRows(table, t, &err)) recordError(err);
+    if (m_log.isOpen() &&
+        !m_log.write(Value::list({Value::symbol("upd"), Value::symbol(table), t}), &err))
+        recordError(err);
+    addPending(f, Pending{t, FeedRingModel::DataRow, {}});
+}
+
+QByteArray FeedPane::tableOf(const Value &data) const
+{
+    // The engine leaves FeedBatch::table empty when one tick mixes tables (a ` subscription):
+    // recognise each update by its columns against the schemas .u.sub returned.
+    for (const auto &[name, f] : m_feeds) {
+        const Value &names = f->schemaNames;
+        if (names.isGenericNull()) continue;
+        if (data.isTable() && data.columnNames() == names) return name;
+        if (data.isList() && data.count() == names.count() && !data.isTable()) {
+            bool typesMatch = data.count() > 0;
+            const bool checkTypes = f->schemaTypes.type() == Byte;
+            for (int64_t i = 0; checkTypes && typesMatch && i < data.count(); ++i)
+                typesMatch = i < int64_t(f->schemaTypes.count()) &&
+                             data.item(i).type() == int(f->schemaTypes.at<int8_t>(i));
+            if (typesMatch) return name;
+        }
+    }
+    return QByteArrayLiteral("?");
+}
+
+void FeedPane::ingest(const FeedBatch &batch)
+{
+    if (!batch.table.isEmpty()) {
+        for (const Value &u : batch.updates)
+            ingestUpdate(batch.table, u);
+        TableFeed &f = feed(batch.table);
+        f.messages += batch.messages;
+        f.rows += batch.rows;
+        f.bytes += batch.bytes;
+        return;
+    }
+    // Mixed tables: count each update for its own table; bytes shared out by rows.
+    for (const Value &u : batch.updates) {
+        const QByteArray name = tableOf(u);
+        ingestUpdate(name, u);
+        TableFeed &f = feed(name);
+        const int64_t rows =
+            u.isTable() ? u.count() : (u.isList() && u.count() ? u.item(0).count() : 0);
+        f.messages += 1;
+        f.rows += rows;
+        if (batch.rows > 0)
+            f.bytes += qint64(double(batch.bytes) * double(rows) / double(batch.rows));
+    }
+}
+
+void FeedPane::ingestEndOfDay(const Value &date)
+{
+    ++m_endOfDays;
+    const QString text = tr("── end of day %1 (.u.end) ──").arg(detail::atomText(date));
+    QString err;
+    if (m_csv.isOpen() && !m_csv.writeMarker(text, &err)) recordError(err);
+    if (m_log.isOpen() && !m_log.write(Value::list({Value::symbol(".u.end"), date}), &err))
+        recordError(err);
+    for (auto &[name, f] : m_feeds)
+        addPending(*f, Pending{Value(), FeedRingModel::EndOfDayMarker, text});
+}
+
+void FeedPane::ingestGap(const QString &reason)
+{
+    ++m_gaps;
+    const QString text =
+        tr("── gap: %1; reconnected and resubscribed at %2 ──")
+            .arg(reason, QTime::currentTime().toString(QStringLiteral("HH:mm:ss.zzz")));
+    QString err;
+    if (m_csv.isOpen() && !m_csv.writeMarker(text, &err)) recordError(err);
+    for (auto &[name, f] : m_feeds)
+        addPending(*f, Pending{Value(), FeedRingModel::GapMarker, text});
+}
+
+void FeedPane::tick()
+{
+    if (m_paused) {
+        updateStatus();
+        return;
+    }
+    bool changed = false;
+    // A time budget per tick keeps the event loop responsive when a burst arrives at once;
+    // what is left is applied on the next tick (and counted as held meanwhile).
+    QElapsedTimer budget;
+    budget.start();
+    for (auto &[name, f] : m_feeds) {
+        std::vector<Value> run;
+        auto flushRun = [&] {
+            if (!run.empty()) f->model->appendTables(run);
+            run.clear();
+        };
+        int taken = 0;
+        while (!f->pending.empty()) {
+            if ((++taken & 255) == 0 && budget.elapsed() >= kTickBudgetMs) break;
+            Pending p = std::move(f->pending.front());
+            f->pending.pop_front();
+            if (p.kind == FeedRingModel::DataRow) {
+                f->pendingRows -= p.table.count();
+                run.push_back(std::move(p.table));
+            } else {
+                flushRun();
+                f->model->appendMarker(FeedRingModel::RowKind(p.kind), p.text);
+            }
+            changed = true;
+        }
+        flushRun();
+        if (f->stats.generation() != f->shownGeneration) {
+            f->shownGeneration = f->stats.generation();
+            f->lastModel->refresh();
+            f->aggModel->refresh();
+            changed = true;
+        }
+    }
+    if (changed && !m_sized && m_rowsView->model() && m_rowsView->model()->rowCount() > 0) {
+        // Measure column widths once, on a sample, with a cap.
+        m_sized = true;
+        m_rowsView->horizontalHeader()->setResizeContentsPrecision(50);
+        m_rowsView->resizeColumnsToContents();
+        for (int c = 0; c < m_rowsView->model()->columnCount(); ++c)
+            m_rowsView->setColumnWidth(c, std::min(m_rowsView->columnWidth(c), 320));
+    }
+    updateStatus();
+    if (changed) Q_EMIT ticked();
+}
+
+void FeedPane::secondTick()
+{
+    for (auto &[name, f] : m_feeds) {
+        f->rates.messages = double(f->messages - f->lastMessages);
+        f->rates.rows = double(f->rows - f->lastRows);
+        f->rates.bytes = double(f->bytes - f->lastBytes);
+        f->lastMessages = f->messages;
+        f->lastRows = f->rows;
+        f->lastBytes = f->bytes;
+        f->history.push_back(f->rates.rows);
+        while (f->history.size() > 60)
+            f->history.pop_front();
+        if (name == m_current) m_sparkline->addSample(f->rates.rows);
+    }
+    QStringList parts;
+    for (const auto &[name, f] : m_feeds)
+        parts << QStringLiteral("<b>%1</b> %2 msg/s · %3 rows/s · %4/s")
+                     .arg(QString::fromUtf8(name))
+                     .arg(f->rates.messages, 0, 'f', 0)
+                     .arg(f->rates.rows, 0, 'f', 0)
+                     .arg(humanBytes(f->rates.bytes));
+    m_rateLabel->setText(parts.isEmpty() ? tr("no updates yet")
+                                         : parts.join(QStringLiteral("   ")));
+}
+
+void FeedPane::updateStatus()
+{
+    m_statusLabel->setText(statusText());
+}
+
+QString FeedPane::statusText() const
+{
+    auto it = m_feeds.find(m_current);
+    if (it == m_feeds.end()) return m_replay ? tr("replaying…") : tr("waiting for updates");
+    const TableFeed &f = *it->second;
+    const QLocale loc;
+    QString s = tr("%1: %2 rows received, %3 shown (ring keeps %4)")
+                    .arg(QString::fromUtf8(m_current),
+                         loc.toString(f.model->receivedRows() + f.pendingRows),
+                         loc.toString(f.model->rowCount()), loc.toString(m_capacity));
+    if (m_paused) s += tr(" · PAUSED: %1 rows held").arg(loc.toString(f.pendingRows));
+    const int64_t dropped = f.model->droppedRows() + f.holdDropped;
+    if (dropped > 0) s += tr(" · %1 oldest rows dropped (ring full)").arg(loc.toString(dropped));
+    if (f.malformed > 0) s += tr(" · %1 updates not a table, ignored").arg(f.malformed);
+    if (m_endOfDays) s += tr(" · %n end(s) of day", nullptr, m_endOfDays);
+    if (m_gaps) s += tr(" · %n gap(s)", nullptr, m_gaps);
+    if (recording()) s += tr(" · recording");
+    if (!m_recordError.isEmpty()) s += tr(" · recording stopped: %1").arg(m_recordError);
+    if (!m_replayError.isEmpty()) s += tr(" · replay: %1").arg(m_replayError);
+    if (m_pushTarget) s += tr(" · aggregates pushed %1×").arg(m_pushes);
+    return s;
+}
+
+void FeedPane::setPaused(bool paused)
+{
+    if (paused == m_paused) return;
+    m_paused = paused;
+    {
+        const QSignalBlocker b(m_pauseButton);
+        m_pauseButton->setChecked(paused);
+    }
+    m_pauseButton->setText(paused ? tr("Resume") : tr("Pause"));
+    if (!paused) tick();
+    updateStatus();
+}
+
+int64_t FeedPane::heldRows() const
+{
+    int64_t n = 0;
+    for (const auto &[name, f] : m_feeds)
+        n += f->pendingRows;
+    return m_paused ? n : 0;
+}
+
+bool FeedPane::setFilterText(const QString &text, QString *error)
+{
+    FeedFilter filter;
+    QString why;
+    if (!filter.parse(text, &why)) {
+        m_filterError->setText(tr("Filter not applied: %1").arg(why));
+        m_filterError->show();
+        if (error) *error = why;
+        return false;
+    }
+    m_filterError->hide();
+    m_filterText = text.trimmed();
+    if (m_filterEdit->text() != text) {
+        const QSignalBlocker b(m_filterEdit);
+        m_filterEdit->setText(text);
+    }
+    for (auto &[name, f] : m_feeds)
+        f->model->setFilter(filter);
+    m_sized = false;
+    updateStatus();
+    return true;
+}
+
+void FeedPane::setCapacity(int64_t rows)
+{
+    m_capacity = std::max<int64_t>(rows, 1);
+    if (m_capacitySpin->value() != int(std::min<int64_t>(m_capacity, 10000000))) {
+        const QSignalBlocker b(m_capacitySpin);
+        m_capacitySpin->setValue(int(std::min<int64_t>(m_capacity, 10000000)));
+    }
+    for (auto &[name, f] : m_feeds)
+        f->model->setCapacity(m_capacity);
+    updateStatus();
+}
+
+void FeedPane::setNewestOnTop(bool on)
+{
+    m_newestOnTop = on;
+    {
+        const QSignalBlocker b(m_topCheck);
+        m_topCheck->setChecked(on);
+    }
+    for (auto &[name, f] : m_feeds)
+        f->model->setNewestOnTop(on);
+    m_follow = true;
+}
+
+void FeedPane::onScroll(int value)
+{
+    if (m_adjusting) return;
+    // Following while the user sits at the live edge; scrolling away stops it (Wireshark).
+    QScrollBar *sb = m_rowsView->verticalScrollBar();
+    m_follow = m_newestOnTop ? value <= sb->minimum() : value >= sb->maximum();
+}
+
+void FeedPane::followAfterInsert(int first, int last)
+{
+    QScrollBar *sb = m_rowsView->verticalScrollBar();
+    m_adjusting = true;
+    if (m_follow) {
+        if (m_newestOnTop)
+            m_rowsView->scrollToTop();
+        else
+            m_rowsView->scrollToBottom();
+    } else if (m_newestOnTop && first == 0) {
+        // Keep what the user is reading in place while rows arrive above it.
+        sb->setValue(sb->value() +
+                     (last - first + 1) *
+                         (m_rowsView->verticalScrollMode() == QAbstractItemView::ScrollPerItem
+                              ? 1
+                              : m_rowsView->verticalHeader()->defaultSectionSize()));
+    }
+    m_adjusting = false;
+}
+
+QList<QByteArray> FeedPane::tables() const
+{
+    QList<QByteArray> out;
+    for (const auto &[name, f] : m_feeds)
+        out << name;
+    return out;
+}
+
+FeedRingModel *FeedPane::rowsModel(const QByteArray &table) const
+{
+    auto it = m_feeds.find(table);
+    return it == m_feeds.end() ? nullptr : it->second->model;
+}
+
+const SymStats *FeedPane::stats(const QByteArray &table) const
+{
+    auto it = m_feeds.find(table);
+    return it == m_feeds.end() ? nullptr : &it->second->stats;
+}
+
+LastValueModel *FeedPane::lastValueModel(const QByteArray &table) const
+{
+    auto it = m_feeds.find(table);
+    return it == m_feeds.end() ? nullptr : it->second->lastModel;
+}
+
+SymAggregatesModel *FeedPane::aggregatesModel(const QByteArray &table) const
+{
+    auto it = m_feeds.find(table);
+    return it == m_feeds.end() ? nullptr : it->second->aggModel;
+}
+
+int64_t FeedPane::ingestedRows(const QByteArray &table) const
+{
+    auto it = m_feeds.find(table);
+    return it == m_feeds.end() ? 0 : it->second->ingested;
+}
+
+int64_t FeedPane::droppedRows(const QByteArray &table) const
+{
+    auto it = m_feeds.find(table);
+    return it == m_feeds.end() ? 0 : it->second->model->droppedRows() + it->second->holdDropped;
+}
+
+FeedPane::Rates FeedPane::rates(const QByteArray &table) const
+{
+    auto it = m_feeds.find(table);
+    return it == m_feeds.end() ? Rates{} : it->second->rates;
+}
+
+bool FeedPane::startRecording(const QString &path, RecordFormat format, QString *error)
+{
+    stopRecording();
+    m_recordError.clear();
+    const bool ok = format == Csv ? m_csv.open(path, error) : m_log.open(path, error);
+    m_recordButton->setText(ok ? tr("Stop recording") : tr("Record…"));
+    updateStatus();
+    return ok;
+}
+
+void FeedPane::stopRecording()
+{
+    m_csv.close();
+    m_log.close();
+    if (m_recordButton) m_recordButton->setText(tr("Record…"));
+}
+
+void FeedPane::recordError(const QString &text)
+{
+    m_recordError = text;
+    stopRecording();
+}
+
+void FeedPane::chooseRecording()
+{
+    if (recording()) {
+        stopRecording();
+        updateStatus();
+        return;
+    }
+    QString selected;
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Record feed"), QString(),
+                                     tr("Replayable feed log (*.qsfeed);;CSV (*.csv)"), &selected);
+    if (path.isEmpty()) return;
+    QString err;
+    const RecordFormat f = path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) ||
+                                   selected.startsWith(QLatin1String("CSV"))
+                               ? Csv
+                               : BinaryLog;
+    if (!startRecording(path, f, &err)) m_recordError = err;
+    updateStatus();
+}
+
+void FeedPane::chooseReplayLog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Replay feed log"), QString(),
+                                                      tr("Feed log (*.qsfeed);;All files (*)"));
+    if (path.isEmpty()) return;
+    QString err;
+    if (!startReplay(path, &err)) m_replayError = err;
+    updateStatus();
+}
+
+bool FeedPane::startReplay(const QString &path, QString *error)
+{
+    auto reader = std::make_unique<FeedLogReader>();
+    if (!reader->open(path, error)) return false;
+    m_replay = std::move(reader);
+    m_replayError.clear();
+    m_callLabel->setText(tr("Replay of %1").arg(path));
+    if (!m_replayTimer) {
+        m_replayTimer = new QTimer(this);
+        m_replayTimer->setInterval(kTickMs);
+        connect(m_replayTimer, &QTimer::timeout, this, &FeedPane::replayTick);
+    }
+    m_replayTimer->start();
+    return true;
+}
+
+void FeedPane::replayTick()
+{
+    if (!m_replay) return;
+    // Bounded work per tick so the GUI stays responsive on a big log.
+    const qint64 budgetBytes = 4 << 20;
+    const qint64 start = m_replay->position();
+    int messages = 0;
+    while (messages < 20000 && m_replay->position() - start < budgetBytes) {
+        const qint64 before = m_replay->position();
+        std::optional<Value> m = m_replay->next();
+        if (!m) break;
+        ++messages;
+        const Value &v = *m;
+        if (v.isList() && v.count() >= 2 && v.item(0).type() == -Symbol) {
+            const QByteArray f = v.item(0).symbolValue();
+            if (f == "upd" && v.count() == 3 && v.item(1).type() == -Symbol) {
+                FeedBatch b;
+                b.table = v.item(1).symbolValue();
+                b.updates << v.item(2);
+                b.messages = 1;
+                b.rows = v.item(2).count();
+                b.bytes = m_replay->position() - before - 4;
+                ingest(b);
+                continue;
+            }
+            if (f == ".u.end") {
+                ingestEndOfDay(v.item(1));
+                continue;
+            }
+        }
+        for (auto &[name, feedPtr] : m_feeds)
+            ++feedPtr->malformed;
+    }
+    if (m_replay->atEnd() || !m_replay->error().isEmpty()) {
+        const bool ok = m_replay->error().isEmpty();
+        m_replayError = ok ? QString() : m_replay->error();
+        const QString text = ok ? tr("── replay finished: %1 messages ──").arg(m_replay->records())
+                                : tr("── replay stopped: %1 ──").arg(m_replay->error());
+        for (auto &[name, f] : m_feeds)
+            addPending(*f, Pending{Value(), FeedRingModel::InfoMarker, text});
+        m_replay.reset();
+        m_replayTimer->stop();
+        tick();
+        Q_EMIT replayFinished(ok);
+    }
+}
+
+void FeedPane::refreshPushTargets()
+{
+    if (!m_manager) return;
+    const auto current = m_pushCombo->currentData().toULongLong();
+    const QSignalBlocker b(m_pushCombo);
+    m_pushCombo->clear();
+    m_pushCombo->addItem(tr("(nowhere)"), QVariant::fromValue<qulonglong>(0));
+    HandleRegistry *reg = m_manager->registry();
+    for (int i = 0; i < reg->count(); ++i) {
+        const HandleInfo &h = reg->at(i);
+        if (h.state != ConnectionState::Open) continue;
+        const QString label =
+            h.name.isEmpty() ? h.server
+                             : QString(h.name + QStringLiteral(" (") + h.server + QLatin1Char(')'));
+        m_pushCombo->addItem(label, QVariant::fromValue<qulonglong>(h.id));
+    }
+    const int idx = m_pushCombo->findData(QVariant::fromValue<qulonglong>(current));
+    m_pushCombo->setCurrentIndex(idx >= 0 ? idx : 0);
+}
+
+void FeedPane::setPushTarget(ConnectionId target, const QByteArray &function,
+                             const QByteArray &table, int intervalMs)
+{
+    m_pushTarget = target;
+    m_pushFunction = function.isEmpty() ? QByteArray("upd") : function;
+    m_pushTable = table.isEmpty() ? QByteArray("aggregates") : table;
+    if (target)
+        m_pushTimer->start(std::max(100, intervalMs));
+    else
+        m_pushTimer->stop();
+    updateStatus();
+}
+
+void FeedPane::pushAggregates()
+{
+    if (!m_manager || !m_pushTarget) return;
+    auto it = m_feeds.find(m_current);
+    if (it == m_feeds.end() || it->second->stats.count() == 0) return;
+    m_manager->send(m_pushTarget,
+                    Value::list({Value::symbol(m_pushFunction), Value::symbol(m_pushTable),
+                                 it->second->stats.toTable()}));
+    ++m_pushes;
+}
+
+} // namespace qscope

@@ -1,0 +1,43 @@
+#pragma once
+/// The frame tap of one connection as a table: time, direction, message type, compressed, wire
+/// and decoded size, round-trip. Appends only the frames newer than the last seen (by seq); keeps
+/// at most a bounded number of rows. GUI thread only.
+
+#include "net/nettypes.h"
+
+#include <QAbstractTableModel>
+
+#include <deque>
+
+namespace qscope {
+
+class FramesModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Seq, Time, Direction, Type, Compressed, Wire, Decoded, RoundTrip, ColumnCount };
+
+    explicit FramesModel(QObject *parent = nullptr);
+
+    // GUI thread ------------------------------------------------------------------------------
+    /// A snapshot from ConnectionManager::frames(): rows with seq above the last one are added.
+    void update(const QList<FrameRecord> &snapshot);
+    void clear();
+    void setLimit(int rows);
+    const FrameRecord &at(int row) const { return m_frames[size_t(row)]; }
+    static QString typeName(quint8 type);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    std::deque<FrameRecord> m_frames;
+    quint64 m_lastSeq = 0;
+    bool m_any = false;
+    int m_limit = 20000;
+};
+
+} // namespace qscope

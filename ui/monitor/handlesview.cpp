@@ -1,0 +1,368 @@
+#include "handlesview.h"
+
+#include "handlesagent.h"
+#include "monitorconfirm.h"
+#include "ownhandlesmodel.h"
+#include "serverhandlesmodel.h"
+#include "serverhandlespoller.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+namespace qscope {
+namespace {
+
+constexpr int kMemoryPoints = 600;
+
+QTableView *makeTable(QWidget *parent)
+{
+    auto *v = new QTableView(parent);
+    v->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    v->verticalHeader()->setDefaultSectionSize(v->fontMetrics().height() + 4);
+    v->verticalHeader()->hide();
+    v->horizontalHeader()->setStretchLastSection(true);
+    v->setSelectionBehavior(QAbstractItemView::SelectRows);
+    v->setSelectionMode(QAbstractItemView::SingleSelection);
+    v->setWordWrap(false);
+    return v;
+}
+
+} // namespace
+
+HandlesView::HandlesView(ConnectionManager *manager, QWidget *parent)
+    : QWidget(parent), m_manager(manager)
+{
+    m_ownModel = new OwnHandlesModel(manager ? manager->registry() : nullptr, this);
+    m_serverModel = new ServerHandlesModel(this);
+    m_poller = new ServerHandlesPoller(manager, m_serverModel, this);
+    buildUi();
+    connect(m_poller, &ServerHandlesPoller::memorySample, this, &HandlesView::addMemory);
+    connect(m_poller, &ServerHandlesPoller::serverInfo, m_infoLabel, &QLabel::setText);
+    connect(m_poller, &ServerHandlesPoller::pollError, this,
+            [this](const QString &e) { showMessage(tr("Poll: %1").arg(e), true); });
+    if (m_manager) {
+        connect(m_manager, &ConnectionManager::resultReady, this, &HandlesView::onResult);
+        connect(m_manager, &ConnectionManager::pushed, this, &HandlesView::onPushed);
+        connect(m_manager, &ConnectionManager::stateChanged, this,
+                [this](ConnectionId id, ConnectionState s, const QString &) {
+                    if (id == m_server && s == ConnectionState::Open) m_poller->pollNow();
+                });
+    }
+}
+
+HandlesView::~HandlesView() = default;
+
+void HandlesView::buildUi()
+{
+    auto *split = new QSplitter(Qt::Vertical, this);
+    auto *own = new QGroupBox(tr("This app's handles"), split);
+    auto *ol = new QVBoxLayout(own);
+    m_ownView = makeTable(own);
+    m_ownView->setModel(m_ownModel);
+    ol->addWidget(m_ownView);
+
+    auto *srv = new QGroupBox(tr("Server handles"), split);
+    auto *sl = new QVBoxLayout(srv);
+    auto *bar = new QHBoxLayout;
+    m_serverLabel = new QLabel(tr("No server chosen"), srv);
+    bar->addWidget(m_serverLabel);
+    bar->addStretch(1);
+    bar->addWidget(new QLabel(tr("Poll every"), srv));
+    m_interval = new QSpinBox(srv);
+    m_interval->setRange(100, 600000);
+    m_interval->setSingleStep(500);
+    m_interval->setSuffix(tr(" ms"));
+    m_interval->setValue(m_poller->interval());
+    bar->addWidget(m_interval);
+    bar->addWidget(new QLabel(tr("Slow over"), srv));
+    m_slowKb = new QSpinBox(srv);
+    m_slowKb->setRange(1, 16 * 1024 * 1024);
+    m_slowKb->setSuffix(tr(" KB queued"));
+    m_slowKb->setValue(int(m_serverModel->slowThreshold() / 1024));
+    bar->addWidget(m_slowKb);
+    auto *poll = new QPushButton(tr("Poll now"), srv);
+    bar->addWidget(poll);
+    m_installButton = new QPushButton(tr("Install agent…"), srv);
+    m_uninstallButton = new QPushButton(tr("Uninstall agent…"), srv);
+    m_closeButton = new QPushButton(tr("Close handle…"), srv);
+    bar->addWidget(m_installButton);
+    bar->addWidget(m_uninstallButton);
+    bar->addWidget(m_closeButton);
+    sl->addLayout(bar);
+    m_infoLabel = new QLabel(srv);
+    QStringList qs;
+    for (const QByteArray &q : ServerHandlesPoller::queries())
+        qs << QString::fromUtf8(q);
+    m_infoLabel->setToolTip(tr("Polled with: ") + qs.join(QStringLiteral("   ")));
+    sl->addWidget(m_infoLabel);
+    m_message = new QLabel(srv);
+    m_message->setWordWrap(true);
+    m_message->hide();
+    sl->addWidget(m_message);
+    m_serverView = makeTable(srv);
+    m_serverView->setModel(m_serverModel);
+    sl->addWidget(m_serverView, 1);
+
+    auto *chart = new QChart;
+    chart->setTitle(tr("Server memory (.Q.w[])"));
+    chart->legend()->setAlignment(Qt::AlignRight);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    m_used = new QLineSeries;
+    m_used->setName(tr("used"));
+    m_heap = new QLineSeries;
+    m_heap->setName(tr("heap"));
+    chart->addSeries(m_used);
+    chart->addSeries(m_heap);
+    m_timeAxis = new QDateTimeAxis;
+    m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
+    m_timeAxis->setTickCount(5);
+    m_memAxis = new QValueAxis;
+    m_memAxis->setTitleText(tr("MB"));
+    m_memAxis->setLabelFormat(QStringLiteral("%.1f"));
+    chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    chart->addAxis(m_memAxis, Qt::AlignLeft);
+    for (QLineSeries *s : {m_used, m_heap}) {
+        s->attachAxis(m_timeAxis);
+        s->attachAxis(m_memAxis);
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(now - 60000),
+                         QDateTime::fromMSecsSinceEpoch(now));
+    m_memAxis->setRange(0, 1);
+    m_chartView = new QChartView(chart, split);
+    m_chartView->setRenderHint(QPainter::Antialiasing);
+    m_chartView->setMinimumHeight(160);
+
+    split->addWidget(own);
+    split->addWidget(srv);
+    split->addWidget(m_chartView);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(2, 1);
+    auto *l = new QVBoxLayout(this);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->addWidget(split);
+
+    connect(m_interval, &QSpinBox::valueChanged, m_poller, &ServerHandlesPoller::setInterval);
+    connect(m_slowKb, &QSpinBox::valueChanged, this,
+            [this](int kb) { m_serverModel->setSlowThreshold(qint64(kb) * 1024); });
+    connect(poll, &QPushButton::clicked, m_poller, &ServerHandlesPoller::pollNow);
+    connect(m_installButton, &QPushButton::clicked, this, &HandlesView::installAgent);
+    connect(m_uninstallButton, &QPushButton::clicked, this, &HandlesView::uninstallAgent);
+    connect(m_closeButton, &QPushButton::clicked, this, [this] {
+        const QModelIndex i = m_serverView->currentIndex();
+        if (!i.isValid()) {
+            showMessage(tr("Select a handle to close."), true);
+            return;
+        }
+        closeRemoteHandle(m_serverModel->data(i, ServerHandlesModel::HandleRole).toInt());
+    });
+    m_uninstallButton->setEnabled(false);
+}
+
+void HandlesView::setServer(ConnectionId id)
+{
+    m_server = id;
+    m_agentInstalled = false;
+    m_action = NoAction;
+    m_request = 0;
+    m_serverModel->clearAgent();
+    m_used->clear();
+    m_heap->clear();
+    m_memMax = 1;
+    const ConnectionOptions *o = m_manager ? m_manager->options(id) : nullptr;
+    m_serverLabel->setText(
+        o ? tr("<b>%1</b> %2").arg(o->name.toHtmlEscaped(), o->address.display().toHtmlEscaped())
+          : tr("No server chosen"));
+    m_poller->setServer(id);
+    // Is an agent already there (installed by an earlier session)?
+    if (m_manager && id && m_manager->state(id) == ConnectionState::Open)
+        runStatements({HandlesAgent::probeCode()}, Probe);
+}
+
+void HandlesView::showMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color: #b71c1c;")
+                                   : QStringLiteral("color: #1b5e20;"));
+    m_message->setVisible(!text.isEmpty());
+}
+
+QString HandlesView::messageText() const
+{
+    return m_message->isVisible() ? m_message->text() : QString();
+}
+
+int HandlesView::memoryPoints() const
+{
+    return int(m_used->count());
+}
+
+bool HandlesView::installAgent()
+{
+    if (!m_manager || !m_server || m_action != NoAction) return false;
+    const QString code = QString::fromUtf8(HandlesAgent::installCode());
+    if (!MonitorConfirm::ask(this, tr("Install the qscope agent"),
+                             tr("This defines the following on %1. It chains the existing "
+                                ".z.po/.z.pc/.z.pg/.z.ps handlers (they keep running) and can be "
+                                "removed with Uninstall, which restores them.")
+                                 .arg(m_serverLabel->text()),
+                             code, tr("Install")))
+        return false;
+    runStatements(HandlesAgent::statements(HandlesAgent::installCode()), Install);
+    return true;
+}
+
+bool HandlesView::uninstallAgent()
+{
+    if (!m_manager || !m_server || m_action != NoAction) return false;
+    const QString code = QString::fromUtf8(HandlesAgent::uninstallCode());
+    if (!MonitorConfirm::ask(this, tr("Uninstall the qscope agent"),
+                             tr("This restores the previous handlers on %1 and deletes .qscope.")
+                                 .arg(m_serverLabel->text()),
+                             code, tr("Uninstall")))
+        return false;
+    runStatements(HandlesAgent::statements(HandlesAgent::uninstallCode()), Uninstall);
+    return true;
+}
+
+bool HandlesView::closeRemoteHandle(int handle)
+{
+    if (!m_manager || !m_server || m_action != NoAction) return false;
+    if (handle == m_serverModel->ownHandle()) {
+        showMessage(tr("Handle %1 is this app's own connection; close it from the connections "
+                       "list instead.")
+                        .arg(handle),
+                    true);
+        return false;
+    }
+    const QByteArray code = HandlesAgent::closeHandleCode(handle);
+    if (!MonitorConfirm::ask(this, tr("Close a handle on the server"),
+                             tr("Close handle %1 on %2? The client on the other end is "
+                                "disconnected.")
+                                 .arg(handle)
+                                 .arg(m_serverLabel->text()),
+                             QString::fromUtf8(code), tr("Close handle")))
+        return false;
+    runStatements({code}, CloseHandle);
+    return true;
+}
+
+void HandlesView::runStatements(const QList<QByteArray> &statements, int kind)
+{
+    m_action = kind;
+    m_statements = statements;
+    m_next = 0;
+    m_request = m_manager->query(m_server, m_statements.value(m_next++));
+}
+
+void HandlesView::onResult(const QueryResult &r)
+{
+    if (r.id != m_request || r.id == 0) return;
+    m_request = 0;
+    const int action = m_action;
+    if (!r.ok()) {
+        m_action = NoAction;
+        if (action == Probe) return; // an old server without `key` of the root: assume no agent
+        showMessage(tr("'%1 at statement %2 of %3: %4")
+                        .arg(r.error->message)
+                        .arg(m_next)
+                        .arg(m_statements.size())
+                        .arg(QString::fromUtf8(r.query)),
+                    true);
+        Q_EMIT actionFinished(false);
+        return;
+    }
+    if (m_next < m_statements.size()) {
+        m_request = m_manager->query(m_server, m_statements.value(m_next++));
+        return;
+    }
+    m_action = NoAction;
+    switch (action) {
+    case Probe:
+        m_agentInstalled = r.value.type() == -Boolean && r.value.boolean();
+        m_installButton->setEnabled(!m_agentInstalled);
+        m_uninstallButton->setEnabled(m_agentInstalled);
+        if (m_agentInstalled)
+            runStatements(
+                {".qscope.watchers:distinct .qscope.watchers,.z.w", HandlesAgent::trackQuery()},
+                FetchTrack);
+        Q_EMIT agentChanged(m_agentInstalled);
+        return;
+    case Install:
+        m_agentInstalled = true;
+        m_installButton->setEnabled(false);
+        m_uninstallButton->setEnabled(true);
+        showMessage(tr("Agent installed: .qscope.track is kept and pushed to this app."), false);
+        runStatements({HandlesAgent::trackQuery()}, FetchTrack);
+        Q_EMIT agentChanged(true);
+        return;
+    case FetchTrack: {
+        // The last statement is always the track table itself.
+        QString err;
+        if (r.value.isKeyedTable() && !m_serverModel->setAgentTable(r.value, &err))
+            showMessage(err, true);
+        Q_EMIT actionFinished(true);
+        return;
+    }
+    case Uninstall:
+        m_agentInstalled = false;
+        m_serverModel->clearAgent();
+        m_installButton->setEnabled(true);
+        m_uninstallButton->setEnabled(false);
+        showMessage(tr("Agent removed; the previous handlers are back."), false);
+        Q_EMIT agentChanged(false);
+        Q_EMIT actionFinished(true);
+        return;
+    case CloseHandle:
+        showMessage(tr("Closed on the server: %1").arg(QString::fromUtf8(r.query)), false);
+        m_poller->pollNow();
+        Q_EMIT actionFinished(true);
+        return;
+    default:
+        return;
+    }
+}
+
+void HandlesView::onPushed(ConnectionId id, const Value &message)
+{
+    if (id != m_server || !message.isList() || message.count() != 3 ||
+        message.item(0).type() != -Symbol ||
+        message.item(0).symbolValue() != HandlesAgent::pushFunction())
+        return;
+    const Value &h = message.item(1);
+    if (h.type() != -Int && h.type() != -Long) return;
+    m_serverModel->setAgentRow(int(h.rawInt()), message.item(2));
+    m_poller->pollNow();
+}
+
+void HandlesView::addMemory(qint64 ms, double used, double heap)
+{
+    const double mb = 1024.0 * 1024.0;
+    m_used->append(double(ms), used / mb);
+    m_heap->append(double(ms), heap / mb);
+    while (m_used->count() > kMemoryPoints) {
+        m_used->remove(0);
+        m_heap->remove(0);
+    }
+    m_memMax = std::max({m_memMax, used / mb * 1.1, heap / mb * 1.1});
+    m_memAxis->setRange(0, m_memMax);
+    const qint64 first = qint64(m_used->at(0).x());
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(std::min(first, ms - 60000)),
+                         QDateTime::fromMSecsSinceEpoch(ms));
+}
+
+} // namespace qscope

@@ -1,0 +1,558 @@
+#include "resultview.h"
+
+#include "charts/chartpanel.h"
+#include "export/exportjob.h"
+#include "net/connectionmanager.h"
+#include "protocol/format.h"
+#include "resulttablemodel.h"
+#include "selectiontext.h"
+#include "sendtodialog.h"
+
+#include <QApplication>
+#include <QButtonGroup>
+#include <QClipboard>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QShortcut>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <set>
+
+namespace qscope {
+
+namespace {
+
+constexpr int kMaxColumnWidth = 320;
+constexpr int kWidthSampleRows = 64;
+
+QString humanBytes(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString humanDuration(qint64 ns)
+{
+    if (ns < 1000000) return QString::number(double(ns) / 1e3, 'f', 0) % QStringLiteral(" µs");
+    if (ns < 10000000000LL)
+        return QString::number(double(ns) / 1e6, 'f', ns < 10000000 ? 2 : 0) %
+               QStringLiteral(" ms");
+    return QString::number(double(ns) / 1e9, 'f', 1) % QStringLiteral(" s");
+}
+
+QString errorWord(const NetError &e)
+{
+    switch (e.kind) {
+    case NetError::QError:
+        return QLatin1Char('\'') % e.message;
+    case NetError::AccessDenied:
+        return QStringLiteral("'access");
+    case NetError::ConnectFailed:
+        return QObject::tr("connect failed");
+    case NetError::Timeout:
+        return QObject::tr("timeout");
+    case NetError::Cancelled:
+        return QObject::tr("cancelled");
+    case NetError::Disconnected:
+        return QObject::tr("disconnected");
+    case NetError::Protocol:
+        return QObject::tr("protocol error");
+    case NetError::Tls:
+        return QObject::tr("TLS error");
+    }
+    return {};
+}
+
+QToolButton *toolButton(const QString &text, const QString &tip, QWidget *parent)
+{
+    auto *b = new QToolButton(parent);
+    b->setText(text);
+    b->setToolTip(tip);
+    b->setAutoRaise(true);
+    return b;
+}
+
+} // namespace
+
+ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
+    : QWidget(parent), m_manager(manager)
+{
+    m_gridButton = toolButton(tr("Grid"), tr("Table view"), this);
+    m_textButton =
+        toolButton(tr("Text"), tr("q console text of the value (as show prints it)"), this);
+    m_chartButton = toolButton(tr("Chart"), tr("Chart the selected columns"), this);
+    auto *modes = new QButtonGroup(this);
+    for (QToolButton *b : {m_gridButton, m_textButton, m_chartButton}) {
+        b->setCheckable(true);
+        modes->addButton(b);
+    }
+    m_gridButton->setChecked(true);
+    m_backButton = toolButton(tr("\u2190 Back"), tr("Back to the enclosing value"), this);
+    m_backButton->setVisible(false);
+
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter: text, or col>100, sym=IBM, name~abc"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setMaximumWidth(260);
+    m_filter->setMinimumWidth(140);
+    m_busy = new QLabel(tr("sorting\u2026"), this);
+    m_busy->setVisible(false);
+
+    m_copyButton = toolButton(tr("Copy"), tr("Copy the selection with headers"), this);
+    m_copyButton->setPopupMode(QToolButton::InstantPopup);
+    auto *copyMenu = new QMenu(m_copyButton);
+    copyMenu->addAction(tr("Copy as TSV"), this, [this] { copySelection(false); });
+    copyMenu->addAction(tr("Copy as q"), this, [this] { copySelection(true); });
+    m_copyButton->setMenu(copyMenu);
+
+    m_exportButton = toolButton(tr("Export"), tr("Export every row, streamed"), this);
+    m_exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto *exportMenu = new QMenu(m_exportButton);
+    for (ExportFormat f :
+         {ExportFormat::Csv, ExportFormat::Tsv, ExportFormat::Json, ExportFormat::Xlsx})
+        exportMenu->addAction(Exporter::formatName(f) % QStringLiteral("\u2026"), this,
+                              [this, f] { chooseExport(f); });
+    m_exportButton->setMenu(exportMenu);
+
+    m_sendButton = toolButton(tr("Send\u2026"), tr("Send this value to another connection"), this);
+    m_sendButton->setEnabled(manager != nullptr);
+
+    m_info = new QLabel(this);
+    m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(0, 0, 0, 0);
+    bar->setSpacing(2);
+    bar->addWidget(m_backButton);
+    bar->addWidget(m_gridButton);
+    bar->addWidget(m_textButton);
+    bar->addWidget(m_chartButton);
+    bar->addSpacing(8);
+    bar->addWidget(m_filter, 1);
+    bar->addWidget(m_busy);
+    bar->addWidget(m_copyButton);
+    bar->addWidget(m_exportButton);
+    bar->addWidget(m_sendButton);
+    bar->addSpacing(8);
+    bar->addWidget(m_info);
+
+    m_error = new QLabel(this);
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_error->setVisible(false);
+    m_message = new QLabel(this);
+    m_message->setVisible(false);
+    m_message->setWordWrap(true);
+
+    m_model = new ResultTableModel(this);
+    m_grid = new QTableView(this);
+    m_grid->setModel(m_model);
+    m_grid->setSortingEnabled(false); // sort is driven by header clicks below (no initial sort)
+    m_grid->setWordWrap(false);
+    m_grid->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_grid->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    const int rowHeight = m_grid->fontMetrics().height() + 6;
+    QHeaderView *vh = m_grid->verticalHeader();
+    vh->setSectionResizeMode(QHeaderView::Fixed);
+    vh->setMinimumSectionSize(rowHeight);
+    vh->setDefaultSectionSize(rowHeight);
+    m_grid->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_grid->horizontalHeader()->setSectionsClickable(true);
+    m_grid->horizontalHeader()->setHighlightSections(false);
+    m_grid->horizontalHeader()->setSortIndicatorShown(false);
+
+    m_text = new QPlainTextEdit(this);
+    m_text->setReadOnly(true);
+    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+
+    m_stackWidget = new QStackedWidget(this);
+    m_stackWidget->addWidget(m_grid);
+    m_stackWidget->addWidget(m_text);
+
+    m_exportProgress = new QProgressBar(this);
+    m_exportProgress->setRange(0, 1000);
+    m_exportLabel = new QLabel(this);
+    auto *cancel = new QPushButton(tr("Cancel"), this);
+    m_exportBar = new QWidget(this);
+    auto *exportLayout = new QHBoxLayout(m_exportBar);
+    exportLayout->setContentsMargins(0, 0, 0, 0);
+    exportLayout->addWidget(m_exportLabel);
+    exportLayout->addWidget(m_exportProgress, 1);
+    exportLayout->addWidget(cancel);
+    m_exportBar->setVisible(false);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->setSpacing(2);
+    layout->addLayout(bar);
+    layout->addWidget(m_error);
+    layout->addWidget(m_message);
+    layout->addWidget(m_stackWidget, 1);
+    layout->addWidget(m_exportBar);
+
+    connect(m_gridButton, &QToolButton::clicked, this, [this] { setMode(Mode::Grid); });
+    connect(m_textButton, &QToolButton::clicked, this, [this] { setMode(Mode::Text); });
+    connect(m_chartButton, &QToolButton::clicked, this, [this] { setMode(Mode::Chart); });
+    connect(m_backButton, &QToolButton::clicked, this, [this] { back(); });
+    connect(m_sendButton, &QToolButton::clicked, this, &ResultView::openSendDialog);
+    connect(cancel, &QPushButton::clicked, this, [this] {
+        if (m_export) m_export->cancel();
+    });
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &t) { applyFilter(t); });
+    connect(m_model, &ResultTableModel::busyChanged, m_busy, &QLabel::setVisible);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::updateInfo);
+    connect(m_grid->horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int section) {
+        // Click cycles ascending, descending; the model owns the order (off-thread when large).
+        const QString name = m_model->headerData(section, Qt::Horizontal).toString();
+        const bool ascendingNow = name.endsWith(QStringLiteral("\u25B2"));
+        m_model->sort(section, ascendingNow ? Qt::DescendingOrder : Qt::AscendingOrder);
+    });
+    connect(m_grid, &QTableView::doubleClicked, this,
+            [this](const QModelIndex &index) { openNested(index.row(), index.column()); });
+    auto *copyTsv =
+        new QShortcut(QKeySequence::Copy, m_grid, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
+    connect(copyTsv, &QShortcut::activated, this, [this] { copySelection(false); });
+    auto *copyQ = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), m_grid, nullptr,
+                                nullptr, Qt::WidgetWithChildrenShortcut);
+    connect(copyQ, &QShortcut::activated, this, [this] { copySelection(true); });
+    clear();
+}
+
+ResultView::~ResultView()
+{
+    if (m_export) m_export->cancel();
+}
+
+ChartPanel *ResultView::chartPanel()
+{
+    if (!m_chart) {
+        m_chart = new ChartPanel(this);
+        m_stackWidget->addWidget(m_chart);
+    }
+    return m_chart;
+}
+
+void ResultView::clear()
+{
+    m_result = QueryResult();
+    m_server.clear();
+    m_hasResult = false;
+    m_stack.clear();
+    m_path.clear();
+    m_error->setVisible(false);
+    m_message->setVisible(false);
+    showValue(Value());
+    m_info->setText(tr("No result"));
+}
+
+void ResultView::setResult(const QueryResult &result, const QString &serverName)
+{
+    m_result = result;
+    m_server = serverName;
+    m_hasResult = true;
+    m_stack.clear();
+    m_path.clear();
+    m_message->setVisible(false);
+    QSignalBlocker block(m_filter);
+    m_filter->clear();
+    if (result.error) {
+        const QString query = QString::fromUtf8(result.query).toHtmlEscaped();
+        m_error->setText(
+            QStringLiteral("<div style='font-family:monospace'><span style='color:#c62828;"
+                           "font-size:large;font-weight:bold'>") %
+            errorWord(*result.error).toHtmlEscaped() % QStringLiteral("</span>") %
+            (result.error->kind != NetError::QError && !result.error->message.isEmpty()
+                 ? QStringLiteral(" &mdash; ") % result.error->message.toHtmlEscaped()
+                 : QString()) %
+            QStringLiteral("<br/><b>") % tr("query:") % QStringLiteral("</b> ") % query %
+            QStringLiteral("<br/><b>") % tr("server:") % QStringLiteral("</b> ") %
+            serverName.toHtmlEscaped() % QStringLiteral("</div>"));
+        m_error->setVisible(true);
+        showValue(Value());
+        m_stackWidget->setVisible(false);
+        updateInfo();
+        return;
+    }
+    m_error->setVisible(false);
+    m_stackWidget->setVisible(true);
+    showValue(result.value);
+}
+
+void ResultView::showValue(const Value &value)
+{
+    m_model->setValue(value);
+    m_textStale = true;
+    measureColumns();
+    m_backButton->setVisible(!m_stack.empty());
+    const bool any = m_hasResult && !m_result.error;
+    m_copyButton->setEnabled(any);
+    m_exportButton->setEnabled(any);
+    m_sendButton->setEnabled(any && m_manager);
+    m_filter->setEnabled(any);
+    if (m_chart && m_mode == Mode::Chart) m_chart->setShape(m_model->shape());
+    if (m_mode == Mode::Text) refreshText();
+    updateInfo();
+}
+
+void ResultView::measureColumns()
+{
+    // Widths once, from a sample of the first and last rows (never the whole column), capped.
+    const auto shape = m_model->shape();
+    if (!shape) return;
+    const QFontMetrics fm = m_grid->fontMetrics();
+    QFont bold = m_grid->horizontalHeader()->font();
+    bold.setBold(true);
+    const QFontMetrics hfm(bold);
+    const int64_t rows = shape->rows;
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        int w = hfm.horizontalAdvance(m_model->headerData(c, Qt::Horizontal).toString()) + 24;
+        auto sample = [&](int64_t r) {
+            w = std::max(w, fm.horizontalAdvance(QString::fromUtf8(shape->cellText(c, r))) + 14);
+        };
+        for (int64_t r = 0; r < std::min<int64_t>(rows, kWidthSampleRows); ++r)
+            sample(r);
+        for (int64_t r = std::max<int64_t>(kWidthSampleRows, rows - 16); r < rows; ++r)
+            sample(r);
+        m_grid->horizontalHeader()->resizeSection(c, std::min(w, kMaxColumnWidth));
+    }
+}
+
+void ResultView::refreshText()
+{
+    if (!m_textStale) return;
+    m_textStale = false;
+    if (!m_hasResult || m_result.error) {
+        m_text->clear();
+        return;
+    }
+    // A wide console so columns are not cut at 80; long results end in q's ".." line.
+    FormatOptions options;
+    options.width = 400;
+    options.height = 2000;
+    m_text->setPlainText(QString::fromUtf8(formatConsole(m_model->value(), options)));
+}
+
+void ResultView::setMode(Mode mode)
+{
+    m_mode = mode;
+    m_gridButton->setChecked(mode == Mode::Grid);
+    m_textButton->setChecked(mode == Mode::Text);
+    m_chartButton->setChecked(mode == Mode::Chart);
+    switch (mode) {
+    case Mode::Grid:
+        m_stackWidget->setCurrentWidget(m_grid);
+        break;
+    case Mode::Text:
+        refreshText();
+        m_stackWidget->setCurrentWidget(m_text);
+        break;
+    case Mode::Chart: {
+        QList<int> columns;
+        std::set<int> seen;
+        for (const QModelIndex &i : m_grid->selectionModel()->selectedIndexes()) {
+            if (seen.insert(i.column()).second) columns.append(i.column());
+        }
+        std::sort(columns.begin(), columns.end());
+        chartPanel()->setShape(m_model->shape(), columns);
+        m_stackWidget->setCurrentWidget(m_chart);
+        break;
+    }
+    }
+}
+
+bool ResultView::openNested(int viewRow, int column)
+{
+    const QModelIndex index = m_model->index(viewRow, column);
+    if (!m_model->isNested(index)) return false;
+    const Value inner = m_model->cellValue(index);
+    const auto shape = m_model->shape();
+    QString step;
+    if (shape->kind == ResultShape::Kind::Scalar)
+        step = QStringLiteral("[]");
+    else
+        step = QStringLiteral("[") % QString::number(m_model->sourceRow(viewRow)) %
+               QStringLiteral(";`") % QString::fromUtf8(shape->columns[size_t(column)].name) %
+               QStringLiteral("]");
+    m_stack.emplace_back(m_model->value(), m_path);
+    m_path += step;
+    QSignalBlocker block(m_filter);
+    m_filter->clear();
+    showValue(inner);
+    return true;
+}
+
+bool ResultView::back()
+{
+    if (m_stack.empty()) return false;
+    auto [value, path] = m_stack.back();
+    m_stack.pop_back();
+    m_path = path;
+    QSignalBlocker block(m_filter);
+    m_filter->clear();
+    showValue(value);
+    return true;
+}
+
+void ResultView::updateInfo()
+{
+    if (!m_hasResult) {
+        m_info->setText(tr("No result"));
+        return;
+    }
+    if (m_result.error) {
+        m_info->setText(
+            tr("error \u00b7 %1 \u00b7 %2").arg(humanDuration(m_result.elapsedNs), m_server));
+        return;
+    }
+    const auto shape = m_model->shape();
+    const int64_t rows = shape ? shape->rows : 0;
+    const int shown = m_model->rowCount();
+    QString rowText = QLocale().toString(qlonglong(rows)) % tr(" rows");
+    if (m_model->isReordered() && shown != rows)
+        rowText = QLocale().toString(shown) % QStringLiteral(" / ") % rowText;
+    QString text = rowText % QStringLiteral(" \u00d7 ") %
+                   QString::number(shape ? shape->columnCount() : 0) % tr(" cols") %
+                   QStringLiteral(" \u00b7 ") % humanBytes(m_result.bytesIn) %
+                   QStringLiteral(" \u00b7 ") % humanDuration(m_result.elapsedNs) %
+                   QStringLiteral(" \u00b7 ") % m_server;
+    if (!m_path.isEmpty())
+        text = QStringLiteral("value") % m_path % QStringLiteral(" \u00b7 ") % text;
+    m_info->setText(text);
+}
+
+QString ResultView::title() const
+{
+    QString q = QString::fromUtf8(m_result.query).simplified();
+    if (q.isEmpty()) q = tr("result");
+    return q.size() > 24 ? q.left(23) % QStringLiteral("\u2026") : q;
+}
+
+QByteArray ResultView::copySelection(bool asQ)
+{
+    const auto shape = m_model->shape();
+    if (!shape || !m_hasResult || m_result.error) return {};
+    std::set<int> columnSet;
+    std::set<int> viewRows;
+    const QModelIndexList selected = m_grid->selectionModel()->selectedIndexes();
+    for (const QModelIndex &i : selected) {
+        columnSet.insert(i.column());
+        viewRows.insert(i.row());
+    }
+    std::vector<int> columns(columnSet.begin(), columnSet.end());
+    std::vector<int64_t> rows;
+    if (selected.isEmpty()) {
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            columns.push_back(c);
+        for (int r = 0; r < m_model->rowCount(); ++r)
+            rows.push_back(m_model->sourceRow(r));
+    } else {
+        for (int r : viewRows)
+            rows.push_back(m_model->sourceRow(r));
+    }
+    const QByteArray text =
+        asQ ? selectionAsQ(*shape, columns, rows) : selectionAsTsv(*shape, columns, rows);
+    QApplication::clipboard()->setText(QString::fromUtf8(text));
+    Q_EMIT statusMessage(tr("Copied %L1 rows \u00d7 %L2 columns as %3")
+                             .arg(rows.size())
+                             .arg(columns.size())
+                             .arg(asQ ? QStringLiteral("q") : QStringLiteral("TSV")));
+    return text;
+}
+
+QString ResultView::applyFilter(const QString &text)
+{
+    const QString error = m_model->setFilterText(text);
+    m_message->setVisible(!error.isEmpty());
+    m_message->setText(error);
+    m_message->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("color:#c62828"));
+    return error;
+}
+
+void ResultView::chooseExport(ExportFormat format)
+{
+    const QString suffix = Exporter::fileSuffix(format);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export %1").arg(Exporter::formatName(format)), QStringLiteral("result.") % suffix,
+        Exporter::formatName(format) % QStringLiteral(" (*.") % suffix % QStringLiteral(")"));
+    if (!path.isEmpty()) startExport(format, path);
+}
+
+ExportJob *ResultView::startExport(ExportFormat format, const QString &path)
+{
+    const auto shape = m_model->shape();
+    if (!shape || !m_hasResult || m_result.error) return nullptr;
+    if (m_export) {
+        m_message->setText(tr("An export is already running"));
+        m_message->setVisible(true);
+        return nullptr;
+    }
+    std::shared_ptr<const std::vector<uint32_t>> rows;
+    if (m_model->isReordered())
+        rows = std::make_shared<const std::vector<uint32_t>>(m_model->viewRows());
+    m_export = new ExportJob(shape, rows, format, path, this);
+    m_exportLabel->setText(tr("Exporting %1 to %2").arg(Exporter::formatName(format), path));
+    m_exportProgress->setValue(0);
+    m_exportBar->setVisible(true);
+    m_exportButton->setEnabled(false);
+    connect(m_export, &ExportJob::progress, this, [this](qint64 done, qint64 total) {
+        m_exportProgress->setValue(total > 0 ? int(done * 1000 / total) : 0);
+    });
+    connect(m_export, &ExportJob::finished, this, [this](const ExportOutcome &o) {
+        const QString path = m_export->path();
+        m_export->deleteLater();
+        m_export = nullptr;
+        m_exportBar->setVisible(false);
+        m_exportButton->setEnabled(true);
+        const QString text =
+            o.ok ? tr("Exported %L1 rows (%2) to %3").arg(o.rows).arg(humanBytes(o.bytes), path)
+                 : o.error;
+        m_message->setText(text);
+        m_message->setStyleSheet(o.ok ? QString() : QStringLiteral("color:#c62828"));
+        m_message->setVisible(true);
+        Q_EMIT statusMessage(text);
+        Q_EMIT exportFinished(o);
+    });
+    return m_export;
+}
+
+void ResultView::openSendDialog()
+{
+    if (!m_manager) return;
+    SendToDialog dialog(m_manager, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    sendTo(dialog.connection(), dialog.useUpd(), dialog.name());
+}
+
+void ResultView::sendTo(ConnectionId id, bool asUpd, const QByteArray &name)
+{
+    if (!m_manager || !m_hasResult || m_result.error) return;
+    const Value message =
+        Value::list({Value::symbol(asUpd ? QByteArrayLiteral("upd") : QByteArrayLiteral("set")),
+                     Value::symbol(name), m_model->value()});
+    m_manager->send(id, message);
+    const ConnectionOptions *o = m_manager->options(id);
+    const QString text =
+        tr("Sent %1[`%2; value] to %3 (async)")
+            .arg(asUpd ? QStringLiteral("upd") : QStringLiteral("set"), QString::fromUtf8(name),
+                 o ? (o->name.isEmpty() ? o->address.display() : o->name) : QString::number(id));
+    m_message->setText(text);
+    m_message->setStyleSheet(QString());
+    m_message->setVisible(true);
+    Q_EMIT statusMessage(text);
+}
+
+} // namespace qscope

@@ -1,0 +1,116 @@
+#pragma once
+/// One result on screen: the grid, the q-console text and a chart of the same value, the
+/// filter box, copy, streamed export and send-to-connection, and an inline error when the query
+/// failed. Nested cells open in place (double-click) with a Back button. GUI thread only.
+
+#include "export/exporter.h"
+#include "net/nettypes.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
+class QTableView;
+class QToolButton;
+
+namespace qscope {
+
+class ChartPanel;
+class ConnectionManager;
+class ExportJob;
+class ResultTableModel;
+
+class ResultView : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Mode { Grid, Text, Chart };
+
+    explicit ResultView(ConnectionManager *manager, QWidget *parent = nullptr);
+    ~ResultView() override;
+
+    void setResult(const QueryResult &result, const QString &serverName);
+    void clear();
+    bool hasResult() const { return m_hasResult; }
+    /// Short title for a pinned tab: the query, elided.
+    QString title() const;
+
+    void setMode(Mode mode);
+    Mode mode() const { return m_mode; }
+    /// Opens a nested cell in place (drill-down); false if the cell is not nested.
+    bool openNested(int viewRow, int column);
+    /// Back out of a drill-down; false at the top.
+    bool back();
+    int depth() const { return int(m_stack.size()); }
+
+    /// Text of the grid's selection (whole grid if nothing is selected), also put on the
+    /// clipboard: TSV with a header line, or q's one-line text.
+    QByteArray copySelection(bool asQ);
+    /// Starts a streamed export of the shown value (all rows in view order, never capped).
+    ExportJob *startExport(ExportFormat format, const QString &path);
+    ExportJob *currentExport() const { return m_export; }
+    /// Applies the filter box text (as typed); returns the error shown, if any.
+    QString applyFilter(const QString &text);
+    /// Async-sends (`upd|`set; `name; value) to a connection.
+    void sendTo(ConnectionId id, bool asUpd, const QByteArray &name);
+
+    // parts, for the pane and tests
+    QTableView *grid() const { return m_grid; }
+    ResultTableModel *model() const { return m_model; }
+    QPlainTextEdit *textView() const { return m_text; }
+    ChartPanel *chartPanel();
+    QLabel *infoLabel() const { return m_info; }
+    QLabel *errorLabel() const { return m_error; }
+
+Q_SIGNALS:
+    void statusMessage(const QString &text);
+    void exportFinished(const qscope::ExportOutcome &outcome);
+
+private:
+    void showValue(const Value &value);
+    void measureColumns();
+    void refreshText();
+    void updateInfo();
+    void chooseExport(ExportFormat format);
+    void openSendDialog();
+
+    ConnectionManager *m_manager = nullptr;
+    QueryResult m_result;
+    QString m_server;
+    bool m_hasResult = false;
+    Mode m_mode = Mode::Grid;
+    /// Drill-down: the values above the one shown, with the label of the step into each.
+    std::vector<std::pair<Value, QString>> m_stack;
+    QString m_path;
+    bool m_textStale = true;
+
+    QLabel *m_info = nullptr;
+    QLabel *m_error = nullptr;
+    QLabel *m_busy = nullptr;
+    QLabel *m_message = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QToolButton *m_gridButton = nullptr;
+    QToolButton *m_textButton = nullptr;
+    QToolButton *m_chartButton = nullptr;
+    QToolButton *m_copyButton = nullptr;
+    QToolButton *m_exportButton = nullptr;
+    QToolButton *m_sendButton = nullptr;
+    QToolButton *m_backButton = nullptr;
+    QStackedWidget *m_stackWidget = nullptr;
+    QTableView *m_grid = nullptr;
+    ResultTableModel *m_model = nullptr;
+    QPlainTextEdit *m_text = nullptr;
+    ChartPanel *m_chart = nullptr;
+    QWidget *m_exportBar = nullptr;
+    QProgressBar *m_exportProgress = nullptr;
+    QLabel *m_exportLabel = nullptr;
+    ExportJob *m_export = nullptr;
+};
+
+} // namespace qscope

@@ -1,0 +1,324 @@
+#include "roworder.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+namespace qscope {
+
+namespace {
+
+constexpr int64_t kPollEvery = 4096;
+
+bool cancelled(const std::atomic<bool> *cancel)
+{
+    return cancel && cancel->load(std::memory_order_relaxed);
+}
+
+char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+}
+
+/// Case-insensitive (ASCII) substring test; needle already lower case.
+bool containsFolded(const QByteArray &hay, const QByteArray &needle)
+{
+    if (needle.isEmpty()) return true;
+    const auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                                [](char a, char b) { return lower(a) == b; });
+    return it != hay.end();
+}
+
+/// A number of the column's element, nulls as -infinity (q orders nulls first).
+double numberAt(const Value &col, int64_t row)
+{
+    switch (col.type()) {
+    case Boolean:
+    case Byte:
+        return double(col.at<uint8_t>(row));
+    case Short: {
+        const int16_t v = col.at<int16_t>(row);
+        return v == qnull::h ? -INFINITY : double(v);
+    }
+    case Int: {
+        const int32_t v = col.at<int32_t>(row);
+        return v == qnull::i ? -INFINITY : double(v);
+    }
+    case Long: {
+        const int64_t v = col.at<int64_t>(row);
+        return v == qnull::j ? -INFINITY : double(v);
+    }
+    case Real: {
+        const float v = col.at<float>(row);
+        return std::isnan(v) ? -INFINITY : double(v);
+    }
+    case Float: {
+        const double v = col.at<double>(row);
+        return std::isnan(v) ? -INFINITY : v;
+    }
+    default:
+        return 0;
+    }
+}
+
+bool compareOp(RowFilter::Op op, int c)
+{
+    switch (op) {
+    case RowFilter::Op::Eq:
+        return c == 0;
+    case RowFilter::Op::Ne:
+        return c != 0;
+    case RowFilter::Op::Lt:
+        return c < 0;
+    case RowFilter::Op::Le:
+        return c <= 0;
+    case RowFilter::Op::Gt:
+        return c > 0;
+    case RowFilter::Op::Ge:
+        return c >= 0;
+    case RowFilter::Op::Contains:
+        return false;
+    }
+    return false;
+}
+
+int threeWay(const QByteArray &a, const QByteArray &b)
+{
+    const int c = std::memcmp(a.constData(), b.constData(), size_t(std::min(a.size(), b.size())));
+    if (c != 0) return c < 0 ? -1 : 1;
+    return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+/// Evaluates a filter on one column, with a per-symbol table for symbol columns.
+class ColumnTest
+{
+public:
+    ColumnTest(const ResultShape &shape, int column, const RowFilter &f)
+        : m_shape(shape), m_column(column), m_filter(f)
+    {
+        m_folded = f.operand.toLower();
+        m_type = shape.columnType(column);
+        if (shape.kind != ResultShape::Kind::Scalar && m_type == Symbol) {
+            const Value &col = shape.columns[size_t(column)].data;
+            const auto &pool = col.symbolPool()->strings;
+            m_symbolPass.resize(pool.size());
+            for (size_t i = 0; i < pool.size(); ++i)
+                m_symbolPass[i] = textPasses(pool[i]);
+        }
+    }
+
+    bool passes(int64_t row) const
+    {
+        if (!m_symbolPass.empty())
+            return m_symbolPass[m_shape.columns[size_t(m_column)].data.symIndex(row)];
+        if (m_type == Symbol && m_shape.kind != ResultShape::Kind::Scalar)
+            return false; // an empty pool: no symbols at all
+        if (m_filter.numeric && m_filter.op != RowFilter::Op::Contains && isNumericType(m_type) &&
+            m_type > 0) {
+            const double v = numberAt(m_shape.columns[size_t(m_column)].data, row);
+            const double n = m_filter.number;
+            return compareOp(m_filter.op, v < n ? -1 : (v > n ? 1 : 0));
+        }
+        return textPasses(m_shape.cellText(m_column, row));
+    }
+
+private:
+    bool textPasses(const QByteArray &text) const
+    {
+        if (m_filter.op == RowFilter::Op::Contains) return containsFolded(text, m_folded);
+        return compareOp(m_filter.op, threeWay(text, m_filter.operand));
+    }
+
+    const ResultShape &m_shape;
+    int m_column;
+    const RowFilter &m_filter;
+    QByteArray m_folded;
+    int m_type = 0;
+    std::vector<char> m_symbolPass;
+};
+
+/// Orders source rows by one column; returns false if cancelled.
+bool sortRows(const ResultShape &shape, const SortSpec &sort, std::vector<uint32_t> &rows,
+              const std::atomic<bool> *cancel)
+{
+    if (shape.kind == ResultShape::Kind::Scalar || sort.column < 0 ||
+        sort.column >= int(shape.columns.size()))
+        return true;
+    const Value &col = shape.columns[size_t(sort.column)].data;
+    int64_t comparisons = 0;
+    bool stop = false;
+    // Polling inside the comparator keeps cancel responsive for tens of millions of rows; once
+    // stopped, every comparison says "not less", which stable_sort tolerates (a valid order).
+    auto run = [&](auto less) {
+        auto guarded = [&](uint32_t a, uint32_t b) {
+            if (stop) return false;
+            if ((++comparisons & 0xffff) == 0 && cancelled(cancel)) {
+                stop = true;
+                return false;
+            }
+            return sort.descending ? less(b, a) : less(a, b);
+        };
+        std::stable_sort(rows.begin(), rows.end(), guarded);
+    };
+    switch (col.type()) {
+    case Boolean:
+    case Byte:
+    case Char:
+        run([&](uint32_t a, uint32_t b) { return col.at<uint8_t>(a) < col.at<uint8_t>(b); });
+        break;
+    case Short:
+        run([&](uint32_t a, uint32_t b) { return col.at<int16_t>(a) < col.at<int16_t>(b); });
+        break;
+    case Int:
+    case Month:
+    case Date:
+    case Minute:
+    case Second:
+    case Time:
+        run([&](uint32_t a, uint32_t b) { return col.at<int32_t>(a) < col.at<int32_t>(b); });
+        break;
+    case Long:
+    case Timestamp:
+    case Timespan:
+        run([&](uint32_t a, uint32_t b) { return col.at<int64_t>(a) < col.at<int64_t>(b); });
+        break;
+    case Real:
+        run([&](uint32_t a, uint32_t b) {
+            const float x = col.at<float>(a), y = col.at<float>(b);
+            return std::isnan(x) ? !std::isnan(y) : (!std::isnan(y) && x < y);
+        });
+        break;
+    case Float:
+    case Datetime:
+        run([&](uint32_t a, uint32_t b) {
+            const double x = col.at<double>(a), y = col.at<double>(b);
+            return std::isnan(x) ? !std::isnan(y) : (!std::isnan(y) && x < y);
+        });
+        break;
+    case Guid:
+        run([&](uint32_t a, uint32_t b) {
+            return std::memcmp(col.rawData() + size_t(a) * 16, col.rawData() + size_t(b) * 16, 16) <
+                   0;
+        });
+        break;
+    case Symbol: {
+        const auto &pool = col.symbolPool()->strings;
+        std::vector<uint32_t> byText(pool.size());
+        std::iota(byText.begin(), byText.end(), 0u);
+        std::sort(byText.begin(), byText.end(),
+                  [&](uint32_t a, uint32_t b) { return threeWay(pool[a], pool[b]) < 0; });
+        std::vector<uint32_t> rank(pool.size());
+        for (uint32_t r = 0; r < byText.size(); ++r)
+            rank[byText[r]] = r;
+        run([&](uint32_t a, uint32_t b) { return rank[col.symIndex(a)] < rank[col.symIndex(b)]; });
+        break;
+    }
+    default: {
+        // General lists (strings, nested values): compare their cell text, computed once.
+        std::vector<QByteArray> keys(size_t(shape.rows));
+        for (uint32_t r : rows) {
+            keys[r] = shape.cellText(sort.column, r);
+            if ((r & (kPollEvery - 1)) == 0 && cancelled(cancel)) return false;
+        }
+        run([&](uint32_t a, uint32_t b) { return threeWay(keys[a], keys[b]) < 0; });
+        break;
+    }
+    }
+    return !stop && !cancelled(cancel);
+}
+
+} // namespace
+
+RowFilter RowFilter::parse(const QString &text, const ResultShape &shape, QString *error)
+{
+    RowFilter f;
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty()) return f;
+    static const QRegularExpression condition(
+        QStringLiteral("^([A-Za-z_.][A-Za-z0-9_.]*)\\s*(<=|>=|<>|=|<|>|~)\\s*(.*)$"));
+    const QRegularExpressionMatch m = condition.match(trimmed);
+    if (m.hasMatch()) {
+        const QByteArray name = m.captured(1).toUtf8();
+        int column = -1;
+        for (int c = 0; c < int(shape.columns.size()); ++c) {
+            if (shape.columns[size_t(c)].name == name) column = c;
+        }
+        if (column >= 0) {
+            const QString op = m.captured(2);
+            f.column = column;
+            f.op = op == QLatin1String("=")    ? Op::Eq
+                   : op == QLatin1String("<>") ? Op::Ne
+                   : op == QLatin1String("<")  ? Op::Lt
+                   : op == QLatin1String("<=") ? Op::Le
+                   : op == QLatin1String(">")  ? Op::Gt
+                   : op == QLatin1String(">=") ? Op::Ge
+                                               : Op::Contains;
+            QString operand = m.captured(3).trimmed();
+            // q spellings of a symbol or a string compare as their text
+            if (operand.startsWith(QLatin1Char('`')))
+                operand.remove(0, 1);
+            else if (operand.size() >= 2 && operand.startsWith(QLatin1Char('"')) &&
+                     operand.endsWith(QLatin1Char('"')))
+                operand = operand.mid(1, operand.size() - 2);
+            f.operand = operand.toUtf8();
+            const int type = shape.columnType(column);
+            if (f.op != Op::Contains && isNumericType(type) && type > 0) {
+                QByteArray n = f.operand;
+                if (!n.isEmpty() && QByteArrayLiteral("hijefb").contains(n.back()) && n.size() > 1)
+                    n.chop(1);
+                bool ok = false;
+                f.number = n == "0N" || n == "0n" ? -INFINITY : n.toDouble(&ok);
+                ok = ok || n == "0N" || n == "0n";
+                if (!ok) {
+                    if (error)
+                        *error = QStringLiteral("'%1 is a %2 column: \"%3\" is not a number")
+                                     .arg(QString::fromUtf8(name),
+                                          qTypeDescription(type).section(QLatin1Char(','), 0, 0),
+                                          operand);
+                    return RowFilter();
+                }
+                f.numeric = true;
+            }
+            return f;
+        }
+    }
+    f.operand = trimmed.toUtf8();
+    return f;
+}
+
+std::optional<std::vector<uint32_t>> computeRowOrder(const ResultShape &shape, const SortSpec &sort,
+                                                     const RowFilter &filter,
+                                                     const std::atomic<bool> *cancel)
+{
+    const int64_t n = std::min<int64_t>(shape.rows, INT32_MAX);
+    std::vector<uint32_t> rows;
+    if (filter.isEmpty()) {
+        rows.resize(size_t(n));
+        std::iota(rows.begin(), rows.end(), 0u);
+    } else {
+        std::vector<ColumnTest> tests;
+        if (filter.column >= 0) {
+            tests.emplace_back(shape, filter.column, filter);
+        } else {
+            for (int c = 0; c < shape.columnCount(); ++c)
+                tests.emplace_back(shape, c, filter);
+        }
+        for (int64_t r = 0; r < n; ++r) {
+            if ((r & (kPollEvery - 1)) == 0 && cancelled(cancel)) return std::nullopt;
+            for (const ColumnTest &t : tests) {
+                if (t.passes(r)) {
+                    rows.push_back(uint32_t(r));
+                    break;
+                }
+            }
+        }
+        rows.shrink_to_fit();
+    }
+    if (!sortRows(shape, sort, rows, cancel)) return std::nullopt;
+    return rows;
+}
+
+} // namespace qscope
