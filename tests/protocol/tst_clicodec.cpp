@@ -91,7 +91,7 @@ void TestCliCodec::decodeReencodesEveryVector()
                      QStringLiteral("ipc"), QStringLiteral("-")},
                     message.toHex() + '\n');
         }
-        QVERIFY2(r.exitCode == 0, (c.expression + ": " + r.err).constData());
+        QVERIFY2(r.exitCode == 0, QByteArray(c.expression + ": " + r.err).constData());
         QCOMPARE(r.out.trimmed(), "0x" + normaliseNaN(message.toHex()));
     }
     // --payload: the same bytes without a header re-encode as -8! would (message type 0).
@@ -185,7 +185,7 @@ void TestCliCodec::encodeLiterals()
     };
     for (const auto &[literal, hex] : cases) {
         const Run r = cli({QStringLiteral("encode"), QString::fromLatin1(literal)});
-        QVERIFY2(r.exitCode == 0, (QByteArray(literal) + ": " + r.err).constData());
+        QVERIFY2(r.exitCode == 0, QByteArray(QByteArray(literal) + ": " + r.err).constData());
         QCOMPARE(r.out.trimmed(), "0x" + QByteArray(hex));
     }
 }
