@@ -2,7 +2,7 @@
 # qscope developer entry point (see README.md):
 #   ./build.sh demo   install missing Debian packages, build Release, start qscope on the demo server
 #   ./build.sh test   install missing Debian packages, build, run every test (unit, ui, interop,
-#                     bench, the packaging check, fuzzing and the sanitizer runs)
+#                     bench, the packaging check) and a bounded libFuzzer run of the codec
 #   ./build.sh build | package | deps
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -48,6 +48,8 @@ test)
     build release
     (cd tests/interop-node 2>/dev/null && [ -f package.json ] && npm ci --no-audit --no-fund -s) || true
     ctest --test-dir build/release --output-on-failure -j "$(nproc)"
+    # The codec's libFuzzer targets (clang, ASan+UBSan), a bounded run each, seeded from real bytes.
+    tests/fuzz/run.sh "${QSCOPE_FUZZ_SECONDS:-20}"
     ;;
 package)
     deps "${BUILD_PKGS[@]}" dpkg-dev

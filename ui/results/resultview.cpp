@@ -255,7 +255,7 @@ void ResultView::clear()
     m_path.clear();
     m_error->setVisible(false);
     m_message->setVisible(false);
-    showValue(Value());
+    showValue(Value::list({})); // nothing to show: an empty grid, not a `::` row
     m_info->setText(tr("No result"));
 }
 
