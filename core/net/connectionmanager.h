@@ -4,8 +4,8 @@
 /// queued signals carrying finished values. Every request has an id; a result for a request that
 /// was cancelled or whose connection was closed is dropped, never delivered late.
 
-#include "nettypes.h"
 #include "handleregistry.h"
+#include "nettypes.h"
 
 #include <QObject>
 
@@ -65,7 +65,8 @@ public:
     void setFrameTap(ConnectionId id, bool on);
 
 Q_SIGNALS:
-    void stateChanged(qscope::ConnectionId id, qscope::ConnectionState state, const QString &detail);
+    void stateChanged(qscope::ConnectionId id, qscope::ConnectionState state,
+                      const QString &detail);
     /// Bytes of the response received so far against the total its header announced.
     void progress(qscope::RequestId request, qint64 received, qint64 total);
     void resultReady(const qscope::QueryResult &result);

@@ -14,9 +14,9 @@ struct HandleInfo
 {
     ConnectionId id = 0;
     QString name;
-    QString server;     ///< host:port or unix socket
+    QString server; ///< host:port or unix socket
     QString user;
-    QString transport;  ///< "tcp", "tls", "unix"
+    QString transport; ///< "tcp", "tls", "unix"
     int capability = -1;
     ConnectionState state = ConnectionState::Connecting;
     QDateTime opened;

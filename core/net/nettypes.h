@@ -39,7 +39,7 @@ struct ServerAddress
 /// PyKX's reconnection_attempts / reconnection_delay / reconnection_function.
 struct ReconnectPolicy
 {
-    int attempts = 0;            ///< 0 = never reconnect, -1 = forever
+    int attempts = 0; ///< 0 = never reconnect, -1 = forever
     int initialDelayMs = 500;
     int maxDelayMs = 30000;
     /// next delay from the previous one; default doubles (capped at maxDelayMs)
@@ -66,7 +66,16 @@ enum class ConnectionState { Connecting, Open, Reconnecting, Closed, Failed };
 /// An error as data: which kind, q's own word or the reason, and where it applies.
 struct NetError
 {
-    enum Kind { QError, AccessDenied, ConnectFailed, Timeout, Cancelled, Disconnected, Protocol, Tls };
+    enum Kind {
+        QError,
+        AccessDenied,
+        ConnectFailed,
+        Timeout,
+        Cancelled,
+        Disconnected,
+        Protocol,
+        Tls
+    };
     Kind kind = QError;
     QString message; ///< for QError, q's word without the quote (e.g. "type")
 };
@@ -75,12 +84,12 @@ struct QueryResult
 {
     RequestId id = 0;
     ConnectionId connection = 0;
-    QByteArray query;          ///< text or a description of the call, for history/error display
+    QByteArray query; ///< text or a description of the call, for history/error display
     Value value;
     std::optional<NetError> error;
-    qint64 bytesIn = 0;        ///< wire bytes of the response
+    qint64 bytesIn = 0; ///< wire bytes of the response
     qint64 bytesOut = 0;
-    qint64 elapsedNs = 0;      ///< request written to value decoded
+    qint64 elapsedNs = 0; ///< request written to value decoded
     bool ok() const { return !error.has_value(); }
 };
 
@@ -103,7 +112,7 @@ struct FeedBatch
 {
     SubscriptionId subscription = 0;
     QByteArray table;
-    QList<Value> updates;   ///< the tables (or column lists) of each upd, in arrival order
+    QList<Value> updates; ///< the tables (or column lists) of each upd, in arrival order
     qint64 messages = 0;
     qint64 rows = 0;
     qint64 bytes = 0;

@@ -40,14 +40,14 @@ struct MessageHeader
 struct DecodeLimits
 {
     int64_t maxMessageBytes = int64_t(16) << 30; ///< largest message accepted (decompressed)
-    int maxDepth = 1000;                           ///< nesting depth of lists/dicts
+    int maxDepth = 1000;                         ///< nesting depth of lists/dicts
 };
 
 struct EncodeOptions
 {
     MessageType type = MessageType::Async;
-    bool compress = false;      ///< apply kdb+'s rules (over 2000 bytes, keep if < half)
-    int capability = 3;         ///< 6 allows messages over 4 GiB (size high bits in byte 3)
+    bool compress = false; ///< apply kdb+'s rules (over 2000 bytes, keep if < half)
+    int capability = 3;    ///< 6 allows messages over 4 GiB (size high bits in byte 3)
 };
 
 /// Decode a complete message (header + payload); decompresses if flagged. The returned value may

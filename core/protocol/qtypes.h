@@ -37,13 +37,13 @@ enum QType : int8_t {
     Iterator = 103,
     Projection = 104,
     Composition = 105,
-    Each = 106,         // f'
-    Over = 107,         // f/
-    Scan = 108,         // f\ .
-    EachPrior = 109,    // f':
-    EachRight = 110,    // f/:
-    EachLeft = 111,     // f\:
-    SortedDict = 127,   // a dict whose keys carry `s#; on the wire type 127
+    Each = 106,       // f'
+    Over = 107,       // f/
+    Scan = 108,       // f\ .
+    EachPrior = 109,  // f':
+    EachRight = 110,  // f/:
+    EachLeft = 111,   // f\:
+    SortedDict = 127, // a dict whose keys carry `s#; on the wire type 127
     Error = -128,
 };
 
@@ -54,23 +54,50 @@ enum class Attr : uint8_t { None = 0, Sorted = 1, Unique = 2, Parted = 3, Groupe
 constexpr int elementSize(int type)
 {
     switch (type < 0 ? -type : type) {
-    case Boolean: case Byte: case Char: return 1;
-    case Guid: return 16;
-    case Short: return 2;
-    case Int: case Real: case Month: case Date: case Minute: case Second: case Time: return 4;
-    case Long: case Float: case Timestamp: case Datetime: case Timespan: return 8;
-    default: return 0;
+    case Boolean:
+    case Byte:
+    case Char:
+        return 1;
+    case Guid:
+        return 16;
+    case Short:
+        return 2;
+    case Int:
+    case Real:
+    case Month:
+    case Date:
+    case Minute:
+    case Second:
+    case Time:
+        return 4;
+    case Long:
+    case Float:
+    case Timestamp:
+    case Datetime:
+    case Timespan:
+        return 8;
+    default:
+        return 0;
     }
 }
 
-constexpr bool isAtomType(int type) { return type < 0 && type >= -Time; }
-constexpr bool isVectorType(int type) { return type > 0 && type <= Time; }
+constexpr bool isAtomType(int type)
+{
+    return type < 0 && type >= -Time;
+}
+constexpr bool isVectorType(int type)
+{
+    return type > 0 && type <= Time;
+}
 constexpr bool isTemporal(int type)
 {
     const int t = type < 0 ? -type : type;
     return t >= Timestamp && t <= Time;
 }
-constexpr bool isFunctionType(int type) { return type >= Lambda && type <= EachLeft; }
+constexpr bool isFunctionType(int type)
+{
+    return type >= Lambda && type <= EachLeft;
+}
 
 namespace qnull {
 inline constexpr int16_t h = std::numeric_limits<int16_t>::min();

@@ -89,7 +89,7 @@ public:
     /// int types (p m d n u v t), boolean, byte, char. Datetime (-15) takes temporalFloat.
     static Value atom(int type, int64_t raw);
     static Value temporalFloat(int type, double raw); // datetime -15, also -8/-9
-    static Value nullOf(int atomType);                 // q's typed null for an atom type
+    static Value nullOf(int atomType);                // q's typed null for an atom type
 
     /// A fixed-width vector over bytes (count elements of elementSize(type)).
     static Value vector(int type, Bytes bytes, int64_t count, Attr attr = Attr::None);
@@ -185,8 +185,8 @@ public:
     const Value &item(int64_t i) const { return items()[size_t(i)]; }
 
     // dicts and tables
-    const Value &keys() const;         // dict keys; table: column names
-    const Value &values() const;       // dict values; table: column list
+    const Value &keys() const;   // dict keys; table: column names
+    const Value &values() const; // dict values; table: column list
     const Value &columnNames() const { return keys(); }
     const Value &columns() const { return values(); }
     int columnIndex(const QByteArray &name) const; // -1 if absent

@@ -107,9 +107,9 @@ private Q_SLOTS:
 
     void tablesAndDicts()
     {
-        const Value t = Value::table(Value::symbols({"a", "b"}),
-                                     Value::list({Value::fromVector<int64_t>(Long, {1, 2}),
-                                                  Value::symbols({"x", "y"})}));
+        const Value t = Value::table(
+            Value::symbols({"a", "b"}),
+            Value::list({Value::fromVector<int64_t>(Long, {1, 2}), Value::symbols({"x", "y"})}));
         QCOMPARE(t.count(), int64_t(2));
         QCOMPARE(t.columnIndex("b"), 1);
         QCOMPARE(t.columnIndex("z"), -1);
