@@ -2,7 +2,8 @@
 # qscope developer entry point (see README.md):
 #   ./build.sh demo   install missing Debian packages, build Release, start qscope on the demo server
 #   ./build.sh test   install missing Debian packages, build, run every test (unit, ui, interop,
-#                     bench, the packaging check) and a bounded libFuzzer run of the codec
+#                     bench, the packaging check), a bounded libFuzzer run of the codec, and the
+#                     codec and engine tests under ASan+UBSan and TSan (skip: QSCOPE_SANITIZERS=0)
 #   ./build.sh build | package | deps
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +12,8 @@ cd "$(dirname "$0")"
 BUILD_PKGS=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools
     qt6-charts-dev qt6-svg-dev libqscintilla2-qt6-dev qtkeychain-qt6-dev libxlsxwriter-dev
     zlib1g-dev libssl-dev libgl-dev libxkbcommon-dev)
-TEST_PKGS=(xvfb xauth python3-openpyxl clang-14 libclang-rt-14-dev dpkg-dev file)
+# openssl makes the TLS tests' certificates; iproute2's ip sets up the compression test's netns.
+TEST_PKGS=(xvfb xauth python3-openpyxl clang-14 libclang-rt-14-dev dpkg-dev file openssl iproute2)
 # node-q interop needs node and npm; take Debian's only where the machine has none.
 command -v npm >/dev/null 2>&1 || TEST_PKGS+=(nodejs npm)
 
@@ -37,6 +39,28 @@ build() { # preset [targets...]
     cmake --build --preset "$preset" -j "$(nproc)" ${1:+--target "$@"}
 }
 
+# The sanitizer runs: each builds only what its tests need (core modules, no UI) and runs them.
+ASAN_TESTS=(test_value tst_codecvectors tst_codecrobust tst_net_connectionmanager tst_netdemo
+    tst_nettls)
+TSAN_TESTS=(tst_net_connectionmanager tst_netdemo)
+sanitized() { # preset tests...
+    local preset=$1; shift
+    local started=$SECONDS
+    build "$preset" "$@"
+    local only; only="^($(IFS='|'; echo "$*"))\$"
+    ctest --test-dir "build/$preset" -R "$only" --no-tests=error --output-on-failure -j "$(nproc)"
+    echo "== $preset: built and ran ${*} in $((SECONDS - started)) s"
+}
+sanitizers() {
+    [ "${QSCOPE_SANITIZERS:-1}" != 0 ] || return 0
+    ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1 \
+    LSAN_OPTIONS="suppressions=$PWD/tests/net/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        sanitized asan "${ASAN_TESTS[@]}"
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/net/tsan.supp" \
+        sanitized tsan "${TSAN_TESTS[@]}"
+}
+
 case "${1:-}" in
 deps) deps "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" ;;
 build) deps "${BUILD_PKGS[@]}"; build release ;;
@@ -52,6 +76,7 @@ test)
     ctest --test-dir build/release --output-on-failure -j "$(nproc)"
     # The codec's libFuzzer targets (clang, ASan+UBSan), a bounded run each, seeded from real bytes.
     tests/fuzz/run.sh "${QSCOPE_FUZZ_SECONDS:-20}"
+    sanitizers
     ;;
 package)
     deps "${BUILD_PKGS[@]}" dpkg-dev
@@ -59,7 +84,7 @@ package)
     (cd build/release && cpack -G DEB && cpack -G TGZ)
     ;;
 *)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     exit 1
     ;;
 esac

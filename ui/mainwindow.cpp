@@ -105,8 +105,14 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
             [this](const QString &id, ConnectionState s, const QString &detail) {
                 updateServerStatus();
                 const ConnectionProfile *p = m_store->profile(id);
-                if (p && s == ConnectionState::Failed)
-                    statusBar()->showMessage(tr("%1: %2").arg(p->name, detail), 15000);
+                if (p && s == ConnectionState::Failed) {
+                    m_statusError = tr("%1: %2").arg(p->name, detail);
+                    m_statusErrorProfile = id;
+                    statusBar()->showMessage(m_statusError, 15000);
+                } else if (id == m_statusErrorProfile &&
+                           (s == ConnectionState::Open || s == ConnectionState::Closed)) {
+                    clearStatusError(); // it worked (or was closed) since: the error is stale
+                }
             });
     connect(m_store, &ConnectionStore::saveFailed, this,
             [this](const QString &e) { m_message->showMessage(MessageBar::Error, e); });
@@ -148,6 +154,8 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     connect(m_runner, &QueryRunner::finished, this,
             [this](QueryRunner::Ticket, const QueryResult &r, const QString &server) {
                 m_results->setResult(r, server);
+                const ConnectionProfile *failed = m_store->profile(m_statusErrorProfile);
+                if (r.ok() && failed && failed->name == server) clearStatusError();
                 if (r.ok())
                     m_resultLabel->setText(tr("%1 · %2 · %3")
                                                .arg(server,
@@ -293,6 +301,14 @@ void MainWindow::onCurrentProfile(const QString &profileId)
     const ConnectionId conn = m_sessions->connectionOf(profileId);
     if (m_handles) m_handles->setServer(conn);
     if (m_frames) m_frames->setConnection(conn);
+}
+
+void MainWindow::clearStatusError()
+{
+    // only the connection error this window put up; a newer message stays
+    if (statusBar()->currentMessage() == m_statusError) statusBar()->clearMessage();
+    m_statusErrorProfile.clear();
+    m_statusError.clear();
 }
 
 void MainWindow::updateServerStatus()

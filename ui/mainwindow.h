@@ -80,6 +80,8 @@ private:
                          Qt::DockWidgetArea area);
     void onCurrentProfile(const QString &profileId);
     void updateServerStatus();
+    /// Takes down the connection error shown in the status bar once it no longer holds.
+    void clearStatusError();
     void showHelp();
     void newFeedView();
 
@@ -104,6 +106,8 @@ private:
     QSplitter *m_split;
     QLabel *m_serverLabel;
     QLabel *m_resultLabel;
+    QString m_statusErrorProfile; ///< whose connection error the status bar shows
+    QString m_statusError;        ///< and its text
     QList<QAction *> m_shortcutActions;
     QList<QDockWidget *> m_docks;
 };

@@ -246,11 +246,21 @@ void DemoClient::writeRaw(const QByteArray &bytes, bool closeAfter)
 
 void DemoClient::close()
 {
+    shut(true);
+}
+
+void DemoClient::abort()
+{
+    shut(false);
+}
+
+void DemoClient::shut(bool flush)
+{
     if (m_state == State::Closed) return;
     if (auto *tcp = qobject_cast<QAbstractSocket *>(m_device))
-        tcp->disconnectFromHost(); // flushes what is queued, then closes
+        flush ? tcp->disconnectFromHost() : tcp->abort(); // disconnect sends what is queued
     else if (auto *local = qobject_cast<QLocalSocket *>(m_device))
-        local->disconnectFromServer();
+        flush ? local->disconnectFromServer() : local->abort();
     else
         m_device->close();
     finish();

@@ -49,6 +49,8 @@ public:
     void deliver(const Value &v, MessageType type);
     void writeRaw(const QByteArray &bytes, bool closeAfter);
     void close();
+    /// Close at once, dropping what is not yet sent (q's hclose).
+    void abort();
     /// Bytes written but not yet sent (for .z.W).
     qint64 queuedBytes() const;
 
@@ -58,6 +60,7 @@ private:
     void processHandshake();
     void processFrames();
     void processHttp();
+    void shut(bool flush);
     void finish();
     void updateFigures();
 

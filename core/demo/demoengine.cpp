@@ -6,7 +6,9 @@
 #include "protocol/format.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostInfo>
 #include <QLoggingCategory>
 #include <QSysInfo>
@@ -23,6 +25,9 @@ Q_LOGGING_CATEGORY(lcQuery, "qscope.demo.query", QtWarningMsg)
 namespace {
 
 const QByteArray kTrack = QByteArrayLiteral("trackConnections");
+/// What kdb+ signals for a handle that is not open (code.kx.com/q/ref/hopen/#hclose: using a
+/// handle after hclose gives `': Bad file descriptor`, the OS's word after an empty q part).
+const QByteArray kNotOpen = QByteArrayLiteral(": Bad file descriptor");
 
 Value ints(std::vector<int32_t> v)
 {
@@ -519,6 +524,41 @@ Value DemoEngine::socketTable(const Value &x) const
                         Value::list({Value::symbols(p), Value::symbols(f)}));
 }
 
+Value DemoEngine::hclose(const Value &x)
+{
+    // hclose h on a client's handle: the socket goes at once, what is queued for it is dropped
+    // (kdb+ since 3.6 does not flush on hclose) and .z.pc does NOT run, as in kdb+ when the
+    // server itself closes a handle. The tickerplant forgets the handle's subscriptions, so a
+    // later client given the same descriptor never receives them.
+    if (x.type() != -Int && x.type() != -Long && x.type() != -Short) return Value::error("type");
+    const int64_t h = x.rawInt();
+    const auto it = h > 0 && h <= INT32_MAX ? m_sessions.constFind(int(h)) : m_sessions.cend();
+    if (it == m_sessions.cend()) return Value::error(kNotOpen);
+    const int handle = int(h);
+    const quint64 serial = it->peer.serial;
+    m_sessions.erase(it);
+    m_tp->removeHandle(handle);
+    log(QStringLiteral("handle %1: closed by hclose").arg(handle));
+    QMutexLocker lock(&m_shared->mutex);
+    m_shared->sockets.remove(handle); // .z.W / .z.H stop listing it from the next query on
+    DemoNetwork *net = m_shared->network;
+    if (net)
+        QMetaObject::invokeMethod(
+            net, [net, handle, serial] { net->closeClient(handle, serial); }, Qt::QueuedConnection);
+    return Value();
+}
+
+Value DemoEngine::writeToHandle(int64_t h, const Value &msg)
+{
+    // neg[h] msg: an async message to client h (the agent's pushes use it). neg[h][] flushes,
+    // which is nothing to do here: messages are handed to the network at once.
+    const int64_t target = h < 0 ? -h : h;
+    if (target > INT32_MAX || !m_sessions.contains(int(target))) return Value::error(kNotOpen);
+    if (h > 0) return Value::error("nyi"); // a sync request would block q on one of its clients
+    if (!msg.isGenericNull()) send(int(target), msg, MessageType::Async);
+    return Value();
+}
+
 void DemoEngine::registerDotZ()
 {
     Interpreter &q = m_q;
@@ -587,6 +627,12 @@ void DemoEngine::registerDotZ()
     });
     q.defineNative(".Q.w", 1, [this](Interpreter &, std::span<const Value>) { return dotQw(); });
     q.defineInternal(-38, [this](Interpreter &, const Value &x) { return socketTable(x); });
+    q.defineNative("hclose", 1, [this](Interpreter &, std::span<const Value> a) {
+        if (a.size() != 1) return Value::error("rank");
+        return hclose(a[0]);
+    });
+    q.setHandleWriter(
+        [this](Interpreter &, int64_t h, const Value &msg) { return writeToHandle(h, msg); });
 
     // Default handlers. .z.pw is q's {[user;pswd]1b}; .z.po/.z.pc keep trackConnections as the
     // seeds do and .z.pc also drops the handle's subscriptions as u.q's .z.pc:{del[;x]each t}.
@@ -644,6 +690,29 @@ void DemoEngine::registerDotU()
     q.defineDynamic(".u.L", [](Interpreter &) { return Value::symbol(QByteArray()); });
 }
 
+Value DemoEngine::loadScript(const QByteArray &name)
+{
+    // \l file: as kdb+ under -u, only files at or below the current directory ('access
+    // otherwise); a script runs as one q program, a file that is missing is q's 'name error.
+    if (name.isEmpty()) return Value::error("nyi"); // \l alone: no database directory here
+    const QString rel = QString::fromUtf8(name);
+    if (QDir::isAbsolutePath(rel) || rel.startsWith(QLatin1Char('~')))
+        return Value::error("access");
+    const QDir base(QDir::currentPath());
+    const QString path = QDir::cleanPath(base.absoluteFilePath(rel));
+    const QString root = QDir::cleanPath(base.absolutePath());
+    if (!path.startsWith(root + QLatin1Char('/'))) return Value::error("access");
+    const QFileInfo info(path);
+    if (info.exists() && info.canonicalFilePath() != path &&
+        !info.canonicalFilePath().startsWith(QDir(root).canonicalPath() + QLatin1Char('/')))
+        return Value::error("access"); // a symbolic link out of the directory
+    if (!info.isFile()) return Value::error(name);
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return Value::error(name);
+    const Value r = m_q.eval(f.readAll());
+    return r.isError() ? r : Value();
+}
+
 void DemoEngine::registerSystem()
 {
     m_q.setSystemHandler([this](Interpreter &q, const QByteArray &cmdIn) -> std::optional<Value> {
@@ -669,12 +738,21 @@ void DemoEngine::registerSystem()
             const Value r = q.eval("tables`.");
             return r.type() == Symbol ? r : m_tp->t();
         }
-        if (word == "l") {
-            if (arg.isEmpty()) return Value::error("nyi");
-            QFile f(QString::fromUtf8(arg));
-            if (!f.open(QIODevice::ReadOnly)) return Value::error(arg);
-            return q.eval(f.readAll());
+        if (word == "l") return loadScript(arg);
+        if (word == "w") {
+            // \w: the first six of .Q.w[] (used heap peak wmax mmap mphy); \w 0|1: syms, symw.
+            const Value w = dotQw().values();
+            std::vector<int64_t> v(size_t(w.count()));
+            for (int64_t i = 0; i < w.count(); ++i)
+                v[size_t(i)] = w.at<int64_t>(i);
+            if (arg.isEmpty())
+                return Value::fromVector(Long, std::vector<int64_t>(v.begin(), v.begin() + 6));
+            if (arg == "0" || arg == "1")
+                return Value::fromVector(Long, std::vector<int64_t>(v.begin() + 6, v.end()));
+            return Value::error("-w init via cmd line"); // no -w limit to raise
         }
+        // kdb+ with a -u password file refuses \x (code.kx.com/q/basics/errors/#restricted)
+        if (word == "x" && !m_users.isEmpty()) return Value::error("restricted");
         return std::nullopt;
     });
 }

@@ -77,6 +77,9 @@ private:
     void endOfDay();
     void setTimer(int ms);
     Value dotQw() const;
+    Value hclose(const Value &x);
+    Value loadScript(const QByteArray &name);
+    Value writeToHandle(int64_t h, const Value &msg);
     Value socketTable(const Value &x) const;
     void log(const QString &line) const;
     bool adoptIfChanged(const QByteArray &table);

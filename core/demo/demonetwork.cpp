@@ -306,6 +306,11 @@ void DemoNetwork::sendRaw(int handle, quint64 serial, const QByteArray &bytes, b
     if (DemoClient *c = client(handle, serial)) c->writeRaw(bytes, closeAfter);
 }
 
+void DemoNetwork::closeClient(int handle, quint64 serial)
+{
+    if (DemoClient *c = client(handle, serial)) c->abort();
+}
+
 void DemoNetwork::loginAnswered(int handle, quint64 serial, bool ok)
 {
     DemoClient *c = client(handle, serial);

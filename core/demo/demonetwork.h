@@ -41,6 +41,9 @@ public:
     void deliver(int handle, quint64 serial, const Value &v, MessageType type);
     void sendRaw(int handle, quint64 serial, const QByteArray &bytes, bool closeAfter);
     void loginAnswered(int handle, quint64 serial, bool ok);
+    /// hclose from q: drop the client's socket without flushing (its close reaches the engine,
+    /// which has already forgotten the session, so .z.pc does not run).
+    void closeClient(int handle, quint64 serial);
 
 private:
     void acceptTcp(qintptr fd);

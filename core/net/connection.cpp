@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QHostAddress>
 #include <QLocalSocket>
+#include <QScopeGuard>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QThreadPool>
@@ -17,6 +18,13 @@
 
 #include <algorithm>
 #include <cstring>
+
+#if defined(Q_OS_LINUX)
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
 
 namespace qscope::detail {
 
@@ -62,6 +70,7 @@ Connection::Connection(ConnectionId id, ConnectionOptions options, ConnectionSin
 {
     m_guard->target = this;
     m_clock.start();
+    m_guard->laneClock = m_clock;
     m_info.id = m_id;
     m_info.name = m_options.name;
     m_info.server = m_options.address.display();
@@ -75,8 +84,122 @@ Connection::Connection(ConnectionId id, ConnectionOptions options, ConnectionSin
 
 Connection::~Connection()
 {
+    shutLane(); // the manager's thread must not write to this socket any more
     QMutexLocker lock(&m_guard->mutex);
     m_guard->target = nullptr;
+}
+
+// ---- the direct lane -----------------------------------------------------------------------
+
+bool ConnectionGuard::writeDirect(OutRequest &r)
+{
+#if defined(Q_OS_LINUX)
+    if (r.kind != OutRequest::User || r.timeoutMs > 0) return false;     // a timeout needs a timer
+    if (postsPending.load(std::memory_order_acquire) != 0) return false; // keep the call order
+    if (MessageHeader::kSize + encodedPayloadSize(r.message) > kDirectMaxBytes) return false;
+    if (!laneMutex.tryLock()) return false; // the network thread is writing: never wait for it
+    bool postRemainder = false;
+    {
+        const auto unlock = qScopeGuard([this] { laneMutex.unlock(); });
+        if (!laneOpen || laneFd < 0) return false;
+        // Small messages are never compressed and encode the same at any capability.
+        EncodeOptions o;
+        o.type = MessageType::Sync;
+        const QByteArray frame = encodeMessage(r.message, o);
+        const ssize_t n =
+            ::send(laneFd, frame.constData(), size_t(frame.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n <= 0) return false; // full or failed: the network thread sees to it
+        r.writtenNs = laneClock.nsecsElapsed();
+        r.startNs = r.writtenNs;
+        r.bytesOut = frame.size();
+        if (n < frame.size()) {
+            // Part of the frame is on the wire: its tail goes out before anything else.
+            laneRemainder = frame.mid(qsizetype(n));
+            laneOpen = false;
+            postRemainder = true;
+        }
+        laneSent.push_back(std::move(r));
+    }
+    if (postRemainder) post([](Connection &c) { c.writeLaneRemainder(); });
+    return true;
+#else
+    Q_UNUSED(r);
+    return false;
+#endif
+}
+
+void Connection::takeDirect()
+{
+    QMutexLocker lane(&m_guard->laneMutex);
+    takeDirectLocked();
+}
+
+void Connection::takeDirectLocked()
+{
+    std::vector<OutRequest> &sent = m_guard->laneSent;
+    if (sent.empty()) return;
+    for (OutRequest &r : sent) {
+        ++m_info.messagesOut;
+        m_info.bytesOut += r.bytesOut;
+        r.deadlineNs = 0; // written directly only without a timeout
+        m_inFlight.push_back(std::move(r));
+    }
+    sent.clear();
+    m_infoDirty = true;
+}
+
+void Connection::updateLaneLocked()
+{
+#if defined(Q_OS_LINUX)
+    ConnectionGuard &g = *m_guard;
+    g.laneOpen = m_phase == Phase::Open && m_io && !m_options.address.tls && m_queued.empty() &&
+                 m_io->bytesToWrite() == 0 && g.laneRemainder.isEmpty();
+    if (g.laneOpen && g.laneFd < 0) {
+        // Once per socket: the duplicate lives until the socket is torn down (shutLane).
+        g.laneOpen = false;
+        if (m_laneTried) return;
+        m_laneTried = true;
+        const qintptr fd = m_tcp ? m_tcp->socketDescriptor() : m_local->socketDescriptor();
+        const int dup = fd < 0 ? -1 : ::fcntl(int(fd), F_DUPFD_CLOEXEC, 0);
+        // The lane is a nicety: with many connections, leave half the descriptor limit free
+        // for sockets (descriptors are numbered lowest first, so the number tells the use).
+        rlimit rl{};
+        const bool roomy = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+                           (rl.rlim_cur == RLIM_INFINITY || rlim_t(dup) < rl.rlim_cur / 2);
+        if (dup >= 0 && !roomy) ::close(dup);
+        g.laneFd = dup >= 0 && roomy ? dup : -1;
+        g.laneOpen = g.laneFd >= 0;
+    }
+#endif
+}
+
+void Connection::shutLane()
+{
+    QMutexLocker lane(&m_guard->laneMutex);
+    m_guard->laneOpen = false;
+#if defined(Q_OS_LINUX)
+    if (m_guard->laneFd >= 0) ::close(m_guard->laneFd);
+#endif
+    m_guard->laneFd = -1;
+    m_guard->laneRemainder.clear();
+    takeDirectLocked();
+}
+
+void Connection::writeLaneRemainder()
+{
+    if (!m_io) return;
+    {
+        QMutexLocker lane(&m_guard->laneMutex);
+        takeDirectLocked();
+        if (m_guard->laneRemainder.isEmpty()) return;
+        m_io->write(m_guard->laneRemainder);
+        m_guard->laneRemainder.clear();
+    }
+    pushToKernel();
+    if (m_io) {
+        QMutexLocker lane(&m_guard->laneMutex);
+        updateLaneLocked();
+    }
 }
 
 // ---- lifecycle -----------------------------------------------------------------------------
@@ -109,6 +232,7 @@ void Connection::start()
 void Connection::openSocket()
 {
     teardownSocket();
+    m_laneTried = false;
     m_reader = FrameReader();
     m_capability = -1;
     m_phase = Phase::Connecting;
@@ -127,9 +251,11 @@ void Connection::openSocket()
             return;
         }
         m_local = new QLocalSocket(this);
+        m_local->setReadBufferSize(kReadChunkBytes);
         m_local->setSocketDescriptor(fd, QLocalSocket::ConnectedState);
         m_io = m_local;
         connect(m_local, &QLocalSocket::readyRead, this, &Connection::onReadyRead);
+        connect(m_local, &QLocalSocket::bytesWritten, this, &Connection::onBytesWritten);
         connect(m_local, &QLocalSocket::disconnected, this,
                 [this] { onSocketGone(QStringLiteral("the server closed the connection")); });
         connect(m_local, &QLocalSocket::errorOccurred, this,
@@ -156,13 +282,18 @@ void Connection::openSocket()
         connect(m_tcp, &QAbstractSocket::connected, this, &Connection::onTransportConnected);
     }
     m_io = m_tcp;
+    m_tcp->setReadBufferSize(kReadChunkBytes);
     connect(m_tcp, &QIODevice::readyRead, this, &Connection::onReadyRead);
+    connect(m_tcp, &QIODevice::bytesWritten, this, &Connection::onBytesWritten);
     connect(m_tcp, &QAbstractSocket::disconnected, this,
             [this] { onSocketGone(QStringLiteral("the server closed the connection")); });
     connect(m_tcp, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) {
         if (!m_tcp) return;
         if (e == QAbstractSocket::RemoteHostClosedError)
             onSocketGone(QStringLiteral("the server closed the connection"));
+        else if (e == QAbstractSocket::SslHandshakeFailedError && m_phase == Phase::Connecting)
+            // Refused certificate (after onSslErrors) or no TLS peer: final, never retried.
+            handleLoss(NetError::Tls, QStringLiteral("TLS: ") + m_tcp->errorString());
         else
             onSocketGone(m_tcp->errorString());
     });
@@ -223,6 +354,7 @@ void Connection::onTransportConnected()
         m_options.user.isEmpty() && m_options.password.isEmpty() ? QByteArray() : login,
         m_options.capability);
     m_io->write(hello);
+    pushToKernel();
     m_info.bytesOut += hello.size();
 }
 
@@ -241,6 +373,15 @@ void Connection::onLoginReply(char capability)
              wasReconnect ? QStringLiteral("reconnected") : QStringLiteral("connected"));
     resubscribe();
     writePending();
+    QMutexLocker lane(&m_guard->laneMutex);
+    updateLaneLocked();
+}
+
+void Connection::onBytesWritten()
+{
+    // Qt emptied its buffer (an async burst, or a flush): the lane may open again.
+    QMutexLocker lane(&m_guard->laneMutex);
+    updateLaneLocked();
 }
 
 void Connection::onConnectTimeout()
@@ -272,6 +413,7 @@ void Connection::onSocketGone(const QString &reason)
 
 void Connection::teardownSocket()
 {
+    shutLane();
     if (m_io) {
         m_io->disconnect(this);
         if (m_tcp) m_tcp->abort();
@@ -397,6 +539,7 @@ void Connection::noteError(const QString &error)
 
 void Connection::publishInfo()
 {
+    takeDirect();
     m_infoDirty = false;
     int pending = int(m_inFlight.size());
     for (const OutRequest &r : m_queued)
@@ -499,19 +642,56 @@ void Connection::writeRequest(OutRequest r)
     }
     const QByteArray frame = encodeSync(message);
     writeFrame(frame, MessageType::Sync, MessageHeader::kSize + encodedPayloadSize(message));
+    if (m_phase != Phase::Open) {
+        // The write failed and the loss was handled during it: this one never went out.
+        failRequest(
+            r,
+            NetError{
+                NetError::Disconnected,
+                QStringLiteral("connection to %1 lost while sending the query").arg(serverText())});
+        return;
+    }
     r.writtenNs = m_clock.nsecsElapsed();
     if (r.startNs == 0) r.startNs = r.writtenNs;
     r.bytesOut += frame.size();
-    const int timeout = r.timeoutMs;
-    r.deadlineNs = timeout > 0 ? r.writtenNs + qint64(timeout) * 1'000'000 : 0;
+    // The clock starts when the server can start on it: now if nothing is ahead of it, else
+    // when the answer before it arrives (handleResponse).
+    r.deadlineNs = 0;
+    if (m_inFlight.empty()) startDeadline(r, r.writtenNs);
     m_inFlight.push_back(std::move(r));
     m_infoDirty = true;
     armTimeout();
 }
 
+void Connection::startDeadline(OutRequest &r, qint64 nowNs) const
+{
+    r.deadlineNs = r.timeoutMs > 0 ? nowNs + qint64(r.timeoutMs) * 1'000'000 : 0;
+}
+
 void Connection::writeFrame(const QByteArray &frame, MessageType type, qint64 plainBytes)
 {
-    m_io->write(frame);
+    if (!m_io) return; // lost while answering an earlier frame of the same read
+    {
+        // Requests written directly are ahead of this frame on the wire, and so in the queue.
+        // Into Qt's buffer, under the lane's lock; the lane stays shut until that buffer is
+        // empty again.
+        QMutexLocker lane(&m_guard->laneMutex);
+        takeDirectLocked();
+        m_guard->laneOpen = false;
+        if (!m_guard->laneRemainder.isEmpty()) {
+            m_io->write(m_guard->laneRemainder);
+            m_guard->laneRemainder.clear();
+        }
+        m_io->write(frame);
+    }
+    // A sync request or a response has someone waiting: send it now rather than on the next
+    // pass of the event loop (async messages may coalesce). Outside the lock: a failing write
+    // reports at once, and the loss handling takes the lock itself.
+    if (type != MessageType::Async) pushToKernel();
+    if (m_io) {
+        QMutexLocker lane(&m_guard->laneMutex);
+        updateLaneLocked();
+    }
     ++m_info.messagesOut;
     m_info.bytesOut += frame.size();
     m_infoDirty = true;
@@ -527,11 +707,18 @@ void Connection::writeFrame(const QByteArray &frame, MessageType type, qint64 pl
     }
 }
 
+void Connection::pushToKernel()
+{
+    if (m_tcp)
+        m_tcp->flush();
+    else if (m_local)
+        m_local->flush();
+}
+
 void Connection::armTimeout()
 {
-    qint64 earliest = 0;
-    for (const OutRequest &r : m_inFlight)
-        if (r.deadlineNs && (!earliest || r.deadlineNs < earliest)) earliest = r.deadlineNs;
+    // Only the head of the in-flight queue runs a clock (see writeRequest).
+    const qint64 earliest = m_inFlight.empty() ? 0 : m_inFlight.front().deadlineNs;
     if (!earliest) {
         m_timeoutTimer->stop();
         return;
@@ -542,6 +729,7 @@ void Connection::armTimeout()
 
 void Connection::onQueryTimeout()
 {
+    takeDirect();
     const qint64 now = m_clock.nsecsElapsed();
     auto it = std::find_if(m_inFlight.begin(), m_inFlight.end(), [now](const OutRequest &r) {
         return r.deadlineNs && r.deadlineNs <= now;
@@ -575,6 +763,7 @@ void Connection::onQueryTimeout()
 
 void Connection::cancel(RequestId id)
 {
+    takeDirect();
     const auto queued = std::find_if(m_queued.begin(), m_queued.end(),
                                      [id](const OutRequest &r) { return r.id == id; });
     if (queued != m_queued.end()) {
@@ -615,11 +804,12 @@ void Connection::failRequest(const OutRequest &r, const NetError &error)
     res.bytesIn = r.bytesIn;
     res.bytesOut = r.bytesOut;
     res.elapsedNs = r.startNs ? m_clock.nsecsElapsed() - r.startNs : 0;
-    if (m_sink) m_sink->connectionResult(res);
+    if (m_sink) m_sink->connectionResult(std::move(res));
 }
 
 void Connection::failInFlight(const NetError &front, const NetError &others)
 {
+    takeDirect();
     std::deque<OutRequest> inFlight;
     inFlight.swap(m_inFlight);
     bool first = true;
@@ -688,7 +878,7 @@ void Connection::unsubscribe(SubscriptionId sub)
 {
     // kdb-tick has no unsubscribe call over IPC (.u.del runs on close): stop routing here.
     const auto b = m_batches.find(sub);
-    if (b != m_batches.end() && b->messages > 0 && m_sink) m_sink->connectionFeed({*b});
+    if (b != m_batches.end() && b->messages > 0 && m_sink) m_sink->connectionFeed({std::move(*b)});
     m_batches.remove(sub);
     m_subs.remove(sub);
 }
@@ -718,10 +908,15 @@ void Connection::flushFeeds()
     if (m_batches.isEmpty()) return;
     QList<FeedBatch> out;
     out.reserve(m_batches.size());
-    for (auto it = m_batches.begin(); it != m_batches.end(); ++it)
-        if (it->messages > 0) out.append(std::move(*it));
+    for (auto it = m_batches.begin(); it != m_batches.end(); ++it) {
+        if (it->messages == 0) continue;
+        if (const auto s = m_subs.find(it.key()); s != m_subs.end())
+            s->lastBatchMessages = it->updates.size();
+        out.append(std::move(*it));
+    }
     m_batches.clear();
-    if (!out.isEmpty() && m_sink) m_sink->connectionFeed(out);
+    // Moved: the manager's thread holds the last reference and frees the updates there.
+    if (!out.isEmpty() && m_sink) m_sink->connectionFeed(std::move(out));
 }
 
 // ---- incoming ------------------------------------------------------------------------------
@@ -746,6 +941,18 @@ void Connection::processIncoming(const QByteArray &bytes)
 {
     m_reader.feed(bytes);
     while (auto frame = m_reader.next()) {
+        if (m_inbox.empty() && frame->size() < kOffThreadDecodeBytes / 8) {
+            // The common case (small frames, none waiting for a worker): decode and dispatch
+            // at once, without queueing.
+            Inbound in;
+            in.seq = ++m_inboxSeq;
+            in.header = *MessageHeader::parse(frame->constData(), frame->size(), nullptr);
+            in.raw = std::move(*frame);
+            in.decoded = decodeMessage(in.raw);
+            dispatch(in);
+            if (m_phase != Phase::Open) return; // dispatch may not leave the socket usable
+            continue;
+        }
         Inbound in;
         in.seq = ++m_inboxSeq;
         in.header = *MessageHeader::parse(frame->constData(), frame->size(), nullptr);
@@ -816,6 +1023,8 @@ void Connection::drainInbox()
 
 void Connection::dispatch(Inbound &in)
 {
+    // An answer may be to a request the manager's thread wrote directly.
+    if (in.header.type == MessageType::Response) takeDirect();
     ++m_info.messagesIn;
     m_infoDirty = true;
     const Decoded &d = *in.decoded;
@@ -867,6 +1076,8 @@ void Connection::handleResponse(Inbound &in)
     OutRequest r = std::move(m_inFlight.front());
     m_inFlight.pop_front();
     m_infoDirty = true;
+    // The server starts on the next request now: its timeout starts counting.
+    if (!m_inFlight.empty()) startDeadline(m_inFlight.front(), m_clock.nsecsElapsed());
     armTimeout();
     r.bytesIn += in.raw.size();
     const qint64 total = in.raw.size();
@@ -928,7 +1139,7 @@ void Connection::handleResponse(Inbound &in)
                                      .arg(serverText())};
         }
     }
-    if (m_sink) m_sink->connectionResult(res);
+    if (m_sink) m_sink->connectionResult(std::move(res));
 }
 
 void Connection::routeAsync(const Value &v, qint64 wireBytes)
@@ -942,10 +1153,17 @@ void Connection::routeAsync(const Value &v, qint64 wireBytes)
             for (auto it = m_subs.constBegin(); it != m_subs.constEnd(); ++it) {
                 if (!it->table.isEmpty() && it->table != table) continue;
                 FeedBatch &b = m_batches[it.key()];
-                b.subscription = it.key();
-                if (b.table.isEmpty()) b.table = table;
-                if (b.table != table) b.table = QByteArray(); // several tables in one batch
+                if (b.messages == 0) {
+                    // A new batch: as big as the last one, so the lists grow once.
+                    b.subscription = it.key();
+                    b.table = table;
+                    b.updates.reserve(it->lastBatchMessages);
+                    b.tables.reserve(it->lastBatchMessages);
+                } else if (!b.table.isEmpty() && b.table != table) {
+                    b.table = QByteArray(); // several tables in one batch: see `tables`
+                }
                 b.updates.append(data);
+                b.tables.append(table);
                 ++b.messages;
                 b.rows += rowsOf(data);
                 b.bytes += wireBytes;

@@ -16,8 +16,10 @@
 #include <QMutex>
 #include <QObject>
 
+#include <atomic>
 #include <deque>
 #include <memory>
+#include <vector>
 
 class QAbstractSocket;
 class QIODevice;
@@ -31,32 +33,22 @@ namespace qscope::detail {
 class Connection;
 
 /// Where a connection reports. Called on the connection's network thread; implementations must
-/// only post (never block).
+/// only post (never block). Results and feed batches are handed over by value, so the receiving
+/// thread holds the last reference and frees them there, not on the network thread.
 class ConnectionSink
 {
 public:
     virtual ~ConnectionSink() = default;
     virtual void connectionState(ConnectionId id, ConnectionState state, const QString &detail) = 0;
-    virtual void connectionResult(const QueryResult &result) = 0;
+    virtual void connectionResult(QueryResult result) = 0;
     virtual void connectionProgress(RequestId request, qint64 received, qint64 total) = 0;
     virtual void connectionPushed(ConnectionId id, const Value &message) = 0;
     virtual void connectionServerRequest(ConnectionId id, const Value &message) = 0;
     virtual void connectionSubscribed(SubscriptionId sub, const Value &schema) = 0;
-    virtual void connectionFeed(const QList<FeedBatch> &batches) = 0;
+    virtual void connectionFeed(QList<FeedBatch> batches) = 0;
     virtual void connectionEndOfDay(SubscriptionId sub, const Value &date) = 0;
     virtual void connectionFeedGap(SubscriptionId sub, const QString &reason) = 0;
     virtual void connectionInfo(const HandleInfo &info) = 0;
-};
-
-/// Lets other threads (decode workers, the manager) post to a connection only while it lives:
-/// the connection clears `target` under the mutex in its destructor.
-struct ConnectionGuard
-{
-    QMutex mutex;
-    Connection *target = nullptr;
-    /// Queue fn(Connection &) to run on the connection's thread, if it still exists. Any thread.
-    template<class Fn>
-    bool post(Fn &&fn);
 };
 
 /// A request queued for, or in flight on, a connection.
@@ -67,7 +59,7 @@ struct OutRequest
     RequestId id = 0;
     QByteArray description;
     Value message;          ///< User: the sync message (a string or a general list)
-    int timeoutMs = 0;      ///< 0 = none
+    int timeoutMs = 0;      ///< 0 = none; counts once the server can start on it (see nettypes.h)
     QByteArray asyncPlain;  ///< Async: the encoded message (broadcast), or empty: encode message
     QByteArray asyncPacked; ///< Async: its compressed form for non-local peers, or empty
     QString path;           ///< File: the script
@@ -76,10 +68,46 @@ struct OutRequest
     SubscriptionId sub = 0;
     // in flight
     qint64 writtenNs = 0;
-    qint64 startNs = 0; ///< first write (File: the first statement)
-    qint64 deadlineNs = 0;
+    qint64 startNs = 0;    ///< first write (File: the first statement)
+    qint64 deadlineNs = 0; ///< 0 = none, or not yet at the head of the in-flight queue
     qint64 bytesOut = 0;
     qint64 bytesIn = 0;
+};
+
+/// Lets other threads (decode workers, the manager) post to a connection only while it lives:
+/// the connection clears `target` under the mutex in its destructor.
+///
+/// It also holds the connection's direct lane: while the socket is idle (open, plain TCP or Unix,
+/// nothing queued or buffered, nothing posted and not yet run), the manager's thread may write a
+/// small sync request to the socket itself instead of waking the network thread to do it, which
+/// saves a thread hop on every round trip. Every write to the socket, from either thread, is made
+/// under `laneMutex`; requests written directly wait in `laneSent` until the network thread takes
+/// them into its in-flight queue (it does before it writes, reads an answer, or looks at the
+/// queue), so the in-flight order is always the order on the wire.
+struct ConnectionGuard
+{
+    QMutex mutex;
+    Connection *target = nullptr;
+    /// Queue fn(Connection &) to run on the connection's thread, if it still exists. Any thread.
+    template<class Fn>
+    bool post(Fn &&fn);
+
+    /// Largest request written directly (smaller than kdb+ would compress).
+    static constexpr qint64 kDirectMaxBytes = 2000;
+    /// Write r directly if the lane is open; false (r untouched) means: post it instead. Never
+    /// waits: if the network thread is writing, it gives up at once. Manager's thread.
+    bool writeDirect(OutRequest &r);
+
+    std::atomic<int> postsPending{0}; ///< posted and not yet run: the lane stays shut meanwhile
+    QMutex laneMutex;
+    // under laneMutex:
+    /// A duplicate of the socket's descriptor, owned here and closed only under laneMutex: Qt
+    /// may close its own descriptor (on EOF) before it tells us, and that number may be reused.
+    int laneFd = -1;
+    bool laneOpen = false;            ///< the socket is idle: the manager's thread may write
+    QElapsedTimer laneClock;          ///< the connection's clock, for writtenNs
+    std::vector<OutRequest> laneSent; ///< written directly, not yet taken by the network thread
+    QByteArray laneRemainder;         ///< a frame's tail the kernel did not take; goes out first
 };
 
 class Connection : public QObject
@@ -88,6 +116,10 @@ class Connection : public QObject
 public:
     /// Messages at least this big are decoded on the worker pool, in order.
     static constexpr qint64 kOffThreadDecodeBytes = 1 << 20;
+    /// Most bytes taken from the kernel per read, so a burst (a feed catching up, a big answer)
+    /// is handled in slices, between which feed ticks, timers and the other connections on the
+    /// thread get their turn.
+    static constexpr qint64 kReadChunkBytes = 256 * 1024;
 
     // created on the manager's thread, then moved to a network thread -------------------------
     Connection(ConnectionId id, ConnectionOptions options, ConnectionSink *sink,
@@ -102,6 +134,8 @@ public:
     void subscribe(SubscriptionId sub, const QByteArray &table, const QList<QByteArray> &syms);
     void unsubscribe(SubscriptionId sub);
     void replyToServer(const Value &reply);
+    /// Write the tail of a frame the manager's thread could only partly write (direct lane).
+    void writeLaneRemainder();
     /// Close for good. notify=false during the manager's destruction (no more reports).
     void shutdown(bool notify);
 
@@ -120,6 +154,7 @@ private:
         QList<QByteArray> syms;
         bool everSubscribed = false;
         QString gapReason;
+        qsizetype lastBatchMessages = 0; ///< to reserve the next batch's lists at once
     };
 
     // network thread --------------------------------------------------------------------------
@@ -127,6 +162,7 @@ private:
     void onTransportConnected();
     void onSslErrors(const QList<QSslError> &errors);
     void onReadyRead();
+    void onBytesWritten();
     void onSocketGone(const QString &reason);
     void onConnectTimeout();
     void onQueryTimeout();
@@ -142,6 +178,16 @@ private:
 
     void writeRequest(OutRequest request);
     void writeFrame(const QByteArray &frame, MessageType type, qint64 plainBytes);
+    /// Take requests the manager's thread wrote directly into m_inFlight, in wire order.
+    void takeDirect();
+    void takeDirectLocked();
+    /// Open the direct lane if the socket is idle, else keep it shut. Call with laneMutex held.
+    void updateLaneLocked();
+    void shutLane();
+    /// Hand what the socket buffered to the kernel now (never blocks), instead of on the next
+    /// event loop pass: someone is waiting for the answer.
+    void pushToKernel();
+    void startDeadline(OutRequest &r, qint64 nowNs) const;
     void writePending();
     QByteArray encodeSync(const Value &v) const;
     void armTimeout();
@@ -201,6 +247,7 @@ private:
     HandleInfo m_info;
     bool m_infoDirty = false;
     qint64 m_lastProgressNs = 0;
+    bool m_laneTried = false; ///< this socket's direct lane was set up (or refused) once
 };
 
 template<class Fn>
@@ -209,9 +256,16 @@ bool ConnectionGuard::post(Fn &&fn)
     QMutexLocker lock(&mutex);
     Connection *t = target;
     if (!t) return false;
-    // The event is bound to t: if t is deleted first, Qt discards it undelivered.
+    // The event is bound to t: if t is deleted first, Qt discards it undelivered (the lane then
+    // stays shut, which is right for a connection that is gone).
+    postsPending.fetch_add(1, std::memory_order_relaxed);
     QMetaObject::invokeMethod(
-        t, [t, f = std::forward<Fn>(fn)]() mutable { f(*t); }, Qt::QueuedConnection);
+        t,
+        [t, g = this, f = std::forward<Fn>(fn)]() mutable {
+            f(*t);
+            g->postsPending.fetch_sub(1, std::memory_order_release);
+        },
+        Qt::QueuedConnection);
     return true;
 }
 

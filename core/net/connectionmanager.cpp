@@ -60,11 +60,15 @@ public:
             Q_EMIT q->stateChanged(id, state, detail);
         });
     }
-    void connectionResult(const QueryResult &result) override
+    // Results and batches are moved out of the posted functor when it runs, so they are freed
+    // here: Qt may destroy the functor itself on the posting (network) thread, after the event
+    // was delivered, and it would free a whole batch of values there.
+    void connectionResult(QueryResult result) override
     {
-        toManager([this, result] {
-            if (live.remove(result.id) == 0) return; // cancelled or closed: nobody waits
-            Q_EMIT q->resultReady(result);
+        toManager([this, result = std::move(result)]() mutable {
+            const QueryResult mine = std::move(result);
+            if (live.remove(mine.id) == 0) return; // cancelled or closed: nobody waits
+            Q_EMIT q->resultReady(mine);
         });
     }
     void connectionProgress(RequestId request, qint64 received, qint64 total) override
@@ -91,10 +95,11 @@ public:
             if (subs.contains(sub)) Q_EMIT q->subscribed(sub, schema);
         });
     }
-    void connectionFeed(const QList<FeedBatch> &batches) override
+    void connectionFeed(QList<FeedBatch> batches) override
     {
-        toManager([this, batches] {
-            for (const FeedBatch &b : batches)
+        toManager([this, batches = std::move(batches)]() mutable {
+            const QList<FeedBatch> mine = std::move(batches);
+            for (const FeedBatch &b : mine)
                 if (subs.contains(b.subscription)) Q_EMIT q->feedBatch(b);
         });
     }
@@ -141,6 +146,9 @@ RequestId ConnectionManagerPrivate::submit(ConnectionId id, OutRequest r)
     if (r.timeoutMs < 0) r.timeoutMs = e->options.queryTimeoutMs;
     live.insert(r.id, id);
     const RequestId rid = r.id;
+    // An idle socket takes a small request from this thread at once (see ConnectionGuard);
+    // the frame tap records on the network thread, so it needs the posted path.
+    if (!e->tap->enabled() && e->guard->writeDirect(r)) return rid;
     e->guard->post([r = std::move(r)](Connection &c) mutable { c.submit(std::move(r)); });
     return rid;
 }

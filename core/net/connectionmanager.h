@@ -3,6 +3,10 @@
 /// thread in the app); sockets live on a bounded pool of network threads; results come back as
 /// queued signals carrying finished values. Every request has an id; a result for a request that
 /// was cancelled or whose connection was closed is dropped, never delivered late.
+/// One shortcut: a small sync request (no timeout) to an idle plain TCP or Unix socket is written
+/// by the calling thread itself, with one non-blocking send, instead of waking the network thread
+/// to write it (see ConnectionGuard in connection.h); everything else, and all reading, happens on
+/// the network threads.
 
 #include "handleregistry.h"
 #include "nettypes.h"
@@ -31,10 +35,14 @@ public:
     ConnectionState state(ConnectionId id) const;
     const ConnectionOptions *options(ConnectionId id) const;
 
-    /// Sync query as a string (q's h"expr"). timeoutMs -1 = the connection's default.
+    /// Sync query as a string (q's h"expr"). timeoutMs -1 = the connection's default, 0 = none.
+    /// The timeout counts from when the request is written to the socket (not while it waits
+    /// for the connection to open), and for a request written behind unanswered ones, from when
+    /// the answer before it arrives (kdb+ answers in order). On timeout the connection is
+    /// dropped and reopened, as kdb+ cannot abort a query: requests behind it fail too.
     RequestId query(ConnectionId id, const QByteArray &text, int timeoutMs = -1);
     /// Sync call of a function with arguments: message is a general list, e.g. (`f;1;2) or
-    /// ("{x+y}";1;2) (PyKX conn('{x+y}', 1, 2)).
+    /// ("{x+y}";1;2) (PyKX conn('{x+y}', 1, 2)). timeoutMs as for query().
     RequestId call(ConnectionId id, const Value &message, int timeoutMs = -1);
     /// Async send (neg h), fire and forget.
     void send(ConnectionId id, const Value &message);

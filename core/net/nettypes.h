@@ -54,7 +54,11 @@ struct ConnectionOptions
     QString password;
     int capability = 3;
     int connectTimeoutMs = 5000;
-    int queryTimeoutMs = 0; ///< 0 = none; a request may override
+    /// 0 = none; a request may override. A request's timeout counts from when it is written to
+    /// the socket, never while it waits to be sent (connecting, logging in, reconnecting). kdb+
+    /// answers in order, so for a request written behind others still unanswered it counts from
+    /// when the answer before it arrives: the server only starts on it then.
+    int queryTimeoutMs = 0;
     ReconnectPolicy reconnect;
     bool acceptServerSyncRequests = false; ///< else a sync request from the server gets an error
     bool tapFrames = false;
@@ -111,8 +115,13 @@ struct FrameRecord
 struct FeedBatch
 {
     SubscriptionId subscription = 0;
+    /// The table every update of this batch belongs to; empty when the batch mixes tables
+    /// (a ` subscription): then read `tables`.
     QByteArray table;
     QList<Value> updates; ///< the tables (or column lists) of each upd, in arrival order
+    /// The table name of each update, parallel to `updates` (tables[i] names updates[i]);
+    /// always filled, whether or not the batch mixes tables.
+    QList<QByteArray> tables;
     qint64 messages = 0;
     qint64 rows = 0;
     qint64 bytes = 0;

@@ -145,11 +145,13 @@ private:
     }
 
     SymbolPool *m_pool;
+    // Both tables start small and double when half full: most messages (a feed's upd, a
+    // query's answer) hold a handful of distinct symbols, and a decoder is built per message.
     std::vector<Slot> m_slots; // symbols of 8 bytes and more
-    size_t m_mask = 255;
+    size_t m_mask = 15;
     size_t m_used = 0;
     std::vector<Slot> m_short; // symbols of up to 7 bytes, keyed by their padded word
-    size_t m_shortMask = 1023;
+    size_t m_shortMask = 15;
     size_t m_shortUsed = 0;
 };
 

@@ -5,6 +5,7 @@
 
 #include <QList>
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -581,6 +582,37 @@ std::optional<Value> numbersToValue(const std::vector<NumberToken> &tokens, QStr
             std::memcpy(p, &raws[size_t(k)], 8);
         }
     }
+    return v;
+}
+
+bool isByteOrBooleanToken(const QByteArray &tok)
+{
+    if (tok.startsWith("0x")) return true;
+    if (tok.size() < 2 || !tok.endsWith('b')) return false;
+    for (qsizetype k = 0; k + 1 < tok.size(); ++k)
+        if (tok[k] != '0' && tok[k] != '1') return false;
+    return true;
+}
+
+std::optional<Value> byteOrBooleanValue(const QByteArray &tok)
+{
+    if (!tok.startsWith("0x")) {
+        const qsizetype n = tok.size() - 1;
+        if (n == 1) return Value::boolean(tok[0] == '1');
+        Value v = Value::uninitialised(Boolean, n);
+        for (qsizetype k = 0; k < n; ++k)
+            v.mutableData<char>()[k] = tok[k] == '1' ? 1 : 0;
+        return v;
+    }
+    QByteArray digits = tok.mid(2);
+    for (char h : digits)
+        if (!std::isxdigit(static_cast<unsigned char>(h))) return std::nullopt;
+    if (digits.size() % 2) digits.prepend('0');
+    const QByteArray bytes = QByteArray::fromHex(digits);
+    if (bytes.size() == 1 && tok.size() > 2) return Value::byte(uint8_t(bytes[0]));
+    Value v = Value::uninitialised(Byte, bytes.size());
+    if (!bytes.isEmpty())
+        std::memcpy(v.mutableData<char>(), bytes.constData(), size_t(bytes.size()));
     return v;
 }
 

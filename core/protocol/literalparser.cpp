@@ -477,32 +477,12 @@ std::optional<Value> LiteralParser::numbers()
         if (len == 0) return unexpected();
         const QByteArray tok = m_text.mid(start, len);
         m_pos += len;
-        const bool hex = tok.startsWith("0x");
-        bool boolean = tok.size() >= 2 && tok.endsWith('b');
-        for (qsizetype k = 0; boolean && k + 1 < tok.size(); ++k)
-            boolean = tok[k] == '0' || tok[k] == '1';
-        if (hex || boolean) {
+        if (isByteOrBooleanToken(tok)) {
             if (!tokens.empty()) return fail(QStringLiteral("mixed types in a vector"), start);
             skipSpace();
             if (startsNumber()) return fail(QStringLiteral("mixed types in a vector"), m_pos);
-            if (boolean) {
-                const qsizetype n = tok.size() - 1;
-                if (n == 1) return Value::boolean(tok[0] == '1');
-                Value v = Value::uninitialised(Boolean, n);
-                for (qsizetype k = 0; k < n; ++k)
-                    v.mutableData<char>()[k] = tok[k] == '1' ? 1 : 0;
-                return v;
-            }
-            QByteArray digits = tok.mid(2);
-            for (char h : digits)
-                if (!std::isxdigit(static_cast<unsigned char>(h)))
-                    return fail(QStringLiteral("invalid byte literal"), start);
-            if (digits.size() % 2) digits.prepend('0');
-            const QByteArray bytes = QByteArray::fromHex(digits);
-            if (bytes.size() == 1 && tok.size() > 2) return Value::byte(uint8_t(bytes[0]));
-            Value v = Value::uninitialised(Byte, bytes.size());
-            if (!bytes.isEmpty())
-                std::memcpy(v.mutableData<char>(), bytes.constData(), size_t(bytes.size()));
+            auto v = byteOrBooleanValue(tok);
+            if (!v) return fail(QStringLiteral("invalid byte literal"), start);
             return v;
         }
         tokens.push_back({tok, start});

@@ -1,17 +1,44 @@
 // Casts and parses: the $ verb (`int$x, "j"$x, "I"$"12", `$"abc", 5$"ab"
 // padding), type, attr, and temporal field access (d.year, p.date, t.minute,
 // d.week ...) used by qSQL (code.kx.com/q/ref/cast, /tok, /pad, /type).
+#include "qlang/cast.h"
 #include "qlang/interpreterstate.h"
-#include "qlang/numlit.h"
 #include "qlang/pervasive.h"
+
+#include "protocol/formatdetail.h"
+#include "protocol/literalnumber.h"
 
 #include <QHash>
 
+#include <array>
+#include <cctype>
 #include <cmath>
+#include <cstring>
 
 namespace qscope::qlang::detail {
 
+using qscope::detail::civilFromDays;
+using qscope::detail::daysFromCivil;
+
 namespace {
+
+bool allDigits(const QByteArray &s)
+{
+    if (s.isEmpty()) return false;
+    for (char c : s)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+/// One token of q's number syntax, read by the protocol's literal scanner (the one reader of
+/// numbers in qscope): 12, 1.5e, 0Nd, 2024.01.02D10:00, 0x2a, 101b.
+std::optional<Value> numberToken(const QByteArray &text)
+{
+    if (qscope::detail::isByteOrBooleanToken(text)) return qscope::detail::byteOrBooleanValue(text);
+    QString error;
+    int at = 0;
+    return qscope::detail::numbersToValue({{text, 0}}, &error, &at);
+}
 
 int typeFromChar(char c)
 {
@@ -324,6 +351,193 @@ void registerCast(InterpreterState &s)
     s.alias("type", Value::primitive(UnaryPrimitive, 18));
     s.reg("attr", attrK);
     s.reg("__field", fieldK, false);
+}
+
+Value castAtom(int bt, const Value &a)
+{
+    const int from = -a.type();
+    if (from == bt) return a;
+    if (bt == Float || bt == Real || bt == Datetime) {
+        double d = readF(a, 0);
+        if (from == Timestamp && bt == Datetime && !std::isnan(d)) d = d / double(kNanosPerDay);
+        if (from == Date && bt == Datetime) d = readF(a, 0);
+        return atomFromF(bt, d);
+    }
+    if (a.isNull() && from != Boolean && from != Byte && from != Char) return Value::nullOf(-bt);
+    int64_t x;
+    if (from == Float || from == Real || from == Datetime) {
+        const double d = readF(a, 0);
+        if (std::isinf(d))
+            return atomFromI(bt, d > 0 ? (elementSize(bt) == 4 ? qnull::iInf : qnull::jInf)
+                                       : (elementSize(bt) == 4 ? -qnull::iInf : -qnull::jInf));
+        if (from == Datetime) {
+            switch (bt) {
+            case Timestamp:
+                return Value::atom(-Timestamp, std::llround(d * double(kNanosPerDay)));
+            case Date:
+                return Value::atom(-Date, int64_t(std::floor(d)));
+            default:
+                break;
+            }
+        }
+        if (bt == Boolean) return Value::boolean(d != 0);
+        x = std::llround(d);
+    } else {
+        x = readI(a, 0);
+    }
+    const int64_t ns = kNanosPerDay;
+    auto floorDiv = [](int64_t p, int64_t q) {
+        return p / q - ((p % q != 0) && ((p < 0) != (q < 0)));
+    };
+    auto posMod = [](int64_t p, int64_t q) { return ((p % q) + q) % q; };
+    auto monthOf = [&](int64_t days) {
+        int64_t y;
+        unsigned m, d;
+        civilFromDays(days, y, m, d);
+        return (y - 2000) * 12 + m - 1;
+    };
+    switch (from) {
+    case Timestamp:
+        switch (bt) {
+        case Date:
+            return Value::atom(-Date, floorDiv(x, ns));
+        case Month:
+            return Value::atom(-Month, monthOf(floorDiv(x, ns)));
+        case Timespan:
+            return Value::atom(-Timespan, posMod(x, ns));
+        case Time:
+            return Value::atom(-Time, posMod(x, ns) / 1000000);
+        case Second:
+            return Value::atom(-Second, posMod(x, ns) / 1000000000);
+        case Minute:
+            return Value::atom(-Minute, posMod(x, ns) / 60000000000LL);
+        default:
+            break;
+        }
+        break;
+    case Date:
+        switch (bt) {
+        case Timestamp:
+            return Value::atom(-Timestamp, x * ns);
+        case Month:
+            return Value::atom(-Month, monthOf(x));
+        case Time:
+        case Second:
+        case Minute:
+        case Timespan:
+            qthrow("type");
+        default:
+            break;
+        }
+        break;
+    case Month:
+        if (bt == Date || bt == Timestamp) {
+            const int64_t y = 2000 + floorDiv(x, 12);
+            const int64_t d = daysFromCivil(y, unsigned(posMod(x, 12) + 1), 1);
+            return bt == Date ? Value::atom(-Date, d) : Value::atom(-Timestamp, d * ns);
+        }
+        break;
+    case Timespan:
+        switch (bt) {
+        case Time:
+            return Value::atom(-Time, x / 1000000);
+        case Second:
+            return Value::atom(-Second, x / 1000000000);
+        case Minute:
+            return Value::atom(-Minute, x / 60000000000LL);
+        default:
+            break;
+        }
+        break;
+    case Time:
+        switch (bt) {
+        case Timespan:
+            return Value::atom(-Timespan, x * 1000000);
+        case Second:
+            return Value::atom(-Second, x / 1000);
+        case Minute:
+            return Value::atom(-Minute, x / 60000);
+        default:
+            break;
+        }
+        break;
+    case Second:
+        switch (bt) {
+        case Timespan:
+            return Value::atom(-Timespan, x * 1000000000);
+        case Time:
+            return Value::atom(-Time, x * 1000);
+        case Minute:
+            return Value::atom(-Minute, x / 60);
+        default:
+            break;
+        }
+        break;
+    case Minute:
+        switch (bt) {
+        case Timespan:
+            return Value::atom(-Timespan, x * 60000000000LL);
+        case Time:
+            return Value::atom(-Time, x * 60000);
+        case Second:
+            return Value::atom(-Second, x * 60);
+        default:
+            break;
+        }
+        break;
+    default:
+        break;
+    }
+    if (bt == Boolean) return Value::boolean(x != 0);
+    if (bt == Char || bt == Byte) return Value::atom(-bt, int64_t(uint8_t(x)));
+    if (isIntPayload(bt)) return atomFromI(bt, x);
+    qthrow("type");
+}
+
+Value parseAs(int bt, const QByteArray &textIn)
+{
+    const QByteArray text = textIn.trimmed();
+    if (bt == Symbol) return Value::symbol(textIn);
+    if (bt == Char) qthrow("type");
+    if (text.isEmpty()) return Value::nullOf(-bt);
+    if (bt == Guid) {
+        QByteArray hex = text;
+        hex.replace('-', QByteArray());
+        if (hex.size() != 32) return Value::nullOf(-Guid);
+        for (char c : hex)
+            if (!std::isxdigit(uchar(c))) return Value::nullOf(-Guid);
+        const QByteArray raw = QByteArray::fromHex(hex);
+        std::array<uint8_t, 16> g{};
+        std::memcpy(g.data(), raw.constData(), 16);
+        return Value::guid(g);
+    }
+    if (bt == Boolean) {
+        const char c = text[0];
+        return Value::boolean(c == '1' || c == 't' || c == 'T' || c == 'y' || c == 'Y');
+    }
+    if (bt == Date && text.size() == 8 && allDigits(text)) { // "D"$"20240102"
+        const QByteArray dotted = text.left(4) + '.' + text.mid(4, 2) + '.' + text.mid(6);
+        return qscope::detail::numberAs(dotted, -Date).value_or(Value::nullOf(-Date));
+    }
+    if (bt == Month && text.size() == 7) { // "M"$"2024.01"
+        if (auto v = qscope::detail::numberAs(text, -Month)) return *v;
+    }
+    auto lit = numberToken(text);
+    if (!lit || !lit->isAtom()) return Value::nullOf(-bt);
+    const Value a = *lit;
+    if (-a.type() == bt) return a;
+    if (isTemporal(bt) && isTemporal(-a.type())) return castAtom(bt, a);
+    if (isTemporal(bt) && a.type() == -Long) {
+        if (bt == Date || bt == Month || bt == Timestamp || bt == Datetime)
+            return Value::nullOf(-bt);
+        return atomFromI(bt, a.rawInt());
+    }
+    if ((bt == Int || bt == Short || bt == Long || bt == Byte) && a.type() == -Float) {
+        if (std::isnan(a.floatValue())) return Value::nullOf(-bt);
+        return atomFromI(bt, int64_t(std::trunc(a.floatValue())));
+    }
+    if (isNumericBase(-a.type()) && isNumericBase(bt)) return castAtom(bt, a);
+    return Value::nullOf(-bt);
 }
 
 } // namespace qscope::qlang::detail

@@ -4,7 +4,6 @@
 // /keys, /lj, /ij, /uj, /aj, /insert, /upsert, /apply, /amend).
 #include "qlang/interpreterstate.h"
 #include "qlang/listops.h"
-#include "qlang/numlit.h"
 #include "qlang/pervasive.h"
 
 #include "protocol/codec.h"
@@ -101,11 +100,15 @@ Value keyK(InterpreterState &s, const Value &x)
         const QByteArray &n = x.symbolValue();
         if (n.isEmpty() || n == ".") {
             std::vector<QByteArray> roots;
+            auto addRoot = [&roots](const QByteArray &name) {
+                if (!name.startsWith('.')) return;
+                const QByteArray r = name.mid(1).split('.').value(0);
+                if (std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
+            };
             for (auto it = s.globals.cbegin(); it != s.globals.cend(); ++it)
-                if (it.key().startsWith('.')) {
-                    const QByteArray r = it.key().mid(1).split('.').value(0);
-                    if (std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
-                }
+                addRoot(it.key());
+            for (auto it = s.natives.cbegin(); it != s.natives.cend(); ++it)
+                addRoot(it.key());
             for (const char *r : {"q", "Q", "z", "h", "j", "o"})
                 if (std::find(roots.begin(), roots.end(), QByteArray(r)) == roots.end())
                     roots.push_back(r);
@@ -129,9 +132,12 @@ Value valueK(InterpreterState &s, const Value &x)
     if (x.isKeyedTable()) return x.values();
     if (x.isDict()) return x.values();
     if (x.type() == -Symbol) {
-        if (x.symbolValue().startsWith('.') && !x.symbolValue().mid(1).contains('.'))
-            return s.namespaceDict(x.symbolValue());
-        return s.getName(x.symbolValue());
+        if (x.symbolValue().startsWith('.') && !x.symbolValue().mid(1).contains('.') &&
+            !s.globals.contains(x.symbolValue())) {
+            const Value ns = s.namespaceDict(x.symbolValue());
+            if (ns.count() > 0) return ns;
+        }
+        return s.getName(x.symbolValue()); // a global .a, or q's error naming what is undefined
     }
     if (x.type() == Char || x.type() == -Char) {
         const QByteArray src = x.type() == Char ? QByteArray(x.rawData(), int(x.count()))
@@ -738,6 +744,13 @@ Value atK(InterpreterState &s, const Value &x, const Value &y)
     return s.index1(x, y);
 }
 
+/// A name like .z or .u: a namespace, unless a global of that name holds a value.
+bool isNamespaceName(InterpreterState &s, const QByteArray &name)
+{
+    return name.size() > 1 && name.startsWith('.') && !name.mid(1).contains('.') &&
+           !s.globals.contains(name);
+}
+
 Value trapOrAmend(InterpreterState &s, std::span<const Value> a, bool dot)
 {
     const Value &target = a[0];
@@ -759,7 +772,11 @@ Value trapOrAmend(InterpreterState &s, std::span<const Value> a, bool dot)
     }
     // amend: @[x;i;f] @[x;i;f;y] .[x;path;f;y]
     const bool named = target.type() == -Symbol;
-    const Value x = named ? s.getName(target.symbolValue()) : target;
+    // @[`.z;`po;:;f] amends a namespace: its members are globals (.z.po), written back one by one
+    const bool nsTarget = named && isNamespaceName(s, target.symbolValue());
+    const Value x = nsTarget ? s.namespaceDict(target.symbolValue())
+                    : named  ? s.getName(target.symbolValue())
+                             : target;
     const Value &i = a[1];
     const Value &f = a[2];
     Value r;
@@ -782,6 +799,19 @@ Value trapOrAmend(InterpreterState &s, std::span<const Value> a, bool dot)
             else
                 r = amendValue(s, x, path, Value(), s.apply1(f, s.index1(x, i)));
         }
+    }
+    if (nsTarget) {
+        if (!r.isDict() || r.keys().type() != Symbol) qthrow("type");
+        const Value &keys = r.keys();
+        for (int64_t k = 0; k < keys.count(); ++k) {
+            const QByteArray &member = keys.symAt(k);
+            if (member.isEmpty()) continue;
+            const Value now = itemAt(r.values(), k);
+            const int64_t before = dictFind(x.keys(), Value::symbol(member));
+            if (before < x.keys().count() && match(itemAt(x.values(), before), now)) continue;
+            s.setGlobalValue(target.symbolValue() + '.' + member, now);
+        }
+        return target;
     }
     if (named) {
         s.setGlobalValue(target.symbolValue(), r);

@@ -271,7 +271,8 @@ Value InterpreterState::getName(const QByteArray &name)
 
 void InterpreterState::setName(const QByteArray &name, const Value &v, bool global)
 {
-    if (!global && !frames.empty()) {
+    // a dotted name (.a.b, .seen) is never a local: assigning it in a lambda sets the global
+    if (!global && !frames.empty() && !name.contains('.')) {
         for (auto &kv : frames.back().vars)
             if (kv.first == name) {
                 kv.second = v;
@@ -296,13 +297,20 @@ Value InterpreterState::namespaceDict(const QByteArray &ns) const
     std::vector<Value> vals{Value()};
     const QByteArray prefix = ns + '.';
     QList<QByteArray> keys;
+    auto direct = [&](const QByteArray &k) {
+        return k.startsWith(prefix) && !k.mid(prefix.size()).contains('.');
+    };
     for (auto it = globals.cbegin(); it != globals.cend(); ++it)
-        if (it.key().startsWith(prefix) && !it.key().mid(prefix.size()).contains('.'))
-            keys.push_back(it.key());
+        if (direct(it.key())) keys.push_back(it.key());
+    // The host's functions (.u.sub, the default .z.po ...) stand for q definitions a kdb+
+    // process would have loaded, so they are members too, unless a global replaced them.
+    for (auto it = natives.cbegin(); it != natives.cend(); ++it)
+        if (direct(it.key()) && !globals.contains(it.key())) keys.push_back(it.key());
     std::sort(keys.begin(), keys.end());
     for (const QByteArray &k : keys) {
         names.push_back(k.mid(prefix.size()));
-        vals.push_back(globals.value(k));
+        auto g = globals.constFind(k);
+        vals.push_back(g != globals.cend() ? *g : Value::lambda(nativeContext(), k));
     }
     if (names.size() == 1) return Value::dict(Value::symbols({}), Value::list({}));
     return Value::dict(Value::symbols(names), Value::list(std::move(vals)));
@@ -320,6 +328,10 @@ Value InterpreterState::eval(const AstNode &n)
         return Value::elided();
     case AstNode::Kind::Apply: {
         Depth d(*this);
+        // f[] is f[::] for every kind of function (and x[] indexes x at ::, which is x):
+        // empty brackets give one argument, the generic null, not a projection.
+        if (n.args.size() == 1 && n.args[0]->kind == AstNode::Kind::Elided)
+            return apply1(eval(*n.fn), Value());
         std::vector<Value> args(n.args.size());
         bool elided = false;
         for (size_t i = n.args.size(); i-- > 0;) {
@@ -629,10 +641,9 @@ Value InterpreterState::apply(const Value &f, std::span<const Value> args)
             auto it = natives.constFind(f.lambdaSource());
             if (it == natives.cend()) qthrow(f.lambdaSource());
             if (int(n) < it->arity) {
+                // f[a] of a binary f is the projection (f;a): kdb+ keeps no trailing holes
                 std::vector<Value> parts{f};
                 parts.insert(parts.end(), args.begin(), args.end());
-                for (int k = int(n); k < it->arity; ++k)
-                    parts.push_back(Value::elided());
                 return Value::composite(Projection, std::move(parts));
             }
             if (int(n) > it->arity) qthrow("rank");
@@ -646,8 +657,6 @@ Value InterpreterState::apply(const Value &f, std::span<const Value> args)
         if (n < arity) {
             std::vector<Value> parts{f};
             parts.insert(parts.end(), args.begin(), args.end());
-            for (size_t k = n; k < arity; ++k)
-                parts.push_back(Value::elided());
             return Value::composite(Projection, std::move(parts));
         }
         if (n > arity) qthrow("rank");
@@ -733,6 +742,11 @@ Value InterpreterState::apply(const Value &f, std::span<const Value> args)
     if (f.isAtom() && isIntegral(-f.type()) && f.type() != -Boolean && n == 1) {
         const int64_t h = readI(f, 0);
         if (h == 1 || h == 2 || h == -1 || h == -2) return writeHandle(*this, h, args[0]);
+        if (h != 0 && handleWriter) {
+            const Value r = handleWriter(*owner, h, args[0]);
+            if (r.isError()) qthrow(r.symbolValue());
+            return r;
+        }
     }
     return index(f, args);
 }

@@ -1,7 +1,7 @@
 #include "qlang/interpreter.h"
 
+#include "qlang/cast.h"
 #include "qlang/interpreterstate.h"
-#include "qlang/numlit.h"
 #include "qlang/vecutil.h"
 
 #include <QDateTime>
@@ -145,6 +145,11 @@ void Interpreter::setSystemHandler(SystemHandler handler)
 void Interpreter::defineInternal(int n, Internal fn)
 {
     m_state->internals.insert(n, std::move(fn));
+}
+
+void Interpreter::setHandleWriter(HandleWriter writer)
+{
+    m_state->handleWriter = std::move(writer);
 }
 
 } // namespace qscope

@@ -33,10 +33,15 @@ public:
     /// A name whose value is computed on every read (.z.p, .z.w ...).
     using Dynamic = std::function<Value(Interpreter &)>;
     /// A system command (`\p 5001`, `system "p"`): the text after the backslash. Return nullopt
-    /// if not handled; the interpreter then runs its own (\t \ts \c \v \a \f), else 'nyi.
+    /// if not handled; the interpreter then runs its own (\t \ts \c \v \a \f \x \d and the
+    /// settings it keeps at kdb+'s defaults), 'nyi for other q commands and 'access for the
+    /// rest, which kdb+ would hand to the shell.
     using SystemHandler = std::function<std::optional<Value>(Interpreter &, const QByteArray &)>;
     /// An internal function `n!x` (e.g. -38!) that the host provides; an error value signals.
     using Internal = std::function<Value(Interpreter &, const Value &x)>;
+    /// Applying a connection handle other than the console's (0 1 2 -1 -2): `neg[h] msg` sends
+    /// msg async, `h msg` sync. The host owns the connections; an error value signals.
+    using HandleWriter = std::function<Value(Interpreter &, int64_t handle, const Value &msg)>;
 
     Interpreter();
     ~Interpreter();
@@ -64,6 +69,8 @@ public:
     void setSystemHandler(SystemHandler handler);
     /// Host hook for `n!x`; overrides the interpreter's own (-3! -8! -9!).
     void defineInternal(int n, Internal fn);
+    /// Host hook for applying connection handles (without one, they are not open).
+    void setHandleWriter(HandleWriter writer);
 
 private:
     std::unique_ptr<qlang::detail::InterpreterState> m_state;

@@ -46,6 +46,7 @@ public:
     std::function<void(const QByteArray &)> output;
     Interpreter::SystemHandler systemHandler;
     QHash<int, Interpreter::Internal> internals;
+    Interpreter::HandleWriter handleWriter;
 
     QHash<QByteArray, Value> globals;
     struct NativeDef

@@ -1,8 +1,11 @@
 #include "qlang/lexer.h"
 
-#include "qlang/numlit.h"
 #include "qlang/qerror.h"
 #include "qlang/vecutil.h"
+
+#include "protocol/literalnumber.h"
+
+#include <algorithm>
 
 namespace qscope::qlang::detail {
 
@@ -88,6 +91,38 @@ int scanNumberEnd(const QByteArray &s, int p)
         break;
     }
     return i;
+}
+
+/// A run of juxtaposed number tokens (1 2 3, 2024.01.01 2024.02.01, 0x2a, 101b) as one value,
+/// read by the protocol's literal scanner; a bad token is q's error naming that token.
+Value numberRun(const std::vector<QByteArray> &parts)
+{
+    using namespace qscope::detail;
+    if (parts.size() == 1 && isByteOrBooleanToken(parts[0])) {
+        if (auto v = byteOrBooleanValue(parts[0])) return *v;
+        qthrow(parts[0]);
+    }
+    if (parts.back().endsWith('b')) {
+        // 1 0 1b, 1b 0b: q's suffix types the whole run, so its items are bits
+        QByteArray bits;
+        for (const QByteArray &p : parts) {
+            const QByteArray b = p.endsWith('b') ? p.chopped(1) : p;
+            if (b.isEmpty() || b.count('0') + b.count('1') != b.size()) qthrow(p);
+            bits += b;
+        }
+        return *byteOrBooleanValue(bits + 'b');
+    }
+    std::vector<NumberToken> tokens;
+    tokens.reserve(parts.size());
+    for (size_t k = 0; k < parts.size(); ++k) {
+        if (isByteOrBooleanToken(parts[k])) qthrow(parts[k]); // bytes stand alone: 0x0102
+        tokens.push_back({parts[k], int(k)});
+    }
+    QString error;
+    int at = 0;
+    auto v = numbersToValue(tokens, &error, &at);
+    if (!v) qthrow(parts[size_t(std::clamp(at, 0, int(parts.size()) - 1))]);
+    return *v;
 }
 
 int matchBrace(const QByteArray &s, int p)
@@ -268,15 +303,8 @@ std::vector<Token> Lexer::tokenize(const QByteArray &s, bool body)
                 }
                 break;
             }
-            auto v = parseNumberVector(parts);
-            if (!v) {
-                // a vector with one bad item: q reports the offending token
-                for (const QByteArray &p : parts)
-                    if (!parseNumber(p)) qthrow(p);
-                qthrow(parts.back());
-            }
             t.kind = Token::Kind::Number;
-            t.value = *v;
+            t.value = numberRun(parts);
             i = j;
             out.push_back(t);
             continue;

@@ -4,9 +4,9 @@
 #include "qlang/listops.h"
 
 #include "qlang/arith.h"
+#include "qlang/cast.h"
 #include "qlang/compare.h"
 #include "qlang/interpreterstate.h"
-#include "qlang/numlit.h"
 #include "qlang/pervasive.h"
 
 #include <QHash>

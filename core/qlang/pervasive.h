@@ -84,6 +84,7 @@ Value pervasive2(const Value &x, const Value &y, const K &kernel)
     if (y.isDict()) return Value::dict(y.keys(), pervasive2(x, y.values(), kernel));
     // at least one general list
     const bool xl = isList(x), yl = isList(y);
+    if (!xl && !yl) qthrow("type"); // a function or :: on either side (::+1)
     if (xl && yl && x.count() != y.count()) qthrow("length");
     const int64_t n = xl ? x.count() : y.count();
     std::vector<Value> out;

@@ -329,6 +329,24 @@ Value deleteQuery(const AstNode &n, const Value &t, bool all, const std::vector<
 Value InterpreterState::evalQsql(const AstNode &n)
 {
     const Value src = eval(*n.from);
+    if (n.code == 3 && src.type() == -Symbol && !n.args.empty() && n.wheres.empty()) {
+        // delete a from `. / delete qscope from `. / delete po from `.z: names, not columns
+        const QByteArray &ns = src.symbolValue();
+        const bool root = ns == ".";
+        if (root || (ns.startsWith('.') && !ns.mid(1).contains('.') && !globals.contains(ns))) {
+            for (const NodeP &c : n.args) {
+                const QByteArray name = root ? c->name : ns + '.' + c->name;
+                const QByteArray below = (name.startsWith('.') ? name : '.' + name) + '.';
+                globals.remove(name);
+                natives.remove(name);
+                for (const QByteArray &k : globals.keys())
+                    if (k.startsWith(below)) globals.remove(k);
+                for (const QByteArray &k : natives.keys())
+                    if (k.startsWith(below)) natives.remove(k);
+            }
+            return src;
+        }
+    }
     const bool inPlace = src.type() == -Symbol && (n.code == 2 || n.code == 3);
     const Value orig = src.type() == -Symbol ? getName(src.symbolValue()) : src;
     if (!orig.isTable() && !orig.isKeyedTable()) qthrow("type");

@@ -1,4 +1,4 @@
-// System and console: system "cmd" and \cmd (\t \ts \c \v \a \f, the rest
+// System and console: system "cmd" and \cmd (\t \ts \c \v \a \f \x \d, the rest
 // through the host's handler), show, .Q.s, .Q.s1, 0N!, and the console handles
 // -1/-2/1/2 "text" (code.kx.com/q/basics/syscmds, /ref/show, /ref/dotq).
 #include "qlang/interpreterstate.h"
@@ -50,6 +50,34 @@ std::vector<QByteArray> globalsWhere(InterpreterState &s, bool (*pred)(const Val
     return out;
 }
 
+/// Names directly under namespace ns (\v .h, \f .u) whose value pred accepts.
+std::vector<QByteArray> namesIn(InterpreterState &s, const QByteArray &ns,
+                                bool (*pred)(const Value &))
+{
+    const QByteArray name = ns.trimmed();
+    if (!name.startsWith('.') || name.mid(1).contains('.') || name.size() < 2) qthrow(name);
+    const Value d = s.namespaceDict(name);
+    if (d.count() == 0) qthrow(name); // kdb+: \a .n on a namespace that does not exist
+    std::vector<QByteArray> out;
+    const Value &keys = d.keys();
+    for (int64_t i = 0; i < keys.count(); ++i)
+        if (!keys.symAt(i).isEmpty() && pred(itemAt(d.values(), i))) out.push_back(keys.symAt(i));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// \x .z.po: delete a handler's definition, so the default behaviour is back
+/// (code.kx.com/q/basics/syscmds/#x-expunge). Deleting what is not defined is no error.
+Value expunge(InterpreterState &s, const QByteArray &nameIn)
+{
+    const QByteArray name = nameIn.trimmed();
+    if (name.isEmpty() || name.contains(' ')) qthrow("x");
+    if (!name.startsWith(".z.")) qthrow("nyi"); // kdb+ documents \x for the .z callbacks only
+    s.globals.remove(name);
+    s.natives.remove(name);
+    return Value();
+}
+
 Value runSystem(InterpreterState &s, const QByteArray &cmdIn)
 {
     const QByteArray cmd = cmdIn.trimmed();
@@ -93,15 +121,35 @@ Value runSystem(InterpreterState &s, const QByteArray &cmdIn)
         s.globals.insert("\x01console", Value::fromVector(Int, std::vector<int32_t>{h, w}));
         return Value();
     }
-    if (head == "v") return Value::symbols(globalsWhere(s, [](const Value &) { return true; }));
-    if (head == "a")
-        return Value::symbols(
-            globalsWhere(s, [](const Value &v) { return v.isTable() || v.isKeyedTable(); }));
-    if (head == "f")
-        return Value::symbols(globalsWhere(s, [](const Value &v) { return v.type() == Lambda; }));
-    if (head == "d" && rest.isEmpty()) return Value::symbol(".");
-    if (head == "P" && rest.isEmpty()) return Value::intAtom(7);
-    qthrow("nyi");
+    if (head == "v" || head == "a" || head == "f") {
+        bool (*pred)(const Value &) = [](const Value &) { return true; };
+        if (head == "a") pred = [](const Value &v) { return v.isTable() || v.isKeyedTable(); };
+        if (head == "f") pred = [](const Value &v) { return v.isFunction(); };
+        if (rest.isEmpty() || rest == ".") return Value::symbols(globalsWhere(s, pred));
+        return Value::symbols(namesIn(s, rest, pred));
+    }
+    if (head == "x") return expunge(s, rest);
+    if (head == "d") {
+        if (rest.isEmpty() || rest == ".") return rest.isEmpty() ? Value::symbol(".") : Value();
+        qthrow("nyi"); // one namespace: names are always read and set from the root
+    }
+    // Settings this interpreter keeps at kdb+'s defaults: shown, not changed.
+    if (rest.isEmpty()) {
+        if (head == "P") return Value::intAtom(7);
+        if (head == "e" || head == "s" || head == "T" || head == "g" || head == "E" || head == "z")
+            return Value::intAtom(0);
+        if (head == "W") return Value::intAtom(2);
+        if (head == "o") return Value::intAtom(qnull::i);
+        if (head == "_") return Value::boolean(false);
+    }
+    // Commands that reach the file system or the process (\\ \1 \2 \cd \r \u ...) are not
+    // implemented; anything else kdb+ would hand to the shell, which a restricted kdb+ refuses.
+    static const char *const known[] = {"P", "e", "s", "T", "g",  "E", "z", "W", "o",
+                                        "_", "b", "B", "C", "cd", "l", "p", "r", "S",
+                                        "u", "w", "1", "2", "\\", "t", "ts"};
+    for (const char *k : known)
+        if (head == k) qthrow("nyi");
+    qthrow("access");
 }
 
 Value systemK(InterpreterState &s, const Value &x)

@@ -8,6 +8,7 @@
 #include "qtestclient.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QProcess>
 #include <QSslSocket>
 #include <QTemporaryDir>
@@ -85,6 +86,9 @@ private Q_SLOTS:
     void httpGetAnswersHtml();
     void hostileInput();
     void builtInFeedPublishes();
+    void hcloseClosesWithoutDotZpc();
+    void pushToAClientHandle();
+    void systemCommands();
 };
 
 void TestDemoServer::startsOnFreePort()
@@ -182,6 +186,10 @@ void TestDemoServer::usersFileRefusesByClosing()
     const Value u = ok.sync(".z.u");
     QCOMPARE(u.type(), -int(Symbol));
     QCOMPARE(u.symbolValue(), QByteArray("plain"));
+    // kdb+ with a -u file refuses \x (code.kx.com/q/basics/errors/#restricted)
+    const Value x = ok.sync("system \"x .z.po\"");
+    QVERIFY(x.isError());
+    QCOMPARE(x.symbolValue(), QByteArray("restricted"));
 }
 
 void TestDemoServer::syncAsyncAndErrors()
@@ -492,7 +500,8 @@ void TestDemoServer::dotZNames()
     QCOMPARE(w.keys().symAt(0), QByteArray("used"));
     QCOMPARE(w.keys().symAt(7), QByteArray("symw"));
     QCOMPARE(w.values().type(), int(Long));
-    QVERIFY(w.values().at<int64_t>(1) > 0); // heap
+    QVERIFY(w.values().at<int64_t>(1) > 0);                // heap
+    QCOMPARE(c.sync(".Q.w[]").keys().count(), int64_t(8)); // as kdb+ users type it
     // .z.W / .z.H know this handle; -38! describes it
     const int h = c.sync(".z.w").intValue();
     const Value hs = c.sync(".z.H");
@@ -665,6 +674,137 @@ void TestDemoServer::builtInFeedPublishes()
     const Value &price = trade.columns().item(2);
     for (int64_t r = 0; r < price.count(); ++r)
         QVERIFY(price.at<double>(r) > 0);
+}
+
+void TestDemoServer::hcloseClosesWithoutDotZpc()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient admin(s.port());
+    QCOMPARE(admin.login("admin"), 3);
+    // A user .z.pc that records every call; the default one would keep trackConnections.
+    QVERIFY(!admin.sync(".pcs:`int$(); .z.pc:{.pcs,:x}").isError());
+    QTestClient victim(s.port());
+    QCOMPARE(victim.login("victim"), 3);
+    const int h = victim.sync(".z.w").intValue();
+    QVERIFY(h > 0);
+    QVERIFY(!victim.sync(call({sym(".u.sub"), sym("trade"), sym("")})).isError());
+    QCOMPARE(admin.sync(".u.w").values().item(0).count(), int64_t(1));
+
+    // hclose from q: the victim's socket is closed at once; kdb+ runs no .z.pc for it.
+    const QByteArray close = "hclose " + QByteArray::number(h) + "i";
+    const Value r = admin.sync(close);
+    QVERIFY2(r.isGenericNull(), r.isError() ? r.symbolValue().constData() : "not ::");
+    QVERIFY(victim.waitClosed(5000));
+    QCOMPARE(admin.sync(".z.W").keys().count(), int64_t(1)); // only admin's handle is left
+    QCOMPARE(admin.sync("count .pcs").longValue(), 0);
+    QCOMPARE(admin.sync(".u.w").values().item(0).count(), int64_t(0)); // no stale subscriber
+
+    // Closing a handle that is not open is q's error, as is a handle of the wrong type.
+    for (const QByteArray &q : {close, QByteArray("hclose 99999"), QByteArray("hclose -1")}) {
+        const Value e = admin.sync(q);
+        QVERIFY2(e.isError(), q.constData());
+        QCOMPARE(e.symbolValue(), QByteArray(": Bad file descriptor"));
+    }
+    QCOMPARE(admin.sync("hclose `a").symbolValue(), QByteArray("type"));
+
+    // A client that leaves by itself still gets .z.pc, once.
+    int gone = 0;
+    {
+        QTestClient leaver(s.port());
+        QCOMPARE(leaver.login("leaver"), 3);
+        gone = leaver.sync(".z.w").intValue();
+    }
+    QElapsedTimer t;
+    t.start();
+    Value pcs;
+    do {
+        pcs = admin.sync(".pcs");
+    } while (pcs.count() == 0 && t.elapsed() < 5000);
+    QCOMPARE(pcs.count(), int64_t(1));
+    QCOMPARE(pcs.at<int32_t>(0), gone);
+    // The monitor's spelling: hclose, then the .z.pc call kdb+ skipped.
+    QTestClient second(s.port());
+    QCOMPARE(second.login("second"), 3);
+    const int h2 = second.sync(".z.w").intValue();
+    const QByteArray hs = QByteArray::number(h2) + "i";
+    QVERIFY(!admin.sync("hclose " + hs + ";if[`pc in key`.z;.z.pc " + hs + "];").isError());
+    QVERIFY(second.waitClosed(5000));
+    QCOMPARE(admin.sync("last .pcs").intValue(), h2);
+    // the server still serves its callers
+    QCOMPARE(admin.sync("1+1").longValue(), 2);
+}
+
+void TestDemoServer::pushToAClientHandle()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient pusher(s.port());
+    QCOMPARE(pusher.login("pusher"), 3);
+    QTestClient listener(s.port());
+    QCOMPARE(listener.login("listener"), 3);
+    const int h = listener.sync(".z.w").intValue();
+    const QByteArray hs = QByteArray::number(h) + "i";
+    // neg[h] msg: an async message to another client, as the monitor's agent pushes.
+    QVERIFY(pusher.sync("neg[" + hs + "](`.qscope.upd;" + hs + ";`a`b!1 2)").isGenericNull());
+    std::optional<Decoded> m = listener.next(5000);
+    QVERIFY(m && m->ok());
+    QCOMPARE(m->header.type, MessageType::Async);
+    QCOMPARE(m->value.count(), int64_t(3));
+    QCOMPARE(m->value.item(0).symbolValue(), QByteArray(".qscope.upd"));
+    QCOMPARE(m->value.item(1).intValue(), h);
+    QVERIFY(pusher.sync("neg[" + hs + "][]").isGenericNull()); // flush: nothing is sent
+    // A sync request to a client would block the server on it: not in the demo.
+    QCOMPARE(pusher.sync(hs + " \"1+1\"").symbolValue(), QByteArray("nyi"));
+    QCOMPARE(pusher.sync("neg[99999] \"x\"").symbolValue(), QByteArray(": Bad file descriptor"));
+    QCOMPARE(listener.sync("2+2").longValue(), 4); // nothing else arrived before the reply
+    QVERIFY(listener.takeAsync().empty());
+}
+
+void TestDemoServer::systemCommands()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient c(s.port());
+    QCOMPARE(c.login("sys"), 3);
+    // \x .z.po removes a user's handler; the demo's default trackConnections keeping is back.
+    QVERIFY(!c.sync(".z.po:{`.opened set x}").isError());
+    QVERIFY(c.sync("system \"x .z.po\"").isGenericNull());
+    QCOMPARE(c.sync("`po in key`.z").boolean(), false);
+    {
+        QTestClient other(s.port());
+        QCOMPARE(other.login("other"), 3);
+        QCOMPARE(c.sync("@[value;`.opened;`none]").symbolValue(), QByteArray("none"));
+        QCOMPARE(c.sync("exec last user from trackConnections").symbolValue(), QByteArray("other"));
+    }
+    // \w: six longs; \w 0: symbol count and size
+    const Value w = c.sync("\\w");
+    QCOMPARE(w.type(), int(Long));
+    QCOMPARE(w.count(), int64_t(6));
+    QCOMPARE(c.sync("system \"w 0\"").count(), int64_t(2));
+    // \l reads scripts at or below the current directory only ('access, as kdb+ -u).
+    QTemporaryDir dir(QDir::currentPath() + QStringLiteral("/qscope-l-XXXXXX"));
+    QVERIFY(dir.isValid());
+    const QByteArray rel = QDir::current().relativeFilePath(dir.path()).toUtf8();
+    QFile script(dir.filePath(QStringLiteral("init.q")));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("/ a script\nloaded:42\nadd1:{\n x+1}\n");
+    script.close();
+    const Value l = c.sync("system \"l " + rel + "/init.q\"");
+    QVERIFY2(l.isGenericNull(), l.isError() ? l.symbolValue().constData() : "not ::");
+    QCOMPARE(c.sync("add1 loaded").longValue(), 43);
+    QVERIFY(QFile::link(QStringLiteral("/etc/hostname"), dir.filePath(QStringLiteral("out.q"))));
+    for (const QByteArray &p :
+         {QByteArray("/etc/hostname"), QByteArray("../x.q"), QByteArray("~/x.q"),
+          QByteArray(rel + "/../../x.q"), QByteArray(rel + "/out.q")}) {
+        const Value e = c.sync("system \"l " + p + "\"");
+        QVERIFY2(e.isError() && e.symbolValue() == "access", p.constData());
+    }
+    QCOMPARE(c.sync("system \"l " + rel + "/missing.q\"").symbolValue(), rel + "/missing.q");
+    // commands kdb+ would give to the shell are refused, never run
+    QCOMPARE(c.sync("system \"ls\"").symbolValue(), QByteArray("access"));
+    QCOMPARE(c.sync("system \"p 6000\"").symbolValue(), QByteArray("nyi"));
+    QCOMPARE(c.sync("1+1").longValue(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestDemoServer)

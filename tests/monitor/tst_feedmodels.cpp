@@ -4,6 +4,7 @@
 #include "monitor/feedcsvwriter.h"
 #include "monitor/feedfilter.h"
 #include "monitor/feedlog.h"
+#include "monitor/feedpane.h"
 #include "monitor/feedringmodel.h"
 #include "monitor/framesmodel.h"
 #include "monitor/framesview.h"
@@ -12,6 +13,7 @@
 #include "monitor/serverhandlesmodel.h"
 #include "monitor/symstats.h"
 #include "monitor/symstatsmodels.h"
+#include "monitor/tableconcat.h"
 #include "monitortestdata.h"
 #include "protocol/codec.h"
 
@@ -34,11 +36,15 @@ private Q_SLOTS:
     void ringNewestOnTop();
     void ringFilterSymAndCondition();
     void ringMarkers();
+    void concatJoinsTypedColumns();
+    void ringJoinsSmallAppends();
+    void paneJoinsBatchesAndRecordsAtIngest();
     void filterErrors();
     void symStatsAggregates();
     void symStatsModels();
     void feedLogRoundTripAndCorruption();
     void csvQuoting();
+    void writersReportALostTail();
     void serverHandlesFromQValues();
     void serverHandlesAgentRows();
     void ownHandlesFollowRegistry();
@@ -83,7 +89,9 @@ void TstFeedModels::ringDropsOldestAndCounts()
     Value t;
     int64_t r = -1;
     QVERIFY(m.rowSource(0, &t, &r));
-    QCOMPARE(r, 2); // third row of the tick that began at 3
+    // The row in the table that holds it (small ticks are joined into one table as they come).
+    QVERIFY(t.isTable() && r >= 0 && r < t.count());
+    QCOMPARE(t.columns().item(2).at<double>(r), 105.0);
     m.setCapacity(4);
     QCOMPARE(m.rowCount(), 4);
     QCOMPARE(m.droppedRows(), 11);
@@ -177,6 +185,143 @@ void TstFeedModels::ringMarkers()
     QVERIFY(f.parse(QStringLiteral("`IBM"), &err));
     m.setFilter(f);
     QCOMPARE(m.rowCount(), 3); // one IBM row (index 2 of the stream) + 2 markers
+}
+
+namespace {
+
+/// A table as the engine hands it: decoded from a message, its vectors viewing that message and
+/// its symbols in a pool of its own.
+Value decoded(const Value &v)
+{
+    const Decoded d = decodeMessage(encodeMessage(v));
+    return d.ok() ? d.value : Value();
+}
+
+} // namespace
+
+void TstFeedModels::concatJoinsTypedColumns()
+{
+    std::vector<Value> rows;
+    for (int i = 0; i < 7; ++i)
+        rows.push_back(decoded(tradeRows(1, i)));
+    QVERIFY(rows.back().isTable());
+    const Value joined = detail::concatTables(rows);
+    QVERIFY(joined.isTable());
+    QVERIFY(joined == tradeRows(7));
+    // One pool of the distinct syms, not one per message.
+    QCOMPARE(joined.columns().item(1).symbolPool()->strings.size(), size_t(3));
+    // Row ranges: rows 3.. of one table, then row 0 of the next.
+    const detail::TableRows parts[] = {{tradeRows(5), 3, -1}, {tradeRows(2, 5), 0, 1}};
+    QVERIFY(detail::concatRows(parts) == tradeRows(3, 3));
+    // A string column (a general list of char vectors) joins too, its strings copied.
+    auto notes = [](const char *sym, const char *note) {
+        return decoded(
+            Value::table(Value::symbols({"sym", "note"}),
+                         Value::list({Value::symbols({sym}), Value::list({Value::string(note)})})));
+    };
+    const Value two[] = {notes("A", "a,b"), notes("B", "")};
+    const Value n = detail::concatTables(two);
+    QVERIFY(n.isTable());
+    QCOMPARE(n.count(), 2);
+    QCOMPARE(n.columns().item(1).item(0).count(), 3);
+    QCOMPARE(n.columns().item(0).symAt(1), QByteArray("B"));
+    // Different layouts do not join; coalescing keeps the order and joins each run.
+    const Value mixed[] = {tradeRows(2), quoteTable(2)};
+    QVERIFY(detail::concatTables(mixed).isGenericNull());
+    const std::vector<Value> runs = detail::coalesceTables(
+        {tradeRows(2), tradeRows(3, 2), quoteTable(2), tradeRows(1, 5), tradeRows(1, 6)});
+    QCOMPARE(runs.size(), size_t(3));
+    QVERIFY(runs[0] == tradeRows(5));
+    QCOMPARE(runs[1].count(), 2);
+    QVERIFY(runs[2] == tradeRows(2, 5));
+    QVERIFY(detail::concatTables({}).isGenericNull());
+}
+
+void TstFeedModels::ringJoinsSmallAppends()
+{
+    // One single-row message per tick for a long time: the ring keeps rows, not messages.
+    FeedRingModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setCapacity(500);
+    for (int i = 0; i < 1500; ++i)
+        m.appendTables({decoded(tradeRows(1, i))});
+    QCOMPARE(m.rowCount(), 500);
+    QCOMPARE(m.droppedRows(), 1000);
+    QCOMPARE(m.receivedRows(), 1500);
+    QVERIFY2(m.segmentCount() < 30, qPrintable(QString::number(m.segmentCount())));
+    for (int r = 0; r < m.rowCount(); ++r)
+        QCOMPARE(m.data(m.index(r, 2)).toString(), QString::number(1100 + r));
+    m.setNewestOnTop(true);
+    m.appendTables({decoded(tradeRows(1, 1500))});
+    QCOMPARE(m.data(m.index(0, 2)).toString(), QStringLiteral("1600"));
+    QCOMPARE(m.data(m.index(499, 2)).toString(), QStringLiteral("1101"));
+    m.setNewestOnTop(false);
+
+    // Joining under a filter keeps exactly the matching rows, in order, as they trim.
+    FeedFilter f;
+    QString err;
+    QVERIFY(f.parse(QStringLiteral("`MSFT"), &err));
+    m.setFilter(f);
+    m.setCapacity(90);
+    for (int i = 1501; i < 1801; ++i)
+        m.appendTables({decoded(tradeRows(1, i))});
+    QCOMPARE(m.rowCount(), 30); // the last 90 rows of the stream, every third one MSFT
+    for (int r = 0; r < m.rowCount(); ++r) {
+        QCOMPARE(m.data(m.index(r, 1)).toString(), QStringLiteral("MSFT"));
+        QCOMPARE(m.data(m.index(r, 2)).toString(), QString::number(100 + 1711 + 3 * r));
+    }
+    // A marker ends the run being joined; rows after it are still shown below it.
+    m.appendMarker(FeedRingModel::GapMarker, QStringLiteral("gap"));
+    m.appendTables({decoded(tradeRows(1, 1801))});
+    QCOMPARE(m.rowKind(m.rowCount() - 2), FeedRingModel::GapMarker);
+    QCOMPARE(m.data(m.index(m.rowCount() - 1, 2)).toString(), QStringLiteral("1901"));
+}
+
+void TstFeedModels::paneJoinsBatchesAndRecordsAtIngest()
+{
+    QTemporaryDir dir;
+    FeedPane pane(nullptr);
+    auto batchOf = [](int first, int n) {
+        FeedBatch b;
+        b.table = "trade";
+        for (int i = first; i < first + n; ++i) {
+            b.updates << decoded(tradeRows(1, i));
+            b.tables << "trade";
+        }
+        b.messages = n;
+        b.rows = n;
+        return b;
+    };
+    // Taken in before the recording starts; the view shows it only at its next tick.
+    pane.ingest(batchOf(0, 5));
+    const QString path = dir.filePath(QStringLiteral("t.csv"));
+    QString err;
+    QVERIFY2(pane.startRecording(path, FeedPane::Csv, &err), qPrintable(err));
+    pane.ingest(batchOf(5, 2000));
+    QVERIFY2(pane.stopRecording(&err), qPrintable(err));
+    QVERIFY(!pane.recording());
+    // Complete when stopRecording returns: the header and every row taken in while recording,
+    // none from before.
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    QCOMPARE(lines.size(), 2002); // header, 2000 rows, the empty piece after the last newline
+    QCOMPARE(lines.at(0), QByteArray("table,time,sym,price,size"));
+    QVERIFY2(lines.at(1).startsWith("trade,") && lines.at(1).contains(",IBM,105,"),
+             lines.at(1).constData());
+    QVERIFY2(lines.at(2000).contains(",2104,"), lines.at(2000).constData());
+
+    // The view applies both batches at its tick, as joined tables.
+    FeedRingModel *m = pane.rowsModel("trade");
+    QVERIFY(m);
+    QTRY_COMPARE(m->rowCount(), 2005);
+    QVERIFY2(m->segmentCount() <= 2, qPrintable(QString::number(m->segmentCount())));
+    QCOMPARE(m->data(m->index(2004, 2)).toString(), QStringLiteral("2104"));
+    QCOMPARE(pane.ingestedRows("trade"), 2005);
+    int64_t counted = 0;
+    for (int i = 0; i < pane.stats("trade")->count(); ++i)
+        counted += pane.stats("trade")->at(i).count;
+    QCOMPARE(counted, 2005);
 }
 
 void TstFeedModels::filterErrors()
@@ -339,6 +484,26 @@ void TstFeedModels::csvQuoting()
     FeedCsvWriter bad;
     QVERIFY(!bad.open(QStringLiteral("/nonexistent-dir/x.csv"), &err));
     QVERIFY(err.contains(QStringLiteral("cannot write")));
+}
+
+void TstFeedModels::writersReportALostTail()
+{
+    // /dev/full takes the open and the buffered writes, then fails the flush: the close that
+    // ends a recording must say so instead of leaving a short file behind silently.
+    if (!QFile::exists(QStringLiteral("/dev/full"))) QSKIP("no /dev/full here");
+    QString err;
+    FeedCsvWriter csv;
+    QVERIFY(csv.open(QStringLiteral("/dev/full"), &err));
+    QVERIFY(csv.writeRows("trade", tradeRows(3), &err));
+    QVERIFY(!csv.close(&err));
+    QVERIFY2(err.contains(QStringLiteral("writing /dev/full failed")), qPrintable(err));
+    QVERIFY(!csv.isOpen());
+    FeedLogWriter log;
+    // The 8-byte magic is written at open (buffered, so it succeeds); the flush fails.
+    QVERIFY(log.open(QStringLiteral("/dev/full"), &err));
+    QVERIFY(!log.close(&err));
+    QVERIFY(!log.isOpen());
+    QVERIFY(csv.close(&err)); // closing a closed writer is fine
 }
 
 void TstFeedModels::serverHandlesFromQValues()

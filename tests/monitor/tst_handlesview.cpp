@@ -8,9 +8,12 @@
 #include "monitor/ownhandlesmodel.h"
 #include "monitor/serverhandlesmodel.h"
 #include "monitor/serverhandlespoller.h"
+#include "protocol/format.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -39,9 +42,12 @@ private Q_SLOTS:
     void clientsComeAndGo();
     void closeRemoteHandleNeedsConfirmation();
     void agentShowsItsCodeFirst();
+    void agentTracksThenUninstallRestores();
 
 private:
     ConnectionId openClient(const QString &name);
+    /// One query on the monitor's connection, answered (or an error value naming the failure).
+    Value ask(const QByteArray &q);
     std::unique_ptr<DemoServer> m_server;
     std::unique_ptr<ConnectionManager> m_manager;
     std::unique_ptr<HandlesView> m_view;
@@ -56,6 +62,23 @@ ConnectionId TstHandlesView::openClient(const QString &name)
     o.address.host = QStringLiteral("127.0.0.1");
     o.address.port = m_port;
     return m_manager->open(o);
+}
+
+Value TstHandlesView::ask(const QByteArray &q)
+{
+    QSignalSpy spy(m_manager.get(), &ConnectionManager::resultReady);
+    const RequestId id = m_manager->query(m_id, q);
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 10000) {
+        for (const QList<QVariant> &args : std::as_const(spy)) {
+            const QueryResult r = args.at(0).value<QueryResult>();
+            if (r.id != id) continue;
+            return r.ok() ? r.value : Value::error(r.error->message.toUtf8());
+        }
+        spy.wait(50);
+    }
+    return Value::error("no answer");
 }
 
 void TstHandlesView::initTestCase()
@@ -161,12 +184,18 @@ void TstHandlesView::closeRemoteHandleNeedsConfirmation()
     QSignalSpy done(m_view.get(), &HandlesView::actionFinished);
     QVERIFY(m_view->closeRemoteHandle(handle));
     QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 5000);
-    if (!done.first().first().toBool() && m_view->messageText().startsWith(QStringLiteral("'nyi")))
-        QSKIP(qPrintable(QStringLiteral("the demo server's q has no hclose yet: ") +
-                         m_view->messageText()));
     QVERIFY2(done.first().first().toBool(), qPrintable(m_view->messageText()));
+    // The victim's side sees its socket closed; the server lists the handle no more.
     QTRY_VERIFY_WITH_TIMEOUT(m_manager->state(victim) != ConnectionState::Open, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(s->rowOfHandle(handle), -1, 5000);
+    // Closing it again is q's error for a handle that is not open, shown with its query.
+    MonitorConfirm::setNextAnswer(true);
+    QSignalSpy again(m_view.get(), &HandlesView::actionFinished);
+    QVERIFY(m_view->closeRemoteHandle(handle));
+    QTRY_COMPARE_WITH_TIMEOUT(again.count(), 1, 5000);
+    QVERIFY(!again.first().first().toBool());
+    QVERIFY2(m_view->messageText().startsWith(QStringLiteral("': Bad file descriptor")),
+             qPrintable(m_view->messageText()));
 }
 
 void TstHandlesView::agentShowsItsCodeFirst()
@@ -182,14 +211,7 @@ void TstHandlesView::agentShowsItsCodeFirst()
     QSignalSpy done(m_view.get(), &HandlesView::actionFinished);
     QVERIFY(m_view->installAgent());
     QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
-    if (!done.first().first().toBool()) {
-        // The server could not run a statement: the error names q's word and the statement.
-        QVERIFY2(m_view->messageText().contains(QStringLiteral("statement")),
-                 qPrintable(m_view->messageText()));
-        QVERIFY(!m_view->agentInstalled());
-        QSKIP(qPrintable(QStringLiteral("the demo server's q cannot run the agent yet: ") +
-                         m_view->messageText()));
-    }
+    QVERIFY2(done.first().first().toBool(), qPrintable(m_view->messageText()));
     QVERIFY(m_view->agentInstalled());
     // A new client is pushed to us by the agent, with its user.
     const ConnectionId d = openClient(QStringLiteral("tracked"));
@@ -206,12 +228,69 @@ void TstHandlesView::agentShowsItsCodeFirst()
     QSignalSpy undone(m_view.get(), &HandlesView::actionFinished);
     QVERIFY(m_view->uninstallAgent());
     QTRY_COMPARE_WITH_TIMEOUT(undone.count(), 1, 5000);
-    if (!undone.first().first().toBool() &&
-        m_view->messageText().startsWith(QStringLiteral("'nyi")))
-        QSKIP(qPrintable(QStringLiteral("the demo server's q cannot expunge (system \"x\") yet: ") +
-                         m_view->messageText()));
     QVERIFY2(undone.first().first().toBool(), qPrintable(m_view->messageText()));
     QVERIFY(!m_view->agentInstalled());
+    m_manager->close(d);
+}
+
+void TstHandlesView::agentTracksThenUninstallRestores()
+{
+    // Before: a user's own .z.po, and no .z.pg / .z.ps (q's defaults).
+    QVERIFY(!ask(".seen:`int$(); .z.po:{[h] .seen,:h}; .userpo:.z.po;").isError());
+    QCOMPARE(formatOneLine(ask("`po`pc`pg`ps in key`.z")), QByteArray("1100b"));
+
+    MonitorConfirm::setNextAnswer(true);
+    QSignalSpy done(m_view.get(), &HandlesView::actionFinished);
+    QVERIFY(m_view->installAgent());
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+    QVERIFY2(done.first().first().toBool(), qPrintable(m_view->messageText()));
+    QCOMPARE(formatOneLine(ask("`po`pc`pg`ps in key`.z")), QByteArray("1111b"));
+
+    // A client comes: the agent's row is pushed to us, and the user's .z.po still ran.
+    const Value known = ask("key .z.W");
+    QCOMPARE(known.type(), int(Int));
+    QSet<int> earlier;
+    for (int64_t i = 0; i < known.count(); ++i)
+        earlier.insert(known.at<int32_t>(i));
+    const ConnectionId e = openClient(QStringLiteral("comes-and-goes"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_manager->state(e), ConnectionState::Open, 5000);
+    ServerHandlesModel *s = m_view->serverModel();
+    int handle = -1;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (int r = 0; r < s->rowCount(); ++r)
+                if (!s->at(r).ours && s->at(r).tracked && !s->at(r).opened.isEmpty() &&
+                    !earlier.contains(s->at(r).handle)) {
+                    handle = s->at(r).handle;
+                    return true;
+                }
+            return false;
+        }(),
+        5000);
+    const QByteArray h = QByteArray::number(handle) + 'i';
+    QCOMPARE(ask(h + " in .seen").boolean(), true);
+    QCOMPARE(ask("exec first sync from .qscope.track where handle=.z.w").type(), -Long);
+    // ... and goes: the agent's table keeps it, closed.
+    m_manager->close(e);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !ask("null exec first closed from .qscope.track where handle=" + h).boolean(), 5000);
+
+    MonitorConfirm::setNextAnswer(true);
+    QSignalSpy undone(m_view.get(), &HandlesView::actionFinished);
+    QVERIFY(m_view->uninstallAgent());
+    QTRY_COMPARE_WITH_TIMEOUT(undone.count(), 1, 5000);
+    QVERIFY2(undone.first().first().toBool(), qPrintable(m_view->messageText()));
+    // After: the user's .z.po exactly as it was, .z.pg/.z.ps gone again, no .qscope left.
+    QCOMPARE(ask(".z.po~.userpo").boolean(), true);
+    QCOMPARE(formatOneLine(ask("-3!.z.po")), QByteArray("\"{[h] .seen,:h}\""));
+    QCOMPARE(formatOneLine(ask("`po`pc`pg`ps in key`.z")), QByteArray("1100b"));
+    QCOMPARE(ask("`qscope in key`").boolean(), false);
+    // and it still runs for the next client
+    const int before = int(ask("count .seen").longValue());
+    const ConnectionId f = openClient(QStringLiteral("after"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_manager->state(f), ConnectionState::Open, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(int(ask("count .seen").longValue()), before + 1, 5000);
+    m_manager->close(f);
 }
 
 QTEST_MAIN(TstHandlesView)

@@ -5,3 +5,11 @@ qscope_add_test(tst_net_connectionmanager LABEL unit TIMEOUT 120
 qscope_add_test(bench_net LABEL bench TIMEOUT 300
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_net.cpp ${CMAKE_CURRENT_LIST_DIR}/fakeqserver.h
     LIBS qscope_net Qt6::Network)
+# The engine against the real demo server in-process (unit): TCP, Unix socket, subscriptions,
+# restarts, scripts, compression (in a network namespace), and TLS with a self-signed certificate.
+qscope_add_test(tst_netdemo LABEL unit TIMEOUT 300
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_netdemo.cpp ${CMAKE_CURRENT_LIST_DIR}/enginetestutil.h
+    LIBS qscope_demo Qt6::Network)
+qscope_add_test(tst_nettls LABEL unit TIMEOUT 300
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_nettls.cpp ${CMAKE_CURRENT_LIST_DIR}/enginetestutil.h
+    LIBS qscope_demo Qt6::Network)

@@ -103,6 +103,8 @@ private Q_SLOTS:
     void hugeSizeField();
     void slowServerWithProgress();
     void neverAnswersTimesOut();
+    void timeoutNotCountedWhileConnecting();
+    void timeoutWaitsForTheAnswerAhead();
     void deferredResponseAfterPushes();
     void serverSyncRequestRefused();
     void serverSyncRequestAccepted();
@@ -110,6 +112,7 @@ private Q_SLOTS:
     void cancelDropsAndReconnects();
     void cancelQueuedRequest();
     void feedBatching();
+    void feedBatchMixedTables();
     void endOfDayRouted();
     void frameTap();
     void unixAbstractSocket();
@@ -446,6 +449,83 @@ void TestConnectionManager::neverAnswersTimesOut()
     QCOMPARE(server.logins, 2);
 }
 
+void TestConnectionManager::timeoutNotCountedWhileConnecting()
+{
+    // A query made while the connection is still logging in waits in the queue: its timeout
+    // starts when it is written, so a slow login does not time it out.
+    FakeQServer server;
+    simpleEvaluator(server);
+    server.acceptLogin = [](const QByteArray &) {
+        QThread::msleep(600); // the server is slow to log us in (the test's thread is blocked)
+        return true;
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    const RequestId r = m.query(id, "1+1", 200);
+    QTRY_VERIFY(results.has(r));
+    QVERIFY2(results.get(r).ok(), qPrintable(errorText(results.get(r))));
+    QCOMPARE(results.get(r).value.longValue(), 2);
+    QCOMPARE(server.logins, 1);
+}
+
+void TestConnectionManager::timeoutWaitsForTheAnswerAhead()
+{
+    // kdb+ answers in order: a query written behind a long one (no timeout) cannot start before
+    // that one is answered, so its own timeout counts from then. Both succeed on one socket.
+    FakeQServer server;
+    struct Pending
+    {
+        QPointer<QIODevice> io;
+        QList<QByteArray> queries;
+        bool busy = false;
+    };
+    auto pending = std::make_shared<Pending>();
+    server.onMessage = [&server, pending](QIODevice *io, const MessageHeader &h, const Value &v,
+                                          const QByteArray &) {
+        if (h.type != MessageType::Sync) return;
+        const QByteArray q = queryText(v);
+        if (pending->busy) {
+            pending->queries << q; // read, but run after the long query, as kdb+ would
+            return;
+        }
+        if (q != "long") {
+            FakeQServer::reply(io, Value::longAtom(2));
+            return;
+        }
+        pending->busy = true;
+        pending->io = io;
+        QTimer::singleShot(900, &server, [pending] {
+            if (!pending->io) return;
+            FakeQServer::reply(pending->io, Value::longAtom(1));
+            for (int i = 0; i < pending->queries.size(); ++i)
+                FakeQServer::reply(pending->io, Value::longAtom(2));
+            pending->queries.clear();
+            pending->busy = false;
+        });
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    QTRY_COMPARE(m.state(id), ConnectionState::Open);
+    const RequestId slow = m.query(id, "long");
+    const RequestId behind = m.query(id, "1+1", 300);
+    QTRY_VERIFY_WITH_TIMEOUT(results.has(slow) && results.has(behind), 10000);
+    QVERIFY2(results.get(slow).ok(), qPrintable(errorText(results.get(slow))));
+    QCOMPARE(results.get(slow).value.longValue(), 1);
+    QVERIFY2(results.get(behind).ok(), qPrintable(errorText(results.get(behind))));
+    QCOMPARE(results.get(behind).value.longValue(), 2);
+    QCOMPARE(server.logins, 1); // no timeout dropped the socket
+
+    // Its own time still counts once the server is on it: "sleep" is never answered.
+    simpleEvaluator(server);
+    const RequestId stuck = m.query(id, "sleep", 200);
+    QTRY_VERIFY(results.has(stuck));
+    QCOMPARE(results.get(stuck).error->kind, NetError::Timeout);
+}
+
 void TestConnectionManager::deferredResponseAfterPushes()
 {
     FakeQServer server;
@@ -676,6 +756,63 @@ void TestConnectionManager::feedBatching()
     QCOMPARE(batches[0].updates[0].columns().item(0).at<int64_t>(0), 0);
     QCOMPARE(batches.last().updates.last().columns().item(0).at<int64_t>(0), n - 1);
     QTRY_COMPARE(pushed.size(), 1);
+}
+
+void TestConnectionManager::feedBatchMixedTables()
+{
+    // A subscription to all tables (`) gets trade and quote updates in one tick: the batch's
+    // `table` is empty and `tables` names each update, in order.
+    FakeQServer server;
+    QPointer<QIODevice> subscriber;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &,
+                           const QByteArray &) {
+        if (h.type != MessageType::Sync) return;
+        subscriber = io;
+        FakeQServer::reply(io, Value::list({Value::list({Value::symbol("trade"), Value()}),
+                                            Value::list({Value::symbol("quote"), Value()})}));
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    QList<FeedBatch> batches;
+    QObject::connect(&m, &ConnectionManager::feedBatch, &m,
+                     [&](const FeedBatch &b) { batches << b; });
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
+    m.subscribe(id, QByteArray());
+    QTRY_COMPARE(subscribed.size(), 1);
+    const QList<QByteArray> sent{"trade", "quote", "trade", "trade", "quote", "trade"};
+    for (int i = 0; i < sent.size(); ++i) {
+        std::vector<int64_t> col{i};
+        const Value table =
+            Value::table(Value::symbols({"x"}), Value::list({Value::fromVector(Long, col)}));
+        FakeQServer::send(subscriber,
+                          Value::list({Value::symbol("upd"), Value::symbol(sent[i]), table}));
+    }
+    QList<QByteArray> names;
+    QList<int64_t> order;
+    QTRY_VERIFY([&] {
+        names.clear();
+        order.clear();
+        for (const FeedBatch &b : batches) {
+            names << b.tables;
+            for (const Value &u : b.updates)
+                order << u.columns().item(0).at<int64_t>(0);
+        }
+        return names.size() >= sent.size();
+    }());
+    QCOMPARE(names, sent);
+    QCOMPARE(order, (QList<int64_t>{0, 1, 2, 3, 4, 5}));
+    bool sawMixed = false;
+    for (const FeedBatch &b : batches) {
+        QCOMPARE(b.tables.size(), b.updates.size());
+        QCOMPARE(qint64(b.tables.size()), b.messages);
+        const bool mixed = std::any_of(b.tables.begin(), b.tables.end(),
+                                       [&](const QByteArray &t) { return t != b.tables.first(); });
+        sawMixed = sawMixed || mixed;
+        // One table: the shortcut names it; several: it stays empty, whatever comes last.
+        QCOMPARE(b.table, mixed ? QByteArray() : b.tables.first());
+    }
+    QVERIFY(sawMixed); // the six updates arrive within one tick
 }
 
 void TestConnectionManager::endOfDayRouted()

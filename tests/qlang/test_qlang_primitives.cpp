@@ -17,7 +17,10 @@ private Q_SLOTS:
     void errorsAreQWords_data();
     void errorsAreQWords();
     void globalsNativesAndMessages();
+    void emptyBracketsPassTheGenericNull();
     void outputAndSystem();
+    void expungeAndSystemCommands();
+    void handlesGoToTheHost();
 };
 
 namespace {
@@ -161,6 +164,19 @@ const Case kCases[] = {
     {"x:1 2 3; x[1]:20; x", "1 20 3", "apply"},
     {"d:`a`b!1 2; d[`c]:3; d", "`a`b`c!1 2 3", "apply"},
     {".my.v:42; .my.v", "42", "apply"},
+    // f[] is f[::]: one argument, the generic null, for every kind of function
+    {"{x}[]", "::", "apply"},
+    {"f:{type x}; f[]", "101h", "apply"},
+    {"{[]42}[]", "42", "apply"},
+    {"{x+y}[]", "{x+y}[::]", "apply"},
+    {"{x+y+z}[1]", "{x+y+z}[1]", "apply"},
+    {"count value {x+y}[1]", "2", "value"},
+    {"{x+y+z}[1][2][3]", "6", "apply"},
+    {"{x,y}[1][]", "(1;::)", "apply"},
+    {"count[]", "1", "apply"},
+    {"1 2 3[]", "1 2 3", "apply"},
+    {"d:`a`b!1 2; d[]", "`a`b!1 2", "apply"},
+    {"{x+y}[;1][]", "'type", "apply"},
 };
 
 } // namespace
@@ -238,6 +254,31 @@ void TestQlangPrimitives::globalsNativesAndMessages()
     QCOMPARE(q.apply(projection, args).longValue(), 3);
 }
 
+void TestQlangPrimitives::emptyBracketsPassTheGenericNull()
+{
+    // kdb+'s .Q.w[] calls .Q.w with ::; natives get the same one argument, not a projection.
+    Interpreter q;
+    std::vector<Value> seen;
+    q.defineNative(".Q.w", 1, [&seen](Interpreter &, std::span<const Value> a) {
+        seen.assign(a.begin(), a.end());
+        return Value::longAtom(7);
+    });
+    QCOMPARE(q.eval(".Q.w[]").longValue(), 7);
+    QCOMPARE(seen.size(), size_t(1));
+    QVERIFY(seen[0].isGenericNull());
+    seen.clear();
+    QCOMPARE(q.eval("f:.Q.w; f[]").longValue(), 7); // through a name
+    QVERIFY(seen.size() == 1 && seen[0].isGenericNull());
+    q.defineNative("two", 2, [](Interpreter &, std::span<const Value> a) {
+        return Value::longAtom(int64_t(a.size()));
+    });
+    const Value p = q.eval("two[]"); // a binary native is projected over ::
+    QCOMPARE(p.type(), int(Projection));
+    QCOMPARE(q.eval("two[][5]").longValue(), 2);
+    // a projection's f[] fills its next hole with ::
+    QCOMPARE(formatOneLine(q.eval("{(x;y)}[1][]")), QByteArray("(1;::)"));
+}
+
 void TestQlangPrimitives::outputAndSystem()
 {
     Interpreter q;
@@ -270,6 +311,66 @@ void TestQlangPrimitives::outputAndSystem()
     QCOMPARE(q.eval("count distinct -10?10").longValue(), 10);
     QCOMPARE(q.eval("type .z.p").type(), -Short);
     QCOMPARE(q.eval(".z.d").type(), -Date);
+}
+
+void TestQlangPrimitives::expungeAndSystemCommands()
+{
+    Interpreter q;
+    // \x .z.po deletes the handler (code.kx.com/q/basics/syscmds/#x-expunge)
+    QCOMPARE(formatOneLine(q.eval(".z.po:{x}; `po in key `.z")), QByteArray("1b"));
+    QVERIFY(q.eval("system \"x .z.po\"").isGenericNull());
+    QCOMPARE(formatOneLine(q.eval("`po in key `.z")), QByteArray("0b"));
+    QCOMPARE(q.eval(".z.po").symbolValue(), QByteArray(".z.po")); // undefined again
+    QVERIFY(q.eval("\\x .z.pg").isGenericNull()); // not defined: nothing to do, no error
+    // a host's default handler is a member of .z until expunged
+    q.defineNative(".z.pc", 1, [](Interpreter &, std::span<const Value>) { return Value(); });
+    QCOMPARE(formatOneLine(q.eval("key `.z")), QByteArray("``pc")); // `` ` `` heads a namespace
+    QVERIFY(q.eval("system \"x .z.pc\"").isGenericNull());
+    QCOMPARE(q.eval("key `.z").count(), 0);
+    QCOMPARE(q.eval(".z.pc 5").symbolValue(), QByteArray(".z.pc"));
+    QCOMPARE(q.eval("system \"x\"").symbolValue(), QByteArray("x"));
+    QCOMPARE(q.eval("system \"x a\"").symbolValue(), QByteArray("nyi"));
+    // listing by namespace; a namespace that does not exist is q's error naming it
+    QCOMPARE(formatOneLine(q.eval(".h.a:1; .h.f:{x}; .h.t:([] c:1 2); system \"v .h\"")),
+             QByteArray("`a`f`t"));
+    QCOMPARE(formatOneLine(q.eval("system \"f .h\"")), QByteArray(",`f"));
+    QCOMPARE(formatOneLine(q.eval("system \"a .h\"")), QByteArray(",`t"));
+    QCOMPARE(q.eval("system \"v .nope\"").symbolValue(), QByteArray(".nope"));
+    // settings fixed at kdb+'s defaults; anything kdb+ would run as a shell command is refused
+    QCOMPARE(formatOneLine(q.eval("system \"W\"")), QByteArray("2i"));
+    QCOMPARE(formatOneLine(q.eval("system \"o\"")), QByteArray("0Ni"));
+    QCOMPARE(formatOneLine(q.eval("system \"e\"")), QByteArray("0i"));
+    QCOMPARE(formatOneLine(q.eval("\\d")), QByteArray("`."));
+    QCOMPARE(q.eval("system \"d .other\"").symbolValue(), QByteArray("nyi"));
+    QCOMPARE(q.eval("system \"ls -l\"").symbolValue(), QByteArray("access"));
+    QCOMPARE(q.eval("system \"cd /\"").symbolValue(), QByteArray("nyi"));
+    QCOMPARE(q.eval("system \"S\"").symbolValue(), QByteArray("nyi"));
+}
+
+void TestQlangPrimitives::handlesGoToTheHost()
+{
+    Interpreter q;
+    // without a host no connection handle is open
+    QVERIFY(q.eval("neg[5] \"x\"").isError());
+    std::vector<std::pair<int64_t, QByteArray>> sent;
+    q.setHandleWriter([&sent](Interpreter &, int64_t h, const Value &msg) {
+        if (h != -5) return Value::error("nope");
+        sent.emplace_back(h, formatOneLine(msg));
+        return Value();
+    });
+    QVERIFY(q.eval("neg[5](`upd;1;`a)").isGenericNull());
+    QCOMPARE(sent.size(), size_t(1));
+    QCOMPARE(sent[0].second, QByteArray("(`upd;1;`a)"));
+    QCOMPARE(q.eval("{neg[x] y}[5i;\"a:1\"]; neg[5][]").type(), int(UnaryPrimitive));
+    QCOMPARE(sent.size(), size_t(3));
+    QCOMPARE(sent[1].second, QByteArray("\"a:1\""));
+    QCOMPARE(sent[2].second, QByteArray("::")); // the host decides what neg[h][] (flush) does
+    QCOMPARE(q.eval("7 \"1+1\"").symbolValue(), QByteArray("nope"));
+    // the console's handles stay the interpreter's own
+    QByteArray log;
+    q.setOutput([&log](const QByteArray &t) { log += t; });
+    q.eval("-1 \"to the log\"");
+    QCOMPARE(log, QByteArray("to the log\n"));
 }
 
 QTEST_GUILESS_MAIN(TestQlangPrimitives)

@@ -19,6 +19,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -223,6 +224,80 @@ private Q_SLOTS:
         QVERIFY(lines[1].contains(",IBM,"));
     }
 
+    void largeResultScrollsThroughAllRows()
+    {
+        // more rows than the model's row window: the scroll bar beside the grid spans them all
+        const int64_t n = int64_t(ResultTableModel::kWindowRows) * 3 + 11;
+        std::vector<int64_t> v(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i)
+            v[size_t(i)] = i;
+        ResultView view(nullptr);
+        view.resize(600, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setResult(ok(table({"x"}, {longs(std::move(v))}), "til n"), QStringLiteral("demo"));
+        QTest::qWait(20); // the grid lays out its scroll range
+        auto *m = view.model();
+        QScrollBar *bar = view.rowScrollBar();
+        QVERIFY(bar != view.grid()->verticalScrollBar());
+        QVERIFY(bar->isVisible());
+        QVERIFY(!view.grid()->verticalScrollBar()->isVisible());
+        QCOMPARE(m->rowCount(), ResultTableModel::kWindowRows);
+        QVERIFY2(bar->maximum() > n - 100, qPrintable(QString::number(bar->maximum())));
+        QVERIFY2(view.infoLabel()->text().contains(QLocale().toString(qlonglong(n))),
+                 qPrintable(view.infoLabel()->text()));
+        // the current cell, then a jump to the end: the window moves, the cell stays on its row
+        view.grid()->setCurrentIndex(m->index(3, 0));
+        bar->setValue(bar->maximum());
+        QCOMPARE(m->sourceRow(m->rowCount() - 1), n - 1);
+        const int top = view.grid()->rowAt(0);
+        // (at the very end the grid aligns the last row to the bottom: the top one may be cut)
+        QVERIFY2(std::abs(m->sourceRow(top) - bar->value()) <= 1,
+                 qPrintable(QString::number(m->sourceRow(top))));
+        QVERIFY(!view.grid()->currentIndex().isValid() ||
+                m->sourceRow(view.grid()->currentIndex().row()) == 3);
+        // the row numbers are the result's, not the window's
+        QCOMPARE(m->headerData(top, Qt::Vertical).toString(), QString::number(m->sourceRow(top)));
+        QVERIFY(m->headerData(top, Qt::Vertical).toInt() > ResultTableModel::kWindowRows);
+        // back to a row in the middle, then scrolling the grid itself (wheel, keys) moves the
+        // outer bar along, across the window's edge
+        bar->setValue(int(n / 2));
+        QCOMPARE(m->sourceRow(view.grid()->rowAt(0)), n / 2);
+        QScrollBar *inner = view.grid()->verticalScrollBar();
+        for (int i = 0; i < 400; ++i)
+            inner->setValue(inner->value() + inner->pageStep());
+        const int64_t first = m->sourceRow(view.grid()->rowAt(0));
+        QCOMPARE(int64_t(bar->value()), first);
+        QVERIFY2(first > n / 2 + 400, qPrintable(QString::number(first)));
+        // Ctrl+End reaches the last row of the result
+        view.grid()->setFocus();
+        QTest::keyClick(view.grid(), Qt::Key_End, Qt::ControlModifier);
+        QCOMPARE(m->sourceRow(view.grid()->currentIndex().row()), n - 1);
+        QTest::keyClick(view.grid(), Qt::Key_Home, Qt::ControlModifier);
+        QCOMPARE(m->sourceRow(view.grid()->currentIndex().row()), int64_t(0));
+        // copy with nothing selected takes every row
+        view.grid()->selectionModel()->clearSelection();
+        const QByteArray all = view.copySelection(false);
+        QCOMPARE(all.count('\n'), int(n) + 1);
+    }
+
+    void chartPlotsPickedNumbersOverTime()
+    {
+        // a time series: picking price and size charts them over time, not one against the other
+        Value time = Value::uninitialised(Timestamp, 3);
+        for (int i = 0; i < 3; ++i)
+            time.mutableData<int64_t>()[i] = int64_t(i) * 1000000000;
+        auto shape = std::make_shared<const ResultShape>(ResultShape::of(
+            table({"time", "price", "size"}, {time, floats({3, 1, 2}), longs({10, 30, 20})})));
+        ChartPanel panel;
+        panel.setShape(shape, {1, 2});
+        QCOMPARE(panel.xColumn(), 0);
+        QCOMPARE(panel.seriesCount(), 2);
+        panel.setShape(shape, {0, 1}); // picking the time column too: the same
+        QCOMPARE(panel.xColumn(), 0);
+        QCOMPARE(panel.seriesCount(), 1);
+    }
+
     void chartDecimatesAMillionPoints()
     {
         const int64_t n = 1000000;
@@ -237,6 +312,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         panel.setShape(shape, {0, 1});
         QCOMPARE(panel.seriesCount(), 1); // 2 selected: y is x, z is the series
+        QCOMPARE(panel.xColumn(), 0);
         panel.setColumns(-1, {0, 1});
         QCOMPARE(panel.seriesCount(), 2);
         QVERIFY(panel.plottedPoints() > 100);

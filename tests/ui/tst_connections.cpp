@@ -1,7 +1,8 @@
 // Saved connections: JSON save/restore in the test config location, imports of Studio for kdb+
-// (both file formats), qStudio (XML, CSV) and QPad-style lists, bad files, the tree model (with
-// QAbstractItemModelTester) including drag and drop between folders, the dialog's validation,
-// and the password store without a keychain service (nothing in plain text).
+// (both file formats), qStudio (its serverlist XML and prefs.xml), CSV and host:port lists, bad
+// files, the tree model (with QAbstractItemModelTester) including drag and drop between folders,
+// the dialog's validation, and the password store without a keychain service (nothing in plain
+// text).
 #include "connections/connectiondialog.h"
 #include "connections/connectionmodel.h"
 #include "connections/connectionstore.h"
@@ -199,28 +200,66 @@ private Q_SLOTS:
 
     void importQStudio()
     {
-        const QByteArray xml =
-            "<?xml version=\"1.0\"?><serverConfigs>"
-            "<serverConfig><name>rdb1</name><host>h1</host><port>5001</port><username>u</username>"
-            "<password>p</password><folder>Prod/EU</folder><jdbcType>KDB</jdbcType></serverConfig>"
-            "<serverConfig name=\"pg\" host=\"h2\" port=\"5432\" jdbcType=\"POSTGRES\"/>"
-            "</serverConfigs>";
-        ServerListImport r = ServerListImporter::parse(xml, ServerListImporter::Auto);
+        // qStudio's own XML (see tests/ui/data/README.md for where the format comes from)
+        const QString dataDir = QStringLiteral(QSCOPE_SOURCE_DIR "/tests/ui/data/");
+        ServerListImport r =
+            ServerListImporter::importFile(dataDir + QStringLiteral("qstudio-serverlist.xml"));
         QVERIFY2(r.ok(), qPrintable(r.error));
         QCOMPARE(r.format, QStringLiteral("qStudio"));
-        QCOMPARE(r.profiles.size(), 1);
-        QCOMPARE(r.profiles[0].folder, QStringLiteral("Prod/EU"));
-        QCOMPARE(r.passwords.value(r.profiles[0].id), QStringLiteral("p"));
-        QCOMPARE(r.warnings.size(), 1); // the postgres entry
+        QCOMPARE(r.profiles.size(), 4);
+        QCOMPARE(r.profiles[0].name, QStringLiteral("localhost:5000"));
+        QCOMPARE(r.profiles[0].folder, QString());
+        QCOMPARE(r.profiles[0].tag, QString());              // clr -1: white, no colour
+        QCOMPARE(r.profiles[1].name, QStringLiteral("rdb")); // "Prod/EU/rdb": folders first
+        QCOMPARE(r.profiles[1].folder, QStringLiteral("Prod/EU"));
+        QCOMPARE(r.profiles[1].host, QStringLiteral("rdb.example.com"));
+        QCOMPARE(r.profiles[1].port, 5011);
+        QCOMPARE(r.profiles[1].user, QStringLiteral("alice"));
+        QCOMPARE(r.profiles[1].tag, QStringLiteral("prod")); // clr -39322 = #ff6666
+        QCOMPARE(r.passwords.value(r.profiles[1].id), QStringLiteral("s3cr&t"));
+        QCOMPARE(r.profiles[2].name, QStringLiteral("hdb")); // "Dev//hdb/" cleaned as qStudio does
+        QCOMPARE(r.profiles[2].folder, QStringLiteral("Dev"));
+        QCOMPARE(r.profiles[2].tag, QStringLiteral("dev")); // clr -10027060 = #66ffcc
+        QVERIFY(!r.passwords.contains(r.profiles[2].id));
+        QCOMPARE(r.profiles[3].name, QStringLiteral("tp")); // the old separate folder attribute
+        QCOMPARE(r.profiles[3].folder, QStringLiteral("Old/Style"));
+        QCOMPARE(r.warnings.size(), 1); // the Postgres entry
+        QVERIFY(r.warnings[0].contains(QStringLiteral("POSTGRES")));
 
+        // qStudio's Java preferences, the list deflated, base64-encoded and split over slots
+        r = ServerListImporter::importFile(dataDir + QStringLiteral("qstudio-prefs.xml"));
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.format, QStringLiteral("qStudio"));
+        QCOMPARE(r.profiles.size(), 500);
+        QCOMPARE(r.profiles[0].name, QStringLiteral("rdb"));
+        QCOMPARE(r.profiles[0].folder, QStringLiteral("Prod"));
+        QCOMPARE(r.profiles[0].tag, QStringLiteral("prod"));
+        QCOMPARE(r.passwords.value(r.profiles[0].id), QStringLiteral("pw1"));
+        QCOMPARE(r.profiles[499].name, QStringLiteral("node498"));
+        QCOMPARE(r.profiles[499].folder, QStringLiteral("Farm"));
+
+        // a cut-off preferences value says so, it does not import half a list
+        QFile f(dataDir + QStringLiteral("qstudio-prefs.xml"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray cut = f.readAll();
+        cut.replace("key=\"CONNECTIONS0\"", "key=\"OTHER\"");
+        r = ServerListImporter::parse(cut, ServerListImporter::Auto);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error.contains(QStringLiteral("qStudio")), qPrintable(r.error));
+
+        // a CSV with a header (not a qStudio format, but a common spreadsheet export)
         const QByteArray csv = "name,host,port,username\nhdb,hh,6000,me\n,nameless,6001,\n";
         r = ServerListImporter::parse(csv, ServerListImporter::Auto);
         QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.format, QStringLiteral("CSV list"));
         QCOMPARE(r.profiles.size(), 2);
         QCOMPARE(r.profiles[1].name, QStringLiteral("nameless:6001"));
 
-        r = ServerListImporter::parse("<serverConfigs><serverConfig>", ServerListImporter::QStudio);
+        r = ServerListImporter::parse("<serverlist><ServerConfig>", ServerListImporter::QStudio);
         QVERIFY(!r.ok());
+        r = ServerListImporter::parse("PK\3\4zipped", ServerListImporter::Auto);
+        QVERIFY(!r.ok());
+        QVERIFY(r.error.contains(QStringLiteral("app.xml")));
     }
 
     void importQPadList()

@@ -36,6 +36,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTcpServer>
 #include <QTreeView>
 #include <QtTest>
@@ -465,6 +466,115 @@ private Q_SLOTS:
                 break;
             }
         QCOMPARE(second.editors()->count(), tabs);
+    }
+
+    void restoredTabsShowModifiedMarks()
+    {
+        EditorArea *editors = m_window->editors();
+        const auto write = [](const QString &path, const QByteArray &bytes) {
+            QFile f(path);
+            return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+        };
+        // saved and untouched
+        const QString clean = m_dir.filePath(QStringLiteral("clean.q"));
+        EditorTab *a = editors->newTab(m_demoProfile, QStringLiteral("c:1\n"));
+        QCOMPARE(a->saveFile(clean), QString());
+        // saved, then edited and not saved
+        const QString edited = m_dir.filePath(QStringLiteral("edited.q"));
+        EditorTab *b = editors->newTab(m_demoProfile, QStringLiteral("e:1\n"));
+        QCOMPARE(b->saveFile(edited), QString());
+        b->append(QStringLiteral("e:2\n"));
+        QVERIFY(b->isModified());
+        // edited, and meanwhile the file on disk came to hold exactly the edited text
+        const QString matched = m_dir.filePath(QStringLiteral("matched.q"));
+        EditorTab *c = editors->newTab(m_demoProfile, QStringLiteral("m:1\n"));
+        QCOMPARE(c->saveFile(matched), QString());
+        c->append(QStringLiteral("m:2\n"));
+        QVERIFY(c->isModified());
+        QVERIFY(write(matched, "m:1\nm:2\n"));
+        // an untitled buffer holding text that was never saved anywhere, and an empty one
+        EditorTab *d = editors->newTab(m_demoProfile, QStringLiteral("scratch 456"));
+        QVERIFY(!d->isModified());
+        editors->newTab(m_demoProfile);
+        m_window->saveState();
+
+        MainWindow second(m_manager.get(), m_store.get(), m_history.get());
+        second.restoreState(QString());
+        const auto find = [&](const std::function<bool(EditorTab *)> &match) -> int {
+            for (int i = 0; i < second.editors()->count(); ++i)
+                if (match(second.editors()->tab(i))) return i;
+            return -1;
+        };
+        const auto byFile = [&](const QString &path) {
+            return find(
+                [&](EditorTab *t) { return t->filePath() == QFileInfo(path).absoluteFilePath(); });
+        };
+        const auto marked = [&](int i) {
+            const bool modified = second.editors()->tab(i)->isModified();
+            // the tab's title carries the mark the user sees
+            const bool star =
+                second.editors()->tabWidget()->tabText(i).endsWith(QStringLiteral(" *"));
+            return modified && star ? 1 : (!modified && !star ? 0 : -1);
+        };
+        const int ia = byFile(clean), ib = byFile(edited), ic = byFile(matched);
+        const int id = find([](EditorTab *t) { return t->text() == QLatin1String("scratch 456"); });
+        QVERIFY(ia >= 0 && ib >= 0 && ic >= 0 && id >= 0);
+        QCOMPARE(marked(ia), 0); // the file on disk matches: unmodified
+        QCOMPARE(marked(ib), 1); // unsaved edits: modified, with the edited text
+        QCOMPARE(second.editors()->tab(ib)->text(), QStringLiteral("e:1\ne:2\n"));
+        QCOMPARE(marked(ic), 0); // the kept text equals the file now: unmodified
+        QCOMPARE(second.editors()->tab(ic)->text(), QStringLiteral("m:1\nm:2\n"));
+        QCOMPARE(marked(id), 1); // an untitled buffer with text is unsaved work
+        const int empty =
+            find([](EditorTab *t) { return t->filePath().isEmpty() && t->text().isEmpty(); });
+        QVERIFY(empty >= 0);
+        QCOMPARE(marked(empty), 0);
+        // and the marks follow edits from here: saving the edited file clears its mark
+        QCOMPARE(second.editors()->tab(ib)->saveFile(edited), QString());
+        QCOMPARE(marked(ib), 0);
+        for (EditorTab *t : {a, b, c, d})
+            t->setModified(false); // the first window's tabs: nothing to ask about at the end
+    }
+
+    void statusBarDropsStaleError()
+    {
+        QTcpServer probe; // a port nobody listens on, for now
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        ConnectionProfile p;
+        p.name = QStringLiteral("flaky");
+        p.host = QStringLiteral("127.0.0.1");
+        p.port = port;
+        p.connectTimeoutMs = 2000;
+        const QString id = m_store->add(p);
+        QStatusBar *bar = m_window->statusBar();
+        m_window->sessions()->connectProfile(id);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->sessions()->state(id), ConnectionState::Failed, 10000);
+        QVERIFY2(bar->currentMessage().startsWith(QStringLiteral("flaky: ")),
+                 qPrintable(bar->currentMessage()));
+        // the user points it at the running server and connects again: the error is history
+        ConnectionProfile fixed = *m_store->profile(id);
+        fixed.port = m_demo->port();
+        QVERIFY(m_store->update(fixed));
+        m_window->sessions()->connectProfile(id);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(id), 10000);
+        QVERIFY2(bar->currentMessage().isEmpty(), qPrintable(bar->currentMessage()));
+        // another part's newer message is not taken down by a later success
+        m_window->sessions()->disconnectProfile(id);
+        fixed.port = port;
+        QVERIFY(m_store->update(fixed));
+        m_window->sessions()->connectProfile(id);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->sessions()->state(id), ConnectionState::Failed, 10000);
+        bar->showMessage(QStringLiteral("something else"));
+        fixed.port = m_demo->port();
+        QVERIFY(m_store->update(fixed));
+        m_window->sessions()->connectProfile(id);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(id), 10000);
+        QCOMPARE(bar->currentMessage(), QStringLiteral("something else"));
+        bar->clearMessage();
+        m_window->sessions()->disconnectProfile(id);
+        QVERIFY(m_store->remove(id));
     }
 
     void helpListsShortcuts()

@@ -1,13 +1,20 @@
 #include "app/confirm.h"
 
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFontDatabase>
+#include <QLabel>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QVBoxLayout>
 
 namespace qscope {
 
 namespace {
 std::optional<Confirm::Answer> g_next;
 int g_asked = 0;
+QString g_lastDetails;
 
 std::optional<Confirm::Answer> takeNext()
 {
@@ -46,6 +53,33 @@ Confirm::Answer Confirm::askSave(QWidget *parent, const QString &title, const QS
     }
 }
 
+bool Confirm::askWithDetails(QWidget *parent, const QString &title, const QString &text,
+                             const QString &details, const QString &action)
+{
+    g_lastDetails = details;
+    if (auto a = takeNext()) return *a == Yes;
+    QDialog dlg(parent);
+    dlg.setWindowTitle(title);
+    auto *l = new QVBoxLayout(&dlg);
+    auto *label = new QLabel(text, &dlg);
+    label->setWordWrap(true);
+    l->addWidget(label);
+    if (!details.isEmpty()) {
+        auto *code = new QPlainTextEdit(details, &dlg);
+        code->setReadOnly(true);
+        code->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        code->setMinimumSize(640, 260);
+        l->addWidget(code);
+    }
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, &dlg);
+    QPushButton *yes = buttons->addButton(action, QDialogButtonBox::AcceptRole);
+    buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+    QObject::connect(yes, &QPushButton::clicked, &dlg, &QDialog::accept);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
+    l->addWidget(buttons);
+    return dlg.exec() == QDialog::Accepted;
+}
+
 void Confirm::setNextAnswer(std::optional<Answer> answer)
 {
     g_next = answer;
@@ -54,6 +88,11 @@ void Confirm::setNextAnswer(std::optional<Answer> answer)
 int Confirm::askedCount()
 {
     return g_asked;
+}
+
+QString Confirm::lastDetails()
+{
+    return g_lastDetails;
 }
 
 } // namespace qscope

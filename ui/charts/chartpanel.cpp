@@ -19,6 +19,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 namespace qscope {
@@ -122,7 +123,15 @@ void ChartPanel::setShape(std::shared_ptr<const ResultShape> shape,
     }
     int x = -1;
     QList<int> y;
-    if (!picked.isEmpty()) {
+    const bool pickedTemporal = std::any_of(picked.cbegin(), picked.cend(), [this](int c) {
+        return isTemporal(m_shape->columnType(c));
+    });
+    if (!picked.isEmpty() && !pickedTemporal && firstTemporal >= 0) {
+        // numbers picked from a time series (select price and size): plot them over time,
+        // not one against the other (a line over unordered x is a scribble)
+        x = firstTemporal;
+        y = picked;
+    } else if (!picked.isEmpty()) {
         if (picked.size() > 1 || isTemporal(m_shape->columnType(picked.first())))
             x = picked.takeFirst();
         y = picked;

@@ -29,9 +29,10 @@ public:
 
     explicit ChartPanel(QWidget *parent = nullptr);
 
-    /// The result to chart. Picks x and y from `selectedColumns` when given: the first chartable
-    /// one is x if it is temporal or more than one is selected, the rest are y; otherwise x is the
-    /// first temporal column (or the row index) and y the numeric columns.
+    /// The result to chart. Picks x and y from `selectedColumns` when given: numbers picked from
+    /// a result with a temporal column are y over that column; otherwise the first chartable one
+    /// is x if it is temporal or more than one is selected, the rest are y. With nothing picked
+    /// x is the first temporal column (or the row index) and y the numeric columns.
     void setShape(std::shared_ptr<const ResultShape> shape, const QList<int> &selectedColumns = {});
     void setKind(Kind kind);
     /// x: a column index, or -1 for the row index. y: column indexes.
@@ -40,6 +41,7 @@ public:
     // for tests and the status line
     QChart *chart() const { return m_chart; }
     int seriesCount() const;
+    int xColumn() const { return m_x; }
     /// Points currently handed to the chart over all series (after decimation).
     qint64 plottedPoints() const { return m_plotted; }
     /// Zooms the x axis to a fraction [from, to] of the full range (tests, keyboard).

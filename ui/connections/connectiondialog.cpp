@@ -37,6 +37,7 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
 {
     setWindowTitle(profile.name.isEmpty() ? tr("Add connection") : tr("Edit connection"));
     auto *layout = new QVBoxLayout(this);
+    setMinimumWidth(fontMetrics().averageCharWidth() * 64); // room for the fields and notes
 
     auto *general = new QFormLayout;
     m_name = new QLineEdit(profile.name, this);
@@ -103,13 +104,17 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
         m_savePassword->setEnabled(false);
         m_savePassword->setChecked(false);
         m_savePassword->setToolTip(keychainNote);
-        auto *note = new QLabel(tr("No keychain service is available (%1): the password is kept "
-                                   "in memory for this session only and asked again next time. "
-                                   "qscope never writes it in plain text.")
-                                    .arg(keychainNote.toHtmlEscaped()),
+        // short, on a row of its own (a long word-wrapped label in a form row is cut off: a
+        // dialog's height does not follow its labels' height-for-width); the reason in full is
+        // in the tooltip
+        auto *note = new QLabel(tr("No keychain: the password is kept in memory for this "
+                                   "session only, never written in plain text."),
                                 login);
         note->setWordWrap(true);
-        loginForm->addRow(QString(), note);
+        note->setToolTip(tr("No keychain service is available (%1): the password is asked again "
+                            "next time qscope starts.")
+                             .arg(keychainNote));
+        loginForm->addRow(note);
     }
     loginForm->addRow(QString(), m_savePassword);
     layout->addWidget(login);

@@ -210,25 +210,105 @@ ServerListImport ServerListImporter::parseStudio(const QByteArray &bytes)
     return out;
 }
 
+namespace {
+
+/// qStudio keeps the serverlist XML in its Java preferences deflated (zlib) and base64-encoded
+/// after this marker, split over the keys K, K0, K1, ... K19 (8192 characters each).
+const QByteArray kQStudioEncoded = QByteArrayLiteral("XXX_ENCODED_XXX");
+const QByteArray kQStudioEncrypted = QByteArrayLiteral("XXX_I_AM_ENCRYPTED_XXX");
+
+/// The serverlist XML out of a qStudio preferences file (prefs.xml, a java.util.prefs <map> of
+/// <entry key= value=/>) or out of one encoded value; the bytes themselves if neither.
+QByteArray qStudioServerListXml(const QByteArray &bytes, QString *error)
+{
+    if (!bytes.contains(kQStudioEncoded)) {
+        if (bytes.contains(kQStudioEncrypted))
+            *error = QStringLiteral("the connections in this qStudio file are encrypted (an old "
+                                    "qStudio wrote them); save them again with a current qStudio "
+                                    "and import its prefs.xml");
+        return bytes;
+    }
+    QByteArray encoded;
+    if (bytes.trimmed().startsWith('<')) {
+        QHash<QString, QByteArray> entries;
+        QXmlStreamReader xml(bytes);
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (xml.isStartElement() && xml.name() == QLatin1String("entry"))
+                entries.insert(xml.attributes().value(QLatin1String("key")).toString(),
+                               xml.attributes().value(QLatin1String("value")).toUtf8());
+        }
+        if (xml.hasError()) {
+            *error = QStringLiteral("qStudio preferences: XML error at line %1: %2")
+                         .arg(xml.lineNumber())
+                         .arg(xml.errorString());
+            return {};
+        }
+        for (auto it = entries.cbegin(); it != entries.cend(); ++it) {
+            if (!it.value().startsWith(kQStudioEncoded)) continue;
+            encoded = it.value();
+            for (int i = 0; i < 20; ++i) // the continuation slots, in order
+                encoded += entries.value(it.key() + QString::number(i));
+            break;
+        }
+    } else {
+        encoded = bytes.trimmed();
+    }
+    encoded = encoded.mid(encoded.indexOf(kQStudioEncoded) + kQStudioEncoded.size());
+    const QByteArray deflated = QByteArray::fromBase64(encoded);
+    // a zlib stream (java.util.zip.DeflaterOutputStream); qUncompress wants a size hint first
+    // and grows its buffer when the hint is short
+    QByteArray withHint(4, '\0');
+    withHint[1] = 1; // 64 KiB
+    const QByteArray xml = qUncompress(withHint + deflated);
+    if (xml.isEmpty())
+        *error = QStringLiteral("qStudio preferences: the connections value "
+                                "could not be decoded (not base64 + zlib)");
+    return xml;
+}
+
+/// `a//b/` -> a/b, as qStudio cleans folder names.
+QStringList pathParts(const QString &path)
+{
+    QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (QString &p : parts)
+        p = p.trimmed();
+    parts.removeAll(QString());
+    return parts;
+}
+
+} // namespace
+
 ServerListImport ServerListImporter::parseQStudio(const QByteArray &bytes)
 {
     ServerListImport out;
     out.format = QStringLiteral("qStudio");
     const QByteArray trimmed = bytes.trimmed();
-    if (trimmed.startsWith('<')) {
-        QXmlStreamReader xml(bytes);
+    if (trimmed.startsWith("PK")) {
+        out.error = QStringLiteral("this is a zip (a qStudio .qst workspace?): import the "
+                                   "app.xml inside it, or qStudio's prefs.xml");
+        return out;
+    }
+    if (trimmed.startsWith('<') || trimmed.contains(kQStudioEncoded) ||
+        trimmed.contains(kQStudioEncrypted)) {
+        // qStudio (TimeStored) writes its connections with XStream: a <serverlist> of
+        // <ServerConfig> elements whose fields are attributes: name (folders as an "a/b/"
+        // prefix), username, password, host, port, database, jdbcType (KDB for kdb+), clr (the
+        // colour as a signed ARGB int) and, in old files, a separate folder. The same list sits
+        // inside a .qst workspace's app.xml, and encoded in qStudio's Java preferences.
+        const QByteArray xmlBytes = qStudioServerListXml(bytes, &out.error);
+        if (!out.ok()) return out;
+        QXmlStreamReader xml(xmlBytes);
         while (!xml.atEnd()) {
             xml.readNext();
             if (!xml.isStartElement()) continue;
             const QString tag = xml.name().toString().toLower();
-            if (tag != QLatin1String("serverconfig") && tag != QLatin1String("server") &&
-                tag != QLatin1String("connection"))
-                continue;
+            if (tag != QLatin1String("serverconfig")) continue;
             QHash<QString, QString> fields;
             for (const auto &a : xml.attributes())
                 fields.insert(a.name().toString().toLower(), a.value().toString());
             const QString element = xml.name().toString();
-            while (!xml.atEnd()) {
+            while (!xml.atEnd()) { // XStream without attributes writes child elements
                 xml.readNext();
                 if (xml.isEndElement() && xml.name().toString() == element) break;
                 if (xml.isStartElement()) {
@@ -237,18 +317,25 @@ ServerListImport ServerListImporter::parseQStudio(const QByteArray &bytes)
                 }
             }
             ConnectionProfile p = freshProfile();
-            p.name = fields.value(QStringLiteral("name"));
-            p.host = fields.value(QStringLiteral("host"));
-            p.port = fields.value(QStringLiteral("port")).toInt();
-            p.user = fields.value(QStringLiteral("username"), fields.value(QStringLiteral("user")));
-            p.folder = fields.value(QStringLiteral("folder"));
-            const QString type = fields.value(QStringLiteral("jdbctype"));
-            if (!type.isEmpty() && !type.contains(QLatin1String("KDB"), Qt::CaseInsensitive)) {
+            QStringList path = pathParts(fields.value(QStringLiteral("folder")));
+            path += pathParts(fields.value(QStringLiteral("name")));
+            p.host = fields.value(QStringLiteral("host")).trimmed();
+            p.port = fields.value(QStringLiteral("port")).trimmed().toInt();
+            p.name = path.isEmpty() ? p.host + QLatin1Char(':') + QString::number(p.port)
+                                    : path.takeLast();
+            p.folder = path.join(QLatin1Char('/'));
+            p.user = fields.value(QStringLiteral("username"));
+            const QString type = fields.value(QStringLiteral("jdbctype"), QStringLiteral("KDB"));
+            if (!type.contains(QLatin1String("KDB"), Qt::CaseInsensitive)) {
                 out.warnings
                     << QStringLiteral("skipped \"%1\": not a kdb+ server (%2)").arg(p.name, type);
                 continue;
             }
-            if (p.name.isEmpty()) p.name = p.host + QLatin1Char(':') + QString::number(p.port);
+            bool ok = false;
+            const int clr = fields.value(QStringLiteral("clr")).toInt(&ok);
+            if (ok)
+                p.tag = tagFromStudioColour(
+                    QString::number(uint(clr) & 0xffffffu, 16).rightJustified(6, QLatin1Char('0')));
             accept(out, p, fields.value(QStringLiteral("password")));
         }
         if (xml.hasError())
@@ -256,7 +343,9 @@ ServerListImport ServerListImporter::parseQStudio(const QByteArray &bytes)
                             .arg(xml.lineNumber())
                             .arg(xml.errorString());
     } else {
-        // CSV with a header row
+        // not a qStudio format: a CSV with a header naming name,host,port,username,password,
+        // folder columns, as a spreadsheet of servers often is
+        out.format = QStringLiteral("CSV list");
         const QList<QByteArray> lines = bytes.split('\n');
         QStringList header;
         for (const QByteArray &raw : lines) {
@@ -268,7 +357,7 @@ ServerListImport ServerListImporter::parseQStudio(const QByteArray &bytes)
                     header << c.trimmed().toLower();
                 if (!header.contains(QLatin1String("host")) ||
                     !header.contains(QLatin1String("port"))) {
-                    out.error = QStringLiteral("the qStudio CSV needs host and port columns");
+                    out.error = QStringLiteral("the CSV server list needs host and port columns");
                     return out;
                 }
                 continue;
@@ -289,14 +378,16 @@ ServerListImport ServerListImporter::parseQStudio(const QByteArray &bytes)
         }
     }
     if (out.ok() && out.profiles.isEmpty() && out.warnings.isEmpty())
-        out.error = QStringLiteral("no qStudio server entries found");
+        out.error = out.format == QLatin1String("qStudio")
+                        ? QStringLiteral("no qStudio <ServerConfig> entries found")
+                        : QStringLiteral("no servers found in the CSV list");
     return out;
 }
 
 ServerListImport ServerListImporter::parseQPad(const QByteArray &bytes)
 {
     ServerListImport out;
-    out.format = QStringLiteral("QPad / list");
+    out.format = QStringLiteral("host:port list");
     int lineNo = 0;
     for (const QByteArray &raw : bytes.split('\n')) {
         ++lineNo;
@@ -339,7 +430,7 @@ ServerListImporter::Format ServerListImporter::detect(const QByteArray &bytes,
     if (fileName.endsWith(QLatin1String(".properties")) || bytes.contains("serverTree.") ||
         bytes.contains("\nServers=") || bytes.startsWith("Servers="))
         return Studio;
-    if (t.startsWith('<')) return QStudio;
+    if (t.startsWith('<') || t.contains("XXX_ENCODED_XXX") || t.startsWith("PK")) return QStudio;
     const QByteArray firstLine = t.left(t.indexOf('\n')).toLower();
     if (firstLine.contains("host") && firstLine.contains("port") && firstLine.contains(','))
         return QStudio;

@@ -4,11 +4,15 @@
 ///    `serverTree.<i>` = name / `serverTree.<i>folder` = folder, children `serverTree.<i>.<j>`, and
 ///    each server's details as `server.<n>.host|port|user|password|useTLS|backgroundColor`, n
 ///    counting servers depth-first; format 1.1 has `Servers=a,b` and `server.<name>.host` etc.
-///  - qStudio: its connections export (XML `<serverConfig>` elements with name/host/port/username/
-///    password/folder as child elements or attributes) or a CSV with a header naming those columns.
-///  - QPad and plain lists: one server a line, `[folder/]name<TAB or = or
-///  space>`:host:port[:user[:pw]]
-///    or just `host:port`; `#`, `;` and `/` start comments.
+///  - qStudio (TimeStored): the XStream XML its ConnectionManager writes, a `<serverlist>` of
+///    `<ServerConfig name= username= password= host= port= database= jdbcType= clr=/>` with
+///    folders as a `a/b/` prefix of name; found as is in a .qst workspace's app.xml, and in
+///    qStudio's Java preferences (prefs.xml) deflated and base64-encoded after `XXX_ENCODED_XXX`,
+///    split over the keys K, K0..K19. Non-kdb+ entries (jdbcType other than KDB) are skipped.
+///  - host:port lists: one server a line, `[folder/]name<TAB or = or space>`:host:port[:user[:pw]]
+///    or just `host:port`; `#`, `;` and `/` start comments. QPad's own server file format could
+///    not be confirmed from a public source, so it is not claimed; a list in this form imports.
+///  - a CSV with a header naming name/host/port/username/password/folder columns.
 ///  - qscope's own connections JSON.
 /// Passwords found in a file are returned separately so they go to the keychain, never to JSON.
 
@@ -22,7 +26,7 @@ namespace qscope {
 
 struct ServerListImport
 {
-    QString format;                    ///< "Studio for kdb+", "qStudio", "QPad / list", "qscope"
+    QString format; ///< "Studio for kdb+", "qStudio", "host:port list", "CSV list", "qscope"
     QList<ConnectionProfile> profiles; ///< fresh ids
     QHash<QString, QString> passwords; ///< profile id -> password found in the file
     QStringList warnings;              ///< entries skipped, and why

@@ -259,18 +259,22 @@ void EditorArea::restoreSession(QSettings &s, const QString &fallbackProfile)
         const QString text = s.value(QStringLiteral("text")).toString();
         EditorTab *t = nullptr;
         if (!file.isEmpty() && QFileInfo::exists(file)) {
-            t = openFile(file, profile);
-            if (t && s.value(QStringLiteral("modified")).toBool() && !text.isEmpty()) {
-                t->setText(QString()); // then an edit, so the tab shows as modified
-                t->insert(text);
+            t = openFile(file, profile); // as on disk: unmodified
+            // kept text of a tab that had unsaved edits: show it, modified unless the file on
+            // disk now holds exactly that text
+            if (t && s.value(QStringLiteral("modified")).toBool() && !text.isEmpty() &&
+                text != t->text()) {
+                t->selectAll();
+                t->replaceSelectedText(text); // an edit, so the buffer is marked modified
             }
         } else {
             if (!file.isEmpty()) missing << file;
             if (file.isEmpty() || !text.isEmpty()) {
-                // setModified(true) is a no-op in QScintilla: an edit is what marks a buffer
+                // an untitled buffer (or a file that went away) exists only in the session: it
+                // is unsaved work, so it shows as modified whenever it holds text. insert() is
+                // an edit, which is what marks a QScintilla buffer (setModified(true) cannot).
                 t = newTab(profile);
                 t->insert(text);
-                if (!s.value(QStringLiteral("modified")).toBool()) t->setModified(false);
             }
         }
         if (t) t->setCursorPosition(s.value(QStringLiteral("line")).toInt(), 0);

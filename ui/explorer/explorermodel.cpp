@@ -2,10 +2,13 @@
 
 #include "connections/connectionstore.h"
 #include "connections/serversessions.h"
+#include "results/resultshape.h"
 #include "theme/theme.h"
 
 #include <QApplication>
+#include <QColor>
 #include <QLocale>
+#include <QPalette>
 #include <QStyle>
 
 namespace qscope {
@@ -13,17 +16,20 @@ namespace qscope {
 namespace {
 enum Purpose { ListNamespaces, ListNamespace, TableInfo, FunctionSource };
 
-/// Names of one namespace, each listing guarded: q's \b or \f may be refused (e.g. -u) or, on a
-/// small interpreter, missing; an empty list then, not a failed fetch.
-QByteArray namespaceQuery(const QString &ns)
+/// kdb+'s own namespaces (code.kx.com, Basics: Namespaces); listed after the user's.
+bool isSystemNamespace(const QString &name)
 {
-    const QString arg = ns == QLatin1String(".") ? QString() : QStringLiteral(" ") + ns;
-    const QString tablesArg =
-        ns == QLatin1String(".") ? QStringLiteral("`.") : QStringLiteral("`") + ns;
-    return QStringLiteral("{s:{@[system;x;{`symbol$()}]};t:@[tables;%1;{`symbol$()}];"
-                          "`t`f`v`b!(t;s\"f%2\";(s\"v%2\") except t;s\"b%2\")}[]")
-        .arg(tablesArg, arg)
-        .toUtf8();
+    static const QStringList system = {
+        QStringLiteral("q"), QStringLiteral("Q"), QStringLiteral("h"), QStringLiteral("j"),
+        QStringLiteral("m"), QStringLiteral("o"), QStringLiteral("z")};
+    return system.contains(name);
+}
+
+/// A value's kind for a message ("a dictionary", "a projection", ...).
+QString describe(const Value &v)
+{
+    if (v.isError()) return QStringLiteral("the error '") + QString::fromUtf8(v.symbolValue());
+    return qTypeDescription(v.type());
 }
 
 QStringList symbolsOf(const Value &v)
@@ -109,6 +115,7 @@ struct ExplorerModel::Node
     bool fetchable = false;
     bool fetched = false;
     bool fetching = false;
+    bool system = false; // a kdb+ system namespace (.q .Q .h ...)
     std::vector<std::unique_ptr<Node>> children;
 
     int row() const
@@ -143,6 +150,33 @@ ExplorerModel::~ExplorerModel() = default;
 QByteArray ExplorerModel::previewQuery(const QString &qualifiedTable, int rows)
 {
     return QStringLiteral("select[%1] from %2").arg(rows).arg(qualifiedTable).toUtf8();
+}
+
+QByteArray ExplorerModel::valueQuery(const QString &qualifiedName, int rows)
+{
+    // lists, dictionaries, tables and keyed tables (types 0..99) come back as their first rows;
+    // atoms and functions as they are
+    return QStringLiteral("{$[(type x) within 0 99;%1 sublist x;x]}%2")
+        .arg(rows)
+        .arg(qualifiedName)
+        .toUtf8();
+}
+
+/// The names of one namespace as a dictionary `t`f`v`b (tables, \f, \v, \b), in plain q that
+/// applies no lambda of its own and assigns nothing on the server. Each listing is trapped on
+/// its own: where the server refuses one (\b under -u, a small interpreter without it) that
+/// entry is q's error text (a char vector) instead of a symbol list, shown inline.
+QByteArray ExplorerModel::namespaceQuery(const QString &ns)
+{
+    const bool root = ns == QLatin1String(".");
+    const QString sym = root ? QStringLiteral("`.") : QLatin1Char('`') + ns;
+    const QString arg = root ? QString() : QLatin1Char(' ') + ns;
+    const auto sys = [&](char c) {
+        return QStringLiteral("@[system;\"%1%2\";{x}]").arg(QLatin1Char(c)).arg(arg);
+    };
+    return (QStringLiteral("`t`f`v`b!(@[tables;%1;{x}];").arg(sym) + sys('f') + QLatin1Char(';') +
+            sys('v') + QLatin1Char(';') + sys('b') + QLatin1Char(')'))
+        .toUtf8();
 }
 
 ExplorerModel::Node *ExplorerModel::nodeOf(const QModelIndex &index) const
@@ -273,7 +307,7 @@ void ExplorerModel::fetchMore(const QModelIndex &parent)
     if (!canFetchMore(parent)) return;
     switch (n->kind) {
     case Server:
-        request(n, QByteArrayLiteral("(key`) except `q`Q`h`j`o"), ListNamespaces);
+        request(n, QByteArrayLiteral("key`"), ListNamespaces);
         break;
     case Namespace:
         request(n, namespaceQuery(n->qualified), ListNamespace);
@@ -319,12 +353,16 @@ void ExplorerModel::onResult(const QueryResult &result)
     n->fetching = false;
     const QModelIndex i = indexOf(n);
     if (!result.ok()) {
-        n->detail = result.error->kind == NetError::QError
-                        ? QLatin1Char('\'') + result.error->message
-                        : result.error->message;
-        Q_EMIT dataChanged(i, i);
-        Q_EMIT fetchFailed(n->profileId, n->qualified.isEmpty() ? n->name : n->qualified,
-                           n->detail);
+        const QString error = result.error->kind == NetError::QError
+                                  ? QLatin1Char('\'') + result.error->message
+                                  : result.error->message;
+        if (purpose == FunctionSource) {
+            n->detail = error;
+            Q_EMIT dataChanged(i, i);
+            Q_EMIT fetchFailed(n->profileId, n->qualified, error);
+        } else {
+            fail(n, error, QString::fromUtf8(result.query));
+        }
         return;
     }
     n->detail.clear();
@@ -343,6 +381,8 @@ void ExplorerModel::onResult(const QueryResult &result)
             n->source = QString::fromUtf8(result.value.lambdaSource());
         else if (result.value.isFunction())
             n->source = tr("(a %1, not a lambda: no source)").arg(result.value.type());
+        else // never empty: an empty source would be fetched again and again
+            n->source = tr("(%1, not a function)").arg(describe(result.value));
         Q_EMIT sourceReady(i, n->source);
         break;
     }
@@ -350,53 +390,118 @@ void ExplorerModel::onResult(const QueryResult &result)
     Q_EMIT namesChanged();
 }
 
+void ExplorerModel::fail(Node *node, const QString &error, const QString &query)
+{
+    clearChildren(node);  // a late duplicate reply replaces, never doubles
+    node->fetched = true; // not fetched again on its own: Refresh retries
+    node->detail = error;
+    beginInsertRows(indexOf(node), 0, 0);
+    Node *m = addChild(node, Message, error, QString());
+    m->fetchable = false;
+    m->source = query; // shown in the tooltip: what was asked
+    endInsertRows();
+    Q_EMIT fetchFailed(node->profileId, node->qualified.isEmpty() ? node->name : node->qualified,
+                       error);
+}
+
 void ExplorerModel::fillNamespaces(Node *server, const Value &v)
 {
+    if (v.type() != Symbol && !(v.isList() && v.count() == 0)) {
+        fail(server, tr("unexpected reply to key`: %1, not a symbol list").arg(describe(v)),
+             QStringLiteral("key`"));
+        return;
+    }
     clearChildren(server); // a late duplicate reply replaces, never doubles
-    QStringList spaces = symbolsOf(v);
-    spaces.sort();
+    QStringList user, system;
+    for (const QString &s : symbolsOf(v))
+        (isSystemNamespace(s) ? system : user) << s;
+    user.sort();
+    system.sort();
     const QModelIndex parent = indexOf(server);
-    beginInsertRows(parent, 0, int(spaces.size()));
+    beginInsertRows(parent, 0, int(user.size() + system.size()));
     addChild(server, Namespace, QStringLiteral(". (root)"), QStringLiteral("."));
-    for (const QString &s : std::as_const(spaces))
+    for (const QString &s : std::as_const(user))
         addChild(server, Namespace, QLatin1Char('.') + s, QLatin1Char('.') + s);
+    for (const QString &s : std::as_const(system)) {
+        Node *n = addChild(server, Namespace, QLatin1Char('.') + s, QLatin1Char('.') + s);
+        n->detail = tr("kdb+ system namespace");
+        n->system = true;
+    }
     server->fetched = true;
     endInsertRows();
 }
 
 void ExplorerModel::fillNamespace(Node *ns, const Value &v)
 {
-    clearChildren(ns); // a late duplicate reply replaces, never doubles
-    if (!v.isDict()) {
-        ns->detail = tr("unexpected reply (type %1)").arg(v.type());
-        ns->fetched = true;
+    const QString query = QString::fromUtf8(namespaceQuery(ns->qualified));
+    if (!v.isDict() || v.keys().type() != Symbol || !v.values().isList() ||
+        v.values().count() != v.keys().count()) {
+        fail(ns,
+             tr("unexpected reply to the namespace listing: %1, not a dictionary of name lists")
+                 .arg(describe(v)),
+             query);
         return;
     }
+    clearChildren(ns); // a late duplicate reply replaces, never doubles
     const QStringList keys = symbolsOf(v.keys());
-    const auto listFor = [&](const char *k) {
-        const int i = int(keys.indexOf(QLatin1String(k)));
-        if (i < 0 || !v.values().isList() || i >= v.values().count())
-            return v.values().type() == Symbol ? QStringList() : QStringList();
-        QStringList names = symbolsOf(v.values().item(i));
-        names.sort();
-        return names;
+    struct Listing
+    {
+        QStringList names;
+        QString problem; // q's error text, or why the reply could not be read
     };
+    const auto listFor = [&](const char *k) {
+        Listing out;
+        const int i = int(keys.indexOf(QLatin1String(k)));
+        if (i < 0) {
+            out.problem = tr("missing from the reply");
+            return out;
+        }
+        const Value &x = v.values().item(i);
+        if (x.type() == Char) // the trap's handler returned q's error text
+            out.problem = QLatin1Char('\'') + QString::fromUtf8(x.rawData(), int(x.count()));
+        else if (x.type() == Symbol || (x.isList() && x.count() == 0))
+            out.names = symbolsOf(x);
+        else
+            out.problem = tr("unexpected %1").arg(describe(x));
+        out.names.sort();
+        return out;
+    };
+    Listing tables = listFor("t");
+    Listing variables = listFor("v");
+    // \v lists every variable, tables too (kdb+'s \v): tables are shown under Tables only
+    for (const QString &t : std::as_const(tables.names))
+        variables.names.removeAll(t);
     struct Cat
     {
-        const char *key;
         QString label;
         Kind kind;
+        Listing listing;
+        const char *command;
     };
-    const Cat cats[] = {{"t", tr("Tables"), Table},
-                        {"f", tr("Functions"), Function},
-                        {"v", tr("Variables"), Variable},
-                        {"b", tr("Views"), View}};
+    const Cat cats[] = {{tr("Tables"), Table, tables, "tables"},
+                        {tr("Functions"), Function, listFor("f"), "\\f"},
+                        {tr("Variables"), Variable, variables, "\\v"},
+                        {tr("Views"), View, listFor("b"), "\\b"}};
     const QModelIndex parent = indexOf(ns);
     beginInsertRows(parent, 0, 3);
     for (const Cat &c : cats) {
-        const QStringList names = listFor(c.key);
-        Node *cat = addChild(ns, Category, QStringLiteral("%1 (%2)").arg(c.label).arg(names.size()),
-                             QString());
+        const QStringList &names = c.listing.names;
+        Node *cat = nullptr;
+        if (c.listing.problem.isEmpty()) {
+            cat = addChild(ns, Category, QStringLiteral("%1 (%2)").arg(c.label).arg(names.size()),
+                           QString());
+        } else {
+            // never a silent empty list: the category says the server did not list it, and why
+            cat = addChild(ns, Category, tr("%1 (not listed)").arg(c.label), QString());
+            // e.g. "\b .u: 'nyi", and "\b: 'access" for the root
+            const QString where =
+                ns->qualified == QLatin1String(".") ? QString() : QLatin1Char(' ') + ns->qualified;
+            cat->detail =
+                QLatin1String(c.command) + where + QStringLiteral(": ") + c.listing.problem;
+            Node *m = addChild(cat, Message, cat->detail, QString());
+            m->fetchable = false;
+            m->source = query;
+        }
         for (const QString &name : names)
             addChild(cat, c.kind, name, qualify(ns->qualified, name));
     }
@@ -406,18 +511,24 @@ void ExplorerModel::fillNamespace(Node *ns, const Value &v)
 
 void ExplorerModel::fillTable(Node *table, const Value &v)
 {
-    clearChildren(table); // a late duplicate reply replaces, never doubles
-    table->fetched = true;
-    if (!v.isList() || v.count() != 2) {
-        table->detail = tr("unexpected reply (type %1)").arg(v.type());
+    if (!v.isList() || v.count() != 2 || !v.item(0).isAtom() || !v.item(1).isTable()) {
+        fail(table,
+             tr("unexpected reply to (count;meta): %1, not a count and a meta table")
+                 .arg(describe(v)),
+             QStringLiteral("(count %1;0!meta %1)").arg(table->qualified));
         return;
     }
+    clearChildren(table); // a late duplicate reply replaces, never doubles
+    table->fetched = true;
     const Value &count = v.item(0);
-    table->rows = count.isAtom() ? count.rawInt() : -1;
+    table->rows = count.rawInt();
     const Value &meta = v.item(1);
-    if (!meta.isTable()) return;
     const int ci = meta.columnIndex("c"), ti = meta.columnIndex("t"), ai = meta.columnIndex("a");
-    if (ci < 0 || ti < 0) return;
+    if (ci < 0 || ti < 0 || meta.columns().item(ci).type() != Symbol) {
+        fail(table, tr("meta of %1 has no c and t columns").arg(table->qualified),
+             QStringLiteral("0!meta ") + table->qualified);
+        return;
+    }
     const Value &cols = meta.columns().item(ci);
     const Value &types = meta.columns().item(ti);
     const int64_t n = cols.count();
@@ -452,7 +563,8 @@ QVariant ExplorerModel::data(const QModelIndex &index, int role) const
                     QLatin1Char(')');
         if (n->fetching)
             text += tr("  (loading…)");
-        else if (!n->detail.isEmpty())
+        else if (!n->detail.isEmpty() && !n->system && n->kind != Category && n->kind != Message &&
+                 n->children.empty())
             text += QStringLiteral("  [") + n->detail + QLatin1Char(']');
         return text;
     }
@@ -464,9 +576,24 @@ QVariant ExplorerModel::data(const QModelIndex &index, int role) const
         case Function:
             return n->source.isEmpty() ? tr("%1\nDouble-click: call it").arg(n->qualified)
                                        : n->source;
+        case Message:
+            return n->source.isEmpty() ? n->name
+                                       : tr("%1\nquery: %2\nRefresh (context menu) to ask again")
+                                             .arg(n->name, n->source);
+        case Category:
+            return n->detail.isEmpty() ? n->name : n->detail;
+        case Namespace:
+            return n->system ? tr("%1: %2").arg(n->qualified, n->detail) : n->qualified;
         default:
             return n->qualified.isEmpty() ? n->name : n->qualified;
         }
+    case Qt::ForegroundRole:
+        if (n->kind == Message)
+            return QColor(Theme::current() == Theme::Dark ? QColor(0xef, 0x9a, 0x9a)
+                                                          : QColor(0xc6, 0x28, 0x28));
+        if (n->system || (n->kind == Category && !n->detail.isEmpty()))
+            return QApplication::palette().color(QPalette::PlaceholderText);
+        return {};
     case Qt::DecorationRole:
         if (n->kind == Server) return Theme::stateIcon(int(m_sessions->state(n->profileId)));
         if (n->kind == Namespace || n->kind == Category)

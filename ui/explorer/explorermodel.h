@@ -1,8 +1,10 @@
 #pragma once
 /// The server explorer: one root per open connection; expanding fetches, lazily and with plain
-/// q that works on a real kdb+, the server's namespaces (key`), then per namespace its tables,
-/// functions, variables and views (tables/\f/\v/\b, each guarded so a missing one gives an
-/// empty list, not an error), then per table its row count and meta. Fetches go straight to the
+/// q that works on a real kdb+, the server's namespaces (key`: the user's, then kdb+'s own),
+/// then per namespace its tables, functions, variables and views (tables/\f/\v/\b, each trapped
+/// on its own so one the server refuses shows q's error in its place), then per table its row
+/// count and meta. Whatever cannot be listed (a q error, a reply of the wrong shape) becomes a
+/// Message child saying why, never a silently empty branch. Fetches go straight to the
 /// ConnectionManager (not the query history) and are matched back by request id; a reply for a
 /// node that went away meanwhile is dropped.
 
@@ -55,6 +57,10 @@ public:
 
     /// The bounded preview query for a table: never the bare name (an HDB would send everything).
     static QByteArray previewQuery(const QString &qualifiedTable, int rows = 100);
+    /// The bounded query a variable or view is shown with (lists, dicts, tables: first rows).
+    static QByteArray valueQuery(const QString &qualifiedName, int rows = 100);
+    /// The q that lists one namespace (`. for the root): `t`f`v`b!(...), plain kdb+ q.
+    static QByteArray namespaceQuery(const QString &ns);
 
 Q_SIGNALS:
     void namesChanged();
@@ -72,6 +78,8 @@ private:
     void fillNamespaces(Node *server, const Value &v);
     void fillNamespace(Node *ns, const Value &v);
     void fillTable(Node *table, const Value &v);
+    /// Replaces the node's children with one Message saying what went wrong.
+    void fail(Node *node, const QString &error, const QString &query);
     void clearChildren(Node *node);
     void forget(Node *node);
 

@@ -60,11 +60,11 @@ ExplorerView::ExplorerView(ServerSessions *sessions, QWidget *parent)
         if (kind == ExplorerModel::Table)
             Q_EMIT runQuery(profile, ExplorerModel::previewQuery(name));
         else if (kind == ExplorerModel::Variable || kind == ExplorerModel::View)
-            Q_EMIT runQuery(
-                profile,
-                QStringLiteral("{$[(type x) within 0 97;100 sublist x;x]}%1").arg(name).toUtf8());
+            Q_EMIT runQuery(profile, ExplorerModel::valueQuery(name));
         else if (kind == ExplorerModel::Function)
             callFunction(i);
+        else if (kind == ExplorerModel::Message)
+            m_model->refresh(i); // ask again
         else
             m_tree->setExpanded(i, !m_tree->isExpanded(i));
     });

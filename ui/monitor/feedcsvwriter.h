@@ -19,7 +19,9 @@ public:
     bool writeRows(const QByteArray &tableName, const Value &table, QString *error);
     /// A comment-like marker line: `#,end of day 2026.11.23`.
     bool writeMarker(const QString &text, QString *error);
-    void close();
+    /// Flush and close, before returning: the file is complete when this returns. False (and
+    /// error, if given) when the last bytes could not be written (a full disk).
+    bool close(QString *error = nullptr);
     qint64 rows() const { return m_rows; }
 
 private:

@@ -45,9 +45,16 @@ bool FeedLogWriter::write(const Value &message, QString *error)
     return true;
 }
 
-void FeedLogWriter::close()
+bool FeedLogWriter::close(QString *error)
 {
-    if (m_file.isOpen()) m_file.close();
+    if (!m_file.isOpen()) return true;
+    // QFile::close() flushes too but drops a failure; flush first to report it.
+    const bool ok = m_file.flush();
+    if (!ok && error)
+        *error =
+            QStringLiteral("writing %1 failed: %2").arg(m_file.fileName(), m_file.errorString());
+    m_file.close();
+    return ok;
 }
 
 bool FeedLogReader::open(const QString &path, QString *error)

@@ -23,7 +23,9 @@ public:
     bool isOpen() const { return m_file.isOpen(); }
     /// Append one message (encoded as an async IPC message). False and error on a write failure.
     bool write(const Value &message, QString *error);
-    void close();
+    /// Flush and close, before returning: the file is complete when this returns. False (and
+    /// error, if given) when the last bytes could not be written (a full disk).
+    bool close(QString *error = nullptr);
     qint64 records() const { return m_records; }
 
 private:

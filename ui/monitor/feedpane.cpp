@@ -5,6 +5,7 @@
 #include "sparkline.h"
 #include "symstats.h"
 #include "symstatsmodels.h"
+#include "tableconcat.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -62,10 +63,23 @@ QTableView *makeTable(QWidget *parent)
     v->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     v->verticalHeader()->setDefaultSectionSize(v->fontMetrics().height() + 4);
     v->verticalHeader()->hide();
-    v->horizontalHeader()->setStretchLastSection(true);
+    // No stretched last column: a right-aligned number would sit a screen away from its row.
+    v->horizontalHeader()->setStretchLastSection(false);
     v->setSelectionBehavior(QAbstractItemView::SelectRows);
     v->setWordWrap(false);
     return v;
+}
+
+/// Column widths from a sample of rows, capped (never a pass over every row).
+void sizeColumns(QTableView *v)
+{
+    if (!v->model() || v->model()->rowCount() == 0) return;
+    v->horizontalHeader()->setResizeContentsPrecision(50);
+    v->resizeColumnsToContents();
+    // A little slack for the values the sample did not see (GOOG is wider than IBM).
+    const int slack = 2 * v->fontMetrics().averageCharWidth();
+    for (int c = 0; c < v->model()->columnCount(); ++c)
+        v->setColumnWidth(c, std::min(v->columnWidth(c) + slack, 320));
 }
 
 } // namespace
@@ -97,15 +111,18 @@ FeedPane::FeedPane(ConnectionManager *manager, QWidget *parent)
     m_capacitySpin->setSingleStep(10000);
     m_capacitySpin->setValue(int(m_capacity));
     bar->addWidget(m_capacitySpin);
-    m_filterEdit = new QLineEdit(this);
-    m_filterEdit->setPlaceholderText(tr("Filter: `AAPL`MSFT  or  price > 100.5"));
-    m_filterEdit->setClearButtonEnabled(true);
-    bar->addWidget(m_filterEdit, 1);
+    bar->addStretch(1);
     m_recordButton = new QPushButton(tr("Record…"), this);
     bar->addWidget(m_recordButton);
     auto *replayButton = new QPushButton(tr("Replay log…"), this);
     bar->addWidget(replayButton);
     outer->addLayout(bar);
+    // The filter gets a line of its own, so a pane in a narrow dock keeps room to type in it.
+    m_filterEdit = new QLineEdit(this);
+    m_filterEdit->setPlaceholderText(
+        tr("Filter (Enter applies): `AAPL`MSFT  or  price > 100.5  or  sym in `IBM`KX"));
+    m_filterEdit->setClearButtonEnabled(true);
+    outer->addWidget(m_filterEdit);
 
     m_filterError = new QLabel(this);
     m_filterError->setStyleSheet(QStringLiteral("color: #b71c1c;"));
@@ -113,32 +130,43 @@ FeedPane::FeedPane(ConnectionManager *manager, QWidget *parent)
     outer->addWidget(m_filterError);
 
     auto *rates = new QHBoxLayout;
-    m_rateLabel = new QLabel(this);
-    rates->addWidget(m_rateLabel);
     m_sparkline = new Sparkline(this);
     m_sparkline->setToolTip(tr("rows/s over the last minute"));
     rates->addWidget(m_sparkline);
-    rates->addStretch(1);
-    rates->addWidget(new QLabel(tr("Push aggregates to"), this));
-    m_pushCombo = new QComboBox(this);
-    m_pushCombo->setMinimumContentsLength(12);
-    rates->addWidget(m_pushCombo);
-    m_pushTableEdit = new QLineEdit(QString::fromUtf8(m_pushTable), this);
-    m_pushTableEdit->setToolTip(tr("Table name on the target: sent as async (`upd;`name;rows)"));
-    m_pushTableEdit->setMaximumWidth(120);
-    rates->addWidget(m_pushTableEdit);
+    m_rateLabel = new QLabel(this);
+    // Takes what width there is and never asks for more (one part per table can get long).
+    m_rateLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    rates->addWidget(m_rateLabel, 1);
     outer->addLayout(rates);
 
     m_statusLabel = new QLabel(this);
+    m_statusLabel->setWordWrap(true); // drops, markers and recording make it long
     outer->addWidget(m_statusLabel);
 
     m_tabs = new QTabWidget(this);
     m_rowsView = makeTable(m_tabs);
     m_lastView = makeTable(m_tabs);
-    m_aggView = makeTable(m_tabs);
+    // The aggregates tab holds its own push controls: what is pushed is what it shows.
+    auto *aggPage = new QWidget(m_tabs);
+    auto *aggLayout = new QVBoxLayout(aggPage);
+    aggLayout->setContentsMargins(0, 2, 0, 0);
+    auto *push = new QHBoxLayout;
+    push->addWidget(new QLabel(tr("Push these aggregates every second to"), aggPage));
+    m_pushCombo = new QComboBox(aggPage);
+    m_pushCombo->setMinimumContentsLength(10);
+    push->addWidget(m_pushCombo);
+    push->addWidget(new QLabel(tr("as table"), aggPage));
+    m_pushTableEdit = new QLineEdit(QString::fromUtf8(m_pushTable), aggPage);
+    m_pushTableEdit->setToolTip(tr("Table name on the target: sent as async (`upd;`name;rows)"));
+    m_pushTableEdit->setMaximumWidth(120);
+    push->addWidget(m_pushTableEdit);
+    push->addStretch(1);
+    aggLayout->addLayout(push);
+    m_aggView = makeTable(aggPage);
+    aggLayout->addWidget(m_aggView, 1);
     m_tabs->addTab(m_rowsView, tr("Rows"));
     m_tabs->addTab(m_lastView, tr("Last value per sym"));
-    m_tabs->addTab(m_aggView, tr("Aggregates"));
+    m_tabs->addTab(aggPage, tr("Aggregates"));
     outer->addWidget(m_tabs, 1);
 
     m_tick = new QTimer(this);
@@ -248,6 +276,7 @@ void FeedPane::showTable(const QByteArray &table)
             [this](const QModelIndex &, int first, int last) { followAfterInsert(first, last); });
     m_sparkline->setSamples(f.history);
     m_sized = false;
+    m_symRowsSized = -1;
     m_follow = true;
     updateStatus();
 }
@@ -297,7 +326,20 @@ void FeedPane::ingestSchema(const Value &schema)
 void FeedPane::addPending(TableFeed &f, Pending &&p)
 {
     f.pendingRows += p.kind == FeedRingModel::DataRow ? p.table.count() : 0;
-    f.pending.push_back(std::move(p));
+    // Small updates join the one before them, so a long pause of single-row messages holds rows,
+    // not messages.
+    if (p.kind == FeedRingModel::DataRow && !f.pending.empty() &&
+        f.pending.back().kind == FeedRingModel::DataRow &&
+        detail::shouldJoin(f.pending.back().table.count(), p.table.count()) &&
+        detail::sameLayout(f.pending.back().table, p.table)) {
+        const Value both[] = {f.pending.back().table, p.table};
+        Value joined = detail::concatTables(both);
+        if (joined.isTable()) {
+            f.pending.back().table = std::move(joined);
+            p.table = Value();
+        }
+    }
+    if (p.kind != FeedRingModel::DataRow || p.table.isTable()) f.pending.push_back(std::move(p));
     // Never queue more than one ring's worth: older rows would be pushed out of the ring at once
     // anyway (paused, or arriving faster than the view applies them). Markers are kept.
     while (f.pendingRows > m_capacity && !f.pending.empty()) {
@@ -313,9 +355,8 @@ void FeedPane::addPending(TableFeed &f, Pending &&p)
     }
 }
 
-void FeedPane::ingestUpdate(const QByteArray &table, const Value &data)
+Value FeedPane::asTable(TableFeed &f, const Value &data)
 {
-    TableFeed &f = feed(table);
     Value t = data;
     if (data.isList() && !f.schemaNames.isGenericNull() && f.schemaNames.count() == data.count()) {
         // A column list (as a feed sends to tick.q): name it with the schema.
@@ -326,7 +367,7 @@ void FeedPane::ingestUpdate(const QByteArray &table, const Value &data)
     }
     if (!t.isTable()) {
         ++f.malformed;
-        return;
+        return {};
     }
     if (f.schemaNames.isGenericNull()) {
         f.schemaNames = t.columnNames();
@@ -335,19 +376,25 @@ void FeedPane::ingestUpdate(const QByteArray &table, const Value &data)
             types.push_back(int8_t(c.type()));
         f.schemaTypes = Value::fromVector(Byte, std::move(types));
     }
-    f.stats.ingest(t);
-    f.ingested += t.count();
-    QString err;
-    if (m_csv.isOpen() && !m_csv.writeRows(table, t, &err)) recordError(err);
-    if (m_log.isOpen() &&
-        !m_log.write(Value::list({Value::symbol("upd"), Value::symbol(table), t}), &err))
-        recordError(err);
-    addPending(f, Pending{t, FeedRingModel::DataRow, {}});
+    return t;
+}
+
+void FeedPane::ingestTables(const QByteArray &table, TableFeed &f, std::vector<Value> &&tables)
+{
+    // One table per batch (joined: typed columns, no message kept alive) for the stats, the CSV
+    // and the queue; the binary log keeps the messages as they came (recorded at ingest).
+    for (const Value &t : detail::coalesceTables(std::move(tables))) {
+        f.stats.ingest(t);
+        f.ingested += t.count();
+        QString err;
+        if (m_csv.isOpen() && !m_csv.writeRows(table, t, &err)) recordError(err);
+        addPending(f, Pending{t, FeedRingModel::DataRow, {}});
+    }
 }
 
 QByteArray FeedPane::tableOf(const Value &data) const
 {
-    // The engine leaves FeedBatch::table empty when one tick mixes tables (a ` subscription):
+    // A batch that mixes tables (a ` subscription) without naming each update's table (a test's):
     // recognise each update by its columns against the schemas .u.sub returned.
     for (const auto &[name, f] : m_feeds) {
         const Value &names = f->schemaNames;
@@ -367,27 +414,44 @@ QByteArray FeedPane::tableOf(const Value &data) const
 
 void FeedPane::ingest(const FeedBatch &batch)
 {
+    // A whole batch (a UI tick's worth from the engine) is taken in at once: per table, its
+    // updates become one joined table, one stats pass and one queue entry. The engine names each
+    // update's table (FeedBatch::tables).
+    const QList<QByteArray> &names = batch.tables;
+    const bool named = names.size() == batch.updates.size();
+    std::map<QByteArray, std::vector<Value>> perTable;
+    for (qsizetype i = 0; i < batch.updates.size(); ++i) {
+        const Value &u = batch.updates.at(i);
+        const QByteArray name = !batch.table.isEmpty() ? batch.table
+                                : named                ? names.at(i)
+                                                       : tableOf(u);
+        TableFeed &f = feed(name);
+        if (batch.table.isEmpty()) {
+            // Mixed tables: count each update for its own table; bytes shared out by rows.
+            const int64_t rows =
+                u.isTable() ? u.count() : (u.isList() && u.count() ? u.item(0).count() : 0);
+            f.messages += 1;
+            f.rows += rows;
+            if (batch.rows > 0)
+                f.bytes += qint64(double(batch.bytes) * double(rows) / double(batch.rows));
+        }
+        Value t = asTable(f, u);
+        if (!t.isTable()) continue;
+        if (m_log.isOpen()) {
+            QString err;
+            if (!m_log.write(Value::list({Value::symbol("upd"), Value::symbol(name), t}), &err))
+                recordError(err);
+        }
+        perTable[name].push_back(std::move(t));
+    }
     if (!batch.table.isEmpty()) {
-        for (const Value &u : batch.updates)
-            ingestUpdate(batch.table, u);
         TableFeed &f = feed(batch.table);
         f.messages += batch.messages;
         f.rows += batch.rows;
         f.bytes += batch.bytes;
-        return;
     }
-    // Mixed tables: count each update for its own table; bytes shared out by rows.
-    for (const Value &u : batch.updates) {
-        const QByteArray name = tableOf(u);
-        ingestUpdate(name, u);
-        TableFeed &f = feed(name);
-        const int64_t rows =
-            u.isTable() ? u.count() : (u.isList() && u.count() ? u.item(0).count() : 0);
-        f.messages += 1;
-        f.rows += rows;
-        if (batch.rows > 0)
-            f.bytes += qint64(double(batch.bytes) * double(rows) / double(batch.rows));
-    }
+    for (auto &[name, tables] : perTable)
+        ingestTables(name, feed(name), std::move(tables));
 }
 
 void FeedPane::ingestEndOfDay(const Value &date)
@@ -456,10 +520,13 @@ void FeedPane::tick()
     if (changed && !m_sized && m_rowsView->model() && m_rowsView->model()->rowCount() > 0) {
         // Measure column widths once, on a sample, with a cap.
         m_sized = true;
-        m_rowsView->horizontalHeader()->setResizeContentsPrecision(50);
-        m_rowsView->resizeColumnsToContents();
-        for (int c = 0; c < m_rowsView->model()->columnCount(); ++c)
-            m_rowsView->setColumnWidth(c, std::min(m_rowsView->columnWidth(c), 320));
+        sizeColumns(m_rowsView);
+    }
+    // The per-sym views: again when a sym is new (a few rows, so cheap).
+    if (changed && m_lastView->model() && m_lastView->model()->rowCount() != m_symRowsSized) {
+        m_symRowsSized = m_lastView->model()->rowCount();
+        sizeColumns(m_lastView);
+        sizeColumns(m_aggView);
     }
     updateStatus();
     if (changed) Q_EMIT ticked();
@@ -674,11 +741,17 @@ bool FeedPane::startRecording(const QString &path, RecordFormat format, QString 
     return ok;
 }
 
-void FeedPane::stopRecording()
+bool FeedPane::stopRecording(QString *error)
 {
-    m_csv.close();
-    m_log.close();
+    QString err;
+    bool ok = m_csv.close(&err);
+    ok = m_log.close(ok ? &err : nullptr) && ok;
+    if (!ok) {
+        m_recordError = err;
+        if (error) *error = err;
+    }
     if (m_recordButton) m_recordButton->setText(tr("Record…"));
+    return ok;
 }
 
 void FeedPane::recordError(const QString &text)
@@ -741,6 +814,12 @@ void FeedPane::replayTick()
     const qint64 budgetBytes = 4 << 20;
     const qint64 start = m_replay->position();
     int messages = 0;
+    // Consecutive updates of one table go in as one batch, as the engine hands a live feed.
+    FeedBatch run;
+    auto flush = [&] {
+        if (!run.updates.isEmpty()) ingest(run);
+        run = FeedBatch();
+    };
     while (messages < 20000 && m_replay->position() - start < budgetBytes) {
         const qint64 before = m_replay->position();
         std::optional<Value> m = m_replay->next();
@@ -750,23 +829,27 @@ void FeedPane::replayTick()
         if (v.isList() && v.count() >= 2 && v.item(0).type() == -Symbol) {
             const QByteArray f = v.item(0).symbolValue();
             if (f == "upd" && v.count() == 3 && v.item(1).type() == -Symbol) {
-                FeedBatch b;
-                b.table = v.item(1).symbolValue();
-                b.updates << v.item(2);
-                b.messages = 1;
-                b.rows = v.item(2).count();
-                b.bytes = m_replay->position() - before - 4;
-                ingest(b);
+                const Value &u = v.item(2);
+                if (!run.updates.isEmpty() && run.table != v.item(1).symbolValue()) flush();
+                run.table = v.item(1).symbolValue();
+                run.updates << u;
+                run.messages += 1;
+                run.rows +=
+                    u.isTable() ? u.count() : (u.isList() && u.count() ? u.item(0).count() : 0);
+                run.bytes += m_replay->position() - before - 4;
                 continue;
             }
             if (f == ".u.end") {
+                flush();
                 ingestEndOfDay(v.item(1));
                 continue;
             }
         }
+        flush();
         for (auto &[name, feedPtr] : m_feeds)
             ++feedPtr->malformed;
     }
+    flush();
     if (m_replay->atEnd() || !m_replay->error().isEmpty()) {
         const bool ok = m_replay->error().isEmpty();
         m_replayError = ok ? QString() : m_replay->error();

@@ -96,8 +96,12 @@ public:
     Rates rates(const QByteArray &table) const;
     QString statusText() const;
 
+    /// Record every row taken in from now on (as it arrives, paused or not: the file gets rows
+    /// the view has yet to show, never rows that arrived before the call).
     bool startRecording(const QString &path, RecordFormat format, QString *error);
-    void stopRecording();
+    /// Flush and close the file before returning: whoever opens it next reads all of it. False
+    /// (and error) if the last bytes could not be written.
+    bool stopRecording(QString *error = nullptr);
     bool recording() const { return m_csv.isOpen() || m_log.isOpen(); }
 
     /// Push the current table's aggregates to `target` as async (function;`table;aggregates)
@@ -124,7 +128,10 @@ private:
 
     TableFeed &feed(const QByteArray &table);
     void addPending(TableFeed &f, Pending &&p);
-    void ingestUpdate(const QByteArray &table, const Value &data);
+    /// An update as a table (a column list named by the schema); null (counted as malformed) if
+    /// it is neither.
+    Value asTable(TableFeed &f, const Value &data);
+    void ingestTables(const QByteArray &table, TableFeed &f, std::vector<Value> &&tables);
     QByteArray tableOf(const qscope::Value &data) const;
     void tick();
     void secondTick();
@@ -148,6 +155,7 @@ private:
     bool m_follow = true;
     bool m_adjusting = false;
     bool m_sized = false;
+    int m_symRowsSized = -1; ///< sym rows when the per-sym views were last sized
     int m_endOfDays = 0;
     int m_gaps = 0;
     QString m_filterText;

@@ -1,6 +1,7 @@
 #include "feedringmodel.h"
 
 #include "cellformat.h"
+#include "tableconcat.h"
 
 #include <QBrush>
 #include <QColor>
@@ -206,22 +207,54 @@ void FeedRingModel::push(std::vector<Segment> &&fresh)
         s.absStart = m_tailAbs;
         m_tailAbs += int64_t(s.sel.size());
         if (s.kind == DataRow && s.table.count() - s.rawBegin == 0) continue;
-        m_segments.push_back(std::move(s));
+        if (!joinTail(s)) m_segments.push_back(std::move(s));
     }
     m_visible += vis;
     if (vis > 0) endInsertRows();
 }
 
+bool FeedRingModel::joinTail(Segment &s)
+{
+    if (s.kind != DataRow || m_segments.empty() || m_segments.back().kind != DataRow) return false;
+    Segment &back = m_segments.back();
+    const int64_t backRows = back.table.count() - back.rawBegin;
+    const int64_t addRows = s.table.count() - s.rawBegin;
+    if (!detail::shouldJoin(backRows, addRows) || !detail::sameLayout(back.table, s.table))
+        return false;
+    const detail::TableRows parts[] = {{back.table, back.rawBegin, -1}, {s.table, s.rawBegin, -1}};
+    Value joined = detail::concatRows(parts);
+    if (!joined.isTable()) return false;
+    // The same rows stay visible (same rows, same filter), renumbered in the joined table; the
+    // two segments are adjacent in absolute order, so back's start moves past what it trimmed.
+    std::vector<int32_t> sel;
+    sel.reserve(back.sel.size() - size_t(back.selBegin) + s.sel.size() - size_t(s.selBegin));
+    for (size_t i = size_t(back.selBegin); i < back.sel.size(); ++i)
+        sel.push_back(int32_t(back.sel[i] - back.rawBegin));
+    for (size_t i = size_t(s.selBegin); i < s.sel.size(); ++i)
+        sel.push_back(int32_t(s.sel[i] - s.rawBegin + backRows));
+    back.absStart += back.selBegin;
+    back.table = std::move(joined);
+    back.sel = std::move(sel);
+    back.selBegin = 0;
+    back.rawBegin = 0;
+    return true;
+}
+
 void FeedRingModel::appendTables(const std::vector<Value> &tables)
 {
-    std::vector<Segment> fresh;
-    fresh.reserve(tables.size());
+    std::vector<Value> kept;
+    kept.reserve(tables.size());
     for (const Value &t : tables) {
         if (!t.isTable() || t.count() == 0) continue;
         if (m_names.empty()) adoptColumns(t);
         m_received += t.count();
-        fresh.push_back(makeSegment(t));
+        kept.push_back(t);
     }
+    kept = detail::coalesceTables(std::move(kept));
+    std::vector<Segment> fresh;
+    fresh.reserve(kept.size());
+    for (const Value &t : kept)
+        fresh.push_back(makeSegment(t));
     push(std::move(fresh));
 }
 

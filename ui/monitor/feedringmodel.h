@@ -3,7 +3,10 @@
 /// wire.
 ///
 /// Rows are kept as (table Value, row index) segments, never as strings: a cell is formatted in
-/// data() only. Capacity counts retained rows (markers included); when full, the oldest rows go
+/// data() only. The tables of one append, and small appends in a row, are joined into one table
+/// of typed columns (tableconcat.h), so the ring costs about rows x row width whatever the rows
+/// per message: a segment per single-row message would keep each decoded message alive.
+/// Capacity counts retained rows (markers included); when full, the oldest rows go
 /// and droppedRows() says how many. A filter selects rows of what is retained; changing it
 /// re-filters the retained rows (one model reset). appendTables() is meant to be called once per
 /// UI tick: it emits at most one rowsRemoved and one rowsInserted. GUI thread only.
@@ -45,6 +48,8 @@ public:
     void clear();
 
     int64_t retainedRows() const { return m_rawCount; }
+    /// Segments held (tables and markers): what joining keeps small.
+    int segmentCount() const { return int(m_segments.size()); }
     int64_t droppedRows() const { return m_dropped; }
     int64_t receivedRows() const { return m_received; }
     /// For a visible row: the table and the row in it; false for a marker row.
@@ -77,6 +82,8 @@ private:
     /// Drop `raw` retained rows from the front; returns visible rows removed. Dry run if !apply.
     int64_t trimFront(std::deque<Segment> &segs, int64_t raw, bool apply);
     void push(std::vector<Segment> &&fresh);
+    /// Join `s` onto the last segment when both are small data segments of one layout.
+    bool joinTail(Segment &s);
     const Segment *locate(int row, int64_t *selIndex) const;
     void adoptColumns(const Value &table);
 

@@ -3,11 +3,13 @@
 #include "cellformat.h"
 #include "feedpane.h"
 
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSet>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -57,6 +59,9 @@ FeedView::FeedView(ConnectionManager *manager, ConnectionId connection, QWidget 
     buttons->addWidget(m_subscribeButton);
     buttons->addWidget(refresh);
     pl->addLayout(buttons);
+    auto *replay = new QPushButton(tr("Replay a recorded log…"), picker);
+    replay->setToolTip(tr("Open a feed log recorded with Record… (*.qsfeed) in a new view"));
+    pl->addWidget(replay);
     m_logLabel = new QLabel(picker);
     m_logLabel->setWordWrap(true);
     m_logLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -67,11 +72,22 @@ FeedView::FeedView(ConnectionManager *manager, ConnectionId connection, QWidget 
     m_errorLabel->hide();
     pl->addWidget(m_errorLabel);
 
-    m_tabs = new QTabWidget(split);
+    auto *right = new QWidget(split);
+    auto *rl = new QVBoxLayout(right);
+    rl->setContentsMargins(0, 0, 0, 0);
+    m_hint = new QLabel(tr("Check the tables to follow (none = all) and press <b>Subscribe</b>: "
+                           "each subscription opens a live view here, as does a replayed log."),
+                        right);
+    m_hint->setWordWrap(true);
+    m_hint->setAlignment(Qt::AlignCenter);
+    m_hint->setEnabled(false); // greyed, as an empty state
+    rl->addWidget(m_hint, 1);
+    m_tabs = new QTabWidget(right);
     m_tabs->setTabsClosable(true);
     m_tabs->setDocumentMode(true);
+    rl->addWidget(m_tabs, 1);
     split->addWidget(picker);
-    split->addWidget(m_tabs);
+    split->addWidget(right);
     split->setStretchFactor(1, 1);
     split->setSizes({220, 900});
     auto *layout = new QVBoxLayout(this);
@@ -98,10 +114,21 @@ FeedView::FeedView(ConnectionManager *manager, ConnectionId connection, QWidget 
     connect(m_symEdit, &QLineEdit::textChanged, this, updateCall);
     connect(m_subscribeButton, &QPushButton::clicked, this, &FeedView::subscribeFromPicker);
     connect(refresh, &QPushButton::clicked, this, &FeedView::refreshTables);
+    connect(replay, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Replay feed log"), QString(),
+                                                          tr("Feed log (*.qsfeed);;All files (*)"));
+        if (path.isEmpty()) return;
+        QString err;
+        if (!openReplay(path, &err)) {
+            m_errorLabel->setText(err);
+            m_errorLabel->show();
+        }
+    });
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int i) {
         QWidget *w = m_tabs->widget(i);
         m_tabs->removeTab(i);
         delete w; // the pane unsubscribes in its destructor
+        updateHint();
     });
     if (m_manager) {
         connect(m_manager, &ConnectionManager::resultReady, this, &FeedView::onResult);
@@ -112,7 +139,15 @@ FeedView::FeedView(ConnectionManager *manager, ConnectionId connection, QWidget 
                 });
     }
     updateCall();
+    updateHint();
     refreshTables();
+}
+
+void FeedView::updateHint()
+{
+    const bool empty = m_tabs->count() == 0;
+    m_hint->setVisible(empty);
+    m_tabs->setVisible(!empty);
 }
 
 FeedView::~FeedView() = default;
@@ -153,12 +188,19 @@ void FeedView::onResult(const QueryResult &r)
         }
         m_errorLabel->hide();
         m_tables = tables;
-        const QSignalBlocker b(m_tableList);
-        m_tableList->clear();
-        for (const QByteArray &t : tables) {
-            auto *item = new QListWidgetItem(QString::fromUtf8(t), m_tableList);
-            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-            item->setCheckState(Qt::Unchecked);
+        // A refresh (after each subscribe, as the log position moves on) keeps what is checked.
+        QSet<QString> checked;
+        for (int i = 0; i < m_tableList->count(); ++i)
+            if (m_tableList->item(i)->checkState() == Qt::Checked)
+                checked.insert(m_tableList->item(i)->text());
+        {
+            const QSignalBlocker b(m_tableList);
+            m_tableList->clear();
+            for (const QByteArray &t : tables) {
+                auto *item = new QListWidgetItem(QString::fromUtf8(t), m_tableList);
+                item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+                item->setCheckState(checked.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
+            }
         }
         Q_EMIT tablesChanged();
         return;
@@ -216,6 +258,7 @@ FeedPane *FeedView::subscribe(const QByteArray &table, const QList<QByteArray> &
         m_tabs->addTab(pane, table.isEmpty() ? tr("all tables") : QString::fromUtf8(table));
     m_tabs->setTabToolTip(i, call);
     m_tabs->setCurrentIndex(i);
+    updateHint();
     return pane;
 }
 
@@ -229,6 +272,7 @@ FeedPane *FeedView::openReplay(const QString &path, QString *error)
     const int i = m_tabs->addTab(pane, tr("replay"));
     m_tabs->setTabToolTip(i, path);
     m_tabs->setCurrentIndex(i);
+    updateHint();
     return pane;
 }
 

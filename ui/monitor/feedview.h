@@ -49,6 +49,8 @@ Q_SIGNALS:
 private:
     void onResult(const qscope::QueryResult &result);
     void subscribeFromPicker();
+    /// The empty state (a hint) while no live view is open.
+    void updateHint();
 
     qscope::ConnectionManager *m_manager;
     qscope::ConnectionId m_connection;
@@ -60,6 +62,7 @@ private:
     QLabel *m_callLabel = nullptr;
     QLabel *m_logLabel = nullptr;
     QLabel *m_errorLabel = nullptr;
+    QLabel *m_hint = nullptr;
     QPushButton *m_subscribeButton = nullptr;
     QTabWidget *m_tabs = nullptr;
 };

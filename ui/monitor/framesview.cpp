@@ -24,6 +24,7 @@
 #include <QVBoxLayout>
 #include <QtEndian>
 
+#include <algorithm>
 #include <memory>
 
 namespace qscope {
@@ -80,6 +81,7 @@ FramesView::FramesView(ConnectionManager *manager, QWidget *parent)
     bar->addWidget(exportButton);
     l->addLayout(bar);
     m_status = new QLabel(this);
+    m_status->setWordWrap(true); // never wider than the dock it sits in
     l->addWidget(m_status);
 
     auto *split = new QSplitter(Qt::Vertical, this);
@@ -96,6 +98,7 @@ FramesView::FramesView(ConnectionManager *manager, QWidget *parent)
     m_hex->setReadOnly(true);
     m_hex->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_hex->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_hex->setPlaceholderText(tr("Select a frame: its bytes show here, its decoded value beside."));
     m_tree = new QTreeWidget(bottom);
     m_tree->setHeaderLabels({tr("decoded"), tr("value")});
     m_tree->header()->setStretchLastSection(true);
@@ -126,9 +129,24 @@ void FramesView::setConnection(ConnectionId id)
     const ConnectionOptions *o = m_manager ? m_manager->options(id) : nullptr;
     const QSignalBlocker b(m_tapCheck);
     m_tapCheck->setChecked(o && o->tapFrames);
-    m_status->setText(o ? tr("%1 (%2)").arg(o->name, o->address.display()) : tr("No connection"));
+    m_connText = o ? tr("%1 (%2)").arg(o->name, o->address.display()) : tr("No connection");
+    m_sized = false;
     m_timer->start();
     refresh();
+}
+
+void FramesView::updateStatus()
+{
+    QString s = m_connText;
+    if (m_connection && m_manager) {
+        if (m_tapCheck->isChecked())
+            s += tr(" · tapping: %n frame(s) shown", nullptr, m_model->rowCount());
+        else if (m_model->rowCount() == 0)
+            s += tr(" · tap off: check it above to see the frames from now on");
+        else
+            s += tr(" · tap off: %n frame(s) shown", nullptr, m_model->rowCount());
+    }
+    m_status->setText(s);
 }
 
 void FramesView::setTapping(bool on)
@@ -137,12 +155,25 @@ void FramesView::setTapping(bool on)
     m_manager->setFrameTap(m_connection, on);
     const QSignalBlocker b(m_tapCheck);
     m_tapCheck->setChecked(on);
+    updateStatus();
 }
 
 void FramesView::refresh()
 {
-    if (!m_manager || !m_connection) return;
+    if (!m_manager || !m_connection) {
+        updateStatus();
+        return;
+    }
     m_model->update(m_manager->frames(m_connection));
+    if (!m_sized && m_model->rowCount() > 0) {
+        // Column widths once, from a sample of rows, capped.
+        m_sized = true;
+        m_table->horizontalHeader()->setResizeContentsPrecision(50);
+        m_table->resizeColumnsToContents();
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            m_table->setColumnWidth(c, std::min(m_table->columnWidth(c), 240));
+    }
+    updateStatus();
 }
 
 QString FramesView::hexDump(const QByteArray &bytes, int maxBytes)

@@ -55,6 +55,7 @@ Q_SIGNALS:
 private:
     void exportSelected();
     void showDecoded(const QString &label, const qscope::Value &value, const QString &error);
+    void updateStatus();
 
     qscope::ConnectionManager *m_manager;
     qscope::ConnectionId m_connection = 0;
@@ -66,6 +67,8 @@ private:
     QPlainTextEdit *m_hex = nullptr;
     QTreeWidget *m_tree = nullptr;
     quint64 m_decodeGeneration = 0;
+    QString m_connText;
+    bool m_sized = false;
 };
 
 } // namespace qscope

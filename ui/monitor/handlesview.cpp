@@ -1,7 +1,7 @@
 #include "handlesview.h"
 
+#include "app/confirm.h"
 #include "handlesagent.h"
-#include "monitorconfirm.h"
 #include "ownhandlesmodel.h"
 #include "serverhandlesmodel.h"
 #include "serverhandlespoller.h"
@@ -22,6 +22,8 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <algorithm>
+
 namespace qscope {
 namespace {
 
@@ -38,6 +40,25 @@ QTableView *makeTable(QWidget *parent)
     v->setSelectionMode(QAbstractItemView::SingleSelection);
     v->setWordWrap(false);
     return v;
+}
+
+/// Keep the columns of a small, live table wide enough for what it holds: they grow (capped) as
+/// rows and values arrive, never shrink, so they do not jitter at each poll.
+void fitColumnsAsDataArrives(QTableView *v, QObject *context)
+{
+    auto fit = [v] {
+        const QAbstractItemView *view = v; // QTableView makes sizeHintForColumn protected
+        for (int c = 0; c < v->model()->columnCount(); ++c) {
+            const int want = std::min(
+                std::max(view->sizeHintForColumn(c), v->horizontalHeader()->sectionSizeHint(c)),
+                280);
+            if (want > v->columnWidth(c)) v->setColumnWidth(c, want);
+        }
+    };
+    QObject::connect(v->model(), &QAbstractItemModel::rowsInserted, context, fit);
+    QObject::connect(v->model(), &QAbstractItemModel::modelReset, context, fit);
+    QObject::connect(v->model(), &QAbstractItemModel::dataChanged, context, fit);
+    fit();
 }
 
 } // namespace
@@ -72,6 +93,7 @@ void HandlesView::buildUi()
     auto *ol = new QVBoxLayout(own);
     m_ownView = makeTable(own);
     m_ownView->setModel(m_ownModel);
+    fitColumnsAsDataArrives(m_ownView, this);
     ol->addWidget(m_ownView);
 
     auto *srv = new QGroupBox(tr("Server handles"), split);
@@ -90,30 +112,39 @@ void HandlesView::buildUi()
     bar->addWidget(new QLabel(tr("Slow over"), srv));
     m_slowKb = new QSpinBox(srv);
     m_slowKb->setRange(1, 16 * 1024 * 1024);
-    m_slowKb->setSuffix(tr(" KB queued"));
+    m_slowKb->setSuffix(tr(" KB"));
+    m_slowKb->setToolTip(tr("A handle with more bytes than this queued on the server (.z.W) is "
+                            "highlighted as a slow subscriber"));
     m_slowKb->setValue(int(m_serverModel->slowThreshold() / 1024));
     bar->addWidget(m_slowKb);
     auto *poll = new QPushButton(tr("Poll now"), srv);
     bar->addWidget(poll);
-    m_installButton = new QPushButton(tr("Install agent…"), srv);
-    m_uninstallButton = new QPushButton(tr("Uninstall agent…"), srv);
-    m_closeButton = new QPushButton(tr("Close handle…"), srv);
-    bar->addWidget(m_installButton);
-    bar->addWidget(m_uninstallButton);
-    bar->addWidget(m_closeButton);
     sl->addLayout(bar);
+    // Second line: what the server is, and what can be done to it (two lines keep the dock
+    // usable at half the window's width).
+    auto *actions = new QHBoxLayout;
     m_infoLabel = new QLabel(srv);
     QStringList qs;
     for (const QByteArray &q : ServerHandlesPoller::queries())
         qs << QString::fromUtf8(q);
     m_infoLabel->setToolTip(tr("Polled with: ") + qs.join(QStringLiteral("   ")));
-    sl->addWidget(m_infoLabel);
+    actions->addWidget(m_infoLabel);
+    actions->addStretch(1);
+    m_installButton = new QPushButton(tr("Install agent…"), srv);
+    m_uninstallButton = new QPushButton(tr("Uninstall agent…"), srv);
+    m_closeButton = new QPushButton(tr("Close handle…"), srv);
+    actions->addWidget(m_installButton);
+    actions->addWidget(m_uninstallButton);
+    actions->addWidget(m_closeButton);
+    sl->addLayout(actions);
     m_message = new QLabel(srv);
     m_message->setWordWrap(true);
     m_message->hide();
     sl->addWidget(m_message);
     m_serverView = makeTable(srv);
     m_serverView->setModel(m_serverModel);
+    m_serverView->horizontalHeader()->setStretchLastSection(false); // its last column is a count
+    fitColumnsAsDataArrives(m_serverView, this);
     sl->addWidget(m_serverView, 1);
 
     auto *chart = new QChart;
@@ -215,12 +246,13 @@ bool HandlesView::installAgent()
 {
     if (!m_manager || !m_server || m_action != NoAction) return false;
     const QString code = QString::fromUtf8(HandlesAgent::installCode());
-    if (!MonitorConfirm::ask(this, tr("Install the qscope agent"),
-                             tr("This defines the following on %1. It chains the existing "
-                                ".z.po/.z.pc/.z.pg/.z.ps handlers (they keep running) and can be "
-                                "removed with Uninstall, which restores them.")
-                                 .arg(m_serverLabel->text()),
-                             code, tr("Install")))
+    if (!Confirm::askWithDetails(
+            this, tr("Install the qscope agent"),
+            tr("This defines the following on %1. It chains the existing "
+               ".z.po/.z.pc/.z.pg/.z.ps handlers (they keep running) and can be "
+               "removed with Uninstall, which restores them.")
+                .arg(m_serverLabel->text()),
+            code, tr("Install")))
         return false;
     runStatements(HandlesAgent::statements(HandlesAgent::installCode()), Install);
     return true;
@@ -230,10 +262,11 @@ bool HandlesView::uninstallAgent()
 {
     if (!m_manager || !m_server || m_action != NoAction) return false;
     const QString code = QString::fromUtf8(HandlesAgent::uninstallCode());
-    if (!MonitorConfirm::ask(this, tr("Uninstall the qscope agent"),
-                             tr("This restores the previous handlers on %1 and deletes .qscope.")
-                                 .arg(m_serverLabel->text()),
-                             code, tr("Uninstall")))
+    if (!Confirm::askWithDetails(
+            this, tr("Uninstall the qscope agent"),
+            tr("This restores the previous handlers on %1 and deletes .qscope.")
+                .arg(m_serverLabel->text()),
+            code, tr("Uninstall")))
         return false;
     runStatements(HandlesAgent::statements(HandlesAgent::uninstallCode()), Uninstall);
     return true;
@@ -250,12 +283,12 @@ bool HandlesView::closeRemoteHandle(int handle)
         return false;
     }
     const QByteArray code = HandlesAgent::closeHandleCode(handle);
-    if (!MonitorConfirm::ask(this, tr("Close a handle on the server"),
-                             tr("Close handle %1 on %2? The client on the other end is "
-                                "disconnected.")
-                                 .arg(handle)
-                                 .arg(m_serverLabel->text()),
-                             QString::fromUtf8(code), tr("Close handle")))
+    if (!Confirm::askWithDetails(this, tr("Close a handle on the server"),
+                                 tr("Close handle %1 on %2? The client on the other end is "
+                                    "disconnected.")
+                                     .arg(handle)
+                                     .arg(m_serverLabel->text()),
+                                 QString::fromUtf8(code), tr("Close handle")))
         return false;
     runStatements({code}, CloseHandle);
     return true;
@@ -360,6 +393,7 @@ void HandlesView::addMemory(qint64 ms, double used, double heap)
     }
     m_memMax = std::max({m_memMax, used / mb * 1.1, heap / mb * 1.1});
     m_memAxis->setRange(0, m_memMax);
+    m_memAxis->applyNiceNumbers(); // round ticks (0, 20, 40 ...), not 0, 18.7, 37.3 ...
     const qint64 first = qint64(m_used->at(0).x());
     m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(std::min(first, ms - 60000)),
                          QDateTime::fromMSecsSinceEpoch(ms));

@@ -1,28 +1,23 @@
 #pragma once
-/// The monitor's only modal dialog: confirming something that changes a server (install the agent,
-/// close a remote handle). Tests answer it through setNextAnswer so nothing blocks on a modal loop.
-/// (The workbench's Confirm lives in qscope_ui, which this library may not link.)
+/// The monitor confirms through the app's one modal seam, Confirm (app/confirm.h, built as
+/// qscope_ui_common). This adapter only keeps the bool-answer seam tests of the monitor were
+/// written against; new code and tests use Confirm directly.
 
-#include <QString>
-
-#include <optional>
-
-class QWidget;
+#include "app/confirm.h"
 
 namespace qscope {
 
-class MonitorConfirm
+struct MonitorConfirm
 {
-public:
     // GUI thread ------------------------------------------------------------------------------
-    /// Yes/No with the exact details (e.g. the q code to run) shown in a monospace box.
-    static bool ask(QWidget *parent, const QString &title, const QString &text,
-                    const QString &details, const QString &action);
-    /// Test seam: answer the next question without showing a dialog.
-    static void setNextAnswer(std::optional<bool> answer);
-    static int askedCount();
-    /// The details of the last question (what the user was shown).
-    static QString lastDetails();
+    static void setNextAnswer(std::optional<bool> answer)
+    {
+        Confirm::setNextAnswer(
+            answer ? std::optional<Confirm::Answer>(*answer ? Confirm::Yes : Confirm::No)
+                   : std::nullopt);
+    }
+    static int askedCount() { return Confirm::askedCount(); }
+    static QString lastDetails() { return Confirm::lastDetails(); }
 };
 
 } // namespace qscope

@@ -386,9 +386,9 @@ QVariant ServerHandlesModel::data(const QModelIndex &index, int role) const
 
 QVariant ServerHandlesModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    static const char *names[] = {"handle",        "",     "queued bytes", "protocol", "family",
-                                  "subscriptions", "ip",   "user",         "opened",   "closed",
-                                  "sync",          "async"};
+    static const char *names[] = {"handle", "note",          "queued bytes", "protocol",
+                                  "family", "subscriptions", "ip",           "user",
+                                  "opened", "closed",        "sync",         "async"};
     if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 &&
         section < ColumnCount)
         return QString::fromLatin1(names[section]);

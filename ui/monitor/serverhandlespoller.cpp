@@ -23,8 +23,7 @@ Value dictGet(const Value &d, const char *name)
 
 QList<QByteArray> ServerHandlesPoller::queries()
 {
-    // .Q.w[::] is .Q.w[] spelled out (the same call on kdb+; the demo server needs the argument).
-    return {".z.H", "(.z.W;.z.w;.Q.w[::];.z.K;.z.k;.z.o;.z.i)", "(key .z.W;-38!key .z.W)", ".u.w"};
+    return {".z.H", "(.z.W;.z.w;.Q.w[];.z.K;.z.k;.z.o;.z.i)", "(key .z.W;-38!key .z.W)", ".u.w"};
 }
 
 ServerHandlesPoller::ServerHandlesPoller(ConnectionManager *manager, ServerHandlesModel *model,

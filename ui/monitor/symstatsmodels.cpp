@@ -46,13 +46,21 @@ int LastValueModel::columnCount(const QModelIndex &parent) const
 QVariant LastValueModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows || index.column() >= m_columns ||
-        role != Qt::DisplayRole)
+        (role != Qt::DisplayRole && role != Qt::TextAlignmentRole))
         return {};
     const SymStats::Entry &e = m_stats->at(index.row());
     const QByteArray name = m_stats->columnNames().symAt(index.column());
     const int c = e.lastTable.columnIndex(name);
     if (c < 0) return {};
-    return detail::cellText(e.lastTable.columns().item(c), e.lastRow);
+    const Value &column = e.lastTable.columns().item(c);
+    if (role == Qt::TextAlignmentRole) {
+        // Numbers and times right-aligned, as in the rows view.
+        const int t = column.type();
+        const bool numeric = (t >= Short && t <= Float) || (t >= Timestamp && t <= Time);
+        return QVariant::fromValue(numeric ? Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter)
+                                           : Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter));
+    }
+    return detail::cellText(column, e.lastRow);
 }
 
 QVariant LastValueModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -82,8 +90,8 @@ QVariant SymAggregatesModel::data(const QModelIndex &index, int role) const
         return QString::fromUtf8(e.sym);
     case 1:
         return QString::number(e.count);
-    case 2:
-        return e.hasLast ? QString::number(e.last, 'f', 4) : QString();
+    case 2: // as q shows the price it came as
+        return e.hasLast ? detail::atomText(Value::floatAtom(e.last)) : QString();
     case 3:
         return e.sizeCount ? QString::number(e.avgSize(), 'f', 2) : QString();
     case 4:

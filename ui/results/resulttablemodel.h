@@ -1,8 +1,16 @@
 #pragma once
 /// A table model over a result's typed columns. Nothing is copied or formatted up front: data()
-/// formats the one cell asked for. Sort and filter produce a row permutation; for large results
-/// it is computed on a worker thread and swapped in when ready (the view stays responsive and
-/// keeps showing the previous order meanwhile). GUI thread only.
+/// formats the one cell asked for. Sort and filter produce a row permutation (only then: in
+/// source order the model maps rows by arithmetic); for large results it is computed on a worker
+/// thread and swapped in when ready (the view stays responsive and keeps showing the previous
+/// order meanwhile).
+///
+/// Row window: a QTableView keeps a section record per row in its vertical header (8 bytes each,
+/// all written on every reset), which for 10M rows is 80 MB and most of the time to first paint.
+/// So the model shows the view at most kWindowRows rows at a time, starting at windowStart()
+/// in view order; ResultView's scroll bar spans all rows and moves the window (a dataChanged,
+/// not a reset). Positions below are in view order over all rows; model rows are window rows.
+/// GUI thread only.
 
 #include "roworder.h"
 
@@ -21,6 +29,8 @@ class ResultTableModel : public QAbstractTableModel
 public:
     /// Results with more rows than this are sorted/filtered off the GUI thread.
     static constexpr int64_t kSyncRowLimit = 100000;
+    /// The most rows the view is shown at once (see the class comment).
+    static constexpr int kWindowRows = 1 << 18;
 
     explicit ResultTableModel(QObject *parent = nullptr);
     ~ResultTableModel() override;
@@ -40,10 +50,19 @@ public:
 
     /// Applies the filter box text; returns an error message (and keeps the rows) if it is bad.
     QString setFilterText(const QString &text);
-    /// The source row shown at a view row.
-    int64_t sourceRow(int viewRow) const;
-    /// Source rows in view order (all of them when neither sorted nor filtered).
+    /// The source row shown at a model (window) row.
+    int64_t sourceRow(int viewRow) const { return sourceRowAt(m_windowStart + viewRow); }
+    /// The source row at a position in view order (0 .. viewRowCount()-1).
+    int64_t sourceRowAt(int64_t position) const;
+    /// Rows in view order: all of them, not just the window (after filtering).
+    int64_t viewRowCount() const;
+    /// Source rows in view order, all of them (for export).
     std::vector<uint32_t> viewRows() const;
+    /// The view-order position of model row 0; moving it is a dataChanged over the window.
+    int64_t windowStart() const { return m_windowStart; }
+    /// Clamped to [0, viewRowCount() - rowCount()]; returns the start actually set.
+    int64_t setWindowStart(int64_t start);
+    bool isWindowed() const { return viewRowCount() > kWindowRows; }
     bool isReordered() const { return m_order != nullptr; }
     /// Rows of the result before filtering.
     int64_t sourceRowCount() const { return m_shape ? m_shape->rows : 0; }
@@ -68,6 +87,7 @@ private:
     bool m_busy = false;
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
+    int64_t m_windowStart = 0;
 };
 
 } // namespace qscope

@@ -16,6 +16,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -23,6 +24,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QShortcut>
 #include <QStackedWidget>
 #include <QTableView>
@@ -40,7 +42,7 @@ constexpr int kWidthSampleRows = 64;
 
 QString humanBytes(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    return QLocale().formattedDataSize(bytes, 2, QLocale::DataSizeIecFormat); // as the status bar
 }
 
 QString humanDuration(qint64 ns)
@@ -179,8 +181,19 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 
+    // beside the grid, the scroll bar over all rows when the result exceeds the row window
+    m_rowBar = new QScrollBar(Qt::Vertical, this);
+    m_rowBar->setVisible(false);
+    m_gridBox = new QWidget(this);
+    auto *gridLayout = new QHBoxLayout(m_gridBox);
+    gridLayout->setContentsMargins(0, 0, 0, 0);
+    gridLayout->setSpacing(0);
+    gridLayout->addWidget(m_grid, 1);
+    gridLayout->addWidget(m_rowBar);
+    m_grid->installEventFilter(this);
+
     m_stackWidget = new QStackedWidget(this);
-    m_stackWidget->addWidget(m_grid);
+    m_stackWidget->addWidget(m_gridBox);
     m_stackWidget->addWidget(m_text);
 
     m_exportProgress = new QProgressBar(this);
@@ -215,6 +228,11 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &t) { applyFilter(t); });
     connect(m_model, &ResultTableModel::busyChanged, m_busy, &QLabel::setVisible);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::updateInfo);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::syncRowBar);
+    connect(m_grid->verticalScrollBar(), &QScrollBar::rangeChanged, this, &ResultView::syncRowBar);
+    connect(m_grid->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            &ResultView::onGridScrolled);
+    connect(m_rowBar, &QScrollBar::valueChanged, this, &ResultView::onRowBarMoved);
     connect(m_grid->horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int section) {
         // Click cycles ascending, descending; the model owns the order (off-thread when large).
         const QString name = m_model->headerData(section, Qt::Horizontal).toString();
@@ -299,6 +317,9 @@ void ResultView::showValue(const Value &value)
     measureColumns();
     m_backButton->setVisible(!m_stack.empty());
     const bool any = m_hasResult && !m_result.error;
+    // no result yet: an empty grid without a stray column header
+    m_grid->horizontalHeader()->setVisible(m_hasResult);
+    m_grid->verticalHeader()->setVisible(m_hasResult);
     m_copyButton->setEnabled(any);
     m_exportButton->setEnabled(any);
     m_sendButton->setEnabled(any && m_manager);
@@ -329,6 +350,105 @@ void ResultView::measureColumns()
             sample(r);
         m_grid->horizontalHeader()->resizeSection(c, std::min(w, kMaxColumnWidth));
     }
+    // the row numbers: wide enough for the largest, wherever the row window is
+    m_grid->verticalHeader()->setMinimumWidth(
+        fm.horizontalAdvance(QString::number(std::max<int64_t>(rows - 1, 0))) + 12);
+}
+
+QScrollBar *ResultView::rowScrollBar() const
+{
+    return m_model->isWindowed() ? m_rowBar : m_grid->verticalScrollBar();
+}
+
+void ResultView::syncRowBar()
+{
+    const bool windowed = m_model->isWindowed();
+    m_grid->setVerticalScrollBarPolicy(windowed ? Qt::ScrollBarAlwaysOff : Qt::ScrollBarAsNeeded);
+    m_rowBar->setVisible(windowed);
+    if (!windowed) return;
+    // the grid scrolls per row: its maximum is the window's rows less one page of them
+    const QScrollBar *inner = m_grid->verticalScrollBar();
+    const int64_t page = std::max<int64_t>(1, m_model->rowCount() - inner->maximum());
+    const QSignalBlocker block(m_rowBar);
+    m_rowBar->setRange(0, int(std::max<int64_t>(0, m_model->viewRowCount() - page)));
+    m_rowBar->setPageStep(int(page));
+    m_rowBar->setSingleStep(1);
+    m_rowBar->setValue(int(m_model->windowStart() + inner->value()));
+}
+
+void ResultView::onGridScrolled(int value)
+{
+    if (m_syncingRows || !m_model->isWindowed()) return;
+    const QScrollBar *inner = m_grid->verticalScrollBar();
+    const int64_t first = m_model->windowStart() + value;
+    // near an edge of the window with more rows beyond it: centre the window on this row
+    const int margin = std::max(inner->pageStep() * 2, 64);
+    const bool moreAbove = m_model->windowStart() > 0;
+    const bool moreBelow = m_model->windowStart() + m_model->rowCount() < m_model->viewRowCount();
+    if ((value < margin && moreAbove) || (value > inner->maximum() - margin && moreBelow)) {
+        showFromRow(first);
+        return;
+    }
+    const QSignalBlocker block(m_rowBar);
+    m_rowBar->setValue(int(first));
+}
+
+void ResultView::onRowBarMoved(int value)
+{
+    if (m_syncingRows || !m_model->isWindowed()) return;
+    const int64_t offset = value - m_model->windowStart();
+    if (offset >= 0 && offset <= m_grid->verticalScrollBar()->maximum())
+        m_grid->verticalScrollBar()->setValue(int(offset)); // within the window: just scroll
+    else
+        showFromRow(value);
+}
+
+void ResultView::showFromRow(int64_t firstVisible)
+{
+    m_syncingRows = true;
+    const int64_t before = m_model->windowStart();
+    const int64_t start = m_model->setWindowStart(firstVisible - ResultTableModel::kWindowRows / 2);
+    const int shift = int(before - start); // window rows move by this much
+    if (shift != 0) {
+        QItemSelectionModel *sel = m_grid->selectionModel();
+        const int rows = m_model->rowCount();
+        QItemSelection moved;
+        for (const QItemSelectionRange &r : sel->selection()) {
+            const int top = std::max(r.top() + shift, 0);
+            const int bottom = std::min(r.bottom() + shift, rows - 1);
+            if (top <= bottom)
+                moved.select(m_model->index(top, r.left()), m_model->index(bottom, r.right()));
+        }
+        const QModelIndex current = sel->currentIndex();
+        const int currentRow = current.isValid() ? current.row() + shift : -1;
+        sel->select(moved, QItemSelectionModel::ClearAndSelect);
+        sel->setCurrentIndex(currentRow >= 0 && currentRow < rows
+                                 ? m_model->index(currentRow, current.column())
+                                 : QModelIndex(),
+                             QItemSelectionModel::NoUpdate);
+    }
+    m_grid->verticalScrollBar()->setValue(int(firstVisible - start));
+    {
+        const QSignalBlocker block(m_rowBar);
+        m_rowBar->setValue(int(start + m_grid->verticalScrollBar()->value()));
+    }
+    m_syncingRows = false;
+}
+
+bool ResultView::eventFilter(QObject *watched, QEvent *event)
+{
+    // Ctrl+Home / Ctrl+End go to the first / last row of the result, not of the row window
+    if (watched == m_grid && event->type() == QEvent::KeyPress && m_model->isWindowed()) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const bool home = key->key() == Qt::Key_Home, end = key->key() == Qt::Key_End;
+        if ((home || end) && (key->modifiers() & Qt::ControlModifier)) {
+            m_rowBar->setValue(end ? m_rowBar->maximum() : 0);
+            const int column = std::max(m_grid->currentIndex().column(), 0);
+            m_grid->setCurrentIndex(m_model->index(end ? m_model->rowCount() - 1 : 0, column));
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void ResultView::refreshText()
@@ -354,7 +474,7 @@ void ResultView::setMode(Mode mode)
     m_chartButton->setChecked(mode == Mode::Chart);
     switch (mode) {
     case Mode::Grid:
-        m_stackWidget->setCurrentWidget(m_grid);
+        m_stackWidget->setCurrentWidget(m_gridBox);
         break;
     case Mode::Text:
         refreshText();
@@ -420,10 +540,10 @@ void ResultView::updateInfo()
     }
     const auto shape = m_model->shape();
     const int64_t rows = shape ? shape->rows : 0;
-    const int shown = m_model->rowCount();
+    const int64_t shown = m_model->viewRowCount();
     QString rowText = QLocale().toString(qlonglong(rows)) % tr(" rows");
     if (m_model->isReordered() && shown != rows)
-        rowText = QLocale().toString(shown) % QStringLiteral(" / ") % rowText;
+        rowText = QLocale().toString(qlonglong(shown)) % QStringLiteral(" / ") % rowText;
     QString text = rowText % QStringLiteral(" \u00d7 ") %
                    QString::number(shape ? shape->columnCount() : 0) % tr(" cols") %
                    QStringLiteral(" \u00b7 ") % humanBytes(m_result.bytesIn) %
@@ -457,8 +577,8 @@ QByteArray ResultView::copySelection(bool asQ)
     if (selected.isEmpty()) {
         for (int c = 0; c < m_model->columnCount(); ++c)
             columns.push_back(c);
-        for (int r = 0; r < m_model->rowCount(); ++r)
-            rows.push_back(m_model->sourceRow(r));
+        for (int64_t r = 0; r < m_model->viewRowCount(); ++r)
+            rows.push_back(m_model->sourceRowAt(r));
     } else {
         for (int r : viewRows)
             rows.push_back(m_model->sourceRow(r));

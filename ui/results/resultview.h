@@ -14,6 +14,7 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
+class QScrollBar;
 class QPushButton;
 class QStackedWidget;
 class QTableView;
@@ -62,6 +63,9 @@ public:
 
     // parts, for the pane and tests
     QTableView *grid() const { return m_grid; }
+    /// The scroll bar that spans all rows: the grid's own, or, for a result larger than the
+    /// model's row window, the one beside the grid that moves the window.
+    QScrollBar *rowScrollBar() const;
     ResultTableModel *model() const { return m_model; }
     QPlainTextEdit *textView() const { return m_text; }
     ChartPanel *chartPanel();
@@ -75,6 +79,14 @@ Q_SIGNALS:
 private:
     void showValue(const Value &value);
     void measureColumns();
+    // the row window (see ResultTableModel): the outer scroll bar and the grid's own kept in step
+    void syncRowBar();
+    void onGridScrolled(int value);
+    void onRowBarMoved(int value);
+    /// Moves the window so that view-order row `firstVisible` is at the top, keeping the
+    /// selection and current cell on the same rows of the result.
+    void showFromRow(int64_t firstVisible);
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void refreshText();
     void updateInfo();
     void chooseExport(ExportFormat format);
@@ -104,6 +116,9 @@ private:
     QToolButton *m_backButton = nullptr;
     QStackedWidget *m_stackWidget = nullptr;
     QTableView *m_grid = nullptr;
+    QWidget *m_gridBox = nullptr;
+    QScrollBar *m_rowBar = nullptr;
+    bool m_syncingRows = false;
     ResultTableModel *m_model = nullptr;
     QPlainTextEdit *m_text = nullptr;
     ChartPanel *m_chart = nullptr;

@@ -148,10 +148,13 @@ bool sortRows(const ResultShape &shape, const SortSpec &sort, std::vector<uint32
         sort.column >= int(shape.columns.size()))
         return true;
     const Value &col = shape.columns[size_t(sort.column)].data;
+    const char *base = col.rawData(); // once: the comparator runs ~n log n times
     int64_t comparisons = 0;
     bool stop = false;
-    // Polling inside the comparator keeps cancel responsive for tens of millions of rows; once
-    // stopped, every comparison says "not less", which stable_sort tolerates (a valid order).
+    // Equal keys keep source order (the row index breaks ties), so std::sort gives what a
+    // stable sort would without its buffer of n/2 rows. Polling inside the comparator keeps
+    // cancel responsive for tens of millions of rows; once stopped, every comparison says "not
+    // less", which std::sort's loops treat as a stop (they only advance on "less").
     auto run = [&](auto less) {
         auto guarded = [&](uint32_t a, uint32_t b) {
             if (stop) return false;
@@ -159,18 +162,25 @@ bool sortRows(const ResultShape &shape, const SortSpec &sort, std::vector<uint32
                 stop = true;
                 return false;
             }
-            return sort.descending ? less(b, a) : less(a, b);
+            if (less(a, b)) return !sort.descending;
+            if (less(b, a)) return sort.descending;
+            return a < b;
         };
-        std::stable_sort(rows.begin(), rows.end(), guarded);
+        std::sort(rows.begin(), rows.end(), guarded);
+    };
+    const auto at = [base](auto zero, uint32_t i) {
+        decltype(zero) v;
+        std::memcpy(&v, base + size_t(i) * sizeof v, sizeof v);
+        return v;
     };
     switch (col.type()) {
     case Boolean:
     case Byte:
     case Char:
-        run([&](uint32_t a, uint32_t b) { return col.at<uint8_t>(a) < col.at<uint8_t>(b); });
+        run([&](uint32_t a, uint32_t b) { return at(uint8_t(), a) < at(uint8_t(), b); });
         break;
     case Short:
-        run([&](uint32_t a, uint32_t b) { return col.at<int16_t>(a) < col.at<int16_t>(b); });
+        run([&](uint32_t a, uint32_t b) { return at(int16_t(), a) < at(int16_t(), b); });
         break;
     case Int:
     case Month:
@@ -178,30 +188,29 @@ bool sortRows(const ResultShape &shape, const SortSpec &sort, std::vector<uint32
     case Minute:
     case Second:
     case Time:
-        run([&](uint32_t a, uint32_t b) { return col.at<int32_t>(a) < col.at<int32_t>(b); });
+        run([&](uint32_t a, uint32_t b) { return at(int32_t(), a) < at(int32_t(), b); });
         break;
     case Long:
     case Timestamp:
     case Timespan:
-        run([&](uint32_t a, uint32_t b) { return col.at<int64_t>(a) < col.at<int64_t>(b); });
+        run([&](uint32_t a, uint32_t b) { return at(int64_t(), a) < at(int64_t(), b); });
         break;
     case Real:
         run([&](uint32_t a, uint32_t b) {
-            const float x = col.at<float>(a), y = col.at<float>(b);
+            const float x = at(float(), a), y = at(float(), b);
             return std::isnan(x) ? !std::isnan(y) : (!std::isnan(y) && x < y);
         });
         break;
     case Float:
     case Datetime:
         run([&](uint32_t a, uint32_t b) {
-            const double x = col.at<double>(a), y = col.at<double>(b);
+            const double x = at(double(), a), y = at(double(), b);
             return std::isnan(x) ? !std::isnan(y) : (!std::isnan(y) && x < y);
         });
         break;
     case Guid:
         run([&](uint32_t a, uint32_t b) {
-            return std::memcmp(col.rawData() + size_t(a) * 16, col.rawData() + size_t(b) * 16, 16) <
-                   0;
+            return std::memcmp(base + size_t(a) * 16, base + size_t(b) * 16, 16) < 0;
         });
         break;
     case Symbol: {
@@ -213,7 +222,9 @@ bool sortRows(const ResultShape &shape, const SortSpec &sort, std::vector<uint32
         std::vector<uint32_t> rank(pool.size());
         for (uint32_t r = 0; r < byText.size(); ++r)
             rank[byText[r]] = r;
-        run([&](uint32_t a, uint32_t b) { return rank[col.symIndex(a)] < rank[col.symIndex(b)]; });
+        run([&](uint32_t a, uint32_t b) {
+            return rank[at(uint32_t(), a)] < rank[at(uint32_t(), b)];
+        });
         break;
     }
     default: {
