@@ -164,7 +164,9 @@ public:
             const DecodeLimits &limits)
         : m_base(base), m_end(end), m_little(littleEndian), m_owner(std::move(owner)),
           m_limits(limits), m_pool(std::make_shared<SymbolPool>()), m_interner(m_pool.get())
-    {}
+    {
+        m_pool->strings.reserve(8); // a small table's column names and syms: one allocation
+    }
 
     bool run(int64_t start, Value &out)
     {

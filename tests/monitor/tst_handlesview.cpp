@@ -4,7 +4,7 @@
 #include "demo/demoserver.h"
 #include "monitor/handlesagent.h"
 #include "monitor/handlesview.h"
-#include "monitor/monitorconfirm.h"
+#include "app/confirm.h"
 #include "monitor/ownhandlesmodel.h"
 #include "monitor/serverhandlesmodel.h"
 #include "monitor/serverhandlespoller.h"
@@ -165,22 +165,22 @@ void TstHandlesView::closeRemoteHandleNeedsConfirmation()
     Q_UNUSED(base);
 
     // Our own handle is refused without asking.
-    const int asked = MonitorConfirm::askedCount();
+    const int asked = Confirm::askedCount();
     QVERIFY(!m_view->closeRemoteHandle(s->ownHandle()));
-    QCOMPARE(MonitorConfirm::askedCount(), asked);
+    QCOMPARE(Confirm::askedCount(), asked);
     QVERIFY(m_view->messageText().contains(QStringLiteral("own")));
 
     // Declined: nothing happens.
-    MonitorConfirm::setNextAnswer(false);
+    Confirm::setNextAnswer(Confirm::No);
     QVERIFY(!m_view->closeRemoteHandle(handle));
-    QCOMPARE(MonitorConfirm::askedCount(), asked + 1);
-    QCOMPARE(MonitorConfirm::lastDetails(),
+    QCOMPARE(Confirm::askedCount(), asked + 1);
+    QCOMPARE(Confirm::lastDetails(),
              QString::fromUtf8(HandlesAgent::closeHandleCode(handle)));
     QTest::qWait(300);
     QCOMPARE(m_manager->state(victim), ConnectionState::Open);
 
     // Confirmed: the server drops that client.
-    MonitorConfirm::setNextAnswer(true);
+    Confirm::setNextAnswer(Confirm::Yes);
     QSignalSpy done(m_view.get(), &HandlesView::actionFinished);
     QVERIFY(m_view->closeRemoteHandle(handle));
     QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 5000);
@@ -189,7 +189,7 @@ void TstHandlesView::closeRemoteHandleNeedsConfirmation()
     QTRY_VERIFY_WITH_TIMEOUT(m_manager->state(victim) != ConnectionState::Open, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(s->rowOfHandle(handle), -1, 5000);
     // Closing it again is q's error for a handle that is not open, shown with its query.
-    MonitorConfirm::setNextAnswer(true);
+    Confirm::setNextAnswer(Confirm::Yes);
     QSignalSpy again(m_view.get(), &HandlesView::actionFinished);
     QVERIFY(m_view->closeRemoteHandle(handle));
     QTRY_COMPARE_WITH_TIMEOUT(again.count(), 1, 5000);
@@ -200,14 +200,14 @@ void TstHandlesView::closeRemoteHandleNeedsConfirmation()
 
 void TstHandlesView::agentShowsItsCodeFirst()
 {
-    const int asked = MonitorConfirm::askedCount();
-    MonitorConfirm::setNextAnswer(false);
+    const int asked = Confirm::askedCount();
+    Confirm::setNextAnswer(Confirm::No);
     QVERIFY(!m_view->installAgent());
-    QCOMPARE(MonitorConfirm::askedCount(), asked + 1);
-    QCOMPARE(MonitorConfirm::lastDetails(), QString::fromUtf8(HandlesAgent::installCode()));
+    QCOMPARE(Confirm::askedCount(), asked + 1);
+    QCOMPARE(Confirm::lastDetails(), QString::fromUtf8(HandlesAgent::installCode()));
     QVERIFY(!m_view->agentInstalled());
 
-    MonitorConfirm::setNextAnswer(true);
+    Confirm::setNextAnswer(Confirm::Yes);
     QSignalSpy done(m_view.get(), &HandlesView::actionFinished);
     QVERIFY(m_view->installAgent());
     QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
@@ -224,7 +224,7 @@ void TstHandlesView::agentShowsItsCodeFirst()
             return false;
         }(),
         5000);
-    MonitorConfirm::setNextAnswer(true);
+    Confirm::setNextAnswer(Confirm::Yes);
     QSignalSpy undone(m_view.get(), &HandlesView::actionFinished);
     QVERIFY(m_view->uninstallAgent());
     QTRY_COMPARE_WITH_TIMEOUT(undone.count(), 1, 5000);
@@ -239,7 +239,7 @@ void TstHandlesView::agentTracksThenUninstallRestores()
     QVERIFY(!ask(".seen:`int$(); .z.po:{[h] .seen,:h}; .userpo:.z.po;").isError());
     QCOMPARE(formatOneLine(ask("`po`pc`pg`ps in key`.z")), QByteArray("1100b"));
 
-    MonitorConfirm::setNextAnswer(true);
+    Confirm::setNextAnswer(Confirm::Yes);
     QSignalSpy done(m_view.get(), &HandlesView::actionFinished);
     QVERIFY(m_view->installAgent());
     QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
@@ -275,7 +275,7 @@ void TstHandlesView::agentTracksThenUninstallRestores()
     QTRY_VERIFY_WITH_TIMEOUT(
         !ask("null exec first closed from .qscope.track where handle=" + h).boolean(), 5000);
 
-    MonitorConfirm::setNextAnswer(true);
+    Confirm::setNextAnswer(Confirm::Yes);
     QSignalSpy undone(m_view.get(), &HandlesView::actionFinished);
     QVERIFY(m_view->uninstallAgent());
     QTRY_COMPARE_WITH_TIMEOUT(undone.count(), 1, 5000);

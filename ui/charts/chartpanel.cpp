@@ -1,5 +1,6 @@
 #include "chartpanel.h"
 
+#include "theme/theme.h"
 #include "zoomchartview.h"
 
 #include <QBarCategoryAxis>
@@ -192,6 +193,11 @@ void ChartPanel::syncControls()
 
 void ChartPanel::rebuild()
 {
+    // the chart follows the app's theme (QChart paints its own background, not the palette's);
+    // set before the series, as a theme change restyles them
+    const QChart::ChartTheme theme =
+        Theme::current() == Theme::Dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (m_chart->theme() != theme) m_chart->setTheme(theme);
     m_chart->removeAllSeries();
     for (QAbstractAxis *a : m_chart->axes()) {
         m_chart->removeAxis(a);
