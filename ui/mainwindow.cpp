@@ -269,24 +269,39 @@ void MainWindow::buildMenus()
     act(monitor, tr("Handles"), {}, [this] {
         if (!m_handles) {
             m_handles = new HandlesView(m_manager, this);
-            addDock(tr("Handles"), QStringLiteral("handlesDock"), m_handles,
-                    Qt::BottomDockWidgetArea);
+            addMonitorDock(tr("Handles"), QStringLiteral("handlesDock"), m_handles);
             m_handles->setServer(m_sessions->connectionOf(currentProfile()));
         }
         m_handles->parentWidget()->show();
+        m_handles->parentWidget()->raise();
     });
     act(monitor, tr("Frames"), {}, [this] {
         if (!m_frames) {
             m_frames = new FramesView(m_manager, this);
-            addDock(tr("Frames"), QStringLiteral("framesDock"), m_frames, Qt::BottomDockWidgetArea);
+            addMonitorDock(tr("Frames"), QStringLiteral("framesDock"), m_frames);
             m_frames->setConnection(m_sessions->connectionOf(currentProfile()));
         }
         m_frames->parentWidget()->show();
+        m_frames->parentWidget()->raise();
     });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     act(help, tr("Keyboard shortcuts and help"), {QKeySequence::HelpContents},
         [this] { showHelp(); });
+}
+
+QDockWidget *MainWindow::addMonitorDock(const QString &title, const QString &objectName,
+                                        QWidget *widget)
+{
+    // Feeds, Handles and Frames share the bottom area as tabs: side by side, three wide views would
+    // need a window wider than most screens.
+    QDockWidget *peer = nullptr;
+    for (QDockWidget *d : std::as_const(m_monitorDocks))
+        if (!d->isFloating() && dockWidgetArea(d) == Qt::BottomDockWidgetArea) peer = d;
+    QDockWidget *dock = addDock(title, objectName, widget, Qt::BottomDockWidgetArea);
+    if (peer) tabifyDockWidget(peer, dock);
+    m_monitorDocks << dock;
+    return dock;
 }
 
 QString MainWindow::currentProfile() const
@@ -397,8 +412,7 @@ void MainWindow::newFeedView()
             m_feeds->removeTab(i);
             w->deleteLater();
         });
-        m_feedsDock =
-            addDock(tr("Feeds"), QStringLiteral("feedsDock"), m_feeds, Qt::BottomDockWidgetArea);
+        m_feedsDock = addMonitorDock(tr("Feeds"), QStringLiteral("feedsDock"), m_feeds);
     }
     auto *view = new FeedView(m_manager, conn, m_feeds);
     const ConnectionProfile *p = m_store->profile(id);

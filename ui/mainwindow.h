@@ -78,6 +78,7 @@ private:
     void buildMenus();
     QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *widget,
                          Qt::DockWidgetArea area);
+    QDockWidget *addMonitorDock(const QString &title, const QString &objectName, QWidget *widget);
     void onCurrentProfile(const QString &profileId);
     void updateServerStatus();
     /// Takes down the connection error shown in the status bar once it no longer holds.
@@ -103,6 +104,7 @@ private:
     FramesView *m_frames = nullptr;
     QTabWidget *m_feeds = nullptr;
     QDockWidget *m_feedsDock = nullptr;
+    QList<QDockWidget *> m_monitorDocks; ///< Feeds, Handles, Frames: tabbed together at the bottom
     QSplitter *m_split;
     QLabel *m_serverLabel;
     QLabel *m_resultLabel;

@@ -29,6 +29,7 @@
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -575,6 +576,35 @@ private Q_SLOTS:
         bar->clearMessage();
         m_window->sessions()->disconnectProfile(id);
         QVERIFY(m_store->remove(id));
+    }
+
+    void monitorViewsShareTheBottomAsTabs()
+    {
+        // Feeds, Handles and Frames open from the Monitor menu; side by side they would need a
+        // window about 2,000 px wide, so each new one is tabbed with the ones already open.
+        QVERIFY(!m_demoProfile.isEmpty()); // added by addConnectionThroughDialog
+        EditorTab *tab = m_window->editors()->current();
+        QVERIFY(tab);
+        tab->setProfileId(m_demoProfile);
+        m_window->sessions()->connectProfile(m_demoProfile);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(m_demoProfile), 10000);
+        const QStringList names{tr("New feed view"), tr("Handles"), tr("Frames")};
+        for (const QString &name : names) {
+            QAction *action = nullptr;
+            for (QAction *a : m_window->findChildren<QAction *>())
+                if (a->text() == name) action = a;
+            QVERIFY2(action, qPrintable(name));
+            action->trigger();
+        }
+        auto *feeds = m_window->findChild<QDockWidget *>(QStringLiteral("feedsDock"));
+        auto *handles = m_window->findChild<QDockWidget *>(QStringLiteral("handlesDock"));
+        auto *frames = m_window->findChild<QDockWidget *>(QStringLiteral("framesDock"));
+        QVERIFY(feeds && handles && frames);
+        const QList<QDockWidget *> tabbed = m_window->tabifiedDockWidgets(feeds);
+        QVERIFY(tabbed.contains(handles));
+        QVERIFY(tabbed.contains(frames));
+        QCOMPARE(m_window->dockWidgetArea(frames), Qt::BottomDockWidgetArea);
+        screenshot(QStringLiteral("workbench-monitor-tabs"));
     }
 
     void helpListsShortcuts()
