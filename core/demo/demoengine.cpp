@@ -625,7 +625,10 @@ void DemoEngine::registerDotZ()
     q.defineDynamic(".z.Z", [](Interpreter &) {
         return Value::temporalFloat(-Datetime, double(localNanos()) / double(kNanosPerDay));
     });
-    q.defineNative(".Q.w", 1, [this](Interpreter &, std::span<const Value>) { return dotQw(); });
+    q.defineNative(
+        ".Q.w", 1, [this](Interpreter &, std::span<const Value>) { return dotQw(); },
+        QByteArrayLiteral(
+            "{`used`heap`peak`wmax`mmap`mphy`syms`symw!(system\"w\"),system\"w 0\"}"));
     q.defineInternal(-38, [this](Interpreter &, const Value &x) { return socketTable(x); });
     q.defineNative("hclose", 1, [this](Interpreter &, std::span<const Value> a) {
         if (a.size() != 1) return Value::error("rank");
@@ -637,50 +640,96 @@ void DemoEngine::registerDotZ()
     // Default handlers. .z.pw is q's {[user;pswd]1b}; .z.po/.z.pc keep trackConnections as the
     // seeds do and .z.pc also drops the handle's subscriptions as u.q's .z.pc:{del[;x]each t}.
     // Users may redefine any of them in q.
-    q.defineNative(".z.pw", 2,
-                   [](Interpreter &, std::span<const Value>) { return Value::boolean(true); });
-    q.defineNative(".z.po", 1, [this](Interpreter &, std::span<const Value> a) {
-        if (a.empty() || (a[0].type() != -Int && a[0].type() != -Long)) return Value::error("type");
-        trackOpen(int(a[0].rawInt()));
-        return Value::symbol(kTrack);
-    });
-    q.defineNative(".z.pc", 1, [this](Interpreter &, std::span<const Value> a) {
-        if (a.empty() || (a[0].type() != -Int && a[0].type() != -Long)) return Value::error("type");
-        const int h = int(a[0].rawInt());
-        trackClose(h);
-        m_tp->removeHandle(h);
-        return Value::symbol(kTrack);
-    });
+    q.defineNative(
+        ".z.pw", 2, [](Interpreter &, std::span<const Value>) { return Value::boolean(true); },
+        QByteArrayLiteral("{[user;pswd]1b}"));
+    q.defineNative(
+        ".z.po", 1,
+        [this](Interpreter &, std::span<const Value> a) {
+            if (a.empty() || (a[0].type() != -Int && a[0].type() != -Long))
+                return Value::error("type");
+            trackOpen(int(a[0].rawInt()));
+            return Value::symbol(kTrack);
+        },
+        QByteArrayLiteral("{`trackConnections upsert(x;.z.a;.z.u;`OPEN;.z.P;0Np)}"));
+    q.defineNative(
+        ".z.pc", 1,
+        [this](Interpreter &, std::span<const Value> a) {
+            if (a.empty() || (a[0].type() != -Int && a[0].type() != -Long))
+                return Value::error("type");
+            const int h = int(a[0].rawInt());
+            trackClose(h);
+            m_tp->removeHandle(h);
+            return Value::symbol(kTrack);
+        },
+        QByteArrayLiteral("{.u.del[;x]each .u.t;`trackConnections set update status:`CLOSED,"
+                          "closed:.z.P from trackConnections where handle=x}"));
 }
+
+// The q that u.q and tick.q define for these (code.kx.com/q/kb/publish-subscribe), written
+// against the names the demo keeps under .u (t, w, i, d): what `.u.sub` and `string .u.sub`
+// show, as a kdb+ tickerplant would. The natives below do the work; \t batching is theirs.
+namespace {
+namespace dotu {
+const QByteArray sub =
+    QByteArrayLiteral("{[x;y]if[x~`;:sub[;y]each t];if[not x in t;'x];del[x;.z.w];"
+                      "w[x],:enlist(.z.w;$[`~y;y;(),y]);(x;@[0#value x;`sym;`g#])}");
+const QByteArray upd = QByteArrayLiteral(
+    "{[t;x]if[not -16=type first first x;a:\"n\"$.z.P;"
+    "x:$[0>type first x;a,x;(enlist(count first x)#a),x]];"
+    "c:cols t;x:$[0>type first x;enlist c!x;flip c!x];pub[t;x];t insert x;i+:1;}");
+const QByteArray pub =
+    QByteArrayLiteral("{[t;x]{[t;x;h]if[count x:$[`~h 1;x;select from x where sym in h 1];"
+                      "(neg first h)(`upd;t;x)]}[t;x]each w t}");
+const QByteArray del = QByteArrayLiteral("{[x;y]w[x]:w[x] where not y=w[x;;0]}");
+const QByteArray end =
+    QByteArrayLiteral("{[x](neg distinct raze w[;;0])@\\:(`.u.end;x);@[`.;t;0#];d::x+1}");
+} // namespace dotu
+} // namespace
 
 void DemoEngine::registerDotU()
 {
     Interpreter &q = m_q;
-    q.defineNative(".u.sub", 2, [this](Interpreter &, std::span<const Value> a) {
-        if (a.size() != 2) return Value::error("rank");
-        return m_tp->sub(m_ctx.handle, a[0], a[1]);
-    });
-    q.defineNative(".u.upd", 2, [this](Interpreter &, std::span<const Value> a) {
-        if (a.size() != 2) return Value::error("rank");
-        if (a[0].type() == -Symbol) adoptIfChanged(a[0].symbolValue());
-        return m_tp->upd(a[0], a[1], timeOfDayNanos(localNanos()));
-    });
-    q.defineNative(".u.pub", 2, [this](Interpreter &, std::span<const Value> a) {
-        if (a.size() != 2) return Value::error("rank");
-        if (a[0].type() != -Symbol) return Value::error("type");
-        return m_tp->pub(a[0].symbolValue(), a[1]);
-    });
-    q.defineNative(".u.del", 2, [this](Interpreter &, std::span<const Value> a) {
-        if (a.size() != 2) return Value::error("rank");
-        if (a[0].type() != -Symbol || (a[1].type() != -Int && a[1].type() != -Long))
-            return Value::error("type");
-        return m_tp->del(a[0].symbolValue(), int(a[1].rawInt()));
-    });
-    q.defineNative(".u.end", 1, [this](Interpreter &, std::span<const Value> a) {
-        if (a.size() == 1 && a[0].type() == -Date) m_tp->setDate(int32_t(a[0].rawInt()));
-        endOfDay();
-        return Value();
-    });
+    q.defineNative(
+        ".u.sub", 2,
+        [this](Interpreter &, std::span<const Value> a) {
+            if (a.size() != 2) return Value::error("rank");
+            return m_tp->sub(m_ctx.handle, a[0], a[1]);
+        },
+        dotu::sub);
+    q.defineNative(
+        ".u.upd", 2,
+        [this](Interpreter &, std::span<const Value> a) {
+            if (a.size() != 2) return Value::error("rank");
+            if (a[0].type() == -Symbol) adoptIfChanged(a[0].symbolValue());
+            return m_tp->upd(a[0], a[1], timeOfDayNanos(localNanos()));
+        },
+        dotu::upd);
+    q.defineNative(
+        ".u.pub", 2,
+        [this](Interpreter &, std::span<const Value> a) {
+            if (a.size() != 2) return Value::error("rank");
+            if (a[0].type() != -Symbol) return Value::error("type");
+            return m_tp->pub(a[0].symbolValue(), a[1]);
+        },
+        dotu::pub);
+    q.defineNative(
+        ".u.del", 2,
+        [this](Interpreter &, std::span<const Value> a) {
+            if (a.size() != 2) return Value::error("rank");
+            if (a[0].type() != -Symbol || (a[1].type() != -Int && a[1].type() != -Long))
+                return Value::error("type");
+            return m_tp->del(a[0].symbolValue(), int(a[1].rawInt()));
+        },
+        dotu::del);
+    q.defineNative(
+        ".u.end", 1,
+        [this](Interpreter &, std::span<const Value> a) {
+            if (a.size() == 1 && a[0].type() == -Date) m_tp->setDate(int32_t(a[0].rawInt()));
+            endOfDay();
+            return Value();
+        },
+        dotu::end);
     q.defineDynamic(".u.w", [this](Interpreter &) { return m_tp->w(); });
     q.defineDynamic(".u.t", [this](Interpreter &) { return m_tp->t(); });
     q.defineDynamic(".u.i", [this](Interpreter &) { return Value::longAtom(m_tp->i()); });

@@ -362,13 +362,11 @@ Value roundK(const Value &x, bool up)
     });
 }
 
-Value floorK(InterpreterState &, const Value &x)
+/// floor (Up false) and ceiling (Up true).
+template<bool Up>
+Value roundVerb(InterpreterState &, const Value &x)
 {
-    return roundK(x, false);
-}
-Value ceilingK(InterpreterState &, const Value &x)
-{
-    return roundK(x, true);
+    return roundK(x, Up);
 }
 
 Value signumK(InterpreterState &, const Value &x)
@@ -408,29 +406,11 @@ Value reciprocalK(InterpreterState &, const Value &x)
     return floatMap(x, Float, [](double d) { return 1.0 / d; });
 }
 
-Value addK(InterpreterState &, const Value &x, const Value &y)
+/// The dyadic builtin of one arithmetic verb (+ - * % & |).
+template<ArithOp Op>
+Value arithVerb(InterpreterState &, const Value &x, const Value &y)
 {
-    return arith(x, y, ArithOp::Add);
-}
-Value subK(InterpreterState &, const Value &x, const Value &y)
-{
-    return arith(x, y, ArithOp::Sub);
-}
-Value mulK(InterpreterState &, const Value &x, const Value &y)
-{
-    return arith(x, y, ArithOp::Mul);
-}
-Value divK(InterpreterState &, const Value &x, const Value &y)
-{
-    return arith(x, y, ArithOp::Div);
-}
-Value minK(InterpreterState &, const Value &x, const Value &y)
-{
-    return arith(x, y, ArithOp::Min);
-}
-Value maxK(InterpreterState &, const Value &x, const Value &y)
-{
-    return arith(x, y, ArithOp::Max);
+    return arith(x, y, Op);
 }
 
 // x mod y / x div y: floor semantics with the divisor's sign
@@ -570,19 +550,19 @@ void registerArith(InterpreterState &s)
 {
     // monadic forms of the verbs: -x neg, %x reciprocal (q uses reciprocal), _x
     // floor
-    s.regVerb(1, nullptr, addK); // + (flip is set by the dict family)
-    s.regVerb(2, negK, subK);
-    s.regVerb(3, nullptr, mulK); // * (first is set by the list family)
-    s.regVerb(4, reciprocalK, divK);
-    s.regVerb(5, nullptr, minK);
-    s.regVerb(6, nullptr, maxK);
+    s.regVerb(1, nullptr, arithVerb<ArithOp::Add>); // + (flip is set by the dict family)
+    s.regVerb(2, negK, arithVerb<ArithOp::Sub>);
+    s.regVerb(3, nullptr, arithVerb<ArithOp::Mul>); // * (first is set by the list family)
+    s.regVerb(4, reciprocalK, arithVerb<ArithOp::Div>);
+    s.regVerb(5, nullptr, arithVerb<ArithOp::Min>);
+    s.regVerb(6, nullptr, arithVerb<ArithOp::Max>);
     s.alias("neg", Value::primitive(UnaryPrimitive, 2));
     s.alias("reciprocal", Value::primitive(UnaryPrimitive, 4));
     s.alias("and", Value::primitive(Operator, 5), true);
     s.alias("or", Value::primitive(Operator, 6), true);
     s.reg("abs", absK);
-    s.reg("floor", floorK);
-    s.reg("ceiling", ceilingK);
+    s.reg("floor", roundVerb<false>);
+    s.reg("ceiling", roundVerb<true>);
     s.reg("signum", signumK);
     s.reg("sqrt", sqrtK);
     s.reg("exp", expK);

@@ -128,29 +128,11 @@ Value cmpKernel(const Value &x, const Value &y, CmpOp op)
     return atom ? out.element(0) : out;
 }
 
-Value eqK(InterpreterState &, const Value &x, const Value &y)
+/// The dyadic builtin of one comparison (= <> < > <= >=).
+template<CmpOp Op>
+Value compareVerb(InterpreterState &, const Value &x, const Value &y)
 {
-    return compare(x, y, CmpOp::Eq);
-}
-Value neK(InterpreterState &, const Value &x, const Value &y)
-{
-    return compare(x, y, CmpOp::Ne);
-}
-Value ltK(InterpreterState &, const Value &x, const Value &y)
-{
-    return compare(x, y, CmpOp::Lt);
-}
-Value gtK(InterpreterState &, const Value &x, const Value &y)
-{
-    return compare(x, y, CmpOp::Gt);
-}
-Value leK(InterpreterState &, const Value &x, const Value &y)
-{
-    return compare(x, y, CmpOp::Le);
-}
-Value geK(InterpreterState &, const Value &x, const Value &y)
-{
-    return compare(x, y, CmpOp::Ge);
+    return compare(x, y, Op);
 }
 
 Value matchK(InterpreterState &, const Value &x, const Value &y)
@@ -248,16 +230,16 @@ Value compare(const Value &x, const Value &y, CmpOp op)
 
 void registerCompare(InterpreterState &s)
 {
-    s.regVerb(8, nullptr, eqK);   // = (group: list family)
-    s.regVerb(9, nullptr, ltK);   // < (iasc: list family)
-    s.regVerb(10, nullptr, gtK);  // > (idesc: list family)
-    s.regVerb(15, notK, matchK);  // ~
-    s.regVerb(7, nullK, nullptr); // ^ monadic is null
+    s.regVerb(8, nullptr, compareVerb<CmpOp::Eq>);  // = (group: list family)
+    s.regVerb(9, nullptr, compareVerb<CmpOp::Lt>);  // < (iasc: list family)
+    s.regVerb(10, nullptr, compareVerb<CmpOp::Gt>); // > (idesc: list family)
+    s.regVerb(15, notK, matchK);                    // ~
+    s.regVerb(7, nullK, nullptr);                   // ^ monadic is null
     s.alias("not", Value::primitive(UnaryPrimitive, 15));
     s.alias("null", Value::primitive(UnaryPrimitive, 7));
-    s.reg("<=", leK, false);
-    s.reg(">=", geK, false);
-    s.reg("<>", neK, false);
+    s.reg("<=", compareVerb<CmpOp::Le>, false);
+    s.reg(">=", compareVerb<CmpOp::Ge>, false);
+    s.reg("<>", compareVerb<CmpOp::Ne>, false);
 }
 
 } // namespace qscope::qlang::detail

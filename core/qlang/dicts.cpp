@@ -10,6 +10,7 @@
 #include "protocol/format.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <algorithm>
 
@@ -91,6 +92,37 @@ Value bangK(InterpreterState &s, const Value &x, const Value &y)
     return Value::dict(k, v, sorted);
 }
 
+/// key`: kdb+'s own namespaces (q Q h j o), then the user's in the order they were first
+/// named; .z is not listed, although it holds names (code.kx.com/q/basics/namespaces).
+std::vector<QByteArray> namespaceNames(InterpreterState &s)
+{
+    static const char *const own[] = {"q", "Q", "h", "j", "o"};
+    QSet<QByteArray> present;
+    auto addRoot = [&present](const QByteArray &name) {
+        if (!name.startsWith('.') || name.size() < 2) return;
+        const qsizetype dot = name.indexOf('.', 1);
+        present.insert(name.mid(1, dot < 0 ? -1 : dot - 1));
+    };
+    for (auto it = s.globals.cbegin(); it != s.globals.cend(); ++it)
+        addRoot(it.key());
+    for (auto it = s.natives.cbegin(); it != s.natives.cend(); ++it)
+        addRoot(it.key());
+    for (auto it = s.dynamics.cbegin(); it != s.dynamics.cend(); ++it)
+        addRoot(it.key());
+    std::vector<QByteArray> roots(std::begin(own), std::end(own));
+    auto listed = [&roots](const QByteArray &r) {
+        return r.isEmpty() || r == "z" || std::find(roots.begin(), roots.end(), r) != roots.end();
+    };
+    for (const QByteArray &r : s.namespaceOrder)
+        if (present.contains(r) && !listed(r)) roots.push_back(r);
+    std::vector<QByteArray> rest; // named by a path that bypassed noteNamespace: last, sorted
+    for (const QByteArray &r : present)
+        if (!listed(r)) rest.push_back(r);
+    std::sort(rest.begin(), rest.end());
+    roots.insert(roots.end(), rest.begin(), rest.end());
+    return roots;
+}
+
 Value keyK(InterpreterState &s, const Value &x)
 {
     if (x.isKeyedTable()) return x.keys();
@@ -98,23 +130,8 @@ Value keyK(InterpreterState &s, const Value &x)
     if (x.isTable()) return Value::symbols({}); // q: key of an unkeyed table is empty
     if (x.type() == -Symbol) {
         const QByteArray &n = x.symbolValue();
-        if (n.isEmpty() || n == ".") {
-            std::vector<QByteArray> roots;
-            auto addRoot = [&roots](const QByteArray &name) {
-                if (!name.startsWith('.')) return;
-                const QByteArray r = name.mid(1).split('.').value(0);
-                if (std::find(roots.begin(), roots.end(), r) == roots.end()) roots.push_back(r);
-            };
-            for (auto it = s.globals.cbegin(); it != s.globals.cend(); ++it)
-                addRoot(it.key());
-            for (auto it = s.natives.cbegin(); it != s.natives.cend(); ++it)
-                addRoot(it.key());
-            for (const char *r : {"q", "Q", "z", "h", "j", "o"})
-                if (std::find(roots.begin(), roots.end(), QByteArray(r)) == roots.end())
-                    roots.push_back(r);
-            std::sort(roots.begin(), roots.end());
-            return Value::symbols(roots);
-        }
+        if (n.isEmpty()) return Value::symbols(namespaceNames(s));
+        if (n == ".") return namesOfKind(s, 'v', n);
         if (n.startsWith('.')) return s.namespaceDict(n).keys();
         if (auto v = s.lookup(n)) return keyK(s, *v);
         qthrow(n);
@@ -269,14 +286,12 @@ Value metaK(InterpreterState &s, const Value &x)
     return Value::keyedTable(keyT, valT);
 }
 
-Value tablesK(InterpreterState &s, const Value &)
+Value tablesK(InterpreterState &s, const Value &x)
 {
-    std::vector<QByteArray> out;
-    for (auto it = s.globals.cbegin(); it != s.globals.cend(); ++it)
-        if (!it.key().startsWith('.') && (it->isTable() || it->isKeyedTable()))
-            out.push_back(it.key());
-    std::sort(out.begin(), out.end());
-    return Value::symbols(out);
+    // tables[] and tables`. list the root; tables`.u the tables directly in .u
+    if (x.isGenericNull()) return namesOfKind(s, 'a', QByteArray());
+    if (x.type() != -Symbol) qthrow("type");
+    return namesOfKind(s, 'a', x.symbolValue());
 }
 
 Value keysK(InterpreterState &s, const Value &x)

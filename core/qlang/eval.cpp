@@ -243,7 +243,7 @@ std::optional<Value> InterpreterState::lookup(const QByteArray &name)
     if (g != globals.cend()) return *g;
     auto d = dynamics.constFind(name);
     if (d != dynamics.cend()) return (*d)(*owner);
-    if (natives.contains(name)) return Value::lambda(nativeContext(), name);
+    if (natives.contains(name)) return nativeValue(name);
     auto b = builtinNames.constFind(name);
     if (b != builtinNames.cend()) return *b;
     return std::nullopt;
@@ -288,7 +288,37 @@ void InterpreterState::setGlobalValue(const QByteArray &name, const Value &v)
 {
     if (name.isEmpty()) qthrow("type");
     if (builtinNames.contains(name) && !name.startsWith('.')) qthrow("assign");
+    noteNamespace(name);
     globals.insert(name, v);
+}
+
+void InterpreterState::noteNamespace(const QByteArray &name)
+{
+    if (!name.startsWith('.') || name.size() < 2) return;
+    const qsizetype dot = name.indexOf('.', 1);
+    const QByteArray root = name.mid(1, dot < 0 ? -1 : dot - 1);
+    if (root.isEmpty()) return;
+    if (std::find(namespaceOrder.begin(), namespaceOrder.end(), root) == namespaceOrder.end())
+        namespaceOrder.push_back(root);
+}
+
+Value InterpreterState::nativeValue(const QByteArray &name) const
+{
+    auto it = natives.constFind(name);
+    if (it != natives.cend() && !it->source.isEmpty())
+        return Value::lambda(it->context, it->source);
+    return Value::lambda(nativeContext(), name);
+}
+
+std::optional<QByteArray> InterpreterState::nativeName(const Value &lambda) const
+{
+    const QByteArray &context = lambda.lambdaContext();
+    if (context == nativeContext()) return lambda.lambdaSource();
+    // Lambdas parsed here always have the root context; only a native's has another.
+    if (context.isEmpty() || nativeBySource.isEmpty()) return std::nullopt;
+    auto it = nativeBySource.constFind(context + '\0' + lambda.lambdaSource());
+    if (it == nativeBySource.cend()) return std::nullopt;
+    return *it;
 }
 
 Value InterpreterState::namespaceDict(const QByteArray &ns) const
@@ -310,7 +340,7 @@ Value InterpreterState::namespaceDict(const QByteArray &ns) const
     for (const QByteArray &k : keys) {
         names.push_back(k.mid(prefix.size()));
         auto g = globals.constFind(k);
-        vals.push_back(g != globals.cend() ? *g : Value::lambda(nativeContext(), k));
+        vals.push_back(g != globals.cend() ? *g : nativeValue(k));
     }
     if (names.size() == 1) return Value::dict(Value::symbols({}), Value::list({}));
     return Value::dict(Value::symbols(names), Value::list(std::move(vals)));
@@ -578,8 +608,8 @@ int InterpreterState::valence(const Value &f)
 {
     switch (f.type()) {
     case Lambda:
-        if (f.lambdaContext() == nativeContext()) {
-            auto it = natives.constFind(f.lambdaSource());
+        if (const auto native = nativeName(f)) {
+            auto it = natives.constFind(*native);
             return it == natives.cend() ? 1 : it->arity;
         }
         return int(lambdaDef(f)->params.size());
@@ -637,9 +667,9 @@ Value InterpreterState::apply(const Value &f, std::span<const Value> args)
             }
     switch (f.type()) {
     case Lambda: {
-        if (f.lambdaContext() == nativeContext()) {
-            auto it = natives.constFind(f.lambdaSource());
-            if (it == natives.cend()) qthrow(f.lambdaSource());
+        if (const auto native = nativeName(f)) {
+            auto it = natives.constFind(*native);
+            if (it == natives.cend()) qthrow(*native);
             if (int(n) < it->arity) {
                 // f[a] of a binary f is the projection (f;a): kdb+ keeps no trailing holes
                 std::vector<Value> parts{f};

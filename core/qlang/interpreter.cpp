@@ -55,19 +55,38 @@ const Interpreter::Limits &Interpreter::limits() const
     return m_state->limits;
 }
 
-void Interpreter::defineNative(const QByteArray &name, int arity, Native fn)
+void Interpreter::defineNative(const QByteArray &name, int arity, Native fn,
+                               const QByteArray &source)
 {
-    m_state->natives.insert(name, {arity < 1 ? 1 : arity, std::move(fn)});
-    m_state->globals.remove(name);
+    InterpreterState &s = *m_state;
+    auto old = s.natives.constFind(name);
+    if (old != s.natives.cend() && !old->source.isEmpty())
+        s.nativeBySource.remove(old->context + '\0' + old->source);
+    // .u.sub's context is u, as for a function defined after \d .u; a root name keeps the
+    // placeholder, as a q lambda at the root has the empty context every parsed lambda has.
+    QByteArray context;
+    if (name.startsWith('.')) context = name.mid(1).split('.').value(0);
+    const bool withSource = !source.isEmpty() && !context.isEmpty() && name.count('.') > 1;
+    ql::InterpreterState::NativeDef def{arity < 1 ? 1 : arity, std::move(fn), {}, {}};
+    if (withSource) {
+        def.context = context;
+        def.source = source;
+        s.nativeBySource.insert(context + '\0' + source, name);
+    }
+    s.natives.insert(name, std::move(def));
+    s.globals.remove(name);
+    s.noteNamespace(name);
 }
 
 void Interpreter::defineDynamic(const QByteArray &name, Dynamic fn)
 {
     m_state->dynamics.insert(name, std::move(fn));
+    m_state->noteNamespace(name);
 }
 
 void Interpreter::setGlobal(const QByteArray &name, const Value &v)
 {
+    m_state->noteNamespace(name);
     m_state->globals.insert(name, v);
 }
 

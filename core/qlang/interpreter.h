@@ -51,7 +51,12 @@ public:
     void setLimits(const Limits &limits);
     const Limits &limits() const;
 
-    void defineNative(const QByteArray &name, int arity, Native fn);
+    /// A native under a namespace (.u.sub) may carry the q source text of the function kdb+
+    /// defines there (u.q's sub): its value is then that lambda, with the namespace as its
+    /// context, as `string`, `-3!` and the wire show it; applying it still runs fn. Without
+    /// a source (or at the root) the value is a placeholder lambda whose text is the name.
+    void defineNative(const QByteArray &name, int arity, Native fn,
+                      const QByteArray &source = QByteArray());
     void defineDynamic(const QByteArray &name, Dynamic fn);
     void setGlobal(const QByteArray &name, const Value &v);
     /// nullopt if undefined.

@@ -53,9 +53,21 @@ public:
     {
         int arity;
         Interpreter::Native fn;
+        QByteArray context; // with source: the lambda's context (the name's namespace)
+        QByteArray source;  // q text the native stands for, or empty
     };
     QHash<QByteArray, NativeDef> natives;
+    /// context + '\0' + source -> native name, for natives defined with a q source text.
+    QHash<QByteArray, QByteArray> nativeBySource;
     QHash<QByteArray, Interpreter::Dynamic> dynamics;
+    /// Top-level namespaces (u for .u.sub) in the order they were first given a name, as
+    /// kdb+'s key` lists them.
+    std::vector<QByteArray> namespaceOrder;
+    void noteNamespace(const QByteArray &name);
+    /// The value a native's name evaluates to (its lambda).
+    Value nativeValue(const QByteArray &name) const;
+    /// The native a lambda value stands for: its name, or nullopt for a lambda of q's own.
+    std::optional<QByteArray> nativeName(const Value &lambda) const;
 
     // builtins: index [0] unary (type 101), [1] operators (type 102), by code
     std::array<std::array<Builtin, 256>, 2> table{};
@@ -134,6 +146,10 @@ void registerCast(InterpreterState &s);
 void registerDict(InterpreterState &s);
 void registerSystem(InterpreterState &s);
 void registerIterators(InterpreterState &s);
+
+/// The names in namespace ns ("" or "." for the root, else .u) of one kind, sorted: 'v' all,
+/// 'a' tables, 'f' functions, as \v \a \f and tables list them (system.cpp).
+Value namesOfKind(InterpreterState &s, char kind, const QByteArray &ns);
 
 /// The thread's running interpreter (for allocation accounting inside helpers);
 /// may be null.

@@ -121,12 +121,12 @@ Value runSystem(InterpreterState &s, const QByteArray &cmdIn)
         s.globals.insert("\x01console", Value::fromVector(Int, std::vector<int32_t>{h, w}));
         return Value();
     }
-    if (head == "v" || head == "a" || head == "f") {
-        bool (*pred)(const Value &) = [](const Value &) { return true; };
-        if (head == "a") pred = [](const Value &v) { return v.isTable() || v.isKeyedTable(); };
-        if (head == "f") pred = [](const Value &v) { return v.isFunction(); };
-        if (rest.isEmpty() || rest == ".") return Value::symbols(globalsWhere(s, pred));
-        return Value::symbols(namesIn(s, rest, pred));
+    if (head == "v" || head == "a" || head == "f") return namesOfKind(s, head[0], rest);
+    if (head == "b" || head == "B") {
+        // Views (\b) and pending views (\B): this interpreter has none (a top-level v::e is
+        // a plain assignment here), so the lists are empty, as kdb+'s are without views.
+        if (!rest.isEmpty() && rest != ".") namesIn(s, rest, [](const Value &) { return true; });
+        return Value::symbols({});
     }
     if (head == "x") return expunge(s, rest);
     if (head == "d") {
@@ -144,9 +144,9 @@ Value runSystem(InterpreterState &s, const QByteArray &cmdIn)
     }
     // Commands that reach the file system or the process (\\ \1 \2 \cd \r \u ...) are not
     // implemented; anything else kdb+ would hand to the shell, which a restricted kdb+ refuses.
-    static const char *const known[] = {"P", "e", "s", "T", "g",  "E", "z", "W", "o",
-                                        "_", "b", "B", "C", "cd", "l", "p", "r", "S",
-                                        "u", "w", "1", "2", "\\", "t", "ts"};
+    static const char *const known[] = {"P", "e", "s", "T",  "g",  "E", "z", "W",
+                                        "o", "_", "C", "cd", "l",  "p", "r", "S",
+                                        "u", "w", "1", "2",  "\\", "t", "ts"};
     for (const char *k : known)
         if (head == k) qthrow("nyi");
     qthrow("access");
@@ -179,6 +179,16 @@ Value nyiK(InterpreterState &, const Value &)
 }
 
 } // namespace
+
+Value namesOfKind(InterpreterState &s, char kind, const QByteArray &nsIn)
+{
+    bool (*pred)(const Value &) = [](const Value &) { return true; };
+    if (kind == 'a') pred = [](const Value &v) { return v.isTable() || v.isKeyedTable(); };
+    if (kind == 'f') pred = [](const Value &v) { return v.isFunction(); };
+    const QByteArray ns = nsIn.trimmed();
+    if (ns.isEmpty() || ns == ".") return Value::symbols(globalsWhere(s, pred));
+    return Value::symbols(namesIn(s, ns, pred));
+}
 
 Value writeHandle(InterpreterState &s, int64_t h, const Value &x)
 {

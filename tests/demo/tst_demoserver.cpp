@@ -89,6 +89,7 @@ private Q_SLOTS:
     void hcloseClosesWithoutDotZpc();
     void pushToAClientHandle();
     void systemCommands();
+    void explorerAnswersAsKdb();
 };
 
 void TestDemoServer::startsOnFreePort()
@@ -805,6 +806,53 @@ void TestDemoServer::systemCommands()
     QCOMPARE(c.sync("system \"ls\"").symbolValue(), QByteArray("access"));
     QCOMPARE(c.sync("system \"p 6000\"").symbolValue(), QByteArray("nyi"));
     QCOMPARE(c.sync("1+1").longValue(), 2);
+}
+
+void TestDemoServer::explorerAnswersAsKdb()
+{
+    // What the workbench's explorer asks a server, answered as a kdb+ tickerplant would.
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient c(s.port());
+    QCOMPARE(c.login("ex"), 3);
+    // key`: q Q h j o first, then .u; never .z
+    const Value ns = c.sync("key`");
+    QCOMPARE(ns.type(), int(Symbol));
+    QVERIFY(ns.count() >= 6);
+    const char *const own[] = {"q", "Q", "h", "j", "o"};
+    for (int64_t i = 0; i < 5; ++i)
+        QCOMPARE(ns.symAt(i), QByteArray(own[i]));
+    QList<QByteArray> names;
+    for (int64_t i = 0; i < ns.count(); ++i)
+        names << ns.symAt(i);
+    QVERIFY(names.contains("u"));
+    QVERIFY(!names.contains("z"));
+    // tables in a namespace: .u holds none; the root holds the feed's
+    const Value tu = c.sync("tables`.u");
+    QVERIFY(tu.type() == Symbol && tu.count() == 0);
+    const Value root = c.sync("tables`.");
+    QVERIFY(root.type() == Symbol && root.count() >= 2);
+    // views: none, listed as the empty symbol list
+    for (const QByteArray &cmd :
+         {QByteArray("system \"b\""), QByteArray("system \"b .u\""), QByteArray("system \"B\"")}) {
+        const Value v = c.sync(cmd);
+        QVERIFY2(v.type() == Symbol && v.count() == 0, cmd.constData());
+    }
+    // .u.sub is a lambda whose text is q (its context u, as after \d .u), and still subscribes
+    const Value sub = c.sync(".u.sub");
+    QCOMPARE(sub.type(), int(Lambda));
+    QCOMPARE(sub.lambdaContext(), QByteArray("u"));
+    QVERIFY2(sub.lambdaSource().startsWith("{[x;y]") && sub.lambdaSource().endsWith('}'),
+             sub.lambdaSource().constData());
+    QCOMPARE(c.sync("string .u.sub").type(), int(Char));
+    for (const char *f : {".u.upd", ".u.pub", ".u.del", ".u.end", ".z.pc", ".z.po", ".z.pw"}) {
+        const Value v = c.sync(QByteArray(f));
+        QVERIFY2(v.type() == Lambda && v.lambdaSource().startsWith('{'), f);
+    }
+    const Value r = c.sync(call({sym(".u.sub"), sym("trade"), sym("")}));
+    QVERIFY2(r.isList() && r.count() == 2, r.isError() ? r.symbolValue().constData() : "shape");
+    QCOMPARE(r.item(0).symbolValue(), QByteArray("trade"));
+    QVERIFY(c.sync("f:.u.sub; f[`quote;`]").isList()); // the value applies the native too
 }
 
 QTEST_GUILESS_MAIN(TestDemoServer)

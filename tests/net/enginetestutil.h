@@ -50,8 +50,7 @@ struct EngineRecorder
 inline QByteArray describe(const QueryResult &r)
 {
     if (r.error)
-        return "error " + QByteArray::number(int(r.error->kind)) + ": " +
-               r.error->message.toUtf8();
+        return "error " + QByteArray::number(int(r.error->kind)) + ": " + r.error->message.toUtf8();
     return "ok: " + formatOneLine(r.value);
 }
 

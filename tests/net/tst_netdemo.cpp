@@ -132,14 +132,13 @@ void TestNetDemo::functionApplication()
     const RequestId byName =
         m.call(id, Value::list({sym("f"), Value::longAtom(1), Value::longAtom(2)}));
     // ("{x+y}";1;2): a function given as source text, as PyKX conn('{x+y}', 1, 2).
-    const RequestId bySource = m.call(
-        id, Value::list({Value::string("{x+y}"), Value::longAtom(10), Value::longAtom(20)}));
+    const RequestId bySource =
+        m.call(id, Value::list({Value::string("{x+y}"), Value::longAtom(10), Value::longAtom(20)}));
     // Arguments of any shape travel as values, not text.
-    const RequestId vectors = m.call(
-        id, Value::list({sym("f"), Value::fromVector(Long, std::vector<int64_t>{1, 2, 3}),
-                         Value::longAtom(100)}));
-    const RequestId wrongType =
-        m.call(id, Value::list({sym("f"), Value::longAtom(1), sym("a")}));
+    const RequestId vectors =
+        m.call(id, Value::list({sym("f"), Value::fromVector(Long, std::vector<int64_t>{1, 2, 3}),
+                                Value::longAtom(100)}));
+    const RequestId wrongType = m.call(id, Value::list({sym("f"), Value::longAtom(1), sym("a")}));
     const RequestId missing = m.call(id, Value::list({sym("nosuchfunction"), Value::longAtom(1)}));
     QSCOPE_AWAIT(rdef, rec, def);
     QVERIFY2(rdef.ok(), describe(rdef).constData());
@@ -328,8 +327,9 @@ void TestNetDemo::subscriptionReceivesUpdBatches()
     QList<FeedBatch> batches;
     connect(&m, &ConnectionManager::feedBatch, &m, [&](const FeedBatch &b) { batches << b; });
     QList<std::pair<SubscriptionId, Value>> schemas;
-    connect(&m, &ConnectionManager::subscribed, &m,
-            [&](SubscriptionId s, const Value &v) { schemas.append({s, v}); });
+    connect(&m, &ConnectionManager::subscribed, &m, [&](SubscriptionId s, const Value &v) {
+        schemas.append({s, v});
+    });
     const ConnectionId subscriber = m.open(tcpTo(server.port()));
     const ConnectionId feed = m.open(tcpTo(server.port()));
     const SubscriptionId sub = m.subscribe(subscriber, "trade", {"AAPL", "MSFT"});
@@ -572,8 +572,7 @@ void TestNetDemo::compressionToNonLocalPeer()
     QVERIFY2(big.ok(), describe(big).constData());
     QCOMPARE(big.value.type(), int(Char));
     QCOMPARE(big.value.count(), int64_t(5000));
-    QCOMPARE(QByteArray(big.value.rawData(), 6),
-             QByteArray("abcabc"));
+    QCOMPARE(QByteArray(big.value.rawData(), 6), QByteArray("abcabc"));
     const QList<FrameRecord> frames = m.frames(id);
     QCOMPARE(frames.size(), 6);
     // 1+1 both ways: too small to compress.

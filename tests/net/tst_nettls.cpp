@@ -40,8 +40,7 @@ bool makeSelfSigned(const QString &cert, const QString &key, const QString &comm
                       QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
                       QStringLiteral("/CN=") + commonName, QStringLiteral("-addext"),
                       QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1")});
-    if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit ||
-        p.exitCode() != 0) {
+    if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
         *error = QStringLiteral("openssl req failed: ") + QString::fromLocal8Bit(p.readAll());
         return false;
     }
@@ -154,9 +153,9 @@ void TestNetTls::trustedFingerprintConnects()
     QSCOPE_AWAIT(rb, rec, m.query(b, "til 3"));
     QCOMPARE(describe(rb), QByteArray("ok: 0 1 2"));
     // Queries keep working over TLS: a function call, a q error, and a large result.
-    QSCOPE_AWAIT(call, rec,
-                 m.call(a, Value::list({Value::string("{x*y}"), Value::longAtom(6),
-                                        Value::longAtom(7)})));
+    QSCOPE_AWAIT(
+        call, rec,
+        m.call(a, Value::list({Value::string("{x*y}"), Value::longAtom(6), Value::longAtom(7)})));
     QCOMPARE(describe(call), QByteArray("ok: 42"));
     QSCOPE_AWAIT(qerr, rec, m.query(a, "1+`a"));
     QVERIFY(qerr.error);

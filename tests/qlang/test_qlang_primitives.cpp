@@ -1,6 +1,7 @@
 // Primitive families of the q interpreter, one data row per case. Each expected text is q's
 // one-line form (-3!) of what kdb+ returns, as shown on the code.kx.com/q/ref/<page> named in the
 // row (types included: 6 is a long, 6i an int, 2f a float).
+#include "protocol/codec.h"
 #include "protocol/format.h"
 #include "qlang/interpreter.h"
 
@@ -21,6 +22,10 @@ private Q_SLOTS:
     void outputAndSystem();
     void expungeAndSystemCommands();
     void handlesGoToTheHost();
+    void keyListsNamespacesAsKdb();
+    void tablesOfANamespace();
+    void viewsListsAreEmpty();
+    void nativeCarriesItsQSource();
 };
 
 namespace {
@@ -371,6 +376,88 @@ void TestQlangPrimitives::handlesGoToTheHost()
     q.setOutput([&log](const QByteArray &t) { log += t; });
     q.eval("-1 \"to the log\"");
     QCOMPARE(log, QByteArray("to the log\n"));
+}
+
+void TestQlangPrimitives::keyListsNamespacesAsKdb()
+{
+    // key` gives kdb+'s own namespaces, then the user's in the order they were first named;
+    // .z is never listed although it holds names (code.kx.com/q/basics/namespaces)
+    Interpreter q;
+    QCOMPARE(formatOneLine(q.eval("key`")), QByteArray("`q`Q`h`j`o"));
+    q.eval(".z.po:{x}; .fee.fi:42; .abc.x:1; .fee.fo:2");
+    QCOMPARE(formatOneLine(q.eval("key`")), QByteArray("`q`Q`h`j`o`fee`abc"));
+    q.defineNative(".u.sub", 2, [](Interpreter &, std::span<const Value>) { return Value(); });
+    q.defineDynamic(".zz.n", [](Interpreter &) { return Value::longAtom(1); });
+    QCOMPARE(formatOneLine(q.eval("key`")), QByteArray("`q`Q`h`j`o`fee`abc`u`zz"));
+    q.eval(".h.x:1"); // a name in kdb+'s own .h does not list it twice
+    QCOMPARE(q.eval("key`").count(), int64_t(9));
+    // key`. is the root's names, not the namespaces
+    QCOMPARE(formatOneLine(q.eval("b:1; a:2; key`.")), QByteArray("`a`b"));
+}
+
+void TestQlangPrimitives::tablesOfANamespace()
+{
+    Interpreter q;
+    q.eval("t:([]a:1 2); .u.q:([]b:1 2); .u.f:{x}; .v.x:1");
+    QCOMPARE(formatOneLine(q.eval("tables`.")), QByteArray(",`t"));
+    QCOMPARE(formatOneLine(q.eval("tables[]")), QByteArray(",`t"));
+    QCOMPARE(formatOneLine(q.eval("tables`.u")), QByteArray(",`q"));
+    QCOMPARE(formatOneLine(q.eval("tables`.v")), QByteArray("`symbol$()"));
+    QCOMPARE(q.eval("tables`.v").type(), int(Symbol));
+    QCOMPARE(q.eval("tables 1").symbolValue(), QByteArray("type"));
+}
+
+void TestQlangPrimitives::viewsListsAreEmpty()
+{
+    // \b lists views and \B the pending ones; this interpreter defines none (v::e at the top
+    // is an assignment), so both are kdb+'s empty symbol list, for the root or a namespace
+    Interpreter q;
+    q.eval(".u.x:1");
+    for (const char *cmd : {"system \"b\"", "system \"B\"", "system \"b .u\"", "\\b", "\\B"}) {
+        const Value v = q.eval(cmd);
+        QVERIFY2(v.type() == Symbol && v.count() == 0, cmd);
+    }
+    QCOMPARE(q.eval("system \"b .nope\"").symbolValue(), QByteArray(".nope"));
+}
+
+void TestQlangPrimitives::nativeCarriesItsQSource()
+{
+    Interpreter q;
+    int calls = 0;
+    const QByteArray src("{[x;y]x,y}");
+    q.defineNative(
+        ".u.sub", 2,
+        [&calls](Interpreter &, std::span<const Value>) {
+            ++calls;
+            return Value::longAtom(99);
+        },
+        src);
+    // its value is a lambda with its q text and its namespace as context, as u.q's would be
+    const Value f = q.eval(".u.sub");
+    QCOMPARE(f.type(), int(Lambda));
+    QCOMPARE(f.lambdaSource(), src);
+    QCOMPARE(f.lambdaContext(), QByteArray("u"));
+    QCOMPARE(formatOneLine(q.eval("string .u.sub")), QByteArray("\"{[x;y]x,y}\""));
+    QCOMPARE(q.eval(".u`sub").lambdaSource(), src);
+    const QByteArray wire = encodeMessage(f); // 100, context "u", then the text as a char vector
+    QVERIFY(wire.endsWith(QByteArray(QByteArray("du\x00\x0a\x00\x0a\x00\x00\x00", 9) + src)));
+    // applying it, by name or as a value, runs the native
+    QCOMPARE(q.eval(".u.sub[1;2]").longValue(), 99);
+    QCOMPARE(q.eval("g:.u.sub; g[1;2]").longValue(), 99);
+    QCOMPARE(q.apply(f, std::vector<Value>{Value::longAtom(1), Value::longAtom(2)}).longValue(),
+             99);
+    QCOMPARE(q.eval(".u.sub[1]").type(), int(Projection));
+    QCOMPARE(calls, 3);
+    // a q lambda with the same text is q's own
+    QCOMPARE(formatOneLine(q.eval("{[x;y]x,y}[1;2]")), QByteArray("1 2"));
+    QCOMPARE(calls, 3);
+    // defined again without a source, it is the placeholder named by the name
+    q.defineNative(".u.sub", 2, [](Interpreter &, std::span<const Value>) { return Value(); });
+    QCOMPARE(q.eval(".u.sub").lambdaSource(), QByteArray(".u.sub"));
+    // a root native keeps the placeholder: a root lambda's context is the one q's have
+    q.defineNative(
+        "rootfn", 1, [](Interpreter &, std::span<const Value>) { return Value(); }, src);
+    QCOMPARE(q.eval("rootfn").lambdaSource(), QByteArray("rootfn"));
 }
 
 QTEST_GUILESS_MAIN(TestQlangPrimitives)
