@@ -13,6 +13,7 @@ cmake --preset fuzz -DQSCOPE_SANITIZE=address,undefined >/dev/null
 cmake --build "$build" --target "${targets[@]}" fuzz_seeds
 
 vectors="$root/../shared/vectors"
+[ -f "$vectors/README.md" ] || vectors="$root/tests/data/vectors" # the repository's copy
 seeds="$build/tests/fuzz/seeds"
 "$build/tests/fuzz/fuzz_seeds" "$vectors" "$seeds"
 

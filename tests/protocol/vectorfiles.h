@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <QtEndian>
+#include <QtGlobal>
 
 #include <vector>
 
@@ -25,13 +26,22 @@ inline QString vectorsDir()
     return QStringLiteral(QSCOPE_VECTORS_DIR);
 }
 
+/// The vectors are the ground truth of every protocol test: without them a test cannot say anything,
+/// so a missing file stops the run with its path instead of letting cases pass vacuously.
+inline QByteArray readVectorFile(const QString &name)
+{
+    QFile f(vectorsDir() + QLatin1Char('/') + name);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("kdb+ vector file %s: %s (configure with -DQSCOPE_VECTORS_DIR=...)",
+               qPrintable(f.fileName()), qPrintable(f.errorString()));
+    return f.readAll();
+}
+
 /// Pairs of lines: expression, then hex; stops at the first empty hex line.
 inline std::vector<VectorCase> readOutFile(const QString &name)
 {
     std::vector<VectorCase> cases;
-    QFile f(vectorsDir() + QLatin1Char('/') + name);
-    if (!f.open(QIODevice::ReadOnly)) return cases;
-    const QList<QByteArray> lines = f.readAll().split('\n');
+    const QList<QByteArray> lines = readVectorFile(name).split('\n');
     for (qsizetype i = 0; i + 1 < lines.size(); i += 2) {
         const QByteArray hex = lines[i + 1].trimmed();
         if (hex.isEmpty()) break;
@@ -43,9 +53,7 @@ inline std::vector<VectorCase> readOutFile(const QString &name)
 inline std::vector<VectorCase> readJsonFile(const QString &name)
 {
     std::vector<VectorCase> cases;
-    QFile f(vectorsDir() + QLatin1Char('/') + name);
-    if (!f.open(QIODevice::ReadOnly)) return cases;
-    const QJsonArray arr = QJsonDocument::fromJson(f.readAll()).array();
+    const QJsonArray arr = QJsonDocument::fromJson(readVectorFile(name)).array();
     for (const auto &item : arr) {
         const QJsonObject o = item.toObject();
         cases.push_back(
