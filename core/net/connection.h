@@ -13,6 +13,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QMap>
 #include <QMutex>
 #include <QObject>
 
@@ -240,7 +241,7 @@ private:
     quint64 m_inboxSeq = 0;
     std::optional<std::pair<NetError::Kind, QString>> m_deferredLoss;
 
-    QHash<SubscriptionId, Subscription> m_subs;
+    QMap<SubscriptionId, Subscription> m_subs; // few: a QHash would scan a 128-slot span per walk
     QHash<SubscriptionId, FeedBatch> m_batches;
     int m_serverRepliesOwed = 0;
 
