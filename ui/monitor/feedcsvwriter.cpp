@@ -1,4 +1,5 @@
 #include "feedcsvwriter.h"
+#include "filewrite.h"
 
 #include "cellformat.h"
 
@@ -79,14 +80,7 @@ bool FeedCsvWriter::writeMarker(const QString &text, QString *error)
 
 bool FeedCsvWriter::close(QString *error)
 {
-    if (!m_file.isOpen()) return true;
-    // QFile::close() flushes too but drops a failure; flush first to report it.
-    const bool ok = m_file.flush();
-    if (!ok && error)
-        *error =
-            QStringLiteral("writing %1 failed: %2").arg(m_file.fileName(), m_file.errorString());
-    m_file.close();
-    return ok;
+    return flushAndClose(m_file, error);
 }
 
 } // namespace qscope

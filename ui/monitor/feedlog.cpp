@@ -1,4 +1,5 @@
 #include "feedlog.h"
+#include "filewrite.h"
 
 #include "protocol/codec.h"
 
@@ -47,14 +48,7 @@ bool FeedLogWriter::write(const Value &message, QString *error)
 
 bool FeedLogWriter::close(QString *error)
 {
-    if (!m_file.isOpen()) return true;
-    // QFile::close() flushes too but drops a failure; flush first to report it.
-    const bool ok = m_file.flush();
-    if (!ok && error)
-        *error =
-            QStringLiteral("writing %1 failed: %2").arg(m_file.fileName(), m_file.errorString());
-    m_file.close();
-    return ok;
+    return flushAndClose(m_file, error);
 }
 
 bool FeedLogReader::open(const QString &path, QString *error)
