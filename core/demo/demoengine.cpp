@@ -3,6 +3,7 @@
 #include "demo/democlock.h"
 #include "demo/demonetwork.h"
 #include "demo/htmlpage.h"
+#include "net/tsanannotate.h"
 #include "protocol/format.h"
 
 #include <QCoreApplication>
@@ -145,9 +146,7 @@ void DemoEngine::send(int handle, const Value &v, MessageType type)
     QMutexLocker lock(&m_shared->mutex);
     DemoNetwork *net = m_shared->network;
     if (!net) return;
-    QMetaObject::invokeMethod(
-        net, [net, handle, serial, v, type] { net->deliver(handle, serial, v, type); },
-        Qt::QueuedConnection);
+    postQueued(net, [net, handle, serial, v, type] { net->deliver(handle, serial, v, type); });
 }
 
 void DemoEngine::sendRaw(int handle, quint64 serial, const QByteArray &bytes, bool closeAfter)
@@ -155,12 +154,9 @@ void DemoEngine::sendRaw(int handle, quint64 serial, const QByteArray &bytes, bo
     QMutexLocker lock(&m_shared->mutex);
     DemoNetwork *net = m_shared->network;
     if (!net) return;
-    QMetaObject::invokeMethod(
-        net,
-        [net, handle, serial, bytes, closeAfter] {
-            net->sendRaw(handle, serial, bytes, closeAfter);
-        },
-        Qt::QueuedConnection);
+    postQueued(net, [net, handle, serial, bytes, closeAfter] {
+        net->sendRaw(handle, serial, bytes, closeAfter);
+    });
 }
 
 void DemoEngine::answerLogin(int handle, quint64 serial, bool ok)
@@ -168,9 +164,7 @@ void DemoEngine::answerLogin(int handle, quint64 serial, bool ok)
     QMutexLocker lock(&m_shared->mutex);
     DemoNetwork *net = m_shared->network;
     if (!net) return;
-    QMetaObject::invokeMethod(
-        net, [net, handle, serial, ok] { net->loginAnswered(handle, serial, ok); },
-        Qt::QueuedConnection);
+    postQueued(net, [net, handle, serial, ok] { net->loginAnswered(handle, serial, ok); });
 }
 
 // ---- life cycle ---------------------------------------------------------------------------
@@ -542,9 +536,7 @@ Value DemoEngine::hclose(const Value &x)
     QMutexLocker lock(&m_shared->mutex);
     m_shared->sockets.remove(handle); // .z.W / .z.H stop listing it from the next query on
     DemoNetwork *net = m_shared->network;
-    if (net)
-        QMetaObject::invokeMethod(
-            net, [net, handle, serial] { net->closeClient(handle, serial); }, Qt::QueuedConnection);
+    if (net) postQueued(net, [net, handle, serial] { net->closeClient(handle, serial); });
     return Value();
 }
 

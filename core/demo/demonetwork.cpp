@@ -2,6 +2,7 @@
 
 #include "demo/democlient.h"
 #include "demo/demoengine.h"
+#include "net/tsanannotate.h"
 #include "net/unixsocket.h"
 
 #include <QFile>
@@ -49,8 +50,7 @@ void DemoNetwork::toEngine(F &&f)
     QMutexLocker lock(&m_shared->mutex);
     DemoEngine *engine = m_shared->engine;
     if (!engine) return;
-    QMetaObject::invokeMethod(
-        engine, [engine, f = std::forward<F>(f)] { f(engine); }, Qt::QueuedConnection);
+    postQueued(engine, [engine, f = std::forward<F>(f)] { f(engine); });
 }
 
 bool DemoNetwork::init(QString *error)

@@ -3,6 +3,7 @@
 #include "demo/demoengine.h"
 #include "demo/demonetwork.h"
 #include "demo/demoserverprivate.h"
+#include "net/tsanannotate.h"
 
 #include <future>
 
@@ -48,14 +49,11 @@ bool DemoServer::start(const DemoOptions &options, QString *error)
     auto runOn = [](QObject *ctx, auto fn) {
         std::promise<std::pair<bool, QString>> done;
         auto fut = done.get_future();
-        QMetaObject::invokeMethod(
-            ctx,
-            [&done, fn] {
-                QString err;
-                const bool ok = fn(&err);
-                done.set_value({ok, err});
-            },
-            Qt::QueuedConnection);
+        detail::postQueued(ctx, [&done, fn] {
+            QString err;
+            const bool ok = fn(&err);
+            done.set_value({ok, err});
+        });
         return fut.get();
     };
     DemoEngine *engine = m_d->engine;
@@ -92,26 +90,20 @@ void DemoServer::stop()
     DemoNetwork *network = m_d->network;
     DemoEngine *engine = m_d->engine;
     std::promise<void> netDone;
-    QMetaObject::invokeMethod(
-        network,
-        [&netDone, network, shared] {
-            {
-                QMutexLocker lock(&shared->mutex);
-                shared->network = nullptr;
-            }
-            network->shutdown();
-            netDone.set_value();
-        },
-        Qt::QueuedConnection);
+    detail::postQueued(network, [&netDone, network, shared] {
+        {
+            QMutexLocker lock(&shared->mutex);
+            shared->network = nullptr;
+        }
+        network->shutdown();
+        netDone.set_value();
+    });
     netDone.get_future().wait();
     std::promise<void> engineDone;
-    QMetaObject::invokeMethod(
-        engine,
-        [&engineDone, engine] {
-            engine->shutdown();
-            engineDone.set_value();
-        },
-        Qt::QueuedConnection);
+    detail::postQueued(engine, [&engineDone, engine] {
+        engine->shutdown();
+        engineDone.set_value();
+    });
     engineDone.get_future().wait();
     m_d->netThread.reset();    // quits, joins; the network object is deleted on its thread
     m_d->engineThread.reset(); // likewise the engine and its interpreter
@@ -132,8 +124,7 @@ void DemoServer::execute(const QByteArray &source)
     QMutexLocker lock(&m_d->shared->mutex);
     DemoEngine *engine = m_d->shared->engine;
     if (!engine) return;
-    QMetaObject::invokeMethod(
-        engine, [engine, source] { engine->execute(source); }, Qt::QueuedConnection);
+    detail::postQueued(engine, [engine, source] { engine->execute(source); });
 }
 
 } // namespace qscope

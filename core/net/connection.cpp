@@ -964,12 +964,14 @@ void Connection::processIncoming(const QByteArray &bytes)
             const quint64 seq = in.seq;
             const QByteArray raw = in.raw;
             std::shared_ptr<ConnectionGuard> guard = m_guard;
-            m_decodePool->start([guard, seq, raw] {
+            auto decode = tsanAcquiring(guard.get(), [guard, seq, raw] {
                 Decoded d = decodeMessage(raw);
                 guard->post([seq, d = std::move(d)](Connection &c) mutable {
                     c.onDecoded(seq, std::move(d));
                 });
             });
+            tsanRelease(guard.get());
+            m_decodePool->start(std::move(decode));
         } else {
             in.decoded = decodeMessage(in.raw);
         }

@@ -8,6 +8,7 @@
 #include "handleregistry.h"
 #include "nettypes.h"
 #include "scriptsplitter.h"
+#include "tsanannotate.h"
 
 #include "protocol/codec.h"
 
@@ -260,13 +261,10 @@ bool ConnectionGuard::post(Fn &&fn)
     // The event is bound to t: if t is deleted first, Qt discards it undelivered (the lane then
     // stays shut, which is right for a connection that is gone).
     postsPending.fetch_add(1, std::memory_order_relaxed);
-    QMetaObject::invokeMethod(
-        t,
-        [t, g = this, f = std::forward<Fn>(fn)]() mutable {
-            f(*t);
-            g->postsPending.fetch_sub(1, std::memory_order_release);
-        },
-        Qt::QueuedConnection);
+    postQueued(t, [t, g = this, f = std::forward<Fn>(fn)]() mutable {
+        f(*t);
+        g->postsPending.fetch_sub(1, std::memory_order_release);
+    });
     return true;
 }
 

@@ -51,7 +51,7 @@ public:
     template<class Fn>
     void toManager(Fn &&fn)
     {
-        QMetaObject::invokeMethod(q, std::forward<Fn>(fn), Qt::QueuedConnection);
+        postQueued(q, std::forward<Fn>(fn));
     }
     void connectionState(ConnectionId id, ConnectionState state, const QString &detail) override
     {
@@ -181,9 +181,11 @@ void ConnectionManagerPrivate::teardown()
         QObject anchor;
         QThread *home = QThread::currentThread();
         anchor.moveToThread(t);
+        tsanRelease(&anchor);
         QMetaObject::invokeMethod(
             &anchor,
             [&guards, &anchor, home] {
+                tsanAcquire(&anchor);
                 anchor.moveToThread(home); // back from its own thread, to be destroyed here
                 for (const auto &g : guards) {
                     Connection *c = nullptr;
@@ -196,8 +198,10 @@ void ConnectionManagerPrivate::teardown()
                         delete c;
                     }
                 }
+                tsanRelease(&anchor);
             },
             Qt::BlockingQueuedConnection);
+        tsanAcquire(&anchor);
     }
     decodePool.waitForDone();
     threads.stop();
