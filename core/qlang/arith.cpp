@@ -35,23 +35,6 @@ int numRank(int bt)
     }
 }
 
-/// ns per raw unit of a temporal type, for widening into timestamps/timespans
-int64_t nanosPerUnit(int bt)
-{
-    switch (bt) {
-    case Date:
-        return kNanosPerDay;
-    case Time:
-        return 1000000;
-    case Second:
-        return 1000000000;
-    case Minute:
-        return 60000000000LL;
-    default:
-        return 1;
-    }
-}
-
 struct Plan
 {
     int rt = 0;     // result base type

@@ -12,22 +12,6 @@ namespace qscope::qlang::detail {
 
 namespace {
 
-int64_t nanosPer(int bt)
-{
-    switch (bt) {
-    case Date:
-        return kNanosPerDay;
-    case Time:
-        return 1000000;
-    case Second:
-        return 1000000000;
-    case Minute:
-        return 60000000000LL;
-    default:
-        return 1;
-    }
-}
-
 inline bool applyCmp(CmpOp op, int c)
 {
     switch (op) {
@@ -106,8 +90,8 @@ Value cmpKernel(const Value &x, const Value &y, CmpOp op)
             int64_t sx = 1, sy = 1;
             if (tx != ty && isTemporal(tx) && isTemporal(ty)) {
                 if (tx == Month || ty == Month) qthrow("type");
-                sx = nanosPer(tx);
-                sy = nanosPer(ty);
+                sx = nanosPerUnit(tx);
+                sy = nanosPerUnit(ty);
             }
             if (tx == Long && ty == Long && !x.isAtom()) {
                 const int64_t ya = y.isAtom() ? y.rawInt() : 0;

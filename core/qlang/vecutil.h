@@ -110,4 +110,22 @@ bool match(const Value &a, const Value &b);
 uint64_t hashElem(const Value &x, int64_t i);
 bool matchElem(const Value &x, int64_t i, const Value &y, int64_t j);
 
+/// Nanoseconds per raw unit of a temporal type (date, time, second, minute; else 1), for widening
+/// into timestamps and timespans in arithmetic and comparison.
+inline int64_t nanosPerUnit(int bt)
+{
+    switch (bt) {
+    case Date:
+        return kNanosPerDay;
+    case Time:
+        return 1000000;
+    case Second:
+        return 1000000000;
+    case Minute:
+        return 60000000000LL;
+    default:
+        return 1;
+    }
+}
+
 } // namespace qscope::qlang::detail

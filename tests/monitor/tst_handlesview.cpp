@@ -1,10 +1,10 @@
 // HandlesView against an in-process DemoServer: our own handles and the server's, as clients
 // come and go; closing a remote handle and the agent behind a confirmation; the memory chart.
 
+#include "app/confirm.h"
 #include "demo/demoserver.h"
 #include "monitor/handlesagent.h"
 #include "monitor/handlesview.h"
-#include "app/confirm.h"
 #include "monitor/ownhandlesmodel.h"
 #include "monitor/serverhandlesmodel.h"
 #include "monitor/serverhandlespoller.h"
@@ -174,8 +174,7 @@ void TstHandlesView::closeRemoteHandleNeedsConfirmation()
     Confirm::setNextAnswer(Confirm::No);
     QVERIFY(!m_view->closeRemoteHandle(handle));
     QCOMPARE(Confirm::askedCount(), asked + 1);
-    QCOMPARE(Confirm::lastDetails(),
-             QString::fromUtf8(HandlesAgent::closeHandleCode(handle)));
+    QCOMPARE(Confirm::lastDetails(), QString::fromUtf8(HandlesAgent::closeHandleCode(handle)));
     QTest::qWait(300);
     QCOMPARE(m_manager->state(victim), ConnectionState::Open);
 

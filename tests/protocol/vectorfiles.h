@@ -26,8 +26,8 @@ inline QString vectorsDir()
     return QStringLiteral(QSCOPE_VECTORS_DIR);
 }
 
-/// The vectors are the ground truth of every protocol test: without them a test cannot say anything,
-/// so a missing file stops the run with its path instead of letting cases pass vacuously.
+/// The vectors are the ground truth of every protocol test: without them a test cannot say
+/// anything, so a missing file stops the run with its path instead of letting cases pass vacuously.
 inline QByteArray readVectorFile(const QString &name)
 {
     QFile f(vectorsDir() + QLatin1Char('/') + name);

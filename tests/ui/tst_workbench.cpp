@@ -29,8 +29,8 @@
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QComboBox>
-#include <QDockWidget>
 #include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -328,7 +328,8 @@ private Q_SLOTS:
         }
         QVERIFY(root.isValid());
         QVERIFY(wbns.isValid());
-        // (tst_explorer checks each listing; here the tree is opened as a user would, for the picture)
+        // (tst_explorer checks each listing; here the tree is opened as a user would, for the
+        // picture)
 
         QCOMPARE(root.data(ExplorerModel::KindRole).toInt(), int(ExplorerModel::Namespace));
 
@@ -344,8 +345,10 @@ private Q_SLOTS:
         tree->expand(server);
         tree->expand(root);
         QTRY_VERIFY_WITH_TIMEOUT(model->rowCount(root) > 0, 10000);
-        for (int i = 0; i < model->rowCount(root); ++i) tree->expand(model->index(i, 0, root));
-        // for the picture only (tst_explorer asserts the listings): give the folders a moment to fill
+        for (int i = 0; i < model->rowCount(root); ++i)
+            tree->expand(model->index(i, 0, root));
+        // for the picture only (tst_explorer asserts the listings): give the folders a moment to
+        // fill
         QTest::qWait(500);
         screenshot(QStringLiteral("workbench-explorer-light"));
     }

@@ -7,7 +7,8 @@
 namespace qscope {
 
 /// Flushes then closes f. QFile::close() flushes too but drops a failure, so flush first to report
-/// it in *error (when given) as "writing <file> failed: <reason>". True when everything was written.
+/// it in *error (when given) as "writing <file> failed: <reason>". True when everything was
+/// written.
 inline bool flushAndClose(QFile &f, QString *error)
 {
     if (!f.isOpen()) return true;
