@@ -5,6 +5,8 @@
 
 #include "unixsocket.h"
 
+#include "protocol/tableconcat.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QHostAddress>
@@ -30,8 +32,11 @@ namespace qscope::detail {
 
 namespace {
 
-constexpr qint64 kProgressIntervalNs = 50'000'000;  // ~20 progress signals per second
-constexpr int kFeedIntervalMs = 50;                 // one FeedBatch per subscription per tick
+constexpr qint64 kProgressIntervalNs = 50'000'000; // ~20 progress signals per second
+constexpr int kFeedIntervalMs = 50;                // one FeedBatch per subscription per tick
+// Updates up to this many rows are joined per tick; a bigger one already spreads its message's
+// cost over its rows and passes as it came (no copy on the network thread).
+constexpr int64_t kJoinMaxRows = 1024;
 constexpr int kInfoIntervalMs = 250;                // registry counters refresh
 constexpr qint64 kProgressMinimumBytes = 64 * 1024; // small responses need no progress bar
 
@@ -878,8 +883,11 @@ void Connection::unsubscribe(SubscriptionId sub)
 {
     // kdb-tick has no unsubscribe call over IPC (.u.del runs on close): stop routing here.
     const auto b = m_batches.find(sub);
-    if (b != m_batches.end() && b->messages > 0 && m_sink) m_sink->connectionFeed({std::move(*b)});
-    m_batches.remove(sub);
+    if (b != m_batches.end()) {
+        closeRun(*b);
+        if (b->batch.messages > 0 && m_sink) m_sink->connectionFeed({std::move(b->batch)});
+        m_batches.erase(b);
+    }
     m_subs.remove(sub);
 }
 
@@ -909,14 +917,53 @@ void Connection::flushFeeds()
     QList<FeedBatch> out;
     out.reserve(m_batches.size());
     for (auto it = m_batches.begin(); it != m_batches.end(); ++it) {
-        if (it->messages == 0) continue;
+        closeRun(*it);
+        if (it->batch.messages == 0) continue;
         if (const auto s = m_subs.find(it.key()); s != m_subs.end())
-            s->lastBatchMessages = it->updates.size();
-        out.append(std::move(*it));
+            s->lastBatchMessages = qsizetype(it->batch.messages);
+        out.append(std::move(it->batch));
     }
+    // The decoded messages die here, on the thread that made them; the batches move on.
     m_batches.clear();
-    // Moved: the manager's thread holds the last reference and frees the updates there.
     if (!out.isEmpty() && m_sink) m_sink->connectionFeed(std::move(out));
+}
+
+void Connection::closeRun(PendingFeed &pending)
+{
+    if (pending.run.empty()) return;
+    FeedBatch &b = pending.batch;
+    Value joined = pending.run.size() == 1 ? pending.run.front()
+                                           : concatTables(std::span<const Value>(pending.run));
+    if (joined.isGenericNull()) {
+        // Not expected (a run holds one layout), but never lose an update: keep them as they came.
+        for (Value &u : pending.run) {
+            b.updates.append(std::move(u));
+            b.tables.append(pending.runTable);
+            b.updateMessages.append(1);
+        }
+    } else {
+        b.updates.append(std::move(joined));
+        b.tables.append(pending.runTable);
+        b.updateMessages.append(qint64(pending.run.size()));
+    }
+    pending.run.clear();
+}
+
+void Connection::addUpdate(PendingFeed &pending, const QByteArray &table, const Value &data)
+{
+    std::vector<Value> &run = pending.run;
+    const bool joinable = data.isTable() && data.count() <= kJoinMaxRows;
+    if (!run.empty() && (pending.runTable != table || !joinable || !sameLayout(run.front(), data)))
+        closeRun(pending);
+    if (joinable) {
+        if (run.empty()) pending.runTable = table;
+        run.push_back(data);
+        return;
+    }
+    // A column list (a feed handler's upd) or a big table is passed on as it came.
+    pending.batch.updates.append(data);
+    pending.batch.tables.append(table);
+    pending.batch.updateMessages.append(1);
 }
 
 // ---- incoming ------------------------------------------------------------------------------
@@ -1154,18 +1201,17 @@ void Connection::routeAsync(const Value &v, qint64 wireBytes)
             bool routed = false;
             for (auto it = m_subs.constBegin(); it != m_subs.constEnd(); ++it) {
                 if (!it->table.isEmpty() && it->table != table) continue;
-                FeedBatch &b = m_batches[it.key()];
+                PendingFeed &pending = m_batches[it.key()];
+                FeedBatch &b = pending.batch;
                 if (b.messages == 0) {
-                    // A new batch: as big as the last one, so the lists grow once.
+                    // A new batch: its run as big as the last batch, so it grows once.
                     b.subscription = it.key();
                     b.table = table;
-                    b.updates.reserve(it->lastBatchMessages);
-                    b.tables.reserve(it->lastBatchMessages);
+                    pending.run.reserve(size_t(it->lastBatchMessages));
                 } else if (!b.table.isEmpty() && b.table != table) {
                     b.table = QByteArray(); // several tables in one batch: see `tables`
                 }
-                b.updates.append(data);
-                b.tables.append(table);
+                addUpdate(pending, table, data);
                 ++b.messages;
                 b.rows += rowsOf(data);
                 b.bytes += wireBytes;

@@ -156,7 +156,15 @@ private:
         QList<QByteArray> syms;
         bool everSubscribed = false;
         QString gapReason;
-        qsizetype lastBatchMessages = 0; ///< to reserve the next batch's lists at once
+        qsizetype lastBatchMessages = 0; ///< to reserve the next batch's run at once
+    };
+    /// A subscription's batch being filled until the next feed tick: the runs joined so far, and
+    /// the open run (updates of one table and layout, joined when it ends).
+    struct PendingFeed
+    {
+        FeedBatch batch;
+        std::vector<Value> run;
+        QByteArray runTable;
     };
 
     // network thread --------------------------------------------------------------------------
@@ -203,6 +211,8 @@ private:
     void failRequest(const OutRequest &r, const NetError &error);
     void resubscribe();
     void flushFeeds();
+    static void closeRun(PendingFeed &pending);
+    static void addUpdate(PendingFeed &pending, const QByteArray &table, const Value &data);
     void setState(ConnectionState state, const QString &detail);
     void publishInfo();
     void noteError(const QString &error);
@@ -243,7 +253,7 @@ private:
     std::optional<std::pair<NetError::Kind, QString>> m_deferredLoss;
 
     QMap<SubscriptionId, Subscription> m_subs; // few: a QHash would scan a 128-slot span per walk
-    QHash<SubscriptionId, FeedBatch> m_batches;
+    QHash<SubscriptionId, PendingFeed> m_batches;
     int m_serverRepliesOwed = 0;
 
     HandleInfo m_info;

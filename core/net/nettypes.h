@@ -111,20 +111,35 @@ struct FrameRecord
     QByteArray raw;          ///< the wire bytes, empty once over the tap's budget
 };
 
-/// Rows from tickerplant upd messages, batched in the engine between UI ticks.
+/// Rows from tickerplant upd messages, batched in the engine between UI ticks (every 50 ms).
+/// The engine joins each run of consecutive updates of one table and one layout (same column
+/// names and types, up to 1,024 rows each) into one table of typed columns on its network
+/// thread, so a tick of 5,000 one-row messages crosses to the GUI thread as one table, not 5,000
+/// decoded messages.
 struct FeedBatch
 {
     SubscriptionId subscription = 0;
     /// The table every update of this batch belongs to; empty when the batch mixes tables
     /// (a ` subscription): then read `tables`.
     QByteArray table;
-    QList<Value> updates; ///< the tables (or column lists) of each upd, in arrival order
-    /// The table name of each update, parallel to `updates` (tables[i] names updates[i]);
+    /// In arrival order: each entry is one run of consecutive upd messages of one table and
+    /// layout, joined (their rows in order); an update that does not join (a column list, a
+    /// table of another layout, a table over 1,024 rows) is an entry of its own, as it came.
+    QList<Value> updates;
+    /// The table name of each entry, parallel to `updates` (tables[i] names updates[i]);
     /// always filled, whether or not the batch mixes tables.
     QList<QByteArray> tables;
-    qint64 messages = 0;
+    /// How many upd messages each entry holds, parallel to `updates`.
+    QList<qint64> updateMessages;
+    qint64 messages = 0; ///< upd messages in the batch (the sum of updateMessages)
     qint64 rows = 0;
     qint64 bytes = 0;
+
+    /// Messages in entry i (1 for a batch built without updateMessages, as a replay does).
+    qint64 messagesAt(qsizetype i) const
+    {
+        return updateMessages.size() == updates.size() ? updateMessages.at(i) : 1;
+    }
 };
 
 } // namespace qscope

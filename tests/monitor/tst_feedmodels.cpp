@@ -13,7 +13,7 @@
 #include "monitor/serverhandlesmodel.h"
 #include "monitor/symstats.h"
 #include "monitor/symstatsmodels.h"
-#include "monitor/tableconcat.h"
+#include "protocol/tableconcat.h"
 #include "monitortestdata.h"
 #include "protocol/codec.h"
 

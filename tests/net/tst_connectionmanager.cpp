@@ -5,6 +5,8 @@
 #include "net/connectionmanager.h"
 #include "net/scriptsplitter.h"
 #include "net/unixsocket.h"
+#include "protocol/format.h"
+#include "protocol/tableconcat.h"
 
 #include <QNetworkInterface>
 #include <QSet>
@@ -14,6 +16,7 @@
 #include <QTimer>
 
 #include <mutex>
+#include <numeric>
 
 using namespace qscope;
 using qscope::test::FakeQServer;
@@ -113,6 +116,7 @@ private Q_SLOTS:
     void cancelQueuedRequest();
     void feedBatching();
     void feedBatchMixedTables();
+    void feedBatchKeepsWhatDoesNotJoin();
     void endOfDayRouted();
     void frameTap();
     void unixAbstractSocket();
@@ -752,9 +756,26 @@ void TestConnectionManager::feedBatching()
         10000);
     QCOMPARE(rows, qint64(3 * n));
     QVERIFY2(batches.size() < n / 10, qPrintable(QString::number(batches.size())));
-    // In order: the first update of the first batch is row 0.
-    QCOMPARE(batches[0].updates[0].columns().item(0).at<int64_t>(0), 0);
-    QCOMPARE(batches.last().updates.last().columns().item(0).at<int64_t>(0), n - 1);
+    // Joined on the network thread: one table per batch (one table, one layout), every row in
+    // the order sent, and the message counts add up.
+    std::vector<int64_t> got;
+    for (const FeedBatch &b : batches) {
+        QCOMPARE(b.updates.size(), 1);
+        QCOMPARE(b.updateMessages.size(), 1);
+        QCOMPARE(b.updateMessages[0], b.messages);
+        QCOMPARE(b.tables, QList<QByteArray>{"quote"});
+        const Value &t = b.updates[0];
+        QVERIFY(t.isTable());
+        QCOMPARE(t.count(), b.rows);
+        const Value &x = t.columns().item(0);
+        QCOMPARE(x.type(), int(Long));
+        for (int64_t r = 0; r < x.count(); ++r)
+            got.push_back(x.at<int64_t>(r));
+    }
+    std::vector<int64_t> want;
+    for (int i = 0; i < n; ++i)
+        want.insert(want.end(), {i, i + 1, i + 2});
+    QVERIFY(got == want);
     QTRY_COMPARE(pushed.size(), 1);
 }
 
@@ -788,16 +809,21 @@ void TestConnectionManager::feedBatchMixedTables()
         FakeQServer::send(subscriber,
                           Value::list({Value::symbol("upd"), Value::symbol(sent[i]), table}));
     }
+    // Per message (entries expanded by their message counts): its table and its row, in order.
     QList<QByteArray> names;
     QList<int64_t> order;
     QTRY_VERIFY([&] {
         names.clear();
         order.clear();
-        for (const FeedBatch &b : batches) {
-            names << b.tables;
-            for (const Value &u : b.updates)
-                order << u.columns().item(0).at<int64_t>(0);
-        }
+        for (const FeedBatch &b : batches)
+            for (qsizetype i = 0; i < b.updates.size(); ++i) {
+                const Value &x = b.updates[i].columns().item(0);
+                if (x.count() != b.messagesAt(i)) return false; // one row per message here
+                for (int64_t r = 0; r < x.count(); ++r) {
+                    names << b.tables[i];
+                    order << x.at<int64_t>(r);
+                }
+            }
         return names.size() >= sent.size();
     }());
     QCOMPARE(names, sent);
@@ -805,7 +831,12 @@ void TestConnectionManager::feedBatchMixedTables()
     bool sawMixed = false;
     for (const FeedBatch &b : batches) {
         QCOMPARE(b.tables.size(), b.updates.size());
-        QCOMPARE(qint64(b.tables.size()), b.messages);
+        QCOMPARE(b.updateMessages.size(), b.updates.size());
+        QCOMPARE(std::accumulate(b.updateMessages.begin(), b.updateMessages.end(), qint64(0)),
+                 b.messages);
+        // Consecutive entries never name the same table with the same layout: those are joined.
+        for (qsizetype i = 1; i < b.updates.size(); ++i)
+            QVERIFY(b.tables[i] != b.tables[i - 1]);
         const bool mixed = std::any_of(b.tables.begin(), b.tables.end(),
                                        [&](const QByteArray &t) { return t != b.tables.first(); });
         sawMixed = sawMixed || mixed;
@@ -813,6 +844,72 @@ void TestConnectionManager::feedBatchMixedTables()
         QCOMPARE(b.table, mixed ? QByteArray() : b.tables.first());
     }
     QVERIFY(sawMixed); // the six updates arrive within one tick
+}
+
+void TestConnectionManager::feedBatchKeepsWhatDoesNotJoin()
+{
+    // Only consecutive tables of one layout are joined: a table whose column changes type and a
+    // column-list upd (as a feed handler sends) stay entries of their own, in order.
+    FakeQServer server;
+    QPointer<QIODevice> subscriber;
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &,
+                           const QByteArray &) {
+        if (h.type != MessageType::Sync) return;
+        subscriber = io;
+        FakeQServer::reply(io, Value::list({Value::symbol("quote"), Value()}));
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    QList<FeedBatch> batches;
+    QObject::connect(&m, &ConnectionManager::feedBatch, &m,
+                     [&](const FeedBatch &b) { batches << b; });
+    const ConnectionId id = m.open(tcpOptions(server.port()));
+    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
+    m.subscribe(id, "quote");
+    QTRY_COMPARE(subscribed.size(), 1);
+    auto longs = [](int64_t v) {
+        std::vector<int64_t> c{v};
+        return Value::table(Value::symbols({"x"}), Value::list({Value::fromVector(Long, c)}));
+    };
+    auto floats = [](double v) {
+        std::vector<double> c{v};
+        return Value::table(Value::symbols({"x"}), Value::list({Value::fromVector(Float, c)}));
+    };
+    std::vector<int64_t> listCol{7};
+    const QList<Value> sent{longs(1),    longs(2),
+                            floats(3.5), Value::list({Value::fromVector(Long, listCol)}),
+                            longs(4),    longs(5)};
+    for (const Value &u : sent)
+        FakeQServer::send(subscriber,
+                          Value::list({Value::symbol("upd"), Value::symbol("quote"), u}));
+    // Expanded to one line per message: "<type of x> <value>", in arrival order.
+    QStringList got;
+    QTRY_VERIFY([&] {
+        got.clear();
+        for (const FeedBatch &b : batches) {
+            for (qsizetype i = 0; i < b.updates.size(); ++i) {
+                const Value &u = b.updates[i];
+                const Value x = u.isTable() ? u.columns().item(0) : u.item(0);
+                if (!u.isTable() && b.messagesAt(i) != 1) return false;
+                if (u.isTable() && x.count() != b.messagesAt(i)) return false;
+                for (int64_t r = 0; r < x.count(); ++r)
+                    got << QStringLiteral("%1 %2 %3")
+                               .arg(u.isTable() ? QStringLiteral("table") : QStringLiteral("list"))
+                               .arg(x.type())
+                               .arg(QString::fromUtf8(formatCell(x, r)));
+            }
+            // Neighbours in a batch were joined when they could be.
+            for (qsizetype i = 1; i < b.updates.size(); ++i)
+                if (b.updates[i].isTable() && b.updates[i - 1].isTable() &&
+                    detail::sameLayout(b.updates[i], b.updates[i - 1]))
+                    return false;
+        }
+        return got.size() >= sent.size();
+    }());
+    const QStringList want{QStringLiteral("table 7 1"),   QStringLiteral("table 7 2"),
+                           QStringLiteral("table 9 3.5"), QStringLiteral("list 7 7"),
+                           QStringLiteral("table 7 4"),   QStringLiteral("table 7 5")};
+    QCOMPARE(got, want);
 }
 
 void TestConnectionManager::endOfDayRouted()

@@ -2,10 +2,10 @@
 
 #include "cellformat.h"
 #include "feedringmodel.h"
+#include "protocol/tableconcat.h"
 #include "sparkline.h"
 #include "symstats.h"
 #include "symstatsmodels.h"
-#include "tableconcat.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -430,7 +430,7 @@ void FeedPane::ingest(const FeedBatch &batch)
             // Mixed tables: count each update for its own table; bytes shared out by rows.
             const int64_t rows =
                 u.isTable() ? u.count() : (u.isList() && u.count() ? u.item(0).count() : 0);
-            f.messages += 1;
+            f.messages += batch.messagesAt(i);
             f.rows += rows;
             if (batch.rows > 0)
                 f.bytes += qint64(double(batch.bytes) * double(rows) / double(batch.rows));

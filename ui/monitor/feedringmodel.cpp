@@ -1,7 +1,7 @@
 #include "feedringmodel.h"
 
 #include "cellformat.h"
-#include "tableconcat.h"
+#include "protocol/tableconcat.h"
 
 #include <QBrush>
 #include <QColor>

@@ -4,11 +4,12 @@
 /// A tickerplant may send one row per message. Kept as they came, N such rows cost N decoded
 /// messages (the table, its column list and vectors, a symbol pool and the message buffer the
 /// vectors view), about 2 KB a row. Joined, they cost N x the row width: a timespan, a symbol index
-/// and two 8-byte numbers are 28 bytes. The live view joins what arrives per UI tick.
+/// and two 8-byte numbers are 28 bytes. The engine joins each feed tick's updates on its network
+/// thread (FeedBatch); the live view joins those ticks into its ring.
 ///
 /// Threads: any thread (pure functions over immutable values).
 
-#include "protocol/value.h"
+#include "value.h"
 
 #include <span>
 #include <vector>
