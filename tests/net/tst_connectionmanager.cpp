@@ -88,6 +88,57 @@ int rowFor(ConnectionManager &m, ConnectionId id)
     return m.registry()->rowOf(id);
 }
 
+/// A server that answers the query "go" with a sync request of its own ("callback[]") and
+/// records every other message it receives (type and value) in `received`.
+void callbackServer(FakeQServer &server, QList<std::pair<MessageType, Value>> &received)
+{
+    server.onMessage = [&received](QIODevice *io, const MessageHeader &h, const Value &v,
+                                   const QByteArray &) {
+        if (h.type == MessageType::Sync && queryText(v) == "go")
+            FakeQServer::send(io, Value::string("callback[]"), MessageType::Sync);
+        else
+            received.append({h.type, v});
+    };
+}
+
+/// A fake tickerplant for the feed tests: answers every sync request (.u.sub) with `subReply`
+/// and keeps the subscriber's socket to push to; `manager` collects the feed batches.
+struct FakeTickerplant
+{
+    FakeQServer server;
+    QPointer<QIODevice> subscriber;
+    ConnectionManager manager;
+    QList<FeedBatch> batches;
+    ConnectionId id = 0;
+
+    explicit FakeTickerplant(const Value &subReply)
+    {
+        server.onMessage = [this, subReply](QIODevice *io, const MessageHeader &h, const Value &,
+                                            const QByteArray &) {
+            if (h.type != MessageType::Sync) return;
+            subscriber = io;
+            FakeQServer::reply(io, subReply);
+        };
+        QObject::connect(&manager, &ConnectionManager::feedBatch, &manager,
+                         [this](const FeedBatch &b) { batches << b; });
+    }
+    /// Listen, connect and subscribe to `table` (empty = all); true once .u.sub was answered.
+    bool subscribe(const QByteArray &table)
+    {
+        if (!server.listenTcp()) return false;
+        id = manager.open(tcpOptions(server.port()));
+        QSignalSpy subscribed(&manager, &ConnectionManager::subscribed);
+        manager.subscribe(id, table);
+        return subscribed.wait(10000);
+    }
+    /// Push (`upd;`table;data) to the subscriber.
+    void upd(const QByteArray &table, const Value &data) const
+    {
+        FakeQServer::send(subscriber,
+                          Value::list({Value::symbol("upd"), Value::symbol(table), data}));
+    }
+};
+
 } // namespace
 
 class TestConnectionManager : public QObject
@@ -568,13 +619,7 @@ void TestConnectionManager::serverSyncRequestRefused()
 {
     FakeQServer server;
     QList<std::pair<MessageType, Value>> answers;
-    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
-                           const QByteArray &) {
-        if (h.type == MessageType::Sync && queryText(v) == "go")
-            FakeQServer::send(io, Value::string("callback[]"), MessageType::Sync);
-        else
-            answers.append({h.type, v});
-    };
+    callbackServer(server, answers);
     QVERIFY(server.listenTcp());
     ConnectionManager m;
     QSignalSpy requests(&m, &ConnectionManager::serverRequest);
@@ -592,13 +637,7 @@ void TestConnectionManager::serverSyncRequestAccepted()
 {
     FakeQServer server;
     QList<std::pair<MessageType, Value>> answers;
-    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
-                           const QByteArray &) {
-        if (h.type == MessageType::Sync && queryText(v) == "go")
-            FakeQServer::send(io, Value::string("callback[]"), MessageType::Sync);
-        else
-            answers.append({h.type, v});
-    };
+    callbackServer(server, answers);
     QVERIFY(server.listenTcp());
     ConnectionManager m;
     auto o = tcpOptions(server.port());
@@ -713,36 +752,19 @@ void TestConnectionManager::cancelQueuedRequest()
 
 void TestConnectionManager::feedBatching()
 {
-    FakeQServer server;
-    QPointer<QIODevice> subscriber;
-    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
-                           const QByteArray &) {
-        if (h.type == MessageType::Sync && v.isList()) {
-            subscriber = io;
-            FakeQServer::reply(io, Value::list({Value::symbol("quote"), Value::longAtom(0)}));
-        }
-    };
-    QVERIFY(server.listenTcp());
-    ConnectionManager m;
-    QList<FeedBatch> batches;
-    QObject::connect(&m, &ConnectionManager::feedBatch, &m,
-                     [&](const FeedBatch &b) { batches << b; });
+    FakeTickerplant tp(Value::list({Value::symbol("quote"), Value::longAtom(0)}));
+    ConnectionManager &m = tp.manager;
+    const QList<FeedBatch> &batches = tp.batches;
     QSignalSpy pushed(&m, &ConnectionManager::pushed);
-    const ConnectionId id = m.open(tcpOptions(server.port()));
-    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
-    m.subscribe(id, "quote");
-    QTRY_COMPARE(subscribed.size(), 1);
+    QVERIFY(tp.subscribe("quote"));
     const int n = 2000;
     for (int i = 0; i < n; ++i) {
         std::vector<int64_t> col{i, i + 1, i + 2};
-        const Value table =
-            Value::table(Value::symbols({"x"}), Value::list({Value::fromVector(Long, col)}));
-        FakeQServer::send(subscriber,
-                          Value::list({Value::symbol("upd"), Value::symbol("quote"), table}));
+        tp.upd("quote",
+               Value::table(Value::symbols({"x"}), Value::list({Value::fromVector(Long, col)})));
     }
     // Another table's updates are not for this subscription: they are plain pushes.
-    FakeQServer::send(subscriber, Value::list({Value::symbol("upd"), Value::symbol("trade"),
-                                               Value::longAtom(1)}));
+    tp.upd("trade", Value::longAtom(1));
     qint64 messages = 0, rows = 0;
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
@@ -783,31 +805,15 @@ void TestConnectionManager::feedBatchMixedTables()
 {
     // A subscription to all tables (`) gets trade and quote updates in one tick: the batch's
     // `table` is empty and `tables` names each update, in order.
-    FakeQServer server;
-    QPointer<QIODevice> subscriber;
-    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &,
-                           const QByteArray &) {
-        if (h.type != MessageType::Sync) return;
-        subscriber = io;
-        FakeQServer::reply(io, Value::list({Value::list({Value::symbol("trade"), Value()}),
-                                            Value::list({Value::symbol("quote"), Value()})}));
-    };
-    QVERIFY(server.listenTcp());
-    ConnectionManager m;
-    QList<FeedBatch> batches;
-    QObject::connect(&m, &ConnectionManager::feedBatch, &m,
-                     [&](const FeedBatch &b) { batches << b; });
-    const ConnectionId id = m.open(tcpOptions(server.port()));
-    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
-    m.subscribe(id, QByteArray());
-    QTRY_COMPARE(subscribed.size(), 1);
+    FakeTickerplant tp(Value::list({Value::list({Value::symbol("trade"), Value()}),
+                                    Value::list({Value::symbol("quote"), Value()})}));
+    const QList<FeedBatch> &batches = tp.batches;
+    QVERIFY(tp.subscribe(QByteArray()));
     const QList<QByteArray> sent{"trade", "quote", "trade", "trade", "quote", "trade"};
     for (int i = 0; i < sent.size(); ++i) {
         std::vector<int64_t> col{i};
-        const Value table =
-            Value::table(Value::symbols({"x"}), Value::list({Value::fromVector(Long, col)}));
-        FakeQServer::send(subscriber,
-                          Value::list({Value::symbol("upd"), Value::symbol(sent[i]), table}));
+        tp.upd(sent[i],
+               Value::table(Value::symbols({"x"}), Value::list({Value::fromVector(Long, col)})));
     }
     // Per message (entries expanded by their message counts): its table and its row, in order.
     QList<QByteArray> names;
@@ -850,23 +856,9 @@ void TestConnectionManager::feedBatchKeepsWhatDoesNotJoin()
 {
     // Only consecutive tables of one layout are joined: a table whose column changes type and a
     // column-list upd (as a feed handler sends) stay entries of their own, in order.
-    FakeQServer server;
-    QPointer<QIODevice> subscriber;
-    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &,
-                           const QByteArray &) {
-        if (h.type != MessageType::Sync) return;
-        subscriber = io;
-        FakeQServer::reply(io, Value::list({Value::symbol("quote"), Value()}));
-    };
-    QVERIFY(server.listenTcp());
-    ConnectionManager m;
-    QList<FeedBatch> batches;
-    QObject::connect(&m, &ConnectionManager::feedBatch, &m,
-                     [&](const FeedBatch &b) { batches << b; });
-    const ConnectionId id = m.open(tcpOptions(server.port()));
-    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
-    m.subscribe(id, "quote");
-    QTRY_COMPARE(subscribed.size(), 1);
+    FakeTickerplant tp(Value::list({Value::symbol("quote"), Value()}));
+    const QList<FeedBatch> &batches = tp.batches;
+    QVERIFY(tp.subscribe("quote"));
     auto longs = [](int64_t v) {
         std::vector<int64_t> c{v};
         return Value::table(Value::symbols({"x"}), Value::list({Value::fromVector(Long, c)}));
@@ -880,8 +872,7 @@ void TestConnectionManager::feedBatchKeepsWhatDoesNotJoin()
                             floats(3.5), Value::list({Value::fromVector(Long, listCol)}),
                             longs(4),    longs(5)};
     for (const Value &u : sent)
-        FakeQServer::send(subscriber,
-                          Value::list({Value::symbol("upd"), Value::symbol("quote"), u}));
+        tp.upd("quote", u);
     // Expanded to one line per message: "<type of x> <value>", in arrival order.
     QStringList got;
     QTRY_VERIFY([&] {
@@ -914,27 +905,13 @@ void TestConnectionManager::feedBatchKeepsWhatDoesNotJoin()
 
 void TestConnectionManager::endOfDayRouted()
 {
-    FakeQServer server;
-    QPointer<QIODevice> subscriber;
-    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &,
-                           const QByteArray &) {
-        if (h.type != MessageType::Sync) return;
-        subscriber = io;
-        FakeQServer::reply(io, Value::list({Value::symbol("trade"), Value::longAtom(0)}));
-    };
-    QVERIFY(server.listenTcp());
-    ConnectionManager m;
-    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
-    QSignalSpy eod(&m, &ConnectionManager::endOfDay);
-    QList<FeedBatch> batches;
-    QObject::connect(&m, &ConnectionManager::feedBatch, &m,
-                     [&](const FeedBatch &b) { batches << b; });
-    const ConnectionId id = m.open(tcpOptions(server.port()));
-    m.subscribe(id, QByteArray());
-    QTRY_COMPARE(subscribed.size(), 1);
-    FakeQServer::send(subscriber, Value::list({Value::symbol("upd"), Value::symbol("trade"),
-                                               Value::list({Value::symbols({"A", "B"})})}));
-    FakeQServer::send(subscriber, Value::list({Value::symbol(".u.end"), Value::atom(-Date, 9000)}));
+    FakeTickerplant tp(Value::list({Value::symbol("trade"), Value::longAtom(0)}));
+    const QList<FeedBatch> &batches = tp.batches;
+    QSignalSpy eod(&tp.manager, &ConnectionManager::endOfDay);
+    QVERIFY(tp.subscribe(QByteArray()));
+    tp.upd("trade", Value::list({Value::symbols({"A", "B"})}));
+    FakeQServer::send(tp.subscriber,
+                      Value::list({Value::symbol(".u.end"), Value::atom(-Date, 9000)}));
     QTRY_COMPARE(eod.size(), 1);
     // The day's rows were delivered before its end.
     QCOMPARE(batches.size(), 1);
