@@ -1,5 +1,6 @@
 // qscope-cli query: run one q expression on a server and print the result as q's console would.
-// Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure (with the reason).
+// Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure or timeout (with
+// the reason).
 
 #include "cli.h"
 #include "net/connectionargs.h"
@@ -29,7 +30,8 @@ void queryUsage(QTextStream &out)
            "  --timeout MS   connect and query timeout (default: 5000 ms to connect, no query "
            "limit)\n"
            "  --console H W  console size as q's -c (default 25 80)\n"
-           "Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure.\n";
+           "Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure or\n"
+           "no answer within --timeout (the reason on stderr).\n";
 }
 
 } // namespace
@@ -107,8 +109,11 @@ int queryCommand(const QStringList &args)
             err << '\'' << r.error->message << '\n';
             exitCode = 2;
         } else {
-            err << "qscope-cli query: " << options->address.display() << ": " << r.error->message
-                << '\n';
+            // The engine's reason often names the server already ("not connected to H:P: ...").
+            const QString where = options->address.display();
+            err << "qscope-cli query: ";
+            if (!r.error->message.contains(where)) err << where << ": ";
+            err << r.error->message << '\n';
             exitCode = 3;
         }
         loop.quit();

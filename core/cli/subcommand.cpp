@@ -1,6 +1,6 @@
 // qscope-cli sub: subscribe to a tickerplant and print each update as it arrives, until SIGINT,
 // with a rate line on stderr every second. Exit codes: 0 interrupted, 1 usage, 3 connection
-// failure.
+// failure (the first connection fails, .u.sub is refused, or the tickerplant does not come back).
 
 #include "cli.h"
 
@@ -36,7 +36,8 @@ void subUsage(QTextStream &out)
            "Calls .u.sub[TABLE;SYMS] on a tickerplant (all tables and syms if omitted) and\n"
            "prints each update as it arrives until interrupted (Ctrl-C). A rate line goes to\n"
            "stderr every second. Reconnects and resubscribes if the tickerplant restarts.\n"
-           "Exit codes: 0 interrupted, 1 usage, 3 connection failure.\n";
+           "Exit codes: 0 interrupted, 1 usage, 3 connection failure (no first connection,\n"
+           ".u.sub refused, or the tickerplant not back after 10 attempts).\n";
 }
 
 } // namespace
@@ -93,6 +94,7 @@ int subCommand(const QStringList &args)
     QEventLoop loop;
     int exitCode = 0;
     qint64 messages = 0, rows = 0, totalMessages = 0, totalRows = 0;
+    bool everOpen = false;
     const ConnectionId id = manager.open(*options);
     const SubscriptionId sub = manager.subscribe(id, table, syms);
     FormatOptions console;
@@ -130,18 +132,28 @@ int subCommand(const QStringList &args)
                      [&](SubscriptionId s, const QString &reason) {
                          if (s == sub) err << "gap in the feed: " << reason << '\n';
                      });
-    QObject::connect(&manager, &ConnectionManager::stateChanged, &loop,
-                     [&](ConnectionId c, ConnectionState state, const QString &detail) {
-                         if (c != id) return;
-                         if (state == ConnectionState::Reconnecting)
-                             err << "connection lost: " << detail << '\n';
-                         if (state == ConnectionState::Failed || state == ConnectionState::Closed) {
-                             err << "qscope-cli sub: " << options->address.display() << ": "
-                                 << detail << '\n';
-                             exitCode = 3;
-                             loop.quit();
-                         }
-                     });
+    QObject::connect(
+        &manager, &ConnectionManager::stateChanged, &loop,
+        [&](ConnectionId c, ConnectionState state, const QString &detail) {
+            if (c != id) return;
+            if (state == ConnectionState::Open) everOpen = true;
+            if (state == ConnectionState::Reconnecting && !everOpen) {
+                // The first connection failed: a wrong address, or no tickerplant yet. Say so
+                // now, not after ten retries (~30 s); retries are for a tickerplant that restarts.
+                const QString reason = detail.section(QStringLiteral("; reconnecting in "), 0, 0);
+                err << "qscope-cli sub: " << options->address.display() << ": " << reason << '\n';
+                exitCode = 3;
+                loop.quit();
+                return;
+            }
+            if (state == ConnectionState::Reconnecting)
+                err << "connection lost: " << detail << '\n';
+            if (state == ConnectionState::Failed || state == ConnectionState::Closed) {
+                err << "qscope-cli sub: " << options->address.display() << ": " << detail << '\n';
+                exitCode = 3;
+                loop.quit();
+            }
+        });
 
     QElapsedTimer clock;
     clock.start();

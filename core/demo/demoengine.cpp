@@ -167,6 +167,48 @@ void DemoEngine::answerLogin(int handle, quint64 serial, bool ok)
     postQueued(net, [net, handle, serial, ok] { net->loginAnswered(handle, serial, ok); });
 }
 
+// ---- -30! (deferred response) -----------------------------------------------------------
+
+Value DemoEngine::deferredResponse(const Value &x)
+{
+    // code.kx.com/q/basics/internal/#-30x-deferred-response and kb/deferred-response.
+    if (x.isGenericNull()) {
+        // Only a sync request can be answered later; elsewhere (async, console, timers,
+        // HTTP, .z.po) there is nothing to defer.
+        if (!m_ctx.sync || !m_sessions.contains(m_ctx.handle)) return Value::error("domain");
+        if (!m_ctx.deferred) {
+            m_ctx.deferred = true;
+            // Owed from now on: -30!(.z.w;0b;x) may follow at once, in the same request.
+            ++m_deferredOwed[m_ctx.handle];
+        }
+        return Value();
+    }
+    if (x.type() != 0) return Value::error("type");
+    if (x.count() != 3) return Value::error("length");
+    const Value h = x.item(0);
+    const Value isError = x.item(1);
+    const Value msg = x.item(2);
+    if ((h.type() != -Int && h.type() != -Long && h.type() != -Short) || isError.type() != -Boolean)
+        return Value::error("type");
+    const bool err = isError.boolean();
+    if (err && msg.type() != Char) return Value::error("type"); // the error text: a string
+    const int64_t target = h.rawInt();
+    // Not one of .z.W: 'domain; open but owed nothing: kdb+'s own words.
+    if (target <= 0 || target > INT32_MAX || !m_sessions.contains(int(target)))
+        return Value::error("domain");
+    // kdb+ keeps a count per handle, not a queue: the answer goes out now, and answers of
+    // other requests were never held behind a deferred one. A client that pipelines sync
+    // requests to a deferring server cannot match answers by order (qscope writes one at a time).
+    const auto it = m_deferredOwed.find(int(target));
+    if (it == m_deferredOwed.end())
+        return Value::error("Handle " + QByteArray::number(target) +
+                            " was not expecting a response msg");
+    if (--*it == 0) m_deferredOwed.erase(it);
+    send(int(target), err ? Value::error(QByteArray(msg.rawData(), qsizetype(msg.count()))) : msg,
+         MessageType::Response);
+    return Value();
+}
+
 // ---- life cycle ---------------------------------------------------------------------------
 
 Value DemoEngine::callHandler(const QByteArray &name, std::span<const Value> args, bool *defined)
@@ -220,8 +262,8 @@ void DemoEngine::message(int handle, MessageType type, const Value &value)
 {
     const auto it = m_sessions.constFind(handle);
     if (it == m_sessions.cend()) return; // closed meanwhile
-    m_ctx = Context{handle, it->peer.ipv4, it->peer.user};
     const bool sync = type == MessageType::Sync;
+    m_ctx = Context{handle, it->peer.ipv4, it->peer.user, sync, false};
     if (lcQuery().isDebugEnabled())
         qCDebug(lcQuery).noquote()
             << QStringLiteral("handle %1 %2: %3")
@@ -232,10 +274,17 @@ void DemoEngine::message(int handle, MessageType type, const Value &value)
     bool defined = false;
     Value r = callHandler(sync ? ".z.pg" : ".z.ps", arg, &defined);
     if (!defined) r = m_q.evalMessage(value); // q's default: value x
+    const bool deferred = m_ctx.deferred;
     m_ctx = Context{};
-    if (sync)
+    if (deferred) {
+        // -30!(::) ran: the value of .z.pg is not the answer; -30!(h;isError;x) gives it.
+        if (r.isError())
+            log(QStringLiteral("handle %1: error after deferring the response '%2")
+                    .arg(handle)
+                    .arg(QString::fromUtf8(r.symbolValue())));
+    } else if (sync) {
         send(handle, r, MessageType::Response);
-    else if (r.isError())
+    } else if (r.isError())
         log(QStringLiteral("handle %1: async error '%2")
                 .arg(handle)
                 .arg(QString::fromUtf8(r.symbolValue())));
@@ -245,6 +294,7 @@ void DemoEngine::closed(int handle)
 {
     if (!m_sessions.contains(handle)) return;
     m_sessions.remove(handle);
+    m_deferredOwed.remove(handle); // its deferred answers are lost: a later -30! is 'domain
     // .z.pc runs after the socket is gone: .z.w .z.a .z.u are the local values.
     m_ctx = Context{};
     const Value h[] = {Value::intAtom(handle)};
@@ -531,6 +581,7 @@ Value DemoEngine::hclose(const Value &x)
     const int handle = int(h);
     const quint64 serial = it->peer.serial;
     m_sessions.erase(it);
+    m_deferredOwed.remove(handle);
     m_tp->removeHandle(handle);
     log(QStringLiteral("handle %1: closed by hclose").arg(handle));
     QMutexLocker lock(&m_shared->mutex);
@@ -622,6 +673,7 @@ void DemoEngine::registerDotZ()
         QByteArrayLiteral(
             "{`used`heap`peak`wmax`mmap`mphy`syms`symw!(system\"w\"),system\"w 0\"}"));
     q.defineInternal(-38, [this](Interpreter &, const Value &x) { return socketTable(x); });
+    q.defineInternal(-30, [this](Interpreter &, const Value &x) { return deferredResponse(x); });
     q.defineNative("hclose", 1, [this](Interpreter &, std::span<const Value> a) {
         if (a.size() != 1) return Value::error("rank");
         return hclose(a[0]);

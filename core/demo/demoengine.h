@@ -4,6 +4,7 @@
 /// cycle (.z.pw .z.po .z.pg .z.ps .z.pc), the tickerplant with its RDB tables, the built-in feed
 /// and the end-of-day timer. Every query goes through Interpreter::evalMessage (or the user's
 /// .z.pg/.z.ps). Results travel to the network thread as Values; it encodes them.
+/// -30! defers a sync answer as kdb+ does: a count of answers owed per handle, no queue.
 ///
 /// Thread: created on the owner thread, moved to the interpreter thread; every method below runs
 /// there (the network thread reaches it through queued calls).
@@ -58,6 +59,8 @@ private:
         int handle = 0;
         quint32 ip = 0;
         QByteArray user;
+        bool sync = false;     ///< evaluating a sync request from handle (-30!(::) may defer it)
+        bool deferred = false; ///< -30!(::) ran: the request's result is not the answer
     };
     void registerNames();
     void registerDotZ();
@@ -72,6 +75,8 @@ private:
     void send(int handle, const Value &v, MessageType type);
     void sendRaw(int handle, quint64 serial, const QByteArray &bytes, bool closeAfter);
     void answerLogin(int handle, quint64 serial, bool ok);
+    /// -30!x: (::) defers the current sync request, (h;isError;x) answers one that h is owed.
+    Value deferredResponse(const Value &x);
     void feedTick();
     void checkDate();
     void endOfDay();
@@ -90,6 +95,8 @@ private:
     std::unique_ptr<Tickerplant> m_tp;
     std::unique_ptr<FeedGenerator> m_feed;
     QHash<int, Session> m_sessions;
+    QHash<int, int>
+        m_deferredOwed; // deferred answers owed per handle (none: absent); dropped on close
     QHash<QByteArray, Value> m_lastPublished; // RDB snapshot last set as the global
     Context m_ctx;
     UsersFile m_users;

@@ -117,6 +117,7 @@ bool ConnectionGuard::writeDirect(OutRequest &r)
         r.writtenNs = laneClock.nsecsElapsed();
         r.startNs = r.writtenNs;
         r.bytesOut = frame.size();
+        laneOpen = false; // one sync request at a time: shut until this one is answered
         if (n < frame.size()) {
             // Part of the frame is on the wire: its tail goes out before anything else.
             laneRemainder = frame.mid(qsizetype(n));
@@ -158,6 +159,7 @@ void Connection::updateLaneLocked()
 #if defined(Q_OS_LINUX)
     ConnectionGuard &g = *m_guard;
     g.laneOpen = m_phase == Phase::Open && m_io && !m_options.address.tls && m_queued.empty() &&
+                 !m_writingSync && m_inFlight.empty() && g.laneSent.empty() &&
                  m_io->bytesToWrite() == 0 && g.laneRemainder.isEmpty();
     if (g.laneOpen && g.laneFd < 0) {
         // Once per socket: the duplicate lives until the socket is torn down (shutLane).
@@ -559,12 +561,9 @@ void Connection::submit(OutRequest request)
 {
     if (m_phase == Phase::Open) {
         // Keep the order users asked in: anything still queued goes first.
-        if (!m_queued.empty()) {
-            m_queued.push_back(std::move(request));
-            writePending();
-        } else {
-            writeRequest(std::move(request));
-        }
+        m_queued.push_back(std::move(request));
+        writePending();
+        m_infoDirty = true;
         return;
     }
     if (m_phase == Phase::Closed) {
@@ -585,9 +584,20 @@ void Connection::submit(OutRequest request)
     m_infoDirty = true;
 }
 
+bool Connection::syncInFlight()
+{
+    takeDirect();
+    return !m_inFlight.empty();
+}
+
 void Connection::writePending()
 {
+    // One sync request on the wire at a time, as q's own blocking client: a server may defer
+    // an answer (-30!) and answer a later request first, so answers match requests only when
+    // each request waits for the answer before it. Async messages behind no waiting sync go at
+    // once.
     while (m_phase == Phase::Open && !m_queued.empty()) {
+        if (m_queued.front().kind != OutRequest::Async && syncInFlight()) break;
         OutRequest r = std::move(m_queued.front());
         m_queued.pop_front();
         writeRequest(std::move(r));
@@ -646,7 +656,11 @@ void Connection::writeRequest(OutRequest r)
         break;
     }
     const QByteArray frame = encodeSync(message);
+    // Until r is in flight the lane must stay shut, also if a flush inside the write reports
+    // bytesWritten at once (onBytesWritten reopens an idle lane).
+    m_writingSync = true;
     writeFrame(frame, MessageType::Sync, MessageHeader::kSize + encodedPayloadSize(message));
+    m_writingSync = false;
     if (m_phase != Phase::Open) {
         // The write failed and the loss was handled during it: this one never went out.
         failRequest(
@@ -659,10 +673,8 @@ void Connection::writeRequest(OutRequest r)
     r.writtenNs = m_clock.nsecsElapsed();
     if (r.startNs == 0) r.startNs = r.writtenNs;
     r.bytesOut += frame.size();
-    // The clock starts when the server can start on it: now if nothing is ahead of it, else
-    // when the answer before it arrives (handleResponse).
-    r.deadlineNs = 0;
-    if (m_inFlight.empty()) startDeadline(r, r.writtenNs);
+    // The clock starts now: the server can start on it (nothing of ours is ahead of it).
+    startDeadline(r, r.writtenNs);
     m_inFlight.push_back(std::move(r));
     m_infoDirty = true;
     armTimeout();
@@ -893,6 +905,7 @@ void Connection::unsubscribe(SubscriptionId sub)
 
 void Connection::resubscribe()
 {
+    std::vector<OutRequest> resubs;
     for (auto it = m_subs.begin(); it != m_subs.end(); ++it) {
         if (!it->everSubscribed) {
             // Never confirmed: the first .u.sub may still be queued; only send if it is not.
@@ -906,8 +919,11 @@ void Connection::resubscribe()
         OutRequest r;
         r.kind = OutRequest::Subscribe;
         r.sub = it.key();
-        writeRequest(std::move(r));
+        resubs.push_back(std::move(r));
     }
+    // Ahead of the requests that waited for the connection, in subscription order.
+    m_queued.insert(m_queued.begin(), std::make_move_iterator(resubs.begin()),
+                    std::make_move_iterator(resubs.end()));
 }
 
 void Connection::flushFeeds()
@@ -1117,6 +1133,18 @@ void Connection::dispatch(Inbound &in)
 
 void Connection::handleResponse(Inbound &in)
 {
+    answer(in);
+    // The answer is in: the next sync request may go out, or the lane open again.
+    if (m_phase != Phase::Open || !m_io) return;
+    writePending();
+    if (m_io) {
+        QMutexLocker lane(&m_guard->laneMutex);
+        updateLaneLocked();
+    }
+}
+
+void Connection::answer(Inbound &in)
+{
     const Decoded &d = *in.decoded;
     if (m_inFlight.empty()) {
         noteError(QStringLiteral("a response arrived with no request waiting; ignored"));
@@ -1125,8 +1153,6 @@ void Connection::handleResponse(Inbound &in)
     OutRequest r = std::move(m_inFlight.front());
     m_inFlight.pop_front();
     m_infoDirty = true;
-    // The server starts on the next request now: its timeout starts counting.
-    if (!m_inFlight.empty()) startDeadline(m_inFlight.front(), m_clock.nsecsElapsed());
     armTimeout();
     r.bytesIn += in.raw.size();
     const qint64 total = in.raw.size();

@@ -80,12 +80,12 @@ struct OutRequest
 /// the connection clears `target` under the mutex in its destructor.
 ///
 /// It also holds the connection's direct lane: while the socket is idle (open, plain TCP or Unix,
-/// nothing queued or buffered, nothing posted and not yet run), the manager's thread may write a
-/// small sync request to the socket itself instead of waking the network thread to do it, which
-/// saves a thread hop on every round trip. Every write to the socket, from either thread, is made
-/// under `laneMutex`; requests written directly wait in `laneSent` until the network thread takes
-/// them into its in-flight queue (it does before it writes, reads an answer, or looks at the
-/// queue), so the in-flight order is always the order on the wire.
+/// nothing queued, buffered or awaiting an answer, nothing posted and not yet run), the manager's
+/// thread may write a small sync request to the socket itself instead of waking the network
+/// thread to do it, which saves a thread hop on every round trip. Every write to the socket, from
+/// either thread, is made under `laneMutex`; requests written directly wait in `laneSent` until the
+/// network thread takes them into its in-flight queue (it does before it writes, reads an answer,
+/// or looks at the queue), so the in-flight order is always the order on the wire.
 struct ConnectionGuard
 {
     QMutex mutex;
@@ -183,6 +183,7 @@ private:
     void drainInbox();
     void dispatch(Inbound &in);
     void handleResponse(Inbound &in);
+    void answer(Inbound &in);
     void routeAsync(const Value &v, qint64 wireBytes);
     void handleServerSync(const Value &v);
 
@@ -199,6 +200,8 @@ private:
     void pushToKernel();
     void startDeadline(OutRequest &r, qint64 nowNs) const;
     void writePending();
+    /// A sync request written and not yet answered (direct-lane writes included)?
+    bool syncInFlight();
     QByteArray encodeSync(const Value &v) const;
     void armTimeout();
 
@@ -255,6 +258,7 @@ private:
     QMap<SubscriptionId, Subscription> m_subs; // few: a QHash would scan a 128-slot span per walk
     QHash<SubscriptionId, PendingFeed> m_batches;
     int m_serverRepliesOwed = 0;
+    bool m_writingSync = false; ///< a sync request is being written, not yet in m_inFlight
 
     HandleInfo m_info;
     bool m_infoDirty = false;

@@ -36,10 +36,12 @@ public:
     const ConnectionOptions *options(ConnectionId id) const;
 
     /// Sync query as a string (q's h"expr"). timeoutMs -1 = the connection's default, 0 = none.
-    /// The timeout counts from when the request is written to the socket (not while it waits
-    /// for the connection to open), and for a request written behind unanswered ones, from when
-    /// the answer before it arrives (kdb+ answers in order). On timeout the connection is
-    /// dropped and reopened, as kdb+ cannot abort a query: requests behind it fail too.
+    /// Sync requests on one connection go out one at a time, as from q's blocking client: the
+    /// next is written when the answer before it arrives (a server that defers an answer with
+    /// -30! may answer a later request first, so pipelined answers could not be matched). The
+    /// timeout counts from when the request is written to the socket (not while it waits for
+    /// the connection or the answer ahead). On timeout the connection is dropped and reopened,
+    /// as kdb+ cannot abort a query: the requests waiting behind it go out after the reconnect.
     RequestId query(ConnectionId id, const QByteArray &text, int timeoutMs = -1);
     /// Sync call of a function with arguments: message is a general list, e.g. (`f;1;2) or
     /// ("{x+y}";1;2) (PyKX conn('{x+y}', 1, 2)). timeoutMs as for query().

@@ -55,9 +55,8 @@ struct ConnectionOptions
     int capability = 3;
     int connectTimeoutMs = 5000;
     /// 0 = none; a request may override. A request's timeout counts from when it is written to
-    /// the socket, never while it waits to be sent (connecting, logging in, reconnecting). kdb+
-    /// answers in order, so for a request written behind others still unanswered it counts from
-    /// when the answer before it arrives: the server only starts on it then.
+    /// the socket, never while it waits to be sent (connecting, logging in, reconnecting, or the
+    /// answer to the sync request ahead of it: one sync request is on the wire at a time).
     int queryTimeoutMs = 0;
     ReconnectPolicy reconnect;
     bool acceptServerSyncRequests = false; ///< else a sync request from the server gets an error

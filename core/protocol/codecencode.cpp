@@ -15,13 +15,14 @@ static_assert(QSysInfo::ByteOrder == QSysInfo::LittleEndian,
               "the encoder writes host-order vectors; a big-endian host needs byte swaps here");
 
 /// q's nulls are the negative quiet NaNs; any NaN is written as q's null (the vectors README's
-/// "positive NaN" quirk: some tools write 0x7ff8.., kdb+ always writes 0xfff8..).
-inline uint64_t canonicalFloat(uint64_t bits)
+/// "positive NaN" quirk: some tools write 0x7ff8.., kdb+ always writes 0xfff8..). The argument
+/// is the bit pattern of a float (64 bits) or a real (32 bits).
+inline uint64_t canonicalNaN(uint64_t bits)
 {
     const bool nan = (bits & 0x7fffffffffffffffull) > 0x7ff0000000000000ull;
     return nan ? qnull::fBits : bits;
 }
-inline uint32_t canonicalReal(uint32_t bits)
+inline uint32_t canonicalNaN(uint32_t bits)
 {
     const bool nan = (bits & 0x7fffffffu) > 0x7f800000u;
     return nan ? qnull::eBits : bits;
@@ -47,6 +48,24 @@ inline char *putCString(char *p, const QByteArray &s)
 {
     p = putBytes(p, s.constData(), size_t(s.size()));
     return put8(p, 0);
+}
+/// n IEEE elements whose bit patterns are Bits (uint32_t: real, uint64_t: float, datetime),
+/// each NaN written as q's null.
+template<class Bits>
+char *putCanonicalNaNs(char *p, const char *src, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i) {
+        Bits b;
+        std::memcpy(&b, src + size_t(i) * sizeof b, sizeof b);
+        b = canonicalNaN(b);
+        std::memcpy(p + size_t(i) * sizeof b, &b, sizeof b);
+    }
+    return p + size_t(n) * sizeof(Bits);
+}
+/// The operand of an iterator-derived function (isDerivedFunction): its one item.
+inline Value derivedOperand(const Value &v)
+{
+    return v.items().empty() ? Value() : v.items().front();
 }
 
 int64_t symbolVectorBytes(const Value &v)
@@ -80,27 +99,10 @@ char *encodeVector(char *p, const Value &v)
         }
         return p;
     }
-    const size_t bytes = size_t(n) * size_t(elementSize(type));
     const char *src = v.rawData();
-    if (type == Float || type == Datetime) {
-        for (int64_t i = 0; i < n; ++i) {
-            uint64_t b;
-            std::memcpy(&b, src + size_t(i) * 8, 8);
-            b = canonicalFloat(b);
-            std::memcpy(p + size_t(i) * 8, &b, 8);
-        }
-        return p + bytes;
-    }
-    if (type == Real) {
-        for (int64_t i = 0; i < n; ++i) {
-            uint32_t b;
-            std::memcpy(&b, src + size_t(i) * 4, 4);
-            b = canonicalReal(b);
-            std::memcpy(p + size_t(i) * 4, &b, 4);
-        }
-        return p + bytes;
-    }
-    return putBytes(p, src, bytes);
+    if (type == Float || type == Datetime) return putCanonicalNaNs<uint64_t>(p, src, n);
+    if (type == Real) return putCanonicalNaNs<uint32_t>(p, src, n);
+    return putBytes(p, src, size_t(n) * size_t(elementSize(type)));
 }
 
 char *encodeAtom(char *p, const Value &v)
@@ -118,14 +120,14 @@ char *encodeAtom(char *p, const Value &v)
         uint32_t b;
         const float f = v.realValue();
         std::memcpy(&b, &f, 4);
-        return put<uint32_t>(p, canonicalReal(b));
+        return put<uint32_t>(p, canonicalNaN(b));
     }
     case Float:
     case Datetime: {
         uint64_t b;
         const double d = v.floatValue();
         std::memcpy(&b, &d, 8);
-        return put<uint64_t>(p, canonicalFloat(b));
+        return put<uint64_t>(p, canonicalNaN(b));
     }
     default:
         break;
@@ -149,6 +151,10 @@ char *encodeInto(char *p, const Value &v)
     const int type = v.type();
     if (v.isAtom()) return encodeAtom(p, v);
     if (v.isVector()) return encodeVector(p, v);
+    if (isDerivedFunction(type)) {
+        p = put8(p, uint8_t(type));
+        return encodeInto(p, derivedOperand(v));
+    }
     switch (type) {
     case List: {
         p = put8(p, List);
@@ -185,14 +191,6 @@ char *encodeInto(char *p, const Value &v)
         for (const Value &part : v.items())
             p = encodeInto(p, part);
         return p;
-    case Each:
-    case Over:
-    case Scan:
-    case EachPrior:
-    case EachRight:
-    case EachLeft:
-        p = put8(p, uint8_t(type));
-        return encodeInto(p, v.items().empty() ? Value() : v.items().front());
     case Error:
         p = put8(p, uint8_t(int8_t(Error)));
         return putCString(p, v.symbolValue());
@@ -206,19 +204,12 @@ bool encodable(const Value &v)
 {
     if (v.isVector() || v.isList())
         if (v.count() > INT32_MAX) return false;
-    switch (v.type()) {
-    case List:
-    case Projection:
-    case Composition:
-    case Each:
-    case Over:
-    case Scan:
-    case EachPrior:
-    case EachRight:
-    case EachLeft:
+    if (hasItems(v.type())) {
         for (const Value &item : v.items())
             if (!encodable(item)) return false;
         return true;
+    }
+    switch (v.type()) {
     case Table:
     case Dict:
     case SortedDict:
@@ -243,6 +234,7 @@ int64_t encodedPayloadSize(const Value &v)
         if (type == Symbol) return 6 + detail::symbolVectorBytes(v);
         return 6 + v.count() * elementSize(type);
     }
+    if (isDerivedFunction(type)) return 1 + encodedPayloadSize(detail::derivedOperand(v));
     int64_t total = 0;
     switch (type) {
     case List:
@@ -263,13 +255,6 @@ int64_t encodedPayloadSize(const Value &v)
         for (const Value &part : v.items())
             total += encodedPayloadSize(part);
         return total;
-    case Each:
-    case Over:
-    case Scan:
-    case EachPrior:
-    case EachRight:
-    case EachLeft:
-        return 1 + encodedPayloadSize(v.items().empty() ? Value() : v.items().front());
     case Error:
         return 2 + v.symbolValue().size();
     default:

@@ -98,6 +98,17 @@ constexpr bool isFunctionType(int type)
 {
     return type >= Lambda && type <= EachLeft;
 }
+/// The types whose payload is a sequence of values (Value::items()): the general list, and the
+/// functions built from parts (projection, composition, the iterator-derived forms).
+constexpr bool hasItems(int type)
+{
+    return type == List || (type >= Projection && type <= EachLeft);
+}
+/// f' f/ f\ f': f/: f\: (106..111): an iterator applied to one operand, the value's only item.
+constexpr bool isDerivedFunction(int type)
+{
+    return type >= Each && type <= EachLeft;
+}
 
 namespace qnull {
 inline constexpr int16_t h = std::numeric_limits<int16_t>::min();

@@ -100,29 +100,21 @@ Bytes Bytes::fromByteArray(QByteArray bytes)
 
 Value Value::atom(int type, int64_t raw)
 {
+    // A real converts from the integer directly: through double it could round twice.
+    if (type == -Real) return real(float(raw));
+    if (type == -Float || type == -Datetime) return temporalFloat(type, double(raw));
     Value v;
     v.m_type = int8_t(type);
-    if (type == -Real) {
-        const float f = float(raw);
-        std::memcpy(v.m_atom.b, &f, sizeof f);
-    } else if (type == -Float || type == -Datetime) {
-        v.m_atom.f = double(raw);
-    } else {
-        v.m_atom.j = raw;
-    }
+    v.m_atom.j = raw;
     return v;
 }
 
 Value Value::temporalFloat(int type, double raw)
 {
+    if (type == -Real) return real(float(raw));
     Value v;
     v.m_type = int8_t(type);
-    if (type == -Real) {
-        const float f = float(raw);
-        std::memcpy(v.m_atom.b, &f, sizeof f);
-    } else {
-        v.m_atom.f = raw;
-    }
+    v.m_atom.f = raw;
     return v;
 }
 
@@ -453,8 +445,7 @@ const QByteArray &Value::lambdaContext() const
 
 const std::vector<Value> &Value::items() const
 {
-    if (m_node && (m_type == List || (m_type >= Projection && m_type <= EachLeft)))
-        return static_cast<const ListNode *>(m_node.get())->items;
+    if (m_node && hasItems(m_type)) return static_cast<const ListNode *>(m_node.get())->items;
     return emptyItems();
 }
 
@@ -555,17 +546,8 @@ bool operator==(const Value &a, const Value &b)
         }
         return std::memcmp(a.rawData(), b.rawData(), size_t(n) * size_t(elementSize(t))) == 0;
     }
+    if (hasItems(t)) return a.items() == b.items();
     switch (t) {
-    case List:
-    case Projection:
-    case Composition:
-    case Each:
-    case Over:
-    case Scan:
-    case EachPrior:
-    case EachRight:
-    case EachLeft:
-        return a.items() == b.items();
     case Dict:
     case SortedDict:
     case Table:

@@ -1,7 +1,8 @@
 // The demo server driven over real sockets with the codec: handshake and capabilities, refused
 // logins, sync/async, q errors, the kdb-tick protocol (.u.sub shapes, sym-filtered upd streams,
 // -t batching, end of day), .z.pc clean-up, trackConnections, .z names, the Unix socket, TLS,
-// HTTP GET and hostile input. Message shapes follow KxSystems/kdb-tick tick.q and tick/u.q.
+// HTTP GET, hostile input, and -30! deferred responses. Message shapes follow KxSystems/kdb-tick
+// tick.q and tick/u.q.
 
 #include "demo/demoserver.h"
 #include "net/unixsocket.h"
@@ -88,6 +89,9 @@ private Q_SLOTS:
     void builtInFeedPublishes();
     void hcloseClosesWithoutDotZpc();
     void pushToAClientHandle();
+    void deferredResponse();
+    void deferredResponsesKeepOrder();
+    void deferredResponseErrors();
     void systemCommands();
     void explorerAnswersAsKdb();
 };
@@ -760,6 +764,172 @@ void TestDemoServer::pushToAClientHandle()
     QCOMPARE(pusher.sync("neg[99999] \"x\"").symbolValue(), QByteArray(": Bad file descriptor"));
     QCOMPARE(listener.sync("2+2").longValue(), 4); // nothing else arrived before the reply
     QVERIFY(listener.takeAsync().empty());
+}
+
+namespace {
+
+/// A gateway's two halves in q: park defers the caller's sync request (-30!(::)) and notes its
+/// handle; answering is left to another handle's -30!(h;isError;x).
+const QByteArray kPark = "parked:`int$(); park:{parked::parked,.z.w; -30!(::)}";
+
+/// Polls over `by` until q expression `expr` is true (1b), for up to 5 s.
+bool waitTrue(QTestClient &by, const QByteArray &expr)
+{
+    QElapsedTimer t;
+    t.start();
+    do {
+        const Value v = by.sync(expr);
+        if (v.type() == -Boolean && v.boolean()) return true;
+    } while (t.elapsed() < 5000);
+    return false;
+}
+
+} // namespace
+
+void TestDemoServer::deferredResponse()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient gw(s.port());
+    QCOMPARE(gw.login("gateway"), 3);
+    QVERIFY(!gw.sync(kPark + "; n:0").isError());
+    QTestClient client(s.port());
+    QCOMPARE(client.login("client"), 3);
+    const int h = client.sync(".z.w").intValue();
+    const QByteArray hs = QByteArray::number(h) + "i";
+
+    // The client's sync request is parked: no response, yet the server goes on serving.
+    client.send(call({sym("park"), Value::longAtom(0)}), MessageType::Sync);
+    QVERIFY(waitTrue(gw, hs + " in parked"));
+    // Meanwhile the client's async messages still run, and pushes to it still arrive.
+    client.send(Value::string("n+:1"), MessageType::Async);
+    QVERIFY(waitTrue(gw, "n=1"));
+    QVERIFY(gw.sync("neg[" + hs + "](`note;1)").isGenericNull());
+    std::optional<Decoded> m = client.next(5000);
+    QVERIFY(m && m->ok());
+    QCOMPARE(m->header.type, MessageType::Async); // the push, not a response
+    QCOMPARE(m->value.item(0).symbolValue(), QByteArray("note"));
+
+    // -30!(h;0b;x) answers it: x is the response; -30! itself returns ::.
+    QVERIFY(gw.sync("-30!(" + hs + ";0b;42)").isGenericNull());
+    m = client.next(5000);
+    QVERIFY(m && m->ok());
+    QCOMPARE(m->header.type, MessageType::Response);
+    QCOMPARE(m->value.longValue(), 42);
+
+    // -30!(h;1b;"text"): the client gets the q error 'text.
+    client.send(call({sym("park"), Value::longAtom(0)}), MessageType::Sync);
+    QVERIFY(waitTrue(gw, "2=count parked"));
+    QVERIFY(gw.sync("-30!(" + hs + ";1b;\"oops\")").isGenericNull());
+    m = client.next(5000);
+    QVERIFY(m && m->ok());
+    QCOMPARE(m->header.type, MessageType::Response);
+    QVERIFY(m->value.isError());
+    QCOMPARE(m->value.symbolValue(), QByteArray("oops"));
+
+    // A request may defer and answer itself at once (the slot is taken at -30!(::)); the value
+    // of the function is then not sent.
+    QCOMPARE(client.sync("{-30!(::); -30!(.z.w;0b;7); 99}[]").longValue(), 7);
+    // Deferring twice in one request still owes one answer.
+    QCOMPARE(client.sync("{-30!(::); -30!(::); -30!(.z.w;0b;`once)}[]").symbolValue(),
+             QByteArray("once"));
+    QCOMPARE(client.sync("1+1").longValue(), 2); // in step: nothing stray was sent
+    QVERIFY(client.takeAsync().empty());
+}
+
+void TestDemoServer::deferredResponsesKeepOrder()
+{
+    // kdb+ keeps a count of deferred answers per handle, not a queue: an ordinary answer goes
+    // out at once, ahead of a deferred one still owed, and -30! answers whenever it is called.
+    // (A client that pipelines sync requests to a deferring server gets answers out of
+    // order; q's own client, and qscope, write one sync request at a time.)
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient gw(s.port());
+    QCOMPARE(gw.login("gateway"), 3);
+    QVERIFY(!gw.sync(kPark + "; seen:0").isError());
+    QTestClient client(s.port());
+    QCOMPARE(client.login("client"), 3);
+    const QByteArray hs = QByteArray::number(client.sync(".z.w").intValue()) + "i";
+
+    client.send(call({sym("park"), Value::longAtom(0)}), MessageType::Sync);
+    client.send(Value::string("seen+:1; `second"), MessageType::Sync);
+    client.send(call({sym("park"), Value::longAtom(0)}), MessageType::Sync);
+    QVERIFY(waitTrue(gw, "(seen=1) and 2=count parked"));
+    QList<QByteArray> got;
+    auto nextAnswer = [&]() -> bool {
+        const std::optional<Decoded> m = client.next(5000);
+        if (!m || !m->ok() || m->header.type != MessageType::Response) return false;
+        got << m->value.symbolValue();
+        return true;
+    };
+    QVERIFY(nextAnswer()); // the ordinary answer did not wait for the parked one before it
+    QCOMPARE(got, QList<QByteArray>{"second"});
+    QVERIFY(!client.next(200)); // two owed, none given yet
+    QVERIFY(gw.sync("-30!(" + hs + ";0b;`first)").isGenericNull());
+    QVERIFY(nextAnswer());
+    QVERIFY(gw.sync("-30!(" + hs + ";0b;`third)").isGenericNull());
+    QVERIFY(nextAnswer());
+    QCOMPARE(got, (QList<QByteArray>{"second", "first", "third"}));
+    // Owed nothing now.
+    const Value more = gw.sync("-30!(" + hs + ";0b;`fourth)");
+    QVERIFY(more.isError());
+    QCOMPARE(more.symbolValue(), "Handle " + hs.chopped(1) + " was not expecting a response msg");
+    QCOMPARE(client.sync("1+1").longValue(), 2);
+}
+
+void TestDemoServer::deferredResponseErrors()
+{
+    DemoServer s;
+    QVERIFY(s.start(quietOptions()));
+    QTestClient gw(s.port());
+    QCOMPARE(gw.login("gateway"), 3);
+    QVERIFY(!gw.sync(kPark).isError());
+    QTestClient client(s.port());
+    QCOMPARE(client.login("client"), 3);
+    const int h = client.sync(".z.w").intValue();
+    const QByteArray hs = QByteArray::number(h) + "i";
+
+    // An open handle that is owed nothing: kdb+'s words (code.kx.com kb/deferred-response).
+    const QByteArray notExpecting =
+        "Handle " + QByteArray::number(h) + " was not expecting a response msg";
+    QCOMPARE(gw.sync("-30!(" + hs + ";0b;1)").symbolValue(), notExpecting);
+    // Its own handle, in a request that did not defer: the same.
+    QCOMPARE(client.sync("-30!(.z.w;0b;1)").symbolValue(),
+             "Handle " + QByteArray::number(h) + " was not expecting a response msg");
+    // Not a handle of .z.W: 'domain.
+    QCOMPARE(gw.sync("-30!(99999i;0b;1)").symbolValue(), QByteArray("domain"));
+    QCOMPARE(gw.sync("-30!(0i;0b;1)").symbolValue(), QByteArray("domain"));
+    // Wrong shapes and types.
+    QCOMPARE(gw.sync("-30!42").symbolValue(), QByteArray("type"));
+    QCOMPARE(gw.sync("-30!(1i;0b)").symbolValue(), QByteArray("length"));
+    QCOMPARE(gw.sync("-30!(`a;0b;1)").symbolValue(), QByteArray("type"));
+    QCOMPARE(gw.sync("-30!(" + hs + ";1;1)").symbolValue(), QByteArray("type"));
+    QCOMPARE(gw.sync("-30!(" + hs + ";1b;`notastring)").symbolValue(), QByteArray("type"));
+    // -30!(::) outside a sync request: nothing to defer.
+    gw.send(Value::string("r:@[{-30!x};::;{x}]"), MessageType::Async);
+    QCOMPARE(gw.sync("r"), Value::string("domain"));
+    // None of that disturbed the client.
+    QCOMPARE(client.sync("1+1").longValue(), 2);
+
+    // A parked client that leaves loses its answer; a later -30! to its handle is 'domain.
+    client.send(call({sym("park"), Value::longAtom(0)}), MessageType::Sync);
+    QVERIFY(waitTrue(gw, hs + " in parked"));
+    client.device()->close();
+    QVERIFY(waitTrue(gw, "not " + hs + " in key .z.W"));
+    QCOMPARE(gw.sync("-30!(" + hs + ";0b;1)").symbolValue(), QByteArray("domain"));
+    // The same for a handle closed by hclose while owed an answer.
+    QTestClient other(s.port());
+    QCOMPARE(other.login("other"), 3);
+    const QByteArray os = QByteArray::number(other.sync(".z.w").intValue()) + "i";
+    other.send(call({sym("park"), Value::longAtom(0)}), MessageType::Sync);
+    QVERIFY(waitTrue(gw, os + " in parked"));
+    QVERIFY(gw.sync("hclose " + os).isGenericNull());
+    QVERIFY(other.waitClosed(5000));
+    const Value late = gw.sync("-30!(" + os + ";0b;1)");
+    QVERIFY(late.isError());
+    QCOMPARE(late.symbolValue(), QByteArray("domain"));
+    QCOMPARE(gw.sync("1+1").longValue(), 2); // the server still serves
 }
 
 void TestDemoServer::systemCommands()

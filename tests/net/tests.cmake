@@ -13,3 +13,10 @@ qscope_add_test(tst_netdemo LABEL unit TIMEOUT 300
 qscope_add_test(tst_nettls LABEL unit TIMEOUT 300
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_nettls.cpp ${CMAKE_CURRENT_LIST_DIR}/enginetestutil.h
     LIBS qscope_demo Qt6::Network)
+# qscope-cli query and sub run as processes against the in-process demo server (unit).
+qscope_add_test(tst_cli LABEL unit TIMEOUT 300
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_cli.cpp
+    LIBS qscope_demo Qt6::Network)
+if(TARGET tst_cli AND TARGET qscope-cli)
+    add_dependencies(tst_cli qscope-cli)
+endif()

@@ -1,8 +1,10 @@
 // The connection engine against the real in-process demo server (core/demo): queries and q
 // errors, function application, async messages and the chaser, a push before a response, a
 // refused login, the Unix socket, a kdb-tick subscription, reconnect and resubscribe after the
-// server restarts on its port, executeFile, and compression to a non-local peer (in a network
-// namespace the test makes, where 192.0.2.1 is an address of this host that is not loopback).
+// server restarts on its port, executeFile, compression to a non-local peer (in a network
+// namespace the test makes, where 192.0.2.1 is an address of this host that is not loopback),
+// and deferred responses (-30!): a sync request answered later by another handle, after other
+// traffic, as an error, ahead of requests behind it, and past its timeout.
 
 #include "enginetestutil.h"
 
@@ -83,7 +85,38 @@ private Q_SLOTS:
     void executeLocalScript();
     void noCompressionToLoopback();
     void compressionToNonLocalPeer();
+    void deferredAnswerAfterOtherTraffic();
+    void deferredErrorIsQError();
+    void requestBehindDeferredGetsItsOwnAnswer();
+    void deferredQueryTimesOut();
 };
+
+namespace {
+
+/// A gateway's halves in q: park defers the caller's sync request (-30!(::)) and notes its
+/// handle; another handle answers it with -30!(h;isError;x).
+const QByteArray kPark = "parked:`int$(); n:0; park:{parked::parked,.z.w; -30!(::)}";
+
+Value parkCall()
+{
+    return Value::list({sym("park"), Value::longAtom(0)});
+}
+
+/// Polls query `expr` on `id` until it answers `want` (as describe() prints it).
+bool waitFor(ConnectionManager &m, EngineRecorder &rec, ConnectionId id, const QByteArray &expr,
+             const QByteArray &want)
+{
+    QElapsedTimer t;
+    t.start();
+    do {
+        const RequestId r = m.query(id, expr);
+        if (!QTest::qWaitFor([&] { return rec.has(r); }, kWaitMs)) return false;
+        if (describe(rec.get(r)) == want) return true;
+    } while (t.elapsed() < kWaitMs);
+    return false;
+}
+
+} // namespace
 
 void TestNetDemo::tcpQueryAndQError()
 {
@@ -195,9 +228,9 @@ void TestNetDemo::asyncThenChaser()
 
 void TestNetDemo::pushBeforeResponseOnOneHandle()
 {
-    // The demo has no -30! (deferred response) and no neg[.z.w]; what it does push before a
-    // response is the tickerplant's upd: a sync .u.upd from a subscribed handle publishes to
-    // that same handle before answering. The engine must route the push to the subscription
+    // The tickerplant's upd is a push before a response: a sync .u.upd from a subscribed
+    // handle publishes to that same handle before answering (deferred responses, below, give
+    // pushes while a request waits). The engine must route the push to the subscription
     // and still match the response to its request.
     DemoServer server;
     QVERIFY(server.start(quietDemo()));
@@ -589,6 +622,163 @@ void TestNetDemo::compressionToNonLocalPeer()
     QVERIFY(frames[5].compressed);
     QVERIFY(frames[5].wireBytes * 2 <= frames[5].decodedBytes);
     QVERIFY(frames[5].decodedBytes > 5000);
+}
+
+void TestNetDemo::deferredAnswerAfterOtherTraffic()
+{
+    DemoServer server;
+    QVERIFY(server.start(quietDemo()));
+    ConnectionManager m;
+    EngineRecorder rec(m);
+    QList<std::pair<ConnectionId, Value>> pushes;
+    connect(&m, &ConnectionManager::pushed, &m, [&](ConnectionId c, const Value &v) {
+        pushes.append({c, v});
+    });
+    const ConnectionId a = m.open(tcpTo(server.port()));
+    const ConnectionId b = m.open(tcpTo(server.port()));
+    QSCOPE_AWAIT(setup, rec, m.query(b, kPark));
+    QVERIFY2(setup.ok(), describe(setup).constData());
+    QSCOPE_AWAIT(ha, rec, m.query(a, ".z.w"));
+    const QByteArray hs = QByteArray::number(ha.value.intValue()) + "i";
+
+    const RequestId parked = m.call(a, parkCall());
+    QVERIFY(waitFor(m, rec, b, hs + " in parked", "ok: 1b"));
+    // While A's request waits: A's async messages run on the server ...
+    m.send(a, Value::string("n+:1"));
+    m.send(a, Value::list({sym("set"), sym("fromA"), Value::longAtom(7)}));
+    QVERIFY(waitFor(m, rec, b, "(n;fromA)", "ok: 1 7"));
+    // ... and the server's pushes to A arrive as pushes, not as the answer.
+    QSCOPE_AWAIT(push, rec, m.query(b, "neg[" + hs + "](`note;1 2 3)"));
+    QVERIFY2(push.ok(), describe(push).constData());
+    QTRY_COMPARE_WITH_TIMEOUT(pushes.size(), 1, kWaitMs);
+    QCOMPARE(pushes[0].first, a);
+    QCOMPARE(formatOneLine(pushes[0].second), QByteArray("(`note;1 2 3)"));
+    QVERIFY(!rec.has(parked));
+
+    // B answers A's request.
+    QSCOPE_AWAIT(answer, rec, m.query(b, "-30!(" + hs + ";0b;42)"));
+    QCOMPARE(describe(answer), QByteArray("ok: ::"));
+    QSCOPE_AWAIT(r, rec, parked);
+    QCOMPARE(describe(r), QByteArray("ok: 42"));
+    QCOMPARE(r.id, parked);
+    QCOMPARE(r.connection, a);
+    QCOMPARE(pushes.size(), 1);
+    // A is in step afterwards.
+    QSCOPE_AWAIT(after, rec, m.query(a, "1+1"));
+    QCOMPARE(describe(after), QByteArray("ok: 2"));
+    QCOMPARE(m.state(a), ConnectionState::Open);
+}
+
+void TestNetDemo::deferredErrorIsQError()
+{
+    DemoServer server;
+    QVERIFY(server.start(quietDemo()));
+    ConnectionManager m;
+    EngineRecorder rec(m);
+    const ConnectionId a = m.open(tcpTo(server.port()));
+    const ConnectionId b = m.open(tcpTo(server.port()));
+    QSCOPE_AWAIT(setup, rec, m.query(b, kPark));
+    QVERIFY2(setup.ok(), describe(setup).constData());
+    QSCOPE_AWAIT(ha, rec, m.query(a, ".z.w"));
+    const QByteArray hs = QByteArray::number(ha.value.intValue()) + "i";
+    const RequestId parked = m.call(a, parkCall());
+    QVERIFY(waitFor(m, rec, b, hs + " in parked", "ok: 1b"));
+    QSCOPE_AWAIT(answer, rec, m.query(b, "-30!(" + hs + ";1b;\"oops\")"));
+    QVERIFY2(answer.ok(), describe(answer).constData());
+    QSCOPE_AWAIT(r, rec, parked);
+    QVERIFY(r.error);
+    QCOMPARE(r.error->kind, NetError::QError);
+    QCOMPARE(r.error->message, QStringLiteral("oops"));
+    // Answering again: A is owed nothing now, and B gets kdb+'s error for it.
+    QSCOPE_AWAIT(again, rec, m.query(b, "-30!(" + hs + ";0b;1)"));
+    QVERIFY(again.error);
+    QCOMPARE(again.error->message,
+             QStringLiteral("Handle %1 was not expecting a response msg").arg(ha.value.intValue()));
+    QSCOPE_AWAIT(after, rec, m.query(a, "1+1"));
+    QCOMPARE(describe(after), QByteArray("ok: 2"));
+}
+
+void TestNetDemo::requestBehindDeferredGetsItsOwnAnswer()
+{
+    DemoServer server;
+    QVERIFY(server.start(quietDemo()));
+    ConnectionManager m;
+    EngineRecorder rec(m);
+    QList<RequestId> order;
+    connect(&m, &ConnectionManager::resultReady, &m, [&](const QueryResult &r) { order << r.id; });
+    const ConnectionId a = m.open(tcpTo(server.port()));
+    const ConnectionId b = m.open(tcpTo(server.port()));
+    QSCOPE_AWAIT(setup, rec, m.query(b, kPark));
+    QVERIFY2(setup.ok(), describe(setup).constData());
+    QSCOPE_AWAIT(ha, rec, m.query(a, ".z.w"));
+    const QByteArray hs = QByteArray::number(ha.value.intValue()) + "i";
+
+    const RequestId parked = m.call(a, parkCall());
+    const RequestId behind = m.query(a, "n+:1; `behind");
+    // The request behind is not even written while the parked one waits (n stays 0): kdb+
+    // would answer it at once, ahead of the deferred answer, and answers match by order.
+    QVERIFY(waitFor(m, rec, b, "(n;" + hs + " in parked)", "ok: (0;1b)"));
+    QTest::qWait(100);
+    QSCOPE_AWAIT(still, rec, m.query(b, "n"));
+    QCOMPARE(describe(still), QByteArray("ok: 0"));
+    QVERIFY(!rec.has(parked));
+    QVERIFY(!rec.has(behind));
+    QSCOPE_AWAIT(answer, rec, m.query(b, "-30!(" + hs + ";0b;`deferred)"));
+    QVERIFY2(answer.ok(), describe(answer).constData());
+    QSCOPE_AWAIT(r1, rec, parked);
+    QSCOPE_AWAIT(r2, rec, behind);
+    QCOMPARE(describe(r1), QByteArray("ok: `deferred"));
+    QCOMPARE(describe(r2), QByteArray("ok: `behind"));
+    QVERIFY(order.indexOf(parked) >= 0 && order.indexOf(parked) < order.indexOf(behind));
+}
+
+void TestNetDemo::deferredQueryTimesOut()
+{
+    DemoServer server;
+    QVERIFY(server.start(quietDemo()));
+    ConnectionManager m;
+    EngineRecorder rec(m);
+    const ConnectionId a = m.open(tcpTo(server.port()));
+    const ConnectionId b = m.open(tcpTo(server.port()));
+    QSCOPE_AWAIT(setup, rec, m.query(b, kPark));
+    QVERIFY2(setup.ok(), describe(setup).constData());
+    QSCOPE_AWAIT(ha, rec, m.query(a, ".z.w"));
+    const int oldHandle = ha.value.intValue();
+    const QByteArray hs = QByteArray::number(oldHandle) + "i";
+
+    // Nobody answers: the timeout drops the connection and reopens it, as documented.
+    const RequestId parked = m.call(a, parkCall(), 300);
+    const RequestId behind = m.query(a, "1+1");
+    QSCOPE_AWAIT(r, rec, parked);
+    QVERIFY(r.error);
+    QCOMPARE(r.error->kind, NetError::Timeout);
+    QVERIFY2(r.error->message.contains(QStringLiteral("no response within 300 ms")) &&
+                 r.error->message.contains(QStringLiteral("reconnecting")),
+             qPrintable(r.error->message));
+    // The request behind it was never written (one sync request at a time): it goes out on the
+    // reopened connection and is answered there.
+    QSCOPE_AWAIT(rb, rec, behind);
+    QCOMPARE(describe(rb), QByteArray("ok: 2"));
+    QVERIFY(rec.reached(a, ConnectionState::Reconnecting));
+    QTRY_COMPARE_WITH_TIMEOUT(m.state(a), ConnectionState::Open, kWaitMs);
+    QSCOPE_AWAIT(fresh, rec, m.query(a, ".z.w"));
+    QVERIFY2(fresh.ok(), describe(fresh).constData());
+
+    // The server saw the old handle close (before the new one logged in). A late answer to it
+    // is q's error, not a crash, and never reaches the new connection: 'domain, or if the new
+    // socket got the same descriptor, "not expecting" (it asked nothing).
+    QSCOPE_AWAIT(late, rec, m.query(b, "-30!(" + hs + ";0b;42)"));
+    QVERIFY(late.error);
+    QCOMPARE(late.error->kind, NetError::QError);
+    const QString expected =
+        fresh.value.intValue() == oldHandle
+            ? QStringLiteral("Handle %1 was not expecting a response msg").arg(oldHandle)
+            : QStringLiteral("domain");
+    QCOMPARE(late.error->message, expected);
+    QSCOPE_AWAIT(after, rec, m.query(a, "1+1"));
+    QCOMPARE(describe(after), QByteArray("ok: 2"));
+    QSCOPE_AWAIT(bAfter, rec, m.query(b, "count parked"));
+    QCOMPARE(describe(bAfter), QByteArray("ok: 1"));
 }
 
 QTEST_GUILESS_MAIN(TestNetDemo)

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void largeMessageSizeField();
     void wideCompressedMessage();
     void encodeLimits();
+    void encodeLimitsNested();
     void symbolInterning();
     void handshake();
 };
@@ -397,6 +398,36 @@ void TestCodecRobust::encodeLimits()
     // NaN payloads are written as q's null (the negative quiet NaN).
     const QByteArray nan = encodePayload(Value::floatAtom(std::nan("")));
     QCOMPARE(nan.toHex(), QByteArray("f7000000000000f8ff"));
+}
+
+void TestCodecRobust::encodeLimitsNested()
+{
+    // Every container the encoder walks passes the limit up: one vector too long for its count
+    // field anywhere inside makes the whole value unencodable, never a truncated count.
+    static const char dummy[8] = {};
+    const Value huge = Value::vector(Long, Bytes::view(nullptr, dummy, 8), int64_t(3) << 30);
+    const Value op = Value::primitive(Operator, 1); // +
+    for (int type : {int(Projection), int(Composition), int(Each), int(Over), int(Scan),
+                     int(EachPrior), int(EachRight), int(EachLeft)}) {
+        const Value ok = Value::composite(type, {op});
+        const QByteArray bytes = encodePayload(ok);
+        QVERIFY2(!bytes.isEmpty(), qPrintable(QString::number(type)));
+        QCOMPARE(encodedPayloadSize(ok), int64_t(bytes.size()));
+        const Decoded back = decodePayload(bytes);
+        QVERIFY(back.ok());
+        QVERIFY(back.value == ok);
+        QVERIFY(!(back.value == Value::composite(type, {Value::primitive(Operator, 2)})));
+        QVERIFY2(encodePayload(Value::composite(type, {huge})).isEmpty(),
+                 qPrintable(QString::number(type)));
+    }
+    // The iterator-derived forms carry one operand: a byte of type, then the operand.
+    QCOMPARE(encodePayload(Value::composite(Over, {op})).toHex(), QByteArray("6b6601"));
+    const Value names = Value::symbols({"a"});
+    QVERIFY(encodePayload(Value::list({Value::list({huge})})).isEmpty());
+    QVERIFY(encodePayload(Value::dict(names, Value::list({huge}))).isEmpty());
+    QVERIFY(encodePayload(Value::dict(Value::list({huge}), names, true)).isEmpty());
+    QVERIFY(encodePayload(Value::table(names, Value::list({huge}))).isEmpty());
+    QVERIFY(!encodePayload(Value::table(names, Value::list({Value::symbols({"x"})}))).isEmpty());
 }
 
 void TestCodecRobust::symbolInterning()

@@ -35,6 +35,21 @@ private Q_SLOTS:
         QCOMPARE(Value::atom(-Date, 366).rawInt(), int64_t(366));
     }
 
+    void atomsOfFloatTypes()
+    {
+        // atom() takes an integer for every atom type and converts it for e f z.
+        QCOMPARE(Value::atom(-Float, 3).floatValue(), 3.0);
+        QCOMPARE(Value::atom(-Datetime, -2).type(), -int(Datetime));
+        QCOMPARE(Value::atom(-Datetime, -2).floatValue(), -2.0);
+        QCOMPARE(Value::temporalFloat(-Real, 1.5).realValue(), 1.5f);
+        QCOMPARE(Value::temporalFloat(-Datetime, 0.25).floatValue(), 0.25);
+        // A real rounds once, from the integer: through double this one would round twice.
+        const int64_t big = (int64_t(1) << 60) + (int64_t(1) << 36) + 1;
+        QVERIFY(float(big) != float(double(big)));
+        QCOMPARE(Value::atom(-Real, big).realValue(), float(big));
+        QVERIFY(Value::atom(-Real, 7) == Value::real(7.0f));
+    }
+
     void typedNulls_data()
     {
         QTest::addColumn<int>("type");
