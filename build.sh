@@ -5,6 +5,7 @@
 #                     bench, the packaging check), a bounded libFuzzer run of the codec, and the
 #                     codec and engine tests under ASan+UBSan and the engine's threading tests under
 #                     TSan (skip both: QSCOPE_SANITIZERS=0; TSan only: QSCOPE_TSAN=0)
+#   ./build.sh sanitizers   only the ASan+UBSan and TSan runs
 #   ./build.sh build | package | deps
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -60,7 +61,10 @@ sanitizers() {
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         sanitized asan "${ASAN_TESTS[@]}"
     [ "${QSCOPE_TSAN:-1}" != 0 ] || return 0
-    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/net/tsan.supp" \
+    # die_after_fork=0: once tst_netdemo's network-namespace test has started a child with
+    # QProcess, TSan stops the test at the next thread it starts ("starting new threads after
+    # multi-threaded fork"), though the child exec'd at once.
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$PWD/tests/net/tsan.supp" \
         sanitized tsan "${TSAN_TESTS[@]}"
 }
 
@@ -79,6 +83,10 @@ test)
     ctest --test-dir build/release --output-on-failure -j "$(nproc)"
     # The codec's libFuzzer targets (clang, ASan+UBSan), a bounded run each, seeded from real bytes.
     tests/fuzz/run.sh "${QSCOPE_FUZZ_SECONDS:-20}"
+    sanitizers
+    ;;
+sanitizers) # the ASan+UBSan and TSan runs alone (part of `test`)
+    deps "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
     sanitizers
     ;;
 package)
