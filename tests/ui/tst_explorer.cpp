@@ -255,6 +255,8 @@ private Q_SLOTS:
         QVERIFY(childNames(&model, variables).contains(QStringLiteral("wbvar")));
         QVERIFY2(!childNames(&model, variables).contains(QStringLiteral("wbtab")),
                  "a table is listed under Variables too");
+        QVERIFY2(!childNames(&model, variables).contains(QStringLiteral("wbfn")),
+                 "a function is listed under Variables too");
         // Views: listed, or (where the server refuses \b) q's error in its place, never blank
         if (views.data().toString().contains(QStringLiteral("not listed"))) {
             QVERIFY(hasMessageChild(&model, views, &message));

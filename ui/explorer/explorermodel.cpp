@@ -466,11 +466,15 @@ void ExplorerModel::fillNamespace(Node *ns, const Value &v)
         out.names.sort();
         return out;
     };
-    Listing tables = listFor("t");
+    const Listing tables = listFor("t");
+    const Listing functions = listFor("f");
+    const Listing views = listFor("b");
     Listing variables = listFor("v");
-    // \v lists every variable, tables too (kdb+'s \v): tables are shown under Tables only
-    for (const QString &t : std::as_const(tables.names))
-        variables.names.removeAll(t);
+    // \v lists every global, tables and functions too (kdb+'s \v): each is shown under its own
+    // category only
+    for (const Listing *other : {&tables, &functions, &views})
+        for (const QString &name : other->names)
+            variables.names.removeAll(name);
     struct Cat
     {
         QString label;
@@ -479,9 +483,9 @@ void ExplorerModel::fillNamespace(Node *ns, const Value &v)
         const char *command;
     };
     const Cat cats[] = {{tr("Tables"), Table, tables, "tables"},
-                        {tr("Functions"), Function, listFor("f"), "\\f"},
+                        {tr("Functions"), Function, functions, "\\f"},
                         {tr("Variables"), Variable, variables, "\\v"},
-                        {tr("Views"), View, listFor("b"), "\\b"}};
+                        {tr("Views"), View, views, "\\b"}};
     const QModelIndex parent = indexOf(ns);
     beginInsertRows(parent, 0, 3);
     for (const Cat &c : cats) {
