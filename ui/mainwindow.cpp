@@ -33,6 +33,7 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -466,7 +467,13 @@ void MainWindow::applyTheme()
 void MainWindow::restoreState(const QString &fallbackProfile)
 {
     QSettings s;
-    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) {
+        // First run, or a reset layout: most of the screen, centred, rather than the smallest
+        // size the docks and editor fit in.
+        const QRect avail = screen()->availableGeometry();
+        resize(avail.width() * 4 / 5, avail.height() * 4 / 5);
+        move(avail.center() - QPoint(width() / 2, height() / 2));
+    }
     QMainWindow::restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     m_split->restoreState(s.value(QStringLiteral("window/split")).toByteArray());
     s.beginGroup(QStringLiteral("session"));

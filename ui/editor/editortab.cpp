@@ -24,6 +24,10 @@ EditorTab::EditorTab(QLexer *lexer, QWidget *parent) : QsciScintilla(parent)
     setAutoCompletionCaseSensitivity(true);
     setAutoCompletionReplaceWord(false);
     setEolMode(QsciScintilla::EolUnix);
+    // A horizontal scroll bar only once a line is wider than the editor (Scintilla's default
+    // reserves 2,000 px and shows one on an empty tab).
+    SendScintilla(SCI_SETSCROLLWIDTH, 1);
+    SendScintilla(SCI_SETSCROLLWIDTHTRACKING, 1);
     applyTheme();
     connect(this, &QsciScintilla::linesChanged, this, [this] {
         setMarginWidth(0, QStringLiteral("0") + QString::number(lines()) + QStringLiteral("0"));
