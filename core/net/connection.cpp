@@ -638,9 +638,7 @@ void Connection::writeRequest(OutRequest r)
         message = r.message;
         break;
     case OutRequest::Flush:
-        // Hand everything buffered to the kernel now (never blocks), then the chaser.
-        if (m_tcp) m_tcp->flush();
-        if (m_local) m_local->flush();
+        // The chaser h"": writeFrame hands everything buffered to the kernel ahead of it.
         message = Value::string(QByteArray());
         break;
     case OutRequest::File:
@@ -907,15 +905,14 @@ void Connection::resubscribe()
 {
     std::vector<OutRequest> resubs;
     for (auto it = m_subs.begin(); it != m_subs.end(); ++it) {
-        if (!it->everSubscribed) {
-            // Never confirmed: the first .u.sub may still be queued; only send if it is not.
-            const SubscriptionId id = it.key();
-            const bool queued =
-                std::any_of(m_queued.begin(), m_queued.end(), [id](const OutRequest &r) {
-                    return r.kind == OutRequest::Subscribe && r.sub == id;
-                });
-            if (queued) continue;
-        }
+        // Its .u.sub may still be queued: the first one, or one from an earlier reconnect that
+        // was lost with the socket before its turn came (they go out one at a time).
+        const SubscriptionId id = it.key();
+        const bool queued =
+            std::any_of(m_queued.begin(), m_queued.end(), [id](const OutRequest &r) {
+                return r.kind == OutRequest::Subscribe && r.sub == id;
+            });
+        if (queued) continue;
         OutRequest r;
         r.kind = OutRequest::Subscribe;
         r.sub = it.key();

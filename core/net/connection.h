@@ -1,7 +1,7 @@
 #pragma once
-/// One q connection, living on a network thread: its socket, login, the FIFO of sync requests in
-/// flight (kdb+ answers in order), routing of what the server pushes, feed batching, reconnects
-/// and the frame tap. It never touches the GUI: everything it reports goes through a
+/// One q connection, living on a network thread: its socket, login, its sync requests (one on
+/// the wire at a time, the rest queued), routing of what the server pushes, feed batching,
+/// reconnects and the frame tap. It never touches the GUI: everything it reports goes through a
 /// ConnectionSink, whose implementation posts to the manager's thread.
 
 #include "frametap.h"
@@ -71,7 +71,7 @@ struct OutRequest
     // in flight
     qint64 writtenNs = 0;
     qint64 startNs = 0;    ///< first write (File: the first statement)
-    qint64 deadlineNs = 0; ///< 0 = none, or not yet at the head of the in-flight queue
+    qint64 deadlineNs = 0; ///< 0 = none, or not yet written
     qint64 bytesOut = 0;
     qint64 bytesIn = 0;
 };

@@ -21,6 +21,15 @@ int64_t rowsOf(const Value &table)
     return cols.empty() ? 0 : cols.front().count();
 }
 
+/// A fixed-width vector in storage of its own (a decoded one views its message).
+Value ownedCopy(const Value &v)
+{
+    const size_t n = size_t(v.count()) * size_t(elementSize(v.type()));
+    Bytes b = Bytes::allocate(n);
+    if (n) std::memcpy(b.mutableData(), v.rawData(), n);
+    return Value::vector(v.type(), std::move(b), v.count(), v.attr());
+}
+
 /// One output column, filled part by part.
 class ColumnJoiner
 {
@@ -47,6 +56,8 @@ public:
                 // A string column: copy each string, which else views its message.
                 if (x.type() == Char)
                     m_items.push_back(Value::string(QByteArray(x.rawData(), qsizetype(x.count()))));
+                else if (x.type() > 0 && elementSize(x.type()) > 0)
+                    m_items.push_back(ownedCopy(x)); // a nested column (an order book's levels)
                 else
                     m_items.push_back(x);
             }

@@ -182,6 +182,8 @@ private Q_SLOTS:
     void closeDropsResults();
     void largeMessageDecodedOffThread();
     void unknownConnection();
+    void resubscribeSendsEachSubscriptionOnce();
+    void feedJoinOwnsNestedColumns();
 };
 
 void TestConnectionManager::parseAddress()
@@ -1206,6 +1208,95 @@ void TestConnectionManager::unknownConnection()
     m.close(12345);
     m.unsubscribe(77);
     QVERIFY(m.networkThreadCount() >= 2);
+}
+
+void TestConnectionManager::resubscribeSendsEachSubscriptionOnce()
+{
+    // Two confirmed subscriptions; after a reconnect their .u.sub requests go out one at a time,
+    // and the socket drops again while the first is unanswered (the second still queued). On the
+    // next socket each subscription is asked for once, not the queued one twice.
+    FakeQServer server;
+    int socketNo = 0;
+    QHash<QIODevice *, int> socketOf;
+    QList<QPair<int, QByteArray>> subs; // (socket number, table) of every .u.sub received
+    server.onMessage = [&](QIODevice *io, const MessageHeader &h, const Value &v,
+                           const QByteArray &) {
+        if (h.type != MessageType::Sync || !v.isList() || v.item(0).symbolValue() != ".u.sub")
+            return;
+        if (!socketOf.contains(io)) {
+            socketOf.insert(io, ++socketNo);
+            // A later socket may get the same address: forget this one when it goes.
+            QObject::connect(io, &QObject::destroyed, &server,
+                             [&socketOf, io] { socketOf.remove(io); });
+        }
+        const int n = socketOf.value(io);
+        const QByteArray table = v.item(1).symbolValue();
+        subs.append({n, table});
+        if (n == 2) {
+            // The server dies with this .u.sub unanswered (outside the read handler).
+            QTimer::singleShot(0, &server, [&server] { server.dropClients(); });
+            return;
+        }
+        FakeQServer::reply(io, Value::list({Value::symbol(table), Value::longAtom(0)}));
+    };
+    QVERIFY(server.listenTcp());
+    ConnectionManager m;
+    auto o = tcpOptions(server.port());
+    o.reconnect.attempts = 10;
+    o.reconnect.initialDelayMs = 20;
+    QSignalSpy subscribed(&m, &ConnectionManager::subscribed);
+    const ConnectionId id = m.open(o);
+    const SubscriptionId trade = m.subscribe(id, "trade");
+    const SubscriptionId quote = m.subscribe(id, "quote");
+    QTRY_COMPARE(subscribed.size(), 2);
+    server.dropClients();
+    QTRY_VERIFY_WITH_TIMEOUT(socketNo == 3 && subs.size() >= 5 && subscribed.size() >= 4, 10000);
+    QTest::qWait(200); // room for a duplicate to arrive
+    QCOMPARE(m.state(id), ConnectionState::Open);
+    const QList<QPair<int, QByteArray>> want{
+        {1, "trade"}, {1, "quote"}, {2, "trade"}, {3, "trade"}, {3, "quote"}};
+    QCOMPARE(subs, want);
+    QCOMPARE(subscribed.size(), 4);
+    QCOMPARE(subscribed[2][0].value<SubscriptionId>(), trade);
+    QCOMPARE(subscribed[3][0].value<SubscriptionId>(), quote);
+}
+
+void TestConnectionManager::feedJoinOwnsNestedColumns()
+{
+    // A joined feed table owns its bytes (tableconcat.h): a nested column (a vector per row, as
+    // an order book's levels) is copied as well, so no joined row keeps its message alive.
+    auto message = [](int64_t i) {
+        std::vector<int64_t> id{i};
+        std::vector<double> bids{1.5 + double(i), 0.5};
+        const Value t =
+            Value::table(Value::symbols({"id", "bids"}),
+                         Value::list({Value::fromVector(Long, id),
+                                      Value::list({Value::fromVector(Float, std::move(bids))})}));
+        EncodeOptions o;
+        o.type = MessageType::Async;
+        return encodeMessage(Value::list({Value::symbol("upd"), Value::symbol("book"), t}), o);
+    };
+    const QByteArray raw1 = message(1), raw2 = message(2);
+    Value joined;
+    {
+        const Decoded d1 = decodeMessage(raw1), d2 = decodeMessage(raw2);
+        QVERIFY(d1.ok() && d2.ok());
+        const Value parts[] = {d1.value.item(2), d2.value.item(2)};
+        QVERIFY(detail::sameLayout(parts[0], parts[1]));
+        joined = detail::concatTables(parts);
+        QVERIFY(!raw1.isDetached()); // the decoded messages view their buffers
+    }
+    QVERIFY(joined.isTable());
+    QCOMPARE(joined.count(), 2);
+    const Value bids = joined.columns().item(1);
+    QCOMPARE(bids.type(), int(List));
+    QCOMPARE(bids.item(0).type(), int(Float));
+    QCOMPARE(bids.item(0).at<double>(0), 2.5);
+    QCOMPARE(bids.item(1).at<double>(0), 3.5);
+    QCOMPARE(bids.item(1).at<double>(1), 0.5);
+    // Only the joined table is left: nothing views the messages' buffers any more.
+    QVERIFY(raw1.isDetached());
+    QVERIFY(raw2.isDetached());
 }
 
 QTEST_GUILESS_MAIN(TestConnectionManager)
