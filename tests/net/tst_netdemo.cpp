@@ -116,6 +116,44 @@ bool waitFor(ConnectionManager &m, EngineRecorder &rec, ConnectionId id, const Q
     return false;
 }
 
+/// The demo as a gateway that defers: connection a's calls to `park` wait until connection b
+/// answers them with -30!. start() opens both, defines kPark and learns a's handle.
+struct DeferringGateway
+{
+    DemoServer server;
+    ConnectionManager m;
+    EngineRecorder rec{m};
+    ConnectionId a = 0;
+    ConnectionId b = 0;
+    int handleA = 0; ///< a's handle on the server (.z.w)
+    QByteArray hs;   ///< handleA as a q int literal, e.g. "7i"
+
+    /// Empty when ready, else what went wrong.
+    QByteArray start()
+    {
+        if (!server.start(quietDemo())) return "the demo did not start";
+        a = m.open(tcpTo(server.port()));
+        b = m.open(tcpTo(server.port()));
+        const QueryResult setup = await(m.query(b, kPark));
+        if (!setup.ok()) return "kPark: " + describe(setup);
+        const QueryResult ha = await(m.query(a, ".z.w"));
+        if (!ha.ok()) return ".z.w: " + describe(ha);
+        handleA = ha.value.intValue();
+        hs = QByteArray::number(handleA) + "i";
+        return {};
+    }
+    QueryResult await(RequestId r)
+    {
+        if (!QTest::qWaitFor([&] { return rec.has(r); }, kWaitMs)) {
+            QueryResult none;
+            none.error =
+                NetError{NetError::Timeout, QStringLiteral("no result in the test's wait")};
+            return none;
+        }
+        return rec.get(r);
+    }
+};
+
 } // namespace
 
 void TestNetDemo::tcpQueryAndQError()
@@ -626,20 +664,17 @@ void TestNetDemo::compressionToNonLocalPeer()
 
 void TestNetDemo::deferredAnswerAfterOtherTraffic()
 {
-    DemoServer server;
-    QVERIFY(server.start(quietDemo()));
-    ConnectionManager m;
-    EngineRecorder rec(m);
+    DeferringGateway gw;
+    const QByteArray failed = gw.start();
+    QVERIFY2(failed.isEmpty(), failed.constData());
+    ConnectionManager &m = gw.m;
+    EngineRecorder &rec = gw.rec;
+    const ConnectionId a = gw.a, b = gw.b;
+    const QByteArray &hs = gw.hs;
     QList<std::pair<ConnectionId, Value>> pushes;
     connect(&m, &ConnectionManager::pushed, &m, [&](ConnectionId c, const Value &v) {
         pushes.append({c, v});
     });
-    const ConnectionId a = m.open(tcpTo(server.port()));
-    const ConnectionId b = m.open(tcpTo(server.port()));
-    QSCOPE_AWAIT(setup, rec, m.query(b, kPark));
-    QVERIFY2(setup.ok(), describe(setup).constData());
-    QSCOPE_AWAIT(ha, rec, m.query(a, ".z.w"));
-    const QByteArray hs = QByteArray::number(ha.value.intValue()) + "i";
 
     const RequestId parked = m.call(a, parkCall());
     QVERIFY(waitFor(m, rec, b, hs + " in parked", "ok: 1b"));
@@ -671,16 +706,13 @@ void TestNetDemo::deferredAnswerAfterOtherTraffic()
 
 void TestNetDemo::deferredErrorIsQError()
 {
-    DemoServer server;
-    QVERIFY(server.start(quietDemo()));
-    ConnectionManager m;
-    EngineRecorder rec(m);
-    const ConnectionId a = m.open(tcpTo(server.port()));
-    const ConnectionId b = m.open(tcpTo(server.port()));
-    QSCOPE_AWAIT(setup, rec, m.query(b, kPark));
-    QVERIFY2(setup.ok(), describe(setup).constData());
-    QSCOPE_AWAIT(ha, rec, m.query(a, ".z.w"));
-    const QByteArray hs = QByteArray::number(ha.value.intValue()) + "i";
+    DeferringGateway gw;
+    const QByteArray failed = gw.start();
+    QVERIFY2(failed.isEmpty(), failed.constData());
+    ConnectionManager &m = gw.m;
+    EngineRecorder &rec = gw.rec;
+    const ConnectionId a = gw.a, b = gw.b;
+    const QByteArray &hs = gw.hs;
     const RequestId parked = m.call(a, parkCall());
     QVERIFY(waitFor(m, rec, b, hs + " in parked", "ok: 1b"));
     QSCOPE_AWAIT(answer, rec, m.query(b, "-30!(" + hs + ";1b;\"oops\")"));
@@ -693,25 +725,22 @@ void TestNetDemo::deferredErrorIsQError()
     QSCOPE_AWAIT(again, rec, m.query(b, "-30!(" + hs + ";0b;1)"));
     QVERIFY(again.error);
     QCOMPARE(again.error->message,
-             QStringLiteral("Handle %1 was not expecting a response msg").arg(ha.value.intValue()));
+             QStringLiteral("Handle %1 was not expecting a response msg").arg(gw.handleA));
     QSCOPE_AWAIT(after, rec, m.query(a, "1+1"));
     QCOMPARE(describe(after), QByteArray("ok: 2"));
 }
 
 void TestNetDemo::requestBehindDeferredGetsItsOwnAnswer()
 {
-    DemoServer server;
-    QVERIFY(server.start(quietDemo()));
-    ConnectionManager m;
-    EngineRecorder rec(m);
+    DeferringGateway gw;
+    const QByteArray failed = gw.start();
+    QVERIFY2(failed.isEmpty(), failed.constData());
+    ConnectionManager &m = gw.m;
+    EngineRecorder &rec = gw.rec;
+    const ConnectionId a = gw.a, b = gw.b;
+    const QByteArray &hs = gw.hs;
     QList<RequestId> order;
     connect(&m, &ConnectionManager::resultReady, &m, [&](const QueryResult &r) { order << r.id; });
-    const ConnectionId a = m.open(tcpTo(server.port()));
-    const ConnectionId b = m.open(tcpTo(server.port()));
-    QSCOPE_AWAIT(setup, rec, m.query(b, kPark));
-    QVERIFY2(setup.ok(), describe(setup).constData());
-    QSCOPE_AWAIT(ha, rec, m.query(a, ".z.w"));
-    const QByteArray hs = QByteArray::number(ha.value.intValue()) + "i";
 
     const RequestId parked = m.call(a, parkCall());
     const RequestId behind = m.query(a, "n+:1; `behind");
@@ -734,17 +763,14 @@ void TestNetDemo::requestBehindDeferredGetsItsOwnAnswer()
 
 void TestNetDemo::deferredQueryTimesOut()
 {
-    DemoServer server;
-    QVERIFY(server.start(quietDemo()));
-    ConnectionManager m;
-    EngineRecorder rec(m);
-    const ConnectionId a = m.open(tcpTo(server.port()));
-    const ConnectionId b = m.open(tcpTo(server.port()));
-    QSCOPE_AWAIT(setup, rec, m.query(b, kPark));
-    QVERIFY2(setup.ok(), describe(setup).constData());
-    QSCOPE_AWAIT(ha, rec, m.query(a, ".z.w"));
-    const int oldHandle = ha.value.intValue();
-    const QByteArray hs = QByteArray::number(oldHandle) + "i";
+    DeferringGateway gw;
+    const QByteArray failed = gw.start();
+    QVERIFY2(failed.isEmpty(), failed.constData());
+    ConnectionManager &m = gw.m;
+    EngineRecorder &rec = gw.rec;
+    const ConnectionId a = gw.a, b = gw.b;
+    const QByteArray &hs = gw.hs;
+    const int oldHandle = gw.handleA;
 
     // Nobody answers: the timeout drops the connection and reopens it, as documented.
     const RequestId parked = m.call(a, parkCall(), 300);
