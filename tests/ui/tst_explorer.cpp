@@ -313,6 +313,36 @@ private Q_SLOTS:
         m_sessions->disconnectProfile(id);
     }
 
+    void refreshDropsTheEarlierReply()
+    {
+        // Refresh while a listing is still on its way: only the new request's reply fills the
+        // node; the earlier one, arriving after, must not replace the children under the user's
+        // hands (a view holding an index to them would be left with a dangling one).
+        const QString id = addProfile(QStringLiteral("Demo refresh"), m_demo->port());
+        m_sessions->connectProfile(id);
+        QTRY_VERIFY_WITH_TIMEOUT(m_sessions->isOpen(id), 10000);
+        ExplorerModel model(m_sessions.get());
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QPersistentModelIndex server = model.serverIndex(id);
+        QVERIFY(server.isValid());
+        // The first key` request (the model tester may have asked already) ...
+        if (model.canFetchMore(server)) model.fetchMore(server);
+        QCOMPARE(model.rowCount(server), 0); // ... not answered yet
+        model.refresh(server);               // and the second
+        int removedUnderServer = 0;
+        connect(&model, &QAbstractItemModel::rowsRemoved, this,
+                [&](const QModelIndex &parent, int, int) {
+                    if (parent == server) ++removedUnderServer;
+                });
+        QTRY_VERIFY_WITH_TIMEOUT(model.rowCount(server) > 0, 10000);
+        const QPersistentModelIndex first = model.index(0, 0, server);
+        QTest::qWait(300); // room for a late reply
+        QCOMPARE(removedUnderServer, 0);
+        QVERIFY(first.isValid());
+        m_sessions->disconnectProfile(id);
+    }
+
     void wrongRepliesShowInline()
     {
         ScriptedServer server;

@@ -310,7 +310,7 @@ private Q_SLOTS:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(run(m_demoProfile, ".wbns.f:{[a;b] a+b}; .wbns.v:42; wbtab:([]p:1 2 3f;s:`a`b`c)")
                     .ok());
-        const QModelIndex server = model->serverIndex(m_demoProfile);
+        const QPersistentModelIndex server = model->serverIndex(m_demoProfile);
         QVERIFY(server.isValid());
         // the view may have listed it before .wbns existed: list again
         if (model->canFetchMore(server))
@@ -318,7 +318,7 @@ private Q_SLOTS:
         else
             model->refresh(server);
         QTRY_VERIFY_WITH_TIMEOUT(model->rowCount(server) > 0, 10000);
-        QModelIndex root, wbns;
+        QPersistentModelIndex root, wbns; // held across event processing
         for (int i = 0; i < model->rowCount(server); ++i) {
             const QModelIndex ns = model->index(i, 0, server);
             if (ns.data(ExplorerModel::QualifiedNameRole).toString() == QLatin1String("."))

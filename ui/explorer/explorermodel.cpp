@@ -351,6 +351,9 @@ void ExplorerModel::onResult(const QueryResult &result)
     Node *n = m_nodes.value(key);
     if (!n) return; // the node went away (refreshed, disconnected)
     n->fetching = false;
+    // Fetched before any row changes: a view (or model tester) asking canFetchMore while rows
+    // are inserted must not ask the server again.
+    if (purpose != FunctionSource) n->fetched = true;
     const QModelIndex i = indexOf(n);
     if (!result.ok()) {
         const QString error = result.error->kind == NetError::QError
@@ -632,6 +635,10 @@ void ExplorerModel::refresh(const QModelIndex &index)
     while (n && n != m_root.get() && !n->fetchable)
         n = n->parent;
     if (!n || n == m_root.get()) return;
+    // A reply still due for this node is stale now: only the new request's reply fills it (a
+    // late one would replace the fresh children under the user's hands).
+    for (auto it = m_pending.begin(); it != m_pending.end();)
+        it = it->first == n->key ? m_pending.erase(it) : std::next(it);
     clearChildren(n);
     n->fetched = false;
     n->fetching = false;
