@@ -313,20 +313,21 @@ void appendGuid(QByteArray &out, const unsigned char *g)
 
 void appendElement(QByteArray &out, int type, const char *p, ElementStyle style)
 {
-    switch (type) {
-    case Boolean:
+    const Storage storage = storageOf(type);
+    switch (storage) {
+    case Storage::Boolean:
         out.append(load<uint8_t>(p) ? '1' : '0');
         return;
-    case Guid:
+    case Storage::Guid:
         appendGuid(out, reinterpret_cast<const unsigned char *>(p));
         return;
-    case Byte: {
+    case Storage::Byte: {
         const uint8_t b = load<uint8_t>(p);
         out.append(kHex[b >> 4]);
         out.append(kHex[b & 15]);
         return;
     }
-    case Short: {
+    case Storage::Short: {
         // q has no display for short infinity: 0Wh shows as 32767h.
         const int16_t x = load<int16_t>(p);
         if (x == qnull::h)
@@ -335,22 +336,15 @@ void appendElement(QByteArray &out, int type, const char *p, ElementStyle style)
             appendInt(out, x);
         return;
     }
-    case Char:
+    case Storage::Char:
         if (style == ElementStyle::Cell)
             out.append(*p);
         else
             appendEscapedChar(out, static_cast<unsigned char>(*p));
         return;
-    case Long:
-    case Int:
-    case Timestamp:
-    case Timespan:
-    case Month:
-    case Date:
-    case Minute:
-    case Second:
-    case Time: {
-        const bool wide = elementSize(type) == 8;
+    case Storage::Int32:
+    case Storage::Int64: {
+        const bool wide = storage == Storage::Int64;
         const int64_t x = wide ? load<int64_t>(p) : int64_t(load<int32_t>(p));
         const int64_t nul = wide ? qnull::j : int64_t(qnull::i);
         const int64_t inf = wide ? qnull::jInf : int64_t(qnull::iInf);
@@ -390,10 +384,9 @@ void appendElement(QByteArray &out, int type, const char *p, ElementStyle style)
             return;
         }
     }
-    case Real:
-    case Float:
-    case Datetime: {
-        const double f = type == Real ? double(load<float>(p)) : load<double>(p);
+    case Storage::Real:
+    case Storage::Float: {
+        const double f = storage == Storage::Real ? double(load<float>(p)) : load<double>(p);
         if (std::isnan(f)) {
             // The float null is 0n; real and datetime nulls show as 0N (0Ne, 0Nz as atoms).
             out.append(type == Float ? "0n" : "0N");
@@ -416,27 +409,19 @@ void appendElement(QByteArray &out, int type, const char *p, ElementStyle style)
 
 bool isNullElement(int type, const char *p)
 {
-    switch (type) {
-    case Short:
+    switch (storageOf(type)) {
+    case Storage::Short:
         return load<int16_t>(p) == qnull::h;
-    case Int:
-    case Month:
-    case Date:
-    case Minute:
-    case Second:
-    case Time:
+    case Storage::Int32:
         return load<int32_t>(p) == qnull::i;
-    case Long:
-    case Timestamp:
-    case Timespan:
+    case Storage::Int64:
         return load<int64_t>(p) == qnull::j;
-    case Real:
+    case Storage::Real:
         return std::isnan(load<float>(p));
-    case Float:
-    case Datetime:
+    case Storage::Float:
         return std::isnan(load<double>(p));
     default:
-        return false;
+        return false; // booleans and bytes have no null; char and guid nulls have text
     }
 }
 
@@ -483,48 +468,31 @@ bool elementShowsType(int type, const char *p)
 const char *atomBytes(const Value &atom, char *buf)
 {
     std::memset(buf, 0, 16);
-    switch (-atom.type()) {
-    case Guid: {
-        const auto g = atom.guidValue();
-        std::memcpy(buf, g.data(), 16);
+    const auto put = [buf](auto x) { std::memcpy(buf, &x, sizeof x); };
+    switch (storageOf(atom.type())) {
+    case Storage::Guid:
+        put(atom.guidValue());
         break;
-    }
-    case Boolean:
-    case Byte:
-    case Char:
-        buf[0] = char(atom.byteValue());
+    case Storage::Boolean:
+    case Storage::Byte:
+    case Storage::Char:
+        put(atom.byteValue());
         break;
-    case Short: {
-        const int16_t x = atom.shortValue();
-        std::memcpy(buf, &x, 2);
+    case Storage::Short:
+        put(atom.shortValue());
         break;
-    }
-    case Int:
-    case Month:
-    case Date:
-    case Minute:
-    case Second:
-    case Time: {
-        const int32_t x = atom.intValue();
-        std::memcpy(buf, &x, 4);
+    case Storage::Int32:
+        put(atom.intValue());
         break;
-    }
-    case Real: {
-        const float x = atom.realValue();
-        std::memcpy(buf, &x, 4);
+    case Storage::Real:
+        put(atom.realValue());
         break;
-    }
-    case Float:
-    case Datetime: {
-        const double x = atom.floatValue();
-        std::memcpy(buf, &x, 8);
+    case Storage::Float:
+        put(atom.floatValue());
         break;
-    }
-    default: {
-        const int64_t x = atom.longValue();
-        std::memcpy(buf, &x, 8);
+    default:
+        put(atom.longValue());
         break;
-    }
     }
     return buf;
 }

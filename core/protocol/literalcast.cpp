@@ -86,9 +86,9 @@ Num numOf(const Value &a)
     n.i = a.rawInt();
     if (t == Short && (n.i == qnull::hInf || n.i == -qnull::hInf))
         n.inf = n.i < 0 ? -1 : 1;
-    else if (elementSize(t) == 4 && t != Real && (n.i == qnull::iInf || n.i == -qnull::iInf))
+    else if (storageOf(t) == Storage::Int32 && (n.i == qnull::iInf || n.i == -qnull::iInf))
         n.inf = n.i < 0 ? -1 : 1;
-    else if (elementSize(t) == 8 && (n.i == qnull::jInf || n.i == -qnull::jInf))
+    else if (storageOf(t) == Storage::Int64 && (n.i == qnull::jInf || n.i == -qnull::jInf))
         n.inf = n.i < 0 ? -1 : 1;
     n.f = double(n.i);
     return n;
@@ -96,21 +96,16 @@ Num numOf(const Value &a)
 
 Value intAtomOf(int t, int64_t x)
 {
-    switch (t) {
-    case Boolean:
+    switch (storageOf(t)) {
+    case Storage::Boolean:
         return Value::boolean(x != 0);
-    case Byte:
+    case Storage::Byte:
         return Value::byte(uint8_t(x));
-    case Char:
+    case Storage::Char:
         return Value::charAtom(char(x));
-    case Short:
+    case Storage::Short:
         return Value::shortAtom(int16_t(x));
-    case Int:
-    case Month:
-    case Date:
-    case Minute:
-    case Second:
-    case Time:
+    case Storage::Int32:
         return Value::atom(-t, int32_t(x));
     default:
         return Value::atom(-t, x);
@@ -123,7 +118,7 @@ Value infOf(int t, int sign)
     if (t == Float || t == Datetime)
         return Value::temporalFloat(-t, sign * std::numeric_limits<double>::infinity());
     const int64_t inf =
-        t == Short ? qnull::hInf : (elementSize(t) == 8 ? qnull::jInf : qnull::iInf);
+        t == Short ? qnull::hInf : (storageOf(t) == Storage::Int64 ? qnull::jInf : qnull::iInf);
     return intAtomOf(t, sign * inf);
 }
 

@@ -81,6 +81,73 @@ constexpr int elementSize(int type)
     }
 }
 
+/// How one element of a type is stored, for atoms and vectors alike (the sign of the type is
+/// ignored). Switch on storageOf(type) rather than listing the types again: the temporal types
+/// are stored as their integer or float; Real and Int32 are both 4 bytes and Boolean, Byte and
+/// Char 1 byte, but they are read differently.
+enum class Storage : uint8_t {
+    Boolean, // b
+    Guid,    // g
+    Byte,    // x
+    Short,   // h
+    Int32,   // i m d u v t
+    Int64,   // j p n
+    Real,    // e
+    Float,   // f z
+    Char,    // c
+    Symbol,  // s: a uint32 pool index in a vector, the text in an atom
+    Other,   // general lists, tables, dicts, functions, enumerations, type 3
+};
+
+constexpr Storage storageOf(int type)
+{
+    switch (type < 0 ? -type : type) {
+    case Boolean:
+        return Storage::Boolean;
+    case Guid:
+        return Storage::Guid;
+    case Byte:
+        return Storage::Byte;
+    case Short:
+        return Storage::Short;
+    case Int:
+    case Month:
+    case Date:
+    case Minute:
+    case Second:
+    case Time:
+        return Storage::Int32;
+    case Long:
+    case Timestamp:
+    case Timespan:
+        return Storage::Int64;
+    case Real:
+        return Storage::Real;
+    case Float:
+    case Datetime:
+        return Storage::Float;
+    case Char:
+        return Storage::Char;
+    case Symbol:
+        return Storage::Symbol;
+    default:
+        return Storage::Other;
+    }
+}
+
+namespace detail {
+/// elementSize and storageOf are two views of one fact: a compile error if they drift apart.
+constexpr bool storageAgreesWithSize()
+{
+    // bytes per element, in Storage's order
+    constexpr int width[] = {1, 16, 1, 2, 4, 8, 4, 8, 1, 0, 0};
+    for (int t = -Time; t <= Time; ++t)
+        if (elementSize(t) != width[int(storageOf(t))]) return false;
+    return true;
+}
+static_assert(storageAgreesWithSize());
+} // namespace detail
+
 constexpr bool isAtomType(int type)
 {
     return type < 0 && type >= -Time;

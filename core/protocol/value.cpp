@@ -193,78 +193,65 @@ Value Value::error(QByteArray text)
 
 Value Value::nullOf(int atomType)
 {
-    switch (-atomType) {
-    case Boolean:
+    if (!isAtomType(atomType)) return Value();
+    switch (storageOf(atomType)) {
+    case Storage::Boolean:
         return boolean(false);
-    case Guid:
+    case Storage::Guid:
         return guid({});
-    case Byte:
+    case Storage::Byte:
         return byte(0);
-    case Short:
+    case Storage::Short:
         return shortAtom(qnull::h);
-    case Int:
-    case Month:
-    case Date:
-    case Minute:
-    case Second:
-    case Time:
+    case Storage::Int32:
         return atom(atomType, qnull::i);
-    case Long:
-    case Timestamp:
-    case Timespan:
+    case Storage::Int64:
         return atom(atomType, qnull::j);
-    case Real: {
+    case Storage::Real: {
         float f;
         std::memcpy(&f, &qnull::eBits, sizeof f);
         return real(f);
     }
-    case Float:
-    case Datetime: {
+    case Storage::Float: {
         double d;
         std::memcpy(&d, &qnull::fBits, sizeof d);
         return temporalFloat(atomType, d);
     }
-    case Char:
+    case Storage::Char:
         return charAtom(' ');
-    case Symbol:
+    case Storage::Symbol:
         return symbol({});
-    default:
-        return Value();
+    case Storage::Other:
+        break;
     }
+    return Value();
 }
 
 bool Value::isNull() const
 {
-    switch (-m_type) {
-    case Guid: {
+    if (!isAtom()) return false;
+    switch (storageOf(m_type)) {
+    case Storage::Guid: {
         for (uint8_t b : m_atom.b)
             if (b) return false;
         return true;
     }
-    case Short:
+    case Storage::Short:
         return int16_t(m_atom.j) == qnull::h;
-    case Int:
-    case Month:
-    case Date:
-    case Minute:
-    case Second:
-    case Time:
+    case Storage::Int32:
         return int32_t(m_atom.j) == qnull::i;
-    case Long:
-    case Timestamp:
-    case Timespan:
+    case Storage::Int64:
         return m_atom.j == qnull::j;
-    case Real:
+    case Storage::Real:
         return std::isnan(realValue());
-    case Float:
-    case Datetime:
+    case Storage::Float:
         return std::isnan(m_atom.f);
-    case Char:
+    case Storage::Char:
         return m_atom.b[0] == ' ';
-    case Symbol:
+    case Storage::Symbol:
         return symbolValue().isEmpty();
     default:
-        return false;
+        return false; // booleans and bytes have no null
     }
 }
 
@@ -476,29 +463,23 @@ Value Value::element(int64_t i) const
     if (m_type == List) return item(i);
     if (m_type == Symbol) return symbol(symAt(i));
     if (isVector()) {
-        switch (m_type) {
-        case Guid: {
+        switch (storageOf(m_type)) {
+        case Storage::Guid: {
             std::array<uint8_t, 16> g;
             std::memcpy(g.data(), rawData() + i * 16, 16);
             return guid(g);
         }
-        case Boolean:
-        case Byte:
-        case Char:
+        case Storage::Boolean:
+        case Storage::Byte:
+        case Storage::Char:
             return atom(-m_type, at<uint8_t>(i));
-        case Short:
+        case Storage::Short:
             return atom(-m_type, at<int16_t>(i));
-        case Int:
-        case Month:
-        case Date:
-        case Minute:
-        case Second:
-        case Time:
+        case Storage::Int32:
             return atom(-m_type, at<int32_t>(i));
-        case Real:
+        case Storage::Real:
             return real(at<float>(i));
-        case Float:
-        case Datetime:
+        case Storage::Float:
             return temporalFloat(-m_type, at<double>(i));
         default:
             return atom(-m_type, at<int64_t>(i));

@@ -10,6 +10,9 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
+#include <limits>
+
 using namespace qscope;
 using namespace qscope::testdata;
 
@@ -275,6 +278,36 @@ private Q_SLOTS:
         QCOMPARE(m.windowStart(), int64_t(0));
         QCOMPARE(m.viewRowCount(), n - 10);
         QCOMPARE(cell(m, 0, 0), QStringLiteral("100"));
+    }
+
+    void sortsEachStorageClass()
+    {
+        // One column per way an element is stored; nulls first, ties in source order. Reading a
+        // real or a datetime as an integer, or a byte as signed, would give another order.
+        std::vector<uint8_t> guids(64, 0);
+        std::fill(guids.begin(), guids.begin() + 16, uint8_t(2));
+        std::fill(guids.begin() + 32, guids.begin() + 48, uint8_t(1));
+        std::fill(guids.begin() + 48, guids.end(), uint8_t(0xff));
+        const float rn = std::numeric_limits<float>::quiet_NaN();
+        const std::vector<std::pair<Value, std::vector<uint32_t>>> cases = {
+            {Value::fromVector<uint8_t>(Boolean, {1, 0, 1, 0}), {1, 3, 0, 2}},
+            {Value::fromVector<uint8_t>(Byte, {0xff, 0x01, 0x80, 0x00}), {3, 1, 2, 0}},
+            {Value::fromVector<char>(Char, {'c', 'a', 'b', ' '}), {3, 1, 2, 0}},
+            {Value::fromVector<int16_t>(Short, {5, qnull::h, -2, 7}), {1, 2, 0, 3}},
+            {Value::fromVector<int32_t>(Month, {24, qnull::i, -1, 3}), {1, 2, 3, 0}},
+            {Value::fromVector<int32_t>(Minute, {-5, 60, qnull::i, -5}), {2, 0, 3, 1}},
+            {Value::fromVector<float>(Real, {2.5f, rn, -1.0f, 0.5f}), {1, 2, 3, 0}},
+            {Value::fromVector<double>(Datetime, {1.5, floatNull(), -0.25, 0.0}), {1, 2, 3, 0}},
+            {Value::fromVector<int64_t>(Timespan, {qnull::j, 5, -5, 0}), {0, 2, 3, 1}},
+            {Value::fromVector<uint8_t>(Guid, guids), {1, 2, 0, 3}},
+        };
+        for (const auto &[col, want] : cases) {
+            const ResultShape shape = ResultShape::of(table({"x"}, {col}));
+            QCOMPARE(*computeRowOrder(shape, {0, false}, RowFilter()), want);
+            const std::vector<uint32_t> desc(want.rbegin(), want.rend());
+            if (col.type() != Boolean && col.type() != Minute) // those have ties
+                QCOMPARE(*computeRowOrder(shape, {0, true}, RowFilter()), desc);
+        }
     }
 
     void cancelledOrderReturnsNothing()

@@ -3,6 +3,7 @@
 
 #include <QTest>
 
+#include <array>
 #include <cmath>
 
 using namespace qscope;
@@ -78,6 +79,56 @@ private Q_SLOTS:
         std::memcpy(&ebits, &e, 4);
         QCOMPARE(ebits, qnull::eBits);
         QVERIFY(!Value::longAtom(0).isNull());
+    }
+
+    void storageClasses()
+    {
+        // The same width read differently: what one shared case list could mix up.
+        QVERIFY(storageOf(Real) == Storage::Real);
+        QVERIFY(storageOf(Datetime) == Storage::Float);
+        QVERIFY(storageOf(Boolean) != storageOf(Byte) && storageOf(Byte) != storageOf(Char));
+        for (int t : {Int, Month, Date, Minute, Second, Time})
+            QVERIFY(storageOf(t) == Storage::Int32);
+        for (int t : {Long, Timestamp, Timespan})
+            QVERIFY(storageOf(t) == Storage::Int64);
+        // an atom is stored as one element of its vector
+        for (int t = 1; t <= Time; ++t)
+            QVERIFY(storageOf(-t) == storageOf(t));
+        for (int t : {0, 3, 20, int(Table), int(Dict), int(Lambda), int(Error)})
+            QVERIFY(storageOf(t) == Storage::Other);
+    }
+
+    void nullsAreForAtoms()
+    {
+        // nullOf takes an atom type; no vector is null, even one whose bytes are a null's.
+        QVERIFY(Value::nullOf(Long).isGenericNull());
+        QVERIFY(Value::nullOf(-3).isGenericNull());
+        QVERIFY(!Value::fromVector<uint8_t>(Guid, std::vector<uint8_t>(16, 0)).isNull());
+        QVERIFY(!Value::symbols(std::vector<QByteArray>{QByteArray()}).isNull());
+        QVERIFY(!Value::boolean(false).isNull());
+        QVERIFY(!Value::byte(0).isNull());
+        QVERIFY(!Value::error("type").isNull());
+    }
+
+    void elementsAsStored()
+    {
+        QCOMPARE(Value::fromVector<float>(Real, {0.0f, -1.5f}).element(1), Value::real(-1.5f));
+        QCOMPARE(Value::fromVector<double>(Datetime, {0.0, 1.25}).element(1),
+                 Value::temporalFloat(-Datetime, 1.25));
+        QCOMPARE(Value::fromVector<int32_t>(Minute, {0, -61}).element(1),
+                 Value::atom(-Minute, -61));
+        QCOMPARE(Value::fromVector<int64_t>(Timespan, {0, qnull::j}).element(1),
+                 Value::nullOf(-Timespan));
+        QVERIFY(Value::fromVector<int32_t>(Date, {0, qnull::i}).element(1).isNull());
+        QCOMPARE(Value::fromVector<int16_t>(Short, {0, -2}).element(1), Value::shortAtom(-2));
+        QCOMPARE(Value::fromVector<uint8_t>(Boolean, {0, 1}).element(1), Value::boolean(true));
+        QCOMPARE(Value::fromVector<uint8_t>(Byte, {0, 0xfe}).element(1), Value::byte(0xfe));
+        QCOMPARE(Value::fromVector<char>(Char, {'a', 'b'}).element(1), Value::charAtom('b'));
+        std::vector<uint8_t> g(32, 0);
+        g[31] = 7;
+        std::array<uint8_t, 16> want{};
+        want[15] = 7;
+        QCOMPARE(Value::fromVector<uint8_t>(Guid, g).element(1), Value::guid(want));
     }
 
     void vectorsAreColumnar()

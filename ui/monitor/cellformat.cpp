@@ -20,42 +20,34 @@ QString atomText(const Value &atom)
 bool cellNumber(const Value &column, int64_t row, double *out)
 {
     if (row < 0 || row >= column.count()) return false;
-    switch (column.type()) {
-    case Boolean:
-    case Byte:
+    switch (column.isVector() ? storageOf(column.type()) : Storage::Other) {
+    case Storage::Boolean:
+    case Storage::Byte:
         *out = column.at<uint8_t>(row);
         return true;
-    case Short: {
+    case Storage::Short: {
         const auto v = column.at<int16_t>(row);
         *out = v;
         return v != qnull::h;
     }
-    case Int:
-    case Month:
-    case Date:
-    case Minute:
-    case Second:
-    case Time: {
+    case Storage::Int32: {
         const auto v = column.at<int32_t>(row);
         *out = v;
         return v != qnull::i;
     }
-    case Long:
-    case Timestamp:
-    case Timespan: {
+    case Storage::Int64: {
         const auto v = column.at<int64_t>(row);
         *out = double(v);
         return v != qnull::j;
     }
-    case Real:
+    case Storage::Real:
         *out = column.at<float>(row);
         return !std::isnan(*out);
-    case Float:
-    case Datetime:
+    case Storage::Float:
         *out = column.at<double>(row);
         return !std::isnan(*out);
     default:
-        return false;
+        return false; // chars, guids, symbols, lists
     }
 }
 

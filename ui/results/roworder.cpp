@@ -173,47 +173,40 @@ bool sortRows(const ResultShape &shape, const SortSpec &sort, std::vector<uint32
         std::memcpy(&v, base + size_t(i) * sizeof v, sizeof v);
         return v;
     };
-    switch (col.type()) {
-    case Boolean:
-    case Byte:
-    case Char:
+    // Lists (and anything that is not a vector) sort by their cell text, below.
+    switch (col.isVector() ? storageOf(col.type()) : Storage::Other) {
+    case Storage::Boolean:
+    case Storage::Byte:
+    case Storage::Char:
         run([&](uint32_t a, uint32_t b) { return at(uint8_t(), a) < at(uint8_t(), b); });
         break;
-    case Short:
+    case Storage::Short:
         run([&](uint32_t a, uint32_t b) { return at(int16_t(), a) < at(int16_t(), b); });
         break;
-    case Int:
-    case Month:
-    case Date:
-    case Minute:
-    case Second:
-    case Time:
+    case Storage::Int32:
         run([&](uint32_t a, uint32_t b) { return at(int32_t(), a) < at(int32_t(), b); });
         break;
-    case Long:
-    case Timestamp:
-    case Timespan:
+    case Storage::Int64:
         run([&](uint32_t a, uint32_t b) { return at(int64_t(), a) < at(int64_t(), b); });
         break;
-    case Real:
+    case Storage::Real:
         run([&](uint32_t a, uint32_t b) {
             const float x = at(float(), a), y = at(float(), b);
             return std::isnan(x) ? !std::isnan(y) : (!std::isnan(y) && x < y);
         });
         break;
-    case Float:
-    case Datetime:
+    case Storage::Float:
         run([&](uint32_t a, uint32_t b) {
             const double x = at(double(), a), y = at(double(), b);
             return std::isnan(x) ? !std::isnan(y) : (!std::isnan(y) && x < y);
         });
         break;
-    case Guid:
+    case Storage::Guid:
         run([&](uint32_t a, uint32_t b) {
             return std::memcmp(base + size_t(a) * 16, base + size_t(b) * 16, 16) < 0;
         });
         break;
-    case Symbol: {
+    case Storage::Symbol: {
         const auto &pool = col.symbolPool()->strings;
         std::vector<uint32_t> byText(pool.size());
         std::iota(byText.begin(), byText.end(), 0u);
@@ -227,7 +220,7 @@ bool sortRows(const ResultShape &shape, const SortSpec &sort, std::vector<uint32
         });
         break;
     }
-    default: {
+    case Storage::Other: {
         // General lists (strings, nested values): compare their cell text, computed once.
         std::vector<QByteArray> keys(size_t(shape.rows));
         for (uint32_t r : rows) {
