@@ -13,9 +13,9 @@
 #include "monitor/serverhandlesmodel.h"
 #include "monitor/symstats.h"
 #include "monitor/symstatsmodels.h"
-#include "protocol/tableconcat.h"
 #include "monitortestdata.h"
 #include "protocol/codec.h"
+#include "protocol/tableconcat.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

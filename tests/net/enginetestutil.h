@@ -6,8 +6,10 @@
 #include "net/connectionmanager.h"
 #include "protocol/format.h"
 
+#include <QFile>
 #include <QHash>
 #include <QObject>
+#include <QTemporaryDir>
 #include <QtTest>
 
 namespace qscope::test {
@@ -71,6 +73,16 @@ inline DemoOptions quietDemo()
     o.port = 0;
     o.feed = false;
     o.unixSocket = false;
+    return o;
+}
+
+/// quietDemo() logging users in from a users file (q -u) written in `dir`, e.g. "alice:secret\n".
+inline DemoOptions quietDemoWithUsers(const QTemporaryDir &dir, const QByteArray &lines)
+{
+    DemoOptions o = quietDemo();
+    o.usersFile = dir.filePath(QStringLiteral("users.txt"));
+    QFile f(o.usersFile);
+    if (!f.open(QIODevice::WriteOnly) || f.write(lines) != lines.size()) o.usersFile.clear();
     return o;
 }
 

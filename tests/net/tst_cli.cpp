@@ -7,6 +7,7 @@
 // live on this thread (a silent listener) keep running while qscope-cli talks to them.
 
 #include "demo/demoserver.h"
+#include "enginetestutil.h"
 
 #include <QFile>
 #include <QProcess>
@@ -326,15 +327,9 @@ void TestCli::queryRefusedExitsThree()
 void TestCli::wrongPasswordIsAccessDenied()
 {
     QTemporaryDir dir;
-    const QString users = dir.filePath(QStringLiteral("users.txt"));
-    {
-        QFile f(users);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("alice:secret\n");
-    }
     DemoServer server;
-    DemoOptions so = quietDemo();
-    so.usersFile = users;
+    const DemoOptions so = test::quietDemoWithUsers(dir, "alice:secret\n");
+    QVERIFY(!so.usersFile.isEmpty());
     QVERIFY(server.start(so));
 
     const Run wrong = runCli(queryArgs(server.port(), QStringLiteral(".z.u"),

@@ -303,15 +303,9 @@ void TestNetDemo::pushBeforeResponseOnOneHandle()
 void TestNetDemo::refusedLoginIsAccessDenied()
 {
     QTemporaryDir dir;
-    const QString users = dir.filePath(QStringLiteral("users.txt"));
-    {
-        QFile f(users);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("alice:secret\n");
-    }
     DemoServer server;
-    DemoOptions so = quietDemo();
-    so.usersFile = users;
+    const DemoOptions so = quietDemoWithUsers(dir, "alice:secret\n");
+    QVERIFY(!so.usersFile.isEmpty());
     QString err;
     QVERIFY2(server.start(so, &err), qPrintable(err));
     ConnectionManager m;
