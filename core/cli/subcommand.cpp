@@ -84,6 +84,8 @@ int subCommand(const QStringList &args)
     options->reconnect.attempts = 10;
     options->reconnect.initialDelayMs = 250;
     options->reconnect.maxDelayMs = 5000;
+    // A wrong address or no tickerplant yet fails at once; retries are for one that restarts.
+    options->reconnect.retryFirstConnect = false;
     const QByteArray table = positional.size() > 1 ? positional[1].toUtf8() : QByteArray();
     QList<QByteArray> syms;
     if (positional.size() > 2)
@@ -94,7 +96,6 @@ int subCommand(const QStringList &args)
     QEventLoop loop;
     int exitCode = 0;
     qint64 messages = 0, rows = 0, totalMessages = 0, totalRows = 0;
-    bool everOpen = false;
     const ConnectionId id = manager.open(*options);
     const SubscriptionId sub = manager.subscribe(id, table, syms);
     FormatOptions console;
@@ -132,28 +133,18 @@ int subCommand(const QStringList &args)
                      [&](SubscriptionId s, const QString &reason) {
                          if (s == sub) err << "gap in the feed: " << reason << '\n';
                      });
-    QObject::connect(
-        &manager, &ConnectionManager::stateChanged, &loop,
-        [&](ConnectionId c, ConnectionState state, const QString &detail) {
-            if (c != id) return;
-            if (state == ConnectionState::Open) everOpen = true;
-            if (state == ConnectionState::Reconnecting && !everOpen) {
-                // The first connection failed: a wrong address, or no tickerplant yet. Say so
-                // now, not after ten retries (~30 s); retries are for a tickerplant that restarts.
-                const QString reason = detail.section(QStringLiteral("; reconnecting in "), 0, 0);
-                err << "qscope-cli sub: " << options->address.display() << ": " << reason << '\n';
-                exitCode = 3;
-                loop.quit();
-                return;
-            }
-            if (state == ConnectionState::Reconnecting)
-                err << "connection lost: " << detail << '\n';
-            if (state == ConnectionState::Failed || state == ConnectionState::Closed) {
-                err << "qscope-cli sub: " << options->address.display() << ": " << detail << '\n';
-                exitCode = 3;
-                loop.quit();
-            }
-        });
+    QObject::connect(&manager, &ConnectionManager::stateChanged, &loop,
+                     [&](ConnectionId c, ConnectionState state, const QString &detail) {
+                         if (c != id) return;
+                         if (state == ConnectionState::Reconnecting)
+                             err << "connection lost: " << detail << '\n';
+                         if (state == ConnectionState::Failed || state == ConnectionState::Closed) {
+                             err << "qscope-cli sub: " << options->address.display() << ": "
+                                 << detail << '\n';
+                             exitCode = 3;
+                             loop.quit();
+                         }
+                     });
 
     QElapsedTimer clock;
     clock.start();

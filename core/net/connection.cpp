@@ -121,7 +121,6 @@ bool ConnectionGuard::writeDirect(OutRequest &r)
         if (n < frame.size()) {
             // Part of the frame is on the wire: its tail goes out before anything else.
             laneRemainder = frame.mid(qsizetype(n));
-            laneOpen = false;
             postRemainder = true;
         }
         laneSent.push_back(std::move(r));
@@ -203,10 +202,14 @@ void Connection::writeLaneRemainder()
         m_guard->laneRemainder.clear();
     }
     pushToKernel();
-    if (m_io) {
-        QMutexLocker lane(&m_guard->laneMutex);
-        updateLaneLocked();
-    }
+    updateLane();
+}
+
+void Connection::updateLane()
+{
+    if (!m_io) return;
+    QMutexLocker lane(&m_guard->laneMutex);
+    updateLaneLocked();
 }
 
 // ---- lifecycle -----------------------------------------------------------------------------
@@ -380,15 +383,13 @@ void Connection::onLoginReply(char capability)
              wasReconnect ? QStringLiteral("reconnected") : QStringLiteral("connected"));
     resubscribe();
     writePending();
-    QMutexLocker lane(&m_guard->laneMutex);
-    updateLaneLocked();
+    updateLane();
 }
 
 void Connection::onBytesWritten()
 {
     // Qt emptied its buffer (an async burst, or a flush): the lane may open again.
-    QMutexLocker lane(&m_guard->laneMutex);
-    updateLaneLocked();
+    updateLane();
 }
 
 void Connection::onConnectTimeout()
@@ -461,6 +462,7 @@ void Connection::finishLoss(NetError::Kind kind, const QString &reason)
 
     const ReconnectPolicy &p = m_options.reconnect;
     const bool retry = kind != NetError::AccessDenied && kind != NetError::Tls &&
+                       (m_everOpened || p.retryFirstConnect) &&
                        (p.attempts < 0 || m_attempt < p.attempts);
     if (retry) {
         ++m_attempt;
@@ -703,10 +705,7 @@ void Connection::writeFrame(const QByteArray &frame, MessageType type, qint64 pl
     // pass of the event loop (async messages may coalesce). Outside the lock: a failing write
     // reports at once, and the loss handling takes the lock itself.
     if (type != MessageType::Async) pushToKernel();
-    if (m_io) {
-        QMutexLocker lane(&m_guard->laneMutex);
-        updateLaneLocked();
-    }
+    updateLane();
     ++m_info.messagesOut;
     m_info.bytesOut += frame.size();
     m_infoDirty = true;
@@ -1001,22 +1000,18 @@ void Connection::processIncoming(const QByteArray &bytes)
 {
     m_reader.feed(bytes);
     while (auto frame = m_reader.next()) {
-        if (m_inbox.empty() && frame->size() < kOffThreadDecodeBytes / 8) {
+        Inbound in;
+        in.seq = ++m_inboxSeq;
+        in.header = *MessageHeader::parse(frame->constData(), frame->size(), nullptr);
+        in.raw = std::move(*frame);
+        if (m_inbox.empty() && in.raw.size() < kOffThreadDecodeBytes / 8) {
             // The common case (small frames, none waiting for a worker): decode and dispatch
             // at once, without queueing.
-            Inbound in;
-            in.seq = ++m_inboxSeq;
-            in.header = *MessageHeader::parse(frame->constData(), frame->size(), nullptr);
-            in.raw = std::move(*frame);
             in.decoded = decodeMessage(in.raw);
             dispatch(in);
             if (m_phase != Phase::Open) return; // dispatch may not leave the socket usable
             continue;
         }
-        Inbound in;
-        in.seq = ++m_inboxSeq;
-        in.header = *MessageHeader::parse(frame->constData(), frame->size(), nullptr);
-        in.raw = std::move(*frame);
         if (in.raw.size() >= kOffThreadDecodeBytes ||
             (in.header.compressed && in.raw.size() >= kOffThreadDecodeBytes / 8)) {
             // Decode on the worker pool so the other connections on this thread keep flowing;
@@ -1132,12 +1127,9 @@ void Connection::handleResponse(Inbound &in)
 {
     answer(in);
     // The answer is in: the next sync request may go out, or the lane open again.
-    if (m_phase != Phase::Open || !m_io) return;
+    if (m_phase != Phase::Open) return;
     writePending();
-    if (m_io) {
-        QMutexLocker lane(&m_guard->laneMutex);
-        updateLaneLocked();
-    }
+    updateLane();
 }
 
 void Connection::answer(Inbound &in)

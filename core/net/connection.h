@@ -194,6 +194,7 @@ private:
     void takeDirectLocked();
     /// Open the direct lane if the socket is idle, else keep it shut. Call with laneMutex held.
     void updateLaneLocked();
+    void updateLane(); ///< updateLaneLocked under the lane's lock, while there is a socket
     void shutLane();
     /// Hand what the socket buffered to the kernel now (never blocks), instead of on the next
     /// event loop pass: someone is waiting for the answer.

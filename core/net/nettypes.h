@@ -44,6 +44,9 @@ struct ReconnectPolicy
     int maxDelayMs = 30000;
     /// next delay from the previous one; default doubles (capped at maxDelayMs)
     std::function<int(int previousDelayMs)> backoff;
+    /// false: a connection that never opened fails at once (state Failed, with the reason);
+    /// the attempts are then only for a connection that was open and was lost.
+    bool retryFirstConnect = true;
 };
 
 struct ConnectionOptions

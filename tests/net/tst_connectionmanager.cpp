@@ -156,6 +156,7 @@ private Q_SLOTS:
     void qErrorIsData();
     void authRefused();
     void connectRefused();
+    void firstConnectNotRetried();
     void serverKilledMidMessage();
     void frameCutShort();
     void hugeSizeField();
@@ -364,6 +365,37 @@ void TestConnectionManager::connectRefused()
     QCOMPARE(results.get(r).error->kind, NetError::ConnectFailed);
     QVERIFY(results.get(r).error->message.contains(QStringLiteral("refused"), Qt::CaseInsensitive));
     QTRY_COMPARE(m.state(id), ConnectionState::Failed);
+}
+
+void TestConnectionManager::firstConnectNotRetried()
+{
+    // retryFirstConnect off (qscope-cli sub): a connection that never opened fails at once with
+    // the reason; with it on (the default), the same address is retried.
+    quint16 port;
+    {
+        QTcpServer probe; // find a port nobody listens on
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    for (const bool retryFirst : {false, true}) {
+        ConnectionManager m;
+        QList<ConnectionState> states;
+        QString failedDetail;
+        QObject::connect(&m, &ConnectionManager::stateChanged, &m,
+                         [&](ConnectionId, ConnectionState s, const QString &detail) {
+                             states << s;
+                             if (s == ConnectionState::Failed) failedDetail = detail;
+                         });
+        auto o = tcpOptions(port);
+        o.reconnect.attempts = 3;
+        o.reconnect.initialDelayMs = 10;
+        o.reconnect.retryFirstConnect = retryFirst;
+        const ConnectionId id = m.open(o);
+        QTRY_COMPARE(m.state(id), ConnectionState::Failed);
+        QCOMPARE(states.contains(ConnectionState::Reconnecting), retryFirst);
+        QVERIFY2(failedDetail.contains(QStringLiteral("refused"), Qt::CaseInsensitive),
+                 qPrintable(failedDetail));
+    }
 }
 
 void TestConnectionManager::serverKilledMidMessage()
