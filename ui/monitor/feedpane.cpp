@@ -35,7 +35,6 @@ struct FeedPane::TableFeed
     LastValueModel *lastModel = nullptr;
     SymAggregatesModel *aggModel = nullptr;
     Value schemaNames;           ///< column names from .u.sub (for column-list updates)
-    Value schemaTypes;           ///< their types (a byte vector), to recognise column lists
     std::deque<Pending> pending; ///< arrived, not yet applied (a tick's worth, or held)
     int64_t pendingRows = 0;
     int64_t holdDropped = 0;                  ///< dropped from the hold queue while paused
@@ -298,10 +297,6 @@ void FeedPane::ingestSchema(const Value &schema)
         if (t.isTable()) {
             f.model->setSchema(t);
             f.schemaNames = t.columnNames();
-            std::vector<int8_t> types;
-            for (const Value &c : t.columns().items())
-                types.push_back(int8_t(c.type()));
-            f.schemaTypes = Value::fromVector(Byte, std::move(types));
             QStringList cols;
             for (int64_t i = 0; i < t.columnNames().count(); ++i) {
                 static const char chars[] = " bg xhijefcspmdznuvt";
@@ -369,20 +364,14 @@ Value FeedPane::asTable(TableFeed &f, const Value &data)
         ++f.malformed;
         return {};
     }
-    if (f.schemaNames.isGenericNull()) {
-        f.schemaNames = t.columnNames();
-        std::vector<int8_t> types;
-        for (const Value &c : t.columns().items())
-            types.push_back(int8_t(c.type()));
-        f.schemaTypes = Value::fromVector(Byte, std::move(types));
-    }
+    if (f.schemaNames.isGenericNull()) f.schemaNames = t.columnNames();
     return t;
 }
 
 void FeedPane::ingestTables(const QByteArray &table, TableFeed &f, std::vector<Value> &&tables)
 {
-    // One table per batch (joined: typed columns, no message kept alive) for the stats, the CSV
-    // and the queue; the binary log keeps the messages as they came (recorded at ingest).
+    // One table per run of one layout (joined: typed columns, no message kept alive) for the
+    // stats, the CSV and the queue; the binary log was written at ingest, one upd per engine entry.
     for (const Value &t : detail::coalesceTables(std::move(tables))) {
         f.stats.ingest(t);
         f.ingested += t.count();
@@ -392,39 +381,17 @@ void FeedPane::ingestTables(const QByteArray &table, TableFeed &f, std::vector<V
     }
 }
 
-QByteArray FeedPane::tableOf(const Value &data) const
-{
-    // A batch that mixes tables (a ` subscription) without naming each update's table (a test's):
-    // recognise each update by its columns against the schemas .u.sub returned.
-    for (const auto &[name, f] : m_feeds) {
-        const Value &names = f->schemaNames;
-        if (names.isGenericNull()) continue;
-        if (data.isTable() && data.columnNames() == names) return name;
-        if (data.isList() && data.count() == names.count() && !data.isTable()) {
-            bool typesMatch = data.count() > 0;
-            const bool checkTypes = f->schemaTypes.type() == Byte;
-            for (int64_t i = 0; checkTypes && typesMatch && i < data.count(); ++i)
-                typesMatch = i < int64_t(f->schemaTypes.count()) &&
-                             data.item(i).type() == int(f->schemaTypes.at<int8_t>(i));
-            if (typesMatch) return name;
-        }
-    }
-    return QByteArrayLiteral("?");
-}
-
 void FeedPane::ingest(const FeedBatch &batch)
 {
     // A whole batch (a UI tick's worth from the engine) is taken in at once: per table, its
     // updates become one joined table, one stats pass and one queue entry. The engine names each
     // update's table (FeedBatch::tables).
-    const QList<QByteArray> &names = batch.tables;
-    const bool named = names.size() == batch.updates.size();
+    const QList<QByteArray> &names = batch.tables; // the engine names each entry's table
     std::map<QByteArray, std::vector<Value>> perTable;
     for (qsizetype i = 0; i < batch.updates.size(); ++i) {
         const Value &u = batch.updates.at(i);
-        const QByteArray name = !batch.table.isEmpty() ? batch.table
-                                : named                ? names.at(i)
-                                                       : tableOf(u);
+        // A replayed log's batch names one table for all (FeedBatch::table).
+        const QByteArray name = i < names.size() ? names.at(i) : batch.table;
         TableFeed &f = feed(name);
         if (batch.table.isEmpty()) {
             // Mixed tables: count each update for its own table; bytes shared out by rows.

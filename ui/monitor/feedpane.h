@@ -132,7 +132,6 @@ private:
     /// it is neither.
     Value asTable(TableFeed &f, const Value &data);
     void ingestTables(const QByteArray &table, TableFeed &f, std::vector<Value> &&tables);
-    QByteArray tableOf(const qscope::Value &data) const;
     void tick();
     void secondTick();
     void replayTick();
