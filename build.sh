@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 # What building and testing needs from Debian 12.
 BUILD_PKGS=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools
     qt6-charts-dev qt6-svg-dev libqscintilla2-qt6-dev qtkeychain-qt6-dev libxlsxwriter-dev
-    zlib1g-dev libssl-dev libgl-dev libxkbcommon-dev)
+    zlib1g-dev libssl-dev libgl-dev libxkbcommon-dev libqt6opengl6-dev)
 # openssl makes the TLS tests' certificates; iproute2's ip sets up the compression test's netns.
 TEST_PKGS=(xvfb xauth python3-openpyxl clang-14 libclang-rt-14-dev dpkg-dev file openssl iproute2)
 # node-q interop needs node and npm; take Debian's only where the machine has none.

@@ -5,6 +5,7 @@
 
 #include "protocol/codec.h"
 
+#include <QElapsedTimer>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QPointer>
@@ -15,6 +16,8 @@
 #include <map>
 
 namespace qscope::test {
+
+inline QByteArray queryText(const Value &v);
 
 class FakeQServer : public QObject
 {
@@ -36,7 +39,43 @@ public:
     int logins = 0;
     QList<QByteArray> rawReceived; ///< every message received, as on the wire
 
-    explicit FakeQServer(QObject *parent = nullptr) : QObject(parent) {}
+    /// What the server saw, in order: every connection, login, message and disconnect, with the
+    /// client's serial number (1, 2, ... in order of connection) and the time since the server
+    /// was made. Tests assert on this rather than on what a window says.
+    struct Event
+    {
+        enum Kind { Connected, LoggedIn, Message, Disconnected };
+        Kind kind = Connected;
+        int client = 0;
+        qint64 atMs = 0;
+        MessageType type = MessageType::Async; ///< for Message
+        Value value;                           ///< for Message: the decoded message
+        QByteArray login;                      ///< for LoggedIn: "user:password"
+    };
+    QList<Event> events;
+    /// Serial number of a connected client (0 if unknown).
+    int serialOf(QIODevice *io) const
+    {
+        auto it = m_serial.find(io);
+        return it == m_serial.end() ? 0 : it->second;
+    }
+    int eventCount(Event::Kind kind, int client = 0) const
+    {
+        int n = 0;
+        for (const Event &e : events)
+            n += e.kind == kind && (client == 0 || e.client == client);
+        return n;
+    }
+    /// Messages received whose decoded value is a char vector equal to text (a query string).
+    int queriesSeen(const QByteArray &text) const
+    {
+        int n = 0;
+        for (const Event &e : events)
+            n += e.kind == Event::Message && queryText(e.value) == text;
+        return n;
+    }
+
+    explicit FakeQServer(QObject *parent = nullptr) : QObject(parent) { m_clock.start(); }
 
     bool listenTcp(quint16 port = 0)
     {
@@ -109,11 +148,23 @@ public:
     }
 
 private:
+    void record(Event::Kind kind, QIODevice *io, Event e = {})
+    {
+        e.kind = kind;
+        e.client = serialOf(io);
+        e.atMs = m_clock.elapsed();
+        events << e;
+    }
+
     void adopt(QIODevice *io)
     {
+        m_serial[io] = ++m_nextSerial;
+        record(Event::Connected, io);
         m_clients[io].io = io;
         connect(io, &QIODevice::readyRead, this, [this, io] { onReadyRead(io); });
         auto gone = [this, io] {
+            record(Event::Disconnected, io);
+            m_serial.erase(io);
             m_clients.erase(io);
             io->deleteLater();
         };
@@ -152,12 +203,19 @@ private:
             }
             c.login = login;
             c.loggedIn = true;
+            Event e;
+            e.login = login;
+            record(Event::LoggedIn, io, e);
             io->write(QByteArray(1, char(qMin(capability, 3))));
         }
         c.reader.feed(bytes);
         while (auto frame = c.reader.next()) {
             rawReceived << *frame;
             const Decoded d = decodeMessage(*frame);
+            Event e;
+            e.type = d.header.type;
+            e.value = d.value;
+            record(Event::Message, io, e);
             if (onMessage) onMessage(io, d.header, d.value, *frame);
             if (m_clients.find(io) == m_clients.end()) return; // dropped by the handler
         }
@@ -166,6 +224,9 @@ private:
     QTcpServer *m_tcp = nullptr;
     QLocalServer *m_local = nullptr;
     std::map<QIODevice *, Client> m_clients;
+    std::map<QIODevice *, int> m_serial;
+    int m_nextSerial = 0;
+    QElapsedTimer m_clock;
 };
 
 /// A string query's text, or empty if v is not a char vector.
