@@ -148,7 +148,8 @@ public:
     }
 
 private:
-    void record(Event::Kind kind, QIODevice *io, Event e = {})
+    void record(Event::Kind kind, QIODevice *io) { record(kind, io, Event()); }
+    void record(Event::Kind kind, QIODevice *io, Event e)
     {
         e.kind = kind;
         e.client = serialOf(io);
