@@ -14,10 +14,16 @@ cd "$(dirname "$0")"
 BUILD_PKGS=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools
     qt6-charts-dev qt6-svg-dev libqscintilla2-qt6-dev qtkeychain-qt6-dev libxlsxwriter-dev
     zlib1g-dev libssl-dev libgl-dev libxkbcommon-dev libqt6opengl6-dev)
-# openssl makes the TLS tests' certificates; iproute2's ip sets up the compression test's netns.
-TEST_PKGS=(xvfb xauth python3-openpyxl clang-14 libclang-rt-14-dev dpkg-dev file openssl iproute2)
+# What the ctest suite needs besides (a Release build also builds the tests): openssl makes the TLS
+# tests' certificates; iproute2's ip and util-linux's unshare set up the compression test's netns;
+# clang-format checks the sources' layout; python3-openpyxl reads exported XLSX back; dpkg-dev and
+# file check the packages.
+CHECK_PKGS=(xvfb xauth python3 python3-openpyxl clang-format dpkg-dev file openssl iproute2
+    util-linux)
 # node-q interop needs node and npm; take Debian's only where the machine has none.
-command -v npm >/dev/null 2>&1 || TEST_PKGS+=(nodejs npm)
+command -v npm >/dev/null 2>&1 || CHECK_PKGS+=(nodejs npm)
+# The fuzzers and sanitizer runs of `./build.sh test` build with clang.
+TEST_PKGS=("${CHECK_PKGS[@]}" clang-14 libclang-rt-14-dev)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -70,7 +76,7 @@ sanitizers() {
 
 case "${1:-}" in
 deps) deps "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" ;;
-build) deps "${BUILD_PKGS[@]}"; build release ;;
+build) deps "${BUILD_PKGS[@]}" "${CHECK_PKGS[@]}"; build release ;; # the build includes the tests
 demo)
     deps "${BUILD_PKGS[@]}"
     build release
@@ -79,8 +85,11 @@ demo)
 test)
     deps "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
     build release
-    (cd tests/interop-node 2>/dev/null && [ -f package.json ] && npm ci --no-audit --no-fund -s) || true
-    ctest --test-dir build/release --output-on-failure -j "$(nproc)"
+    # node-q, the independent client of the interop tests: a failed install fails the run here,
+    # and a missing node_modules fails those tests with the reason.
+    (cd tests/interop-node && npm ci --no-audit --no-fund -s) ||
+        { echo "== npm ci in tests/interop-node failed: the node-q interop tests cannot run" >&2; exit 1; }
+    ctest --test-dir build/release --output-on-failure --no-tests=error -j "$(nproc)"
     # The codec's libFuzzer targets (clang, ASan+UBSan), a bounded run each, seeded from real bytes.
     tests/fuzz/run.sh "${QSCOPE_FUZZ_SECONDS:-20}"
     sanitizers

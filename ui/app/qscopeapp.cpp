@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QSettings>
 
 static void initResources()
@@ -24,33 +25,76 @@ static void initResources()
 
 namespace qscope {
 
+namespace {
+
+struct AppOptions
+{
+    QCommandLineOption demo{QStringLiteral("demo"),
+                            QStringLiteral("Start the embedded demo server and open it.")};
+    QCommandLineOption port{QStringLiteral("demo-port"),
+                            QStringLiteral("Port for --demo (default 5010)."),
+                            QStringLiteral("port"), QStringLiteral("5010")};
+    QCommandLineOption theme{QStringLiteral("theme"), QStringLiteral("light or dark."),
+                             QStringLiteral("theme")};
+    QCommandLineOption reset{QStringLiteral("reset-layout"),
+                             QStringLiteral("Forget window layout and open tabs.")};
+    QCommandLineOption noKeychain{
+        QStringLiteral("no-keychain"),
+        QStringLiteral("Do not use the OS keychain (passwords are asked once per session).")};
+
+    void addTo(QCommandLineParser &cli) const
+    {
+        cli.setApplicationDescription(
+            QStringLiteral("Desktop workbench and live monitor for kdb+/q"));
+        cli.addHelpOption();
+        cli.addVersionOption();
+        cli.addOptions({demo, port, theme, reset, noKeychain});
+    }
+};
+
+void describeApp()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("qscope"));
+    QCoreApplication::setOrganizationName(QStringLiteral("qscope"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(qscope::version()));
+}
+
+/// --help, --version and a command line qscope cannot use are answered without a display: a
+/// QApplication would die in the platform plugin first on a machine with no X or Wayland.
+bool answeredWithoutDisplay(int argc, char **argv)
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    const AppOptions options;
+    QCommandLineParser cli;
+    options.addTo(cli);
+    const bool parsed = cli.parse(args);
+    if (parsed && !cli.isSet(QStringLiteral("help")) && !cli.isSet(QStringLiteral("version")) &&
+        !cli.isSet(QStringLiteral("help-all")))
+        return false;
+    QCoreApplication core(argc, argv);
+    describeApp();
+    cli.process(core); // prints help, version or the parse error, and exits
+    return true;
+}
+
+} // namespace
+
 int runQscopeApp(int argc, char **argv)
 {
+    if (answeredWithoutDisplay(argc, argv)) return 0;
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("qscope"));
-    QApplication::setOrganizationName(QStringLiteral("qscope"));
-    QApplication::setApplicationVersion(QString::fromLatin1(qscope::version()));
+    describeApp();
     initResources();
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/qscope/icons/qscope.svg")));
 
+    const AppOptions opts;
     QCommandLineParser cli;
-    cli.setApplicationDescription(QStringLiteral("Desktop workbench and live monitor for kdb+/q"));
-    cli.addHelpOption();
-    cli.addVersionOption();
-    const QCommandLineOption demoOpt(QStringLiteral("demo"),
-                                     QStringLiteral("Start the embedded demo server and open it."));
-    const QCommandLineOption portOpt(QStringLiteral("demo-port"),
-                                     QStringLiteral("Port for --demo (default 5010)."),
-                                     QStringLiteral("port"), QStringLiteral("5010"));
-    const QCommandLineOption themeOpt(QStringLiteral("theme"), QStringLiteral("light or dark."),
-                                      QStringLiteral("theme"));
-    const QCommandLineOption resetOpt(QStringLiteral("reset-layout"),
-                                      QStringLiteral("Forget window layout and open tabs."));
-    const QCommandLineOption noKeychainOpt(
-        QStringLiteral("no-keychain"),
-        QStringLiteral("Do not use the OS keychain (passwords are asked once per session)."));
-    cli.addOptions({demoOpt, portOpt, themeOpt, resetOpt, noKeychainOpt});
+    opts.addTo(cli);
     cli.process(app);
+    const QCommandLineOption &demoOpt = opts.demo, &portOpt = opts.port, &themeOpt = opts.theme,
+                             &resetOpt = opts.reset, &noKeychainOpt = opts.noKeychain;
 
     QSettings settings;
     if (cli.isSet(resetOpt)) {
