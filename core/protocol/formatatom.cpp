@@ -257,9 +257,20 @@ void appendInt(QByteArray &out, int64_t x)
 
 void appendFloat(QByteArray &out, double f, int precision)
 {
-    // std::to_chars with a precision formats exactly as printf's %.*g, without its cost.
+    // std::to_chars with a precision formats exactly as printf's %.*g, without its cost; without
+    // one it gives the shortest text that reads back to the same double (Ryu-style).
     char buf[48];
-    const auto r = std::to_chars(buf, buf + sizeof buf, f, std::chars_format::general, precision);
+    const auto r =
+        precision == kExactPrecision
+            ? std::to_chars(buf, buf + sizeof buf, f, std::chars_format::general)
+            : std::to_chars(buf, buf + sizeof buf, f, std::chars_format::general, precision);
+    out.append(buf, r.ptr - buf);
+}
+
+void appendRealExact(QByteArray &out, float f)
+{
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, f, std::chars_format::general);
     out.append(buf, r.ptr - buf);
 }
 
@@ -311,7 +322,7 @@ void appendGuid(QByteArray &out, const unsigned char *g)
     }
 }
 
-void appendElement(QByteArray &out, int type, const char *p, ElementStyle style)
+void appendElement(QByteArray &out, int type, const char *p, ElementStyle style, bool exact)
 {
     const Storage storage = storageOf(type);
     switch (storage) {
@@ -398,8 +409,10 @@ void appendElement(QByteArray &out, int type, const char *p, ElementStyle style)
         }
         if (type == Datetime)
             appendDatetime(out, f);
+        else if (exact && storage == Storage::Real)
+            appendRealExact(out, load<float>(p));
         else
-            appendFloat(out, f);
+            appendFloat(out, f, exact ? kExactPrecision : 7);
         return;
     }
     default:
@@ -430,14 +443,14 @@ void appendStringElement(QByteArray &out, int type, const char *p)
     if (!isNullElement(type, p)) appendElement(out, type, p, ElementStyle::Cell);
 }
 
-bool elementShowsType(int type, const char *p)
+bool elementShowsType(int type, const char *p, bool exact)
 {
     switch (type) {
     case Float: {
         const double f = load<double>(p);
         if (std::isnan(f) || std::isinf(f)) return true;
         QByteArray s;
-        appendFloat(s, f);
+        appendFloat(s, f, exact ? kExactPrecision : 7);
         for (char c : s)
             if (c == '.' || c == 'e') return true;
         return false;
