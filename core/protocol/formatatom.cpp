@@ -255,23 +255,39 @@ void appendInt(QByteArray &out, int64_t x)
     out.append(p, e - p);
 }
 
+namespace {
+
+/// Shortest round-trip text (std::to_chars without a precision) in plain decimals where that
+/// reads naturally, 1e-05 <= |x| < 1e17 (123456789.123, 0.0001), else in scientific form
+/// (1e+20, 1.5e-07). libstdc++'s `general` switches to scientific from 1e+06 on, as %g does.
+template<class T>
+void appendShortest(QByteArray &out, T x)
+{
+    char buf[64];
+    const T a = x < 0 ? -x : x;
+    const bool fixed = a == 0 || (a >= T(1e-5) && a < T(1e17));
+    const auto r = std::to_chars(buf, buf + sizeof buf, x,
+                                 fixed ? std::chars_format::fixed : std::chars_format::scientific);
+    out.append(buf, r.ptr - buf);
+}
+
+} // namespace
+
 void appendFloat(QByteArray &out, double f, int precision)
 {
-    // std::to_chars with a precision formats exactly as printf's %.*g, without its cost; without
-    // one it gives the shortest text that reads back to the same double (Ryu-style).
+    if (precision == kExactPrecision) {
+        appendShortest(out, f);
+        return;
+    }
+    // std::to_chars with a precision formats exactly as printf's %.*g, without its cost.
     char buf[48];
-    const auto r =
-        precision == kExactPrecision
-            ? std::to_chars(buf, buf + sizeof buf, f, std::chars_format::general)
-            : std::to_chars(buf, buf + sizeof buf, f, std::chars_format::general, precision);
+    const auto r = std::to_chars(buf, buf + sizeof buf, f, std::chars_format::general, precision);
     out.append(buf, r.ptr - buf);
 }
 
 void appendRealExact(QByteArray &out, float f)
 {
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, f, std::chars_format::general);
-    out.append(buf, r.ptr - buf);
+    appendShortest(out, f);
 }
 
 void appendEscapedChar(QByteArray &out, unsigned char c)
