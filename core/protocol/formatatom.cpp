@@ -263,6 +263,11 @@ namespace {
 template<class T>
 void appendShortest(QByteArray &out, T x)
 {
+    if (x == 0 && std::signbit(x)) {
+        // "-0" reads back as the integer 0 in JSON readers and q's integer syntax.
+        out.append("-0.0");
+        return;
+    }
     char buf[64];
     const T a = x < 0 ? -x : x;
     const bool fixed = a == 0 || (a >= T(1e-5) && a < T(1e17));

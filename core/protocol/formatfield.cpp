@@ -4,6 +4,9 @@
 #include "format.h"
 #include "formatdetail.h"
 
+#include <cmath>
+#include <cstring>
+
 namespace qscope {
 namespace detail {
 namespace {
@@ -12,6 +15,15 @@ namespace {
 /// 2026-12-04D10:00:00.000000000 (q's csv form), 2026.12 -> 2026-12.
 void appendCsvTemporal(QByteArray &out, int type, const char *p)
 {
+    if (type == Datetime) {
+        // A datetime is a float of days, but its infinity is spelled as every temporal's.
+        double f;
+        std::memcpy(&f, p, 8);
+        if (std::isinf(f)) {
+            out.append(f < 0 ? "-0W" : "0W");
+            return;
+        }
+    }
     const qsizetype start = out.size();
     appendElement(out, type, p, ElementStyle::Cell);
     const qsizetype dateChars = type == Month ? 7 : 10;

@@ -41,12 +41,21 @@ void appendDict(QByteArray &out, const Value &v, bool literal)
     QByteArray keys;
     appendOneLine(keys, k, -1, literal);
     // A cast (`$"a b") would take the whole dict as its argument: q reads right to left.
-    const bool paren = needsParens(k) || keys.startsWith("`$") || keys.startsWith(",`$");
+    const bool paren = needsParens(k) || keys.startsWith("`$") || keys.startsWith(",`$") ||
+                       keys.startsWith("\"G\"$") || keys.startsWith(",\"G\"$");
     if (paren) out.append('(');
     out.append(keys);
     if (paren) out.append(')');
     out.append('!');
     appendOneLine(out, v.values(), -1, literal);
+}
+
+/// "G"$"8c68..": q has no literal for a guid (https://code.kx.com/q/basics/datatypes/#guid).
+void appendGuidCast(QByteArray &out, const char *p)
+{
+    out.append("\"G\"$\"");
+    appendGuid(out, reinterpret_cast<const unsigned char *>(p));
+    out.append('"');
 }
 
 /// `$"a,b": the symbol as a cast of its text, for symbols q's lexer would split.
@@ -104,6 +113,10 @@ void appendAtomLine(QByteArray &out, const Value &v, bool literal)
     }
     char buf[16];
     const char *p = atomBytes(v, buf);
+    if (literal && t == Guid) {
+        appendGuidCast(out, p);
+        return;
+    }
     appendElement(out, t, p, ElementStyle::Vector, literal);
     if (t != Long && t != Guid && !elementShowsType(t, p, literal)) out.append(typeChar(t));
 }
@@ -154,6 +167,21 @@ void appendVectorLine(QByteArray &out, const Value &v, int64_t limit, bool liter
         }
         return;
     }
+    case Guid:
+        if (!literal) break;
+        if (n == 1) {
+            appendGuidCast(out, v.rawData());
+            return;
+        }
+        out.append("\"G\"$(");
+        for (int64_t i = 0; i < n; ++i) {
+            if (i) out.append(';');
+            out.append('"');
+            appendGuid(out, reinterpret_cast<const unsigned char *>(v.rawData() + i * 16));
+            out.append('"');
+        }
+        out.append(')');
+        return;
     case Boolean:
         for (int64_t i = 0; i < n; ++i) {
             out.append(v.rawData()[i] ? '1' : '0');

@@ -220,6 +220,26 @@ bool survives16Digits(double x)
     return std::strtod(buf, nullptr) == x;
 }
 
+/// Excel's dates start at 1900-03-01 (serial 61): before it, its calendar has the fictitious
+/// 1900-02-29 and readers shift a day; before 1899-12-30 there are no serials at all. Such
+/// temporals are written as their text (2026-12-04 form).
+bool beforeExcelCalendar(int type, const Value &atom)
+{
+    constexpr double kFirstSerial = 61.0;
+    switch (type) {
+    case Date:
+        return kExcelEpoch + double(atom.intValue()) < kFirstSerial;
+    case Month:
+        return atom.intValue() < (1900 - 2000) * 12 + 2;
+    case Datetime:
+        return kExcelEpoch + atom.floatValue() < kFirstSerial;
+    case Timestamp:
+        return kExcelEpoch + double(atom.longValue()) / 86400e9 < kFirstSerial;
+    default:
+        return false;
+    }
+}
+
 /// Writes one workbook, cell by cell, in constant memory.
 class XlsxWriter
 {
@@ -316,6 +336,7 @@ private:
             const double x = type == Real ? double(atom.realValue()) : atom.floatValue();
             if (std::isinf(x)) return text(col, field(c, row)); // 0w, -0w
             if (!exact) return number(col, x);
+            if (x == 0 && std::signbit(x)) return text(col, "-0.0"); // Excel reads -0 as 0
             if (type == Real) {
                 // The double nearest the real's shortest text: Excel shows 0.1, not
                 // 0.100000001490116, and it reads back (as a real) to the same bits.
@@ -332,6 +353,8 @@ private:
             if (atom.isNull()) return LXW_NO_ERROR;
             const QByteArray t = field(c, row);
             if (t.contains('W') || t.contains('w')) return text(col, t);
+            if (beforeExcelCalendar(type, atom))
+                return text(col, fieldText(m_shape, c, row, TextMode::Exact));
             if (type == Date) return number(col, kExcelEpoch + double(atom.intValue()), m_dateFmt);
             if (type == Month) {
                 const int m = atom.intValue();
