@@ -1,9 +1,18 @@
 // Export: every format written to a temporary directory and read back (XLSX with openpyxl), the
 // view order honoured, cancel removing the partial file, and a bad path reported as an error.
 
+#include "export/exportdialog.h"
 #include "export/exporter.h"
 #include "export/exportjob.h"
+#include "results/resultview.h"
 #include "resultstestdata.h"
+
+#include <QAction>
+#include <QDir>
+#include <QLabel>
+#include <QMenu>
+#include <QRadioButton>
+#include <QToolButton>
 
 #include <QFile>
 #include <QJsonArray>
@@ -231,6 +240,47 @@ private Q_SLOTS:
         QVERIFY(o.ok);
         QCOMPARE(o.rows, 4);
         QCOMPARE(readAll(path).count('\n'), 5);
+    }
+
+    void exportDialogFromTheView()
+    {
+        // The Export menu opens the dialog (not a bare file chooser); its option "as q displays
+        // it" reaches the writer. Screenshot: /work/shots/export-dialog.png.
+        ResultView view(nullptr);
+        QueryResult r;
+        r.id = 1;
+        r.query = "t";
+        r.value = table({"sym", "px"}, {syms({"a,b", "c"}), floats({123456789.123, 0.1})});
+        view.setResult(r, QStringLiteral("demo"));
+        view.resize(700, 300);
+        view.show();
+        QToolButton *exportButton = nullptr;
+        for (QToolButton *b : view.findChildren<QToolButton *>())
+            if (b->text() == QStringLiteral("Export")) exportButton = b;
+        QVERIFY(exportButton && exportButton->menu());
+        QAction *csv = nullptr;
+        for (QAction *a : exportButton->menu()->actions())
+            if (a->text().startsWith(QStringLiteral("CSV"))) csv = a;
+        QVERIFY(csv);
+        csv->trigger();
+        ExportDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = view.findChild<ExportDialog *>()) != nullptr);
+        QTRY_VERIFY(dialog->isVisible());
+        QCOMPARE(dialog->mode(), TextMode::Exact); // exact by default
+        QVERIFY(dialog->findChild<QLabel *>() != nullptr);
+        QDir().mkpath(QStringLiteral("/work/shots"));
+        QVERIFY(dialog->grab().save(QStringLiteral("/work/shots/export-dialog.png")));
+        const QString path = m_dir.filePath(QStringLiteral("dialog.csv"));
+        dialog->setPath(path);
+        dialog->setMode(TextMode::Display);
+        QVERIFY(dialog->findChildren<QRadioButton *>().size() == 2);
+        QSignalSpy done(&view, &ResultView::exportFinished);
+        dialog->accept();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QCOMPARE(readAll(path), QByteArray("sym,px\n\"a,b\",1.234568e+08\nc,0.1\n"));
+        QCOMPARE(ExportDialog::helpText(ExportFormat::Json, TextMode::Exact)
+                     .contains(QStringLiteral("\"Infinity\"")),
+                 true);
     }
 
     void badPathIsAnError()
