@@ -99,7 +99,8 @@ QString ExportDialog::helpText(ExportFormat format, TextMode mode)
     case ExportFormat::Xlsx:
         return tr("Numbers, dates and booleans as Excel cells. Written as text where a cell "
                   "would lose digits: floats needing 17 digits, longs beyond 2^53, timestamps "
-                  "(ISO 8601 with nanoseconds) and infinities. A null is a blank cell.");
+                  "(ISO 8601 with nanoseconds), dates before 1900-03-01 and infinities. A null "
+                  "is a blank cell.");
     }
     return {};
 }

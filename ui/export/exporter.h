@@ -13,8 +13,9 @@
 ///    strings "Infinity"/"-Infinity", temporals ISO 8601 with nanoseconds.
 ///  - XLSX: numbers, booleans, dates and months as Excel cells; as text where an Excel cell
 ///    would lose digits: a float whose 16-digit form (all libxlsxwriter writes) reads back
-///    differently, a long beyond 2^53, a timestamp (ISO 8601 text: an Excel date holds about a
-///    microsecond), an infinity (0W, 0w). Nulls are blank cells.
+///    differently, a long beyond 2^53, -0.0, a timestamp (ISO 8601 text: an Excel date holds
+///    about a microsecond), a date before 1900-03-01 (Excel's calendar starts there), an
+///    infinity (0W, 0w). Nulls are blank cells.
 /// TextMode::Display writes the grid's text (floats at \P 7) and timestamps as Excel dates.
 
 #include "protocol/format.h"
