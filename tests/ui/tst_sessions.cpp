@@ -201,9 +201,8 @@ private Q_SLOTS:
         m_silentProfile = addProfile(QStringLiteral("silent"), m_silent->fake.port());
         m_window = std::make_unique<MainWindow>(m_manager.get(), m_store.get(), m_history.get());
         m_window->passwords()->setKeychainEnabled(false);
-        const int em = m_window->fontMetrics().height();
-        m_window->resize(em * 80, em * 50);
         m_window->restoreState(m_slowProfile);
+        m_window->resize(1280, 860); // after restoreState, which sizes a first run to the screen
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         // after MainWindow's own handler: the result is already in the owner's pane
@@ -222,7 +221,8 @@ private Q_SLOTS:
     {
         settle();
         closeAllButOne();
-        m_window->messageBar()->showMessage(MessageBar::Info, QString());
+        m_window->messageBar()->showMessage(MessageBar::Info, QString()); // no stale text
+        m_window->messageBar()->hide();
     }
 
     void cleanupTestCase()

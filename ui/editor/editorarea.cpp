@@ -85,7 +85,7 @@ void EditorArea::syncCombo()
 QString EditorArea::title(const EditorTab *tab) const
 {
     QString t = tab->displayName();
-    if (tab->isBusy()) t = QStringLiteral("\u23F3 ") + t; // a query of this tab runs
+    if (tab->isBusy()) t = QStringLiteral("\u25B6 ") + t; // a query of this tab runs
     if (const ConnectionProfile *p = m_sessions->store()->profile(tab->profileId()))
         t += QStringLiteral(" @ ") + p->name;
     if (tab->isModified()) t += QStringLiteral(" *");

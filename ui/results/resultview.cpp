@@ -216,6 +216,8 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     layout->addWidget(m_message);
     layout->addWidget(m_stackWidget, 1);
     layout->addWidget(m_exportBar);
+    // when an error hides the grid, the space left goes below it, not above the tool bar
+    layout->addStretch();
 
     connect(m_gridButton, &QToolButton::clicked, this, [this] { setMode(Mode::Grid); });
     connect(m_textButton, &QToolButton::clicked, this, [this] { setMode(Mode::Text); });
@@ -608,6 +610,10 @@ QByteArray ResultView::copySelection(bool asQ)
 
 QString ResultView::applyFilter(const QString &text)
 {
+    if (m_filter->text() != text) {
+        const QSignalBlocker block(m_filter); // the box always shows the filter in effect
+        m_filter->setText(text);
+    }
     const QString error = m_model->setFilterText(text);
     m_message->setVisible(!error.isEmpty());
     m_message->setText(error);
