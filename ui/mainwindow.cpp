@@ -22,6 +22,7 @@
 #include "monitor/handlesview.h"
 #include "results/pinstore.h"
 #include "results/resultpane.h"
+#include "results/resultview.h"
 #include "theme/theme.h"
 
 #include <QAction>
@@ -241,7 +242,7 @@ void MainWindow::buildMenus()
         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return),
          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Enter)},
         [this] { runAll(); });
-    QAction *cancel = act(query, tr("Cancel query (drops the connection)"),
+    QAction *cancel = act(query, tr("Cancel this tab's query"),
                           {QKeySequence(Qt::CTRL | Qt::Key_Period)}, [this] { cancelQuery(); });
     cancel->setToolTip(QueryRunner::cancelExplanation());
     query->addSeparator();
@@ -318,6 +319,9 @@ void MainWindow::onTabOpened(EditorTab *tab)
 {
     auto *pane = new ResultPane(m_manager, m_resultStack);
     m_resultStack->addWidget(pane);
+    connect(pane, &ResultPane::shownRunChanged, this, [this, pane] {
+        if (pane == results()) showResultSummary();
+    });
     m_panes.insert(tab, pane);
 }
 
@@ -339,6 +343,7 @@ void MainWindow::onCurrentTab(EditorTab *tab)
     // the result pane and the running strip are the tab's own; a switch never touches a job
     m_resultStack->setCurrentWidget(results());
     m_status->setOwner(tab);
+    showResultSummary();
 }
 
 void MainWindow::onFinished(const QueryResult &r, const QString &server, QObject *owner)
@@ -350,8 +355,18 @@ void MainWindow::onFinished(const QueryResult &r, const QString &server, QObject
     ResultPane *pane = m_panes.value(tab);
     if (!pane) return;
     pane->setResult(r, server);
-    if (tab != m_editors->current()) return;
-    if (r.ok())
+    if (tab == m_editors->current()) showResultSummary();
+}
+
+void MainWindow::showResultSummary()
+{
+    // the status bar sums up what the current tab's pane shows
+    const ResultView *view = results()->currentView();
+    const QueryResult &r = view->result();
+    const QString &server = view->serverName();
+    if (!view->hasResult())
+        m_resultLabel->clear();
+    else if (r.ok())
         m_resultLabel->setText(tr("%1 · %2 · %3")
                                    .arg(server, HistoryModel::formatDuration(r.elapsedNs),
                                         HistoryModel::formatBytes(r.bytesIn)));

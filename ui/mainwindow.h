@@ -102,6 +102,8 @@ private:
     void onFinished(const QueryResult &r, const QString &server, QObject *owner);
     /// Tab titles mark the tabs whose query runs.
     void updateBusyTabs();
+    /// The status bar's summary of the result the current tab shows.
+    void showResultSummary();
     void savePins() const;
     void restorePins();
 

@@ -99,6 +99,7 @@ void ResultPane::showRun(int index)
     m_current->setResult(m_runs[size_t(index)].result, m_runs[size_t(index)].server);
     m_tabs->setCurrentWidget(m_current);
     updateRunControls();
+    Q_EMIT shownRunChanged();
 }
 
 QString ResultPane::runText() const

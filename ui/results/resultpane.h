@@ -61,6 +61,8 @@ public:
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
+    /// The Result tab shows another run (a new result, or stepping through the kept ones).
+    void shownRunChanged();
 
 private:
     struct Run
