@@ -360,10 +360,29 @@ private Q_SLOTS:
         runIn(a, QStringLiteral("tabA2"));
         QTRY_VERIFY_WITH_TIMEOUT(
             m_window->queryStatus()->text().startsWith(QStringLiteral("Queued behind")), 5000);
+        // cancelling a queued query withdraws it: the engine says so, and B's socket stays
+        const int clientB = m_silent->clientOf("tabB1");
+        m_window->cancelQuery();
+        QTRY_VERIFY_WITH_TIMEOUT(landedFor("tabA2"), 2000);
+        QCOMPARE(landedFor("tabA2")->result.error->kind, NetError::Cancelled);
+        QVERIFY2(landedFor("tabA2")->result.error->message.contains(
+                     QStringLiteral("cancelled before it was sent")),
+                 qPrintable(landedFor("tabA2")->result.error->message));
+        QTest::qWait(300);
+        QCOMPARE(m_silent->disconnectedAt(clientB), qint64(-1));
+        QCOMPARE(m_silent->fake.queriesSeen("tabA2"), 0);
+        runIn(a, QStringLiteral("tabA3"));
         m_window->editors()->tabWidget()->setCurrentWidget(b);
         m_window->cancelQuery();
-        QTRY_VERIFY_WITH_TIMEOUT(m_silent->clientOf("tabA2") != 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_silent->clientOf("tabA3") != 0, 10000);
         QCOMPARE(landedFor("tabB1")->owner.data(), b);
+        QCOMPARE(m_silent->fake.queriesSeen("tabA2"), 0); // withdrawn for good
+        // closing a tab ends its query, and nothing more of it reaches the server
+        const int clientA3 = m_silent->clientOf("tabA3");
+        a->setModified(false);
+        QVERIFY(m_window->editors()->closeTab(m_window->editors()->tabWidget()->indexOf(a)));
+        QTRY_VERIFY_WITH_TIMEOUT(m_silent->disconnectedAt(clientA3) >= 0, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->runner()->running(), 0, 2000);
     }
 
     // Issue item 6: results per tab, the last runs browsable, pins kept across a restart.
