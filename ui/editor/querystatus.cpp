@@ -1,6 +1,6 @@
 #include "editor/querystatus.h"
 
-#include "history/historymodel.h"
+#include "editor/editortab.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -59,7 +59,8 @@ void QueryStatus::tick()
 {
     const auto job = m_runner->job(m_ticket);
     if (!job) return;
-    const QString elapsed = HistoryModel::formatDuration(job->elapsedMs * 1000000);
+    // tenths of a second: the strip ticks ten times a second
+    const QString elapsed = tr("%1 s").arg(double(job->elapsedMs) / 1000.0, 0, 'f', 1);
     QString state;
     QString cancel;
     switch (job->phase) {
@@ -69,7 +70,12 @@ void QueryStatus::tick()
         break;
     case QueryRunner::Phase::Sent:
         if (job->behind) {
-            state = tr("Queued behind the query ahead on this connection… %1").arg(elapsed);
+            // name whose query holds the connection, when a tab asked for it
+            const auto ahead = m_runner->job(job->behind);
+            const auto *tab = ahead ? qobject_cast<const EditorTab *>(ahead->owner) : nullptr;
+            state = tab ? tr("Queued behind %1's query on this connection… %2")
+                              .arg(tab->displayName(), elapsed)
+                        : tr("Queued behind the query ahead on this connection… %1").arg(elapsed);
             cancel = tr("Cancel (not sent yet)");
         } else {
             state = tr("Running… %1").arg(elapsed);
