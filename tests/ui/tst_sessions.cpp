@@ -486,6 +486,7 @@ private Q_SLOTS:
         QVERIFY(view->chartPanel()->seriesCount() >= 1);
         view->applyFilter(QStringLiteral("x<10"));
         QCOMPARE(view->chartPanel()->rowCount(), int64_t(10));
+        QTest::qWait(300); // the chart repaints its scene on the event loop
         shot(QStringLiteral("sessions-chart-filtered"));
         // copy and export read the same view
         view->setMode(ResultView::Mode::Grid);
