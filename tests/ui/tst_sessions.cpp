@@ -252,6 +252,9 @@ private Q_SLOTS:
         QVERIFY(m_window->queryStatus()->isVisible());
         QVERIFY(m_window->queryStatus()->text().startsWith(QStringLiteral("Running")));
         QCOMPARE(m_slow->fake.queriesSeen("slow1"), 1);
+        // the tab's title says it runs
+        QTabWidget *tabs = m_window->editors()->tabWidget();
+        QVERIFY(tabs->tabText(tabs->indexOf(tab)).startsWith(QStringLiteral("\u25B6 ")));
 
         const int client = m_slow->clientOf("slow1");
         const qint64 cancelAt = m_slow->clock.elapsed();
@@ -271,6 +274,7 @@ private Q_SLOTS:
         QVERIFY(m_window->results()->currentView()->errorLabel()->text().contains(
             QStringLiteral("cancelled")));
         QVERIFY(!m_window->queryStatus()->isVisible());
+        QVERIFY(!tabs->tabText(tabs->indexOf(tab)).startsWith(QStringLiteral("\u25B6 ")));
         shot(QStringLiteral("sessions-cancelled"));
         // the late answer (due 1.5 s after the run) never replaces the message
         QTest::qWait(1500);
@@ -316,6 +320,19 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->disconnectedAt(client2) >= 0, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(landedFor("silent2"), 2000);
         QCOMPARE(landedFor("silent2")->owner.data(), other);
+        // Cancel twice before the engine confirms: the second stops waiting at once, and the
+        // first still drops the socket
+        runIn(other, QStringLiteral("silent3"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_silent->clientOf("silent3") != 0, 10000);
+        const QueryRunner::Ticket t3 = m_window->runner()->activeFor(other);
+        m_window->cancelQuery();
+        QCOMPARE(m_window->runner()->job(t3)->phase, QueryRunner::Phase::Cancelling);
+        QCOMPARE(m_window->queryStatus()->cancelButton()->text(), QStringLiteral("Stop waiting"));
+        m_window->cancelQuery();
+        QVERIFY(!m_window->runner()->isRunning(t3));
+        QVERIFY(landedFor("silent3")->result.error->message.contains(QStringLiteral("twice")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_silent->disconnectedAt(m_silent->clientOf("silent3")) >= 0,
+                                 5000);
         // with nothing running, Cancel says so
         m_window->cancelQuery();
         QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("Nothing is running")));
