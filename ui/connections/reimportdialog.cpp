@@ -38,15 +38,27 @@ ReimportDialog::ReimportDialog(const QStringList &listed, int total, const QStri
     names->setMaximumHeight(fontMetrics().lineSpacing() * 8);
     layout->addWidget(names);
 
-    m_merge = new QRadioButton(tr("&Merge: update them from the file (address, TLS, user, colour "
-                                  "tag, password); your timeouts and reconnect settings stay"),
-                               this);
-    m_skip = new QRadioButton(
-        tr("&Skip them: import only the %n new connection(s)", nullptr, fresh), this);
-    m_duplicate = new QRadioButton(tr("Import them again as &duplicates (\"name (2)\")"), this);
+    // short choices, each with its consequence on a wrapped line under it (a radio button's
+    // text does not wrap)
+    const auto choice = [this, layout](const QString &text, const QString &detail) {
+        auto *radio = new QRadioButton(text, this);
+        layout->addWidget(radio);
+        auto *note = new QLabel(detail, this);
+        note->setWordWrap(true);
+        note->setIndent(fontMetrics().averageCharWidth() * 4);
+        note->setForegroundRole(QPalette::PlaceholderText);
+        layout->addWidget(note);
+        return radio;
+    };
+    m_merge = choice(tr("&Merge them"),
+                     tr("Their address, TLS, user, colour tag and password come from the file; "
+                        "your timeouts and reconnect settings stay."));
+    m_skip = choice(tr("&Skip them"), tr("Import only the %n new connection(s); the listed ones "
+                                         "stay as they are.",
+                                         nullptr, fresh));
+    m_duplicate = choice(tr("Import them again as &duplicates"),
+                         tr("Each gets a second entry, named \"name (2)\"."));
     m_merge->setChecked(true);
-    for (QRadioButton *r : {m_merge, m_skip, m_duplicate})
-        layout->addWidget(r);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     QPushButton *import = buttons->addButton(tr("Import"), QDialogButtonBox::AcceptRole);
