@@ -139,6 +139,7 @@ std::vector<NodeP> Parser::parseSeq(Token::Kind)
     for (;;) {
         NodeP e = parseExpr({});
         if (e) out.push_back(e);
+        m_lastEmpty = !e;
         if (peek().kind == Token::Kind::Semi) {
             next();
             continue;
