@@ -184,7 +184,8 @@ void ConnectionsView::updateActions()
 void ConnectionsView::showMenu(const QPoint &pos)
 {
     QMenu menu(this);
-    if (!currentProfile().isEmpty() && m_tree->indexAt(pos).isValid()) {
+    const bool onConnection = !currentProfile().isEmpty() && m_tree->indexAt(pos).isValid();
+    if (onConnection) {
         menu.addAction(m_connect);
         menu.addAction(m_disconnect);
         menu.addAction(m_newTab);
@@ -206,7 +207,7 @@ void ConnectionsView::showMenu(const QPoint &pos)
         menu.addAction(tr("Remove folder with its connections…"), this,
                        [this, folder] { removeFolderWithConnections(folder); });
     }
-    if (selectedProfiles().size() + selectedFolders().size() > 1) {
+    if (!onConnection && selectedProfiles().size() + selectedFolders().size() > 1) {
         menu.addSeparator();
         menu.addAction(m_delete);
     }
