@@ -57,9 +57,10 @@ ConnectionsView::ConnectionsView(ServerSessions *sessions, QWidget *parent)
     m_delete->setShortcutContext(Qt::WidgetShortcut);
     m_tree->addAction(m_delete);
     m_newFolder = make(tr("New folder…"), tr("Add a folder"));
-    m_import = make(tr("Import…"),
-                    tr("Import connections: qscope JSON, Studio for kdb+ studio.properties, "
-                       "qStudio connections (its prefs.xml or serverlist XML), host:port lists"));
+    m_import =
+        make(tr("Import…"),
+             tr("Import connections: qscope JSON, Studio for kdb+ studio.properties, "
+                "qStudio connections (its prefs.xml or serverlist XML), host:port and CSV lists"));
     m_export = make(tr("Export…"), tr("Export connections as JSON (passwords are left out)"));
     m_add->setIcon(style()->standardIcon(QStyle::SP_FileDialogNewFolder));
 
