@@ -802,6 +802,24 @@ private Q_SLOTS:
         QCOMPARE(r.warnings.size(), 1);
     }
 
+    void importUnixHandles()
+    {
+        // a host:port list may name kdb+'s Unix socket as the CLI takes it: unix://PORT
+        const QByteArray list = "local-sock unix://5030:me:p:w\n"
+                                "`:unix://5031\n"
+                                "bad unix://0\n";
+        const ServerListImport r = ServerListImporter::parse(list, ServerListImporter::QPad);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.profiles.size(), 2);
+        QCOMPARE(r.profiles[0].name, QStringLiteral("local-sock"));
+        QCOMPARE(r.profiles[0].unixSocket, QStringLiteral("@/tmp/kx.5030"));
+        QCOMPARE(r.profiles[0].user, QStringLiteral("me"));
+        QCOMPARE(r.passwords.value(r.profiles[0].id), QStringLiteral("p:w"));
+        QCOMPARE(r.profiles[1].name, QStringLiteral("unix://5031")); // named by its address
+        QCOMPARE(r.profiles[1].toOptions({}).address.unixSocket, QStringLiteral("@/tmp/kx.5031"));
+        QCOMPARE(r.warnings.size(), 1);
+    }
+
     void importGarbage()
     {
         QByteArray junk;
