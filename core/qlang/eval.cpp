@@ -191,11 +191,11 @@ Value InterpreterState::evalTop(const QByteArray &src, bool *shown)
         for (const NodeP &s : stmts)
             result = eval(*s);
         // q's console prints nothing after a trailing `;` or for an assignment (a:1, a[0]:1,
-        // a+:1). Known difference: q prints a parenthesised one, (a:1); the parse tree here
-        // keeps no parentheses, so it is quiet too.
+        // a+:1), but does print a parenthesised one, (a:1)
         if (shown && !stmts.empty() && !p.endedEmpty()) {
-            const AstNode::Kind last = stmts.back()->kind;
-            *shown = last != AstNode::Kind::Assign && last != AstNode::Kind::IndexAssign;
+            const AstNode &last = *stmts.back();
+            *shown = last.parenthesised || (last.kind != AstNode::Kind::Assign &&
+                                            last.kind != AstNode::Kind::IndexAssign);
         }
     } catch (const QError &e) {
         result = Value::error(e.word);

@@ -48,6 +48,7 @@ private Q_SLOTS:
                               "x:til 3\n"             // nothing
                               "x[0]:5\n"              // indexed assignment: nothing
                               "a+:10\n"               // assignment with an operator: nothing
+                              "(c:4)\n"               // a parenthesised one prints: 4
                               "x\n"                   // 5 1 2
                               "a\n"                   // 11
                               "show 7\n"              // show writes 7 on stdout
@@ -62,6 +63,7 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(QString::fromUtf8(r.out), QStringLiteral("2\n"
                                                           "3\n"
+                                                          "4\n"
                                                           "5 1 2\n"
                                                           "11\n"
                                                           "7\n"

@@ -326,6 +326,8 @@ void TestQlangPrimitives::consoleShowsAsQ_data()
     QTest::addColumn<bool>("shown");
     QTest::newRow("value") << QByteArray("1+1") << true;
     QTest::newRow("assign") << QByteArray("a:1") << false;
+    QTest::newRow("(assign)") << QByteArray("(a:1)") << true;
+    QTest::newRow("(assign) + 1") << QByteArray("1+(a:1)") << true;
     QTest::newRow("global assign") << QByteArray("b::2") << false;
     QTest::newRow("op assign") << QByteArray("a:1;a+:1") << false;
     QTest::newRow("index assign") << QByteArray("v:til 3;v[0]:9") << false;
