@@ -13,3 +13,5 @@ if(TARGET tst_sessions)
     # FakeQServer, the scriptable q server the net tests use
     target_include_directories(tst_sessions PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
 endif()
+qscope_add_test(bench_connimport LABEL bench SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_connimport.cpp
+    LIBS qscope_ui TIMEOUT 300)

@@ -396,7 +396,10 @@ private Q_SLOTS:
                 QByteArray::number(m_demo->port()) + "\nserver.0.user=\nserver.0.password=\n");
         f.close();
         const int before = int(m_store->profiles().size());
-        const QString summary = m_window->connectionsView()->importFile(path);
+        QSignalSpy imported(m_window->connectionsView(), &ConnectionsView::importFinished);
+        m_window->connectionsView()->importFile(path); // parsed on a worker thread
+        QVERIFY(imported.wait(20000));
+        const QString summary = imported[0][0].toString();
         QVERIFY2(summary.contains(QStringLiteral("Studio for kdb+")), qPrintable(summary));
         QCOMPARE(int(m_store->profiles().size()), before + 1);
         const ConnectionProfile *p = m_store->findByName(QStringLiteral("studio-rdb"));
