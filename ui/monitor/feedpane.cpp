@@ -6,6 +6,7 @@
 #include "sparkline.h"
 #include "symstats.h"
 #include "symstatsmodels.h"
+#include "viewhandle.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -226,7 +227,26 @@ FeedPane::FeedPane(ConnectionManager *manager, QWidget *parent)
 FeedPane::~FeedPane()
 {
     if (m_manager && m_subscription) m_manager->unsubscribe(m_subscription);
+    if (m_handle) m_handle->release(); // the server sees the subscriber go (.z.pc, .u.del)
     stopRecording();
+}
+
+void FeedPane::holdHandle(ViewHandle *handle)
+{
+    m_handle = handle;
+    handle->setParent(this);
+    connect(handle, &ViewHandle::stopRequested, this, [this] {
+        stopFeed(tr("stopped from Activity: unsubscribed and its connection closed"));
+    });
+}
+
+void FeedPane::stopFeed(const QString &why)
+{
+    if (m_manager && m_subscription) m_manager->unsubscribe(m_subscription);
+    m_subscription = 0;
+    if (m_handle) m_handle->release();
+    const QString call = m_callLabel->property("call").toString();
+    m_callLabel->setText(call.isEmpty() ? why : call + QStringLiteral("  (") + why + u')');
 }
 
 void FeedPane::attachSubscription(SubscriptionId sub, const QString &call)
@@ -753,13 +773,15 @@ void FeedPane::chooseReplayLog()
     const QString path = QFileDialog::getOpenFileName(this, tr("Replay feed log"), QString(),
                                                       tr("Feed log (*.qsfeed);;All files (*)"));
     if (path.isEmpty()) return;
-    QString err;
-    if (!startReplay(path, &err)) m_replayError = err;
-    updateStatus();
+    Q_EMIT replayRequested(path);
 }
 
 bool FeedPane::startReplay(const QString &path, QString *error)
 {
+    if (m_subscription || m_replay || !m_feeds.empty()) {
+        *error = tr("a replay opens a view of its own: this one already shows rows");
+        return false;
+    }
     auto reader = std::make_unique<FeedLogReader>();
     if (!reader->open(path, error)) return false;
     m_replay = std::move(reader);

@@ -33,6 +33,7 @@ class QTimer;
 namespace qscope {
 
 class FeedRingModel;
+class ViewHandle;
 class LastValueModel;
 class SymAggregatesModel;
 class SymStats;
@@ -54,7 +55,14 @@ public:
     /// Follow a subscription made with ConnectionManager::subscribe; `call` is the .u.sub text.
     void attachSubscription(qscope::SubscriptionId sub, const QString &call);
     qscope::SubscriptionId subscription() const { return m_subscription; }
-    /// Replay a binary feed log into this pane (rows paced over UI ticks).
+    /// The pane holds its subscription's connection (it takes ownership): closing the pane, or
+    /// Activity's Stop, unsubscribes and closes it, which is how kdb-tick forgets a subscriber.
+    void holdHandle(ViewHandle *handle);
+    ViewHandle *handle() const { return m_handle; }
+    /// Unsubscribe and close the handle; the rows stay on screen.
+    void stopFeed(const QString &why);
+    /// Replay a binary feed log into this pane (rows paced over UI ticks). Only into a fresh
+    /// pane: live and replayed rows never share a ring or aggregates.
     bool startReplay(const QString &path, QString *error);
     bool replaying() const { return m_replay != nullptr; }
     QString replayError() const { return m_replayError; }
@@ -116,6 +124,8 @@ Q_SIGNALS:
     /// After each UI tick that changed a model (tests wait on it).
     void ticked();
     void replayFinished(bool ok);
+    /// "Replay log…" was chosen: a replay opens a view of its own (FeedView::openReplay).
+    void replayRequested(const QString &path);
 
 private:
     struct Pending
@@ -146,6 +156,7 @@ private:
 
     QPointer<qscope::ConnectionManager> m_manager; ///< may go before a pane kept elsewhere
     qscope::SubscriptionId m_subscription = 0;
+    ViewHandle *m_handle = nullptr;
     std::map<QByteArray, std::unique_ptr<TableFeed>> m_feeds;
     QByteArray m_current;
     int64_t m_capacity = 100000;
