@@ -309,7 +309,11 @@ void MainWindow::showActivity()
 {
     if (!m_activity) {
         m_activity = new ActivityView(m_manager, this);
-        addMonitorDock(tr("Activity"), QStringLiteral("activityDock"), m_activity);
+        // Beside the monitor's tabbed docks, not among them: it watches them work.
+        QDockWidget *dock = addDock(tr("Activity"), QStringLiteral("activityDock"), m_activity,
+                                    Qt::BottomDockWidgetArea);
+        if (!m_monitorDocks.isEmpty()) // half the width: its rows are long
+            resizeDocks({m_monitorDocks.last(), dock}, {width() / 2, width() / 2}, Qt::Horizontal);
     }
     m_activity->parentWidget()->show();
     m_activity->parentWidget()->raise();

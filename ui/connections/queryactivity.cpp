@@ -49,7 +49,7 @@ void QueryActivity::report(const QString &profileId)
         else
             ++waiting;
     }
-    if (!text.isEmpty() && waiting) text += tr(" (+%n waiting)", nullptr, waiting);
+    if (!text.isEmpty() && waiting) text += tr(" (+%1 waiting)").arg(waiting);
     m_sessions->manager()->registry()->setActivity(conn, text);
 }
 

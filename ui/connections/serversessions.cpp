@@ -125,7 +125,8 @@ void ServerSessions::open(const QString &profileId, const QString &password)
     const ConnectionProfile *p = m_store->profile(profileId);
     if (!p) return;
     const ConnectionId id = m_manager->open(p->toOptions(password));
-    m_manager->registry()->setOwner(id, HandlePurpose::Query, QStringLiteral("query tabs"));
+    m_manager->registry()->setOwner(id, HandlePurpose::Query,
+                                    QStringLiteral("query tabs and explorer"));
     m_openedWith.insert(profileId, password);
     m_byProfile.insert(profileId, id);
     m_byConnection.insert(id, profileId);

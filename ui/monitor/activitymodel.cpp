@@ -135,16 +135,24 @@ int ActivityModel::columnCount(const QModelIndex &parent) const
 QString ActivityModel::onWire(const Row &r, const HandleInfo &h, const HandleOwner &o) const
 {
     if (!o.activity.isEmpty()) return o.activity;
-    // The query tabs' requests: until QueryRunner lists its jobs (their tab and text), the
-    // engine's count of requests in flight on the connection is what can be said.
-    if (h.pendingQueries > 0) return tr("%n request(s) in flight", nullptr, h.pendingQueries);
+    // Feeds and pollers say what they send themselves; on a query connection (the explorer's
+    // fetches, a request nobody reported) or a handle nobody owns, the engine's count of
+    // requests in flight is what can be said.
+    const bool reportsItself =
+        o.purpose == HandlePurpose::Feed || o.purpose == HandlePurpose::Poller;
+    if (h.pendingQueries > 0 && !reportsItself)
+        return h.pendingQueries == 1 ? tr("1 request in flight")
+                                     : tr("%1 requests in flight").arg(h.pendingQueries);
     Q_UNUSED(r);
-    return tr("idle");
+    return o.summary.isEmpty() ? tr("idle") : tr("idle · %1").arg(o.summary);
 }
 
 QDateTime ActivityModel::since(const Row &r, const HandleOwner &o) const
 {
-    return !o.activity.isEmpty() ? o.since : r.pendingSince;
+    if (!o.activity.isEmpty()) return o.since;
+    const bool reportsItself =
+        o.purpose == HandlePurpose::Feed || o.purpose == HandlePurpose::Poller;
+    return reportsItself ? QDateTime() : r.pendingSince;
 }
 
 QVariant ActivityModel::data(const QModelIndex &index, int role) const

@@ -17,7 +17,8 @@ class ActivityModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Owner, Purpose, Server, State, OnWire, For, Messages, Rate, Stop, ColumnCount };
+    /// What a narrow dock shows first: who, what, how long, how busy, and the Stop button.
+    enum Column { Owner, OnWire, For, Rate, Stop, State, Messages, Purpose, Server, ColumnCount };
     static constexpr int ConnectionIdRole = Qt::UserRole + 1;
 
     explicit ActivityModel(HandleRegistry *registry, QObject *parent = nullptr);

@@ -18,7 +18,7 @@ ActivityView::ActivityView(ConnectionManager *manager, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     m_summary = new QLabel(this);
-    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_summary);
     m_table = new QTableView(this);
     m_table->setModel(m_model);
@@ -29,18 +29,20 @@ ActivityView::ActivityView(ConnectionManager *manager, QWidget *parent)
     m_table->setWordWrap(false);
     QHeaderView *h = m_table->horizontalHeader();
     h->setSectionResizeMode(QHeaderView::Interactive);
-    h->setSectionResizeMode(ActivityModel::OnWire, QHeaderView::Stretch);
+    h->setStretchLastSection(true);
     const int em = fontMetrics().averageCharWidth();
-    const int widths[] = {30, 7, 26, 11, 0, 11, 18, 8, 8};
+    // Owner, On the wire, For, Rate, Stop, State, Messages, Purpose, Server
+    const int widths[] = {22, 34, 10, 9, 8, 11, 18, 8, 0};
     for (int c = 0; c < ActivityModel::ColumnCount; ++c)
         if (widths[c]) m_table->setColumnWidth(c, widths[c] * em);
+    m_table->setToolTip(tr("Stop ends that owner's request, poll or subscription, closing the "
+                           "connection where that is the only way"));
     layout->addWidget(m_table, 1);
 
     const auto summarize = [this] {
-        m_summary->setText(
-            tr("%n open handle(s). Stop ends that owner's request, poll or subscription "
-               "(closing the connection where that is the only way).",
-               nullptr, m_model->rowCount()));
+        const int n = m_model->rowCount();
+        m_summary->setText(n == 1 ? tr("1 open handle held by this app")
+                                  : tr("%1 open handles held by this app").arg(n));
     };
     connect(m_model, &QAbstractItemModel::modelReset, this, [this, summarize] {
         placeButtons();

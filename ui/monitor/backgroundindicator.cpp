@@ -10,6 +10,8 @@ BackgroundIndicator::BackgroundIndicator(HandleRegistry *registry, QWidget *pare
     setAutoRaise(true);
     setToolButtonStyle(Qt::ToolButtonTextOnly);
     setCursor(Qt::PointingHandCursor);
+    // a link's colour: it opens Activity
+    setStyleSheet(QStringLiteral("QToolButton { color: palette(link); border: none; }"));
     connect(registry, &HandleRegistry::ownerChanged, this, &BackgroundIndicator::refresh);
     connect(registry, &HandleRegistry::rowAdded, this, &BackgroundIndicator::refresh);
     connect(registry, &HandleRegistry::rowChanged, this, &BackgroundIndicator::refresh);

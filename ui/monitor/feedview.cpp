@@ -126,12 +126,7 @@ FeedView::FeedView(ConnectionManager *manager, const HandleSource &source, QWidg
         QString err;
         if (!openReplay(path, &err)) showError(err);
     });
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int i) {
-        QWidget *w = m_tabs->widget(i);
-        m_tabs->removeTab(i);
-        delete w; // the pane unsubscribes in its destructor
-        updateHint();
-    });
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &FeedView::closePane);
     if (m_manager) {
         connect(m_manager, &ConnectionManager::resultReady, this, &FeedView::onResult);
         connect(m_manager, &ConnectionManager::stateChanged, this,
@@ -315,6 +310,15 @@ FeedPane *FeedView::openReplay(const QString &path, QString *error)
 void FeedView::showPane(int index)
 {
     m_tabs->setCurrentIndex(index);
+}
+
+void FeedView::closePane(int index)
+{
+    QWidget *w = m_tabs->widget(index);
+    if (!w) return;
+    m_tabs->removeTab(index);
+    delete w; // the pane unsubscribes and closes its connection in its destructor
+    updateHint();
 }
 
 int FeedView::paneCount() const

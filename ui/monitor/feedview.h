@@ -43,6 +43,9 @@ public:
     /// Open a pane of its own that replays a recorded binary log (no subscription).
     FeedPane *openReplay(const QString &path, QString *error = nullptr);
     int paneCount() const;
+    /// Close pane `index` (its tab's close button): a live pane unsubscribes and closes its
+    /// connection.
+    void closePane(int index);
     /// Bring pane `index` to the front.
     void showPane(int index);
     FeedPane *pane(int index) const;
