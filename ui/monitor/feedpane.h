@@ -19,6 +19,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -34,6 +35,20 @@ namespace qscope {
 
 class FeedRingModel;
 class ViewHandle;
+
+namespace detail {
+/// Records of a feed log read and decoded off the GUI thread, one bounded chunk at a time.
+struct ReplayChunk
+{
+    std::vector<qscope::Value> messages;
+    std::vector<qint64> bytes; ///< each record's IPC bytes
+    bool done = false;         ///< at the end, or stopped on an error
+    QString error;
+    qint64 records = 0;
+};
+/// Worker thread: the next chunk (at most 20,000 records or about 4 MiB).
+ReplayChunk readReplayChunk(FeedLogReader &reader);
+} // namespace detail
 class LastValueModel;
 class SymAggregatesModel;
 class SymStats;
@@ -145,6 +160,7 @@ private:
     void tick();
     void secondTick();
     void replayTick();
+    void applyReplayChunk(const detail::ReplayChunk &chunk);
     void showTable(const QByteArray &table);
     void updateStatus();
     void refreshPushTargets();
@@ -173,7 +189,8 @@ private:
     FeedCsvWriter m_csv;
     FeedLogWriter m_log;
     QString m_recordError;
-    std::unique_ptr<FeedLogReader> m_replay;
+    std::shared_ptr<FeedLogReader> m_replay; ///< shared with the worker reading a chunk
+    bool m_replayBusy = false;               ///< a chunk is being read
     QString m_replayError;
 
     qscope::ConnectionId m_pushTarget = 0;
