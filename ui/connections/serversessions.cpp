@@ -26,6 +26,8 @@ ServerSessions::ServerSessions(ConnectionManager *manager, ConnectionStore *stor
             });
     connect(m_store, &ConnectionStore::profileRemoved, this, [this](const QString &id) {
         disconnectProfile(id);
+        for (const ConnectionId h : m_ownHandles.keys(id)) // a deleted server keeps nothing open
+            closeHandle(h);
         m_passwords->forget(id);
     });
 }

@@ -26,12 +26,15 @@ void BackgroundIndicator::refresh()
     QStringList items;
     for (ConnectionId id : ids) {
         const HandleOwner o = m_registry->owner(id);
+        // What runs on its own: a feed, a periodic poll (its owner says so with a summary); a
+        // view's one-off questions do not count.
         if (o.purpose != HandlePurpose::Feed && o.purpose != HandlePurpose::Poller) continue;
+        if (o.summary.isEmpty()) continue;
         const int row = m_registry->rowOf(id);
         if (row >= 0 && (m_registry->at(row).state == ConnectionState::Closed ||
                          m_registry->at(row).state == ConnectionState::Failed))
             continue;
-        items << (o.summary.isEmpty() ? o.owner : o.summary);
+        items << o.summary;
     }
     if (items == m_items && isHidden() == items.isEmpty()) return;
     m_items = items;

@@ -1,6 +1,6 @@
 #pragma once
 /// The status bar's word on what runs in the background: "2 background: handles poll every 2 s,
-/// feed trade" (the open feed and poller handles, by their owners' summaries). Hidden when
+/// feed trade" (the open feed and poller handles whose owners say what runs on them). Hidden when
 /// nothing runs; clicking it opens Activity. GUI thread only.
 
 #include "net/handleregistry.h"

@@ -11,12 +11,12 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFuture>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QFuture>
 #include <QPromise>
 #include <QPushButton>
 #include <QScrollBar>

@@ -41,7 +41,7 @@ FeedView::FeedView(ConnectionManager *manager, const HandleSource &source, QWidg
     m_picker = new ViewHandle(manager, HandlePurpose::Poller,
                               tr("feed view %1: tables and log position").arg(source.label), this);
     m_picker->setSource(source);
-    m_picker->setSummary(tr("feed picker %1").arg(source.label));
+    // no summary: it asks once when shown, nothing runs on it in the background
     auto *split = new QSplitter(Qt::Horizontal, this);
     auto *picker = new QWidget(split);
     auto *pl = new QVBoxLayout(picker);

@@ -4,6 +4,7 @@
 #include "feedlog.h"
 #include "framesmodel.h"
 #include "protocol/codec.h"
+#include "viewhandle.h"
 
 #include <QCheckBox>
 #include <QFile>
@@ -109,6 +110,16 @@ FramesView::FramesView(ConnectionManager *manager, QWidget *parent)
     m_timer = new QTimer(this);
     m_timer->setInterval(250);
     connect(m_timer, &QTimer::timeout, this, &FramesView::refresh);
+    // The snapshot copies frames under the lane's lock: only while someone can see them.
+    m_watch = new VisibilityWatch(this);
+    connect(m_watch, &VisibilityWatch::changed, this, [this](bool visible) {
+        if (!visible) {
+            m_timer->stop();
+        } else if (m_connection) {
+            m_timer->start();
+            refresh();
+        }
+    });
     connect(m_tapCheck, &QCheckBox::toggled, this, &FramesView::setTapping);
     connect(clear, &QPushButton::clicked, m_model, &FramesModel::clear);
     connect(exportButton, &QPushButton::clicked, this, &FramesView::exportSelected);
@@ -131,7 +142,7 @@ void FramesView::setConnection(ConnectionId id)
     m_tapCheck->setChecked(o && o->tapFrames);
     m_connText = o ? tr("%1 (%2)").arg(o->name, o->address.display()) : tr("No connection");
     m_sized = false;
-    m_timer->start();
+    if (m_watch->visible()) m_timer->start();
     refresh();
 }
 

@@ -17,6 +17,7 @@ class QTreeWidgetItem;
 namespace qscope {
 
 class FramesModel;
+class VisibilityWatch;
 
 /// The frame tap of one connection. GUI thread only; refreshes the snapshot on a timer. A frame
 /// over 1 MB is decoded on a worker thread, never on the GUI thread.
@@ -59,6 +60,7 @@ private:
 
     qscope::ConnectionManager *m_manager;
     qscope::ConnectionId m_connection = 0;
+    VisibilityWatch *m_watch = nullptr;
     FramesModel *m_model = nullptr;
     QTimer *m_timer = nullptr;
     QCheckBox *m_tapCheck = nullptr;
