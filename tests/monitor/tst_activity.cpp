@@ -18,6 +18,8 @@
 #include "monitor/backgroundindicator.h"
 #include "monitor/feedpane.h"
 #include "monitor/feedview.h"
+#include "monitor/framesmodel.h"
+#include "monitor/framesview.h"
 #include "monitor/handlesview.h"
 #include "monitor/pollrate.h"
 #include "monitor/serverhandlespoller.h"
@@ -366,10 +368,16 @@ void TstActivity::feedsHaveConnectionsOfTheirOwn()
     QCOMPARE(clientSending("2+2"), m_queryClient);
 
     // Closing the trade view unsubscribes and closes its connection: kdb-tick's .z.pc forgets it,
-    // and the upd count on that handle stops.
+    // and the upd count on that handle stops, in the registry and in a frames view tapping it.
     HandleRegistry *reg = m_manager->registry();
     const ConnectionId tradeHandle = trade->handle()->id();
     QVERIFY(tradeHandle);
+    FramesView frames(m_manager.get());
+    frames.resize(900, 500);
+    frames.show();
+    frames.setConnection(tradeHandle);
+    frames.setTapping(true);
+    QTRY_VERIFY_WITH_TIMEOUT(frames.model()->rowCount() > 5, 5000);
     QCOMPARE(fv->pane(0), trade);
     fv->closePane(0);
     QTRY_VERIFY_WITH_TIMEOUT(disconnected(tradeClient), 3000);
@@ -377,9 +385,12 @@ void TstActivity::feedsHaveConnectionsOfTheirOwn()
     QTRY_COMPARE_WITH_TIMEOUT(reg->at(reg->rowOf(tradeHandle)).state, ConnectionState::Closed,
                               3000);
     const qint64 updsIn = reg->at(reg->rowOf(tradeHandle)).messagesIn;
+    QTest::qWait(300); // a frames refresh after the close
+    const int framesSeen = frames.model()->rowCount();
     const int64_t quoteRows = quote->ingestedRows("quote");
     QTRY_VERIFY_WITH_TIMEOUT(quote->ingestedRows("quote") > quoteRows + 5, 5000);
     QCOMPARE(reg->at(reg->rowOf(tradeHandle)).messagesIn, updsIn);
+    QCOMPARE(frames.model()->rowCount(), framesSeen);
 
     // Closing the feed view itself closes the rest: the quote feed and the picker.
     const int views = m_window->feedViews()->count();

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QPlainTextEdit;
 class QTableView;
@@ -19,8 +20,10 @@ namespace qscope {
 class FramesModel;
 class VisibilityWatch;
 
-/// The frame tap of one connection. GUI thread only; refreshes the snapshot on a timer. A frame
-/// over 1 MB is decoded on a worker thread, never on the GUI thread.
+/// The frame tap of one connection, chosen among the app's open handles by owner (the query tabs',
+/// a feed's, a poller's). GUI thread only; refreshes the snapshot on a timer while visible. A
+/// frame over 1 MB is decoded on a worker thread, never on the GUI thread. When the connection
+/// closes, the frames seen so far stay.
 class FramesView : public QWidget
 {
     Q_OBJECT
@@ -57,6 +60,8 @@ private:
     void exportSelected();
     void showDecoded(const QString &label, const qscope::Value &value, const QString &error);
     void updateStatus();
+    /// The chooser lists the open handles (and the one shown, even once closed).
+    void fillChooser();
 
     qscope::ConnectionManager *m_manager;
     qscope::ConnectionId m_connection = 0;
@@ -64,6 +69,8 @@ private:
     FramesModel *m_model = nullptr;
     QTimer *m_timer = nullptr;
     QCheckBox *m_tapCheck = nullptr;
+    QComboBox *m_chooser = nullptr;
+    QStringList m_chooserItems; ///< what the chooser lists now, to rebuild only on a change
     QLabel *m_status = nullptr;
     QTableView *m_table = nullptr;
     QPlainTextEdit *m_hex = nullptr;
