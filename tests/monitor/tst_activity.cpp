@@ -140,8 +140,15 @@ void TstActivity::serve(QIODevice *io, const MessageHeader &h, const Value &v)
         QTimer::singleShot(20000, this, [c] {
             if (c) FakeQServer::reply(c, Value::longAtom(1));
         });
-    } else if (q.startsWith(".u.w") || q.startsWith("(key .z.W")) {
-        FakeQServer::reply(io, Value::error("nyi"));
+    } else if (q.startsWith("(key .z.W")) { // -38!: protocol q, family t (tcp)
+        const Value info = Value::table(Value::symbols({"p", "f"}),
+                                        Value::list({Value::string("qqq"), Value::string("ttt")}));
+        FakeQServer::reply(io, Value::list({Value::fromVector(Int, std::vector<int32_t>{5, 6, 7}),
+                                            info}));
+    } else if (q == "key`") {
+        FakeQServer::reply(io, Value::symbols({"q", "Q", "h", "u"}));
+    } else if (q.startsWith(".u.w")) {
+        FakeQServer::reply(io, Value::error(".u.w"));
     } else {
         FakeQServer::reply(io, Value::longAtom(2));
     }

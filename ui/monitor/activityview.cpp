@@ -32,7 +32,7 @@ ActivityView::ActivityView(ConnectionManager *manager, QWidget *parent)
     h->setStretchLastSection(true);
     const int em = fontMetrics().averageCharWidth();
     // Owner, On the wire, For, Rate, Stop, State, Messages, Purpose, Server
-    const int widths[] = {22, 34, 10, 9, 8, 11, 18, 8, 0};
+    const int widths[] = {28, 34, 10, 9, 8, 11, 18, 8, 0};
     for (int c = 0; c < ActivityModel::ColumnCount; ++c)
         if (widths[c]) m_table->setColumnWidth(c, widths[c] * em);
     m_table->setToolTip(tr("Stop ends that owner's request, poll or subscription, closing the "
