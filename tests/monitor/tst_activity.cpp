@@ -31,6 +31,7 @@
 #include <QAbstractItemModelTester>
 #include <QDockWidget>
 #include <QPushButton>
+#include <QRandomGenerator>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void replayOpensItsOwnView();
     void explorerFetchesOnlyWhenVisible();
     void activityListsOwnersAndStopsThem();
+    void randomMonitorSequences();
 
 private:
     /// A tiny tickerplant: answers the poll and picker queries, .u.sub with a schema, "slow"
@@ -143,8 +145,8 @@ void TstActivity::serve(QIODevice *io, const MessageHeader &h, const Value &v)
     } else if (q.startsWith("(key .z.W")) { // -38!: protocol q, family t (tcp)
         const Value info = Value::table(Value::symbols({"p", "f"}),
                                         Value::list({Value::string("qqq"), Value::string("ttt")}));
-        FakeQServer::reply(io, Value::list({Value::fromVector(Int, std::vector<int32_t>{5, 6, 7}),
-                                            info}));
+        FakeQServer::reply(
+            io, Value::list({Value::fromVector(Int, std::vector<int32_t>{5, 6, 7}), info}));
     } else if (q == "key`") {
         FakeQServer::reply(io, Value::symbols({"q", "Q", "h", "u"}));
     } else if (q.startsWith(".u.w")) {
@@ -257,6 +259,8 @@ void TstActivity::cleanupTestCase()
     m_manager.reset();
 }
 
+// #14 item 3, "Hidden polling": after Monitor > Handles was opened once, nothing is polled once
+// its dock is closed or tabbed away.
 void TstActivity::handlesPollOnlyWhileVisible()
 {
     m_window->showHandles();
@@ -331,6 +335,8 @@ void TstActivity::rateOnTheViewIsWhatTheServerSees()
     QTRY_VERIFY_WITH_TIMEOUT(pollTimes().size() > paused, 10000);
 }
 
+// #14 item 4, "Feeds outlive their views": closing every feed view ends the subscription at the
+// server, and a feed never shares the query tab's connection.
 void TstActivity::feedsHaveConnectionsOfTheirOwn()
 {
     FeedView *fv = currentFeedView();
@@ -408,6 +414,7 @@ void TstActivity::feedsHaveConnectionsOfTheirOwn()
     QVERIFY(!disconnected(m_queryClient));
 }
 
+// #14 item 5, "Replay mixes with live": a replay opens its own view; live aggregates untouched.
 void TstActivity::replayOpensItsOwnView()
 {
     m_window->newFeedView();
@@ -570,6 +577,96 @@ void TstActivity::activityListsOwnersAndStopsThem()
     QTRY_VERIFY_WITH_TIMEOUT(bg->isVisible(), 5000);
     bg->click();
     QTRY_VERIFY(a->isVisible());
+}
+
+/// Seeded random walks over what a user does to the monitor (open, close, tab away and pause the
+/// Handles view; open, subscribe in and close feed views; disconnect and reconnect), checking
+/// after each step what the server saw: no poll for a view that cannot be seen or is paused
+/// (and polls for one that can), and exactly one subscriber connection per live feed pane.
+/// QSCOPE_SEED=n picks another walk.
+void TstActivity::randomMonitorSequences()
+{
+    const quint32 seed = qEnvironmentVariableIsSet("QSCOPE_SEED")
+                             ? quint32(qEnvironmentVariableIntValue("QSCOPE_SEED"))
+                             : 20261204u;
+    QRandomGenerator rng(seed);
+    qInfo("random monitor sequence, seed %u", seed);
+    m_window->showHandles();
+    HandlesView *h = m_window->handlesView();
+    h->pollRate()->setIntervalMs(300);
+    const auto livePanes = [this] {
+        int n = 0;
+        QTabWidget *views = m_window->feedViews();
+        for (int v = 0; views && v < views->count(); ++v)
+            if (auto *fv = qobject_cast<FeedView *>(views->widget(v)))
+                for (int i = 0; i < fv->paneCount(); ++i)
+                    n += fv->pane(i)->subscription() != 0;
+        return n;
+    };
+    const auto serverSubscribers = [this] {
+        int n = 0;
+        for (int c : clientsSending(isSub))
+            n += !disconnected(c);
+        return n;
+    };
+    const char *names[] = {"show handles",
+                           "close handles",
+                           "new feed view + subscribe",
+                           "close a feed view",
+                           "close a feed pane",
+                           "pause or resume polling",
+                           "disconnect and reconnect"};
+    for (int step = 0; step < 14; ++step) {
+        const int action = int(rng.bounded(7));
+        qInfo("step %d: %s", step, names[action]);
+        FeedView *fv = currentFeedView();
+        switch (action) {
+        case 0:
+            m_window->showHandles();
+            break;
+        case 1:
+            dockOf(h)->close();
+            break;
+        case 2:
+            m_window->newFeedView();
+            fv = currentFeedView();
+            QVERIFY(fv);
+            QVERIFY(fv->subscribe(rng.bounded(2) ? "trade" : "quote", {}));
+            break;
+        case 3:
+            if (QTabWidget *views = m_window->feedViews(); views && views->count())
+                Q_EMIT views->tabCloseRequested(int(rng.bounded(views->count())));
+            break;
+        case 4:
+            if (fv && fv->paneCount()) fv->closePane(int(rng.bounded(fv->paneCount())));
+            break;
+        case 5:
+            h->pollRate()->setIntervalMs(h->pollInterval() ? 0 : 300);
+            break;
+        case 6:
+            m_window->sessions()->disconnectProfile(m_profile);
+            m_window->sessions()->connectProfile(m_profile);
+            QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(m_profile), 10000);
+            break;
+        }
+        // (b) one subscriber connection at the server per live pane, no more, no less
+        QTRY_COMPARE_WITH_TIMEOUT(serverSubscribers(), livePanes(), 5000);
+        // (a) polls only for a view a user can see (not closed, not tabbed away) and not paused
+        QTest::qWait(700);
+        const bool seen = h->isVisible() && !h->visibleRegion().isEmpty();
+        const bool expectPolls = seen && h->pollInterval() > 0;
+        const qsizetype from = pollTimes().size();
+        QTest::qWait(1000);
+        const qsizetype polls = pollTimes().size() - from;
+        if (expectPolls)
+            QVERIFY2(polls >= 1,
+                     qPrintable(QStringLiteral("step %1: no poll while visible").arg(step)));
+        else
+            QVERIFY2(polls == 0,
+                     qPrintable(QStringLiteral("step %1: %2 polls while hidden or paused")
+                                    .arg(step)
+                                    .arg(polls)));
+    }
 }
 
 QTEST_MAIN(TstActivity)
