@@ -37,6 +37,7 @@ QList<QueryRunner::Ticket> QueryActivity::running(const QString &profileId) cons
 
 void QueryActivity::report(const QString &profileId)
 {
+    if (!m_sessions) return;
     const ConnectionId conn = m_sessions->connectionOf(profileId);
     if (!conn) return;
     QString text;
@@ -55,6 +56,7 @@ void QueryActivity::report(const QString &profileId)
 
 void QueryActivity::onStop(ConnectionId id)
 {
+    if (!m_sessions) return;
     const HandleOwner o = m_sessions->manager()->registry()->owner(id);
     if (o.purpose != HandlePurpose::Query) return;
     const QString profileId = m_sessions->profileOf(id);

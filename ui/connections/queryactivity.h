@@ -9,6 +9,7 @@
 
 #include <QMap>
 #include <QObject>
+#include <QPointer>
 
 namespace qscope {
 
@@ -35,7 +36,7 @@ private:
     void onStop(ConnectionId id);
 
     QueryRunner *m_runner;
-    ServerSessions *m_sessions;
+    QPointer<ServerSessions> m_sessions;   ///< a sibling under the main window: may go first
     QMap<QueryRunner::Ticket, Job> m_jobs; ///< tickets grow: oldest first
 };
 

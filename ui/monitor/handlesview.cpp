@@ -130,8 +130,11 @@ void HandlesView::buildUi()
                             "highlighted as a slow subscriber"));
     m_slowKb->setValue(int(m_serverModel->slowThreshold() / 1024));
     bar->addWidget(m_slowKb);
-    auto *poll = new QPushButton(tr("Poll now"), srv);
-    bar->addWidget(poll);
+    m_pollButton = new QPushButton(tr("Poll now"), srv);
+    m_pollButton->setToolTip(
+        tr("Poll once now. Paused or hidden, the view holds no connection to poll on."));
+    m_pollButton->setEnabled(false);
+    bar->addWidget(m_pollButton);
     sl->addLayout(bar);
     // Second line: what the server is, and what can be done to it (two lines keep the dock
     // usable at half the window's width).
@@ -203,7 +206,7 @@ void HandlesView::buildUi()
     connect(m_rate, &PollRate::intervalChanged, this, &HandlesView::setPollInterval);
     connect(m_slowKb, &QSpinBox::valueChanged, this,
             [this](int kb) { m_serverModel->setSlowThreshold(qint64(kb) * 1024); });
-    connect(poll, &QPushButton::clicked, m_poller, &ServerHandlesPoller::pollNow);
+    connect(m_pollButton, &QPushButton::clicked, m_poller, &ServerHandlesPoller::pollNow);
     connect(m_installButton, &QPushButton::clicked, this, &HandlesView::installAgent);
     connect(m_uninstallButton, &QPushButton::clicked, this, &HandlesView::uninstallAgent);
     connect(m_closeButton, &QPushButton::clicked, this, [this] {
@@ -273,6 +276,7 @@ void HandlesView::updateActivity()
 void HandlesView::useServer(ConnectionId id)
 {
     m_server = id;
+    m_pollButton->setEnabled(id != 0);
     m_agentInstalled = false;
     m_action = NoAction;
     m_request = 0;

@@ -103,6 +103,7 @@ private:
     QPushButton *m_installButton = nullptr;
     QPushButton *m_uninstallButton = nullptr;
     QPushButton *m_closeButton = nullptr;
+    QPushButton *m_pollButton = nullptr;
     QChartView *m_chartView = nullptr;
     QLineSeries *m_used = nullptr;
     QLineSeries *m_heap = nullptr;
