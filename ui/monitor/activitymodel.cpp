@@ -15,7 +15,7 @@ ActivityModel::ActivityModel(HandleRegistry *registry, QObject *parent)
     connect(m_tick, &QTimer::timeout, this, &ActivityModel::tick);
     if (m_registry) {
         connect(m_registry, &HandleRegistry::rowAdded, this, &ActivityModel::sync);
-        connect(m_registry, &HandleRegistry::rowChanged, this, &ActivityModel::sync);
+        connect(m_registry, &HandleRegistry::rowChanged, this, &ActivityModel::onRowChanged);
         connect(m_registry, &HandleRegistry::rowsRemoved, this, &ActivityModel::sync);
         connect(m_registry, &HandleRegistry::ownerChanged, this, &ActivityModel::sync);
     }
@@ -49,9 +49,30 @@ QString ActivityModel::formatAge(qint64 ms)
 
 int ActivityModel::rowOf(ConnectionId id) const
 {
-    for (int i = 0; i < m_rows.size(); ++i)
-        if (m_rows[i].id == id) return i;
-    return -1;
+    return m_rowOf.value(id, -1);
+}
+
+void ActivityModel::notePending(Row &r, const HandleInfo &h) const
+{
+    if (h.pendingQueries > 0 && !r.pendingSince.isValid())
+        r.pendingSince = QDateTime::currentDateTimeUtc();
+    if (h.pendingQueries == 0) r.pendingSince = QDateTime();
+}
+
+void ActivityModel::onRowChanged(int registryRow)
+{
+    // The engine refreshes every handle's counters four times a second: with many handles a
+    // full sync per refresh would cost the square of their number.
+    const HandleInfo &h = m_registry->at(registryRow);
+    const bool open = h.state != ConnectionState::Closed && h.state != ConnectionState::Failed;
+    const int row = rowOf(h.id);
+    if ((row >= 0) != open) {
+        sync();
+        return;
+    }
+    if (row < 0) return;
+    notePending(m_rows[row], h);
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
 void ActivityModel::sync()
@@ -71,17 +92,15 @@ void ActivityModel::sync()
         QVector<Row> rows;
         for (ConnectionId id : open) {
             const int old = rowOf(id);
-            rows << (old >= 0 ? m_rows[old] : Row{id});
+            rows << (old >= 0 ? m_rows[old] : Row{id, -1, 0, {}});
         }
         m_rows = rows;
+        m_rowOf.clear();
+        for (int i = 0; i < m_rows.size(); ++i)
+            m_rowOf.insert(m_rows[i].id, i);
     }
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (Row &r : m_rows) {
-        const int at = m_registry->rowOf(r.id);
-        const int pending = at >= 0 ? m_registry->at(at).pendingQueries : 0;
-        if (pending > 0 && !r.pendingSince.isValid()) r.pendingSince = now;
-        if (pending == 0) r.pendingSince = QDateTime();
-    }
+    for (Row &r : m_rows)
+        if (const int at = m_registry->rowOf(r.id); at >= 0) notePending(r, m_registry->at(at));
     if (!same)
         endResetModel();
     else if (!m_rows.isEmpty())

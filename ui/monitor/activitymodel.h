@@ -8,6 +8,7 @@
 
 #include <QAbstractTableModel>
 #include <QElapsedTimer>
+#include <QHash>
 
 class QTimer;
 
@@ -51,12 +52,16 @@ private:
     /// Rows follow the registry's open handles; a row set that changed resets the model (there
     /// are tens of handles at most), a changed handle updates its row.
     void sync();
+    /// A handle's counters or state changed: its row only, unless it opened or closed.
+    void onRowChanged(int registryRow);
+    void notePending(Row &r, const HandleInfo &h) const;
     void tick();
     QString onWire(const Row &r, const HandleInfo &h, const HandleOwner &o) const;
     QDateTime since(const Row &r, const HandleOwner &o) const;
 
     HandleRegistry *m_registry;
     QVector<Row> m_rows;
+    QHash<ConnectionId, int> m_rowOf; ///< id -> row in m_rows
     QTimer *m_tick;
     QElapsedTimer m_sinceTick;
 };
