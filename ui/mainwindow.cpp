@@ -4,6 +4,7 @@
 #include "connections/connectionsview.h"
 #include "connections/passwordprompt.h"
 #include "connections/passwordstore.h"
+#include "connections/queryactivity.h"
 #include "connections/serversessions.h"
 #include "editor/editorarea.h"
 #include "editor/editortab.h"
@@ -17,6 +18,8 @@
 #include "history/historymodel.h"
 #include "history/historystore.h"
 #include "history/historyview.h"
+#include "monitor/activityview.h"
+#include "monitor/backgroundindicator.h"
 #include "monitor/feedview.h"
 #include "monitor/framesview.h"
 #include "monitor/handlesview.h"
@@ -98,6 +101,11 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     m_resultLabel = new QLabel(this);
     statusBar()->addWidget(m_serverLabel);
     statusBar()->addPermanentWidget(m_resultLabel);
+    // what the monitor runs besides the query tabs; a click shows it all in Activity
+    m_background = new BackgroundIndicator(manager->registry(), this);
+    statusBar()->addPermanentWidget(m_background);
+    connect(m_background, &QToolButton::clicked, this, &MainWindow::showActivity);
+    m_queryActivity = new QueryActivity(m_runner, m_sessions, this);
 
     // wiring
     connect(m_sessions, &ServerSessions::passwordNeeded, this,
@@ -111,6 +119,8 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     connect(m_sessions, &ServerSessions::stateChanged, this,
             [this](const QString &id, ConnectionState s, const QString &detail) {
                 updateServerStatus();
+                if (m_handles && s == ConnectionState::Open && id == currentProfile())
+                    m_handles->setSource(m_sessions->handleSource(id)); // now it can log in
                 const ConnectionProfile *p = m_store->profile(id);
                 if (p && s == ConnectionState::Failed) {
                     m_statusError = tr("%1: %2").arg(p->name, detail);
@@ -271,15 +281,8 @@ void MainWindow::buildMenus()
 
     QMenu *monitor = menuBar()->addMenu(tr("&Monitor"));
     act(monitor, tr("New feed view"), {}, [this] { newFeedView(); });
-    act(monitor, tr("Handles"), {}, [this] {
-        if (!m_handles) {
-            m_handles = new HandlesView(m_manager, this);
-            addMonitorDock(tr("Handles"), QStringLiteral("handlesDock"), m_handles);
-            m_handles->setServer(m_sessions->connectionOf(currentProfile()));
-        }
-        m_handles->parentWidget()->show();
-        m_handles->parentWidget()->raise();
-    });
+    act(monitor, tr("Handles"), {}, [this] { showHandles(); });
+    act(monitor, tr("Activity"), {}, [this] { showActivity(); });
     act(monitor, tr("Frames"), {}, [this] {
         if (!m_frames) {
             m_frames = new FramesView(m_manager, this);
@@ -293,6 +296,31 @@ void MainWindow::buildMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     act(help, tr("Keyboard shortcuts and help"), {QKeySequence::HelpContents},
         [this] { showHelp(); });
+}
+
+void MainWindow::showHandles()
+{
+    if (!m_handles) {
+        m_handles = new HandlesView(m_manager, this);
+        addMonitorDock(tr("Handles"), QStringLiteral("handlesDock"), m_handles);
+        m_handles->setSource(m_sessions->handleSource(currentProfile()));
+    }
+    m_handles->parentWidget()->show();
+    m_handles->parentWidget()->raise();
+}
+
+void MainWindow::showActivity()
+{
+    if (!m_activity) {
+        m_activity = new ActivityView(m_manager, this);
+        // Beside the monitor's tabbed docks, not among them: it watches them work.
+        QDockWidget *dock = addDock(tr("Activity"), QStringLiteral("activityDock"), m_activity,
+                                    Qt::BottomDockWidgetArea);
+        if (!m_monitorDocks.isEmpty()) // half the width: its rows are long
+            resizeDocks({m_monitorDocks.last(), dock}, {width() / 2, width() / 2}, Qt::Horizontal);
+    }
+    m_activity->parentWidget()->show();
+    m_activity->parentWidget()->raise();
 }
 
 QDockWidget *MainWindow::addMonitorDock(const QString &title, const QString &objectName,
@@ -451,7 +479,7 @@ void MainWindow::onCurrentProfile(const QString &profileId)
 {
     updateServerStatus();
     const ConnectionId conn = m_sessions->connectionOf(profileId);
-    if (m_handles) m_handles->setServer(conn);
+    if (m_handles) m_handles->setSource(m_sessions->handleSource(profileId));
     if (m_frames) m_frames->setConnection(conn);
 }
 
@@ -537,11 +565,10 @@ void MainWindow::loadFileIntoServer(const QString &path)
 void MainWindow::newFeedView()
 {
     const QString id = currentProfile();
-    const ConnectionId conn = m_sessions->connectionOf(id);
-    if (!conn || !m_sessions->isOpen(id)) {
+    if (!m_sessions->isOpen(id)) {
         m_message->showMessage(MessageBar::Warning,
-                               tr("Connect to a tickerplant first: a feed view subscribes on the "
-                                  "current tab's connection."));
+                               tr("Connect to a tickerplant first: a feed view opens connections "
+                                  "of its own to the current tab's server, with its login."));
         return;
     }
     if (!m_feeds) {
@@ -555,7 +582,7 @@ void MainWindow::newFeedView()
         });
         m_feedsDock = addMonitorDock(tr("Feeds"), QStringLiteral("feedsDock"), m_feeds);
     }
-    auto *view = new FeedView(m_manager, conn, m_feeds);
+    auto *view = new FeedView(m_manager, m_sessions->handleSource(id), m_feeds);
     const ConnectionProfile *p = m_store->profile(id);
     m_feeds->setCurrentIndex(m_feeds->addTab(view, p ? p->name : tr("feed")));
     m_feedsDock->show();

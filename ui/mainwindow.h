@@ -19,6 +19,8 @@ class QTabWidget;
 
 namespace qscope {
 
+class ActivityView;
+class BackgroundIndicator;
 class ConnectionStore;
 class ConnectionsView;
 class EditorArea;
@@ -31,6 +33,7 @@ class HistoryStore;
 class HistoryView;
 class MessageBar;
 class PasswordStore;
+class QueryActivity;
 class QueryRunner;
 class QueryStatus;
 class ResultPane;
@@ -76,6 +79,14 @@ public:
     MessageBar *messageBar() const { return m_message; }
     QueryStatus *queryStatus() const { return m_status; }
     QLabel *serverStatus() const { return m_serverLabel; }
+    /// Monitor views (created on first use from the Monitor menu; nullptr before).
+    HandlesView *handlesView() const { return m_handles; }
+    QTabWidget *feedViews() const { return m_feeds; }
+    ActivityView *activityView() const { return m_activity; }
+    BackgroundIndicator *backgroundIndicator() const { return m_background; }
+    void showHandles();
+    void showActivity();
+    void newFeedView();
     /// Shortcut table for the help page (from the live actions, so it never drifts).
     QString shortcutsHtml() const;
 
@@ -92,7 +103,6 @@ private:
     /// Takes down the connection error shown in the status bar once it no longer holds.
     void clearStatusError();
     void showHelp();
-    void newFeedView();
     /// Sends a query for the tab, unless the tab still runs one (then says so and returns 0).
     quint64 runFor(EditorTab *tab, const QString &profileId, const QByteArray &text);
     bool refuseIfBusy(EditorTab *tab);
@@ -125,6 +135,9 @@ private:
     HistoryView *m_historyView;
     HandlesView *m_handles = nullptr;
     FramesView *m_frames = nullptr;
+    ActivityView *m_activity = nullptr;
+    BackgroundIndicator *m_background = nullptr;
+    QueryActivity *m_queryActivity = nullptr;
     QTabWidget *m_feeds = nullptr;
     QDockWidget *m_feedsDock = nullptr;
     QList<QDockWidget *> m_monitorDocks; ///< Feeds, Handles, Frames: tabbed together at the bottom

@@ -43,8 +43,53 @@ void HandleRegistry::upsert(const HandleInfo &info)
         m_rows.append(info);
         Q_EMIT rowAdded(int(m_rows.size()) - 1);
     }
-    if (info.state == ConnectionState::Closed || info.state == ConnectionState::Failed)
+    if (info.state == ConnectionState::Closed || info.state == ConnectionState::Failed) {
+        // A closed handle has no owner any more (ids are never reused).
+        if (info.state == ConnectionState::Closed && m_owners.remove(info.id)) {
+            Q_EMIT ownerChanged(info.id);
+        }
         setHistoryLimit(m_historyLimit);
+    }
+}
+
+void HandleRegistry::setOwner(ConnectionId id, HandlePurpose purpose, const QString &owner,
+                              const QString &summary)
+{
+    HandleOwner &o = m_owners[id];
+    o.purpose = purpose;
+    o.owner = owner;
+    o.summary = summary;
+    ownerEdited(id);
+}
+
+void HandleRegistry::setSummary(ConnectionId id, const QString &summary)
+{
+    const auto it = m_owners.find(id);
+    if (it == m_owners.end() || it->summary == summary) return;
+    it->summary = summary;
+    ownerEdited(id);
+}
+
+void HandleRegistry::setActivity(ConnectionId id, const QString &activity)
+{
+    const auto it = m_owners.find(id);
+    if (it == m_owners.end() || it->activity == activity) return;
+    it->activity = activity;
+    it->since = activity.isEmpty() ? QDateTime() : QDateTime::currentDateTimeUtc();
+    ownerEdited(id);
+}
+
+bool HandleRegistry::requestStop(ConnectionId id)
+{
+    if (!m_owners.contains(id)) return false;
+    Q_EMIT stopRequested(id);
+    return true;
+}
+
+void HandleRegistry::ownerEdited(ConnectionId id)
+{
+    Q_EMIT ownerChanged(id);
+    if (const int row = rowOf(id); row >= 0) Q_EMIT rowChanged(row);
 }
 
 } // namespace qscope

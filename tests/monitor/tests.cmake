@@ -23,3 +23,11 @@ foreach(_t tst_feedmodels tst_feedview tst_handlesview tst_framesview bench_feed
         target_include_directories(${_t} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
     endif()
 endforeach()
+
+# Sessions you can trust (#14): the real MainWindow against a FakeQServer tickerplant.
+qscope_add_test(tst_activity LABEL ui TIMEOUT 180
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_activity.cpp LIBS qscope_ui)
+if(TARGET tst_activity)
+    target_include_directories(tst_activity PRIVATE ${CMAKE_CURRENT_LIST_DIR}
+        ${CMAKE_SOURCE_DIR}/tests/net)
+endif()

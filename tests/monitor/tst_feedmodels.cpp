@@ -1,6 +1,7 @@
 // The monitor's models from values built in the test: ring buffer, filter, per-sym stats,
 // recording and replay files, server handles, own handles, frames.
 
+#include "monitor/activitymodel.h"
 #include "monitor/feedcsvwriter.h"
 #include "monitor/feedfilter.h"
 #include "monitor/feedlog.h"
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void serverHandlesFromQValues();
     void serverHandlesAgentRows();
     void ownHandlesFollowRegistry();
+    void ownersAndActivity();
     void framesModelAndViewHelpers();
     void agentCodeChainsHandlers();
 };
@@ -607,6 +609,57 @@ void TstFeedModels::ownHandlesFollowRegistry()
     reg.upsert(b); // two closed rows, one kept: the oldest goes
     QCOMPARE(m.rowCount(), 1);
     QCOMPARE(m.data(m.index(0, OwnHandlesModel::LastError)).toString(), QStringLiteral("refused"));
+}
+
+void TstFeedModels::ownersAndActivity()
+{
+    HandleRegistry reg;
+    ActivityModel m(&reg);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // The owner may come before the engine's first row, and outlives the engine's rewrites.
+    reg.setOwner(7, HandlePurpose::Feed, QStringLiteral("feed trade"),
+                 QStringLiteral("feed trade"));
+    QCOMPARE(m.rowCount(), 0);
+    HandleInfo h;
+    h.id = 7;
+    h.server = QStringLiteral("localhost:5010");
+    h.state = ConnectionState::Open;
+    h.pendingQueries = 1;
+    reg.upsert(h);
+    QCOMPARE(m.rowCount(), 1);
+    QCOMPARE(m.data(m.index(0, ActivityModel::Owner)).toString(), QStringLiteral("feed trade"));
+    QCOMPARE(m.data(m.index(0, ActivityModel::Purpose)).toString(), QStringLiteral("feed"));
+    // A feed says what it does itself: the engine's pending count is not shown for it.
+    QCOMPARE(m.data(m.index(0, ActivityModel::OnWire)).toString(),
+             QStringLiteral("idle · feed trade"));
+    reg.setActivity(7, QStringLiteral(".u.sub[`trade;`]"));
+    QCOMPARE(m.data(m.index(0, ActivityModel::OnWire)).toString(),
+             QStringLiteral(".u.sub[`trade;`]"));
+    QVERIFY(!m.data(m.index(0, ActivityModel::For)).toString().isEmpty());
+    h.messagesIn = 50;
+    reg.upsert(h);
+    QCOMPARE(reg.owner(7).owner, QStringLiteral("feed trade"));
+    // A handle nobody owns shows the engine's count of requests in flight.
+    HandleInfo other = h;
+    other.id = 9;
+    other.pendingQueries = 2;
+    reg.upsert(other);
+    QCOMPARE(m.rowCount(), 2);
+    QCOMPARE(m.data(m.index(m.rowOf(9), ActivityModel::OnWire)).toString(),
+             QStringLiteral("2 requests in flight"));
+    // Stop asks the owner; a handle without one cannot be asked.
+    QSignalSpy stop(&reg, &HandleRegistry::stopRequested);
+    QVERIFY(reg.requestStop(7));
+    QVERIFY(!reg.requestStop(9));
+    QCOMPARE(stop.size(), 1);
+    // Closed: the row goes and so does the owner.
+    h.state = ConnectionState::Closed;
+    reg.upsert(h);
+    QCOMPARE(m.rowCount(), 1);
+    QVERIFY(!reg.hasOwner(7));
+    QCOMPARE(ActivityModel::formatAge(1234), QStringLiteral("1.2 s"));
+    QCOMPARE(ActivityModel::formatAge(75000), QStringLiteral("1 min 15 s"));
+    QCOMPARE(ActivityModel::formatAge(7500000), QStringLiteral("2 h 05 min"));
 }
 
 void TstFeedModels::framesModelAndViewHelpers()

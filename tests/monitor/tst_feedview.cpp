@@ -84,7 +84,7 @@ void TstFeedView::initTestCase()
     o.reconnect.maxDelayMs = 400;
     m_id = m_manager->open(o);
     QTRY_COMPARE_WITH_TIMEOUT(m_manager->state(m_id), ConnectionState::Open, 10000);
-    m_view = std::make_unique<FeedView>(m_manager.get(), m_id);
+    m_view = std::make_unique<FeedView>(m_manager.get(), HandleSource::direct(m_manager.get(), o));
     m_view->resize(1200, 700);
     m_view->show();
 }

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void closeRemoteHandleNeedsConfirmation();
     void agentShowsItsCodeFirst();
     void agentTracksThenUninstallRestores();
+    void hiddenOrPausedSendsNothing();
 
 private:
     ConnectionId openClient(const QString &name);
@@ -290,6 +291,35 @@ void TstHandlesView::agentTracksThenUninstallRestores()
     QTRY_COMPARE_WITH_TIMEOUT(m_manager->state(f), ConnectionState::Open, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(int(ask("count .seen").longValue()), before + 1, 5000);
     m_manager->close(f);
+}
+
+void TstHandlesView::hiddenOrPausedSendsNothing()
+{
+    // Counted at the engine: requests written on the view's connection.
+    HandleRegistry *reg = m_manager->registry();
+    const auto sent = [&] { return reg->at(reg->rowOf(m_id)).messagesOut; };
+    ServerHandlesPoller *p = m_view->poller();
+    QVERIFY(p->isPolling());
+    QTRY_VERIFY_WITH_TIMEOUT(p->pollsCompleted() >= 1, 5000);
+    m_view->hide();
+    QVERIFY(!p->isPolling());
+    QTest::qWait(400); // the registry's counters refresh every 250 ms
+    const qint64 hidden = sent();
+    const int polls = p->pollsCompleted();
+    QTest::qWait(3 * 200 + 400);
+    QCOMPARE(sent(), hidden);
+    QCOMPARE(p->pollsCompleted(), polls);
+
+    m_view->show();
+    QTRY_VERIFY_WITH_TIMEOUT(p->pollsCompleted() > polls + 1, 5000);
+    m_view->setPollInterval(0); // paused on the view
+    QVERIFY(!p->isPolling());
+    QTest::qWait(400);
+    const qint64 paused = sent();
+    QTest::qWait(3 * 200 + 400);
+    QCOMPARE(sent(), paused);
+    m_view->setPollInterval(200);
+    QTRY_VERIFY_WITH_TIMEOUT(sent() > paused, 5000);
 }
 
 QTEST_MAIN(TstHandlesView)

@@ -3,6 +3,8 @@
 #include "connections/connectionstore.h"
 #include "connections/passwordstore.h"
 
+#include <QPointer>
+
 namespace qscope {
 
 ServerSessions::ServerSessions(ConnectionManager *manager, ConnectionStore *store,
@@ -24,6 +26,8 @@ ServerSessions::ServerSessions(ConnectionManager *manager, ConnectionStore *stor
             });
     connect(m_store, &ConnectionStore::profileRemoved, this, [this](const QString &id) {
         disconnectProfile(id);
+        for (const ConnectionId h : m_ownHandles.keys(id)) // a deleted server keeps nothing open
+            closeHandle(h);
         m_passwords->forget(id);
     });
 }
@@ -123,6 +127,9 @@ void ServerSessions::open(const QString &profileId, const QString &password)
     const ConnectionProfile *p = m_store->profile(profileId);
     if (!p) return;
     const ConnectionId id = m_manager->open(p->toOptions(password));
+    m_manager->registry()->setOwner(id, HandlePurpose::Query,
+                                    QStringLiteral("query tabs and explorer"));
+    m_openedWith.insert(profileId, password);
     m_byProfile.insert(profileId, id);
     m_byConnection.insert(id, profileId);
     if (!m_state.contains(profileId) || m_state[profileId] != ConnectionState::Connecting) {
@@ -139,8 +146,10 @@ void ServerSessions::onEngineState(ConnectionId id, ConnectionState state, const
     m_state[profileId] = state;
     m_detail[profileId] = detail;
     if (state == ConnectionState::Failed &&
-        detail.contains(QLatin1String("access"), Qt::CaseInsensitive))
+        detail.contains(QLatin1String("access"), Qt::CaseInsensitive)) {
         m_passwords->clearSession(profileId); // the next attempt asks again
+        m_openedWith.remove(profileId);
+    }
     Q_EMIT stateChanged(profileId, state, detail);
 }
 
@@ -163,6 +172,64 @@ void ServerSessions::disconnectAll()
     const QStringList ids = m_byProfile.keys();
     for (const QString &id : ids)
         disconnectProfile(id);
+    const QList<ConnectionId> own = m_ownHandles.keys();
+    for (ConnectionId id : own)
+        closeHandle(id);
+}
+
+ConnectionId ServerSessions::openHandle(const QString &profileId, HandlePurpose purpose,
+                                        const QString &owner, QString *why)
+{
+    const ConnectionProfile *p = m_store->profile(profileId);
+    if (!p) {
+        if (why) *why = QStringLiteral("no saved connection chosen");
+        return 0;
+    }
+    // The password is the one the query connection logged in with (or the session's): a view
+    // never prompts for it on its own.
+    std::optional<QString> password;
+    if (const auto it = m_openedWith.constFind(profileId); it != m_openedWith.constEnd())
+        password = *it;
+    else if (const auto pw = m_passwords->sessionPassword(profileId))
+        password = *pw;
+    else if (p->user.isEmpty())
+        password = QString();
+    if (!password) {
+        if (why) *why = QStringLiteral("connect to %1 first: its password is needed").arg(p->name);
+        return 0;
+    }
+    const ConnectionId id = m_manager->open(p->toOptions(*password));
+    m_manager->registry()->setOwner(id, purpose, owner);
+    m_ownHandles.insert(id, profileId);
+    return id;
+}
+
+HandleSource ServerSessions::handleSource(const QString &profileId)
+{
+    HandleSource s;
+    const ConnectionProfile *p = m_store->profile(profileId);
+    if (!p) return s;
+    s.key = profileId;
+    s.label = p->name;
+    // A view may go after the sessions (siblings under the main window): then the manager,
+    // which outlives both, closes the handle.
+    const QPointer<ServerSessions> self(this);
+    s.open = [self, profileId](HandlePurpose purpose, const QString &owner, QString *why) {
+        return self ? self->openHandle(profileId, purpose, owner, why) : ConnectionId(0);
+    };
+    s.close = [self, manager = m_manager](ConnectionId id) {
+        if (self)
+            self->closeHandle(id);
+        else
+            manager->close(id);
+    };
+    return s;
+}
+
+void ServerSessions::closeHandle(ConnectionId id)
+{
+    if (!m_ownHandles.remove(id)) return;
+    m_manager->close(id);
 }
 
 ConnectionId ServerSessions::connectionOf(const QString &profileId) const
@@ -172,6 +239,7 @@ ConnectionId ServerSessions::connectionOf(const QString &profileId) const
 
 QString ServerSessions::profileOf(ConnectionId id) const
 {
+    if (const auto it = m_ownHandles.constFind(id); it != m_ownHandles.constEnd()) return *it;
     return m_byConnection.value(id);
 }
 

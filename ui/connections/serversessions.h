@@ -5,6 +5,7 @@
 /// re-emitted per profile for the tree icons, tabs and status bar.
 
 #include "connections/connectionprofile.h"
+#include "monitor/viewhandle.h"
 #include "net/connectionmanager.h"
 
 #include <QHash>
@@ -32,6 +33,19 @@ public:
     void supplyPassword(const QString &profileId, const QString &password, bool remember);
     void cancelPassword(const QString &profileId);
 
+    /// A connection of its own for one purpose on the profile's server (a feed view's
+    /// subscription, a poller view): opened now with the profile's address and the password the
+    /// query connection used, registered in the HandleRegistry with its owner, and never the
+    /// query tabs' connection, so neither waits behind the other. The caller closes it
+    /// (closeHandle) when its view goes. 0 and *why when it cannot be opened yet (unknown
+    /// profile, or a password that was never given: connect the profile first).
+    ConnectionId openHandle(const QString &profileId, HandlePurpose purpose, const QString &owner,
+                            QString *why = nullptr);
+    void closeHandle(ConnectionId id);
+    /// openHandle / closeHandle for one profile, as the monitor's views take them.
+    HandleSource handleSource(const QString &profileId);
+
+    /// The query tabs' connection (what a tab's queries, and the explorer's fetches, go on).
     ConnectionId connectionOf(const QString &profileId) const;
     QString profileOf(ConnectionId id) const;
     bool isOpen(const QString &profileId) const;
@@ -67,6 +81,8 @@ private:
     QHash<QString, ConnectionState> m_state;
     QHash<QString, QString> m_detail;
     QSet<QString> m_awaitingPassword;
+    QHash<QString, QString> m_openedWith;      ///< password the query connection opened with
+    QHash<ConnectionId, QString> m_ownHandles; ///< openHandle's connections -> profile
 };
 
 } // namespace qscope

@@ -334,7 +334,7 @@ void ExplorerModel::fetchSource(const QModelIndex &function)
 void ExplorerModel::request(Node *node, const QByteArray &query, int purpose)
 {
     const ConnectionId conn = m_sessions->connectionOf(node->profileId);
-    if (!conn || !m_sessions->isOpen(node->profileId)) return;
+    if (!m_active || !conn || !m_sessions->isOpen(node->profileId)) return;
     node->fetching = true;
     const RequestId id = m_sessions->manager()->query(conn, query);
     m_pending.insert(id, {node->key, purpose});

@@ -47,6 +47,10 @@ public:
     void fetchMore(const QModelIndex &parent) override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
 
+    /// Inactive (its view hidden), nothing is fetched: a node asked for stays fetchable and is
+    /// fetched once the view shows it again.
+    void setActive(bool active) { m_active = active; }
+    bool isActive() const { return m_active; }
     /// Drops what was fetched under this node; it is fetched again on expand.
     void refresh(const QModelIndex &index);
     /// Asks for a function's source (SourceRole fills in; sourceReady is emitted).
@@ -88,6 +92,7 @@ private:
     QHash<quint64, Node *> m_nodes;                  ///< live nodes by key
     QHash<RequestId, QPair<quint64, int>> m_pending; ///< request -> (node key, purpose)
     quint64 m_nextKey = 1;
+    bool m_active = true;
 };
 
 } // namespace qscope

@@ -2,6 +2,7 @@
 
 #include "explorer/callformdialog.h"
 #include "explorer/explorermodel.h"
+#include "monitor/viewhandle.h"
 
 #include <QFontDatabase>
 #include <QMenu>
@@ -34,6 +35,19 @@ ExplorerView::ExplorerView(ServerSessions *sessions, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);
+
+    // The explorer fetches on demand, and only while it can be seen.
+    auto *watch = new VisibilityWatch(this);
+    m_model->setActive(false);
+    connect(watch, &VisibilityWatch::changed, this, [this](bool visible) {
+        m_model->setActive(visible);
+        if (!visible) return;
+        fetchExpanded(QModelIndex());
+        const QModelIndex current = m_tree->currentIndex();
+        if (current.data(ExplorerModel::KindRole).toInt() == ExplorerModel::Function &&
+            m_source->toPlainText().isEmpty())
+            m_model->fetchSource(current);
+    });
 
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &i) {
@@ -103,6 +117,16 @@ void ExplorerView::callFunction(const QModelIndex &function)
         Q_EMIT runCall(profile, dialog->message(), dialog->description());
     });
     dialog->open();
+}
+
+void ExplorerView::fetchExpanded(const QModelIndex &parent)
+{
+    for (int row = 0; row < m_model->rowCount(parent); ++row) {
+        const QModelIndex i = m_model->index(row, 0, parent);
+        if (!m_tree->isExpanded(i)) continue;
+        if (m_model->canFetchMore(i)) m_model->fetchMore(i);
+        fetchExpanded(i);
+    }
 }
 
 } // namespace qscope

@@ -35,6 +35,9 @@ Q_SIGNALS:
     void message(int level, const QString &text);
 
 private:
+    /// Fetches what an expanded node still lacks (asked for while the view was hidden).
+    void fetchExpanded(const QModelIndex &parent);
+
     ServerSessions *m_sessions;
     ExplorerModel *m_model;
     QTreeView *m_tree;

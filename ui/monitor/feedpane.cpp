@@ -6,20 +6,24 @@
 #include "sparkline.h"
 #include "symstats.h"
 #include "symstatsmodels.h"
+#include "viewhandle.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFuture>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPromise>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -226,7 +230,26 @@ FeedPane::FeedPane(ConnectionManager *manager, QWidget *parent)
 FeedPane::~FeedPane()
 {
     if (m_manager && m_subscription) m_manager->unsubscribe(m_subscription);
+    if (m_handle) m_handle->release(); // the server sees the subscriber go (.z.pc, .u.del)
     stopRecording();
+}
+
+void FeedPane::holdHandle(ViewHandle *handle)
+{
+    m_handle = handle;
+    handle->setParent(this);
+    connect(handle, &ViewHandle::stopRequested, this, [this] {
+        stopFeed(tr("stopped from Activity: unsubscribed and its connection closed"));
+    });
+}
+
+void FeedPane::stopFeed(const QString &why)
+{
+    if (m_manager && m_subscription) m_manager->unsubscribe(m_subscription);
+    m_subscription = 0;
+    if (m_handle) m_handle->release();
+    const QString call = m_callLabel->property("call").toString();
+    m_callLabel->setText(call.isEmpty() ? why : call + QStringLiteral("  (") + why + u')');
 }
 
 void FeedPane::attachSubscription(SubscriptionId sub, const QString &call)
@@ -753,14 +776,16 @@ void FeedPane::chooseReplayLog()
     const QString path = QFileDialog::getOpenFileName(this, tr("Replay feed log"), QString(),
                                                       tr("Feed log (*.qsfeed);;All files (*)"));
     if (path.isEmpty()) return;
-    QString err;
-    if (!startReplay(path, &err)) m_replayError = err;
-    updateStatus();
+    Q_EMIT replayRequested(path);
 }
 
 bool FeedPane::startReplay(const QString &path, QString *error)
 {
-    auto reader = std::make_unique<FeedLogReader>();
+    if (m_subscription || m_replay || !m_feeds.empty()) {
+        *error = tr("a replay opens a view of its own: this one already shows rows");
+        return false;
+    }
+    auto reader = std::make_shared<FeedLogReader>();
     if (!reader->open(path, error)) return false;
     m_replay = std::move(reader);
     m_replayError.clear();
@@ -776,23 +801,58 @@ bool FeedPane::startReplay(const QString &path, QString *error)
 
 void FeedPane::replayTick()
 {
-    if (!m_replay) return;
-    // Bounded work per tick so the GUI stays responsive on a big log.
+    // One chunk at a time is read and decoded on a worker (records may be up to 1 GiB); the GUI
+    // thread only takes the decoded values in. The worker shares the reader, so a pane closed
+    // meanwhile leaves it nothing dangling, and the continuation is dropped with the pane.
+    if (!m_replay || m_replayBusy) return;
+    m_replayBusy = true;
+    auto promise = std::make_shared<QPromise<detail::ReplayChunk>>();
+    QFuture<detail::ReplayChunk> future = promise->future();
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, reader = m_replay] {
+        promise->addResult(detail::readReplayChunk(*reader));
+        promise->finish();
+    });
+    future.then(this, [this](const detail::ReplayChunk &chunk) {
+        m_replayBusy = false;
+        applyReplayChunk(chunk);
+    });
+}
+
+namespace detail {
+
+ReplayChunk readReplayChunk(FeedLogReader &reader)
+{
+    // Bounded per chunk so the GUI takes in a chunk per tick without stalling on a big log.
     const qint64 budgetBytes = 4 << 20;
-    const qint64 start = m_replay->position();
-    int messages = 0;
+    const qint64 start = reader.position();
+    ReplayChunk c;
+    while (c.messages.size() < 20000 && reader.position() - start < budgetBytes) {
+        const qint64 before = reader.position();
+        std::optional<Value> m = reader.next();
+        if (!m) break;
+        c.messages.push_back(std::move(*m));
+        c.bytes.push_back(reader.position() - before - 4);
+    }
+    c.done = reader.atEnd() || !reader.error().isEmpty();
+    c.error = reader.error();
+    c.records = reader.records();
+    return c;
+}
+
+} // namespace detail
+
+void FeedPane::applyReplayChunk(const detail::ReplayChunk &chunk)
+{
+    if (!m_replay) return;
     // Consecutive updates of one table go in as one batch, as the engine hands a live feed.
     FeedBatch run;
     auto flush = [&] {
         if (!run.updates.isEmpty()) ingest(run);
         run = FeedBatch();
     };
-    while (messages < 20000 && m_replay->position() - start < budgetBytes) {
-        const qint64 before = m_replay->position();
-        std::optional<Value> m = m_replay->next();
-        if (!m) break;
-        ++messages;
-        const Value &v = *m;
+    for (size_t i = 0; i < chunk.messages.size(); ++i) {
+        const Value &v = chunk.messages[i];
         if (v.isList() && v.count() >= 2 && v.item(0).type() == -Symbol) {
             const QByteArray f = v.item(0).symbolValue();
             if (f == "upd" && v.count() == 3 && v.item(1).type() == -Symbol) {
@@ -803,7 +863,7 @@ void FeedPane::replayTick()
                 run.messages += 1;
                 run.rows +=
                     u.isTable() ? u.count() : (u.isList() && u.count() ? u.item(0).count() : 0);
-                run.bytes += m_replay->position() - before - 4;
+                run.bytes += chunk.bytes[i];
                 continue;
             }
             if (f == ".u.end") {
@@ -817,11 +877,11 @@ void FeedPane::replayTick()
             ++feedPtr->malformed;
     }
     flush();
-    if (m_replay->atEnd() || !m_replay->error().isEmpty()) {
-        const bool ok = m_replay->error().isEmpty();
-        m_replayError = ok ? QString() : m_replay->error();
-        const QString text = ok ? tr("── replay finished: %1 messages ──").arg(m_replay->records())
-                                : tr("── replay stopped: %1 ──").arg(m_replay->error());
+    if (chunk.done) {
+        const bool ok = chunk.error.isEmpty();
+        m_replayError = chunk.error;
+        const QString text = ok ? tr("── replay finished: %1 messages ──").arg(chunk.records)
+                                : tr("── replay stopped: %1 ──").arg(chunk.error);
         for (auto &[name, f] : m_feeds)
             addPending(*f, Pending{Value(), FeedRingModel::InfoMarker, text});
         m_replay.reset();

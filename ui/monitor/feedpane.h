@@ -19,6 +19,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -33,6 +34,21 @@ class QTimer;
 namespace qscope {
 
 class FeedRingModel;
+class ViewHandle;
+
+namespace detail {
+/// Records of a feed log read and decoded off the GUI thread, one bounded chunk at a time.
+struct ReplayChunk
+{
+    std::vector<qscope::Value> messages;
+    std::vector<qint64> bytes; ///< each record's IPC bytes
+    bool done = false;         ///< at the end, or stopped on an error
+    QString error;
+    qint64 records = 0;
+};
+/// Worker thread: the next chunk (at most 20,000 records or about 4 MiB).
+ReplayChunk readReplayChunk(FeedLogReader &reader);
+} // namespace detail
 class LastValueModel;
 class SymAggregatesModel;
 class SymStats;
@@ -54,7 +70,14 @@ public:
     /// Follow a subscription made with ConnectionManager::subscribe; `call` is the .u.sub text.
     void attachSubscription(qscope::SubscriptionId sub, const QString &call);
     qscope::SubscriptionId subscription() const { return m_subscription; }
-    /// Replay a binary feed log into this pane (rows paced over UI ticks).
+    /// The pane holds its subscription's connection (it takes ownership): closing the pane, or
+    /// Activity's Stop, unsubscribes and closes it, which is how kdb-tick forgets a subscriber.
+    void holdHandle(ViewHandle *handle);
+    ViewHandle *handle() const { return m_handle; }
+    /// Unsubscribe and close the handle; the rows stay on screen.
+    void stopFeed(const QString &why);
+    /// Replay a binary feed log into this pane (rows paced over UI ticks). Only into a fresh
+    /// pane: live and replayed rows never share a ring or aggregates.
     bool startReplay(const QString &path, QString *error);
     bool replaying() const { return m_replay != nullptr; }
     QString replayError() const { return m_replayError; }
@@ -116,6 +139,8 @@ Q_SIGNALS:
     /// After each UI tick that changed a model (tests wait on it).
     void ticked();
     void replayFinished(bool ok);
+    /// "Replay log…" was chosen: a replay opens a view of its own (FeedView::openReplay).
+    void replayRequested(const QString &path);
 
 private:
     struct Pending
@@ -135,6 +160,7 @@ private:
     void tick();
     void secondTick();
     void replayTick();
+    void applyReplayChunk(const detail::ReplayChunk &chunk);
     void showTable(const QByteArray &table);
     void updateStatus();
     void refreshPushTargets();
@@ -146,6 +172,7 @@ private:
 
     QPointer<qscope::ConnectionManager> m_manager; ///< may go before a pane kept elsewhere
     qscope::SubscriptionId m_subscription = 0;
+    ViewHandle *m_handle = nullptr;
     std::map<QByteArray, std::unique_ptr<TableFeed>> m_feeds;
     QByteArray m_current;
     int64_t m_capacity = 100000;
@@ -162,7 +189,8 @@ private:
     FeedCsvWriter m_csv;
     FeedLogWriter m_log;
     QString m_recordError;
-    std::unique_ptr<FeedLogReader> m_replay;
+    std::shared_ptr<FeedLogReader> m_replay; ///< shared with the worker reading a chunk
+    bool m_replayBusy = false;               ///< a chunk is being read
     QString m_replayError;
 
     qscope::ConnectionId m_pushTarget = 0;

@@ -4,6 +4,7 @@
 #include "feedpane.h"
 
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -34,9 +35,13 @@ QString subCall(const QByteArray &table, const QList<QByteArray> &syms)
 
 } // namespace
 
-FeedView::FeedView(ConnectionManager *manager, ConnectionId connection, QWidget *parent)
-    : QWidget(parent), m_manager(manager), m_connection(connection)
+FeedView::FeedView(ConnectionManager *manager, const HandleSource &source, QWidget *parent)
+    : QWidget(parent), m_manager(manager), m_source(source)
 {
+    m_picker = new ViewHandle(manager, HandlePurpose::Poller,
+                              tr("feed view %1: tables and log position").arg(source.label), this);
+    m_picker->setSource(source);
+    // no summary: it asks once when shown, nothing runs on it in the background
     auto *split = new QSplitter(Qt::Horizontal, this);
     auto *picker = new QWidget(split);
     auto *pl = new QVBoxLayout(picker);
@@ -119,28 +124,38 @@ FeedView::FeedView(ConnectionManager *manager, ConnectionId connection, QWidget 
                                                           tr("Feed log (*.qsfeed);;All files (*)"));
         if (path.isEmpty()) return;
         QString err;
-        if (!openReplay(path, &err)) {
-            m_errorLabel->setText(err);
-            m_errorLabel->show();
-        }
+        if (!openReplay(path, &err)) showError(err);
     });
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int i) {
-        QWidget *w = m_tabs->widget(i);
-        m_tabs->removeTab(i);
-        delete w; // the pane unsubscribes in its destructor
-        updateHint();
-    });
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &FeedView::closePane);
     if (m_manager) {
         connect(m_manager, &ConnectionManager::resultReady, this, &FeedView::onResult);
         connect(m_manager, &ConnectionManager::stateChanged, this,
                 [this](ConnectionId id, ConnectionState s, const QString &) {
-                    if (id == m_connection && s == ConnectionState::Open && m_tables.isEmpty())
-                        refreshTables();
+                    if (id && id == m_picker->id() && s == ConnectionState::Open) refreshTables();
                 });
     }
     updateCall();
     updateHint();
-    refreshTables();
+    auto *watch = new VisibilityWatch(this);
+    connect(watch, &VisibilityWatch::changed, this, &FeedView::onVisible);
+}
+
+void FeedView::onVisible(bool visible)
+{
+    if (!visible) {
+        m_tablesRequest = m_logRequest = 0;
+        m_picker->release();
+        return;
+    }
+    QString why;
+    if (!m_picker->acquire(&why)) showError(tr("Cannot ask for the tables: %1").arg(why));
+    refreshTables(); // if it is open already (a borrowed one); else when it opens
+}
+
+void FeedView::showError(const QString &text)
+{
+    m_errorLabel->setText(text);
+    m_errorLabel->show();
 }
 
 void FeedView::updateHint()
@@ -154,17 +169,15 @@ FeedView::~FeedView() = default;
 
 void FeedView::refreshTables()
 {
-    if (!m_manager || m_manager->state(m_connection) != ConnectionState::Open) return;
-    m_tablesRequest = m_manager->query(m_connection, kTablesQuery);
-    m_logRequest = m_manager->query(m_connection, kLogQuery);
+    if (!m_manager || !m_picker->isOpen()) return;
+    m_tablesRequest = m_manager->query(m_picker->id(), kTablesQuery);
+    m_logRequest = m_manager->query(m_picker->id(), kLogQuery);
 }
 
 void FeedView::onResult(const QueryResult &r)
 {
-    if (r.id != m_tablesRequest && r.id != m_logRequest) return;
-    const QString server = m_manager->options(m_connection)
-                               ? m_manager->options(m_connection)->address.display()
-                               : QString();
+    if (r.id == 0 || (r.id != m_tablesRequest && r.id != m_logRequest)) return;
+    const QString server = m_source.label;
     if (r.id == m_tablesRequest) {
         m_tablesRequest = 0;
         if (!r.ok()) {
@@ -248,14 +261,28 @@ void FeedView::subscribeFromPicker()
 
 FeedPane *FeedView::subscribe(const QByteArray &table, const QList<QByteArray> &syms)
 {
-    auto *pane = new FeedPane(m_manager, m_tabs);
     const QString call = subCall(table, syms);
-    if (m_manager) {
-        const SubscriptionId sub = m_manager->subscribe(m_connection, table, syms);
-        pane->attachSubscription(sub, call);
+    const QString name = table.isEmpty() ? tr("all tables") : QString::fromUtf8(table);
+    auto *handle = new ViewHandle(m_manager, HandlePurpose::Feed,
+                                  tr("feed %1 on %2").arg(name, m_source.label));
+    handle->setSource(m_source);
+    handle->setSummary(tr("feed %1").arg(name));
+    QString why;
+    const ConnectionId conn = m_manager ? handle->acquire(&why) : 0;
+    if (!conn) {
+        delete handle;
+        showError(tr("Cannot subscribe to %1: %2").arg(name, why));
+        return nullptr;
     }
-    const int i =
-        m_tabs->addTab(pane, table.isEmpty() ? tr("all tables") : QString::fromUtf8(table));
+    auto *pane = new FeedPane(m_manager, m_tabs);
+    pane->holdHandle(handle);
+    pane->attachSubscription(m_manager->subscribe(conn, table, syms), call);
+    handle->setActivity(call + tr(" · receiving updates"));
+    connect(pane, &FeedPane::replayRequested, this, [this](const QString &path) {
+        QString err;
+        if (!openReplay(path, &err)) showError(err);
+    });
+    const int i = m_tabs->addTab(pane, name);
     m_tabs->setTabToolTip(i, call);
     m_tabs->setCurrentIndex(i);
     updateHint();
@@ -269,7 +296,11 @@ FeedPane *FeedView::openReplay(const QString &path, QString *error)
         delete pane;
         return nullptr;
     }
-    const int i = m_tabs->addTab(pane, tr("replay"));
+    connect(pane, &FeedPane::replayRequested, this, [this](const QString &p) {
+        QString err;
+        if (!openReplay(p, &err)) showError(err);
+    });
+    const int i = m_tabs->addTab(pane, tr("replay %1").arg(QFileInfo(path).fileName()));
     m_tabs->setTabToolTip(i, path);
     m_tabs->setCurrentIndex(i);
     updateHint();
@@ -279,6 +310,15 @@ FeedPane *FeedView::openReplay(const QString &path, QString *error)
 void FeedView::showPane(int index)
 {
     m_tabs->setCurrentIndex(index);
+}
+
+void FeedView::closePane(int index)
+{
+    QWidget *w = m_tabs->widget(index);
+    if (!w) return;
+    m_tabs->removeTab(index);
+    delete w; // the pane unsubscribes and closes its connection in its destructor
+    updateHint();
 }
 
 int FeedView::paneCount() const

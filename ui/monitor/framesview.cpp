@@ -4,8 +4,10 @@
 #include "feedlog.h"
 #include "framesmodel.h"
 #include "protocol/codec.h"
+#include "viewhandle.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -72,6 +74,10 @@ FramesView::FramesView(ConnectionManager *manager, QWidget *parent)
     auto *l = new QVBoxLayout(this);
     l->setContentsMargins(4, 4, 4, 4);
     auto *bar = new QHBoxLayout;
+    m_chooser = new QComboBox(this);
+    m_chooser->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_chooser->setToolTip(tr("Which of this app's connections to show the frames of"));
+    bar->addWidget(m_chooser);
     m_tapCheck = new QCheckBox(tr("Tap frames on this connection"), this);
     bar->addWidget(m_tapCheck);
     auto *clear = new QPushButton(tr("Clear"), this);
@@ -109,7 +115,28 @@ FramesView::FramesView(ConnectionManager *manager, QWidget *parent)
     m_timer = new QTimer(this);
     m_timer->setInterval(250);
     connect(m_timer, &QTimer::timeout, this, &FramesView::refresh);
+    // The snapshot copies frames under the lane's lock: only while someone can see them.
+    m_watch = new VisibilityWatch(this);
+    connect(m_watch, &VisibilityWatch::changed, this, [this](bool visible) {
+        if (!visible) {
+            m_timer->stop();
+        } else if (m_connection) {
+            m_timer->start();
+            refresh();
+        }
+    });
     connect(m_tapCheck, &QCheckBox::toggled, this, &FramesView::setTapping);
+    connect(m_chooser, &QComboBox::activated, this, [this](int i) {
+        const ConnectionId id = m_chooser->itemData(i).toULongLong();
+        if (id != m_connection) setConnection(id);
+    });
+    if (m_manager) {
+        HandleRegistry *reg = m_manager->registry();
+        connect(reg, &HandleRegistry::rowAdded, this, &FramesView::fillChooser);
+        connect(reg, &HandleRegistry::rowChanged, this, &FramesView::fillChooser);
+        connect(reg, &HandleRegistry::rowsRemoved, this, &FramesView::fillChooser);
+    }
+    fillChooser();
     connect(clear, &QPushButton::clicked, m_model, &FramesModel::clear);
     connect(exportButton, &QPushButton::clicked, this, &FramesView::exportSelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -131,8 +158,40 @@ void FramesView::setConnection(ConnectionId id)
     m_tapCheck->setChecked(o && o->tapFrames);
     m_connText = o ? tr("%1 (%2)").arg(o->name, o->address.display()) : tr("No connection");
     m_sized = false;
-    m_timer->start();
+    fillChooser();
+    if (m_watch->visible()) m_timer->start();
     refresh();
+}
+
+void FramesView::fillChooser()
+{
+    QStringList items;
+    QList<ConnectionId> ids;
+    if (m_manager) {
+        const HandleRegistry *reg = m_manager->registry();
+        for (int row = 0; row < reg->count(); ++row) {
+            const HandleInfo &h = reg->at(row);
+            const bool open =
+                h.state != ConnectionState::Closed && h.state != ConnectionState::Failed;
+            if (!open && h.id != m_connection) continue;
+            const QString owner = reg->owner(h.id).owner;
+            items << tr("#%1 %2 · %3%4")
+                         .arg(h.id)
+                         .arg(owner.isEmpty() ? h.name : owner, h.server,
+                              open ? QString() : tr(" (closed)"));
+            ids << h.id;
+        }
+    }
+    if (items == m_chooserItems) return;
+    m_chooserItems = items;
+    const QSignalBlocker b(m_chooser);
+    m_chooser->clear();
+    if (items.isEmpty())
+        m_chooser->addItem(tr("No connection"), QVariant::fromValue<qulonglong>(0));
+    for (qsizetype i = 0; i < items.size(); ++i)
+        m_chooser->addItem(items[i], QVariant::fromValue<qulonglong>(ids[i]));
+    m_chooser->setCurrentIndex(
+        std::max(0, m_chooser->findData(QVariant::fromValue<qulonglong>(m_connection))));
 }
 
 void FramesView::updateStatus()

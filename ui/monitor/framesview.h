@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QPlainTextEdit;
 class QTableView;
@@ -17,9 +18,12 @@ class QTreeWidgetItem;
 namespace qscope {
 
 class FramesModel;
+class VisibilityWatch;
 
-/// The frame tap of one connection. GUI thread only; refreshes the snapshot on a timer. A frame
-/// over 1 MB is decoded on a worker thread, never on the GUI thread.
+/// The frame tap of one connection, chosen among the app's open handles by owner (the query tabs',
+/// a feed's, a poller's). GUI thread only; refreshes the snapshot on a timer while visible. A
+/// frame over 1 MB is decoded on a worker thread, never on the GUI thread. When the connection
+/// closes, the frames seen so far stay.
 class FramesView : public QWidget
 {
     Q_OBJECT
@@ -56,12 +60,17 @@ private:
     void exportSelected();
     void showDecoded(const QString &label, const qscope::Value &value, const QString &error);
     void updateStatus();
+    /// The chooser lists the open handles (and the one shown, even once closed).
+    void fillChooser();
 
     qscope::ConnectionManager *m_manager;
     qscope::ConnectionId m_connection = 0;
+    VisibilityWatch *m_watch = nullptr;
     FramesModel *m_model = nullptr;
     QTimer *m_timer = nullptr;
     QCheckBox *m_tapCheck = nullptr;
+    QComboBox *m_chooser = nullptr;
+    QStringList m_chooserItems; ///< what the chooser lists now, to rebuild only on a change
     QLabel *m_status = nullptr;
     QTableView *m_table = nullptr;
     QPlainTextEdit *m_hex = nullptr;

@@ -3,6 +3,7 @@
 #include "app/confirm.h"
 #include "handlesagent.h"
 #include "ownhandlesmodel.h"
+#include "pollrate.h"
 #include "serverhandlesmodel.h"
 #include "serverhandlespoller.h"
 
@@ -69,7 +70,17 @@ HandlesView::HandlesView(ConnectionManager *manager, QWidget *parent)
     m_ownModel = new OwnHandlesModel(manager ? manager->registry() : nullptr, this);
     m_serverModel = new ServerHandlesModel(this);
     m_poller = new ServerHandlesPoller(manager, m_serverModel, this);
+    m_handle = new ViewHandle(manager, HandlePurpose::Poller, tr("Handles view"), this);
     buildUi();
+    m_watch = new VisibilityWatch(this);
+    connect(m_watch, &VisibilityWatch::changed, this, &HandlesView::updateActivity);
+    connect(m_handle, &ViewHandle::stopRequested, this, [this] {
+        setPollInterval(0);
+        showMessage(tr("Stopped from Activity: polling is paused and its connection closed. "
+                       "Choose a rate to poll again."),
+                    true);
+    });
+    updateActivity();
     connect(m_poller, &ServerHandlesPoller::memorySample, this, &HandlesView::addMemory);
     connect(m_poller, &ServerHandlesPoller::serverInfo, m_infoLabel, &QLabel::setText);
     connect(m_poller, &ServerHandlesPoller::pollError, this,
@@ -79,12 +90,18 @@ HandlesView::HandlesView(ConnectionManager *manager, QWidget *parent)
         connect(m_manager, &ConnectionManager::pushed, this, &HandlesView::onPushed);
         connect(m_manager, &ConnectionManager::stateChanged, this,
                 [this](ConnectionId id, ConnectionState s, const QString &) {
-                    if (id == m_server && s == ConnectionState::Open) m_poller->pollNow();
+                    if (id != m_server || s != ConnectionState::Open) return;
+                    if (m_poller->isPolling()) m_poller->pollNow();
+                    // Is an agent already there? (asked once the view's connection is open)
+                    if (m_action == NoAction) runStatements({HandlesAgent::probeCode()}, Probe);
                 });
     }
 }
 
-HandlesView::~HandlesView() = default;
+HandlesView::~HandlesView()
+{
+    m_poller->setServer(0); // before the handle closes: its activity is cleared first
+}
 
 void HandlesView::buildUi()
 {
@@ -102,13 +119,9 @@ void HandlesView::buildUi()
     m_serverLabel = new QLabel(tr("No server chosen"), srv);
     bar->addWidget(m_serverLabel);
     bar->addStretch(1);
-    bar->addWidget(new QLabel(tr("Poll every"), srv));
-    m_interval = new QSpinBox(srv);
-    m_interval->setRange(100, 600000);
-    m_interval->setSingleStep(500);
-    m_interval->setSuffix(tr(" ms"));
-    m_interval->setValue(m_poller->interval());
-    bar->addWidget(m_interval);
+    bar->addWidget(new QLabel(tr("Poll"), srv));
+    m_rate = new PollRate(m_poller->interval(), srv);
+    bar->addWidget(m_rate);
     bar->addWidget(new QLabel(tr("Slow over"), srv));
     m_slowKb = new QSpinBox(srv);
     m_slowKb->setRange(1, 16 * 1024 * 1024);
@@ -117,8 +130,11 @@ void HandlesView::buildUi()
                             "highlighted as a slow subscriber"));
     m_slowKb->setValue(int(m_serverModel->slowThreshold() / 1024));
     bar->addWidget(m_slowKb);
-    auto *poll = new QPushButton(tr("Poll now"), srv);
-    bar->addWidget(poll);
+    m_pollButton = new QPushButton(tr("Poll now"), srv);
+    m_pollButton->setToolTip(
+        tr("Poll once now. Paused or hidden, the view holds no connection to poll on."));
+    m_pollButton->setEnabled(false);
+    bar->addWidget(m_pollButton);
     sl->addLayout(bar);
     // Second line: what the server is, and what can be done to it (two lines keep the dock
     // usable at half the window's width).
@@ -187,10 +203,10 @@ void HandlesView::buildUi()
     l->setContentsMargins(0, 0, 0, 0);
     l->addWidget(split);
 
-    connect(m_interval, &QSpinBox::valueChanged, m_poller, &ServerHandlesPoller::setInterval);
+    connect(m_rate, &PollRate::intervalChanged, this, &HandlesView::setPollInterval);
     connect(m_slowKb, &QSpinBox::valueChanged, this,
             [this](int kb) { m_serverModel->setSlowThreshold(qint64(kb) * 1024); });
-    connect(poll, &QPushButton::clicked, m_poller, &ServerHandlesPoller::pollNow);
+    connect(m_pollButton, &QPushButton::clicked, m_poller, &ServerHandlesPoller::pollNow);
     connect(m_installButton, &QPushButton::clicked, this, &HandlesView::installAgent);
     connect(m_uninstallButton, &QPushButton::clicked, this, &HandlesView::uninstallAgent);
     connect(m_closeButton, &QPushButton::clicked, this, [this] {
@@ -206,7 +222,61 @@ void HandlesView::buildUi()
 
 void HandlesView::setServer(ConnectionId id)
 {
+    m_handle->setBorrowed(id);
+    useServer(id);
+}
+
+void HandlesView::setSource(const HandleSource &source)
+{
+    if (source.valid() && source.key == m_handle->source().key) {
+        updateActivity(); // the same server: only retry a handle that could not be opened
+        return;
+    }
+    m_handle->setSource(source);
+    useServer(0);
+    m_serverLabel->setText(source.valid() ? tr("<b>%1</b>").arg(source.label.toHtmlEscaped())
+                                          : tr("No server chosen"));
+    updateActivity();
+}
+
+void HandlesView::setPollInterval(int ms)
+{
+    m_poller->setInterval(ms);
+    if (m_rate->intervalMs() != m_poller->interval()) m_rate->setIntervalMs(m_poller->interval());
+    if (ms > 0) showMessage(QString(), false);
+    updateActivity();
+}
+
+int HandlesView::pollInterval() const
+{
+    return m_poller->interval();
+}
+
+void HandlesView::updateActivity()
+{
+    const bool on = m_watch && m_watch->visible() && m_poller->interval() > 0;
+    m_handle->setSummary(tr("handles poll %1").arg(PollRate::text(m_poller->interval())));
+    if (m_handle->source().valid()) {
+        // Our own connection: open exactly while polling, so nothing is held for a hidden view.
+        if (on && !m_handle->id()) {
+            QString why;
+            if (const ConnectionId id = m_handle->acquire(&why))
+                useServer(id);
+            else
+                showMessage(tr("Cannot poll: %1").arg(why), true);
+        } else if (!on && m_handle->id()) {
+            m_poller->setRunning(false);
+            useServer(0);
+            m_handle->release();
+        }
+    }
+    m_poller->setRunning(on);
+}
+
+void HandlesView::useServer(ConnectionId id)
+{
     m_server = id;
+    m_pollButton->setEnabled(id != 0);
     m_agentInstalled = false;
     m_action = NoAction;
     m_request = 0;
@@ -215,9 +285,11 @@ void HandlesView::setServer(ConnectionId id)
     m_heap->clear();
     m_memMax = 1;
     const ConnectionOptions *o = m_manager ? m_manager->options(id) : nullptr;
-    m_serverLabel->setText(
-        o ? tr("<b>%1</b> %2").arg(o->name.toHtmlEscaped(), o->address.display().toHtmlEscaped())
-          : tr("No server chosen"));
+    if (o)
+        m_serverLabel->setText(
+            tr("<b>%1</b> %2").arg(o->name.toHtmlEscaped(), o->address.display().toHtmlEscaped()));
+    else if (!m_handle->source().valid())
+        m_serverLabel->setText(tr("No server chosen"));
     m_poller->setServer(id);
     // Is an agent already there (installed by an earlier session)?
     if (m_manager && id && m_manager->state(id) == ConnectionState::Open)

@@ -2,14 +2,18 @@
 /// Handles: the app's own (the engine's HandleRegistry, live) and, for a chosen server, that
 /// server's handles polled with plain q, its memory over time, an optional tracking agent
 /// (installed only after the user confirmed the exact q), and closing a remote handle.
+/// The server's handles are polled on a connection of the view's own (a HandleSource's), open
+/// only while the view can be seen and not paused: hidden, closed or paused, it sends nothing.
 
 #include "net/connectionmanager.h"
+#include "viewhandle.h"
 
 #include <QWidget>
 
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QComboBox;
 class QTableView;
 
 class QChartView;
@@ -20,6 +24,7 @@ class QDateTimeAxis;
 namespace qscope {
 
 class OwnHandlesModel;
+class PollRate;
 class ServerHandlesModel;
 class ServerHandlesPoller;
 
@@ -32,8 +37,16 @@ public:
     ~HandlesView() override;
 
     // GUI thread ------------------------------------------------------------------------------
+    /// Poll this connection as it is (a test's, or a caller that owns it): never closed here.
     void setServer(qscope::ConnectionId id);
+    /// Poll a server on a connection of this view's own, opened from source while the view is
+    /// visible and not paused, closed otherwise.
+    void setSource(const qscope::HandleSource &source);
     qscope::ConnectionId server() const { return m_server; }
+    /// The poll interval shown on the view; 0 = paused.
+    void setPollInterval(int ms);
+    int pollInterval() const;
+    PollRate *pollRate() const { return m_rate; }
     OwnHandlesModel *ownModel() const { return m_ownModel; }
     ServerHandlesModel *serverModel() const { return m_serverModel; }
     ServerHandlesPoller *poller() const { return m_poller; }
@@ -54,6 +67,9 @@ Q_SIGNALS:
 
 private:
     void buildUi();
+    /// Opens or closes the poller's handle and starts or stops polling, from visibility and rate.
+    void updateActivity();
+    void useServer(qscope::ConnectionId id);
     void runStatements(const QList<QByteArray> &statements, int kind);
     void onResult(const qscope::QueryResult &result);
     void onPushed(qscope::ConnectionId id, const qscope::Value &message);
@@ -80,11 +96,14 @@ private:
     QLabel *m_serverLabel = nullptr;
     QLabel *m_infoLabel = nullptr;
     QLabel *m_message = nullptr;
-    QSpinBox *m_interval = nullptr;
+    PollRate *m_rate = nullptr;
+    ViewHandle *m_handle = nullptr;
+    VisibilityWatch *m_watch = nullptr;
     QSpinBox *m_slowKb = nullptr;
     QPushButton *m_installButton = nullptr;
     QPushButton *m_uninstallButton = nullptr;
     QPushButton *m_closeButton = nullptr;
+    QPushButton *m_pollButton = nullptr;
     QChartView *m_chartView = nullptr;
     QLineSeries *m_used = nullptr;
     QLineSeries *m_heap = nullptr;

@@ -81,6 +81,8 @@ QVariant OwnHandlesModel::data(const QModelIndex &index, int role) const
         return QString::number(h.id);
     case Name:
         return h.name;
+    case Owner: // who holds it (set by whoever opened it; gone once it closed)
+        return m_registry ? m_registry->owner(h.id).owner : QString();
     case Server:
         return h.server;
     case User:
@@ -112,9 +114,9 @@ QVariant OwnHandlesModel::data(const QModelIndex &index, int role) const
 
 QVariant OwnHandlesModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    static const char *names[] = {"id",       "name",      "server",  "user",      "transport",
-                                  "state",    "opened",    "closed",  "msgs in",   "msgs out",
-                                  "bytes in", "bytes out", "pending", "last error"};
+    static const char *names[] = {"id",        "name",     "owner",     "server",  "user",
+                                  "transport", "state",    "opened",    "closed",  "msgs in",
+                                  "msgs out",  "bytes in", "bytes out", "pending", "last error"};
     if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 &&
         section < ColumnCount)
         return QString::fromLatin1(names[section]);

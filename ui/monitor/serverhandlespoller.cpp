@@ -30,7 +30,7 @@ ServerHandlesPoller::ServerHandlesPoller(ConnectionManager *manager, ServerHandl
                                          QObject *parent)
     : QObject(parent), m_manager(manager), m_model(model), m_timer(new QTimer(this))
 {
-    m_timer->setInterval(2000);
+    m_timer->setInterval(m_interval);
     connect(m_timer, &QTimer::timeout, this, &ServerHandlesPoller::pollNow);
     if (m_manager)
         connect(m_manager, &ConnectionManager::resultReady, this, &ServerHandlesPoller::onResult);
@@ -38,23 +38,40 @@ ServerHandlesPoller::ServerHandlesPoller(ConnectionManager *manager, ServerHandl
 
 void ServerHandlesPoller::setServer(ConnectionId id)
 {
+    if (m_manager && m_server) m_manager->registry()->setActivity(m_server, QString());
     m_server = id;
     m_requests.clear(); // answers to an old server's poll are ignored
-    if (id) {
-        m_timer->start();
-        pollNow();
-    } else {
-        m_timer->stop();
-    }
+    updateTimer();
+    if (isPolling()) pollNow();
 }
 
 void ServerHandlesPoller::setInterval(int ms)
 {
-    m_timer->setInterval(std::max(100, ms));
+    m_interval = ms <= 0 ? 0 : std::max(100, ms);
+    updateTimer();
 }
-int ServerHandlesPoller::interval() const
+
+void ServerHandlesPoller::setRunning(bool running)
 {
-    return m_timer->interval();
+    if (running == m_running) return;
+    m_running = running;
+    updateTimer();
+    if (isPolling()) pollNow();
+}
+
+bool ServerHandlesPoller::isPolling() const
+{
+    return m_running && m_interval > 0 && m_server;
+}
+
+void ServerHandlesPoller::updateTimer()
+{
+    if (!isPolling()) {
+        m_timer->stop();
+        return;
+    }
+    m_timer->setInterval(m_interval);
+    if (!m_timer->isActive()) m_timer->start();
 }
 
 void ServerHandlesPoller::pollNow()
@@ -66,6 +83,9 @@ void ServerHandlesPoller::pollNow()
     m_pollErrors.clear();
     for (const QByteArray &q : queries())
         m_requests << m_manager->query(m_server, q);
+    m_manager->registry()->setActivity(
+        m_server,
+        QStringLiteral("poll: %1 queries (.z.H, .z.W, -38!, .u.w)").arg(m_requests.size()));
 }
 
 void ServerHandlesPoller::onResult(const QueryResult &r)
@@ -109,6 +129,7 @@ void ServerHandlesPoller::onResult(const QueryResult &r)
     for (RequestId id : m_requests)
         if (id) return;
     ++m_completed;
+    m_manager->registry()->setActivity(m_server, QString());
     m_lastError = m_pollErrors;
     if (!m_pollErrors.isEmpty()) Q_EMIT pollError(m_pollErrors);
     Q_EMIT polled();
