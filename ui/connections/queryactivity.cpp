@@ -1,28 +1,14 @@
 #include "connections/queryactivity.h"
 
 #include "connections/serversessions.h"
+#include "editor/editortab.h"
 
 namespace qscope {
 
 QueryActivity::QueryActivity(QueryRunner *runner, ServerSessions *sessions, QObject *parent)
     : QObject(parent), m_runner(runner), m_sessions(sessions)
 {
-    connect(runner, &QueryRunner::started, this,
-            [this](QueryRunner::Ticket t, const QString &profileId, const QString &what) {
-                m_jobs.insert(t, Job{profileId, what.simplified(), false});
-                report(profileId);
-            });
-    connect(runner, &QueryRunner::sent, this, [this](QueryRunner::Ticket t) {
-        const auto it = m_jobs.find(t);
-        if (it == m_jobs.end()) return;
-        it->sent = true;
-        report(it->profileId);
-    });
-    connect(runner, &QueryRunner::finished, this,
-            [this](QueryRunner::Ticket t, const QueryResult &, const QString &) {
-                const QString profileId = m_jobs.value(t).profileId;
-                if (m_jobs.remove(t)) report(profileId);
-            });
+    connect(runner, &QueryRunner::jobsChanged, this, &QueryActivity::reportAll);
     connect(sessions->manager()->registry(), &HandleRegistry::stopRequested, this,
             &QueryActivity::onStop);
 }
@@ -30,25 +16,42 @@ QueryActivity::QueryActivity(QueryRunner *runner, ServerSessions *sessions, QObj
 QList<QueryRunner::Ticket> QueryActivity::running(const QString &profileId) const
 {
     QList<QueryRunner::Ticket> out;
-    for (auto it = m_jobs.cbegin(); it != m_jobs.cend(); ++it)
-        if (it->profileId == profileId) out << it.key();
+    for (const QueryRunner::JobInfo &j : m_runner->jobs())
+        if (j.profileId == profileId) out << j.ticket;
     return out;
 }
 
-void QueryActivity::report(const QString &profileId)
+void QueryActivity::reportAll()
+{
+    const QList<QueryRunner::JobInfo> jobs = m_runner->jobs();
+    QSet<QString> profiles;
+    for (const QueryRunner::JobInfo &j : jobs)
+        profiles.insert(j.profileId);
+    for (const QString &gone : m_reported - profiles)
+        report(gone, {}); // its last job ended: clear its text
+    for (const QString &p : profiles)
+        report(p, jobs);
+    m_reported = profiles;
+}
+
+void QueryActivity::report(const QString &profileId, const QList<QueryRunner::JobInfo> &jobs)
 {
     if (!m_sessions) return;
     const ConnectionId conn = m_sessions->connectionOf(profileId);
     if (!conn) return;
     QString text;
     int waiting = 0;
-    for (const Job &j : std::as_const(m_jobs)) {
+    for (const QueryRunner::JobInfo &j : jobs) { // oldest first
         if (j.profileId != profileId) continue;
-        if (j.sent && text.isEmpty())
-            text =
-                tr("query: %1").arg(j.what.size() > 80 ? j.what.left(79) + QChar(0x2026) : j.what);
-        else
+        if (j.phase != QueryRunner::Phase::Connecting && j.behind == 0 && text.isEmpty()) {
+            const QString what = j.what.simplified();
+            text = tr("query: %1").arg(what.size() > 80 ? what.left(79) + QChar(0x2026) : what);
+            if (const auto *tab = qobject_cast<const EditorTab *>(j.owner))
+                text += tr(" (tab %1)").arg(tab->displayName());
+            if (j.phase == QueryRunner::Phase::Cancelling) text += tr(", cancelling");
+        } else {
             ++waiting;
+        }
     }
     if (!text.isEmpty() && waiting) text += tr(" (+%1 waiting)").arg(waiting);
     m_sessions->manager()->registry()->setActivity(conn, text);

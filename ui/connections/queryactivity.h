@@ -1,15 +1,15 @@
 #pragma once
 /// The query tabs' side of Activity: reports what each profile's query connection has on the
-/// wire (the oldest running request's text, since it was sent) to the HandleRegistry, and
-/// answers Activity's Stop on a query connection by cancelling the requests running on it.
-/// It follows QueryRunner's signals; once QueryRunner lists its jobs (with their tabs) this is
-/// the one place to read them from instead. GUI thread only.
+/// wire (the oldest sent request's text, the tab that asked, and how many wait behind it) to the
+/// HandleRegistry, and answers Activity's Stop on a query connection by cancelling the requests
+/// running on it. It reads QueryRunner's job list, the one record of the workbench's requests.
+/// GUI thread only.
 
 #include "editor/queryrunner.h"
 
-#include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 namespace qscope {
 
@@ -26,18 +26,13 @@ public:
     QList<QueryRunner::Ticket> running(const QString &profileId) const;
 
 private:
-    struct Job
-    {
-        QString profileId;
-        QString what;
-        bool sent = false;
-    };
-    void report(const QString &profileId);
+    void reportAll();
+    void report(const QString &profileId, const QList<QueryRunner::JobInfo> &jobs);
     void onStop(ConnectionId id);
 
     QueryRunner *m_runner;
-    QPointer<ServerSessions> m_sessions;   ///< a sibling under the main window: may go first
-    QMap<QueryRunner::Ticket, Job> m_jobs; ///< tickets grow: oldest first
+    QPointer<ServerSessions> m_sessions; ///< a sibling under the main window: may go first
+    QSet<QString> m_reported;            ///< profiles whose activity text is set, to clear it
 };
 
 } // namespace qscope
