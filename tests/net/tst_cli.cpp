@@ -20,6 +20,7 @@
 #include <memory>
 
 #include <signal.h>
+#include <sys/resource.h>
 
 using namespace qscope;
 
@@ -65,8 +66,9 @@ class Cli
 public:
     explicit Cli(const QStringList &args,
                  const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
-                 const QString &program = cliPath())
+                 const QString &program = cliPath(), const std::function<void()> &inChild = {})
     {
+        if (inChild) m_process.setChildProcessModifier(inChild);
         m_process.setProgram(program);
         m_process.setArguments(args);
         m_process.setProcessEnvironment(env);
@@ -117,6 +119,7 @@ public:
         return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -2;
     }
     bool running() const { return m_process.state() != QProcess::NotRunning; }
+    qint64 pid() const { return m_process.processId(); }
 
     QByteArray out;
     QByteArray err;
@@ -208,6 +211,7 @@ private Q_SLOTS:
     void subOverMaxSizeExitsThree();
     void passwordFromFileOrEnvironment();
     void passwordPromptedWithoutEcho();
+    void raisesDescriptorLimit();
 
 private:
     std::unique_ptr<DemoServer> m_server; // shared by the query tests that need no special setup
@@ -691,6 +695,35 @@ void TestCli::passwordPromptedWithoutEcho()
     QVERIFY2(cli.exitCode() == 0, cli.out.constData());
     QVERIFY2(cli.out.contains("`alice"), cli.out.constData());
     QVERIFY2(!cli.out.contains("secret"), cli.out.constData());
+}
+
+void TestCli::raisesDescriptorLimit()
+{
+    // Started with a soft limit of 256, qscope-cli raises it at once (towards 65,536, within the
+    // hard limit), as the app does: /proc shows the running process's limit.
+    rlimit rl{};
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &rl) == 0);
+    QVERIFY2(rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 256, "hard limit too low to test");
+    const qint64 hard = rl.rlim_max == RLIM_INFINITY ? qint64(1) << 40 : qint64(rl.rlim_max);
+    DemoServer server;
+    QVERIFY(server.start(quietDemo()));
+    Cli cli({QStringLiteral("sub"), tcpAddress(server.port())},
+            QProcessEnvironment::systemEnvironment(), cliPath(), [] {
+                rlimit low{};
+                ::getrlimit(RLIMIT_NOFILE, &low);
+                low.rlim_cur = 256;
+                ::setrlimit(RLIMIT_NOFILE, &low);
+            });
+    QVERIFY2(cli.waitForErr("subscribed to "), cli.err.constData());
+    QFile limits(QStringLiteral("/proc/%1/limits").arg(cli.pid()));
+    QVERIFY(limits.open(QIODevice::ReadOnly));
+    qint64 soft = -1;
+    for (const QByteArray &line : limits.readAll().split('\n'))
+        if (line.startsWith("Max open files"))
+            soft = line.mid(26).simplified().split(' ')[0].toLongLong();
+    QCOMPARE(soft, std::min<qint64>(65536, hard));
+    QVERIFY(cli.interrupt());
+    QVERIFY(cli.finish());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

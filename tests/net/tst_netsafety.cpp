@@ -11,15 +11,19 @@
 
 #include "demo/demoserver.h"
 #include "net/connectionmanager.h"
+#include "net/descriptorlimit.h"
 
 #include <QElapsedTimer>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
+
+#include <sys/resource.h>
 
 using namespace qscope;
 using qscope::test::FakeQServer;
@@ -138,6 +142,7 @@ class TestNetSafety : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void byteSizes();
+    void descriptorLimitRaised();
     void resultOverLimitResetsAndGoesOn();
     void compressedClaimOverLimit();
     void compressionExpandingBeyondLimit();
@@ -165,6 +170,29 @@ void TestNetSafety::byteSizes()
     QVERIFY(limit < qint64(1) << 40);
     QCOMPARE(ConnectionOptions().maxMessageBytes, limit);
     QCOMPARE(ConnectionOptions().capability, 6);
+}
+
+void TestNetSafety::descriptorLimitRaised()
+{
+    rlimit saved{};
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    const auto restore = qScopeGuard([&] { ::setrlimit(RLIMIT_NOFILE, &saved); });
+    const qint64 hard = saved.rlim_max == RLIM_INFINITY ? qint64(1) << 40 : qint64(saved.rlim_max);
+    QVERIFY2(hard >= 2048, "the hard open-file limit is too low to test raising it");
+    rlimit low = saved;
+    low.rlim_cur = 256;
+    QVERIFY(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+    const DescriptorLimit raised = raiseDescriptorLimit(2048);
+    QVERIFY2(raised.ok(), qPrintable(raised.error));
+    QCOMPARE(raised.previous, qint64(256));
+    QCOMPARE(raised.current, qint64(2048));
+    rlimit now{};
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &now) == 0);
+    QCOMPARE(qint64(now.rlim_cur), qint64(2048));
+    // Never lowered; asking again changes nothing.
+    const DescriptorLimit again = raiseDescriptorLimit(1024);
+    QCOMPARE(again.current, qint64(2048));
+    QVERIFY(again.ok());
 }
 
 void TestNetSafety::resultOverLimitResetsAndGoesOn()
