@@ -13,7 +13,9 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QtEndian>
 #include <QtTest>
 
 #include <functional>
@@ -212,6 +214,7 @@ private Q_SLOTS:
     void passwordFromFileOrEnvironment();
     void passwordPromptedWithoutEcho();
     void raisesDescriptorLimit();
+    void queryOutOfMemoryExitsThree();
 
 private:
     std::unique_ptr<DemoServer> m_server; // shared by the query tests that need no special setup
@@ -724,6 +727,63 @@ void TestCli::raisesDescriptorLimit()
     QCOMPARE(soft, std::min<qint64>(65536, hard));
     QVERIFY(cli.interrupt());
     QVERIFY(cli.finish());
+}
+
+void TestCli::queryOutOfMemoryExitsThree()
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    QSKIP("an address-space limit cannot be combined with a sanitizer's shadow memory");
+#endif
+    // A 1 GB answer, within --max-size 4G, to a qscope-cli that may only map 256 MB: the
+    // allocation fails while receiving, and that is an error (exit 3), not a crash.
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QPointer<QTcpSocket> client;
+    bool loggedIn = false;
+    bool answering = false;
+    qint64 streamed = 0;
+    constexpr qint64 kPayload = qint64(1) << 30;
+    const QByteArray zeros(1 << 20, '\0');
+    auto pump = [&] {
+        while (client && answering && streamed < kPayload && client->bytesToWrite() < (4 << 20)) {
+            client->write(zeros);
+            streamed += zeros.size();
+        }
+    };
+    connect(&server, &QTcpServer::newConnection, this, [&] {
+        client = server.nextPendingConnection();
+        connect(client, &QTcpSocket::bytesWritten, this, pump);
+        connect(client, &QTcpSocket::readyRead, this, [&] {
+            const QByteArray in = client->readAll();
+            if (!loggedIn) {
+                loggedIn = in.contains('\0');
+                if (loggedIn) client->write(QByteArray(1, char(6)));
+                return;
+            }
+            // A byte vector of kPayload zeros: header, type 4, attribute, count, then bytes.
+            QByteArray head(14, '\0');
+            head[0] = 1;
+            head[1] = 2;
+            qToLittleEndian<quint32>(quint32(kPayload + 14), head.data() + 4);
+            head[8] = 4;
+            qToLittleEndian<quint32>(quint32(kPayload), head.data() + 10);
+            client->write(head);
+            answering = true;
+            pump();
+        });
+    });
+    Cli cli(queryArgs(server.serverPort(), QStringLiteral("big"),
+                      {QStringLiteral("--max-size"), QStringLiteral("4G")}),
+            QProcessEnvironment::systemEnvironment(), cliPath(), [] {
+                rlimit as{};
+                as.rlim_cur = as.rlim_max = rlim_t(256) << 20;
+                ::setrlimit(RLIMIT_AS, &as);
+            });
+    QVERIFY2(cli.finish(), cli.err.constData());
+    QCOMPARE(cli.exitCode(), 3);
+    QVERIFY2(cli.err.contains("could not be received: out of memory"), cli.err.constData());
+    QVERIFY(streamed < kPayload); // it stopped reading long before the end
+    qInfo("as the user sees it: %s", cli.err.trimmed().constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
