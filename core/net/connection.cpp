@@ -1169,7 +1169,15 @@ void Connection::handleOutOfMemory(const char *where)
 
 void Connection::failOversize(const NetError &error, bool response)
 {
-    // The rest of the message is never read: the socket is reset, and the requests queued
+    if (!response) {
+        // A push (a feed's update) over the limit: nobody asked for it, and a fresh socket
+        // would likely get the next one just as big. The reconnect policy decides, with its
+        // backoff, as for any loss; the queued requests wait for it or reopen the handle.
+        if (m_sink) m_sink->connectionLimitExceeded(m_id, error);
+        handleLoss(NetError::TooLarge, error.message);
+        return;
+    }
+    // The rest of the answer is never read: the socket is reset, and the requests queued
     // behind go out on the new one, as after a timeout.
     const QString reset = QStringLiteral("; the connection was reset without reading it");
     noteError(error.message);

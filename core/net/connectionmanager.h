@@ -91,8 +91,9 @@ Q_SIGNALS:
     /// until acceptLarge(request) or cancel(request) (the refusal).
     void sizeAnnounced(qscope::RequestId request, qint64 bytes);
     /// A message over the connection's maxMessageBytes (or more than could be allocated) made
-    /// the engine reset the connection: a result (whose request also fails with TooLarge) or
-    /// a message the server pushed (a feed's update).
+    /// the engine drop the connection unread: a result (its request fails with TooLarge, and
+    /// the socket is reopened at once) or a message the server pushed, such as a feed's update
+    /// (then the reconnect policy decides, as for any loss).
     void limitExceeded(qscope::ConnectionId id, const qscope::NetError &error);
     void resultReady(const qscope::QueryResult &result);
     /// Async messages the server pushed that no subscription consumed (neg[.z.w](`f;x)).

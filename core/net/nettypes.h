@@ -67,7 +67,8 @@ struct ConnectionOptions
     /// Largest incoming message, uncompressed, header included. Checked against each frame's
     /// header (and a compressed frame's uncompressed size) before its bytes are kept; over it,
     /// the request fails with NetError::TooLarge and the connection is reset (closed and
-    /// reopened without reading the rest), so the session goes on.
+    /// reopened without reading the rest), so the session goes on. A message the server pushes
+    /// over it (a feed's update) is a loss like any other: the reconnect policy decides.
     qint64 maxMessageBytes = defaultMessageLimit();
     /// A response whose header announces at least this many (uncompressed) bytes is not read
     /// further until ConnectionManager::acceptLarge or cancel answers sizeAnnounced; its
