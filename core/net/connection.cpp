@@ -1017,11 +1017,13 @@ void Connection::onReadyRead()
 bool Connection::holdForConsent()
 {
     if (m_awaitingConsent) return true;
-    if (m_options.confirmAboveBytes <= 0 || m_consentGiven) return false;
+    if (m_options.confirmAboveBytes <= 0 || m_consentGiven || m_reader.error()) return false;
     const auto h = m_reader.pendingHeader();
     if (!h || h->type != MessageType::Response) return false;
     const auto bytes = m_reader.pendingMessageBytes();
-    if (!bytes || *bytes < m_options.confirmAboveBytes) return false;
+    // Over the limit it is refused anyway (by the reader, at once): nothing to ask.
+    if (!bytes || *bytes < m_options.confirmAboveBytes || *bytes > m_limits.maxMessageBytes)
+        return false;
     takeDirect();
     // One sync request is on the wire at a time: this response is the front request's. A
     // subscription's answer is the feed's business, not a person's.
@@ -1159,12 +1161,14 @@ void Connection::handleOutOfMemory(const char *where)
 {
     takeDirect();
     const bool response = !m_inFlight.empty();
-    failOversize(NetError{NetError::TooLarge,
-                          QStringLiteral("out of memory while %1 of %2; this connection's limit "
-                                         "is %3")
-                              .arg(QLatin1String(where), formatByteSize(m_info.bytesIn),
-                                   formatByteSize(m_limits.maxMessageBytes))},
-                 response);
+    const auto size = m_reader.pendingMessageBytes();
+    const QString of = size ? QStringLiteral(" of %1").arg(formatByteSize(*size)) : QString();
+    failOversize(
+        NetError{NetError::TooLarge,
+                 QStringLiteral("out of memory while %1%2 (this connection's limit is "
+                                "%3)")
+                     .arg(QLatin1String(where), of, formatByteSize(m_limits.maxMessageBytes))},
+        response);
 }
 
 void Connection::failOversize(const NetError &error, bool response)
@@ -1185,7 +1189,7 @@ void Connection::failOversize(const NetError &error, bool response)
     inFlight.swap(m_inFlight);
     bool first = true;
     for (const OutRequest &r : inFlight) {
-        if (first && response)
+        if (first)
             failRequest(r, NetError{error.kind, error.message + reset});
         else
             failRequest(r, NetError{NetError::Disconnected,

@@ -149,6 +149,7 @@ private Q_SLOTS:
     void pushOverLimit();
     void confirmSizeAccepted();
     void confirmSizeRefused();
+    void confirmNotAskedOverLimit();
     void capabilityGranted();
     void limitErrorExplained();
     void cancelOnTheWireClosesTheSocket();
@@ -374,6 +375,24 @@ void TestNetSafety::confirmSizeRefused()
     QCOMPARE(results.get(behind).value.longValue(), 2);
     QVERIFY(server.disconnectAt(1) >= 0);
     QCOMPARE(server.fake.logins, 2);
+}
+
+void TestNetSafety::confirmNotAskedOverLimit()
+{
+    // Over the limit it is refused whatever the answer would be: nobody is asked.
+    Server server;
+    QVERIFY(server.fake.listenTcp());
+    ConnectionManager m;
+    Results results(m);
+    QSignalSpy announced(&m, &ConnectionManager::sizeAnnounced);
+    auto o = tcpOptions(server.fake.port());
+    o.confirmAboveBytes = 100 * 1024;
+    o.maxMessageBytes = qint64(1) << 20;
+    const ConnectionId id = m.open(o);
+    const RequestId r = m.query(id, "big 300000");
+    QTRY_VERIFY_WITH_TIMEOUT(results.has(r), kWaitMs);
+    QCOMPARE(results.get(r).error->kind, NetError::TooLarge);
+    QCOMPARE(announced.size(), 0);
 }
 
 void TestNetSafety::capabilityGranted()
