@@ -87,6 +87,7 @@ Connection::Connection(ConnectionId id, ConnectionOptions options, ConnectionSin
     m_nextDelayMs = qMax(0, m_options.reconnect.initialDelayMs);
     m_limits.maxMessageBytes =
         m_options.maxMessageBytes > 0 ? m_options.maxMessageBytes : defaultMessageLimit();
+    m_info.maxMessageBytes = m_limits.maxMessageBytes;
 }
 
 Connection::~Connection()

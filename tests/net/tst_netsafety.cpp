@@ -419,6 +419,8 @@ void TestNetSafety::capabilityGranted()
     QTRY_VERIFY_WITH_TIMEOUT(reg->rowOf(six) >= 0 && reg->rowOf(three) >= 0, kWaitMs);
     QCOMPARE(reg->at(reg->rowOf(six)).capability, 6);
     QCOMPARE(reg->at(reg->rowOf(three)).capability, 3);
+    // The details a handles view shows: the limit in force, default or chosen.
+    QCOMPARE(reg->at(reg->rowOf(six)).maxMessageBytes, defaultMessageLimit());
     demo.stop();
 }
 
