@@ -18,8 +18,9 @@ struct HandleInfo
     QString name;
     QString server; ///< host:port or unix socket
     QString user;
-    QString transport; ///< "tcp", "tls", "unix"
-    int capability = -1;
+    QString transport;          ///< "tcp", "tls", "unix"
+    int capability = -1;        ///< what the server granted in the login (-1: not yet)
+    qint64 maxMessageBytes = 0; ///< this connection's limit on an incoming message
     ConnectionState state = ConnectionState::Connecting;
     QDateTime opened;
     QDateTime closed;

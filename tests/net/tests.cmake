@@ -20,3 +20,16 @@ qscope_add_test(tst_cli LABEL unit TIMEOUT 300
 if(TARGET tst_cli AND TARGET qscope-cli)
     add_dependencies(tst_cli qscope-cli)
 endif()
+# Issue #16 and #14 in the engine: the per-connection size limit, confirm-size, capability 6,
+# and what cancel guarantees (unit).
+qscope_add_test(tst_netsafety LABEL unit TIMEOUT 120
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_netsafety.cpp ${CMAKE_CURRENT_LIST_DIR}/fakeqserver.h
+    LIBS qscope_demo Qt6::Network)
+# The hostile-server suite (#16): thousands of seeded fault sessions against the engine and
+# hundreds against qscope-cli (unit; QSCOPE_HOSTILE_SEED / QSCOPE_HOSTILE_SESSIONS for more).
+qscope_add_test(tst_hostile LABEL unit TIMEOUT 300
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_hostile.cpp
+    LIBS qscope_net Qt6::Network)
+if(TARGET tst_hostile AND TARGET qscope-cli)
+    add_dependencies(tst_hostile qscope-cli)
+endif()
