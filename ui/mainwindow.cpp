@@ -149,7 +149,7 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
             [this](const QString &query, const QString &profile) {
                 EditorTab *t = m_editors->current();
                 if (!t) t = m_editors->newTab(profile);
-                t->insert(query + QLatin1Char('\n'));
+                t->insertStatement(query);
                 t->setFocus();
             });
     connect(m_runner, &QueryRunner::finished, this,
@@ -167,6 +167,7 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
             });
 
     buildMenus();
+    EditorTab::reserveKeys(m_shortcutActions);
     updateServerStatus();
 }
 
@@ -209,7 +210,7 @@ void MainWindow::buildMenus()
         [this] { m_editors->closeTab(m_editors->tabWidget()->currentIndex()); });
     file->addSeparator();
     act(file, tr("Load a local .q file into the server…"),
-        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L)}, [this] {
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)}, [this] {
             const QString path = QFileDialog::getOpenFileName(
                 this, tr("Load into server"), QString(), tr("q scripts (*.q *.k);;All files (*)"));
             if (!path.isEmpty()) loadFileIntoServer(path);
@@ -225,6 +226,11 @@ void MainWindow::buildMenus()
     act(edit, tr("Replace…"), {QKeySequence(Qt::CTRL | Qt::Key_H)},
         [this] { m_find->showFind(true); });
     act(edit, tr("Find next"), {QKeySequence::FindNext}, [this] { m_find->findNext(); });
+    act(edit, tr("Go to line…"), {QKeySequence(Qt::CTRL | Qt::Key_G)},
+        [this] { m_find->showGoToLine(); });
+    act(edit, tr("Comment/uncomment lines"), {QKeySequence(Qt::CTRL | Qt::Key_Slash)}, [this] {
+        if (EditorTab *t = m_editors->current()) t->toggleComment();
+    });
     act(edit, tr("Complete name"), {QKeySequence(Qt::CTRL | Qt::Key_Space)}, [this] {
         if (EditorTab *t = m_editors->current()) t->autoCompleteFromAll();
     });

@@ -3,17 +3,65 @@
 #include "editor/qlexer.h"
 #include "theme/theme.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <Qsci/qscicommand.h>
+#include <Qsci/qscicommandset.h>
+
 namespace qscope {
 
-EditorTab::EditorTab(QLexer *lexer, QWidget *parent) : QsciScintilla(parent)
+namespace {
+
+/// Chords taken from every editor's command set (EditorTab::reserveKeys).
+QList<int> &reservedKeys()
+{
+    static QList<int> keys;
+    return keys;
+}
+
+/// The document's bytes without a copy (Scintilla closes its gap for it). Valid until the next
+/// edit.
+QByteArray documentBytes(const QsciScintillaBase *ed)
+{
+    const auto *p = static_cast<const char *>(
+        ed->SendScintillaPtrResult(QsciScintillaBase::SCI_GETCHARACTERPOINTER));
+    const long length = ed->SendScintilla(QsciScintillaBase::SCI_GETLENGTH);
+    return QByteArray::fromRawData(p, p ? qsizetype(length) : 0);
+}
+
+/// A line's text without its terminator.
+QString lineText(const QsciScintilla *ed, int line)
+{
+    QString t = ed->text(line);
+    while (t.endsWith(u'\n') || t.endsWith(u'\r'))
+        t.chop(1);
+    return t;
+}
+
+/// Net brackets a line opens (negative if it closes more), outside strings and comments.
+int bracketDelta(const QByteArray &line)
+{
+    QScriptState s;
+    const int base = 1 << 20; // so that closers count below the line's start
+    s.openBrackets = base;
+    qScanCode(line, &s);
+    return s.openBrackets - base;
+}
+
+} // namespace
+
+EditorTab::EditorTab(QLexer *words, QWidget *parent)
+    : QsciScintilla(parent), m_lexer(words ? new QLexer(words, this) : new QLexer(this))
 {
     setUtf8(true);
-    setLexer(lexer);
-    setAutoIndent(true);
+    setLexer(m_lexer);
+    // Scintilla's auto-indent copies the previous line's indent, which in q joins the next line
+    // to the statement above; indentNewLine indents by q's rules instead.
+    setAutoIndent(false);
     setIndentationsUseTabs(false);
     setTabWidth(2);
     setBraceMatching(QsciScintilla::SloppyBraceMatch);
@@ -29,8 +77,12 @@ EditorTab::EditorTab(QLexer *lexer, QWidget *parent) : QsciScintilla(parent)
     SendScintilla(SCI_SETSCROLLWIDTH, 1);
     SendScintilla(SCI_SETSCROLLWIDTHTRACKING, 1);
     applyTheme();
+    releaseReservedKeys();
     connect(this, &QsciScintilla::linesChanged, this, [this] {
         setMarginWidth(0, QStringLiteral("0") + QString::number(lines()) + QStringLiteral("0"));
+    });
+    connect(this, &QsciScintillaBase::SCN_CHARADDED, this, [this](int ch) {
+        if (ch == '\n') indentNewLine();
     });
     setMarginWidth(0, QStringLiteral("0000"));
 }
@@ -47,7 +99,26 @@ void EditorTab::applyTheme()
     setSelectionBackgroundColor(c.selection);
     setMatchedBraceBackgroundColor(c.selection);
     setMarginsFont(QsciScintilla::font());
-    if (auto *l = qobject_cast<QLexer *>(lexer())) l->applyTheme();
+    m_lexer->applyTheme();
+}
+
+void EditorTab::reserveKeys(const QList<QAction *> &actions)
+{
+    for (const QAction *a : actions)
+        for (const QKeySequence &k : a->shortcuts())
+            if (k.count() == 1 && !reservedKeys().contains(k[0].toCombined()))
+                reservedKeys().append(k[0].toCombined());
+    for (QWidget *w : QApplication::allWidgets())
+        if (auto *tab = qobject_cast<EditorTab *>(w)) tab->releaseReservedKeys();
+}
+
+void EditorTab::releaseReservedKeys()
+{
+    const QList<int> &keys = reservedKeys();
+    for (QsciCommand *c : standardCommands()->commands()) {
+        if (c->key() && keys.contains(c->key())) c->setKey(0);
+        if (c->alternateKey() && keys.contains(c->alternateKey())) c->setAlternateKey(0);
+    }
 }
 
 void EditorTab::setProfileId(const QString &id)
@@ -85,15 +156,121 @@ QString EditorTab::saveFile(const QString &path)
     return {};
 }
 
+bool EditorTab::hasLiveSelection() const
+{
+    return SendScintilla(SCI_GETSELECTIONEMPTY) == 0;
+}
+
+std::optional<QStatement> EditorTab::statementAtCursor() const
+{
+    const long pos = SendScintilla(SCI_GETCURRENTPOS);
+    const int line = int(SendScintilla(SCI_LINEFROMPOSITION, pos));
+    return qStatementAt(documentBytes(this), line);
+}
+
 QByteArray EditorTab::currentStatement() const
 {
-    if (hasSelectedText()) return selectedText().toUtf8();
+    if (hasLiveSelection()) return selectedText().toUtf8();
+    const std::optional<QStatement> s = statementAtCursor();
+    return s ? s->text : QByteArray();
+}
+
+void EditorTab::indentNewLine()
+{
+    const long pos = SendScintilla(SCI_GETCURRENTPOS);
+    const int line = int(SendScintilla(SCI_LINEFROMPOSITION, pos));
+    if (line == 0) return;
+    const long lineStart = SendScintilla(SCI_POSITIONFROMLINE, line);
+    if (pos != lineStart) return; // not a plain newline (a paste, a completion)
+    // The statement as q reads it up to the newline: only an open bracket makes the new line a
+    // continuation whatever its indent; a string's newline is part of its text.
+    const QScriptState st = qStateAfter(documentBytes(this).left(lineStart - 1));
+    if (st.openBrackets == 0 || st.inString || st.inBlockComment || st.ended) return;
+    const int prev = line - 1;
+    const int delta = bracketDelta(lineText(this, prev).toUtf8());
+    const int step = tabWidth();
+    int indent = int(SendScintilla(SCI_GETLINEINDENTATION, prev));
+    indent += delta > 0 ? step : delta < 0 ? -step : 0;
+    // at least one level, so that q's own loader (which continues only indented lines) reads
+    // the script the same way
+    indent = qMax(indent, step);
+    SendScintilla(SCI_SETLINEINDENTATION, line, indent);
+    SendScintilla(SCI_GOTOPOS, SendScintilla(SCI_GETLINEINDENTPOSITION, line));
+}
+
+void EditorTab::toggleComment()
+{
+    int first = 0, index = 0, last = 0, lastIndex = 0;
+    const bool selection = hasLiveSelection();
+    if (selection) {
+        getSelection(&first, &index, &last, &lastIndex);
+        if (last > first && lastIndex == 0) --last; // a selection ending at a line's start
+    } else {
+        getCursorPosition(&first, &index);
+        last = first;
+    }
+    bool allComments = true, anyCode = false;
+    for (int l = first; l <= last; ++l) {
+        const QLineKind k = qLineKind(lineText(this, l).toUtf8());
+        if (k == QLineKind::Blank) continue;
+        anyCode = true;
+        if (k != QLineKind::Comment) allComments = false;
+    }
+    if (!anyCode) return;
+    beginUndoAction();
+    for (int l = first; l <= last; ++l) {
+        const long start = SendScintilla(SCI_POSITIONFROMLINE, l);
+        const QString t = lineText(this, l);
+        if (t.trimmed().isEmpty()) continue;
+        if (allComments) { // "/ x" and "/x" both become "x"
+            const int n = t.startsWith(QStringLiteral("/ ")) ? 2 : 1;
+            SendScintilla(SCI_DELETERANGE, start, n);
+        } else {
+            SendScintilla(SCI_INSERTTEXT, start, "/ ");
+        }
+    }
+    endUndoAction();
+    if (selection) {
+        setSelection(first, 0, last, int(lineText(this, last).size()));
+    } else {
+        const int shift = allComments ? -qMin(index, 2) : 2;
+        setCursorPosition(first, qMax(0, index + shift));
+    }
+}
+
+void EditorTab::goToLine(int line)
+{
+    const int l = qBound(1, line, qMax(1, lines())) - 1;
+    setCursorPosition(l, 0);
+    SendScintilla(SCI_ENSUREVISIBLEENFORCEPOLICY, l);
+    SendScintilla(SCI_SCROLLCARET);
+    setFocus();
+}
+
+void EditorTab::insertStatement(const QString &query)
+{
+    QString q = query;
+    while (q.endsWith(u'\n') || q.endsWith(u'\r'))
+        q.chop(1);
+    if (q.isEmpty()) return;
     int line = 0, index = 0;
     getCursorPosition(&line, &index);
-    QString t = text(line);
-    while (t.endsWith(QLatin1Char('\n')) || t.endsWith(QLatin1Char('\r')))
-        t.chop(1);
-    return t.toUtf8();
+    beginUndoAction();
+    if (text(line).trimmed().isEmpty()) { // a blank line: the query takes it
+        const long start = SendScintilla(SCI_POSITIONFROMLINE, line);
+        const long end = SendScintilla(SCI_GETLINEENDPOSITION, line);
+        SendScintilla(SCI_DELETERANGE, start, end - start);
+        SendScintilla(SCI_INSERTTEXT, start, q.toUtf8().constData());
+    } else {
+        const std::optional<QStatement> s = statementAtCursor();
+        line = s ? qMax(s->lastLine, line) : line;
+        const long end = SendScintilla(SCI_GETLINEENDPOSITION, line);
+        SendScintilla(SCI_INSERTTEXT, end, (QLatin1Char('\n') + q).toUtf8().constData());
+        ++line;
+    }
+    endUndoAction();
+    setCursorPosition(line, 0);
+    SendScintilla(SCI_SCROLLCARET);
 }
 
 } // namespace qscope

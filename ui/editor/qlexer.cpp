@@ -1,5 +1,6 @@
 #include "editor/qlexer.h"
 
+#include "protocol/qstatements.h"
 #include "theme/theme.h"
 
 #include <QFontDatabase>
@@ -58,13 +59,6 @@ bool isTemporal(const QByteArray &tok)
     return date.match(s).hasMatch() || span.match(s).hasMatch() || clock.match(s).hasMatch();
 }
 
-bool lineIs(const QByteArray &line, char c)
-{
-    QByteArray t = line;
-    while (!t.isEmpty() && isSpace(t.back()))
-        t.chop(1);
-    return t.size() == 1 && t[0] == c;
-}
 
 } // namespace
 
@@ -110,24 +104,24 @@ int QLexer::styleLine(const QByteArray &line, int stateIn, QByteArray *styles)
     }
     if (stateIn == InBlockComment) {
         paint(0, n, Comment);
-        return lineIs(line, '\\') ? Normal : InBlockComment;
+        return qLineKind(line, true) == QLineKind::BlockClose ? Normal : InBlockComment;
     }
-    if (stateIn == Normal) {
-        if (lineIs(line, '/')) {
+    if (stateIn == Normal) { // comment and command lines by q's statement rules
+        switch (qLineKind(line)) {
+        case QLineKind::BlockOpen:
             paint(0, n, Comment);
             return InBlockComment;
-        }
-        if (lineIs(line, '\\')) {
+        case QLineKind::ScriptEnd:
             paint(0, n, Comment);
             return AfterScriptEnd;
-        }
-        if (n > 0 && line[0] == '/') {
+        case QLineKind::Comment:
             paint(0, n, Comment);
             return Normal;
-        }
-        if (n > 0 && line[0] == '\\') {
+        case QLineKind::Command:
             paint(0, n, Command);
             return Normal;
+        default:
+            break;
         }
     }
     int i = 0;
@@ -221,10 +215,21 @@ QLexer::QLexer(QObject *parent) : QsciLexerCustom(parent)
     applyTheme();
 }
 
+QLexer::QLexer(QLexer *words, QObject *parent)
+    : QsciLexerCustom(parent), m_apis(words->apis()), m_words(words)
+{
+    setAPIs(m_apis);
+    connect(m_apis, &QObject::destroyed, this, [this] {
+        m_apis = nullptr;
+        setAPIs(nullptr);
+    });
+    applyTheme();
+}
+
 QLexer::~QLexer()
 {
-    m_apis->cancelPreparation();
-} // no worker may outlive the lexer
+    if (!m_words && m_apis) m_apis->cancelPreparation(); // no worker may outlive the lexer
+}
 
 const char *QLexer::language() const
 {
@@ -320,6 +325,10 @@ void QLexer::applyTheme()
 
 void QLexer::setExtraWords(const QStringList &words)
 {
+    if (m_words) {
+        m_words->setExtraWords(words);
+        return;
+    }
     m_extra = words;
     if (m_preparing) { // QsciAPIs must not be cleared under a running preparation
         m_pending = true;

@@ -11,6 +11,7 @@
 #include "editor/qsci.h"
 
 #include <QByteArray>
+#include <QPointer>
 #include <QStringList>
 
 class QsciAPIs;
@@ -38,7 +39,12 @@ public:
     /// Carried from one line to the next.
     enum LineState { Normal = 0, InBlockComment = 1, AfterScriptEnd = 2, InString = 3 };
 
+    /// A lexer with its own completion word list (the keywords plus setExtraWords).
     explicit QLexer(QObject *parent = nullptr);
+    /// A lexer for one editor that completes from `words`' list. QScintilla's custom lexer
+    /// styles only the editor it was set on last (it takes SCN_STYLENEEDED from that one), so
+    /// editors must not share a lexer: each tab styles with its own, and they share the words.
+    QLexer(QLexer *words, QObject *parent);
     ~QLexer() override;
 
     // GUI thread ------------------------------------------------------------------------------
@@ -52,7 +58,8 @@ public:
 
     /// Re-reads the theme colours.
     void applyTheme();
-    /// Names offered by autocompletion besides the keywords (from the server explorer).
+    /// Names offered by autocompletion besides the keywords (from the server explorer). On a
+    /// lexer that shares another's words, sets them there.
     void setExtraWords(const QStringList &words);
     QsciAPIs *apis() const { return m_apis; }
 
@@ -64,6 +71,7 @@ public:
 
 private:
     QsciAPIs *m_apis;
+    QPointer<QLexer> m_words; ///< whose word list this lexer uses; null if its own
     QStringList m_extra;
     bool m_preparing = false;
     bool m_pending = false;
