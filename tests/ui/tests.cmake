@@ -7,3 +7,8 @@ qscope_add_test(tst_explorer LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_expl
     LIBS qscope_ui TIMEOUT 120)
 qscope_add_test(tst_workbench LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_workbench.cpp
     LIBS qscope_ui TIMEOUT 120)
+qscope_add_test(tst_editor LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_editor.cpp
+    LIBS qscope_ui TIMEOUT 120)
+if(TARGET tst_editor)
+    target_include_directories(tst_editor PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()

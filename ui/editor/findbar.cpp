@@ -171,17 +171,17 @@ QList<long> FindBar::matchStarts(int cap) const
     // the flags QsciScintilla::findFirst searches with below
     const int flags = (m_case->isChecked() ? QsciScintillaBase::SCFIND_MATCHCASE : 0) |
                       (m_word->isChecked() ? QsciScintillaBase::SCFIND_WHOLEWORD : 0) |
-                      (m_regex->isChecked() ? QsciScintillaBase::SCFIND_REGEXP |
-                                                  QsciScintillaBase::SCFIND_CXX11REGEX
-                                            : 0);
+                      (m_regex->isChecked()
+                           ? QsciScintillaBase::SCFIND_REGEXP | QsciScintillaBase::SCFIND_CXX11REGEX
+                           : 0);
     EditorTab *ed = m_editor;
     const long end = ed->SendScintilla(QsciScintillaBase::SCI_GETLENGTH);
     ed->SendScintilla(QsciScintillaBase::SCI_SETSEARCHFLAGS, flags);
     long pos = 0;
     while (pos <= end && starts.size() < cap) {
         ed->SendScintilla(QsciScintillaBase::SCI_SETTARGETRANGE, pos, end);
-        const long at = ed->SendScintilla(QsciScintillaBase::SCI_SEARCHINTARGET,
-                                          needle.size(), needle.constData());
+        const long at = ed->SendScintilla(QsciScintillaBase::SCI_SEARCHINTARGET, needle.size(),
+                                          needle.constData());
         if (at < 0) break;
         starts.append(at);
         const long after = ed->SendScintilla(QsciScintillaBase::SCI_GETTARGETEND);

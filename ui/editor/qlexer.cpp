@@ -59,7 +59,6 @@ bool isTemporal(const QByteArray &tok)
     return date.match(s).hasMatch() || span.match(s).hasMatch() || clock.match(s).hasMatch();
 }
 
-
 } // namespace
 
 const QStringList &QLexer::keywords()
