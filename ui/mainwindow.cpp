@@ -225,7 +225,8 @@ void MainWindow::buildMenus()
     act(edit, tr("Find…"), {QKeySequence::Find}, [this] { m_find->showFind(false); });
     act(edit, tr("Replace…"), {QKeySequence(Qt::CTRL | Qt::Key_H)},
         [this] { m_find->showFind(true); });
-    act(edit, tr("Find next"), {QKeySequence::FindNext}, [this] { m_find->findNext(); });
+    // F3 alone: the platform's FindNext list holds Ctrl+G on GNOME, which is "go to line" here
+    act(edit, tr("Find next"), {QKeySequence(Qt::Key_F3)}, [this] { m_find->findNext(); });
     act(edit, tr("Go to line…"), {QKeySequence(Qt::CTRL | Qt::Key_G)},
         [this] { m_find->showGoToLine(); });
     act(edit, tr("Comment/uncomment lines"), {QKeySequence(Qt::CTRL | Qt::Key_Slash)}, [this] {

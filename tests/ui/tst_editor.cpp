@@ -281,6 +281,16 @@ private Q_SLOTS:
                 }
         }
         QVERIFY(checked > 20);
+        // and no two of the application's actions share a chord (an ambiguous chord fires none)
+        QHash<int, QString> owner;
+        for (QAction *a : actions)
+            for (const QKeySequence &k : a->shortcuts()) {
+                const int key = k[0].toCombined();
+                QVERIFY2(!owner.contains(key) || owner.value(key) == a->text(),
+                         qPrintable(k.toString() + QStringLiteral(": ") + owner.value(key) +
+                                    QStringLiteral(" and ") + a->text()));
+                owner.insert(key, a->text());
+            }
         // a tab made after the window reserved its chords releases them too
         EditorTab *t = tabWith(QStringLiteral("a:1\nb:2"));
         QVERIFY(
