@@ -12,6 +12,7 @@
 #include "editor/qlexer.h"
 #include "editor/queryrunner.h"
 #include "editor/querystatus.h"
+#include "editor/servernames.h"
 #include "explorer/explorermodel.h"
 #include "explorer/explorerview.h"
 #include "history/historymodel.h"
@@ -118,8 +119,11 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     connect(m_store, &ConnectionStore::saveFailed, this,
             [this](const QString &e) { m_message->showMessage(MessageBar::Error, e); });
     connect(m_editors, &EditorArea::currentProfileChanged, this, &MainWindow::onCurrentProfile);
-    connect(m_editors, &EditorArea::currentTabChanged, this,
-            [this](EditorTab *t) { m_find->setEditor(t); });
+    auto *names = new ServerNames(m_sessions, this); // completion: each server's own names
+    connect(m_editors, &EditorArea::currentTabChanged, this, [this, names](EditorTab *t) {
+        m_find->setEditor(t);
+        if (t) t->setNames(names);
+    });
     connect(m_editors, &EditorArea::message, this, [this](int level, const QString &text) {
         m_message->showMessage(MessageBar::Level(level), text);
     });
@@ -358,6 +362,7 @@ void MainWindow::runCurrent()
 {
     EditorTab *t = m_editors->current();
     if (!t) return;
+    t->closePopups();
     const QByteArray text = t->currentStatement();
     if (text.trimmed().isEmpty()) {
         m_message->showMessage(MessageBar::Info, tr("Nothing to run on this line."));

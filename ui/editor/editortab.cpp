@@ -1,13 +1,18 @@
 #include "editor/editortab.h"
 
+#include "editor/namecatalog.h"
 #include "editor/qlexer.h"
+#include "editor/servernames.h"
 #include "theme/theme.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
+
 #include <QSaveFile>
+#include <algorithm>
 
 #include <Qsci/qscicommand.h>
 #include <Qsci/qscicommandset.h>
@@ -42,6 +47,16 @@ QString lineText(const QsciScintilla *ed, int line)
     return t;
 }
 
+/// Characters of a q name (with its namespace: .u.upd).
+bool isNameChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.';
+}
+
+/// At most this many names in the list: more is no help to a reader and costs time.
+constexpr int kMaxCompletions = 500;
+
 /// Net brackets a line opens (negative if it closes more), outside strings and comments.
 int bracketDelta(const QByteArray &line)
 {
@@ -67,10 +82,13 @@ EditorTab::EditorTab(QLexer *words, QWidget *parent)
     setBraceMatching(QsciScintilla::SloppyBraceMatch);
     setCaretLineVisible(true);
     setMarginType(0, QsciScintilla::NumberMargin);
-    setAutoCompletionSource(QsciScintilla::AcsAll);
-    setAutoCompletionThreshold(2);
-    setAutoCompletionCaseSensitivity(true);
-    setAutoCompletionReplaceWord(false);
+    // completion is this tab's own (complete()): QScintilla's would mix every server's names
+    setAutoCompletionSource(QsciScintilla::AcsNone);
+    setCallTipsStyle(QsciScintilla::CallTipsNone);
+    SendScintilla(SCI_AUTOCSETIGNORECASE, 0);
+    SendScintilla(SCI_AUTOCSETORDER, SC_ORDER_PRESORTED);
+    SendScintilla(SCI_AUTOCSETAUTOHIDE, 1);
+    SendScintilla(SCI_AUTOCSETCANCELATSTART, 1);
     setEolMode(QsciScintilla::EolUnix);
     // A horizontal scroll bar only once a line is wider than the editor (Scintilla's default
     // reserves 2,000 px and shows one on an empty tab).
@@ -81,9 +99,7 @@ EditorTab::EditorTab(QLexer *words, QWidget *parent)
     connect(this, &QsciScintilla::linesChanged, this, [this] {
         setMarginWidth(0, QStringLiteral("0") + QString::number(lines()) + QStringLiteral("0"));
     });
-    connect(this, &QsciScintillaBase::SCN_CHARADDED, this, [this](int ch) {
-        if (ch == '\n') indentNewLine();
-    });
+    connect(this, &QsciScintillaBase::SCN_CHARADDED, this, &EditorTab::onCharAdded);
     setMarginWidth(0, QStringLiteral("0000"));
 }
 
@@ -196,6 +212,125 @@ void EditorTab::indentNewLine()
     indent = qMax(indent, step);
     SendScintilla(SCI_SETLINEINDENTATION, line, indent);
     SendScintilla(SCI_GOTOPOS, SendScintilla(SCI_GETLINEINDENTPOSITION, line));
+}
+
+void EditorTab::onCharAdded(int ch)
+{
+    if (ch == '\n') {
+        closePopups();
+        indentNewLine();
+    } else if (ch == '[') {
+        showCallTip();
+    } else if (ch == ']') {
+        SendScintilla(SCI_CALLTIPCANCEL);
+    } else if (ch >= 0 && ch < 128 && isNameChar(char(ch))) {
+        complete(false);
+    } else if (SendScintilla(SCI_AUTOCACTIVE)) {
+        SendScintilla(SCI_AUTOCCANCEL);
+    }
+}
+
+void EditorTab::setNames(ServerNames *names)
+{
+    m_names = names;
+}
+
+void EditorTab::autoCompleteFromAll()
+{
+    complete(true);
+}
+
+void EditorTab::closePopups()
+{
+    SendScintilla(SCI_AUTOCCANCEL);
+    SendScintilla(SCI_CALLTIPCANCEL);
+}
+
+QStringList EditorTab::lastCompletions() const
+{
+    const char sep = char(SendScintilla(SCI_AUTOCGETSEPARATOR));
+    QStringList out;
+    if (m_completions.isEmpty()) return out;
+    for (const QByteArray &n : m_completions.split(sep))
+        out << QString::fromUtf8(n);
+    return out;
+}
+
+void EditorTab::complete(bool asked)
+{
+    const auto cancel = [this] {
+        if (SendScintilla(SCI_AUTOCACTIVE)) SendScintilla(SCI_AUTOCCANCEL);
+    };
+    const long pos = SendScintilla(SCI_GETCURRENTPOS);
+    const int line = int(SendScintilla(SCI_LINEFROMPOSITION, pos));
+    const long lineStart = SendScintilla(SCI_POSITIONFROMLINE, line);
+    const QByteArray lineBytes =
+        documentBytes(this).mid(lineStart, SendScintilla(SCI_GETLINEENDPOSITION, line) - lineStart);
+    const QByteArray before = lineBytes.left(pos - lineStart);
+    // nothing to complete inside a string, a comment or a system command
+    QByteArray styles;
+    const int state = line > 0 ? int(SendScintilla(SCI_GETLINESTATE, line - 1)) : 0;
+    QLexer::styleLine(before, state, &styles);
+    if (!styles.isEmpty()) {
+        const int s = styles.back();
+        if (s == QLexer::String || s == QLexer::Comment || s == QLexer::Command) return cancel();
+    }
+    qsizetype start = before.size();
+    while (start > 0 && isNameChar(before[start - 1]))
+        --start;
+    const QByteArray word = before.mid(start);
+    if (!word.isEmpty() && word[0] >= '0' && word[0] <= '9') return cancel(); // a number
+    if (!asked && word.size() < 2) return cancel();
+
+    static const auto builtIn = std::make_shared<const NameCatalog>(NameCatalog::builtIn());
+    const std::shared_ptr<const NameCatalog> names =
+        m_names ? m_names->catalog(m_profileId) : builtIn;
+    QList<QByteArray> offer;
+    for (const NameCatalog::Entry *e : names->complete(word, kMaxCompletions))
+        offer.append(e->name);
+    // columns: of the table after `from` on this line, and after `table.`
+    static const QRegularExpression from(QStringLiteral("\\bfrom\\s+([.A-Za-z][.\\w]*)"));
+    for (auto m = from.globalMatch(QString::fromUtf8(lineBytes)); m.hasNext();) {
+        if (const NameCatalog::Entry *t = names->find(m.next().captured(1).toUtf8());
+            t && t->kind == NameCatalog::Table)
+            for (const QByteArray &c : t->extras)
+                if (c.startsWith(word)) offer.append(c);
+    }
+    if (const qsizetype dot = word.lastIndexOf('.'); dot > 0) {
+        if (const NameCatalog::Entry *t = names->find(word.left(dot));
+            t && t->kind == NameCatalog::Table)
+            for (const QByteArray &c : t->extras)
+                if (c.startsWith(word.mid(dot + 1))) offer.append(word.left(dot + 1) + c);
+    }
+    std::sort(offer.begin(), offer.end());
+    offer.erase(std::unique(offer.begin(), offer.end()), offer.end());
+    if (offer.isEmpty() || (offer.size() == 1 && offer.front() == word)) return cancel();
+    const char sep = char(SendScintilla(SCI_AUTOCGETSEPARATOR));
+    m_completions.clear();
+    for (const QByteArray &n : std::as_const(offer)) {
+        if (!m_completions.isEmpty()) m_completions += sep;
+        m_completions += n;
+    }
+    SendScintilla(SCI_AUTOCSHOW, word.size(), m_completions.constData());
+}
+
+void EditorTab::showCallTip()
+{
+    const long pos = SendScintilla(SCI_GETCURRENTPOS); // just after the [
+    const long lineStart =
+        SendScintilla(SCI_POSITIONFROMLINE, SendScintilla(SCI_LINEFROMPOSITION, pos));
+    const QByteArray before = documentBytes(this).mid(lineStart, pos - 1 - lineStart);
+    qsizetype start = before.size();
+    while (start > 0 && isNameChar(before[start - 1]))
+        --start;
+    const QByteArray name = before.mid(start);
+    if (name.isEmpty() || !m_names) return;
+    const NameCatalog::Entry *f = m_names->catalog(m_profileId)->find(name);
+    if (!f || f->kind != NameCatalog::Function) return;
+    QByteArrayList params(f->extras.cbegin(), f->extras.cend());
+    const QByteArray tip = name + '[' + params.join(';') + ']';
+    m_callTip = QString::fromUtf8(tip);
+    SendScintilla(SCI_CALLTIPSHOW, pos, tip.constData());
 }
 
 void EditorTab::toggleComment()

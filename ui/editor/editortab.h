@@ -10,6 +10,8 @@
 #include "editor/qsci.h"
 #include "protocol/qstatements.h"
 
+#include <QPointer>
+
 #include <optional>
 
 class QAction;
@@ -17,6 +19,7 @@ class QAction;
 namespace qscope {
 
 class QLexer;
+class ServerNames;
 
 class EditorTab : public QsciScintilla
 {
@@ -62,6 +65,19 @@ public:
 
     void applyTheme();
 
+    /// Completion: names from this tab's server (ServerNames), offered while a name is typed
+    /// (from its second character, not in strings or comments), columns of the table after
+    /// `from` on the line and after `table.`, and a function's parameters as a call tip when
+    /// `[` follows its name. Until set, the keywords and .z names only.
+    void setNames(ServerNames *names);
+    /// Shows the completion list for the name before the cursor, however short (Ctrl+Space).
+    void autoCompleteFromAll() override;
+    /// Closes the completion list and the call tip (the statement is being run).
+    void closePopups();
+    /// What the completion list showed last, and the call tip (tests, the benchmark).
+    QStringList lastCompletions() const;
+    QString lastCallTip() const { return m_callTip; }
+
     /// The application's shortcut chords (the actions' shortcuts). They are removed from the
     /// QScintilla command set of every tab, open or opened later: QScintilla claims the chords
     /// it binds while the editor has focus, so Ctrl+Shift+L deleted a line instead of reaching
@@ -75,8 +91,15 @@ private:
     void releaseReservedKeys();
     /// After a newline is typed: indents the new line if the statement is still open.
     void indentNewLine();
+    void onCharAdded(int ch);
+    /// Offers the names that start with the word before the cursor.
+    void complete(bool asked);
+    void showCallTip();
 
     QLexer *m_lexer;
+    QPointer<ServerNames> m_names;
+    QByteArray m_completions; ///< the list shown last, as given to Scintilla
+    QString m_callTip;
     QString m_profileId;
     QString m_filePath;
     QString m_untitled;
