@@ -13,7 +13,9 @@
 #include "editor/editortab.h"
 #include "editor/findbar.h"
 #include "editor/messagebar.h"
+#include "editor/namecatalog.h"
 #include "editor/qlexer.h"
+#include "editor/servernames.h"
 #include "fakeqserver.h"
 #include "history/historymodel.h"
 #include "history/historystore.h"
@@ -28,6 +30,8 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QPainter>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
@@ -43,12 +47,50 @@ class TestEditor : public QObject
     Q_OBJECT
 
     std::unique_ptr<FakeQServer> m_server;
+    std::unique_ptr<FakeQServer> m_other; ///< a second server with other names
     std::unique_ptr<ConnectionManager> m_manager;
     std::unique_ptr<ConnectionStore> m_store;
     std::unique_ptr<HistoryStore> m_history;
     std::unique_ptr<MainWindow> m_window;
     QTemporaryDir m_dir;
     QString m_profile;
+    QString m_otherProfile;
+
+    /// A server's answer to NameCatalog::query(): (names; kinds; extras).
+    static Value namesAnswer(const QList<std::tuple<QByteArray, char, QByteArrayList>> &names)
+    {
+        std::vector<QByteArray> n;
+        QByteArray kinds;
+        std::vector<Value> extras;
+        for (const auto &[name, kind, extra] : names) {
+            n.push_back(name);
+            kinds += kind;
+            extras.push_back(Value::symbols(std::vector<QByteArray>(extra.begin(), extra.end())));
+        }
+        return Value::list({Value::symbols(n), Value::string(kinds), Value::list(extras)});
+    }
+
+    /// Answers the names query with `names`, anything else with 42.
+    static void serve(FakeQServer &server, const Value &names)
+    {
+        server.onMessage = [names](QIODevice *io, const MessageHeader &h, const Value &v,
+                                   const QByteArray &) {
+            if (h.type != MessageType::Sync) return;
+            FakeQServer::reply(io, qscope::test::queryText(v) == NameCatalog::query()
+                                       ? names
+                                       : Value::longAtom(42));
+        };
+    }
+
+    /// Types `text` into a fresh line of `tab` and returns what the completion list offers.
+    static QStringList offered(EditorTab *tab, const QString &text)
+    {
+        tab->SendScintilla(QsciScintillaBase::SCI_AUTOCCANCEL);
+        tab->setText(QString());
+        QTest::keyClicks(tab, text);
+        if (!tab->SendScintilla(QsciScintillaBase::SCI_AUTOCACTIVE)) return {};
+        return tab->lastCompletions();
+    }
 
     FindBar *findBar() const { return m_window->findChild<FindBar *>(); }
 
@@ -145,11 +187,18 @@ private Q_SLOTS:
         Theme::apply(Theme::Light);
 
         m_server = std::make_unique<FakeQServer>();
-        m_server->onMessage = [](QIODevice *io, const MessageHeader &h, const Value &,
-                                 const QByteArray &) {
-            if (h.type == MessageType::Sync) FakeQServer::reply(io, Value::longAtom(42));
-        };
+        serve(*m_server, namesAnswer({{"trade", 't', {"time", "sym", "price", "size"}},
+                                      {"quote", 't', {"sym", "bid", "ask"}},
+                                      {"vwap", 'f', {"t", "s"}},
+                                      {"rate", 'v', {}},
+                                      {".u", 'n', {}},
+                                      {".u.upd", 'f', {"t", "x"}},
+                                      {".u.sub", 'f', {"t", "s"}},
+                                      {".u.w", 'v', {}}}));
         QVERIFY(m_server->listenTcp());
+        m_other = std::make_unique<FakeQServer>();
+        serve(*m_other, namesAnswer({{"trace_fn", 'f', {"x"}}, {"other_t", 't', {"a", "b"}}}));
+        QVERIFY(m_other->listenTcp());
 
         m_manager = std::make_unique<ConnectionManager>();
         m_store = std::make_unique<ConnectionStore>();
@@ -160,6 +209,10 @@ private Q_SLOTS:
         p.port = m_server->port();
         m_profile = m_store->add(p);
         QVERIFY(!m_profile.isEmpty());
+        p.name = QStringLiteral("Other");
+        p.port = m_other->port();
+        m_otherProfile = m_store->add(p);
+        QVERIFY(!m_otherProfile.isEmpty());
         m_history = std::make_unique<HistoryStore>();
         m_history->load(m_dir.filePath(QStringLiteral("history.jsonl")));
         m_window = std::make_unique<MainWindow>(m_manager.get(), m_store.get(), m_history.get());
@@ -183,6 +236,7 @@ private Q_SLOTS:
         m_window.reset();
         m_manager.reset();
         m_server.reset();
+        m_other.reset();
     }
 
     void ctrlReturnSendsTheWholeStatement()
@@ -520,6 +574,109 @@ private Q_SLOTS:
         QVERIFY(runSends(u, "count trade"));
         for (EditorTab *x : {t, u})
             x->setModified(false);
+    }
+
+    void completionFromTheTabsServer()
+    {
+        // the first test opened the connection: its names were asked for once, in one query,
+        // however many statements ran since
+        QTRY_COMPARE(m_server->queriesSeen(NameCatalog::query()), 1);
+        EditorTab *t = tabWith(QString());
+        QTRY_VERIFY(offered(t, QStringLiteral("quo")).contains(QStringLiteral("quote")));
+        const QStringList tr = offered(t, QStringLiteral("tra"));
+        QVERIFY2(tr.contains(QStringLiteral("trade")), qPrintable(tr.join(u' ')));
+        QVERIFY(!tr.contains(QStringLiteral("trace_fn"))); // the other server's
+        QCOMPARE(offered(t, QStringLiteral(".u.")),
+                 (QStringList{QStringLiteral(".u.sub"), QStringLiteral(".u.upd"),
+                              QStringLiteral(".u.w")}));
+        QVERIFY(offered(t, QStringLiteral(".z.p")).contains(QStringLiteral(".z.pg")));
+        QVERIFY(offered(t, QStringLiteral("sel")).contains(QStringLiteral("select")));
+        // columns of the table after `from`, and after `table.`
+        const QStringList pr = offered(t, QStringLiteral("select from trade where pr"));
+        QVERIFY2(pr.contains(QStringLiteral("price")), qPrintable(pr.join(u' ')));
+        QVERIFY(pr.contains(QStringLiteral("prev"))); // and the keywords
+        QVERIFY(!offered(t, QStringLiteral("exec si")).contains(QStringLiteral("size")));
+        QCOMPARE(offered(t, QStringLiteral("trade.s")),
+                 (QStringList{QStringLiteral("trade.size"), QStringLiteral("trade.sym")}));
+        // nothing inside strings and comments, nor for numbers
+        QCOMPARE(offered(t, QStringLiteral("s:\"tra")), QStringList());
+        QCOMPARE(offered(t, QStringLiteral("a:1 / tra")), QStringList());
+        QCOMPARE(offered(t, QStringLiteral("x:12")), QStringList());
+        // Return takes the chosen name
+        offered(t, QStringLiteral("quo"));
+        QTest::keyClick(t, Qt::Key_Return);
+        QCOMPARE(t->text(), QStringLiteral("quote"));
+        // a function's parameters as a call tip
+        t->setText(QString());
+        QTest::keyClicks(t, QStringLiteral("vwap["));
+        QVERIFY(t->SendScintilla(QsciScintillaBase::SCI_CALLTIPACTIVE));
+        QCOMPARE(t->lastCallTip(), QStringLiteral("vwap[t;s]"));
+        QTest::keyClicks(t, QStringLiteral("trade;`IBM]"));
+        QVERIFY(!t->SendScintilla(QsciScintillaBase::SCI_CALLTIPACTIVE));
+        // Ctrl+Space offers names for what is typed, however short
+        t->setText(QStringLiteral("q"));
+        t->setCursorPosition(0, 1);
+        QTest::keyClick(t, Qt::Key_Space, Qt::ControlModifier);
+        QVERIFY(t->SendScintilla(QsciScintillaBase::SCI_AUTOCACTIVE));
+        QVERIFY(t->lastCompletions().contains(QStringLiteral("quote")));
+        // running the line closes the list
+        QVERIFY(!offered(t, QStringLiteral("rat")).isEmpty());
+        QVERIFY(runSends(t, "rat"));
+        QVERIFY(!t->SendScintilla(QsciScintillaBase::SCI_AUTOCACTIVE));
+
+        // a tab on another server completes from that server's names only
+        EditorTab *o = m_window->editors()->newTab(m_otherProfile);
+        m_window->sessions()->connectProfile(m_otherProfile);
+        QTRY_COMPARE_WITH_TIMEOUT(m_other->queriesSeen(NameCatalog::query()), 1, 10000);
+        o->setFocus();
+        QTRY_VERIFY(offered(o, QStringLiteral("tra")).contains(QStringLiteral("trace_fn")));
+        QVERIFY(!offered(o, QStringLiteral("tra")).contains(QStringLiteral("trade")));
+
+        // a new connection asks again, once
+        m_window->sessions()->disconnectProfile(m_profile);
+        QTRY_VERIFY(!m_window->sessions()->isOpen(m_profile));
+        m_window->sessions()->connectProfile(m_profile);
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->queriesSeen(NameCatalog::query()), 2, 10000);
+        QTest::qWait(200);
+        QCOMPARE(m_server->queriesSeen(NameCatalog::query()), 2);
+
+        // a picture of the list with the server's columns and names
+        m_window->editors()->tabWidget()->setCurrentWidget(t);
+        t->setFocus();
+        t->setText(QStringLiteral("/ the server's columns and names\n"));
+        t->setCursorPosition(1, 0);
+        QTest::keyClicks(t, QStringLiteral("select from trade where pr"));
+        QTRY_VERIFY(t->SendScintilla(QsciScintillaBase::SCI_AUTOCACTIVE));
+        m_window->messageBar()->hide();
+        QImage img = m_window->grab().toImage();
+        // the list is a window of its own: paint it where it shows
+        for (QListWidget *list : t->findChildren<QListWidget *>())
+            if (list->isVisible() && list->count() > 0) {
+                QPainter p(&img);
+                p.drawPixmap(m_window->mapFromGlobal(list->mapToGlobal(QPoint(0, 0))),
+                             list->grab());
+            }
+        QString dir = qEnvironmentVariable("QSCOPE_SHOTS_DIR");
+        if (dir.isEmpty()) dir = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/screenshots");
+        QDir().mkpath(dir);
+        QVERIFY(img.save(dir + QStringLiteral("/editor-completion.png")));
+        for (EditorTab *x : {t, o})
+            x->setModified(false);
+    }
+
+    void completionWithoutTheServersNames()
+    {
+        // a server that cannot answer the names query: keywords and .z names, and the reason
+        auto *names = m_window->findChild<ServerNames *>();
+        QVERIFY(names);
+        QString error;
+        const NameCatalog c = NameCatalog::fromServer(Value::longAtom(42), &error);
+        QVERIFY(!error.isEmpty());
+        QCOMPARE(c.size(), NameCatalog::builtIn().size());
+        const NameCatalog e = NameCatalog::fromServer(Value::error("access"), &error);
+        QVERIFY(error.contains(QStringLiteral("access")));
+        QVERIFY(e.find("select"));
+        QVERIFY(!e.find("trade"));
     }
 };
 
