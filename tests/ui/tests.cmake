@@ -12,3 +12,5 @@ qscope_add_test(tst_editor LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_editor
 if(TARGET tst_editor)
     target_include_directories(tst_editor PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
 endif()
+qscope_add_test(bench_completion LABEL bench SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_completion.cpp
+    LIBS qscope_ui TIMEOUT 300)

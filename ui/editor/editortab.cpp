@@ -55,7 +55,7 @@ bool isNameChar(char c)
 }
 
 /// At most this many names in the list: more is no help to a reader and costs time.
-constexpr int kMaxCompletions = 500;
+constexpr int kMaxCompletions = 200;
 
 /// Net brackets a line opens (negative if it closes more), outside strings and comments.
 int bracketDelta(const QByteArray &line)

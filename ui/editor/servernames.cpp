@@ -2,6 +2,8 @@
 
 #include "connections/serversessions.h"
 
+#include <QThreadPool>
+
 namespace qscope {
 
 namespace {
@@ -12,13 +14,20 @@ constexpr int kNamesTimeoutMs = 30000;
 } // namespace
 
 ServerNames::ServerNames(ServerSessions *sessions, QObject *parent)
-    : QObject(parent), m_sessions(sessions)
+    : QObject(parent), m_sessions(sessions), m_alive(std::make_shared<Alive>())
 {
+    m_alive->owner = this;
     connect(sessions, &ServerSessions::stateChanged, this,
             [this](const QString &profileId, ConnectionState state, const QString &) {
                 if (state == ConnectionState::Open) refresh(profileId);
             });
     connect(sessions->manager(), &ConnectionManager::resultReady, this, &ServerNames::onResult);
+}
+
+ServerNames::~ServerNames()
+{
+    QMutexLocker lock(&m_alive->mutex);
+    m_alive->owner = nullptr;
 }
 
 std::shared_ptr<const NameCatalog> ServerNames::catalog(const QString &profileId) const
@@ -52,9 +61,26 @@ void ServerNames::onResult(const QueryResult &result)
         m_errors.insert(profileId, result.error->message);
         return;
     }
-    QString error;
-    auto catalog =
-        std::make_shared<const NameCatalog>(NameCatalog::fromServer(result.value, &error));
+    QThreadPool::globalInstance()->start([alive = m_alive, answer = result.value, profileId,
+                                          request = result.id] {
+        QString error;
+        auto catalog = std::make_shared<const NameCatalog>(NameCatalog::fromServer(answer, &error));
+        QMutexLocker lock(&alive->mutex);
+        if (!alive->owner) return;
+        QMetaObject::invokeMethod(
+            alive->owner,
+            [owner = alive->owner, profileId, request, catalog, error] {
+                owner->install(profileId, request, catalog, error);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ServerNames::install(const QString &profileId, RequestId request,
+                          std::shared_ptr<const NameCatalog> catalog, const QString &error)
+{
+    if (request < m_installed.value(profileId)) return; // an older answer, read late
+    m_installed.insert(profileId, request);
     if (error.isEmpty())
         m_errors.remove(profileId);
     else

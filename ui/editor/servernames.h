@@ -2,12 +2,14 @@
 /// The names each server has, for completion: asked once per connection (when it opens) with
 /// NameCatalog::query(), kept per saved connection, so a tab completes from its own server's
 /// names and never from another's. Until the answer comes, and for a server that cannot answer,
-/// the built-in names (keywords, .z) are used; the reason is kept in lastError().
+/// the built-in names (keywords, .z) are used; the reason is kept in lastError(). The answer is
+/// read into a catalog on a pool thread (50,000 names take tens of milliseconds).
 
 #include "editor/namecatalog.h"
 #include "net/connectionmanager.h"
 
 #include <QHash>
+#include <QMutex>
 #include <QObject>
 
 #include <memory>
@@ -21,6 +23,7 @@ class ServerNames : public QObject
     Q_OBJECT
 public:
     explicit ServerNames(ServerSessions *sessions, QObject *parent = nullptr);
+    ~ServerNames() override;
 
     // GUI thread ------------------------------------------------------------------------------
     /// The names for a tab bound to this saved connection.
@@ -35,9 +38,21 @@ Q_SIGNALS:
     void catalogChanged(const QString &profileId);
 
 private:
+    /// What a pool thread may reach of this object: `owner` is cleared (under the mutex)
+    /// when it is destroyed, so a late catalog is never posted to a dead object.
+    struct Alive
+    {
+        QMutex mutex;
+        ServerNames *owner = nullptr;
+    };
+
     void onResult(const QueryResult &result);
+    void install(const QString &profileId, RequestId request,
+                 std::shared_ptr<const NameCatalog> catalog, const QString &error);
 
     ServerSessions *m_sessions;
+    std::shared_ptr<Alive> m_alive;
+    QHash<QString, RequestId> m_installed; ///< the request whose names a profile shows
     QHash<QString, std::shared_ptr<const NameCatalog>> m_catalogs;
     QHash<RequestId, QString> m_pending; ///< request -> profile
     QHash<QString, QString> m_errors;
