@@ -147,8 +147,6 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
             [this](const QString &profile, const Value &msg, const QByteArray &description) {
                 m_runner->call(profile, msg, description);
             });
-    connect(m_explorer->model(), &ExplorerModel::namesChanged, this,
-            [this] { m_editors->lexer()->setExtraWords(m_explorer->model()->knownNames()); });
     connect(m_historyView, &HistoryView::queryActivated, this,
             [this](const QString &query, const QString &profile) {
                 EditorTab *t = m_editors->current();

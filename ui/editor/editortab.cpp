@@ -69,9 +69,10 @@ int bracketDelta(const QByteArray &line)
 
 } // namespace
 
-EditorTab::EditorTab(QLexer *words, QWidget *parent)
-    : QsciScintilla(parent), m_lexer(words ? new QLexer(words, this) : new QLexer(this))
+EditorTab::EditorTab(QLexer *areaLexer, QWidget *parent)
+    : QsciScintilla(parent), m_lexer(new QLexer(this))
 {
+    Q_UNUSED(areaLexer)
     setUtf8(true);
     setLexer(m_lexer);
     // Scintilla's auto-indent copies the previous line's indent, which in q joins the next line

@@ -25,9 +25,9 @@ class EditorTab : public QsciScintilla
 {
     Q_OBJECT
 public:
-    /// `words`: the lexer whose completion word list this tab uses (EditorArea's); the tab
-    /// styles with a lexer of its own (see QLexer). May be null: the tab then has its own words.
-    EditorTab(QLexer *words, QWidget *parent = nullptr);
+    /// `areaLexer` is not used: a lexer styles only one editor, so each tab makes its own (see
+    /// QLexer). The parameter stays until EditorArea stops passing its lexer.
+    EditorTab(QLexer *areaLexer, QWidget *parent = nullptr);
 
     // GUI thread ------------------------------------------------------------------------------
     QString profileId() const { return m_profileId; }

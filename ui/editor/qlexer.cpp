@@ -205,29 +205,7 @@ int QLexer::styleLine(const QByteArray &line, int stateIn, QByteArray *styles)
 
 QLexer::QLexer(QObject *parent) : QsciLexerCustom(parent)
 {
-    m_apis = new QsciAPIs(this);
-    connect(m_apis, &QsciAPIs::apiPreparationFinished, this, [this] {
-        m_preparing = false;
-        if (m_pending) setExtraWords(m_extra);
-    });
-    setExtraWords({});
     applyTheme();
-}
-
-QLexer::QLexer(QLexer *words, QObject *parent)
-    : QsciLexerCustom(parent), m_apis(words->apis()), m_words(words)
-{
-    setAPIs(m_apis);
-    connect(m_apis, &QObject::destroyed, this, [this] {
-        m_apis = nullptr;
-        setAPIs(nullptr);
-    });
-    applyTheme();
-}
-
-QLexer::~QLexer()
-{
-    if (!m_words && m_apis) m_apis->cancelPreparation(); // no worker may outlive the lexer
 }
 
 const char *QLexer::language() const
@@ -320,27 +298,6 @@ void QLexer::applyTheme()
     setDefaultPaper(defaultPaper(0));
     setDefaultColor(defaultColor(0));
     setDefaultFont(defaultFont(0));
-}
-
-void QLexer::setExtraWords(const QStringList &words)
-{
-    if (m_words) {
-        m_words->setExtraWords(words);
-        return;
-    }
-    m_extra = words;
-    if (m_preparing) { // QsciAPIs must not be cleared under a running preparation
-        m_pending = true;
-        return;
-    }
-    m_preparing = true;
-    m_pending = false;
-    m_apis->clear();
-    for (const QString &k : keywords())
-        m_apis->add(k);
-    for (const QString &w : std::as_const(m_extra))
-        m_apis->add(w);
-    m_apis->prepare(); // QsciAPIs prepares on its own worker thread
 }
 
 void QLexer::styleText(int start, int end)

@@ -11,10 +11,7 @@
 #include "editor/qsci.h"
 
 #include <QByteArray>
-#include <QPointer>
 #include <QStringList>
-
-class QsciAPIs;
 
 namespace qscope {
 
@@ -39,13 +36,9 @@ public:
     /// Carried from one line to the next.
     enum LineState { Normal = 0, InBlockComment = 1, AfterScriptEnd = 2, InString = 3 };
 
-    /// A lexer with its own completion word list (the keywords plus setExtraWords).
+    /// QScintilla's custom lexer styles only the editor it was set on last (it takes
+    /// SCN_STYLENEEDED from that one alone), so every editor needs a lexer of its own.
     explicit QLexer(QObject *parent = nullptr);
-    /// A lexer for one editor that completes from `words`' list. QScintilla's custom lexer
-    /// styles only the editor it was set on last (it takes SCN_STYLENEEDED from that one), so
-    /// editors must not share a lexer: each tab styles with its own, and they share the words.
-    QLexer(QLexer *words, QObject *parent);
-    ~QLexer() override;
 
     // GUI thread ------------------------------------------------------------------------------
     const char *language() const override;
@@ -58,23 +51,12 @@ public:
 
     /// Re-reads the theme colours.
     void applyTheme();
-    /// Names offered by autocompletion besides the keywords (from the server explorer). On a
-    /// lexer that shares another's words, sets them there.
-    void setExtraWords(const QStringList &words);
-    QsciAPIs *apis() const { return m_apis; }
 
     // any thread ------------------------------------------------------------------------------
     static const QStringList &keywords();
     /// Styles one line (no line terminator): one style byte per input byte. Returns the state
     /// the next line starts in.
     static int styleLine(const QByteArray &line, int stateIn, QByteArray *styles);
-
-private:
-    QsciAPIs *m_apis;
-    QPointer<QLexer> m_words; ///< whose word list this lexer uses; null if its own
-    QStringList m_extra;
-    bool m_preparing = false;
-    bool m_pending = false;
 };
 
 } // namespace qscope
