@@ -4,11 +4,13 @@
 // meaning), Ctrl+A then typing then Ctrl+Return runs what was typed (#20), the application's
 // chords act with the editor focused and leave the text alone (no QScintilla command shares
 // them), comment toggle, go to line, the find bar's match count and Escape, highlighting of
-// restored tabs and of lines typed later, and history double-click inserting a statement on its
-// own line. Screenshots of a highlighted script and of the find bar.
+// restored tabs and of lines typed later, history double-click inserting a statement on its
+// own line, and completion from each tab's own server (names asked once per connection, also
+// from qscope-demo). Screenshots of a highlighted script, the find bar and the completion list.
 #include "connections/connectionstore.h"
 #include "connections/passwordstore.h"
 #include "connections/serversessions.h"
+#include "demo/demoserver.h"
 #include "editor/editorarea.h"
 #include "editor/editortab.h"
 #include "editor/findbar.h"
@@ -256,6 +258,14 @@ private Q_SLOTS:
         QCOMPARE(t->currentStatement(), QByteArray());
         m_window->runCurrent();
         QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("Nothing to run")));
+        // a one-line buffer holding a system command: the text sent outlives later edits
+        EditorTab *c = tabWith(QStringLiteral("\\t count t"));
+        const QByteArray command = c->currentStatement();
+        c->setText(QStringLiteral("something else entirely, and longer than before"));
+        QCOMPARE(command, QByteArray("\\t count t"));
+        c->setModified(false);
+        m_window->editors()->tabWidget()->setCurrentWidget(t);
+        t->setFocus();
         // a selection runs as it stands
         t->setSelection(3, 0, 3, 1);
         QVERIFY(runSends(t, "f"));
@@ -677,6 +687,37 @@ private Q_SLOTS:
         QVERIFY(error.contains(QStringLiteral("access")));
         QVERIFY(e.find("select"));
         QVERIFY(!e.find("trade"));
+    }
+
+    void namesFromTheDemoServer()
+    {
+        // the names query as a real q-protocol server evaluates it (qscope-demo)
+        DemoServer demo;
+        DemoOptions o;
+        o.port = 0;
+        o.unixSocket = false;
+        o.bindAddress = QStringLiteral("127.0.0.1");
+        QString error;
+        QVERIFY2(demo.start(o, &error), qPrintable(error));
+        ConnectionProfile p;
+        p.name = QStringLiteral("Demo");
+        p.host = QStringLiteral("127.0.0.1");
+        p.port = demo.port();
+        const QString id = m_store->add(p);
+        auto *names = m_window->findChild<ServerNames *>();
+        QVERIFY(names);
+        QSignalSpy changed(names, &ServerNames::catalogChanged);
+        m_window->sessions()->connectProfile(id);
+        QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty() && changed.last()[0].toString() == id, 10000);
+        QCOMPARE(names->lastError(id), QString());
+        const NameCatalog::Entry *trade = names->catalog(id)->find("trade");
+        QVERIFY(trade);
+        QCOMPARE(trade->kind, NameCatalog::Table);
+        QVERIFY(trade->extras.contains("price"));
+        QVERIFY(names->catalog(id)->find(".u"));
+        m_window->sessions()->disconnectProfile(id);
+        QTRY_VERIFY(!m_window->sessions()->isOpen(id));
+        m_store->remove(id);
     }
 };
 

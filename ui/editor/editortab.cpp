@@ -182,7 +182,11 @@ std::optional<QStatement> EditorTab::statementAtCursor() const
 {
     const long pos = SendScintilla(SCI_GETCURRENTPOS);
     const int line = int(SendScintilla(SCI_LINEFROMPOSITION, pos));
-    return qStatementAt(documentBytes(this), line);
+    std::optional<QStatement> s = qStatementAt(documentBytes(this), line);
+    // own the bytes: a statement that is the whole line may still view the document's buffer,
+    // which the next edit moves, and the runner keeps the text
+    if (s) s->text = QByteArray(s->text.constData(), s->text.size());
+    return s;
 }
 
 QByteArray EditorTab::currentStatement() const
