@@ -10,8 +10,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
-
 #include <QSaveFile>
+#include <QUuid>
+
 #include <algorithm>
 
 #include <Qsci/qscicommand.h>
@@ -70,7 +71,8 @@ int bracketDelta(const QByteArray &line)
 } // namespace
 
 EditorTab::EditorTab(QLexer *areaLexer, QWidget *parent)
-    : QsciScintilla(parent), m_lexer(new QLexer(this))
+    : QsciScintilla(parent), m_lexer(new QLexer(this)),
+      m_tabId(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     Q_UNUSED(areaLexer)
     setUtf8(true);

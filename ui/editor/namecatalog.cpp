@@ -50,6 +50,17 @@ const QByteArray &NameCatalog::query()
     return q;
 }
 
+const QByteArray &NameCatalog::answerTag()
+{
+    static const QByteArray tag("qscopeNames");
+    return tag;
+}
+
+QByteArray NameCatalog::request(qint64 token)
+{
+    return "neg[.z.w](`" + answerTag() + ';' + QByteArray::number(token) + ';' + query() + ')';
+}
+
 void NameCatalog::add(std::vector<Entry> entries)
 {
     m_entries.insert(m_entries.end(), std::make_move_iterator(entries.begin()),

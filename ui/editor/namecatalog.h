@@ -44,6 +44,12 @@ public:
     /// and the root's, with a kind each, tables' columns and lambdas' parameter names. Each
     /// name is read under a trap, so one odd value cannot fail the whole answer.
     static const QByteArray &query();
+    /// query() as an async message whose answer the server pushes back as the async message
+    /// (`qscopeNames;token;answer). Async, so it never holds up the connection's sync queries
+    /// (q answers those one at a time), and a server that does not answer costs nothing.
+    static QByteArray request(qint64 token);
+    /// The symbol that heads the pushed answer.
+    static const QByteArray &answerTag();
 
     // any thread ------------------------------------------------------------------------------
     /// Entries whose name starts with `prefix` (case-sensitive), in name order, at most `limit`.

@@ -6,22 +6,18 @@
 
 namespace qscope {
 
-namespace {
-
-/// A server busy with a long query answers the names after it; past this it is not waited for.
-constexpr int kNamesTimeoutMs = 30000;
-
-} // namespace
-
 ServerNames::ServerNames(ServerSessions *sessions, QObject *parent)
     : QObject(parent), m_sessions(sessions), m_alive(std::make_shared<Alive>())
 {
     m_alive->owner = this;
     connect(sessions, &ServerSessions::stateChanged, this,
             [this](const QString &profileId, ConnectionState state, const QString &) {
-                if (state == ConnectionState::Open) refresh(profileId);
+                if (state != ConnectionState::Open) return;
+                // a new connection: an answer the old one still owed will not come
+                m_pending.removeIf([&](const auto &it) { return it.value() == profileId; });
+                refresh(profileId);
             });
-    connect(sessions->manager(), &ConnectionManager::resultReady, this, &ServerNames::onResult);
+    connect(sessions->manager(), &ConnectionManager::pushed, this, &ServerNames::onPushed);
 }
 
 ServerNames::~ServerNames()
@@ -41,9 +37,10 @@ void ServerNames::refresh(const QString &profileId)
     if (!m_sessions->isOpen(profileId)) return; // asked when it opens
     for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it)
         if (it.value() == profileId) return; // already asked
-    const ConnectionId conn = m_sessions->connectionOf(profileId);
-    const RequestId r = m_sessions->manager()->query(conn, NameCatalog::query(), kNamesTimeoutMs);
-    m_pending.insert(r, profileId);
+    const qint64 token = ++m_nextToken;
+    m_pending.insert(token, profileId);
+    m_sessions->manager()->send(m_sessions->connectionOf(profileId),
+                                Value::string(NameCatalog::request(token)));
 }
 
 void ServerNames::setCatalog(const QString &profileId, std::shared_ptr<const NameCatalog> catalog)
@@ -52,35 +49,34 @@ void ServerNames::setCatalog(const QString &profileId, std::shared_ptr<const Nam
     Q_EMIT catalogChanged(profileId);
 }
 
-void ServerNames::onResult(const QueryResult &result)
+void ServerNames::onPushed(ConnectionId, const Value &message)
 {
-    const QString profileId = m_pending.take(result.id);
-    if (profileId.isEmpty()) return; // not ours
-    if (!result.ok()) {
-        // a closed or refused connection: the names it had stay usable
-        m_errors.insert(profileId, result.error->message);
-        return;
-    }
-    QThreadPool::globalInstance()->start([alive = m_alive, answer = result.value, profileId,
-                                          request = result.id] {
+    if (!message.isList() || message.count() != 3 || message.item(0).type() != -Symbol ||
+        message.item(0).symbolValue() != NameCatalog::answerTag() || !message.item(1).isAtom())
+        return; // not ours
+    const qint64 token = message.item(1).rawInt();
+    const QString profileId = m_pending.take(token);
+    if (profileId.isEmpty()) return; // an answer nobody waits for any more
+    QThreadPool::globalInstance()->start([alive = m_alive, answer = message.item(2), profileId,
+                                          token] {
         QString error;
         auto catalog = std::make_shared<const NameCatalog>(NameCatalog::fromServer(answer, &error));
         QMutexLocker lock(&alive->mutex);
         if (!alive->owner) return;
         QMetaObject::invokeMethod(
             alive->owner,
-            [owner = alive->owner, profileId, request, catalog, error] {
-                owner->install(profileId, request, catalog, error);
+            [owner = alive->owner, profileId, token, catalog, error] {
+                owner->install(profileId, token, catalog, error);
             },
             Qt::QueuedConnection);
     });
 }
 
-void ServerNames::install(const QString &profileId, RequestId request,
+void ServerNames::install(const QString &profileId, qint64 token,
                           std::shared_ptr<const NameCatalog> catalog, const QString &error)
 {
-    if (request < m_installed.value(profileId)) return; // an older answer, read late
-    m_installed.insert(profileId, request);
+    if (token < m_installed.value(profileId)) return; // an older answer, read late
+    m_installed.insert(profileId, token);
     if (error.isEmpty())
         m_errors.remove(profileId);
     else

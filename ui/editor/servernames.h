@@ -1,6 +1,7 @@
 #pragma once
 /// The names each server has, for completion: asked once per connection (when it opens) with
-/// NameCatalog::query(), kept per saved connection, so a tab completes from its own server's
+/// NameCatalog::request(), an async message the server answers with one of its own, kept per
+/// saved connection, so a tab completes from its own server's
 /// names and never from another's. Until the answer comes, and for a server that cannot answer,
 /// the built-in names (keywords, .z) are used; the reason is kept in lastError(). The answer is
 /// read into a catalog on a pool thread (50,000 names take tens of milliseconds).
@@ -46,15 +47,16 @@ private:
         ServerNames *owner = nullptr;
     };
 
-    void onResult(const QueryResult &result);
-    void install(const QString &profileId, RequestId request,
-                 std::shared_ptr<const NameCatalog> catalog, const QString &error);
+    void onPushed(ConnectionId id, const Value &message);
+    void install(const QString &profileId, qint64 token, std::shared_ptr<const NameCatalog> catalog,
+                 const QString &error);
 
     ServerSessions *m_sessions;
     std::shared_ptr<Alive> m_alive;
-    QHash<QString, RequestId> m_installed; ///< the request whose names a profile shows
+    QHash<QString, qint64> m_installed; ///< the token whose names a profile shows
     QHash<QString, std::shared_ptr<const NameCatalog>> m_catalogs;
-    QHash<RequestId, QString> m_pending; ///< request -> profile
+    QHash<qint64, QString> m_pending; ///< token of an unanswered request -> profile
+    qint64 m_nextToken = 0;
     QHash<QString, QString> m_errors;
 };
 
