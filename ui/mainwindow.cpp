@@ -13,6 +13,7 @@
 #include "editor/qlexer.h"
 #include "editor/queryrunner.h"
 #include "editor/querystatus.h"
+#include "editor/servernames.h"
 #include "explorer/explorermodel.h"
 #include "explorer/explorerview.h"
 #include "history/historymodel.h"
@@ -136,6 +137,8 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     connect(m_editors, &EditorArea::currentProfileChanged, this, &MainWindow::onCurrentProfile);
     connect(m_editors, &EditorArea::currentTabChanged, this, &MainWindow::onCurrentTab);
     connect(m_editors, &EditorArea::tabOpened, this, &MainWindow::onTabOpened);
+    auto *names = new ServerNames(m_sessions, this); // completion: each server's own names
+    connect(m_editors, &EditorArea::tabOpened, this, [names](EditorTab *t) { t->setNames(names); });
     connect(m_editors, &EditorArea::tabClosing, this, &MainWindow::onTabClosing);
     connect(m_runner, &QueryRunner::jobsChanged, this, &MainWindow::updateBusyTabs);
     connect(m_editors, &EditorArea::message, this, [this](int level, const QString &text) {
@@ -167,13 +170,11 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
                 if (!t) t = m_editors->newTab(profile);
                 if (!refuseIfBusy(t)) m_runner->call(profile, msg, description, t);
             });
-    connect(m_explorer->model(), &ExplorerModel::namesChanged, this,
-            [this] { m_editors->lexer()->setExtraWords(m_explorer->model()->knownNames()); });
     connect(m_historyView, &HistoryView::queryActivated, this,
             [this](const QString &query, const QString &profile) {
                 EditorTab *t = m_editors->current();
                 if (!t) t = m_editors->newTab(profile);
-                t->insert(query + QLatin1Char('\n'));
+                t->insertStatement(query);
                 t->setFocus();
             });
     connect(m_runner, &QueryRunner::finished, this,
@@ -181,6 +182,7 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
                    QObject *owner) { onFinished(r, server, owner); });
 
     buildMenus();
+    EditorTab::reserveKeys(m_shortcutActions);
     updateServerStatus();
 }
 
@@ -223,7 +225,7 @@ void MainWindow::buildMenus()
         [this] { m_editors->closeTab(m_editors->tabWidget()->currentIndex()); });
     file->addSeparator();
     act(file, tr("Load a local .q file into the server…"),
-        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L)}, [this] {
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)}, [this] {
             const QString path = QFileDialog::getOpenFileName(
                 this, tr("Load into server"), QString(), tr("q scripts (*.q *.k);;All files (*)"));
             if (!path.isEmpty()) loadFileIntoServer(path);
@@ -238,7 +240,13 @@ void MainWindow::buildMenus()
     act(edit, tr("Find…"), {QKeySequence::Find}, [this] { m_find->showFind(false); });
     act(edit, tr("Replace…"), {QKeySequence(Qt::CTRL | Qt::Key_H)},
         [this] { m_find->showFind(true); });
-    act(edit, tr("Find next"), {QKeySequence::FindNext}, [this] { m_find->findNext(); });
+    // F3 alone: the platform's FindNext list holds Ctrl+G on GNOME, which is "go to line" here
+    act(edit, tr("Find next"), {QKeySequence(Qt::Key_F3)}, [this] { m_find->findNext(); });
+    act(edit, tr("Go to line…"), {QKeySequence(Qt::CTRL | Qt::Key_G)},
+        [this] { m_find->showGoToLine(); });
+    act(edit, tr("Comment/uncomment lines"), {QKeySequence(Qt::CTRL | Qt::Key_Slash)}, [this] {
+        if (EditorTab *t = m_editors->current()) t->toggleComment();
+    });
     act(edit, tr("Complete name"), {QKeySequence(Qt::CTRL | Qt::Key_Space)}, [this] {
         if (EditorTab *t = m_editors->current()) t->autoCompleteFromAll();
     });
@@ -515,6 +523,7 @@ void MainWindow::runCurrent()
 {
     EditorTab *t = m_editors->current();
     if (!t) return;
+    t->closePopups();
     const QByteArray text = t->currentStatement();
     if (text.trimmed().isEmpty()) {
         m_message->showMessage(MessageBar::Info, tr("Nothing to run on this line."));

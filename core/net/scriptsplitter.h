@@ -4,12 +4,8 @@
 /// PyKX's file_execute sends the file's lines to the server in one sync call and has the
 /// server's k loader evaluate them; that needs the loader function on the server side. qscope
 /// instead applies the loader's rules here and sends each statement as its own sync query,
-/// one after another, stopping at the first error (as \l does) so the error names its line:
-///   - a line starting with whitespace continues the previous statement;
-///   - a line that is just "/" opens a block comment closed by a line that is just "\";
-///   - a line that is just "\" outside a comment ends the script;
-///   - lines starting with "/" are comments; blank lines are skipped;
-///   - a trailing " /comment" is removed (outside strings) so joined lines stay whole.
+/// one after another, stopping at the first error (as \l does) so the error names its line.
+/// The rules are q's statement rules of protocol/qstatements.h, the same the editor runs by.
 
 #include <QByteArray>
 #include <QList>

@@ -13,3 +13,8 @@ qscope_add_test(tst_textvectors LABEL unit
 if(TARGET tst_textvectors)
     target_include_directories(tst_textvectors PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../protocol)
 endif()
+
+# q's statement rules (which lines make a statement), shared by the editor and executeFile.
+qscope_add_test(tst_qstatements LABEL unit
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_qstatements.cpp
+    LIBS qscope_protocol)

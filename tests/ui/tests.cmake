@@ -15,3 +15,10 @@ if(TARGET tst_sessions)
 endif()
 qscope_add_test(bench_connimport LABEL bench SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_connimport.cpp
     LIBS qscope_ui TIMEOUT 300)
+qscope_add_test(tst_editor LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_editor.cpp
+    LIBS qscope_ui TIMEOUT 120)
+if(TARGET tst_editor)
+    target_include_directories(tst_editor PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()
+qscope_add_test(bench_completion LABEL bench SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_completion.cpp
+    LIBS qscope_ui TIMEOUT 300)

@@ -146,9 +146,26 @@ private Q_SLOTS:
         QVERIFY(QLexer::keywords().contains(QStringLiteral("select")));
         QVERIFY(QLexer::keywords().contains(QStringLiteral("xbar")));
         QVERIFY(!QLexer::keywords().contains(QString()));
-        QLexer lexer;
-        lexer.setExtraWords({QStringLiteral("trade"), QStringLiteral(".u.upd")});
-        QVERIFY(lexer.apis() != nullptr);
+    }
+
+    void everyEditorIsStyled()
+    {
+        // EditorArea hands every tab the same lexer; a QScintilla custom lexer styles only the
+        // editor it was set on last, so tabs style with their own: both are coloured.
+        QLexer shared;
+        EditorTab first(&shared);
+        EditorTab second(&shared);
+        for (EditorTab *e : {&first, &second}) {
+            e->setText(QStringLiteral("t:select from trade / c\n"));
+            e->SendScintilla(QsciScintillaBase::SCI_COLOURISE, 0, -1);
+        }
+        for (EditorTab *e : {&first, &second}) {
+            QCOMPARE(int(e->SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, 2)),
+                     int(QLexer::Keyword));
+            QCOMPARE(int(e->SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, 22)),
+                     int(QLexer::Comment));
+            QVERIFY(e->lexer() != &shared);
+        }
     }
 };
 

@@ -1,5 +1,6 @@
 #include "editor/qlexer.h"
 
+#include "protocol/qstatements.h"
 #include "theme/theme.h"
 
 #include <QFontDatabase>
@@ -58,14 +59,6 @@ bool isTemporal(const QByteArray &tok)
     return date.match(s).hasMatch() || span.match(s).hasMatch() || clock.match(s).hasMatch();
 }
 
-bool lineIs(const QByteArray &line, char c)
-{
-    QByteArray t = line;
-    while (!t.isEmpty() && isSpace(t.back()))
-        t.chop(1);
-    return t.size() == 1 && t[0] == c;
-}
-
 } // namespace
 
 const QStringList &QLexer::keywords()
@@ -110,24 +103,24 @@ int QLexer::styleLine(const QByteArray &line, int stateIn, QByteArray *styles)
     }
     if (stateIn == InBlockComment) {
         paint(0, n, Comment);
-        return lineIs(line, '\\') ? Normal : InBlockComment;
+        return qLineKind(line, true) == QLineKind::BlockClose ? Normal : InBlockComment;
     }
-    if (stateIn == Normal) {
-        if (lineIs(line, '/')) {
+    if (stateIn == Normal) { // comment and command lines by q's statement rules
+        switch (qLineKind(line)) {
+        case QLineKind::BlockOpen:
             paint(0, n, Comment);
             return InBlockComment;
-        }
-        if (lineIs(line, '\\')) {
+        case QLineKind::ScriptEnd:
             paint(0, n, Comment);
             return AfterScriptEnd;
-        }
-        if (n > 0 && line[0] == '/') {
+        case QLineKind::Comment:
             paint(0, n, Comment);
             return Normal;
-        }
-        if (n > 0 && line[0] == '\\') {
+        case QLineKind::Command:
             paint(0, n, Command);
             return Normal;
+        default:
+            break;
         }
     }
     int i = 0;
@@ -212,19 +205,8 @@ int QLexer::styleLine(const QByteArray &line, int stateIn, QByteArray *styles)
 
 QLexer::QLexer(QObject *parent) : QsciLexerCustom(parent)
 {
-    m_apis = new QsciAPIs(this);
-    connect(m_apis, &QsciAPIs::apiPreparationFinished, this, [this] {
-        m_preparing = false;
-        if (m_pending) setExtraWords(m_extra);
-    });
-    setExtraWords({});
     applyTheme();
 }
-
-QLexer::~QLexer()
-{
-    m_apis->cancelPreparation();
-} // no worker may outlive the lexer
 
 const char *QLexer::language() const
 {
@@ -316,23 +298,6 @@ void QLexer::applyTheme()
     setDefaultPaper(defaultPaper(0));
     setDefaultColor(defaultColor(0));
     setDefaultFont(defaultFont(0));
-}
-
-void QLexer::setExtraWords(const QStringList &words)
-{
-    m_extra = words;
-    if (m_preparing) { // QsciAPIs must not be cleared under a running preparation
-        m_pending = true;
-        return;
-    }
-    m_preparing = true;
-    m_pending = false;
-    m_apis->clear();
-    for (const QString &k : keywords())
-        m_apis->add(k);
-    for (const QString &w : std::as_const(m_extra))
-        m_apis->add(w);
-    m_apis->prepare(); // QsciAPIs prepares on its own worker thread
 }
 
 void QLexer::styleText(int start, int end)

@@ -13,8 +13,6 @@
 #include <QByteArray>
 #include <QStringList>
 
-class QsciAPIs;
-
 namespace qscope {
 
 class QLexer : public QsciLexerCustom
@@ -38,8 +36,9 @@ public:
     /// Carried from one line to the next.
     enum LineState { Normal = 0, InBlockComment = 1, AfterScriptEnd = 2, InString = 3 };
 
+    /// QScintilla's custom lexer styles only the editor it was set on last (it takes
+    /// SCN_STYLENEEDED from that one alone), so every editor needs a lexer of its own.
     explicit QLexer(QObject *parent = nullptr);
-    ~QLexer() override;
 
     // GUI thread ------------------------------------------------------------------------------
     const char *language() const override;
@@ -52,21 +51,12 @@ public:
 
     /// Re-reads the theme colours.
     void applyTheme();
-    /// Names offered by autocompletion besides the keywords (from the server explorer).
-    void setExtraWords(const QStringList &words);
-    QsciAPIs *apis() const { return m_apis; }
 
     // any thread ------------------------------------------------------------------------------
     static const QStringList &keywords();
     /// Styles one line (no line terminator): one style byte per input byte. Returns the state
     /// the next line starts in.
     static int styleLine(const QByteArray &line, int stateIn, QByteArray *styles);
-
-private:
-    QsciAPIs *m_apis;
-    QStringList m_extra;
-    bool m_preparing = false;
-    bool m_pending = false;
 };
 
 } // namespace qscope
