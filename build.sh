@@ -50,7 +50,7 @@ build() { # preset [targets...]
 # The sanitizer runs: each builds only what its tests need (core modules, no UI) and runs them.
 # Debian's Qt is not built with TSan, so the ordering its event queue gives a queued call is invisible
 # to TSan; the engine's hand-overs carry __tsan_release/__tsan_acquire (core/net/tsanannotate.h).
-ASAN_TESTS=(test_value tst_codecvectors tst_codecrobust tst_net_connectionmanager tst_netdemo
+ASAN_TESTS=(test_value tst_codecvectors tst_codecrobust tst_net_connectionmanager tst_netdemo tst_netsafety tst_hostile
     tst_nettls)
 TSAN_TESTS=(tst_net_connectionmanager tst_netdemo)
 sanitized() { # preset tests...

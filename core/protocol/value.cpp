@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <new>
 
 namespace qscope {
 
@@ -12,7 +13,12 @@ namespace {
 
 struct OwnedBuffer
 {
-    explicit OwnedBuffer(size_t n) : data(static_cast<char *>(std::malloc(n ? n : 1))) {}
+    /// Throws std::bad_alloc when the memory is not there, as `new` would: the receive path turns
+    /// that into an error for the one request (NetError::TooLarge) instead of a write through null.
+    explicit OwnedBuffer(size_t n) : data(static_cast<char *>(std::malloc(n ? n : 1)))
+    {
+        if (!data) throw std::bad_alloc();
+    }
     ~OwnedBuffer() { std::free(data); }
     OwnedBuffer(const OwnedBuffer &) = delete;
     OwnedBuffer &operator=(const OwnedBuffer &) = delete;
