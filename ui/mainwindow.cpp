@@ -530,7 +530,9 @@ void MainWindow::loadFileIntoServer(const QString &path)
         m_message->showMessage(MessageBar::Warning, tr("Choose a server for this tab first."));
         return;
     }
+    // the result needs a tab to land in (a job without one is dropped), as for the explorer's
     EditorTab *t = m_editors->current();
+    if (!t) t = m_editors->newTab(id);
     if (!refuseIfBusy(t)) m_runner->runFile(id, path, t);
 }
 

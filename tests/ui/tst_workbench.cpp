@@ -236,6 +236,34 @@ private Q_SLOTS:
         QCOMPARE(r.value.rawInt(), int64_t(101));
     }
 
+    void loadFileWithNoTabOpen()
+    {
+        // with every editor tab closed, the server is the dock's: the load's result still needs
+        // a tab's pane to show in (a job nobody owns is dropped when it finishes)
+        EditorArea *editors = m_window->editors();
+        for (int i = 0; i < editors->count(); ++i)
+            editors->tab(i)->setModified(false);
+        while (editors->count() > 0)
+            QVERIFY(editors->closeTab(0));
+        m_window->connectionsView()->selectProfile(m_demoProfile);
+        const QString path = m_dir.filePath(QStringLiteral("load2.q"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("loadedB:7\n");
+        f.close();
+        QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
+        m_window->loadFileIntoServer(path);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
+        QVERIFY2(finished[0][1].value<QueryResult>().ok(),
+                 qPrintable(finished[0][1].value<QueryResult>().error->message));
+        QCOMPARE(editors->count(), 1);
+        QCOMPARE(finished[0][3].value<QObject *>(), editors->current());
+        ResultPane *pane = m_window->resultsFor(editors->current());
+        QVERIFY(pane);
+        QCOMPARE(pane->runCount(), 1);
+        QCOMPARE(m_window->results(), pane);
+    }
+
     void unreachableServerFailsClearly()
     {
         QTcpServer probe; // find a port nobody listens on
