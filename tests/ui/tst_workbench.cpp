@@ -72,6 +72,15 @@ class TestWorkbench : public QObject
         return timeout;
     }
 
+    /// Writes a .q file into the test's temporary directory; its path, empty if it failed.
+    QString writeQFile(const QString &name, const QByteArray &text)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size()) return {};
+        return path;
+    }
+
     /// The largest row count of any item view inside the result pane.
     int resultRows() const
     {
@@ -221,11 +230,10 @@ private Q_SLOTS:
 
     void loadFileIntoServer()
     {
-        const QString path = m_dir.filePath(QStringLiteral("load.q"));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("/ loaded from the workbench\nloadedA:100\nloadedF:{x+loadedA}\n");
-        f.close();
+        const QString path =
+            writeQFile(QStringLiteral("load.q"), "/ loaded from the workbench\nloadedA:100\n"
+                                                 "loadedF:{x+loadedA}\n");
+        QVERIFY(!path.isEmpty());
         QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
         m_window->loadFileIntoServer(path);
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
@@ -246,11 +254,8 @@ private Q_SLOTS:
         while (editors->count() > 0)
             QVERIFY(editors->closeTab(0));
         m_window->connectionsView()->selectProfile(m_demoProfile);
-        const QString path = m_dir.filePath(QStringLiteral("load2.q"));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("loadedB:7\n");
-        f.close();
+        const QString path = writeQFile(QStringLiteral("load2.q"), "loadedB:7\n");
+        QVERIFY(!path.isEmpty());
         QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
         m_window->loadFileIntoServer(path);
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
