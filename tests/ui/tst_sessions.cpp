@@ -454,6 +454,12 @@ private Q_SLOTS:
         QVERIFY(QDir(PinStore::directory()).exists(a->tabId()));
         MainWindow second(m_manager.get(), m_store.get(), m_history.get());
         second.restoreState(QString());
+        // read off the GUI thread: restoreState returns before the pins are back
+        QVERIFY(second.pinsRestoring());
+        // a save meanwhile (the window closed at once) keeps them rather than writing none
+        second.saveState();
+        QVERIFY(QDir(PinStore::directory()).exists(a->tabId()));
+        QTRY_VERIFY_WITH_TIMEOUT(!second.pinsRestoring(), 10000);
         int restored = 0;
         for (int i = 0; i < second.editors()->count(); ++i) {
             EditorTab *t = second.editors()->tab(i);
