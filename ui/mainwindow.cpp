@@ -37,8 +37,10 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QMenuBar>
+#include <QPromise>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
@@ -46,6 +48,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTextBrowser>
+#include <QThreadPool>
 #include <QVBoxLayout>
 
 namespace qscope {
@@ -446,6 +449,7 @@ quint64 MainWindow::runFor(EditorTab *tab, const QString &profileId, const QByte
 
 void MainWindow::savePins() const
 {
+    if (m_pinsRestoring) return; // the kept pins are still being read: they stay as they are
     PinStore::clear();
     qint64 budget = PinStore::kMaxTotalBytes;
     for (int i = 0; i < m_editors->count(); ++i) {
@@ -463,18 +467,51 @@ void MainWindow::savePins() const
 
 void MainWindow::restorePins()
 {
-    QStringList problems;
-    for (int i = 0; i < m_editors->count(); ++i) {
-        EditorTab *t = m_editors->tab(i);
-        ResultPane *pane = m_panes.value(t);
-        if (!pane) continue;
+    // Reading and decoding the kept pins (up to PinStore::kMaxTotalBytes) is a worker's job;
+    // the panes get them back here, on the GUI thread. Until then savePins leaves them alone.
+    struct TabPins
+    {
+        QString tabId;
+        QList<PinStore::Pin> pins;
         QString error;
-        for (const PinStore::Pin &p : PinStore::load(t->tabId(), &error))
-            pane->addPinned(p.result, p.server);
-        if (!error.isEmpty()) problems << error;
-    }
-    if (!problems.isEmpty())
-        m_message->showMessage(MessageBar::Warning, problems.join(QStringLiteral("; ")));
+    };
+    QStringList ids;
+    for (int i = 0; i < m_editors->count(); ++i)
+        ids << m_editors->tab(i)->tabId();
+    if (ids.isEmpty()) return;
+    m_pinsRestoring = true;
+    auto promise = std::make_shared<QPromise<QList<TabPins>>>();
+    auto *watcher = new QFutureWatcher<QList<TabPins>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        m_pinsRestoring = false;
+        if (watcher->future().resultCount() == 0) return;
+        QStringList problems;
+        for (const TabPins &loaded : watcher->future().result()) {
+            if (!loaded.error.isEmpty()) problems << loaded.error;
+            for (int i = 0; i < m_editors->count(); ++i) {
+                EditorTab *t = m_editors->tab(i);
+                ResultPane *pane = m_panes.value(t);
+                if (t->tabId() != loaded.tabId || !pane) continue; // a tab closed meanwhile
+                for (const PinStore::Pin &p : loaded.pins)
+                    pane->addPinned(p.result, p.server);
+            }
+        }
+        if (!problems.isEmpty())
+            m_message->showMessage(MessageBar::Warning, problems.join(QStringLiteral("; ")));
+    });
+    watcher->setFuture(promise->future());
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, ids] {
+        QList<TabPins> all;
+        for (const QString &id : ids) {
+            TabPins loaded{id, {}, {}};
+            loaded.pins = PinStore::load(id, &loaded.error);
+            all << loaded;
+        }
+        promise->addResult(all);
+        promise->finish();
+    });
 }
 
 QString MainWindow::currentProfile() const
@@ -567,7 +604,9 @@ void MainWindow::loadFileIntoServer(const QString &path)
         m_message->showMessage(MessageBar::Warning, tr("Choose a server for this tab first."));
         return;
     }
+    // the result needs a tab to land in (a job without one is dropped), as for the explorer's
     EditorTab *t = m_editors->current();
+    if (!t) t = m_editors->newTab(id);
     if (!refuseIfBusy(t)) m_runner->runFile(id, path, t);
 }
 

@@ -73,6 +73,8 @@ public:
     ResultPane *results() const;
     /// A tab's result pane (null for a tab that is not this window's).
     ResultPane *resultsFor(EditorTab *tab) const { return m_panes.value(tab); }
+    /// The pins kept across restarts are being read (restoreState starts it off the GUI thread).
+    bool pinsRestoring() const { return m_pinsRestoring; }
     ConnectionsView *connectionsView() const { return m_connections; }
     ExplorerView *explorer() const { return m_explorer; }
     HistoryView *historyView() const { return m_historyView; }
@@ -148,6 +150,7 @@ private:
     QString m_statusError;        ///< and its text
     QList<QAction *> m_shortcutActions;
     QList<QDockWidget *> m_docks;
+    bool m_pinsRestoring = false;
 };
 
 } // namespace qscope

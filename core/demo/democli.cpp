@@ -179,9 +179,12 @@ int runDemoServerMain(int argc, char **argv)
         const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
         if (n <= 0) {
             console.setEnabled(false); // end of input: keep serving, as q -p does
-            return;
+            // a last line without its newline (printf 'a:1\n\\\\') still runs, as in q
+            if (pending.trimmed().isEmpty()) return;
+            pending.append('\n');
+        } else {
+            pending.append(buf, n);
         }
-        pending.append(buf, n);
         qsizetype nl;
         while ((nl = pending.indexOf('\n')) >= 0) {
             const QByteArray line = pending.left(nl).trimmed();

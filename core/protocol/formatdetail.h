@@ -33,6 +33,11 @@ void appendElement(QByteArray &out, int type, const char *p, ElementStyle style,
 /// of it needs no suffix. `exact` as for appendElement: the text the caller writes.
 bool elementShowsType(int type, const char *p, bool exact = false);
 
+/// A temporal element's q text with its date in ISO 8601, the dots of the date as dashes
+/// (2026.12.04D10:00:00.000000000 -> 2026-12-04D10:00:00.000000000, 2026.12 -> 2026-12): q's
+/// csv text, and the base of the JSON form.
+void appendDashedTemporal(QByteArray &out, int type, const char *p);
+
 /// True for the typed null of a vector type (not for char or guid, whose nulls have text).
 bool isNullElement(int type, const char *p);
 /// The element as q's `string` gives it (what tables and dicts show): nulls are empty,

@@ -9,10 +9,22 @@
 
 namespace qscope {
 namespace detail {
+
+void appendDashedTemporal(QByteArray &out, int type, const char *p)
+{
+    const qsizetype start = out.size();
+    appendElement(out, type, p, ElementStyle::Cell);
+    const qsizetype dateChars = type == Month ? 7 : 10;
+    const qsizetype end = std::min(out.size(), start + dateChars);
+    // Infinities (0W, -0W) have no dots; only a date's separators are touched.
+    for (qsizetype i = start; i < end; ++i)
+        if (out[i] == '.') out[i] = '-';
+}
+
 namespace {
 
-/// A temporal's q text with the dots of its date as dashes: 2026.12.04D10:00:00.000000000 ->
-/// 2026-12-04D10:00:00.000000000 (q's csv form), 2026.12 -> 2026-12.
+/// A temporal as q's csv writes it: appendDashedTemporal, with a datetime's infinity spelled as
+/// every temporal's.
 void appendCsvTemporal(QByteArray &out, int type, const char *p)
 {
     if (type == Datetime) {
@@ -24,13 +36,7 @@ void appendCsvTemporal(QByteArray &out, int type, const char *p)
             return;
         }
     }
-    const qsizetype start = out.size();
-    appendElement(out, type, p, ElementStyle::Cell);
-    const qsizetype dateChars = type == Month ? 7 : 10;
-    const qsizetype end = std::min(out.size(), start + dateChars);
-    // Infinities (0W, -0W) have no dots; only a date's separators are touched.
-    for (qsizetype i = start; i < end; ++i)
-        if (out[i] == '.') out[i] = '-';
+    appendDashedTemporal(out, type, p);
 }
 
 void appendField(QByteArray &out, int type, const char *p)

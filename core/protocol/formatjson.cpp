@@ -87,10 +87,7 @@ int infinitySign(int type, const char *p)
 void appendIsoTemporal(QByteArray &out, int type, const char *p, TextMode mode)
 {
     QByteArray s;
-    appendElement(s, type, p, ElementStyle::Cell);
-    const qsizetype dateChars = type == Month ? 7 : 10;
-    for (qsizetype i = 0; i < std::min(dateChars, s.size()); ++i)
-        if (s[i] == '.') s[i] = '-';
+    appendDashedTemporal(s, type, p);
     if (mode == TextMode::Exact && type == Timestamp && s.size() > 10 && s[10] == 'D') s[10] = 'T';
     appendJsonString(out, s);
 }

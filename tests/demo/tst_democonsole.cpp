@@ -81,6 +81,15 @@ private Q_SLOTS:
         QVERIFY2(err.contains(QStringLiteral("listening on port")), qPrintable(err));
     }
 
+    void lastLineWithoutNewline()
+    {
+        // a script whose last line has no newline: it runs, and a final \\ still exits
+        const Run r = console("1+1\n\\\\");
+        QVERIFY2(r.finished, "qscope-demo did not exit on a \\\\ without a newline");
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("2\n"));
+    }
+
     void quitsAtOnceWithNothingQueued()
     {
         const Run r = console("\\\\\n1+1\n");

@@ -9,6 +9,7 @@
 
 #include <QAction>
 #include <QDir>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
 #include <QRadioButton>
@@ -267,9 +268,23 @@ private Q_SLOTS:
         QTRY_VERIFY((dialog = view.findChild<ExportDialog *>()) != nullptr);
         QTRY_VERIFY(dialog->isVisible());
         QCOMPARE(dialog->mode(), TextMode::Exact); // exact by default
+        // never the process's working directory, which the user does not see: the suggested
+        // name and anything typed without a folder are shown and taken in a known folder
+        QVERIFY2(QDir::isAbsolutePath(dialog->path()), qPrintable(dialog->path()));
+        QVERIFY(dialog->path().endsWith(QStringLiteral("/result.csv")));
+        const QString suggested = dialog->path();
+        dialog->setPath(QStringLiteral("typed.csv"));
+        QVERIFY2(QDir::isAbsolutePath(dialog->path()), qPrintable(dialog->path()));
+        QCOMPARE(QFileInfo(dialog->path()).fileName(), QStringLiteral("typed.csv"));
+        QVERIFY(QFileInfo(dialog->path()).dir() != QDir::current());
+        dialog->setPath(suggested);
         QVERIFY(dialog->findChild<QLabel *>() != nullptr);
-        QDir().mkpath(QStringLiteral("/work/shots"));
-        QVERIFY(dialog->grab().save(QStringLiteral("/work/shots/export-dialog.png")));
+        // /work/shots where the team looks; elsewhere (CI, a fresh clone) the build tree
+        QString shots = QStringLiteral("/work/shots");
+        if (!QFileInfo(shots).isDir())
+            shots = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/shots");
+        QVERIFY(QDir().mkpath(shots));
+        QVERIFY(dialog->grab().save(shots + QStringLiteral("/export-dialog.png")));
         const QString path = m_dir.filePath(QStringLiteral("dialog.csv"));
         dialog->setPath(path);
         dialog->setMode(TextMode::Display);

@@ -72,6 +72,15 @@ class TestWorkbench : public QObject
         return timeout;
     }
 
+    /// Writes a .q file into the test's temporary directory; its path, empty if it failed.
+    QString writeQFile(const QString &name, const QByteArray &text)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size()) return {};
+        return path;
+    }
+
     /// The largest row count of any item view inside the result pane.
     int resultRows() const
     {
@@ -221,11 +230,10 @@ private Q_SLOTS:
 
     void loadFileIntoServer()
     {
-        const QString path = m_dir.filePath(QStringLiteral("load.q"));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("/ loaded from the workbench\nloadedA:100\nloadedF:{x+loadedA}\n");
-        f.close();
+        const QString path =
+            writeQFile(QStringLiteral("load.q"), "/ loaded from the workbench\nloadedA:100\n"
+                                                 "loadedF:{x+loadedA}\n");
+        QVERIFY(!path.isEmpty());
         QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
         m_window->loadFileIntoServer(path);
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
@@ -234,6 +242,31 @@ private Q_SLOTS:
         const QueryResult r = run(m_demoProfile, "loadedF 1");
         QVERIFY2(r.ok(), qPrintable(r.error ? r.error->message : QString()));
         QCOMPARE(r.value.rawInt(), int64_t(101));
+    }
+
+    void loadFileWithNoTabOpen()
+    {
+        // with every editor tab closed, the server is the dock's: the load's result still needs
+        // a tab's pane to show in (a job nobody owns is dropped when it finishes)
+        EditorArea *editors = m_window->editors();
+        for (int i = 0; i < editors->count(); ++i)
+            editors->tab(i)->setModified(false);
+        while (editors->count() > 0)
+            QVERIFY(editors->closeTab(0));
+        m_window->connectionsView()->selectProfile(m_demoProfile);
+        const QString path = writeQFile(QStringLiteral("load2.q"), "loadedB:7\n");
+        QVERIFY(!path.isEmpty());
+        QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
+        m_window->loadFileIntoServer(path);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
+        QVERIFY2(finished[0][1].value<QueryResult>().ok(),
+                 qPrintable(finished[0][1].value<QueryResult>().error->message));
+        QCOMPARE(editors->count(), 1);
+        QCOMPARE(finished[0][3].value<QObject *>(), editors->current());
+        ResultPane *pane = m_window->resultsFor(editors->current());
+        QVERIFY(pane);
+        QCOMPARE(pane->runCount(), 1);
+        QCOMPARE(m_window->results(), pane);
     }
 
     void unreachableServerFailsClearly()

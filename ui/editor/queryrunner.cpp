@@ -79,14 +79,19 @@ QueryRunner::Ticket QueryRunner::call(const QString &profileId, const Value &mes
     return enqueue(std::move(job));
 }
 
+QString QueryRunner::describe(const Job &job)
+{
+    return job.kind == File ? tr("load %1").arg(QString::fromUtf8(job.text))
+                            : QString::fromUtf8(job.text);
+}
+
 QueryRunner::Ticket QueryRunner::enqueue(Job job)
 {
     const Ticket t = m_next++;
     job.clock.start();
     job.startedAt = QDateTime::currentDateTimeUtc();
     const QString profileId = job.profileId;
-    const QString what = job.kind == File ? tr("load %1").arg(QString::fromUtf8(job.text))
-                                          : QString::fromUtf8(job.text);
+    const QString what = describe(job);
     m_jobs.insert(t, std::move(job));
     m_sweep->start();
     Q_EMIT started(t, profileId, what);
@@ -231,8 +236,7 @@ QueryRunner::JobInfo QueryRunner::info(Ticket ticket, const Job &job) const
     JobInfo i;
     i.ticket = ticket;
     i.profileId = job.profileId;
-    i.what = job.kind == File ? tr("load %1").arg(QString::fromUtf8(job.text))
-                              : QString::fromUtf8(job.text);
+    i.what = describe(job);
     i.startedAt = job.startedAt;
     i.elapsedMs = job.clock.elapsed();
     i.phase = job.cancelling ? Phase::Cancelling : job.request ? Phase::Sent : Phase::Connecting;

@@ -123,6 +123,8 @@ private:
     /// replaced, or cancelled without confirmation for kCancelConfirmMs.
     void sweep();
     JobInfo info(Ticket ticket, const Job &job) const;
+    /// What a job is, as the strip, the started signal and JobInfo::what name it.
+    static QString describe(const Job &job);
 
     ServerSessions *m_sessions;
     HistoryStore *m_history;

@@ -1,7 +1,9 @@
 #include "exportdialog.h"
 
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -9,6 +11,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QStandardPaths>
 #include <QVBoxLayout>
 
 namespace qscope {
@@ -17,7 +20,12 @@ ExportDialog::ExportDialog(ExportFormat format, const QString &suggestedPath, QW
     : QDialog(parent), m_format(format)
 {
     setWindowTitle(tr("Export %1").arg(Exporter::formatName(format)));
-    m_path = new QLineEdit(suggestedPath, this);
+    // A bare file name would land in the process's working directory, which the user never
+    // sees (often / or the build tree): names are shown and taken in the documents folder.
+    QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (documents.isEmpty() || !QDir(documents).exists()) documents = QDir::homePath();
+    m_baseDir = QFileInfo(QDir(documents), suggestedPath).absolutePath();
+    m_path = new QLineEdit(QDir(documents).absoluteFilePath(suggestedPath), this);
     m_path->setMinimumWidth(360);
     auto *browse = new QPushButton(tr("Browse\u2026"), this);
     auto *fileRow = new QHBoxLayout;
@@ -60,7 +68,8 @@ ExportDialog::ExportDialog(ExportFormat format, const QString &suggestedPath, QW
 
 QString ExportDialog::path() const
 {
-    return m_path->text().trimmed();
+    const QString typed = m_path->text().trimmed();
+    return typed.isEmpty() ? typed : QDir(m_baseDir).absoluteFilePath(typed);
 }
 
 TextMode ExportDialog::mode() const

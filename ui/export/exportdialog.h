@@ -22,6 +22,8 @@ public:
     ExportDialog(ExportFormat format, const QString &suggestedPath, QWidget *parent = nullptr);
 
     ExportFormat format() const { return m_format; }
+    /// The file to write, always absolute: a relative name is taken in the folder of the
+    /// suggested path (the documents folder for a bare name).
     QString path() const;
     TextMode mode() const;
 
@@ -35,6 +37,7 @@ private:
     void update();
 
     ExportFormat m_format;
+    QString m_baseDir; ///< where a relative name is taken
     QLineEdit *m_path = nullptr;
     QRadioButton *m_exact = nullptr;
     QRadioButton *m_display = nullptr;
