@@ -100,12 +100,12 @@ struct Peek
         if (c < 0) ok = false;
         return c;
     }
-    QByteArray cstring()
+    QByteArrayView cstring()
     {
         const void *z = pos < end ? std::memchr(b + pos, 0, size_t(end - pos)) : nullptr;
-        if (!z) return ok = false, QByteArray();
+        if (!z) return ok = false, QByteArrayView();
         const auto *zc = static_cast<const char *>(z);
-        QByteArray s(b + pos, qsizetype(zc - (b + pos)));
+        QByteArrayView s(b + pos, qsizetype(zc - (b + pos)));
         pos = zc - b + 1;
         return s;
     }
@@ -154,8 +154,8 @@ void peekFirstColumn(Peek &p, int64_t listCount, uint32_t *rows, int64_t *time, 
 
 } // namespace
 
-void TpLogReader::peekChunk(const char *base, int64_t pos, int64_t end, QByteArray *function,
-                            QByteArray *table, uint32_t *rows, int64_t *time, int8_t *timeType)
+void TpLogReader::peekChunk(const char *base, int64_t pos, int64_t end, QByteArrayView *function,
+                            QByteArrayView *table, uint32_t *rows, int64_t *time, int8_t *timeType)
 {
     Peek p{base, pos, end};
     if (p.type() != List) return;
@@ -193,6 +193,37 @@ void TpLogReader::peekChunk(const char *base, int64_t pos, int64_t end, QByteArr
     }
 }
 
+namespace {
+
+/// Names seen so far -> small ids: a linear scan over the first few (tick logs have a handful of
+/// tables, alternating), a hash beyond.
+template<class Id>
+class NameIds
+{
+public:
+    /// The id of name, adding it if there is room (max ids); -1 if full.
+    int find(QByteArrayView name, size_t max, std::vector<QByteArray> *names)
+    {
+        const size_t n = std::min<size_t>(names->size(), 16);
+        for (size_t i = 0; i < n; ++i)
+            if ((*names)[i] == name) return int(i);
+        if (names->size() > 16) {
+            const auto it = m_hash.constFind(name.toByteArray());
+            if (it != m_hash.cend()) return *it;
+        }
+        if (names->size() >= max) return -1;
+        names->push_back(name.toByteArray());
+        const int id = int(names->size() - 1);
+        m_hash.insert(names->back(), Id(id));
+        return id;
+    }
+
+private:
+    QHash<QByteArray, Id> m_hash;
+};
+
+} // namespace
+
 LogSummary TpLogReader::verify(const Progress &progress) const
 {
     return const_cast<TpLogReader *>(this)->scan(progress, false);
@@ -219,8 +250,9 @@ LogSummary TpLogReader::scan(const Progress &progress, bool keep)
         return s;
     }
     s.headerOk = true;
-    QHash<QByteArray, uint16_t> tableIds;
-    QHash<QByteArray, uint8_t> fnIds;
+    NameIds<uint16_t> tableIds;
+    NameIds<uint8_t> fnIds;
+    std::vector<QByteArray> tableNames;
     if (keep) {
         s.perSecond.assign(86400, 0);
         // about one chunk per 100 bytes is typical of tick data; grow from a modest start
@@ -242,25 +274,19 @@ LogSummary TpLogReader::scan(const Progress &progress, bool keep)
         if (keep) {
             ChunkInfo c;
             c.offset = pos;
-            QByteArray fn, table;
+            QByteArrayView fn, table;
             peekChunk(b, pos, next, &fn, &table, &c.rows, &c.time, &c.timeType);
             if (!fn.isNull()) {
-                auto it = fnIds.constFind(fn);
-                if (it == fnIds.cend() && m_functions.size() < 255) {
-                    it = fnIds.insert(fn, uint8_t(m_functions.size()));
-                    m_functions.push_back(fn);
-                }
-                if (it != fnIds.cend()) c.function = *it;
+                const int id = fnIds.find(fn, 255, &m_functions);
+                if (id >= 0) c.function = uint8_t(id);
             }
             if (!table.isNull()) {
-                auto it = tableIds.constFind(table);
-                if (it == tableIds.cend() && s.tables.size() < 0xffff) {
-                    it = tableIds.insert(table, uint16_t(s.tables.size()));
-                    s.tables.push_back(TableStats{table});
-                }
-                if (it != tableIds.cend()) {
-                    c.table = *it;
-                    TableStats &ts = s.tables[*it];
+                const int id = tableIds.find(table, 0xffff, &tableNames);
+                if (id >= 0 && size_t(id) == s.tables.size())
+                    s.tables.push_back(TableStats{tableNames.back()});
+                if (id >= 0) {
+                    c.table = uint16_t(id);
+                    TableStats &ts = s.tables[size_t(id)];
                     ++ts.messages;
                     ts.rows += c.rows;
                     if (c.timeType) {

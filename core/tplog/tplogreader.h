@@ -16,6 +16,7 @@
 #include "protocol/value.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
 
 #include <functional>
@@ -99,8 +100,9 @@ public:
                       QString *error) const;
 
     /// Row count and first time of the `x` in (f;`t;x) at [pos, end): as index() reads them.
-    static void peekChunk(const char *base, int64_t pos, int64_t end, QByteArray *function,
-                          QByteArray *table, uint32_t *rows, int64_t *time, int8_t *timeType);
+    /// function and table are views into base (null when absent).
+    static void peekChunk(const char *base, int64_t pos, int64_t end, QByteArrayView *function,
+                          QByteArrayView *table, uint32_t *rows, int64_t *time, int8_t *timeType);
 
 private:
     struct Mapping;

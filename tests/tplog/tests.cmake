@@ -1,0 +1,12 @@
+# Tickerplant logs (#18): core/tplog, the demo's log and -11!, qscope-cli tplog, the log view.
+qscope_add_test(tst_tplog LABEL unit TIMEOUT 180
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_tplog.cpp ${CMAKE_CURRENT_LIST_DIR}/tplogtestutil.h
+    LIBS qscope_demo qscope_tplog)
+qscope_add_test(bench_tplog LABEL bench TIMEOUT 600
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_tplog.cpp ${CMAKE_CURRENT_LIST_DIR}/tplogtestutil.h
+    LIBS qscope_tplog)
+foreach(_t tst_tplog bench_tplog)
+    target_include_directories(${_t} PRIVATE ${CMAKE_CURRENT_LIST_DIR}
+                                             ${CMAKE_SOURCE_DIR}/tests/demo)
+    target_link_libraries(${_t} PRIVATE Qt6::Network)
+endforeach()
