@@ -14,5 +14,6 @@ int decodeCommand(const QStringList &args);
 int encodeCommand(const QStringList &args);
 int queryCommand(const QStringList &args);
 int subCommand(const QStringList &args);
+int tplogCommand(const QStringList &args);
 
 } // namespace qscope::cli
