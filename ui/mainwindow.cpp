@@ -22,6 +22,7 @@
 #include "monitor/handlesview.h"
 #include "results/resultpane.h"
 #include "theme/theme.h"
+#include "tplog/tplogview.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -31,6 +32,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QScreen>
@@ -168,6 +170,17 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
 
     buildMenus();
     updateServerStatus();
+    new TpLogDropFilter(this, [this](const QString &path) { openTickerplantLog(path); });
+}
+
+void MainWindow::openTickerplantLog(const QString &path)
+{
+    auto *view = new TpLogView(m_manager, this);
+    QDockWidget *dock =
+        addMonitorDock(QFileInfo(path).fileName(), QStringLiteral("tplogDock:") + path, view);
+    dock->show();
+    dock->raise();
+    view->open(path);
 }
 
 MainWindow::~MainWindow() = default;
@@ -214,6 +227,10 @@ void MainWindow::buildMenus()
                 this, tr("Load into server"), QString(), tr("q scripts (*.q *.k);;All files (*)"));
             if (!path.isEmpty()) loadFileIntoServer(path);
         });
+    act(file, tr("Open tickerplant log…"), {}, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open tickerplant log"));
+        if (!path.isEmpty()) openTickerplantLog(path);
+    });
     file->addSeparator();
     file->addAction(m_connections->importAction());
     file->addAction(m_connections->exportAction());

@@ -8,10 +8,16 @@ qscope_add_test(tst_tplogcli LABEL unit TIMEOUT 300
 if(TARGET qscope-cli)
     add_dependencies(tst_tplogcli qscope-cli)
 endif()
+qscope_add_test(tst_tplogview LABEL ui TIMEOUT 300
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_tplogview.cpp ${CMAKE_CURRENT_LIST_DIR}/tplogtestutil.h
+    LIBS qscope_ui)
 qscope_add_test(bench_tplog LABEL bench TIMEOUT 600
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_tplog.cpp ${CMAKE_CURRENT_LIST_DIR}/tplogtestutil.h
     LIBS qscope_tplog)
-foreach(_t tst_tplog tst_tplogcli bench_tplog)
+foreach(_t tst_tplog tst_tplogcli tst_tplogview bench_tplog)
+    if(NOT TARGET ${_t})
+        continue()
+    endif()
     target_include_directories(${_t} PRIVATE ${CMAKE_CURRENT_LIST_DIR}
                                              ${CMAKE_SOURCE_DIR}/tests/demo)
     target_link_libraries(${_t} PRIVATE Qt6::Network)

@@ -29,9 +29,10 @@ inline Value tradeUpd(int64_t firstNs, int rows, int seed)
                                      Value::fromVector(Long, std::move(sz))})});
 }
 
-/// Write a log of about `bytes` bytes (at least one message); returns the chunk count or -1.
+/// Write a log of about `bytes` bytes (at least one message), message i at 09:00 + i * stepNs;
+/// returns the chunk count or -1.
 inline int64_t writeTradeLog(const QString &path, int64_t bytes, int rowsPerMessage = 4,
-                             QString *error = nullptr)
+                             QString *error = nullptr, int64_t stepNs = 1000000)
 {
     QFile::remove(path);
     QString err;
@@ -45,7 +46,7 @@ inline int64_t writeTradeLog(const QString &path, int64_t bytes, int rowsPerMess
     const int64_t startNs = int64_t(9) * 3600 * 1000000000; // 09:00
     while (written < bytes || seed == 0) {
         const QByteArray chunk =
-            encodePayload(tradeUpd(startNs + seed * 1000000, rowsPerMessage, int(seed)));
+            encodePayload(tradeUpd(startNs + seed * stepNs, rowsPerMessage, int(seed)));
         block += chunk;
         written += chunk.size();
         ++inBlock;
