@@ -8,6 +8,8 @@
 #include "demo/demoserver.h"
 #include "history/historystore.h"
 #include "mainwindow.h"
+#include "monitor/feedpane.h"
+#include "monitor/feedringmodel.h"
 #include "qtestclient.h"
 #include "results/resulttablemodel.h"
 #include "results/resultview.h"
@@ -56,6 +58,7 @@ private Q_SLOTS:
     void messagesModel();
     void corruptLogInTheView();
     void publishIntoTheDemo();
+    void replayIntoAFeedTab();
     void mainWindowOpensADroppedLog();
 
 private:
@@ -230,6 +233,28 @@ void TestTpLogView::publishIntoTheDemo()
     view.publish(QStringLiteral("no port here"), ".u.upd", 0);
     QCOMPARE(done3.count(), 1);
     QVERIFY(!done3.first().at(0).toBool());
+}
+
+void TestTpLogView::replayIntoAFeedTab()
+{
+    ConnectionManager manager(1);
+    TpLogView view(&manager);
+    QSignalSpy loaded(&view, &TpLogView::loaded);
+    view.open(m_good);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    int64_t tradeRows = 0;
+    for (const auto &t : view.summary().tables)
+        if (t.name == "trade") tradeRows = t.rows;
+    QSignalSpy done(&view, &TpLogView::actionFinished);
+    view.replayHere(0);
+    QVERIFY(view.feedPane());
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+    QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+    QVERIFY(view.feedPane()->tables().contains("trade"));
+    QVERIFY(view.feedPane()->tables().contains("quote"));
+    FeedRingModel *rows = view.feedPane()->rowsModel("trade");
+    QVERIFY(rows);
+    QTRY_COMPARE_WITH_TIMEOUT(int64_t(rows->rowCount()), tradeRows, 10000);
 }
 
 void TestTpLogView::mainWindowOpensADroppedLog()

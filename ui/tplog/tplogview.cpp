@@ -1,10 +1,12 @@
 #include "tplog/tplogview.h"
 
 #include "charts/zoomchartview.h"
+#include "monitor/feedpane.h"
 #include "net/connectionargs.h"
 #include "net/connectionmanager.h"
 #include "protocol/tableconcat.h"
 #include "results/resultview.h"
+#include "tplog/tplogfeedreplayer.h"
 #include "tplog/tplogmessagesmodel.h"
 #include "tplog/tplogpublisher.h"
 
@@ -27,6 +29,7 @@
 #include <QPromise>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QThreadPool>
@@ -59,52 +62,6 @@ void runOnPool(QObject *ctx,
         promise->addResult(work(*cancel, *percent));
         promise->finish();
     });
-}
-
-/// x of (f;`t;x) as a table: a table as is; a list of columns (or of one row's atoms) named as
-/// tick.q's tables lead (time, sym) and then c2, c3 ... (a log keeps no column names).
-Value asTable(const Value &x)
-{
-    if (x.isTable()) return x;
-    if (!x.isList() || x.count() == 0) return Value();
-    std::vector<Value> cols = x.items();
-    const bool oneRow = cols.front().isAtom();
-    std::vector<QByteArray> names;
-    bool symNamed = false;
-    for (size_t i = 0; i < cols.size(); ++i) {
-        Value &c = cols[i];
-        if (oneRow) {
-            if (!c.isAtom()) return Value();
-            c = tplog::takeRows(Value::list({c}), {0});
-            if (c.isList()) { // a list of one atom: make it a one-element vector
-                const Value a = c.item(0);
-                if (a.type() == -Symbol)
-                    c = Value::symbols({a.symbolValue()});
-                else if (elementSize(a.type()) > 0) {
-                    Bytes b = Bytes::allocate(size_t(elementSize(a.type())));
-                    if (a.type() == -Float || a.type() == -Datetime) {
-                        const double d = a.floatValue();
-                        std::memcpy(b.mutableData(), &d, sizeof d);
-                    } else if (a.type() == -Real) {
-                        const float f = a.realValue();
-                        std::memcpy(b.mutableData(), &f, sizeof f);
-                    } else {
-                        const int64_t raw = a.rawInt();
-                        std::memcpy(b.mutableData(), &raw, size_t(elementSize(a.type())));
-                    }
-                    c = Value::vector(-a.type(), std::move(b), 1);
-                }
-            }
-        }
-        QByteArray name = "c" + QByteArray::number(qsizetype(i));
-        if (i == 0 && (c.type() == Timespan || c.type() == Timestamp)) name = "time";
-        if (!symNamed && c.type() == Symbol) name = "sym", symNamed = true;
-        names.push_back(name);
-    }
-    const int64_t n = cols.front().count();
-    for (const Value &c : cols)
-        if ((!c.isVector() && !c.isList()) || c.count() != n) return Value();
-    return Value::table(Value::symbols(names), Value::list(std::move(cols)));
 }
 
 } // namespace
@@ -191,9 +148,11 @@ TpLogView::TpLogView(ConnectionManager *manager, QWidget *parent)
     m_grid->horizontalHeader()->setStretchLastSection(true);
     connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TpLogView::showSelection);
-    m_rows = new ResultView(manager, bottom);
+    m_bottomTabs = new QTabWidget(bottom);
+    m_rows = new ResultView(manager, m_bottomTabs);
+    m_bottomTabs->addTab(m_rows, tr("Rows of the selected messages"));
     bottom->addWidget(m_grid);
-    bottom->addWidget(m_rows);
+    bottom->addWidget(m_bottomTabs);
 
     // actions
     auto *actions = new QHBoxLayout;
@@ -217,6 +176,10 @@ TpLogView::TpLogView(ConnectionManager *manager, QWidget *parent)
     connect(m_publish, &QPushButton::clicked, this, [this] {
         publish(m_server->text(), m_function->text().toUtf8(), m_speed->currentData().toDouble());
     });
+    m_replayHere = new QPushButton(tr("Replay here"), this);
+    m_replayHere->setToolTip(tr("Play the filtered messages into a feed tab at the chosen pace"));
+    connect(m_replayHere, &QPushButton::clicked, this,
+            [this] { replayHere(m_speed->currentData().toDouble()); });
     actions->addWidget(exportPrefix);
     actions->addWidget(exportSel);
     actions->addStretch(1);
@@ -224,6 +187,7 @@ TpLogView::TpLogView(ConnectionManager *manager, QWidget *parent)
     actions->addWidget(m_server, 1);
     actions->addWidget(m_function);
     actions->addWidget(m_speed);
+    actions->addWidget(m_replayHere);
     actions->addWidget(m_publish);
 
     layout->addWidget(m_summary);
@@ -267,13 +231,14 @@ void TpLogView::endJob(const QString &status)
 {
     m_busy = false;
     m_progress->hide();
-    m_cancelButton->setVisible(m_publisher != nullptr);
+    m_cancelButton->setVisible(m_publisher || m_replayer);
     setStatus(status);
 }
 
 void TpLogView::cancel()
 {
     if (m_publisher) m_publisher->cancel();
+    if (m_replayer) m_replayer->cancel();
     if (m_cancel) *m_cancel = true;
 }
 
@@ -508,7 +473,7 @@ void TpLogView::showSelection()
                 if (!d.ok()) continue;
                 const Value m = f.apply(d.value);
                 if (!m.isList() || m.count() < 3) continue;
-                const Value t = asTable(m.item(2));
+                const Value t = TpLogFeedReplayer::asTable(m.item(2));
                 if (!t.isTable()) continue;
                 const QByteArray name =
                     m.item(1).type() == -Symbol ? m.item(1).symbolValue() : QByteArray();
@@ -651,6 +616,39 @@ void TpLogView::publish(const QString &address, const QByteArray &function, doub
             Q_EMIT actionFinished(ok, msg);
         });
     m_publisher->start();
+}
+
+void TpLogView::replayHere(double speed)
+{
+    if (!m_reader || m_replayer) return;
+    if (!m_feed) {
+        m_feed = new FeedPane(m_manager, m_bottomTabs);
+        m_bottomTabs->addTab(m_feed, tr("Replay"));
+    }
+    m_bottomTabs->setCurrentWidget(m_feed);
+    m_replayer = new TpLogFeedReplayer(m_reader, m_filter, speed, m_feed, this);
+    m_progress->setValue(0);
+    m_progress->show();
+    m_cancelButton->show();
+    m_replayHere->setEnabled(false);
+    connect(m_replayer, &TpLogFeedReplayer::progress, this,
+            [this](qint64 done, qint64 total, qint64 msgs, qint64 rows) {
+                m_progress->setValue(int(done * 100 / std::max<qint64>(total, 1)));
+                setStatus(tr("replayed %1 message(s), %2 row(s)").arg(msgs).arg(rows));
+            });
+    connect(m_replayer, &TpLogFeedReplayer::finished, this,
+            [this](bool ok, const QString &why, qint64 msgs, qint64 rows) {
+                m_replayer->deleteLater();
+                m_replayer = nullptr;
+                m_replayHere->setEnabled(true);
+                m_progress->setVisible(m_busy || m_publisher);
+                m_cancelButton->setVisible(m_busy || m_publisher);
+                const QString msg = ok ? tr("replayed %1 message(s), %2 row(s)").arg(msgs).arg(rows)
+                                       : tr("replay %1 after %2 message(s)").arg(why).arg(msgs);
+                setStatus(msg, !ok);
+                Q_EMIT actionFinished(ok, msg);
+            });
+    m_replayer->start();
 }
 
 TpLogDropFilter::TpLogDropFilter(QWidget *watched, std::function<void(const QString &)> open)

@@ -5,7 +5,8 @@
 /// (TpLogMessagesModel: index columns only, formatted as painted) and, under it, the rows of the
 /// selected messages in a ResultView. Filters by table, sym and time range. Actions: export the
 /// valid prefix (q's repair: truncate to last -11!(-2;f)), export the selected messages as a
-/// log, and publish (all or the filtered part) to a server as .u.upd or a chosen function, at
+/// log, replay into a feed tab (a FeedPane, as a live subscription shows), and publish (all or
+/// the filtered part) to a server as .u.upd or a chosen function, at
 /// the original pace, N times it or as fast as possible, with progress and cancel.
 ///
 /// The file is memory-mapped; opening (the index scan), filtering by sym, decoding the
@@ -28,11 +29,14 @@ class QProgressBar;
 class QPushButton;
 class QTableView;
 class QTableWidget;
+class QTabWidget;
 
 namespace qscope {
 
 class ConnectionManager;
+class FeedPane;
 class ResultView;
+class TpLogFeedReplayer;
 class TpLogMessagesModel;
 class ZoomChartView;
 
@@ -61,6 +65,8 @@ public:
     /// Publishes the filtered messages to address (host:port) as function, speed 0 = as fast as
     /// possible, 1 = original pace, N = N times it.
     void publish(const QString &address, const QByteArray &function, double speed);
+    /// Replays the filtered messages into the view's feed tab (a FeedPane), at speed as above.
+    void replayHere(double speed);
     void cancel();
 
     // parts, for tests
@@ -68,6 +74,7 @@ public:
     TpLogMessagesModel *messagesModel() const { return m_model; }
     QTableView *messagesGrid() const { return m_grid; }
     ResultView *rowsView() const { return m_rows; }
+    FeedPane *feedPane() const { return m_feed; }
     QLabel *summaryLabel() const { return m_summary; }
     QLabel *statusLabel() const { return m_status; }
     QComboBox *tableFilter() const { return m_table; }
@@ -101,6 +108,7 @@ private:
     quint64 m_generation = 0;
     bool m_busy = false;
     tplog::TpLogPublisher *m_publisher = nullptr;
+    TpLogFeedReplayer *m_replayer = nullptr;
     ConnectionId m_publishConnection = 0;
 
     QLabel *m_title = nullptr;
@@ -113,7 +121,10 @@ private:
     QLineEdit *m_to = nullptr;
     QTableView *m_grid = nullptr;
     TpLogMessagesModel *m_model = nullptr;
+    QTabWidget *m_bottomTabs = nullptr;
     ResultView *m_rows = nullptr;
+    FeedPane *m_feed = nullptr;
+    QPushButton *m_replayHere = nullptr;
     QLineEdit *m_server = nullptr;
     QLineEdit *m_function = nullptr;
     QComboBox *m_speed = nullptr;
