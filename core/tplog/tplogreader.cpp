@@ -226,19 +226,21 @@ private:
 
 LogSummary TpLogReader::verify(const Progress &progress) const
 {
-    return const_cast<TpLogReader *>(this)->scan(progress, false);
+    return scan(progress, nullptr, nullptr);
 }
 
 LogSummary TpLogReader::index(const Progress &progress)
 {
     m_chunks.clear();
     m_functions.clear();
-    m_summary = scan(progress, true);
+    m_summary = scan(progress, &m_chunks, &m_functions);
     return m_summary;
 }
 
-LogSummary TpLogReader::scan(const Progress &progress, bool keep)
+LogSummary TpLogReader::scan(const Progress &progress, std::vector<ChunkInfo> *chunks,
+                             std::vector<QByteArray> *functions) const
 {
+    const bool keep = chunks != nullptr;
     LogSummary s;
     const char *b = data();
     s.fileSize = size();
@@ -256,7 +258,7 @@ LogSummary TpLogReader::scan(const Progress &progress, bool keep)
     if (keep) {
         s.perSecond.assign(86400, 0);
         // about one chunk per 100 bytes is typical of tick data; grow from a modest start
-        m_chunks.reserve(size_t(std::min<int64_t>(s.fileSize / 128, 1 << 20)));
+        chunks->reserve(size_t(std::min<int64_t>(s.fileSize / 128, 1 << 20)));
     }
     int64_t pos = kHeaderSize;
     const int64_t end = s.fileSize;
@@ -277,7 +279,7 @@ LogSummary TpLogReader::scan(const Progress &progress, bool keep)
             QByteArrayView fn, table;
             peekChunk(b, pos, next, &fn, &table, &c.rows, &c.time, &c.timeType);
             if (!fn.isNull()) {
-                const int id = fnIds.find(fn, 255, &m_functions);
+                const int id = fnIds.find(fn, 255, functions);
                 if (id >= 0) c.function = uint8_t(id);
             }
             if (!table.isNull()) {
@@ -298,7 +300,7 @@ LogSummary TpLogReader::scan(const Progress &progress, bool keep)
             }
             const int sec = secondOfDay(c.time, c.timeType);
             if (sec >= 0) ++s.perSecond[size_t(sec)];
-            m_chunks.push_back(c);
+            chunks->push_back(c);
         }
         ++s.chunks;
         pos = next;

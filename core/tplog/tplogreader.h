@@ -106,7 +106,9 @@ public:
 
 private:
     struct Mapping;
-    LogSummary scan(const Progress &progress, bool keep);
+    /// chunks and functions null: count and validate only.
+    LogSummary scan(const Progress &progress, std::vector<ChunkInfo> *chunks,
+                    std::vector<QByteArray> *functions) const;
 
     std::shared_ptr<Mapping> m_map;
     LogSummary m_summary;

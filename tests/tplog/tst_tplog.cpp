@@ -89,6 +89,8 @@ private Q_SLOTS:
     void readerSurvivesRandomCorruption();
     void readerIndexAndDecode();
     void demoRefusesACorruptLog();
+    void endOfDayStartsANewFile();
+    void usersFileLimitsWhatElevenBangReads();
 };
 
 void TestTpLog::demoLogBytesFollowTheLayout()
@@ -491,6 +493,58 @@ void TestTpLog::demoRefusesACorruptLog()
     QCOMPARE(c2.sync(".u.i").longValue(), int64_t(1));
     QVERIFY(!c2.sync("`.u.upd[`trade;(`KX;2.5;200)]").isError());
     QCOMPARE(c2.sync("-11!(-2;.u.L)").longValue(), int64_t(2));
+}
+
+void TestTpLog::endOfDayStartsANewFile()
+{
+    // tick.q's endofday: hclose l; l::0(`.u.ld;d) with d+1: a new file named for the new day
+    QTemporaryDir dir;
+    DemoServer s;
+    QVERIFY(s.start(quietOptions(dir.path())));
+    QTestClient c(s.port());
+    QCOMPARE(c.login("u:p"), 3);
+    QVERIFY(!c.sync("`.u.upd[`trade;(`KX;1.5;100)]").isError());
+    const QString first = logPathOf(c);
+    const Value d = c.sync(".u.d");
+    QVERIFY(!c.sync(".u.end .u.d").isError());
+    QTRY_VERIFY(c.sync(".u.d").rawInt() == d.rawInt() + 1);
+    const QString second = logPathOf(c);
+    QVERIFY(second != first);
+    const QByteArray nextDay = c.sync("string .u.d").isError()
+                                   ? QByteArray()
+                                   : QByteArray(c.sync("string .u.d").rawData(), 10);
+    QVERIFY2(second.endsWith(QStringLiteral("sym") + QString::fromLatin1(nextDay)),
+             qPrintable(second + QStringLiteral(" vs ") + QString::fromLatin1(nextDay)));
+    QCOMPARE(c.sync(".u.i").longValue(), int64_t(0));
+    QVERIFY(!c.sync("`.u.upd[`trade;(`IBM`KX;2.5 3.5;10 20)]").isError());
+    QCOMPARE(countForm(first).longValue(), int64_t(1));
+    QCOMPARE(countForm(second).longValue(), int64_t(1));
+}
+
+void TestTpLog::usersFileLimitsWhatElevenBangReads()
+{
+    // As q -u, files outside the current directory are out of reach (the tickerplant's own log
+    // directory stays readable, so an RDB can replay .u.L).
+    QTemporaryDir dir;
+    const QString users = dir.filePath(QStringLiteral("users.txt"));
+    {
+        QFile f(users);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("u:p\n");
+    }
+    QTemporaryDir elsewhere;
+    const QString other = elsewhere.filePath(QStringLiteral("log"));
+    QVERIFY(test::writeTradeLog(other, 1000) > 0);
+    DemoServer s;
+    DemoOptions o = quietOptions(dir.filePath(QStringLiteral("tp")));
+    o.usersFile = users;
+    QString err;
+    QVERIFY2(s.start(o, &err), qPrintable(err));
+    QTestClient c(s.port());
+    QCOMPARE(c.login("u:p"), 3);
+    QCOMPARE(c.sync("-11!(-2;" + hsym(other) + ")").symbolValue(), QByteArray("access"));
+    QVERIFY(!c.sync("`.u.upd[`trade;(`KX;1.5;100)]").isError());
+    QCOMPARE(c.sync("-11!(-2;.u.L)").longValue(), int64_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestTpLog)

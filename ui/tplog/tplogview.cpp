@@ -458,9 +458,9 @@ void TpLogView::showSelection()
         return;
     }
     // decode on the pool: a selection may span millions of messages
-    const quint64 gen = ++m_generation;
+    const quint64 gen = ++m_selectionGeneration;
     std::shared_ptr<const tplog::TpLogReader> reader = m_reader;
-    auto cancel = m_cancel ? m_cancel : std::make_shared<std::atomic<bool>>(false);
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
     runOnPool<Value>(
         this,
         [reader, chunks, f = m_filter](const std::atomic<bool> &stop, std::atomic<int> &) {
@@ -490,7 +490,7 @@ void TpLogView::showSelection()
             return Value::dict(Value::symbols(order), Value::list(std::move(tables)));
         },
         [this, gen](Value v) {
-            if (gen != m_generation) return;
+            if (gen != m_selectionGeneration) return;
             QueryResult r;
             r.value = v;
             r.query = tr("rows of the selected messages").toUtf8();

@@ -105,7 +105,8 @@ private:
     std::shared_ptr<tplog::TpLogReader> m_reader;
     tplog::MessageFilter m_filter;
     std::shared_ptr<std::atomic<bool>> m_cancel;
-    quint64 m_generation = 0;
+    quint64 m_generation = 0;          ///< of the load/filter/export job in flight
+    quint64 m_selectionGeneration = 0; ///< of the selection being decoded
     bool m_busy = false;
     tplog::TpLogPublisher *m_publisher = nullptr;
     TpLogFeedReplayer *m_replayer = nullptr;
