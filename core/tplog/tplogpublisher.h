@@ -4,13 +4,14 @@
 /// connection, filtered by a MessageFilter, at the original pace, N times it, or as fast as the
 /// server takes them. Every 500 messages a sync chaser (h"") waits for the server to have read
 /// everything sent so far: progress counts what it acknowledged, and no more than one such batch
-/// is ever queued in memory. Decoding happens in slices of a few milliseconds on the owner's
-/// event loop, so a GUI thread stays responsive; cancel() stops between messages.
+/// is ever queued in memory. Messages are decoded and filtered ahead on the thread pool
+/// (MessagePrefetcher); the owner's thread only sends them. cancel() stops between messages.
 ///
 /// Thread: the thread of the ConnectionManager (the GUI thread in the app).
 
 #include "net/connectionmanager.h"
 #include "tplog/tplogfilter.h"
+#include "tplog/tplogprefetcher.h"
 #include "tplog/tplogreader.h"
 
 #include <QElapsedTimer>
@@ -53,12 +54,12 @@ private:
     void finish(bool ok, const QString &message);
 
     std::shared_ptr<const TpLogReader> m_reader;
+    MessagePrefetcher m_prefetch;
     ConnectionManager *m_manager;
     ConnectionId m_connection;
     Options m_options;
     QTimer m_timer;
     QElapsedTimer m_clock;
-    int64_t m_next = 0;
     int64_t m_firstTime = INT64_MIN;
     int m_inBatch = 0;
     RequestId m_chaser = 0;

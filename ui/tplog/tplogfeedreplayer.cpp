@@ -9,7 +9,7 @@ namespace qscope {
 TpLogFeedReplayer::TpLogFeedReplayer(std::shared_ptr<const tplog::TpLogReader> reader,
                                      tplog::MessageFilter filter, double speed, FeedPane *pane,
                                      QObject *parent)
-    : QObject(parent), m_reader(std::move(reader)), m_filter(std::move(filter)), m_speed(speed),
+    : QObject(parent), m_reader(reader), m_prefetch(reader, std::move(filter)), m_speed(speed),
       m_pane(pane)
 {
     connect(&m_timer, &QTimer::timeout, this, &TpLogFeedReplayer::tick);
@@ -34,46 +34,39 @@ void TpLogFeedReplayer::cancel()
 void TpLogFeedReplayer::tick()
 {
     if (!m_running) return;
-    const int64_t total = m_reader->chunkCount();
     FeedBatch batch;
-    QElapsedTimer budget;
-    budget.start();
-    while (m_next < total && budget.elapsed() < 10) {
-        const tplog::ChunkInfo &c = m_reader->chunk(m_next);
-        if (!m_filter.mayMatch(*m_reader, c)) {
-            ++m_next;
-            continue;
+    std::deque<tplog::MessagePrefetcher::Message> &ready = m_prefetch.ready();
+    while (!ready.empty() && batch.messages < 20000) {
+        const tplog::MessagePrefetcher::Message &m = ready.front();
+        if (m_speed > 0 && m.timeType) {
+            if (m_firstTime == INT64_MIN) m_firstTime = m.time;
+            const double due = double(m.time - m_firstTime) / m_speed / 1e6;
+            if (due > double(m_clock.nsecsElapsed()) / 1e6) break; // a later tick
         }
-        if (m_speed > 0 && c.timeType) {
-            if (m_firstTime == INT64_MIN) m_firstTime = c.time;
-            const double due = double(c.time - m_firstTime) / m_speed / 1e6;
-            if (due > double(m_clock.nsecsElapsed()) / 1e6) break; // the next tick
+        const Value t = asTable(m.message.item(2));
+        if (t.isTable() && m.message.item(1).type() == -Symbol) {
+            batch.updates.append(t);
+            batch.tables.append(m.message.item(1).symbolValue());
+            batch.updateMessages.append(1);
+            ++batch.messages;
+            batch.rows += t.count();
+            batch.bytes += m.bytes;
         }
-        const Decoded d = m_reader->decode(m_next);
-        ++m_next;
-        if (!d.ok()) continue;
-        const Value m = m_filter.apply(d.value);
-        if (!m.isList() || m.count() < 3 || m.item(1).type() != -Symbol) continue;
-        const Value t = asTable(m.item(2));
-        if (!t.isTable()) continue;
-        batch.updates.append(t);
-        batch.tables.append(m.item(1).symbolValue());
-        batch.updateMessages.append(1);
-        ++batch.messages;
-        batch.rows += t.count();
-        batch.bytes += m_reader->chunkEnd(m_next - 1) - c.offset;
+        ready.pop_front();
     }
     if (batch.messages) {
         m_pane->ingest(batch);
         m_messages += batch.messages;
         m_rows += batch.rows;
     }
-    Q_EMIT progress(m_next, total, m_messages, m_rows);
-    if (m_next >= total) {
+    Q_EMIT progress(m_prefetch.chunksRead(), m_reader->chunkCount(), m_messages, m_rows);
+    if (m_prefetch.atEnd()) {
         m_running = false;
         m_timer.stop();
         Q_EMIT finished(true, QString(), m_messages, m_rows);
+        return;
     }
+    m_prefetch.fill();
 }
 
 Value TpLogFeedReplayer::asTable(const Value &x)

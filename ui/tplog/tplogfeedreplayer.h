@@ -1,11 +1,11 @@
 #pragma once
 /// Replays a log's messages into a FeedPane, as if a tickerplant were publishing them: on each
 /// of the pane's ticks (50 ms) the messages that are due (at the original pace, N times it, or
-/// as many as 10 ms of decoding allow when "as fast as possible") are decoded, filtered and
-/// handed over as one FeedBatch. GUI thread only; each tick's work is bounded so the window
-/// stays responsive.
+/// all that are ready when "as fast as possible") go over as one FeedBatch. They are decoded and
+/// filtered ahead on the thread pool (MessagePrefetcher); the GUI thread only hands them over.
 
 #include "tplog/tplogfilter.h"
+#include "tplog/tplogprefetcher.h"
 #include "tplog/tplogreader.h"
 
 #include <QElapsedTimer>
@@ -39,12 +39,11 @@ private:
     void tick();
 
     std::shared_ptr<const tplog::TpLogReader> m_reader;
-    tplog::MessageFilter m_filter;
+    tplog::MessagePrefetcher m_prefetch;
     double m_speed;
     FeedPane *m_pane;
     QTimer m_timer;
     QElapsedTimer m_clock;
-    int64_t m_next = 0;
     int64_t m_firstTime = INT64_MIN;
     qint64 m_messages = 0, m_rows = 0;
     bool m_running = false;
