@@ -19,6 +19,14 @@ void printErr(const QString &line)
     std::fflush(stderr);
 }
 
+/// q's console output as q writes it: values on stdout, errors on stderr.
+void printConsole(const QByteArray &text, bool error)
+{
+    FILE *to = error ? stderr : stdout;
+    std::fwrite(text.constData(), 1, size_t(text.size()), to);
+    std::fflush(to);
+}
+
 bool positiveInt(const QString &text, int min, int *out)
 {
     bool ok = false;
@@ -44,7 +52,8 @@ int runDemoServerMain(int argc, char **argv)
         "publishes trade(time sym price size) and quote(time sym bid ask bsize asize); today's\n"
         "rows stay queryable (select from trade). HTTP GET on the same port answers like .z.ph:\n"
         "http://host:port/?select from trade. Lines typed on stdin run on the server, like q's\n"
-        "console. Connections and errors are logged on stderr."));
+        "console: results on stdout (none after a trailing ; or for an assignment), errors on\n"
+        "stderr; \\\\ exits once the lines before it have run. Connections are logged on stderr."));
     p.addHelpOption();
     const QCommandLineOption port({QStringLiteral("p"), QStringLiteral("port")},
                                   QStringLiteral("Listen on <port> (like q -p; 0 = any free "
@@ -160,7 +169,16 @@ int runDemoServerMain(int argc, char **argv)
     }
     printErr(QStringLiteral("qscope-demo listening on port %1").arg(server.port()));
 
-    // stdin as q's console: each line runs on the server's interpreter.
+    // stdin as q's console: each line runs on the server's interpreter, in order; what q would
+    // print comes back as consoleOutput. \\ quits once every line before it has run, as q
+    // reads and runs its input one line at a time.
+    QObject::connect(&server, &DemoServer::consoleOutput, &app, &printConsole);
+    quint64 lastTicket = 0, lastDone = 0;
+    bool quitting = false;
+    QObject::connect(&server, &DemoServer::executed, &app, [&](quint64 ticket) {
+        lastDone = ticket;
+        if (quitting && lastDone == lastTicket) QCoreApplication::quit();
+    });
     QSocketNotifier console(STDIN_FILENO, QSocketNotifier::Read);
     QByteArray pending;
     QObject::connect(&console, &QSocketNotifier::activated, &app, [&] {
@@ -176,10 +194,13 @@ int runDemoServerMain(int argc, char **argv)
             const QByteArray line = pending.left(nl).trimmed();
             pending.remove(0, nl + 1);
             if (line == "\\\\" || line == "exit 0") {
-                QCoreApplication::quit();
+                console.setEnabled(false); // q reads nothing after it
+                quitting = true;
+                if (lastDone == lastTicket) QCoreApplication::quit(); // nothing left to run
                 return;
             }
-            if (!line.isEmpty()) server.execute(line);
+            if (!line.isEmpty())
+                if (const quint64 t = server.execute(line)) lastTicket = t;
         }
     });
     const int rc = QCoreApplication::exec();

@@ -62,17 +62,20 @@ void DemoEngine::log(const QString &line) const
     if (m_shared->log) m_shared->log(line);
 }
 
+void DemoEngine::print(const QByteArray &text, bool error) const
+{
+    if (m_shared->console) m_shared->console(text, error);
+}
+
 bool DemoEngine::init(QString *error)
 {
     if (!m_options.usersFile.isEmpty() && !m_users.load(m_options.usersFile, error)) return false;
     Interpreter::Limits limits;
     limits.maxMillis = 30000;
     m_q.setLimits(limits);
-    m_q.setOutput([this](const QByteArray &text) {
-        QByteArray t = text;
-        if (t.endsWith('\n')) t.chop(1);
-        log(QString::fromUtf8(t));
-    });
+    // show, 0N!, 1 and -1 write to the process's stdout, 2 and -2 to its stderr, as in q
+    m_q.setOutput([this](const QByteArray &text) { print(text, false); });
+    m_q.setErrorOutput([this](const QByteArray &text) { print(text, true); });
 
     m_tp = std::make_unique<Tickerplant>(
         [this](int h, const Value &msg) { send(h, msg, MessageType::Async); },
@@ -324,14 +327,18 @@ void DemoEngine::closed(int handle)
     m_tp->removeHandle(handle);
 }
 
-void DemoEngine::execute(const QByteArray &source)
+void DemoEngine::execute(const QByteArray &source, quint64 ticket)
 {
     m_ctx = Context{};
-    const Value r = m_q.eval(source);
-    if (r.isError())
-        log(QStringLiteral("'%1").arg(QString::fromUtf8(r.symbolValue())));
-    else if (!r.isGenericNull())
-        log(QString::fromUtf8(formatConsole(r)).trimmed());
+    const Interpreter::ConsoleResult r = m_q.evalConsole(source);
+    if (r.value.isError()) {
+        print("'" + r.value.symbolValue() + '\n', true); // q prints 'word on stderr
+    } else if (r.shown) {
+        QByteArray text = formatConsole(r.value);
+        if (!text.endsWith('\n')) text += '\n';
+        print(text, false);
+    }
+    if (m_shared->executed) m_shared->executed(ticket);
 }
 
 void DemoEngine::httpGet(int handle, quint64 serial, const QByteArray &path, const QByteArray &auth)

@@ -45,8 +45,9 @@ public:
     /// HTTP GET path (still URL-encoded): answers with an HTML page and closes.
     /// auth is the Authorization header's value (checked against the users file when set).
     void httpGet(int handle, quint64 serial, const QByteArray &path, const QByteArray &auth);
-    /// Console input: run source as handle 0 and log the result.
-    void execute(const QByteArray &source);
+    /// Console input: run source as handle 0 and print as q's console does (the value on
+    /// stdout unless quiet, an error on stderr), then report the ticket as executed.
+    void execute(const QByteArray &source, quint64 ticket);
 
     Interpreter &interpreter() { return m_q; }
 
@@ -90,6 +91,7 @@ private:
     /// -11! over a log file (x: `:file or (n;`:file)), each chunk through .z.ps or value.
     Value replayLog(const Value &x);
     void log(const QString &line) const;
+    void print(const QByteArray &text, bool error) const;
     bool adoptIfChanged(const QByteArray &table);
 
     DemoOptions m_options;

@@ -30,6 +30,10 @@ bool DemoServer::start(const DemoOptions &options, QString *error)
     auto shared = std::make_shared<detail::DemoShared>();
     // logLine is emitted from the worker threads; Qt queues it to receivers on their threads.
     shared->log = [this](const QString &line) { Q_EMIT logLine(line); };
+    shared->console = [this](const QByteArray &text, bool error) {
+        Q_EMIT consoleOutput(text, error);
+    };
+    shared->executed = [this](quint64 ticket) { Q_EMIT executed(ticket); };
     m_d->shared = shared;
 
     m_d->engineThread.reset(new QThread);
@@ -111,6 +115,8 @@ void DemoServer::stop()
     m_d->engine = nullptr;
     m_d->port = 0;
     shared->log = nullptr;
+    shared->console = nullptr;
+    shared->executed = nullptr;
 }
 
 quint16 DemoServer::port() const
@@ -118,13 +124,15 @@ quint16 DemoServer::port() const
     return m_d->port;
 }
 
-void DemoServer::execute(const QByteArray &source)
+quint64 DemoServer::execute(const QByteArray &source)
 {
-    if (!m_d->running) return;
+    if (!m_d->running) return 0;
     QMutexLocker lock(&m_d->shared->mutex);
     DemoEngine *engine = m_d->shared->engine;
-    if (!engine) return;
-    detail::postQueued(engine, [engine, source] { engine->execute(source); });
+    if (!engine) return 0;
+    const quint64 ticket = ++m_d->lastTicket;
+    detail::postQueued(engine, [engine, source, ticket] { engine->execute(source, ticket); });
+    return ticket;
 }
 
 } // namespace qscope

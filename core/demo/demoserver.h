@@ -44,11 +44,18 @@ public:
     bool start(const DemoOptions &options, QString *error = nullptr);
     void stop();
     quint16 port() const;
-    /// Run q source on the server's interpreter thread (like typing at the server's console).
-    void execute(const QByteArray &source);
+    /// Run q source on the server's interpreter thread, like a line typed at q's console: what
+    /// q would print comes as consoleOutput, then executed(ticket). Lines run in the order
+    /// given. Returns the ticket (0 if the server is not running: nothing runs).
+    quint64 execute(const QByteArray &source);
 
 Q_SIGNALS:
     void logLine(const QString &line); // connections, errors; queued to the owner's thread
+    /// q's console output: text for stdout (error false: values, show, 0N!, -1) or stderr
+    /// (errors as 'word, -2), each piece with its newline. Queued to the owner's thread.
+    void consoleOutput(const QByteArray &text, bool error);
+    /// The console line with this ticket has run (its output was emitted before this).
+    void executed(quint64 ticket);
 
 private:
     std::unique_ptr<detail::DemoServerPrivate> m_d;

@@ -35,6 +35,7 @@ public:
     DemoNetwork *network = nullptr; // likewise
     quint16 port = 0;
     bool running = false;
+    quint64 lastTicket = 0; // of DemoServer::execute, on the owner's thread
 };
 
 } // namespace qscope::detail

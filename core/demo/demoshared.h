@@ -44,6 +44,10 @@ struct DemoShared
     QHash<int, SocketFigures> sockets;
     quint16 port = 0;
     std::function<void(const QString &)> log; // set before start, then read-only
+    /// q's console: text for stdout (error false) or stderr; set before start, then read-only
+    std::function<void(const QByteArray &text, bool error)> console;
+    /// a console line (by its ticket) has run and its output has gone to console
+    std::function<void(quint64 ticket)> executed;
 };
 
 } // namespace qscope::detail

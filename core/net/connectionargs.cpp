@@ -51,15 +51,41 @@ int ConnectionArgs::parseOption(const QStringList &args, int i, QString *error)
     return 0;
 }
 
+std::optional<ServerAddress> parseAddress(const QString &text, QString *error)
+{
+    auto parsed = ServerAddress::parse(text);
+    if (!parsed && error)
+        *error = QStringLiteral("'%1' is not an address (HOST:PORT, tls://HOST:PORT, unix://PORT)")
+                     .arg(text);
+    return parsed;
+}
+
+std::optional<QString> unixSocketName(const QString &input, QString *error)
+{
+    const QString text = input.trimmed();
+    const QString scheme = QStringLiteral("unix://");
+    const QString rest = text.startsWith(scheme) ? text.mid(scheme.size()) : text;
+    // an abstract name given in full is taken as is (ServerAddress::display writes unix://@name)
+    if (rest.size() > 1 && rest.startsWith(QLatin1Char('@'))) return rest;
+    // a port or a path: ServerAddress::parse holds the one PORT -> @/tmp/kx.PORT mapping
+    bool digits = !rest.isEmpty();
+    for (const QChar c : rest)
+        digits = digits && c.isDigit();
+    if (digits || rest.startsWith(QLatin1Char('/'))) {
+        if (const auto a = ServerAddress::parse(scheme + rest)) return a->unixSocket;
+    }
+    if (error)
+        *error = QStringLiteral("'%1' is not a Unix socket (unix://PORT for kdb+'s @/tmp/kx.PORT, "
+                                "an absolute path, or @name)")
+                     .arg(text);
+    return std::nullopt;
+}
+
 std::optional<ConnectionOptions> ConnectionArgs::connectionOptions(const QString &address,
                                                                    QString *error) const
 {
-    auto parsed = ServerAddress::parse(address);
-    if (!parsed) {
-        *error = QStringLiteral("'%1' is not an address (HOST:PORT, tls://HOST:PORT, unix://PORT)")
-                     .arg(address);
-        return std::nullopt;
-    }
+    auto parsed = parseAddress(address, error);
+    if (!parsed) return std::nullopt;
     ConnectionOptions o;
     o.address = *parsed;
     if (tls) {

@@ -70,7 +70,8 @@ struct AstNode
     NodeP from;
     int nkeys = 0;
     bool distinctSel = false;
-    NodeP limit; // select[n]
+    NodeP limit;                // select[n]
+    bool parenthesised = false; // Assign / IndexAssign written (a:1): q's console shows it
 };
 
 } // namespace qscope::qlang::detail

@@ -165,8 +165,17 @@ void InterpreterState::write(const QByteArray &text)
     if (output) output(text);
 }
 
-Value InterpreterState::evalTop(const QByteArray &src)
+void InterpreterState::writeError(const QByteArray &text)
 {
+    if (errorOutput)
+        errorOutput(text);
+    else
+        write(text);
+}
+
+Value InterpreterState::evalTop(const QByteArray &src, bool *shown)
+{
+    if (shown) *shown = false;
     InterpreterState *prev = currentState();
     currentState() = this;
     const bool outer = depth == 0;
@@ -181,6 +190,13 @@ Value InterpreterState::evalTop(const QByteArray &src)
         const std::vector<NodeP> stmts = p.parseProgram(src);
         for (const NodeP &s : stmts)
             result = eval(*s);
+        // q's console prints nothing after a trailing `;` or for an assignment (a:1, a[0]:1,
+        // a+:1), but does print a parenthesised one, (a:1)
+        if (shown && !stmts.empty() && !p.endedEmpty()) {
+            const AstNode &last = *stmts.back();
+            *shown = last.parenthesised || (last.kind != AstNode::Kind::Assign &&
+                                            last.kind != AstNode::Kind::IndexAssign);
+        }
     } catch (const QError &e) {
         result = Value::error(e.word);
     } catch (const ReturnSignal &r) {
@@ -190,6 +206,7 @@ Value InterpreterState::evalTop(const QByteArray &src)
     } catch (const std::length_error &) {
         result = Value::error("wsfull");
     }
+    if (shown && result.isError()) *shown = true; // an error is always printed
     if (outer) {
         frames.clear();
         depth = 0;

@@ -102,6 +102,14 @@ Value Interpreter::eval(const QByteArray &source)
     return m_state->evalTop(source);
 }
 
+Interpreter::ConsoleResult Interpreter::evalConsole(const QByteArray &source)
+{
+    ConsoleResult r;
+    r.value = m_state->evalTop(source, &r.shown);
+    if (r.value.isGenericNull()) r.shown = false;
+    return r;
+}
+
 Value Interpreter::apply(const Value &function, std::span<const Value> args)
 {
     InterpreterState &s = *m_state;
@@ -154,6 +162,11 @@ Value Interpreter::evalMessage(const Value &message)
 void Interpreter::setOutput(std::function<void(const QByteArray &)> out)
 {
     m_state->output = std::move(out);
+}
+
+void Interpreter::setErrorOutput(std::function<void(const QByteArray &)> out)
+{
+    m_state->errorOutput = std::move(out);
 }
 
 void Interpreter::setSystemHandler(SystemHandler handler)

@@ -64,12 +64,23 @@ public:
 
     /// Evaluate q source (several `;`/newline separated expressions; value of the last).
     Value eval(const QByteArray &source);
+    /// A line typed at q's console: its value, and whether the console prints it. q prints an
+    /// error, and a value unless the line ends with `;` or its last expression is an
+    /// assignment (a:1, a[0]:1, a+:1) or the value is ::.
+    struct ConsoleResult
+    {
+        Value value;
+        bool shown = false;
+    };
+    ConsoleResult evalConsole(const QByteArray &source);
     /// What .z.pg/.z.ps receive: a char vector is evaluated as source; a list (f;a;b) is applied.
     Value evalMessage(const Value &message);
     Value apply(const Value &function, std::span<const Value> args);
 
-    /// Where `show`, `0N!` and `-1` write (the server log).
+    /// Where `show`, `0N!`, `1` and `-1` write (q's stdout).
     void setOutput(std::function<void(const QByteArray &)> out);
+    /// Where `2` and `-2` write (q's stderr); unset, they write to the output.
+    void setErrorOutput(std::function<void(const QByteArray &)> out);
     /// Host hook for system commands (`\cmd` and `system "cmd"`), asked first.
     void setSystemHandler(SystemHandler handler);
     /// Host hook for `n!x`; overrides the interpreter's own (-3! -8! -9!).

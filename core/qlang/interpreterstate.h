@@ -44,6 +44,7 @@ public:
     Interpreter *owner;
     Interpreter::Limits limits;
     std::function<void(const QByteArray &)> output;
+    std::function<void(const QByteArray &)> errorOutput; ///< handle 2 / -2; unset: output
     Interpreter::SystemHandler systemHandler;
     QHash<int, Interpreter::Internal> internals;
     Interpreter::HandleWriter handleWriter;
@@ -103,8 +104,9 @@ public:
     int64_t allocated = 0;
     std::mt19937_64 rng{0x5eedULL};
 
-    /// Run a whole query (resets the per-query budget and clock).
-    Value evalTop(const QByteArray &src);
+    /// Run a whole query (resets the per-query budget and clock). *shown (if given): whether
+    /// q's console would print the result (see Interpreter::evalConsole).
+    Value evalTop(const QByteArray &src, bool *shown = nullptr);
     Value eval(const AstNode &n);
     Value evalBlock(const std::vector<NodeP> &stmts);
     Value apply(const Value &f, std::span<const Value> args);
@@ -125,6 +127,7 @@ public:
     void tick();                // time-limit check ('stop)
     void charge(int64_t bytes); // allocation budget ('wsfull)
     void write(const QByteArray &text);
+    void writeError(const QByteArray &text);
 
     // qSQL (qsql.cpp)
     Value evalQsql(const AstNode &n);

@@ -139,6 +139,7 @@ std::vector<NodeP> Parser::parseSeq(Token::Kind)
     for (;;) {
         NodeP e = parseExpr({});
         if (e) out.push_back(e);
+        m_lastEmpty = !e;
         if (peek().kind == Token::Kind::Semi) {
             next();
             continue;
@@ -263,6 +264,11 @@ Parser::Term Parser::parseTerm()
         }
         if (count == 1 && !any) {
             t.node = constant(Value::list({}));
+        } else if (count == 1 && (items[0]->kind == AstNode::Kind::Assign ||
+                                  items[0]->kind == AstNode::Kind::IndexAssign)) {
+            auto n = std::make_shared<AstNode>(*items[0]); // (a:1): printed at the console
+            n->parenthesised = true;
+            t.node = n;
         } else if (count == 1) {
             t.node = items[0];
         } else {

@@ -20,6 +20,8 @@ public:
            int maxDepth);
 
     std::vector<NodeP> parseProgram(const QByteArray &src);
+    /// After parseProgram: the source ended with an empty statement (a trailing `;`).
+    bool endedEmpty() const { return m_lastEmpty; }
     LambdaP parseLambda(const QByteArray &text);
 
 private:
@@ -57,6 +59,7 @@ private:
     int m_depth = 0;
     std::vector<Token> m_tokens;
     size_t m_pos = 0;
+    bool m_lastEmpty = false;
 };
 
 /// Column name q derives for an unnamed qSQL expression (`avg price` -> price).

@@ -206,7 +206,10 @@ Value writeHandle(InterpreterState &s, int64_t h, const Value &x)
         qthrow("type");
     }
     if (h < 0) text += '\n';
-    s.write(text);
+    if (h == 2 || h == -2)
+        s.writeError(text);
+    else
+        s.write(text);
     return Value::atom(-Int, h);
 }
 

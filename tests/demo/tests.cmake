@@ -17,3 +17,9 @@ foreach(_t tst_demoserver tst_demoparts tst_demointerop bench_demoload)
         target_link_libraries(${_t} PRIVATE Qt6::Network)
     endif()
 endforeach()
+# The real qscope-demo binary's console, with lines piped on stdin.
+qscope_add_test(tst_democonsole LABEL unit TIMEOUT 120
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_democonsole.cpp LIBS Qt6::Core)
+if(TARGET tst_democonsole AND TARGET qscope-demo)
+    add_dependencies(tst_democonsole qscope-demo)
+endif()

@@ -20,6 +20,8 @@ private Q_SLOTS:
     void globalsNativesAndMessages();
     void emptyBracketsPassTheGenericNull();
     void outputAndSystem();
+    void consoleShowsAsQ_data();
+    void consoleShowsAsQ();
     void expungeAndSystemCommands();
     void handlesGoToTheHost();
     void keyListsNamespacesAsKdb();
@@ -316,6 +318,43 @@ void TestQlangPrimitives::outputAndSystem()
     QCOMPARE(q.eval("count distinct -10?10").longValue(), 10);
     QCOMPARE(q.eval("type .z.p").type(), -Short);
     QCOMPARE(q.eval(".z.d").type(), -Date);
+}
+
+void TestQlangPrimitives::consoleShowsAsQ_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<bool>("shown");
+    QTest::newRow("value") << QByteArray("1+1") << true;
+    QTest::newRow("assign") << QByteArray("a:1") << false;
+    QTest::newRow("(assign)") << QByteArray("(a:1)") << true;
+    QTest::newRow("(assign) + 1") << QByteArray("1+(a:1)") << true;
+    QTest::newRow("global assign") << QByteArray("b::2") << false;
+    QTest::newRow("op assign") << QByteArray("a:1;a+:1") << false;
+    QTest::newRow("index assign") << QByteArray("v:til 3;v[0]:9") << false;
+    QTest::newRow("trailing ;") << QByteArray("1+1;") << false;
+    QTest::newRow("assign then value") << QByteArray("c:3;c") << true;
+    QTest::newRow("value then ; ;") << QByteArray("1;2;") << false;
+    QTest::newRow("generic null") << QByteArray("::") << false;
+    QTest::newRow("show") << QByteArray("show 1") << false; // show printed; its value is ::
+    QTest::newRow("error") << QByteArray("1+`a") << true;
+    QTest::newRow("error after ;") << QByteArray("'oops;") << true;
+    QTest::newRow("empty") << QByteArray("") << false;
+}
+
+void TestQlangPrimitives::consoleShowsAsQ()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(bool, shown);
+    Interpreter q;
+    QByteArray out, err;
+    q.setOutput([&out](const QByteArray &t) { out += t; });
+    q.setErrorOutput([&err](const QByteArray &t) { err += t; });
+    QCOMPARE(q.evalConsole(line).shown, shown);
+    // the same line's value over IPC is unchanged (q answers a:1 with 1)
+    if (line == "a:1") QCOMPARE(q.eval(line).longValue(), 1);
+    q.eval("-2 \"e\";-1 \"o\"");
+    QCOMPARE(err, QByteArray("e\n"));
+    QVERIFY(out.endsWith("o\n"));
 }
 
 void TestQlangPrimitives::expungeAndSystemCommands()

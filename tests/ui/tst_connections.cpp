@@ -1,23 +1,37 @@
 // Saved connections: JSON save/restore in the test config location, imports of Studio for kdb+
-// (both file formats), qStudio (its serverlist XML and prefs.xml), CSV and host:port lists, bad
-// files, the tree model (with QAbstractItemModelTester) including drag and drop between folders,
-// the dialog's validation, and the password store without a keychain service (nothing in plain
-// text).
+// (both file formats), qStudio (its serverlist XML and prefs.xml), CSV (RFC 4180 quoting) and
+// host:port lists, bad files, colours to tags by hue, re-importing with each choice (through the
+// connections dock and its dialog seam: one save), deleting a multi-selection and a folder with
+// its connections (passwords forgotten), the tree model (with QAbstractItemModelTester) including
+// drag and drop between folders, the dialog's validation, unix://PORT typed in the dialog and
+// connected through the app's own path (ServerSessions) to a demo server on kdb+'s abstract
+// socket, and the password store without a keychain service (nothing in plain text). Screenshots
+// of the re-import dialog and of the tree with a multi-selection go to /work/shots when it exists.
+#include "app/confirm.h"
 #include "connections/connectiondialog.h"
 #include "connections/connectionmodel.h"
 #include "connections/connectionstore.h"
+#include "connections/connectionsview.h"
 #include "connections/passwordstore.h"
+#include "connections/reimportdialog.h"
 #include "connections/serverlistimporter.h"
+#include "connections/serversessions.h"
+#include "demo/demoserver.h"
+#include "net/connectionargs.h"
+#include "protocol/csv.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDirIterator>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace qscope;
@@ -26,6 +40,15 @@ class TestConnections : public QObject
 {
     Q_OBJECT
 
+    /// QStringList from UTF-8 literals (the build forbids the implicit conversion).
+    static QStringList strings(std::initializer_list<const char *> items)
+    {
+        QStringList out;
+        for (const char *i : items)
+            out << QString::fromUtf8(i);
+        return out;
+    }
+
     static ConnectionProfile make(const QString &name, const QString &folder = {}, int port = 5000)
     {
         ConnectionProfile p;
@@ -33,6 +56,68 @@ class TestConnections : public QObject
         p.folder = folder;
         p.port = port;
         return p;
+    }
+
+    /// The connections dock over a store, with no keychain (passwords in session memory).
+    struct Dock
+    {
+        ConnectionManager manager;
+        PasswordStore passwords{QStringLiteral("qscope-test")};
+        ServerSessions sessions;
+        ConnectionsView view;
+        explicit Dock(ConnectionStore *store)
+            : sessions(&manager, store, &passwords), view(&sessions)
+        {
+            passwords.setKeychainEnabled(false);
+        }
+    };
+
+    static QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &b)
+    {
+        const QString path = dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly)) return {};
+        f.write(b);
+        return path;
+    }
+
+    /// Imports through the dock (worker thread, then the GUI thread); returns the summary.
+    static QString importThrough(ConnectionsView &view, const QString &path)
+    {
+        QSignalSpy done(&view, &ConnectionsView::importFinished);
+        view.importFile(path);
+        if (!done.wait(20000)) return QStringLiteral("(no answer)");
+        return done[0][0].toString();
+    }
+
+    static void shoot(QWidget *w, const QString &name)
+    {
+        // /work/shots is where the team looks at screenshots; elsewhere the build tree
+        QString dir = QStringLiteral("/work/shots");
+        if (!QFileInfo(dir).isDir()) dir = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/shots");
+        QDir().mkpath(dir);
+        const QImage img = w->grab().toImage();
+        QVERIFY(!img.isNull());
+        QVERIFY(img.save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+    }
+
+    static const QByteArray &studioThree()
+    {
+        static const QByteArray props = "version=1.3\n"
+                                        "serverTree.0folder=Prod\n"
+                                        "serverTree.0.0=rdb\n"
+                                        "serverTree.0.1=hdb\n"
+                                        "serverTree.1=local\n"
+                                        "server.0.host=rdb.example.com\n"
+                                        "server.0.port=5011\n"
+                                        "server.0.user=bob\n"
+                                        "server.0.password=filepw\n"
+                                        "server.0.backgroundColor=ffcccc\n"
+                                        "server.1.host=hdb.example.com\n"
+                                        "server.1.port=5012\n"
+                                        "server.2.host=localhost\n"
+                                        "server.2.port=5000\n";
+        return props;
     }
 
 private Q_SLOTS:
@@ -262,6 +347,441 @@ private Q_SLOTS:
         QVERIFY(r.error.contains(QStringLiteral("app.xml")));
     }
 
+    void tagForColour_data()
+    {
+        QTest::addColumn<QString>("colour");
+        QTest::addColumn<QString>("tag");
+        // reds, pale to full, and pinks: production (#ffcccc is Studio users' usual marker)
+        QTest::newRow("pastel red") << "ffcccc"
+                                    << "prod";
+        QTest::newRow("light red") << "ff6666"
+                                   << "prod";
+        QTest::newRow("red") << "ff0000"
+                             << "prod";
+        QTest::newRow("faint pink") << "ffe6e6"
+                                    << "prod";
+        QTest::newRow("pink") << "ffc0cb"
+                              << "prod";
+        QTest::newRow("dark red") << "8b0000"
+                                  << "prod";
+        QTest::newRow("with #") << "#FFCCCC"
+                                << "prod";
+        QTest::newRow("with alpha") << "ffffcccc"
+                                    << "prod";
+        // oranges, ambers, yellows: uat
+        QTest::newRow("moccasin") << "ffe4b5"
+                                  << "uat";
+        QTest::newRow("amber") << "ffbf00"
+                               << "uat";
+        QTest::newRow("orange") << "ffcc66"
+                                << "uat";
+        QTest::newRow("pale yellow") << "ffff99"
+                                     << "uat";
+        // greens to teal: dev
+        QTest::newRow("pale green") << "ccffcc"
+                                    << "dev";
+        QTest::newRow("light green") << "90ee90"
+                                     << "dev";
+        QTest::newRow("mint") << "66ffcc"
+                              << "dev";
+        // no shared meaning, or no colour at all: no tag
+        QTest::newRow("light blue") << "add8e6"
+                                    << "";
+        QTest::newRow("lavender") << "ccccff"
+                                  << "";
+        QTest::newRow("cyan") << "ccffff"
+                              << "";
+        QTest::newRow("white") << "ffffff"
+                               << "";
+        QTest::newRow("light grey") << "f0f0f0"
+                                    << "";
+        QTest::newRow("ivory") << "fffff0"
+                               << "";
+        QTest::newRow("black") << "000000"
+                               << "";
+        QTest::newRow("not hex") << "tomato"
+                                 << "";
+        QTest::newRow("short") << "fcc"
+                               << "";
+    }
+
+    void tagForColour()
+    {
+        QFETCH(QString, colour);
+        QFETCH(QString, tag);
+        QCOMPARE(ServerListImporter::tagForColourText(colour), tag);
+        QVERIFY(tag.isEmpty() || ConnectionProfile::tags().contains(tag)); // a tag the app knows
+        // the same through Studio's file
+        const QByteArray props = "serverTree.0=s\nserver.0.host=h\nserver.0.port=5000\n"
+                                 "server.0.backgroundColor=" +
+                                 colour.toLatin1() + "\n";
+        const ServerListImport r = ServerListImporter::parse(props, ServerListImporter::Studio);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.profiles.value(0).tag, tag);
+    }
+
+    void csvReader()
+    {
+        CsvTable t = parseCsv(u"a,\"b,c\",\"say \"\"hi\"\"\"\r\n\r\n\"two\nlines\",,x\n");
+        QVERIFY2(t.ok(), qPrintable(t.error));
+        QCOMPARE(t.records.size(), 2); // the blank line is left out
+        QCOMPARE(t.records[0], strings({"a", "b,c", "say \"hi\""}));
+        QCOMPARE(t.records[1], strings({"two\nlines", "", "x"}));
+        const QString withBom = QString(QChar(0xfeff)) + QStringLiteral("h1,h2\nv1,");
+        t = parseCsv(withBom);
+        QCOMPARE(t.records, (QList<QStringList>{strings({"h1", "h2"}), strings({"v1", ""})}));
+        t = parseCsv(u"ok,1\n\"never closed,2\n3,4\n");
+        QVERIFY(!t.ok());
+        QVERIFY2(t.error.contains(QStringLiteral("line 2")), qPrintable(t.error));
+        QCOMPARE(t.records.size(), 1);
+        t = parseCsv(u"a\tb \"c\"\t d", QLatin1Char('\t'));
+        QCOMPARE(t.records.value(0), strings({"a", "b \"c\"", " d"}));
+    }
+
+    void importCsvQuoted()
+    {
+        // a spreadsheet's export: quoted names and passwords holding commas, quotes, a newline
+        const QByteArray csv =
+            "name,host,port,username,password,folder\r\n"
+            "\"London, RDB\",rdb.example.com,5011,alice,\"p,w\"\"1\",\"Prod, EU\"\r\n"
+            "plain,hh,6000,me,simple,\r\n"
+            "\"multi\nline\",mm,6001,,\" spaced \",\r\n";
+        const ServerListImport r = ServerListImporter::parse(csv, ServerListImporter::Auto);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.format, QStringLiteral("CSV list"));
+        QCOMPARE(r.profiles.size(), 3);
+        QCOMPARE(r.profiles[0].name, QStringLiteral("London, RDB"));
+        QCOMPARE(r.profiles[0].host, QStringLiteral("rdb.example.com"));
+        QCOMPARE(r.profiles[0].port, 5011);
+        QCOMPARE(r.profiles[0].user, QStringLiteral("alice"));
+        QCOMPARE(r.profiles[0].folder, QStringLiteral("Prod, EU"));
+        QCOMPARE(r.passwords.value(r.profiles[0].id), QStringLiteral("p,w\"1"));
+        QCOMPARE(r.profiles[1].name, QStringLiteral("plain"));
+        QCOMPARE(r.passwords.value(r.profiles[1].id), QStringLiteral("simple"));
+        QCOMPARE(r.profiles[2].name, QStringLiteral("multi\nline"));
+        QCOMPARE(r.passwords.value(r.profiles[2].id), QStringLiteral(" spaced ")); // as quoted
+        // an unterminated quote fails the file with its line, it does not import half of it
+        const ServerListImport bad = ServerListImporter::parse("name,host,port\n\"open,h,5000\n",
+                                                               ServerListImporter::QStudio);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error.contains(QStringLiteral("line 2")), qPrintable(bad.error));
+    }
+
+    void reimport_data()
+    {
+        QTest::addColumn<int>("choice"); // -1: cancel
+        QTest::newRow("merge") << int(ReimportChoice::Merge);
+        QTest::newRow("skip") << int(ReimportChoice::Skip);
+        QTest::newRow("duplicate") << int(ReimportChoice::Duplicate);
+        QTest::newRow("cancel") << -1;
+    }
+
+    void reimport()
+    {
+        QFETCH(int, choice);
+        QTemporaryDir dir;
+        ConnectionStore store;
+        QCOMPARE(store.load(dir.filePath(QStringLiteral("connections.json"))), QString());
+        Dock dock(&store);
+        const QString path = writeFile(dir, QStringLiteral("studio.properties"), studioThree());
+        const int asked = ReimportDialog::askedCount();
+        QString summary = importThrough(dock.view, path);
+        QVERIFY2(summary.contains(QStringLiteral("Imported 3")), qPrintable(summary));
+        QCOMPARE(ReimportDialog::askedCount(), asked); // nothing was there: no question
+        QCOMPARE(store.profiles().size(), 3);
+        const ConnectionProfile rdb = *store.findByName(QStringLiteral("rdb"));
+        QCOMPARE(rdb.tag, QStringLiteral("prod"));
+        QCOMPARE(dock.passwords.sessionPassword(rdb.id).value_or(QString()),
+                 QStringLiteral("filepw"));
+
+        // the user edits one entry (its address and their own timeout and tag), and the
+        // password changed since; then imports the same file again, plus one new entry
+        ConnectionProfile edited = rdb;
+        edited.host = QStringLiteral("moved.example.com");
+        edited.queryTimeoutMs = 42000;
+        store.update(edited);
+        dock.passwords.rememberForSession(rdb.id, QStringLiteral("newer"));
+        QByteArray again = studioThree();
+        again.replace("serverTree.1=local\n", "serverTree.1=local\nserverTree.2=fresh\n");
+        again += "server.3.host=fresh.example.com\nserver.3.port=7000\n";
+        const QString path2 = writeFile(dir, QStringLiteral("again.properties"), again);
+
+        QSignalSpy changed(&store, &ConnectionStore::changed);
+        if (choice < 0)
+            ReimportDialog::setNextAnswer(std::nullopt);
+        else
+            ReimportDialog::setNextAnswer(ReimportChoice(choice));
+        summary = importThrough(dock.view, path2);
+        QCOMPARE(ReimportDialog::askedCount(), asked + 1);
+        const ConnectionProfile *now = store.profile(rdb.id);
+        QVERIFY(now);
+        if (choice < 0) {
+            QVERIFY2(summary.contains(QStringLiteral("cancelled")), qPrintable(summary));
+            QCOMPARE(store.profiles().size(), 3);
+            QCOMPARE(changed.size(), 0);
+            QCOMPARE(now->host, QStringLiteral("moved.example.com"));
+            return;
+        }
+        QCOMPARE(changed.size(), 1); // one batch: one save, one tree rebuild
+        QVERIFY(store.findByName(QStringLiteral("fresh")));
+        switch (ReimportChoice(choice)) {
+        case ReimportChoice::Merge:
+            QCOMPARE(store.profiles().size(), 4);
+            QCOMPARE(now->host, QStringLiteral("rdb.example.com")); // the file's address
+            QCOMPARE(now->queryTimeoutMs, 42000);                   // the user's own setting
+            QCOMPARE(dock.passwords.sessionPassword(rdb.id).value_or(QString()),
+                     QStringLiteral("filepw"));
+            QVERIFY2(summary.contains(QStringLiteral("updated 3")), qPrintable(summary));
+            break;
+        case ReimportChoice::Skip:
+            QCOMPARE(store.profiles().size(), 4);
+            QCOMPARE(now->host, QStringLiteral("moved.example.com"));
+            QCOMPARE(dock.passwords.sessionPassword(rdb.id).value_or(QString()),
+                     QStringLiteral("newer"));
+            QVERIFY2(summary.contains(QStringLiteral("left 3")), qPrintable(summary));
+            break;
+        case ReimportChoice::Duplicate:
+            QCOMPARE(store.profiles().size(), 7);
+            QVERIFY(store.findByName(QStringLiteral("rdb (2)")));
+            QCOMPARE(now->host, QStringLiteral("moved.example.com"));
+            QCOMPARE(dock.passwords.sessionPassword(store.findByName(QStringLiteral("rdb (2)"))->id)
+                         .value_or(QString()),
+                     QStringLiteral("filepw"));
+            break;
+        }
+        // what was written is what the store holds (one save, after the batch)
+        ConnectionStore reread;
+        QCOMPARE(reread.load(store.path()), QString());
+        QCOMPARE(reread.profiles().size(), store.profiles().size());
+    }
+
+    void reimportPlanDirect()
+    {
+        // the importer's API alone: plan() against a list, for each choice
+        ServerListImport file = ServerListImporter::parse(studioThree(), ServerListImporter::Auto);
+        QVERIFY2(file.ok(), qPrintable(file.error));
+        QList<ConnectionProfile> existing;
+        ConnectionProfile old = make(QStringLiteral("rdb"), QStringLiteral(" Prod / "), 1);
+        old.id = QStringLiteral("old-id");
+        old.tag = QStringLiteral("uat");
+        existing << old << make(QStringLiteral("elsewhere"));
+        QCOMPARE(ServerListImporter::alreadyListed(file, existing),
+                 QStringList{QStringLiteral("Prod/rdb")});
+        ImportPlan p = ServerListImporter::plan(file, existing, ReimportChoice::Merge);
+        QCOMPARE(p.toAdd.size(), 2);
+        QCOMPARE(p.toUpdate.size(), 1);
+        QCOMPARE(p.toUpdate[0].id, QStringLiteral("old-id"));
+        QCOMPARE(p.toUpdate[0].port, 5011);
+        QCOMPARE(p.toUpdate[0].tag, QStringLiteral("prod")); // the file's colour
+        QCOMPARE(p.passwords.value(QStringLiteral("old-id")), QStringLiteral("filepw"));
+        p = ServerListImporter::plan(file, existing, ReimportChoice::Skip);
+        QCOMPARE(p.toAdd.size(), 2);
+        QCOMPARE(p.skipped, 1);
+        QVERIFY(p.toUpdate.isEmpty());
+        QVERIFY(!p.passwords.contains(QStringLiteral("old-id")));
+        p = ServerListImporter::plan(file, existing, ReimportChoice::Duplicate);
+        QCOMPARE(p.toAdd.size(), 3);
+        QCOMPARE(p.passwords.size(), 1);
+    }
+
+    void reimportDialogScreenshot()
+    {
+        ReimportDialog dialog(
+            {QStringLiteral("Prod/rdb"), QStringLiteral("Prod/hdb"), QStringLiteral("local")}, 4,
+            QStringLiteral("Studio for kdb+"));
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.choice(), ReimportChoice::Merge); // the default
+        shoot(&dialog, QStringLiteral("reimport-dialog"));
+    }
+
+    void multiSelectDelete()
+    {
+        ConnectionStore store;
+        Dock dock(&store);
+        const QString a = store.add(make(QStringLiteral("a")));
+        const QString b = store.add(make(QStringLiteral("b")));
+        const QString keep = store.add(make(QStringLiteral("keep")));
+        const QString inF = store.add(make(QStringLiteral("inF"), QStringLiteral("F")));
+        const QString deep = store.add(make(QStringLiteral("deep"), QStringLiteral("F/G")));
+        const QString other = store.add(make(QStringLiteral("other"), QStringLiteral("Other")));
+        for (const QString &id : {a, b, inF, deep, keep})
+            dock.passwords.store(id, QStringLiteral("pw-") + id);
+        dock.view.resize(320, 360);
+        dock.view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dock.view));
+        QTreeView *tree = dock.view.tree();
+        QCOMPARE(tree->selectionMode(), QAbstractItemView::ExtendedSelection);
+        ConnectionModel *model = dock.view.model();
+        QItemSelection sel;
+        for (const QModelIndex &i : {model->indexOfProfile(a), model->indexOfProfile(b),
+                                     model->indexOfFolder(QStringLiteral("F"))})
+            sel.select(i, i);
+        tree->selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect);
+        QCOMPARE(dock.view.selectedProfiles().size(), 2);
+        QCOMPARE(dock.view.selectedFolders(), QStringList{QStringLiteral("F")});
+        shoot(&dock.view, QStringLiteral("connections-multiselect"));
+
+        const int asked = Confirm::askedCount();
+        QSignalSpy changed(&store, &ConnectionStore::changed);
+        Confirm::setNextAnswer(Confirm::No);
+        QVERIFY(!dock.view.deleteSelection());
+        QCOMPARE(store.profiles().size(), 6);
+        QCOMPARE(changed.size(), 0);
+
+        // the Delete key on the tree asks once and deletes the whole selection in one batch
+        Confirm::setNextAnswer(Confirm::Yes);
+        tree->setFocus();
+        QTest::keyClick(tree, Qt::Key_Delete);
+        QTRY_COMPARE(store.profiles().size(), 2);
+        QCOMPARE(Confirm::askedCount(), asked + 2);
+        QCOMPARE(changed.size(), 1);
+        for (const QString &gone : {a, b, inF, deep}) {
+            QVERIFY(!store.profile(gone));
+            QVERIFY(!dock.passwords.sessionPassword(gone)); // the secret went with it
+        }
+        QVERIFY(store.profile(keep));
+        QVERIFY(store.profile(other));
+        QCOMPARE(dock.passwords.sessionPassword(keep).value_or(QString()),
+                 QStringLiteral("pw-") + keep);
+        QVERIFY(!store.folders().contains(QStringLiteral("F")));
+        QVERIFY(!store.folders().contains(QStringLiteral("F/G")));
+        QVERIFY(!model->indexOfFolder(QStringLiteral("F")).isValid());
+    }
+
+    void removeFolderWithConnections()
+    {
+        ConnectionStore store;
+        Dock dock(&store);
+        store.addFolder(QStringLiteral("Prod/Empty"));
+        const QString r1 = store.add(make(QStringLiteral("r1"), QStringLiteral("Prod")));
+        const QString r2 = store.add(make(QStringLiteral("r2"), QStringLiteral("Prod/London")));
+        const QString near = store.add(make(QStringLiteral("near"), QStringLiteral("Production")));
+        const QString top = store.add(make(QStringLiteral("top")));
+        dock.passwords.store(r2, QStringLiteral("secret"));
+        Confirm::setNextAnswer(Confirm::No);
+        QVERIFY(!dock.view.removeFolderWithConnections(QStringLiteral("Prod")));
+        QVERIFY(store.profile(r1));
+        Confirm::setNextAnswer(Confirm::Yes);
+        QVERIFY(dock.view.removeFolderWithConnections(QStringLiteral("Prod")));
+        QVERIFY(!store.profile(r1));
+        QVERIFY(!store.profile(r2));
+        QVERIFY(!dock.passwords.sessionPassword(r2));
+        QVERIFY(store.profile(near)); // "Production" is not inside "Prod"
+        QVERIFY(store.profile(top));
+        QCOMPARE(store.folders(), QStringList{QStringLiteral("Production")});
+        // the store's own call, and the top level is not a folder to remove
+        QCOMPARE(store.removeFolderWithConnections(QStringLiteral("Production")), 1);
+        QCOMPARE(store.removeFolderWithConnections(QString()), 0);
+        QCOMPARE(store.profiles().size(), 1);
+    }
+
+    void unixSocketNames_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("name"); // empty: not a socket
+        QTest::newRow("unix://PORT") << "unix://5030"
+                                     << "@/tmp/kx.5030";
+        QTest::newRow("PORT") << " 5030 "
+                              << "@/tmp/kx.5030";
+        QTest::newRow("abstract") << "@/tmp/kx.5030"
+                                  << "@/tmp/kx.5030";
+        QTest::newRow("unix://@name") << "unix://@qsock"
+                                      << "@qsock";
+        QTest::newRow("path") << "/run/q.sock"
+                              << "/run/q.sock";
+        QTest::newRow("unix:///path") << "unix:///run/q.sock"
+                                      << "/run/q.sock";
+        QTest::newRow("port 0") << "unix://0"
+                                << "";
+        QTest::newRow("port too big") << "unix://70000"
+                                      << "";
+        QTest::newRow("words") << "unix://abc"
+                               << "";
+        QTest::newRow("relative") << "kx.5030"
+                                  << "";
+        QTest::newRow("empty") << ""
+                               << "";
+    }
+
+    void unixSocketNames()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, name);
+        QString why;
+        const auto got = unixSocketName(typed, &why);
+        QCOMPARE(got.value_or(QString()), name);
+        QCOMPARE(why.isEmpty(), !name.isEmpty());
+        ConnectionProfile p = make(QStringLiteral("s"));
+        p.unixSocket = typed;
+        if (typed.trimmed().isEmpty()) return;
+        QCOMPARE(p.validate().isEmpty(), !name.isEmpty());
+        if (!name.isEmpty()) QCOMPARE(p.toOptions({}).address.unixSocket, name);
+    }
+
+    void unixPortThroughTheApp()
+    {
+        // the demo server listens on kdb+'s abstract socket @/tmp/kx.PORT, as q -p PORT does
+        DemoServer demo;
+        DemoOptions o;
+        o.port = 0;
+        o.bindAddress = QStringLiteral("127.0.0.1");
+        o.unixSocket = true;
+        o.feed = false;
+        QString error;
+        QVERIFY2(demo.start(o, &error), qPrintable(error));
+        const QString typed = QStringLiteral("unix://%1").arg(demo.port());
+
+        // typed into the dialog's socket field, as a user would
+        ConnectionDialog dialog(ConnectionProfile(), {}, QString());
+        dialog.nameEdit()->setText(QStringLiteral("over unix"));
+        dialog.unixRadio()->setChecked(true);
+        dialog.socketEdit()->setText(typed);
+        QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
+        ConnectionProfile p = dialog.profile();
+        QCOMPARE(p.unixSocket, QStringLiteral("@/tmp/kx.%1").arg(demo.port()));
+        QCOMPARE(p.addressText(), typed);
+
+        // or pasted whole into the host field
+        ConnectionDialog pasted(ConnectionProfile(), {}, QString());
+        pasted.nameEdit()->setText(QStringLiteral("pasted"));
+        pasted.hostEdit()->setText(typed);
+        Q_EMIT pasted.hostEdit()->editingFinished();
+        QVERIFY(pasted.unixRadio()->isChecked());
+        QCOMPARE(pasted.profile().unixSocket, p.unixSocket);
+        pasted.unixRadio()->setChecked(false);
+        pasted.hostEdit()->setText(QStringLiteral("tls://db.example.com:5001"));
+        Q_EMIT pasted.hostEdit()->editingFinished();
+        QCOMPARE(pasted.profile().host, QStringLiteral("db.example.com"));
+        QCOMPARE(pasted.profile().port, 5001);
+        QVERIFY(pasted.profile().tls);
+
+        // a saved file written by hand with the typed form connects as well
+        ConnectionStore store;
+        ConnectionProfile typedAsIs = p;
+        typedAsIs.name = QStringLiteral("typed as is");
+        typedAsIs.unixSocket = typed;
+        const QString ids[] = {store.add(p), store.add(typedAsIs)};
+        ConnectionManager manager;
+        PasswordStore passwords(QStringLiteral("qscope-test"));
+        passwords.setKeychainEnabled(false);
+        ServerSessions sessions(&manager, &store, &passwords);
+        for (const QString &id : ids) {
+            sessions.connectProfile(id); // the app's own connect path
+            QTRY_COMPARE_WITH_TIMEOUT(sessions.state(id), ConnectionState::Open, 10000);
+            // what the server saw: a Unix domain socket ('u' in -38!)
+            QSignalSpy results(&manager, &ConnectionManager::resultReady);
+            const RequestId rid = manager.query(sessions.connectionOf(id), "(-38!.z.w)`f");
+            QTRY_VERIFY_WITH_TIMEOUT(!results.isEmpty(), 10000);
+            const QueryResult r = results[0][0].value<QueryResult>();
+            QCOMPARE(r.id, rid);
+            QVERIFY2(r.ok(), qPrintable(r.error ? r.error->message : QString()));
+            QCOMPARE(r.value.symbolValue(), QByteArray("u"));
+            sessions.disconnectProfile(id);
+        }
+        demo.stop();
+    }
+
     void importQPadList()
     {
         const QByteArray list = "# my servers\n"
@@ -279,6 +799,24 @@ private Q_SLOTS:
         QCOMPARE(r.profiles[1].name, QStringLiteral("local"));
         QCOMPARE(r.profiles[2].host, QStringLiteral("localhost"));
         QCOMPARE(r.profiles[2].port, 5002);
+        QCOMPARE(r.warnings.size(), 1);
+    }
+
+    void importUnixHandles()
+    {
+        // a host:port list may name kdb+'s Unix socket as the CLI takes it: unix://PORT
+        const QByteArray list = "local-sock unix://5030:me:p:w\n"
+                                "`:unix://5031\n"
+                                "bad unix://0\n";
+        const ServerListImport r = ServerListImporter::parse(list, ServerListImporter::QPad);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.profiles.size(), 2);
+        QCOMPARE(r.profiles[0].name, QStringLiteral("local-sock"));
+        QCOMPARE(r.profiles[0].unixSocket, QStringLiteral("@/tmp/kx.5030"));
+        QCOMPARE(r.profiles[0].user, QStringLiteral("me"));
+        QCOMPARE(r.passwords.value(r.profiles[0].id), QStringLiteral("p:w"));
+        QCOMPARE(r.profiles[1].name, QStringLiteral("unix://5031")); // named by its address
+        QCOMPARE(r.profiles[1].toOptions({}).address.unixSocket, QStringLiteral("@/tmp/kx.5031"));
         QCOMPARE(r.warnings.size(), 1);
     }
 

@@ -1,5 +1,6 @@
 #include "connections/connectiondialog.h"
 
+#include "net/connectionargs.h"
 #include "theme/theme.h"
 
 #include <QCheckBox>
@@ -75,7 +76,7 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
     m_port->setValue(qBound(1, profile.port, 65535));
     whereForm->addRow(tr("&Port"), m_port);
     m_socket = new QLineEdit(profile.unixSocket, where);
-    m_socket->setPlaceholderText(tr("@/tmp/kx.5000 (abstract, as kdb+ listens) or a path"));
+    m_socket->setPlaceholderText(tr("unix://5000 (kdb+'s @/tmp/kx.5000), @name or a path"));
     whereForm->addRow(tr("Soc&ket"), m_socket);
     m_tls = new QCheckBox(tr("Use TLS"), where);
     m_tls->setChecked(profile.tls);
@@ -165,6 +166,9 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
+    m_host->setToolTip(tr("A host name or address; a whole address (host:port, tls://host:port, "
+                          "unix://port) is spread over the fields below"));
+    connect(m_host, &QLineEdit::editingFinished, this, &ConnectionDialog::spreadAddress);
     for (QLineEdit *e : {m_name, m_host, m_socket, m_fingerprint, m_user})
         connect(e, &QLineEdit::textChanged, this, &ConnectionDialog::refresh);
     connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
@@ -175,6 +179,23 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
     connect(m_reconnect, &QComboBox::currentIndexChanged, this, &ConnectionDialog::refresh);
     connect(m_port, &QSpinBox::valueChanged, this, &ConnectionDialog::refresh);
     refresh();
+}
+
+void ConnectionDialog::spreadAddress()
+{
+    const QString text = m_host->text().trimmed();
+    if (!text.contains(QLatin1Char(':'))) return; // a plain host name (or a typo) stays as typed
+    const auto a = parseAddress(text);
+    if (!a) return; // a bare IPv6 address, or not an address: leave it for the user to see
+    if (!a->unixSocket.isEmpty()) {
+        m_unix->setChecked(true);
+        m_socket->setText(text);
+        return;
+    }
+    m_tcp->setChecked(true);
+    m_host->setText(a->host);
+    m_port->setValue(a->port);
+    if (a->tls) m_tls->setChecked(true);
 }
 
 void ConnectionDialog::refresh()
@@ -201,7 +222,7 @@ QString ConnectionDialog::problem() const
     if (!ok && m_tls->isChecked() && !m_unix->isChecked())
         return tr("The certificate fingerprint must be a SHA-256: 64 hex digits (colons allowed).");
     if (m_unix->isChecked() && m_socket->text().trimmed().isEmpty())
-        return tr("Give the Unix socket, e.g. @/tmp/kx.5000.");
+        return tr("Give the Unix socket, e.g. unix://5000 (kdb+'s @/tmp/kx.5000).");
     return profile().validate();
 }
 
@@ -213,7 +234,10 @@ ConnectionProfile ConnectionDialog::profile() const
     p.tag = m_tag->currentData().toString();
     p.host = m_host->text().trimmed();
     p.port = m_port->value();
-    p.unixSocket = m_unix->isChecked() ? m_socket->text().trimmed() : QString();
+    // kept as the name kdb+ listens on (unix://5030 -> @/tmp/kx.5030); if it does not read as
+    // a socket, as typed, so validate() says why
+    const QString socket = m_socket->text().trimmed();
+    p.unixSocket = m_unix->isChecked() ? unixSocketName(socket).value_or(socket) : QString();
     p.tls = !m_unix->isChecked() && m_tls->isChecked();
     bool ok = true;
     p.trustedCertSha256 = p.tls ? parseFingerprint(m_fingerprint->text(), &ok) : QByteArray();

@@ -3,6 +3,8 @@
 /// with an optional trusted self-signed certificate fingerprint, user and password, timeouts and
 /// the reconnect policy. Problems show inline under the form and keep OK disabled; nothing here
 /// talks to a server or a keychain (the caller stores the password through PasswordStore).
+/// Addresses are read as everywhere else (net/connectionargs.h): the socket field takes
+/// unix://5030 as kdb+'s @/tmp/kx.5030, and the host field takes a whole address.
 
 #include "connections/connectionprofile.h"
 
@@ -38,6 +40,9 @@ public:
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *hostEdit() const { return m_host; }
     QSpinBox *portSpin() const { return m_port; }
+    QLineEdit *socketEdit() const { return m_socket; }
+    QRadioButton *unixRadio() const { return m_unix; }
+    QCheckBox *tlsCheck() const { return m_tls; }
     QLineEdit *userEdit() const { return m_user; }
     QLineEdit *passwordEdit() const { return m_password; }
     QComboBox *tagCombo() const { return m_tag; }
@@ -45,6 +50,9 @@ public:
 
 private:
     void refresh();
+    /// A whole address typed or pasted into the host field (host:port, tls://host:port,
+    /// unix://5030) is spread over the transport, host, port, socket and TLS fields.
+    void spreadAddress();
 
     ConnectionProfile m_original;
     QLineEdit *m_name;

@@ -244,6 +244,7 @@ bool ConnectionModel::dropMimeData(const QMimeData *data, Qt::DropAction action,
     QMetaObject::invokeMethod(
         this,
         [this, items, targetPath] {
+            ConnectionStore::Batch batch(m_store); // a dragged selection moves in one save
             for (const QString &item : items) {
                 if (item.startsWith(QLatin1String("conn:"))) {
                     m_store->moveToFolder(item.mid(5), targetPath);

@@ -1,5 +1,7 @@
 #include "connections/connectionprofile.h"
 
+#include "net/connectionargs.h"
+
 #include <QJsonValue>
 #include <QUuid>
 
@@ -14,6 +16,8 @@ QString ConnectionProfile::validate() const
             return QStringLiteral("The port must be between 1 and 65535.");
     } else if (tls) {
         return QStringLiteral("TLS is not used over a Unix socket; untick TLS or use host:port.");
+    } else if (QString why; !unixSocketName(unixSocket, &why)) {
+        return why + QLatin1Char('.');
     }
     if (!trustedCertSha256.isEmpty() && trustedCertSha256.size() != 32)
         return QStringLiteral("A certificate fingerprint is a SHA-256: 64 hex digits.");
@@ -28,7 +32,7 @@ QString ConnectionProfile::validate() const
 
 QString ConnectionProfile::addressText() const
 {
-    if (!unixSocket.isEmpty()) return QStringLiteral("unix://") + unixSocket;
+    if (!unixSocket.isEmpty()) return toOptions({}).address.display();
     const QString hp = host + QLatin1Char(':') + QString::number(port);
     return tls ? QStringLiteral("tls://") + hp : hp;
 }
@@ -39,7 +43,8 @@ ConnectionOptions ConnectionProfile::toOptions(const QString &password) const
     o.name = name;
     o.address.host = host;
     o.address.port = quint16(port);
-    o.address.unixSocket = unixSocket;
+    // what was typed (unix://5030, 5030, a path) as the socket kdb+ listens on (@/tmp/kx.5030)
+    o.address.unixSocket = unixSocketName(unixSocket).value_or(unixSocket);
     o.address.tls = tls;
     o.address.trustedCertSha256 = trustedCertSha256;
     o.user = user;

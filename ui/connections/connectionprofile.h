@@ -18,7 +18,9 @@ struct ConnectionProfile
     QString tag;    ///< "", "dev", "uat" or "prod"
     QString host = QStringLiteral("localhost");
     int port = 5000;
-    QString unixSocket; ///< non-empty: connect over this Unix socket instead of host:port
+    /// Non-empty: connect over this Unix socket instead of host:port. Read by unixSocketName
+    /// (net/connectionargs.h): unix://5030 or @/tmp/kx.5030 (kdb+'s abstract socket), a path.
+    QString unixSocket;
     bool tls = false;
     QByteArray trustedCertSha256; ///< raw 32 bytes of a self-signed certificate the user trusts
     QString user;

@@ -8,6 +8,8 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
+#include <utility>
+
 namespace qscope {
 
 ConnectionStore::ConnectionStore(QObject *parent) : QObject(parent) {}
@@ -193,8 +195,19 @@ QString ConnectionStore::uniqueName(const QString &name, const QString &exceptId
     }
 }
 
-void ConnectionStore::commit(const QString &changedId)
+void ConnectionStore::commit(const QString &changedId, const QString &removedId)
 {
+    m_dirty = true;
+    if (!changedId.isEmpty() && !m_pendingChanged.contains(changedId))
+        m_pendingChanged << changedId;
+    if (!removedId.isEmpty()) m_pendingRemoved << removedId;
+    if (m_batchDepth == 0) flush();
+}
+
+void ConnectionStore::flush()
+{
+    if (!m_dirty) return;
+    m_dirty = false;
     if (m_loadFailed && !m_path.isEmpty()) {
         // keep the file we could not read rather than overwrite the user's data
         const QString backup = m_path + QStringLiteral(".unreadable");
@@ -203,7 +216,12 @@ void ConnectionStore::commit(const QString &changedId)
     }
     m_loadFailed = false;
     if (const QString err = save(); !err.isEmpty()) Q_EMIT saveFailed(err);
-    if (!changedId.isEmpty()) Q_EMIT profileChanged(changedId);
+    const QStringList removed = std::exchange(m_pendingRemoved, {});
+    const QStringList changedIds = std::exchange(m_pendingChanged, {});
+    for (const QString &id : removed)
+        Q_EMIT profileRemoved(id);
+    for (const QString &id : changedIds)
+        if (profile(id)) Q_EMIT profileChanged(id);
     Q_EMIT changed();
 }
 
@@ -235,11 +253,42 @@ bool ConnectionStore::remove(const QString &id)
     for (int i = 0; i < m_profiles.size(); ++i) {
         if (m_profiles[i].id != id) continue;
         m_profiles.removeAt(i);
-        Q_EMIT profileRemoved(id);
-        commit();
+        commit({}, id);
         return true;
     }
     return false;
+}
+
+int ConnectionStore::remove(const QStringList &ids)
+{
+    Batch batch(this);
+    int n = 0;
+    for (const QString &id : ids)
+        n += remove(id) ? 1 : 0;
+    return n;
+}
+
+QStringList ConnectionStore::profilesUnder(const QString &folder) const
+{
+    const QString f = normaliseFolder(folder);
+    QStringList ids;
+    for (const auto &p : m_profiles)
+        if (p.folder == f || p.folder.startsWith(f + QLatin1Char('/'))) ids << p.id;
+    return ids;
+}
+
+int ConnectionStore::removeFolderWithConnections(const QString &folder)
+{
+    const QString f = normaliseFolder(folder);
+    if (f.isEmpty()) return 0; // the top level is not a folder to remove
+    Batch batch(this);
+    const int n = remove(profilesUnder(f));
+    QStringList kept;
+    for (const QString &x : std::as_const(m_folders))
+        if (x != f && !x.startsWith(f + QLatin1Char('/'))) kept << x;
+    m_folders = kept;
+    commit();
+    return n;
 }
 
 QString ConnectionStore::duplicate(const QString &id)

@@ -1,7 +1,8 @@
 #pragma once
 /// The saved connections and their folders, kept as a readable JSON file (by default
 /// connections.json in QStandardPaths::AppConfigLocation). Passwords are never in the file.
-/// Every change is written at once (atomically, through QSaveFile) when a file is set.
+/// Every change is written at once (atomically, through QSaveFile) when a file is set; changes
+/// made inside a Batch (an import, deleting a selection) are written once, when it ends.
 
 #include "connections/connectionprofile.h"
 
@@ -16,6 +17,23 @@ class ConnectionStore : public QObject
     Q_OBJECT
 public:
     explicit ConnectionStore(QObject *parent = nullptr);
+
+    /// Groups changes: the file is written once and the signals (profileRemoved, profileChanged,
+    /// changed) are emitted once, when the outermost batch ends. GUI thread, on the stack.
+    class Batch
+    {
+    public:
+        explicit Batch(ConnectionStore *store) : m_store(store) { ++store->m_batchDepth; }
+        ~Batch()
+        {
+            if (--m_store->m_batchDepth == 0) m_store->flush();
+        }
+        Batch(const Batch &) = delete;
+        Batch &operator=(const Batch &) = delete;
+
+    private:
+        ConnectionStore *m_store;
+    };
 
     // GUI thread ------------------------------------------------------------------------------
     static QString defaultPath();
@@ -37,11 +55,18 @@ public:
     QString add(ConnectionProfile profile);
     bool update(const ConnectionProfile &profile);
     bool remove(const QString &id);
+    /// Removes these connections in one batch; returns how many there were.
+    int remove(const QStringList &ids);
     QString duplicate(const QString &id);
     bool moveToFolder(const QString &id, const QString &folder);
     void addFolder(const QString &folder);
     /// Removes a folder; its connections and subfolders move to its parent.
     void removeFolder(const QString &folder);
+    /// Removes a folder, its subfolders and every connection in them (one batch); returns the
+    /// number of connections removed.
+    int removeFolderWithConnections(const QString &folder);
+    /// The connections in a folder and its subfolders.
+    QStringList profilesUnder(const QString &folder) const;
     /// Renames a folder and everything under it.
     void renameFolder(const QString &from, const QString &to);
 
@@ -55,6 +80,9 @@ public:
     /// Last error of an automatic save, for the status bar.
     QString lastSaveError() const { return m_lastSaveError; }
 
+    /// "a / b/ " -> "a/b": how folders are kept (also how imports compare them).
+    static QString normaliseFolder(const QString &folder);
+
 Q_SIGNALS:
     void changed();
     void profileChanged(const QString &id);
@@ -62,15 +90,19 @@ Q_SIGNALS:
     void saveFailed(const QString &error);
 
 private:
-    void commit(const QString &changedId = {});
+    /// Records a change; writes it and signals at once unless a batch is open.
+    void commit(const QString &changedId = {}, const QString &removedId = {});
+    void flush();
     QString uniqueName(const QString &name, const QString &exceptId = {}) const;
-    static QString normaliseFolder(const QString &folder);
 
     QList<ConnectionProfile> m_profiles;
     QStringList m_folders;
     QString m_path;
     bool m_loadFailed = false;
     mutable QString m_lastSaveError;
+    int m_batchDepth = 0;
+    bool m_dirty = false;
+    QStringList m_pendingChanged, m_pendingRemoved; // ids to signal when the batch ends
 };
 
 } // namespace qscope

@@ -5,14 +5,18 @@
 #include "connections/connectionmodel.h"
 #include "connections/connectionstore.h"
 #include "connections/passwordstore.h"
+#include "connections/reimportdialog.h"
 #include "connections/serverlistimporter.h"
 #include "connections/serversessions.h"
 
 #include <QAction>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QMenu>
+#include <QPromise>
+#include <QThreadPool>
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -34,6 +38,7 @@ ConnectionsView::ConnectionsView(ServerSessions *sessions, QWidget *parent)
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
     m_tree->setExpandsOnDoubleClick(true);
     m_tree->setUniformRowHeights(true);
+    m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
 
     const auto make = [this](const QString &text, const QString &tip) {
         auto *a = new QAction(text, this);
@@ -46,11 +51,16 @@ ConnectionsView::ConnectionsView(ServerSessions *sessions, QWidget *parent)
     m_add = make(tr("Add…"), tr("Add a connection"));
     m_edit = make(tr("Edit…"), tr("Edit the connection"));
     m_duplicate = make(tr("Duplicate"), tr("Copy the connection (without its password)"));
-    m_delete = make(tr("Delete…"), tr("Delete the connection"));
+    m_delete = make(tr("Delete…"),
+                    tr("Delete the selected connections (and selected folders with theirs)"));
+    m_delete->setShortcut(QKeySequence::Delete);
+    m_delete->setShortcutContext(Qt::WidgetShortcut);
+    m_tree->addAction(m_delete);
     m_newFolder = make(tr("New folder…"), tr("Add a folder"));
-    m_import = make(tr("Import…"),
-                    tr("Import connections: qscope JSON, Studio for kdb+ studio.properties, "
-                       "qStudio connections (its prefs.xml or serverlist XML), host:port lists"));
+    m_import =
+        make(tr("Import…"),
+             tr("Import connections: qscope JSON, Studio for kdb+ studio.properties, "
+                "qStudio connections (its prefs.xml or serverlist XML), host:port and CSV lists"));
     m_export = make(tr("Export…"), tr("Export connections as JSON (passwords are left out)"));
     m_add->setIcon(style()->standardIcon(QStyle::SP_FileDialogNewFolder));
 
@@ -74,7 +84,7 @@ ConnectionsView::ConnectionsView(ServerSessions *sessions, QWidget *parent)
     connect(m_edit, &QAction::triggered, this, [this] { editConnection(currentProfile()); });
     connect(m_duplicate, &QAction::triggered, this,
             [this] { duplicateConnection(currentProfile()); });
-    connect(m_delete, &QAction::triggered, this, [this] { deleteConnection(currentProfile()); });
+    connect(m_delete, &QAction::triggered, this, [this] { deleteSelection(); });
     connect(m_newFolder, &QAction::triggered, this, [this] {
         bool ok = false;
         const QString parentFolder = currentFolder();
@@ -110,6 +120,8 @@ ConnectionsView::ConnectionsView(ServerSessions *sessions, QWidget *parent)
         updateActions();
         Q_EMIT currentProfileChanged(currentProfile());
     });
+    connect(m_tree->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { updateActions(); });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_tree->expandAll();
         updateActions();
@@ -130,6 +142,24 @@ QString ConnectionsView::currentFolder() const
     return i.data(ConnectionModel::FolderPathRole).toString();
 }
 
+QStringList ConnectionsView::selectedProfiles() const
+{
+    QStringList ids;
+    for (const QModelIndex &i : m_tree->selectionModel()->selectedRows())
+        if (const QString id = i.data(ConnectionModel::ProfileIdRole).toString(); !id.isEmpty())
+            ids << id;
+    return ids;
+}
+
+QStringList ConnectionsView::selectedFolders() const
+{
+    QStringList folders;
+    for (const QModelIndex &i : m_tree->selectionModel()->selectedRows())
+        if (i.data(ConnectionModel::IsFolderRole).toBool())
+            folders << i.data(ConnectionModel::FolderPathRole).toString();
+    return folders;
+}
+
 void ConnectionsView::selectProfile(const QString &profileId)
 {
     const QModelIndex i = m_model->indexOfProfile(profileId);
@@ -148,13 +178,15 @@ void ConnectionsView::updateActions()
     m_newTab->setEnabled(has);
     m_edit->setEnabled(has);
     m_duplicate->setEnabled(has);
-    m_delete->setEnabled(has);
+    m_delete->setEnabled(m_tree->selectionModel()->hasSelection() || has);
+    m_import->setEnabled(!m_importing);
 }
 
 void ConnectionsView::showMenu(const QPoint &pos)
 {
     QMenu menu(this);
-    if (!currentProfile().isEmpty() && m_tree->indexAt(pos).isValid()) {
+    const bool onConnection = !currentProfile().isEmpty() && m_tree->indexAt(pos).isValid();
+    if (onConnection) {
         menu.addAction(m_connect);
         menu.addAction(m_disconnect);
         menu.addAction(m_newTab);
@@ -173,6 +205,12 @@ void ConnectionsView::showMenu(const QPoint &pos)
     if (!folder.isEmpty()) {
         menu.addAction(tr("Remove folder (keep its connections)"), this,
                        [this, folder] { m_sessions->store()->removeFolder(folder); });
+        menu.addAction(tr("Remove folder with its connections…"), this,
+                       [this, folder] { removeFolderWithConnections(folder); });
+    }
+    if (!onConnection && selectedProfiles().size() + selectedFolders().size() > 1) {
+        menu.addSeparator();
+        menu.addAction(m_delete);
     }
     menu.addSeparator();
     menu.addAction(m_import);
@@ -228,44 +266,195 @@ QString ConnectionsView::duplicateConnection(const QString &profileId)
 
 bool ConnectionsView::deleteConnection(const QString &profileId)
 {
-    const ConnectionProfile *p = m_sessions->store()->profile(profileId);
-    if (!p) return false;
-    const bool open = m_sessions->state(profileId) == ConnectionState::Open;
-    if (!Confirm::ask(this, tr("Delete connection"),
-                      tr("Delete the connection \"%1\" (%2)%3? Its saved password is removed from "
-                         "the keychain too.")
-                          .arg(p->name, p->addressText(),
-                               open ? tr(", which is open now and will be closed") : QString()),
-                      tr("Delete")))
-        return false;
-    return m_sessions->store()->remove(profileId);
+    if (!m_sessions->store()->profile(profileId)) return false;
+    return deleteConnections({profileId});
 }
 
-QString ConnectionsView::importFile(const QString &path)
+bool ConnectionsView::deleteSelection()
 {
-    const ServerListImport result = ServerListImporter::importFile(path);
+    QStringList ids = selectedProfiles();
+    if (ids.isEmpty() && selectedFolders().isEmpty() && !currentProfile().isEmpty())
+        ids << currentProfile();
+    return deleteConnections(ids, selectedFolders());
+}
+
+bool ConnectionsView::deleteConnections(const QStringList &profileIds, const QStringList &folders)
+{
+    ConnectionStore *store = m_sessions->store();
+    // everything that goes: the connections named, and those in the folders (and below)
+    QStringList ids;
+    for (const QString &id : profileIds)
+        if (store->profile(id) && !ids.contains(id)) ids << id;
+    for (const QString &f : folders)
+        for (const QString &id : store->profilesUnder(f))
+            if (!ids.contains(id)) ids << id;
+    if (ids.isEmpty() && folders.isEmpty()) return false;
+    int open = 0;
+    QStringList names;
+    for (const QString &id : ids) {
+        if (m_sessions->state(id) == ConnectionState::Open) ++open;
+        if (names.size() < 8)
+            names << QLatin1Char('"') + store->profile(id)->name + QLatin1Char('"');
+    }
+    if (ids.size() > names.size()) names << tr("%n more", nullptr, int(ids.size() - names.size()));
+    QString text;
+    if (ids.size() == 1 && folders.isEmpty()) {
+        const ConnectionProfile *p = store->profile(ids.front());
+        text = tr("Delete the connection \"%1\" (%2)%3? Its saved password is removed from the "
+                  "keychain too.")
+                   .arg(p->name, p->addressText(),
+                        open ? tr(", which is open now and will be closed") : QString());
+    } else {
+        QStringList what;
+        if (!folders.isEmpty())
+            what << tr("the folder(s) %1", nullptr, int(folders.size()))
+                        .arg(folders.join(QStringLiteral(", ")));
+        if (!ids.isEmpty())
+            what << tr("%n connection(s) (%1)", nullptr, int(ids.size()))
+                        .arg(names.join(QStringLiteral(", ")));
+        text = tr("Delete %1?").arg(what.join(tr(" and ")));
+        if (open) text += tr(" %n of them open now will be closed.", nullptr, open);
+        if (!ids.isEmpty()) text += tr(" Their saved passwords are removed from the keychain too.");
+    }
+    const QString title =
+        ids.size() == 1 && folders.isEmpty() ? tr("Delete connection") : tr("Delete connections");
+    if (!Confirm::ask(this, title, text, tr("Delete"))) return false;
+    ConnectionStore::Batch batch(store); // one save; sessions close and forget as it ends
+    store->remove(ids);
+    for (const QString &f : folders)
+        store->removeFolderWithConnections(f);
+    return true;
+}
+
+bool ConnectionsView::removeFolderWithConnections(const QString &folder)
+{
+    if (folder.isEmpty()) return false;
+    return deleteConnections({}, {folder});
+}
+
+void ConnectionsView::reportImport(int level, const QString &summary)
+{
+    Q_EMIT message(level, summary);
+    Q_EMIT importFinished(summary);
+}
+
+void ConnectionsView::importFile(const QString &path)
+{
+    if (m_importing) {
+        Q_EMIT message(1, tr("An import is running already; %1 was not imported").arg(path));
+        return;
+    }
+    m_importing = true;
+    updateActions();
+    // Reading and parsing a list (a qStudio file is zlib + XML, a Studio file thousands of
+    // properties) is a worker's job; only the store is touched here, on the GUI thread.
+    auto promise = std::make_shared<QPromise<ServerListImport>>();
+    auto *watcher = new QFutureWatcher<ServerListImport>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        m_importing = false;
+        updateActions();
+        ServerListImport result;
+        if (watcher->future().resultCount() > 0)
+            result = watcher->future().result();
+        else
+            result.error = tr("the file could not be read");
+        finishImport(result);
+    });
+    watcher->setFuture(promise->future());
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, path] {
+        promise->addResult(ServerListImporter::importFile(path));
+        promise->finish();
+    });
+}
+
+void ConnectionsView::finishImport(const ServerListImport &result)
+{
     if (!result.ok()) {
-        Q_EMIT message(2, tr("Import failed: %1").arg(result.error));
-        return result.error;
+        reportImport(2, tr("Import failed: %1").arg(result.error));
+        return;
     }
-    int passwords = 0;
-    for (const auto &p : result.profiles) {
-        const QString id = m_sessions->store()->add(p);
-        if (const auto it = result.passwords.constFind(p.id); it != result.passwords.constEnd()) {
-            m_sessions->passwords()->store(id, *it);
-            ++passwords;
+    ConnectionStore *store = m_sessions->store();
+    auto choice = ReimportChoice::Duplicate; // nothing is there yet: every entry is new
+    const QStringList listed = ServerListImporter::alreadyListed(result, store->profiles());
+    if (!listed.isEmpty()) {
+        const auto answer =
+            ReimportDialog::ask(this, listed, int(result.profiles.size()), result.format);
+        if (!answer) {
+            reportImport(0, tr("Import cancelled: nothing changed"));
+            return;
         }
+        choice = *answer;
     }
-    QString summary = tr("Imported %n connection(s) from %1", nullptr, int(result.profiles.size()))
-                          .arg(result.format);
-    if (passwords)
-        summary += tr("; %n password(s) went to the keychain (or this session only if none runs)",
-                      nullptr, passwords);
+    const ImportPlan plan = ServerListImporter::plan(result, store->profiles(), choice);
+    QHash<QString, QString> passwords; // the ids in the store -> the file's passwords
+    {
+        ConnectionStore::Batch batch(store); // one save, one tree rebuild
+        for (const ConnectionProfile &p : plan.toAdd) {
+            const QString id = store->add(p);
+            if (const auto it = plan.passwords.constFind(p.id); it != plan.passwords.constEnd())
+                passwords.insert(id, *it);
+        }
+        for (const ConnectionProfile &p : plan.toUpdate)
+            store->update(p);
+    }
+    for (const ConnectionProfile &p : plan.toUpdate)
+        if (const auto it = plan.passwords.constFind(p.id); it != plan.passwords.constEnd())
+            passwords.insert(p.id, *it);
+    const int passwordCount = int(passwords.size());
+    storeImportedPasswords(std::move(passwords));
+
+    QStringList parts;
+    parts << tr("Imported %n connection(s) from %1", nullptr, int(plan.toAdd.size()))
+                 .arg(result.format);
+    if (!plan.toUpdate.isEmpty())
+        parts << tr("updated %n already listed", nullptr, int(plan.toUpdate.size()));
+    if (plan.skipped) parts << tr("left %n already listed as they were", nullptr, plan.skipped);
+    if (passwordCount)
+        parts << tr("%n password(s) went to the keychain (or this session only if none runs)",
+                    nullptr, passwordCount);
     if (!result.warnings.isEmpty())
-        summary += tr("; %n skipped: %1", nullptr, int(result.warnings.size()))
-                       .arg(result.warnings.join(QStringLiteral("; ")));
-    Q_EMIT message(result.warnings.isEmpty() ? 0 : 1, summary);
-    return summary;
+        parts << tr("%n skipped: %1", nullptr, int(result.warnings.size()))
+                     .arg(result.warnings.join(QStringLiteral("; ")));
+    reportImport(result.warnings.isEmpty() ? 0 : 1, parts.join(QStringLiteral("; ")));
+}
+
+void ConnectionsView::storeImportedPasswords(QHash<QString, QString> passwords)
+{
+    PasswordStore *keychain = m_sessions->passwords();
+    if (passwords.isEmpty()) return;
+    if (!keychain->keychainAvailable()) {
+        for (auto it = passwords.cbegin(); it != passwords.cend(); ++it)
+            keychain->store(it.key(), it.value()); // this session only, at once
+        return;
+    }
+    // Each keychain answer sets the entry's passwordInKeychain flag, which saves the list: one
+    // password first, to learn whether a keychain answers, then the rest marked in one batch
+    // (one save) so that their answers change nothing.
+    const QString first = passwords.cbegin().key();
+    const QString firstPassword = passwords.take(first);
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = connect(keychain, &PasswordStore::stored, this,
+                    [this, first, rest = std::move(passwords),
+                     once](const QString &id, bool inKeychain, const QString &) {
+                        if (id != first) return;
+                        disconnect(*once);
+                        ConnectionStore *store = m_sessions->store();
+                        {
+                            ConnectionStore::Batch batch(store);
+                            for (auto it = rest.cbegin(); it != rest.cend(); ++it) {
+                                const ConnectionProfile *p = store->profile(it.key());
+                                if (!p || p->passwordInKeychain == inKeychain) continue;
+                                ConnectionProfile marked = *p;
+                                marked.passwordInKeychain = inKeychain;
+                                store->update(marked);
+                            }
+                        }
+                        for (auto it = rest.cbegin(); it != rest.cend(); ++it)
+                            m_sessions->passwords()->store(it.key(), it.value());
+                    });
+    keychain->store(first, firstPassword);
 }
 
 QString ConnectionsView::exportFile(const QString &path)

@@ -1,9 +1,13 @@
 #pragma once
-/// The connections dock: the tree (folders, drag and drop, state icons, colour tags) and the
-/// actions on it: connect / disconnect, new query tab, add / edit / duplicate / delete, folders,
-/// import (qscope JSON, Studio for kdb+, qStudio, QPad) and export (passwords left out).
-/// Deleting asks for confirmation (Confirm, which tests answer through its seam).
+/// The connections dock: the tree (folders, drag and drop, state icons, colour tags; several
+/// rows may be selected) and the actions on it: connect / disconnect, new query tab, add / edit /
+/// duplicate, delete (the selection, folders with their connections), folders, import (qscope
+/// JSON, Studio for kdb+, qStudio, host:port and CSV lists) and export (passwords left out).
+/// Deleting asks for confirmation (Confirm, which tests answer through its seam). An import reads
+/// and parses its file on a worker thread; back on the GUI thread it asks what to do with entries
+/// already in the list (ReimportDialog) and applies the whole file as one store batch (one save).
 
+#include <QHash>
 #include <QWidget>
 
 class QAction;
@@ -13,6 +17,7 @@ namespace qscope {
 
 class ConnectionModel;
 class ServerSessions;
+struct ServerListImport;
 
 class ConnectionsView : public QWidget
 {
@@ -23,6 +28,9 @@ public:
     // GUI thread ------------------------------------------------------------------------------
     QString currentProfile() const;
     QString currentFolder() const;
+    /// The selected connections and folders (a folder's own connections are not listed).
+    QStringList selectedProfiles() const;
+    QStringList selectedFolders() const;
     void selectProfile(const QString &profileId);
     QTreeView *tree() const { return m_tree; }
     ConnectionModel *model() const { return m_model; }
@@ -33,8 +41,17 @@ public:
     QString duplicateConnection(const QString &profileId);
     /// Asks first; true if deleted.
     bool deleteConnection(const QString &profileId);
-    /// Imports a file (format detected); returns a one-line summary (also reported by message()).
-    QString importFile(const QString &path);
+    /// Deletes connections and folders with everything in them, after one question; one save.
+    /// Open connections are closed and saved passwords forgotten. True if deleted.
+    bool deleteConnections(const QStringList &profileIds, const QStringList &folders = {});
+    /// deleteConnections of the tree's selection (the Delete key).
+    bool deleteSelection();
+    /// Asks first; removes the folder, its subfolders and their connections.
+    bool removeFolderWithConnections(const QString &folder);
+    /// Starts importing a file (format detected): parsed on a worker thread, then applied;
+    /// importFinished (and message()) report a one-line summary. One import at a time.
+    void importFile(const QString &path);
+    bool importRunning() const { return m_importing; }
     QString exportFile(const QString &path);
 
     QAction *addAction() const { return m_add; }
@@ -46,17 +63,23 @@ Q_SIGNALS:
     void currentProfileChanged(const QString &profileId);
     /// Something to tell the user inline (level 0 info, 1 warning, 2 error).
     void message(int level, const QString &text);
+    /// An import ended (done, failed or cancelled): the summary also sent to message().
+    void importFinished(const QString &summary);
 
 private:
     void showMenu(const QPoint &pos);
     void updateActions();
     void applyPassword(const QString &profileId, const QString &password, bool save);
+    void finishImport(const ServerListImport &result);
+    void storeImportedPasswords(QHash<QString, QString> passwords);
+    void reportImport(int level, const QString &summary);
 
     ServerSessions *m_sessions;
     ConnectionModel *m_model;
     QTreeView *m_tree;
     QAction *m_connect, *m_disconnect, *m_newTab, *m_add, *m_edit, *m_duplicate, *m_delete,
         *m_newFolder, *m_import, *m_export;
+    bool m_importing = false;
 };
 
 } // namespace qscope

@@ -1,6 +1,8 @@
 #include "connections/serverlistimporter.h"
 
 #include "connections/connectionstore.h"
+#include "net/connectionargs.h"
+#include "protocol/csv.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -29,17 +31,10 @@ void accept(ServerListImport &out, ConnectionProfile p, const QString &password)
     out.profiles << p;
 }
 
-QString tagFromStudioColour(const QString &hex)
+/// Identity of an entry for a re-import: its folder (normalised as the store does) and name.
+QString listKey(const ConnectionProfile &p)
 {
-    bool ok = false;
-    const uint rgb = hex.toUInt(&ok, 16);
-    if (!ok || rgb == 0xffffff) return {};
-    const int r = int(rgb >> 16) & 0xff, g = int(rgb >> 8) & 0xff, b = int(rgb) & 0xff;
-    // Studio users colour production red-ish, test amber, dev green-ish: keep that meaning
-    if (r > g + 30 && r > b + 30) return (g > 150) ? QStringLiteral("uat") : QStringLiteral("prod");
-    if (g > r + 20 && g > b + 20) return QStringLiteral("dev");
-    if (r > 180 && g > 150 && b < 140) return QStringLiteral("uat");
-    return {};
+    return ConnectionStore::normaliseFolder(p.folder) + QLatin1Char('\n') + p.name.trimmed();
 }
 
 } // namespace
@@ -134,6 +129,17 @@ bool ServerListImporter::parseHandle(const QString &text, ConnectionProfile *p, 
     QString s = text.trimmed();
     if (s.startsWith(QLatin1Char('`'))) s.remove(0, 1);
     if (s.startsWith(QLatin1Char(':'))) s.remove(0, 1);
+    if (s.startsWith(QLatin1String("unix://"))) {
+        // unix://PORT[:user[:password]]: the port read as everywhere else (kdb+'s @/tmp/kx.PORT)
+        const QStringList parts = s.split(QLatin1Char(':'));
+        const auto socket = unixSocketName(parts[0] + QLatin1Char(':') + parts.value(1));
+        if (!socket) return false;
+        p->unixSocket = *socket;
+        p->host.clear();
+        if (parts.size() > 2) p->user = parts[2];
+        if (parts.size() > 3 && password) *password = parts.mid(3).join(QLatin1Char(':'));
+        return true;
+    }
     if (s.startsWith(QLatin1String("tcps://"))) {
         p->tls = true;
         s.remove(0, 7);
@@ -172,7 +178,7 @@ ServerListImport ServerListImporter::parseStudio(const QByteArray &bytes)
         p.user = props.value(prefix + QStringLiteral("user"));
         p.tls = props.value(prefix + QStringLiteral("useTLS"))
                     .compare(QLatin1String("true"), Qt::CaseInsensitive) == 0;
-        p.tag = tagFromStudioColour(props.value(prefix + QStringLiteral("backgroundColor")));
+        p.tag = tagForColourText(props.value(prefix + QStringLiteral("backgroundColor")));
         accept(out, p, props.value(prefix + QStringLiteral("password")));
     };
 
@@ -333,9 +339,7 @@ ServerListImport ServerListImporter::parseQStudio(const QByteArray &bytes)
             }
             bool ok = false;
             const int clr = fields.value(QStringLiteral("clr")).toInt(&ok);
-            if (ok)
-                p.tag = tagFromStudioColour(
-                    QString::number(uint(clr) & 0xffffffu, 16).rightJustified(6, QLatin1Char('0')));
+            if (ok) p.tag = tagForColour(QColor::fromRgb(QRgb(uint(clr) & 0xffffffu)));
             accept(out, p, fields.value(QStringLiteral("password")));
         }
         if (xml.hasError())
@@ -346,26 +350,26 @@ ServerListImport ServerListImporter::parseQStudio(const QByteArray &bytes)
         // not a qStudio format: a CSV with a header naming name,host,port,username,password,
         // folder columns, as a spreadsheet of servers often is
         out.format = QStringLiteral("CSV list");
-        const QList<QByteArray> lines = bytes.split('\n');
+        const CsvTable table = parseCsv(QString::fromUtf8(bytes));
+        if (!table.ok()) {
+            out.error = QStringLiteral("the CSV server list: %1").arg(table.error);
+            return out;
+        }
         QStringList header;
-        for (const QByteArray &raw : lines) {
-            const QString line = QString::fromUtf8(raw).trimmed();
-            if (line.isEmpty()) continue;
-            const QStringList cells = line.split(QLatin1Char(','));
-            if (header.isEmpty()) {
-                for (const QString &c : cells)
-                    header << c.trimmed().toLower();
-                if (!header.contains(QLatin1String("host")) ||
-                    !header.contains(QLatin1String("port"))) {
-                    out.error = QStringLiteral("the CSV server list needs host and port columns");
-                    return out;
-                }
-                continue;
-            }
-            const auto cell = [&](const char *name) {
+        for (const QString &c : table.records.value(0))
+            header << c.trimmed().toLower();
+        if (!header.contains(QLatin1String("host")) || !header.contains(QLatin1String("port"))) {
+            out.error = QStringLiteral("the CSV server list needs host and port columns");
+            return out;
+        }
+        for (qsizetype r = 1; r < table.records.size(); ++r) {
+            const QStringList &cells = table.records[r];
+            // names and hosts lose stray spaces; a password is taken exactly as quoted
+            const auto raw = [&](const char *name) {
                 const int i = int(header.indexOf(QLatin1String(name)));
-                return i >= 0 && i < cells.size() ? cells[i].trimmed() : QString();
+                return i >= 0 && i < cells.size() ? cells[i] : QString();
             };
+            const auto cell = [&](const char *name) { return raw(name).trimmed(); };
             ConnectionProfile p = freshProfile();
             p.host = cell("host");
             p.port = cell("port").toInt();
@@ -374,7 +378,7 @@ ServerListImport ServerListImporter::parseQStudio(const QByteArray &bytes)
             p.user = cell("username");
             if (p.user.isEmpty()) p.user = cell("user");
             p.folder = cell("folder");
-            accept(out, p, cell("password"));
+            accept(out, p, raw("password"));
         }
     }
     if (out.ok() && out.profiles.isEmpty() && out.warnings.isEmpty())
@@ -397,7 +401,8 @@ ServerListImport ServerListImporter::parseQPad(const QByteArray &bytes)
             continue;
         // the handle is the last field; whatever precedes it is the (folder/)name
         static const QRegularExpression handleRe(
-            QStringLiteral("(`?:?(?:tcps://)?[A-Za-z0-9_.\\-]*:\\d+(?::[^\\s]*)?)\\s*$"));
+            QStringLiteral("(`?:?(?:unix://\\d+|(?:tcps://)?[A-Za-z0-9_.\\-]*:\\d+)(?::[^\\s]*)?)"
+                           "\\s*$"));
         const QRegularExpressionMatch m = handleRe.match(line);
         ConnectionProfile p = freshProfile();
         QString password;
@@ -414,11 +419,86 @@ ServerListImport ServerListImporter::parseQPad(const QByteArray &bytes)
             p.folder = label.left(slash);
             label = label.mid(slash + 1);
         }
-        p.name = label.isEmpty() ? p.host + QLatin1Char(':') + QString::number(p.port) : label;
+        p.name = label.isEmpty()
+                     ? (p.unixSocket.isEmpty() ? p.host + QLatin1Char(':') + QString::number(p.port)
+                                               : p.addressText())
+                     : label;
         accept(out, p, password);
     }
     if (out.profiles.isEmpty() && out.warnings.isEmpty())
         out.error = QStringLiteral("no servers found (expected lines like `:host:port)");
+    return out;
+}
+
+QString ServerListImporter::tagForColour(const QColor &colour)
+{
+    if (!colour.isValid()) return {};
+    const QColor hsv = colour.toHsv();
+    // a faint tint (ivory, off-white, a light grey) or near-black marks nothing; #ffcccc, the
+    // pastel red Studio users give production, has a saturation of 0.2
+    if (hsv.hsvSaturationF() < 0.08 || hsv.valueF() < 0.15) return {};
+    const float hue = hsv.hsvHueF() * 360.0f;
+    if (hue < 20.0f || hue >= 330.0f) return QStringLiteral("prod"); // reds, pinks
+    if (hue < 70.0f) return QStringLiteral("uat");                   // oranges, ambers, yellows
+    if (hue < 175.0f) return QStringLiteral("dev");                  // greens to teal
+    return {}; // cyans, blues, purples: no shared meaning among kdb+ users
+}
+
+QString ServerListImporter::tagForColourText(const QString &text)
+{
+    QString hex = text.trimmed();
+    if (hex.startsWith(QLatin1Char('#'))) hex.remove(0, 1);
+    bool ok = false;
+    const uint argb = hex.toUInt(&ok, 16);
+    if (!ok || (hex.size() != 6 && hex.size() != 8)) return {};
+    return tagForColour(QColor::fromRgb(QRgb(argb & 0xffffffu)));
+}
+
+QStringList ServerListImporter::alreadyListed(const ServerListImport &import,
+                                              const QList<ConnectionProfile> &existing)
+{
+    QSet<QString> keys;
+    for (const auto &p : existing)
+        keys.insert(listKey(p));
+    QStringList out;
+    for (const auto &p : import.profiles)
+        if (keys.contains(listKey(p)))
+            out << (p.folder.isEmpty() ? p.name : p.folder + QLatin1Char('/') + p.name);
+    return out;
+}
+
+ImportPlan ServerListImporter::plan(const ServerListImport &import,
+                                    const QList<ConnectionProfile> &existing, ReimportChoice choice)
+{
+    QHash<QString, const ConnectionProfile *> byKey;
+    for (const auto &p : existing)
+        byKey.insert(listKey(p), &p);
+    ImportPlan out;
+    for (const auto &p : import.profiles) {
+        const QString password = import.passwords.value(p.id);
+        const ConnectionProfile *old =
+            choice == ReimportChoice::Duplicate ? nullptr : byKey.value(listKey(p));
+        if (!old) {
+            out.toAdd << p;
+            if (!password.isEmpty()) out.passwords.insert(p.id, password);
+            continue;
+        }
+        if (choice == ReimportChoice::Skip) {
+            ++out.skipped;
+            continue;
+        }
+        // Merge: the file says where the server is and who logs in; the user's own settings
+        // (timeouts, reconnect, a trusted certificate) and the keychain entry (the id) stay
+        ConnectionProfile merged = *old;
+        merged.host = p.host;
+        merged.port = p.port;
+        merged.unixSocket = p.unixSocket;
+        merged.tls = p.tls;
+        merged.user = p.user;
+        if (!p.tag.isEmpty()) merged.tag = p.tag;
+        out.toUpdate << merged;
+        if (!password.isEmpty()) out.passwords.insert(merged.id, password);
+    }
     return out;
 }
 

@@ -39,6 +39,8 @@ public:
     void setResult(const QueryResult &result, const QString &serverName);
     void clear();
     bool hasResult() const { return m_hasResult; }
+    const QueryResult &result() const { return m_result; }
+    const QString &serverName() const { return m_server; }
     /// Short title for a pinned tab: the query, elided.
     QString title() const;
 
@@ -54,7 +56,8 @@ public:
     /// clipboard: TSV with a header line, or q's one-line text.
     QByteArray copySelection(bool asQ);
     /// Starts a streamed export of the shown value (all rows in view order, never capped).
-    ExportJob *startExport(ExportFormat format, const QString &path);
+    ExportJob *startExport(ExportFormat format, const QString &path,
+                           TextMode mode = TextMode::Exact);
     ExportJob *currentExport() const { return m_export; }
     /// Applies the filter box text (as typed); returns the error shown, if any.
     QString applyFilter(const QString &text);
@@ -88,6 +91,8 @@ private:
     void showFromRow(int64_t firstVisible);
     bool eventFilter(QObject *watched, QEvent *event) override;
     void refreshText();
+    /// The model's rows changed (filter, sort): Text and Chart follow.
+    void onRowsChanged();
     void updateInfo();
     void chooseExport(ExportFormat format);
     void openSendDialog();
