@@ -28,6 +28,7 @@
 #include "results/resultpane.h"
 #include "results/resultview.h"
 #include "theme/theme.h"
+#include "tplog/tplogview.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -37,6 +38,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLabel>
 #include <QMenuBar>
@@ -187,6 +189,17 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     buildMenus();
     EditorTab::reserveKeys(m_shortcutActions);
     updateServerStatus();
+    new TpLogDropFilter(this, [this](const QString &path) { openTickerplantLog(path); });
+}
+
+void MainWindow::openTickerplantLog(const QString &path)
+{
+    auto *view = new TpLogView(m_manager, this);
+    QDockWidget *dock =
+        addMonitorDock(QFileInfo(path).fileName(), QStringLiteral("tplogDock:") + path, view);
+    dock->show();
+    dock->raise();
+    view->open(path);
 }
 
 MainWindow::~MainWindow() = default;
@@ -233,6 +246,10 @@ void MainWindow::buildMenus()
                 this, tr("Load into server"), QString(), tr("q scripts (*.q *.k);;All files (*)"));
             if (!path.isEmpty()) loadFileIntoServer(path);
         });
+    act(file, tr("Open tickerplant log…"), {}, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open tickerplant log"));
+        if (!path.isEmpty()) openTickerplantLog(path);
+    });
     file->addSeparator();
     file->addAction(m_connections->importAction());
     file->addAction(m_connections->exportAction());

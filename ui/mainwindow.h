@@ -62,6 +62,8 @@ public:
     /// Cancels the current tab's query (the one its strip shows).
     void cancelQuery();
     void loadFileIntoServer(const QString &path);
+    /// A TpLogView of the log in a monitor dock (File > Open tickerplant log, or a drop).
+    void openTickerplantLog(const QString &path);
     QString currentProfile() const;
 
     // the parts, for the app and tests

@@ -23,6 +23,7 @@ const Command kCommands[] = {
     {"encode", encodeCommand, "encode a q literal as the bytes -8! (or -18!) gives"},
     {"query", queryCommand, "run a q expression on a server and print the result"},
     {"sub", subCommand, "subscribe to a tickerplant and print updates as they arrive"},
+    {"tplog", tplogCommand, "read, verify, print or replay a tickerplant log (tplog --help)"},
 };
 
 void usage(QTextStream &out)

@@ -16,6 +16,7 @@ int decodeCommand(const QStringList &args);
 int encodeCommand(const QStringList &args);
 int queryCommand(const QStringList &args);
 int subCommand(const QStringList &args);
+int tplogCommand(const QStringList &args);
 
 /// The password for query and sub, besides --user U:P: the first line of --password-file, else
 /// $QSCOPE_PASSWORD, else, when --user named a user without one and stdin is a terminal, a

@@ -99,11 +99,17 @@ int runDemoServerMain(int argc, char **argv)
                                  QStringLiteral("Simulated end of day (.u.end) every <seconds> "
                                                 "(0 = at local midnight only; the default)."),
                                  QStringLiteral("seconds"), QStringLiteral("0"));
+    const QCommandLineOption tplog(
+        QStringLiteral("tplog"),
+        QStringLiteral("Write the tickerplant log (tick.q's .u.L: <dir>/sym<date>, a new file per "
+                       "day) in <dir>; an existing log of today is checked and appended to. "
+                       "Default: a temporary directory removed on exit."),
+        QStringLiteral("dir"));
     const QCommandLineOption verbose({QStringLiteral("v"), QStringLiteral("verbose")},
                                      QStringLiteral("Also log every query and subscription."));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
                                    QStringLiteral("Log errors only, not connections."));
-    p.addOptions({port, bind, noUnix, users, cert, key, noFeed, rate, batch, syms, tick, eod,
+    p.addOptions({port, bind, noUnix, users, cert, key, noFeed, rate, batch, syms, tick, eod, tplog,
                   verbose, quiet});
     p.process(app);
 
@@ -144,6 +150,7 @@ int runDemoServerMain(int argc, char **argv)
         printErr(QStringLiteral("qscope-demo: --eod wants seconds (0 or more)"));
         return 2;
     }
+    o.tplogDir = p.value(tplog);
     if (p.isSet(verbose))
         QLoggingCategory::setFilterRules(QStringLiteral("qscope.demo.query.debug=true"));
     const bool quietLog = p.isSet(quiet);

@@ -5,6 +5,7 @@
 #include "demo/htmlpage.h"
 #include "net/tsanannotate.h"
 #include "protocol/format.h"
+#include "tplog/tplogreplay.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -13,6 +14,7 @@
 #include <QHostInfo>
 #include <QLoggingCategory>
 #include <QSysInfo>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QUrl>
 
@@ -88,6 +90,19 @@ bool DemoEngine::init(QString *error)
         "quote", std::vector<QByteArray>{"time", "sym", "bid", "ask", "bsize", "asize"},
         std::vector<int>{Timespan, Symbol, Float, Float, Long, Long}));
     m_tp->setDate(dateOf(localNanos()));
+    QString logDir = m_options.tplogDir;
+    if (logDir.isEmpty()) {
+        m_tempLogDir = std::make_unique<QTemporaryDir>(QDir::tempPath() +
+                                                       QStringLiteral("/qscope-demo-tplog-XXXXXX"));
+        if (!m_tempLogDir->isValid()) {
+            *error = QStringLiteral("cannot create a temporary log directory: %1")
+                         .arg(m_tempLogDir->errorString());
+            return false;
+        }
+        logDir = m_tempLogDir->path();
+    }
+    if (!m_tp->openLog(logDir, error)) return false;
+    log(QStringLiteral("tickerplant log %1 (.u.i = %2)").arg(m_tp->logPath()).arg(m_tp->i()));
     for (const QByteArray &t : m_tp->tableNames()) {
         const Value rows = m_tp->table(t)->snapshot();
         m_q.setGlobal(t, rows);
@@ -681,6 +696,7 @@ void DemoEngine::registerDotZ()
             "{`used`heap`peak`wmax`mmap`mphy`syms`symw!(system\"w\"),system\"w 0\"}"));
     q.defineInternal(-38, [this](Interpreter &, const Value &x) { return socketTable(x); });
     q.defineInternal(-30, [this](Interpreter &, const Value &x) { return deferredResponse(x); });
+    q.defineInternal(-11, [this](Interpreter &, const Value &x) { return replayLog(x); });
     q.defineNative("hclose", 1, [this](Interpreter &, std::span<const Value> a) {
         if (a.size() != 1) return Value::error("rank");
         return hclose(a[0]);
@@ -786,8 +802,44 @@ void DemoEngine::registerDotU()
     q.defineDynamic(".u.i", [this](Interpreter &) { return Value::longAtom(m_tp->i()); });
     q.defineDynamic(".u.j", [this](Interpreter &) { return Value::longAtom(m_tp->j()); });
     q.defineDynamic(".u.d", [this](Interpreter &) { return Value::atom(-Date, m_tp->date()); });
-    // No tickerplant log is written: .u.L is the null symbol (r.q then skips the replay).
-    q.defineDynamic(".u.L", [](Interpreter &) { return Value::symbol(QByteArray()); });
+    // `:dir/sym2024.10.23, what r.q replays with -11! before taking updates.
+    q.defineDynamic(".u.L", [this](Interpreter &) {
+        const QString p = m_tp->logPath();
+        return Value::symbol(p.isEmpty() ? QByteArray() : ':' + p.toUtf8());
+    });
+}
+
+Value DemoEngine::replayLog(const Value &x)
+{
+    int64_t mode = -1;
+    Value file = x;
+    if (x.isList() && x.count() == 2) {
+        const Value &n = x.item(0);
+        if (n.type() != -Long && n.type() != -Int && n.type() != -Short)
+            return Value::error("type");
+        mode = n.rawInt();
+        file = x.item(1);
+    }
+    if (file.type() != -Symbol || !file.symbolValue().startsWith(':')) return Value::error("type");
+    const QString path = QDir::cleanPath(
+        QDir::current().absoluteFilePath(QString::fromUtf8(file.symbolValue().mid(1))));
+    // With a users file (as q -u) files are reachable only below the current directory, as \l;
+    // the tickerplant's own log directory is allowed too.
+    if (!m_users.isEmpty()) {
+        const QString logDir = QFileInfo(m_tp->logPath()).absolutePath();
+        const bool inside =
+            path.startsWith(QDir::currentPath() + QLatin1Char('/')) ||
+            (!m_tp->logPath().isEmpty() && path.startsWith(logDir + QLatin1Char('/')));
+        if (!inside) return Value::error("access");
+    }
+    // Each chunk as an async message would be: .z.ps if the user defined it, else value.
+    return tplog::streamingExecute(path, mode, [this](const Value &chunk) {
+        const Value arg[] = {chunk};
+        bool defined = false;
+        Value r = callHandler(".z.ps", arg, &defined);
+        if (!defined) r = m_q.evalMessage(chunk);
+        return r;
+    });
 }
 
 Value DemoEngine::loadScript(const QByteArray &name)

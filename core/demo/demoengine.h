@@ -22,6 +22,7 @@
 
 #include <memory>
 
+class QTemporaryDir;
 class QTimer;
 
 namespace qscope::detail {
@@ -87,6 +88,8 @@ private:
     Value loadScript(const QByteArray &name);
     Value writeToHandle(int64_t h, const Value &msg);
     Value socketTable(const Value &x) const;
+    /// -11! over a log file (x: `:file or (n;`:file)), each chunk through .z.ps or value.
+    Value replayLog(const Value &x);
     void log(const QString &line) const;
     void print(const QByteArray &text, bool error) const;
     bool adoptIfChanged(const QByteArray &table);
@@ -94,6 +97,7 @@ private:
     DemoOptions m_options;
     std::shared_ptr<DemoShared> m_shared;
     Interpreter m_q;
+    std::unique_ptr<QTemporaryDir> m_tempLogDir; // outlives m_tp, whose log is inside it
     std::unique_ptr<Tickerplant> m_tp;
     std::unique_ptr<FeedGenerator> m_feed;
     QHash<int, Session> m_sessions;

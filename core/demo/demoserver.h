@@ -23,6 +23,7 @@ struct DemoOptions
     QList<QByteArray> syms;  // empty = defaults
     int tickMs = 0;          // like -t: 0 = zero-latency publish, else timer batching
     int endOfDaySeconds = 0; // simulated .u.end every N seconds (0 = only at midnight)
+    QString tplogDir;        // tickerplant log directory; empty = a temporary one, removed on stop
 };
 
 namespace detail {

@@ -2,6 +2,8 @@
 
 #include "demo/columnutil.h"
 
+#include <QDate>
+#include <QDir>
 #include <QSet>
 
 #include <algorithm>
@@ -13,6 +15,28 @@ namespace {
 bool isAllSyms(const Value &s)
 {
     return s.type() == -Symbol && s.symbolValue().isEmpty();
+}
+
+/// x as tick.q's upd logs it: `if[not -16=type first first x; a:"n"$.z.P;
+/// x:$[0>type first x;a,x;(enlist(count first x)#a),x]]`. A table is logged as given.
+Value tickLogged(const Value &x, int64_t timeOfDay)
+{
+    if (x.isTable() || !(x.isList() || x.isVector())) return x;
+    std::vector<Value> items = columnItems(x);
+    if (items.empty()) return x;
+    const Value &first = items.front();
+    const int ff = first.isAtom()                        ? first.type()
+                   : first.isVector()                    ? -first.type()
+                   : first.isList() && first.count() > 0 ? first.item(0).type()
+                                                         : 0;
+    if (ff == -Timespan) return x;
+    if (first.isAtom())
+        items.insert(items.begin(), Value::atom(-Timespan, timeOfDay));
+    else
+        items.insert(
+            items.begin(),
+            Value::fromVector(Timespan, std::vector<int64_t>(size_t(first.count()), timeOfDay)));
+    return Value::list(std::move(items));
 }
 
 } // namespace
@@ -161,6 +185,7 @@ Value Tickerplant::upd(const Value &table, const Value &x, int64_t timeOfDay)
     QByteArray err;
     const Value rows = e->rdb->rowsFromUpd(x, timeOfDay, &err);
     if (!err.isEmpty()) return Value::error(err);
+    writeLog(table, x, timeOfDay);
     if (m_batching) {
         e->pending->append(rows);
         ++m_j;
@@ -206,6 +231,45 @@ void Tickerplant::endOfDay()
         m_changed(t, e.rdb->snapshot());
     }
     ++m_date;
+    // endofday: if[l;hclose l;l::0(`.u.ld;d)]
+    if (m_log) {
+        m_log.reset();
+        QString error;
+        if (!ld(&error)) m_logError = error;
+    }
+}
+
+bool Tickerplant::openLog(const QString &dir, QString *error)
+{
+    m_logDir = dir;
+    if (!QDir().mkpath(dir)) {
+        *error = QStringLiteral("cannot create the log directory %1").arg(dir);
+        return false;
+    }
+    return ld(error);
+}
+
+bool Tickerplant::ld(QString *error)
+{
+    // L::`$":",y,"/",x,10#"." then the date: dir/sym2024.10.23
+    const QString name = QStringLiteral("sym") +
+                         QDate(2000, 1, 1).addDays(m_date).toString(QStringLiteral("yyyy.MM.dd"));
+    m_log = tplog::TpLogWriter::open(QDir(m_logDir).filePath(name), error);
+    if (!m_log) return false;
+    m_i = m_j = m_log->count(); // i::j::-11!(-2;L)
+    return true;
+}
+
+void Tickerplant::writeLog(const Value &table, const Value &x, int64_t timeOfDay)
+{
+    if (!m_log) return;
+    // if[l;l enlist (`upd;t;x); ...]
+    QString error;
+    if (!m_log->append(Value::list({Value::symbol("upd"), table, tickLogged(x, timeOfDay)}),
+                       &error)) {
+        m_logError = error; // tick.q would stop here; the demo stops logging and says why
+        m_log.reset();
+    }
 }
 
 Value Tickerplant::w() const

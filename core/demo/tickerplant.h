@@ -9,6 +9,7 @@
 
 #include "demo/rdbtable.h"
 #include "protocol/value.h"
+#include "tplog/tplogwriter.h"
 
 #include <functional>
 #include <map>
@@ -32,6 +33,15 @@ public:
     void setTimerMode(bool batching) { m_batching = batching; }
     bool timerMode() const { return m_batching; }
     void setDate(int32_t qdate) { m_date = qdate; }
+    /// tick.q's log: .u.L is dir/sym<date>, opened (created or checked) as .u.ld does, which
+    /// sets .u.i and .u.j from the chunks already there; every upd is appended as
+    /// (`upd;t;x) with x as tick.q logs it; a new file per day. False and *error as tick.q
+    /// refuses a corrupt log.
+    bool openLog(const QString &dir, QString *error);
+    /// `:path of today's log, empty when not logging.
+    QString logPath() const { return m_log ? m_log->path() : QString(); }
+    /// The last error writing the log (logging stops, as tick.q would exit).
+    QString logError() const { return m_logError; }
 
     // u.q's functions. Errors come back as Value::error(word).
     Value sub(int handle, const Value &table, const Value &syms);
@@ -72,6 +82,9 @@ private:
     Value select(const Value &rows, const Value &syms) const;
     void storeRdb(Entry &e, const Value &rows);
 
+    bool ld(QString *error);
+    void writeLog(const Value &table, const Value &x, int64_t timeOfDay);
+
     Send m_send;
     Changed m_changed;
     std::vector<QByteArray> m_order;
@@ -80,6 +93,9 @@ private:
     int64_t m_i = 0;
     int64_t m_j = 0;
     int32_t m_date = 0;
+    QString m_logDir;
+    QString m_logError;
+    std::unique_ptr<tplog::TpLogWriter> m_log;
 };
 
 } // namespace qscope::detail

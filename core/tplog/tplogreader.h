@@ -1,0 +1,122 @@
+#pragma once
+/// Reads a tickerplant log through a memory map (QFile::map): the file is never loaded whole,
+/// pages are touched as the scan passes them and the kernel may drop them again. See
+/// tplogformat.h for the layout and the KX pages it follows.
+///
+/// verify() walks the chunks (measuring each, building nothing) and finds what -11!(-2;x) gives:
+/// the number of valid chunks and the length of the valid prefix, and also where and why the
+/// first bad chunk is bad. index() does the same and keeps 24 bytes per chunk (offset, table,
+/// row count, first time) plus per-table totals and a messages-per-second histogram; decode(i)
+/// then builds the q value of one chunk on demand.
+///
+/// Thread: open() and index() on one thread; afterwards the const members (decode, chunk) may
+/// be called from any thread. Decoded values view the mapping and keep it alive.
+
+#include "protocol/codec.h"
+#include "protocol/value.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace qscope::tplog {
+
+struct TableStats
+{
+    QByteArray name;
+    int64_t messages = 0;
+    int64_t rows = 0;
+    int64_t minTime = INT64_MAX; ///< raw q value of the first time column (see timeType)
+    int64_t maxTime = INT64_MIN;
+    int timeType = 0; ///< Timespan (16) as tick.q logs, Timestamp (12), or 0 if none seen
+};
+
+struct LogSummary
+{
+    int64_t fileSize = 0;
+    bool headerOk = false;
+    QString headerProblem; ///< why the header is not a log's, if !headerOk
+    int64_t headerCount = -1;
+    int64_t chunks = 0;      ///< valid chunks from the start (the first of -11!(-2;x))
+    int64_t validLength = 0; ///< bytes up to the end of the last valid chunk (header included)
+    int64_t badOffset = -1;  ///< where the first bad chunk starts, -1 if none
+    int64_t badAt = -1;      ///< the byte where the scan found it bad
+    QString badReason;
+    bool cancelled = false;
+    // index() only
+    std::vector<TableStats> tables;
+    std::vector<uint32_t> perSecond; ///< messages per second of the day (86,400 slots)
+
+    bool isValid() const { return headerOk && !cancelled && validLength == fileSize; }
+};
+
+/// One chunk as index() saw it. 24 bytes.
+struct ChunkInfo
+{
+    int64_t offset = 0;
+    int64_t time = INT64_MIN; ///< first value of the first column when it is a time, else min
+    uint32_t rows = 0;
+    uint16_t table = 0xffff; ///< index into LogSummary::tables, 0xffff if not (f;`t;x)
+    uint8_t function = 0xff; ///< index into functionNames(), 0xff if the first item is no symbol
+    int8_t timeType = 0;
+};
+
+class TpLogReader
+{
+public:
+    /// done, total bytes; return false to cancel. Called every 16 MB or so.
+    using Progress = std::function<bool(int64_t done, int64_t total)>;
+
+    TpLogReader();
+    ~TpLogReader();
+
+    bool open(const QString &path, QString *error);
+    QString path() const;
+    int64_t size() const;
+    const char *data() const;
+
+    LogSummary verify(const Progress &progress = {}) const;
+    LogSummary index(const Progress &progress = {});
+
+    // after index()
+    const LogSummary &summary() const { return m_summary; }
+    int64_t chunkCount() const { return int64_t(m_chunks.size()); }
+    const ChunkInfo &chunk(int64_t i) const { return m_chunks[size_t(i)]; }
+    int64_t chunkEnd(int64_t i) const;
+    const std::vector<QByteArray> &functionNames() const { return m_functions; }
+    QByteArray tableName(const ChunkInfo &c) const;
+    /// The q value of chunk i (normally (`upd;`t;x)). Any thread.
+    Decoded decode(int64_t i) const;
+
+    /// Write the valid prefix to path with the header's count set to the valid chunks: what a q
+    /// user gets by truncating to `last -11!(-2;f)`, and `get` then agrees with -11!.
+    bool exportValidPrefix(const QString &path, QString *error) const;
+    /// Write a new log holding chunks `indexes` (in that order).
+    bool exportChunks(const QString &path, const std::vector<int64_t> &indexes,
+                      QString *error) const;
+
+    /// Row count and first time of the `x` in (f;`t;x) at [pos, end): as index() reads them.
+    /// function and table are views into base (null when absent).
+    static void peekChunk(const char *base, int64_t pos, int64_t end, QByteArrayView *function,
+                          QByteArrayView *table, uint32_t *rows, int64_t *time, int8_t *timeType);
+
+private:
+    struct Mapping;
+    /// chunks and functions null: count and validate only.
+    LogSummary scan(const Progress &progress, std::vector<ChunkInfo> *chunks,
+                    std::vector<QByteArray> *functions) const;
+
+    std::shared_ptr<Mapping> m_map;
+    LogSummary m_summary;
+    std::vector<ChunkInfo> m_chunks;
+    std::vector<QByteArray> m_functions;
+};
+
+/// Seconds of the day of a raw time value of type timeType (16 timespan, 12 timestamp).
+int secondOfDay(int64_t raw, int timeType);
+
+} // namespace qscope::tplog

@@ -1,0 +1,301 @@
+// The log view (#18): its messages model under QAbstractItemModelTester, a corrupted log shown
+// with its first bad chunk, the selected messages' rows, filters, the valid-prefix export,
+// publishing into the in-process demo server (rows checked there), and the MainWindow opening a
+// log dropped on it. Screenshot: /work/shots/tplog-view.png.
+
+#include "connections/connectionstore.h"
+#include "connections/passwordstore.h"
+#include "demo/demoserver.h"
+#include "history/historystore.h"
+#include "mainwindow.h"
+#include "monitor/feedpane.h"
+#include "monitor/feedringmodel.h"
+#include "qtestclient.h"
+#include "results/resulttablemodel.h"
+#include "results/resultview.h"
+#include "theme/theme.h"
+#include "tplog/tplogmessagesmodel.h"
+#include "tplog/tplogview.h"
+#include "tplogtestutil.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace qscope;
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void saveShot(QWidget *w, const QString &name)
+{
+    QDir().mkpath(QStringLiteral("/work/shots"));
+    QVERIFY(w->grab().save(QStringLiteral("/work/shots/") + name));
+}
+
+} // namespace
+
+class TestTpLogView : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void messagesModel();
+    void corruptLogInTheView();
+    void publishIntoTheDemo();
+    void replayIntoAFeedTab();
+    void mainWindowOpensADroppedLog();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_good;
+    int64_t m_chunks = 0;
+};
+
+void TestTpLogView::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_tplogview"));
+    QSettings().clear();
+    Q_INIT_RESOURCE(resources);
+    Theme::apply(Theme::Light);
+    m_good = m_dir.filePath(QStringLiteral("sym2026.01.01"));
+    m_chunks = test::writeTradeLog(m_good, 200000, 4);
+    QVERIFY(m_chunks > 1000);
+}
+
+void TestTpLogView::messagesModel()
+{
+    auto r = std::make_shared<tplog::TpLogReader>();
+    QString err;
+    QVERIFY(r->open(m_good, &err));
+    r->index();
+    TpLogMessagesModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setReader(r);
+    QCOMPARE(m.rowCount(), int(m_chunks));
+    QCOMPARE(m.columnCount(), int(TpLogMessagesModel::ColumnCount));
+    QCOMPARE(m.data(m.index(2, TpLogMessagesModel::Function)).toString(), QStringLiteral("upd"));
+    QCOMPARE(m.data(m.index(2, TpLogMessagesModel::Table)).toString(), QStringLiteral("trade"));
+    QCOMPARE(m.data(m.index(2, TpLogMessagesModel::Rows)).toString(), QStringLiteral("4"));
+    QCOMPARE(m.data(m.index(2, TpLogMessagesModel::FirstTime)).toString(),
+             QStringLiteral("0D09:00:00.002000000"));
+    QCOMPARE(m.data(m.index(0, TpLogMessagesModel::Offset)).toString(), QStringLiteral("14"));
+    m.setRows(std::make_shared<const std::vector<int64_t>>(std::vector<int64_t>{5, 9}));
+    QCOMPARE(m.rowCount(), 2);
+    QCOMPARE(m.chunkAt(1), int64_t(9));
+    QCOMPARE(m.data(m.index(1, TpLogMessagesModel::Index)).toString(), QStringLiteral("9"));
+    m.setRows(nullptr);
+    QCOMPARE(m.rowCount(), int(m_chunks));
+}
+
+void TestTpLogView::corruptLogInTheView()
+{
+    // a log whose chunk 700 has a broken type byte, followed by more messages; messages 40 ms
+    // apart, so the chart spans half a minute
+    const QString source = m_dir.filePath(QStringLiteral("paced"));
+    QVERIFY(test::writeTradeLog(source, 200000, 4, nullptr, 40000000) > 1000);
+    tplog::TpLogReader gr;
+    QString err;
+    QVERIFY(gr.open(source, &err));
+    gr.index();
+    QByteArray bytes = readAll(source);
+    const int64_t badOffset = gr.chunk(700).offset;
+    bytes[qsizetype(badOffset)] = char(0x42);
+    const QString bad = m_dir.filePath(QStringLiteral("sym2026.01.02"));
+    {
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+    }
+    ConnectionManager manager(1);
+    TpLogView view(&manager);
+    const int em = view.fontMetrics().height();
+    view.resize(em * 100, em * 60);
+    view.show();
+    QSignalSpy loaded(&view, &TpLogView::loaded);
+    view.open(bad);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    QCOMPARE(view.summary().chunks, int64_t(700));
+    QCOMPARE(view.summary().badOffset, badOffset);
+    QVERIFY2(view.summaryLabel()->text().contains(QStringLiteral("first bad chunk")),
+             qPrintable(view.summaryLabel()->text()));
+    QVERIFY(view.summaryLabel()->text().contains(QString::number(badOffset)));
+    QCOMPARE(view.messagesModel()->rowCount(), 700);
+
+    // the rows of three selected messages, in the results grid
+    QSignalSpy rows(&view, &TpLogView::rowsShown);
+    QTableView *grid = view.messagesGrid();
+    grid->selectionModel()->select(
+        QItemSelection(grid->model()->index(1, 0), grid->model()->index(2, 0)),
+        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    grid->selectionModel()->select(grid->model()->index(4, 0),
+                                   QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QTRY_VERIFY_WITH_TIMEOUT(!rows.isEmpty() && rows.last().at(0).toLongLong() == 12, 10000);
+    ResultTableModel *rm = view.rowsView()->model();
+    QCOMPARE(rm->rowCount(), 12); // messages 1, 2, 4 are trades of 4 rows each
+    QCOMPARE(rm->headerData(0, Qt::Horizontal).toString(), QStringLiteral("time"));
+    QCOMPARE(rm->headerData(1, Qt::Horizontal).toString(), QStringLiteral("sym"));
+
+    // filter: table trade, sym KX: the grid shrinks, every selected row is KX
+    QSignalSpy filtered(&view, &TpLogView::filtered);
+    view.tableFilter()->setCurrentText(QStringLiteral("trade"));
+    view.symFilter()->setText(QStringLiteral("KX"));
+    view.fromFilter()->setText(QStringLiteral("09:00:04"));
+    QCOMPARE(view.applyFilter(), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(filtered.count(), 1, 30000);
+    const qint64 matching = filtered.first().at(0).toLongLong();
+    QVERIFY(matching > 10 && matching < 700);
+    QCOMPARE(view.messagesModel()->rowCount(), int(matching));
+    const int64_t first = view.messagesModel()->chunkAt(0);
+    QVERIFY(view.messagesModel()->reader()->chunk(first).time >= int64_t(32404000000000));
+    rows.clear();
+    grid->selectRow(0);
+    QTRY_VERIFY_WITH_TIMEOUT(!rows.isEmpty(), 10000);
+    for (int r = 0; r < rm->rowCount(); ++r)
+        QCOMPARE(rm->data(rm->index(r, 1)).toString(), QStringLiteral("KX"));
+    // a bad time is shown inline, the filter unchanged
+    view.toFilter()->setText(QStringLiteral("25:99"));
+    QVERIFY(!view.applyFilter().isEmpty());
+    QVERIFY(view.statusLabel()->text().contains(QStringLiteral("25:99")));
+    view.toFilter()->clear();
+
+    saveShot(&view, QStringLiteral("tplog-view.png"));
+
+    // export the valid prefix: a log -11!(-2;f) calls valid, of 700 chunks
+    QSignalSpy done(&view, &TpLogView::actionFinished);
+    const QString fixed = m_dir.filePath(QStringLiteral("fixed"));
+    view.exportValidPrefix(fixed);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
+    QVERIFY(done.first().at(0).toBool());
+    tplog::TpLogReader fr;
+    QVERIFY(fr.open(fixed, &err));
+    const tplog::LogSummary fs = fr.verify();
+    QVERIFY(fs.isValid());
+    QCOMPARE(fs.chunks, int64_t(700));
+}
+
+void TestTpLogView::publishIntoTheDemo()
+{
+    DemoServer s;
+    DemoOptions o;
+    o.port = 0;
+    o.feed = false;
+    o.unixSocket = false;
+    o.tplogDir = m_dir.filePath(QStringLiteral("tp"));
+    QVERIFY(s.start(o));
+    ConnectionManager manager(1);
+    TpLogView view(&manager);
+    QSignalSpy loaded(&view, &TpLogView::loaded);
+    view.open(m_good);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    int64_t tradeRows = 0;
+    for (const auto &t : view.summary().tables)
+        if (t.name == "trade") tradeRows = t.rows;
+    QSignalSpy filtered(&view, &TpLogView::filtered);
+    view.tableFilter()->setCurrentText(QStringLiteral("trade"));
+    view.applyFilter();
+    QTRY_COMPARE_WITH_TIMEOUT(filtered.count(), 1, 30000);
+    QSignalSpy done(&view, &TpLogView::actionFinished);
+    view.publish(QStringLiteral("127.0.0.1:%1").arg(s.port()), ".u.upd", 0);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+    QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+    test::QTestClient c(s.port());
+    QCOMPARE(c.login("u:p"), 3);
+    QCOMPARE(c.sync("count trade").longValue(), tradeRows);
+    QCOMPARE(c.sync("count quote").longValue(), int64_t(0));
+    // cancel stops a paced publish early
+    QSignalSpy done2(&view, &TpLogView::actionFinished);
+    view.publish(QStringLiteral("127.0.0.1:%1").arg(s.port()), ".u.upd", 1); // original pace
+    QTest::qWait(300);
+    view.cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(done2.count(), 1, 10000);
+    QVERIFY(!done2.first().at(0).toBool());
+    QVERIFY(done2.first().at(1).toString().contains(QStringLiteral("cancelled")));
+    // a bad address is an inline error
+    QSignalSpy done3(&view, &TpLogView::actionFinished);
+    view.publish(QStringLiteral("no port here"), ".u.upd", 0);
+    QCOMPARE(done3.count(), 1);
+    QVERIFY(!done3.first().at(0).toBool());
+}
+
+void TestTpLogView::replayIntoAFeedTab()
+{
+    ConnectionManager manager(1);
+    TpLogView view(&manager);
+    QSignalSpy loaded(&view, &TpLogView::loaded);
+    view.open(m_good);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    int64_t tradeRows = 0;
+    for (const auto &t : view.summary().tables)
+        if (t.name == "trade") tradeRows = t.rows;
+    QSignalSpy done(&view, &TpLogView::actionFinished);
+    view.replayHere(0);
+    QVERIFY(view.feedPane());
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+    QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+    QVERIFY(view.feedPane()->tables().contains("trade"));
+    QVERIFY(view.feedPane()->tables().contains("quote"));
+    FeedRingModel *rows = view.feedPane()->rowsModel("trade");
+    QVERIFY(rows);
+    QTRY_COMPARE_WITH_TIMEOUT(int64_t(rows->rowCount()), tradeRows, 10000);
+}
+
+void TestTpLogView::mainWindowOpensADroppedLog()
+{
+    ConnectionManager manager;
+    ConnectionStore store;
+    QCOMPARE(store.load(m_dir.filePath(QStringLiteral("connections.json"))), QString());
+    HistoryStore history;
+    history.load(m_dir.filePath(QStringLiteral("history.jsonl")));
+    MainWindow w(&manager, &store, &history);
+    w.passwords()->setKeychainEnabled(false);
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(w.findChildren<TpLogView *>().isEmpty());
+    auto *mime = new QMimeData;
+    mime->setUrls({QUrl::fromLocalFile(m_good)});
+    QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(50, 50), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &drop);
+    QTRY_COMPARE(w.findChildren<TpLogView *>().size(), 1);
+    TpLogView *v = w.findChildren<TpLogView *>().first();
+    QCOMPARE(v->path(), m_good);
+    QTRY_VERIFY_WITH_TIMEOUT(!v->isBusy(), 30000);
+    QCOMPARE(v->messagesModel()->rowCount(), int(m_chunks));
+    // a file that is not a log is not taken
+    const QString text = m_dir.filePath(QStringLiteral("notes.q"));
+    {
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("a:1\n");
+    }
+    auto *mime2 = new QMimeData;
+    mime2->setUrls({QUrl::fromLocalFile(text)});
+    QDragEnterEvent enter2(QPoint(50, 50), Qt::CopyAction, mime2, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &enter2);
+    QCOMPARE(w.findChildren<TpLogView *>().size(), 1);
+    delete mime;
+    delete mime2;
+}
+
+QTEST_MAIN(TestTpLogView)
+#include "tst_tplogview.moc"

@@ -1,0 +1,102 @@
+#include "tplog/tplogmessagesmodel.h"
+
+#include "protocol/format.h"
+
+namespace qscope {
+
+TpLogMessagesModel::TpLogMessagesModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void TpLogMessagesModel::setReader(std::shared_ptr<const tplog::TpLogReader> reader)
+{
+    beginResetModel();
+    m_reader = std::move(reader);
+    m_rows.reset();
+    endResetModel();
+}
+
+void TpLogMessagesModel::setRows(std::shared_ptr<const std::vector<int64_t>> chunks)
+{
+    beginResetModel();
+    m_rows = std::move(chunks);
+    endResetModel();
+}
+
+int64_t TpLogMessagesModel::chunkAt(int row) const
+{
+    if (row < 0 || row >= rowCount()) return -1;
+    return m_rows ? (*m_rows)[size_t(row)] : int64_t(row);
+}
+
+int TpLogMessagesModel::rowCount(const QModelIndex &parent) const
+{
+    if (parent.isValid() || !m_reader) return 0;
+    const int64_t n = m_rows ? int64_t(m_rows->size()) : m_reader->chunkCount();
+    return int(std::min<int64_t>(n, INT32_MAX));
+}
+
+int TpLogMessagesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString TpLogMessagesModel::timeText(int64_t raw, int timeType)
+{
+    if (timeType != Timespan && timeType != Timestamp) return QString();
+    return QString::fromUtf8(formatAtom(Value::atom(-timeType, raw)));
+}
+
+QVariant TpLogMessagesModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || !m_reader) return {};
+    const int64_t i = chunkAt(index.row());
+    if (i < 0) return {};
+    if (role == Qt::TextAlignmentRole) {
+        const bool number =
+            index.column() == Index || index.column() == Offset || index.column() == Rows;
+        return QVariant::fromValue(Qt::Alignment(number ? Qt::AlignRight | Qt::AlignVCenter
+                                                        : Qt::AlignLeft | Qt::AlignVCenter));
+    }
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole) return {};
+    const tplog::ChunkInfo &c = m_reader->chunk(i);
+    switch (index.column()) {
+    case Index:
+        return QString::number(i);
+    case Offset:
+        return QString::number(c.offset);
+    case Function:
+        return c.function < m_reader->functionNames().size()
+                   ? QString::fromUtf8(m_reader->functionNames()[c.function])
+                   : QString();
+    case Table:
+        return QString::fromUtf8(m_reader->tableName(c));
+    case Rows:
+        return QString::number(c.rows);
+    case FirstTime:
+        return timeText(c.time, c.timeType);
+    default:
+        return {};
+    }
+}
+
+QVariant TpLogMessagesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case Index:
+        return tr("#");
+    case Offset:
+        return tr("offset");
+    case Function:
+        return tr("function");
+    case Table:
+        return tr("table");
+    case Rows:
+        return tr("rows");
+    case FirstTime:
+        return tr("first time");
+    default:
+        return {};
+    }
+}
+
+} // namespace qscope

@@ -1,0 +1,46 @@
+#pragma once
+/// The messages of an indexed tickerplant log as a grid: index, offset, function, table, rows,
+/// first time. Every column comes from the reader's index (24 bytes per chunk), formatted in
+/// data() for the rows the view paints; nothing is decoded here. A filter narrows the rows to a
+/// list of chunk indexes computed elsewhere (a sym filter decodes, off the GUI thread); without
+/// one, row i is chunk i. GUI thread only.
+
+#include "tplog/tplogreader.h"
+
+#include <QAbstractTableModel>
+
+#include <memory>
+#include <vector>
+
+namespace qscope {
+
+class TpLogMessagesModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Index, Offset, Function, Table, Rows, FirstTime, ColumnCount };
+
+    explicit TpLogMessagesModel(QObject *parent = nullptr);
+
+    void setReader(std::shared_ptr<const tplog::TpLogReader> reader);
+    /// Show only these chunks (ascending); nullptr shows all.
+    void setRows(std::shared_ptr<const std::vector<int64_t>> chunks);
+    const std::shared_ptr<const tplog::TpLogReader> &reader() const { return m_reader; }
+    /// The chunk shown at a row.
+    int64_t chunkAt(int row) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    /// "0D10:31:05.250000000" for a raw time of the chunk's type, "" without one.
+    static QString timeText(int64_t raw, int timeType);
+
+private:
+    std::shared_ptr<const tplog::TpLogReader> m_reader;
+    std::shared_ptr<const std::vector<int64_t>> m_rows;
+};
+
+} // namespace qscope

@@ -1,0 +1,154 @@
+#pragma once
+/// A tickerplant log on screen (File > Open tickerplant log, or a file dropped on the window):
+/// the summary (chunks, valid prefix, the offset and reason of the first bad chunk, the header's
+/// count), tables with rows and time ranges, a chart of messages per second, the messages grid
+/// (TpLogMessagesModel: index columns only, formatted as painted) and, under it, the rows of the
+/// selected messages in a ResultView. Filters by table, sym and time range. Actions: export the
+/// valid prefix (q's repair: truncate to last -11!(-2;f)), export the selected messages as a
+/// log, replay into a feed tab (a FeedPane, as a live subscription shows), and publish (all or
+/// the filtered part) to a server as .u.upd or a chosen function, at
+/// the original pace, N times it or as fast as possible, with progress and cancel.
+///
+/// The file is memory-mapped; opening (the index scan), filtering by sym, decoding the
+/// selection and exporting run on the thread pool, each with a progress bar and Cancel; the GUI
+/// thread only formats what is painted. GUI thread only.
+
+#include "net/nettypes.h"
+#include "tplog/tplogfilter.h"
+#include "tplog/tplogreader.h"
+
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+class QTableWidget;
+class QTabWidget;
+
+namespace qscope {
+
+class ConnectionManager;
+class FeedPane;
+class ResultView;
+class TpLogFeedReplayer;
+class TpLogMessagesModel;
+class ZoomChartView;
+
+namespace tplog {
+class TpLogPublisher;
+}
+
+class TpLogView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TpLogView(ConnectionManager *manager, QWidget *parent = nullptr);
+    ~TpLogView() override;
+
+    /// Opens and indexes path on the pool; `loaded` when done (or `failed`).
+    void open(const QString &path);
+    QString path() const { return m_path; }
+    bool isBusy() const { return m_busy; }
+
+    /// Applies the filter bar (table, syms, from, to); returns an error shown inline, if any.
+    QString applyFilter();
+    /// Writes the valid prefix / the selected messages; the outcome is shown inline and
+    /// signalled by `actionFinished`.
+    void exportValidPrefix(const QString &path);
+    void exportSelected(const QString &path);
+    /// Publishes the filtered messages to address (host:port) as function, speed 0 = as fast as
+    /// possible, 1 = original pace, N = N times it.
+    void publish(const QString &address, const QByteArray &function, double speed);
+    /// Replays the filtered messages into the view's feed tab (a FeedPane), at speed as above.
+    void replayHere(double speed);
+    void cancel();
+
+    // parts, for tests
+    const tplog::LogSummary &summary() const;
+    TpLogMessagesModel *messagesModel() const { return m_model; }
+    QTableView *messagesGrid() const { return m_grid; }
+    ResultView *rowsView() const { return m_rows; }
+    FeedPane *feedPane() const { return m_feed; }
+    QLabel *summaryLabel() const { return m_summary; }
+    QLabel *statusLabel() const { return m_status; }
+    QComboBox *tableFilter() const { return m_table; }
+    QLineEdit *symFilter() const { return m_syms; }
+    QLineEdit *fromFilter() const { return m_from; }
+    QLineEdit *toFilter() const { return m_to; }
+
+Q_SIGNALS:
+    void loaded();
+    void failed(const QString &error);
+    void filtered(qint64 messages);
+    void rowsShown(qint64 rows);
+    void actionFinished(bool ok, const QString &message);
+
+private:
+    struct Job;
+    void startJob(const QString &what);
+    void endJob(const QString &status);
+    void showSummary();
+    void showChart();
+    void showSelection();
+    void setStatus(const QString &text, bool error = false);
+    void chooseExportPrefix();
+    void chooseExportSelected();
+
+    ConnectionManager *m_manager;
+    QString m_path;
+    std::shared_ptr<tplog::TpLogReader> m_reader;
+    tplog::MessageFilter m_filter;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    quint64 m_generation = 0;          ///< of the load/filter/export job in flight
+    quint64 m_selectionGeneration = 0; ///< of the selection being decoded
+    bool m_busy = false;
+    tplog::TpLogPublisher *m_publisher = nullptr;
+    TpLogFeedReplayer *m_replayer = nullptr;
+    ConnectionId m_publishConnection = 0;
+
+    QLabel *m_title = nullptr;
+    QLabel *m_summary = nullptr;
+    QTableWidget *m_tables = nullptr;
+    ZoomChartView *m_chart = nullptr;
+    QComboBox *m_table = nullptr;
+    QLineEdit *m_syms = nullptr;
+    QLineEdit *m_from = nullptr;
+    QLineEdit *m_to = nullptr;
+    QTableView *m_grid = nullptr;
+    TpLogMessagesModel *m_model = nullptr;
+    QTabWidget *m_bottomTabs = nullptr;
+    ResultView *m_rows = nullptr;
+    FeedPane *m_feed = nullptr;
+    QPushButton *m_replayHere = nullptr;
+    QLineEdit *m_server = nullptr;
+    QLineEdit *m_function = nullptr;
+    QComboBox *m_speed = nullptr;
+    QPushButton *m_publish = nullptr;
+    QPushButton *m_cancelButton = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_status = nullptr;
+};
+
+/// Accepts drops of tickerplant logs (files starting 0xff01) on the widget it watches and
+/// calls open for each.
+class TpLogDropFilter : public QObject
+{
+    Q_OBJECT
+public:
+    TpLogDropFilter(QWidget *watched, std::function<void(const QString &)> open);
+    static bool looksLikeLog(const QString &path);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    std::function<void(const QString &)> m_open;
+};
+
+} // namespace qscope
