@@ -1,6 +1,6 @@
 // qscope-cli query: run one q expression on a server and print the result as q's console would.
-// Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure or timeout (with
-// the reason).
+// Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure, timeout or a
+// result over --max-size (with the reason).
 
 #include "cli.h"
 #include "net/connectionargs.h"
@@ -20,18 +20,23 @@ namespace {
 
 void queryUsage(QTextStream &out)
 {
-    out << "usage: qscope-cli query [--tls] [--trust SHA256] [--user U:P] [--timeout MS]\n"
-           "                        [--console H W] HOST:PORT|unix://PORT 'expr'\n"
+    out << "usage: qscope-cli query [--tls] [--trust SHA256] [--user U[:P]] [--password-file F]\n"
+           "                        [--timeout MS] [--max-size SIZE] [--console H W]\n"
+           "                        HOST:PORT|unix://PORT 'expr'\n"
            "\n"
            "Runs expr as a sync query (h\"expr\") and prints the result as q's console does.\n"
-           "  --tls          connect with TLS (certificates are verified)\n"
-           "  --trust HEX    trust this self-signed certificate (SHA-256 fingerprint)\n"
-           "  --user U:P     login user and password\n"
-           "  --timeout MS   connect and query timeout (default: 5000 ms to connect, no query "
-           "limit)\n"
-           "  --console H W  console size as q's -c (default 25 80)\n"
-           "Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure or\n"
-           "no answer within --timeout (the reason on stderr).\n";
+           "  --tls              connect with TLS (certificates are verified)\n"
+           "  --trust HEX        trust this self-signed certificate (SHA-256 fingerprint)\n"
+           "  --user U[:P]       login user (and password: visible in ps, prefer the next two)\n"
+           "  --password-file F  the password is the first line of F; else $QSCOPE_PASSWORD;\n"
+           "                     else, with --user U on a terminal, it is asked for (no echo)\n"
+           "  --timeout MS       connect and query timeout (default: 5000 ms to connect, no "
+           "query limit)\n"
+           "  --max-size SIZE    largest result taken, e.g. 512M or 4G (default: a quarter of\n"
+           "                     this machine's memory); over it the query fails, unread\n"
+           "  --console H W      console size as q's -c (default 25 80)\n"
+           "Exit codes: 0 ok, 1 usage, 2 q error ('type on stderr), 3 connection failure, no\n"
+           "answer within --timeout, or a result over --max-size (the reason on stderr).\n";
 }
 
 } // namespace
@@ -86,6 +91,10 @@ int queryCommand(const QStringList &args)
         return 1;
     }
     QString error;
+    if (!resolvePassword(net, positional[0], &error)) {
+        err << "qscope-cli query: " << error << '\n';
+        return 1;
+    }
     const auto options = net.connectionOptions(positional[0], &error);
     if (!options) {
         err << "qscope-cli query: " << error << '\n';

@@ -1,6 +1,7 @@
 // qscope-cli sub: subscribe to a tickerplant and print each update as it arrives, until SIGINT,
 // with a rate line on stderr every second. Exit codes: 0 interrupted, 1 usage, 3 connection
-// failure (the first connection fails, .u.sub is refused, or the tickerplant does not come back).
+// failure (the first connection fails, .u.sub is refused, the tickerplant does not come back, or
+// a message is over --max-size).
 
 #include "cli.h"
 
@@ -30,14 +31,17 @@ extern "C" void onInterrupt(int)
 
 void subUsage(QTextStream &out)
 {
-    out << "usage: qscope-cli sub [--tls] [--trust SHA256] [--user U:P] [--timeout MS]\n"
+    out << "usage: qscope-cli sub [--tls] [--trust SHA256] [--user U[:P]] [--password-file F]\n"
+           "                      [--timeout MS] [--max-size SIZE]\n"
            "                      HOST:PORT|unix://PORT [TABLE [SYM,...]]\n"
            "\n"
            "Calls .u.sub[TABLE;SYMS] on a tickerplant (all tables and syms if omitted) and\n"
            "prints each update as it arrives until interrupted (Ctrl-C). A rate line goes to\n"
            "stderr every second. Reconnects and resubscribes if the tickerplant restarts.\n"
+           "The password and --max-size work as for qscope-cli query (see its --help).\n"
            "Exit codes: 0 interrupted, 1 usage, 3 connection failure (no first connection,\n"
-           ".u.sub refused, or the tickerplant not back after 10 attempts).\n";
+           ".u.sub refused, the tickerplant not back after 10 attempts, or a message over\n"
+           "--max-size).\n";
 }
 
 } // namespace
@@ -76,6 +80,10 @@ int subCommand(const QStringList &args)
         return 1;
     }
     QString error;
+    if (!resolvePassword(net, positional[0], &error)) {
+        err << "qscope-cli sub: " << error << '\n';
+        return 1;
+    }
     auto options = net.connectionOptions(positional[0], &error);
     if (!options) {
         err << "qscope-cli sub: " << error << '\n';
@@ -133,6 +141,15 @@ int subCommand(const QStringList &args)
                      [&](SubscriptionId s, const QString &reason) {
                          if (s == sub) err << "gap in the feed: " << reason << '\n';
                      });
+    // A message over the limit: the engine would reset and resubscribe, and a feed that sends
+    // such messages would send the next one too. Stop, and say why.
+    QObject::connect(
+        &manager, &ConnectionManager::limitExceeded, &loop, [&](ConnectionId c, const NetError &e) {
+            if (c != id) return;
+            err << "qscope-cli sub: " << options->address.display() << ": " << e.message << '\n';
+            exitCode = 3;
+            loop.quit();
+        });
     QObject::connect(&manager, &ConnectionManager::stateChanged, &loop,
                      [&](ConnectionId c, ConnectionState state, const QString &detail) {
                          if (c != id) return;

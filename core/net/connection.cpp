@@ -85,6 +85,8 @@ Connection::Connection(ConnectionId id, ConnectionOptions options, ConnectionSin
                                                                : QStringLiteral("tcp");
     m_info.opened = QDateTime::currentDateTimeUtc();
     m_nextDelayMs = qMax(0, m_options.reconnect.initialDelayMs);
+    m_limits.maxMessageBytes =
+        m_options.maxMessageBytes > 0 ? m_options.maxMessageBytes : defaultMessageLimit();
 }
 
 Connection::~Connection()
@@ -243,7 +245,10 @@ void Connection::openSocket()
 {
     teardownSocket();
     m_laneTried = false;
-    m_reader = FrameReader();
+    m_reader = FrameReader(m_limits);
+    m_awaitingConsent = false;
+    m_consentGiven = false;
+    m_deferredOversize.reset();
     m_capability = -1;
     m_phase = Phase::Connecting;
     if (m_state != ConnectionState::Reconnecting) setState(ConnectionState::Connecting, {});
@@ -791,10 +796,17 @@ void Connection::cancel(RequestId id)
     const auto it = std::find_if(m_inFlight.begin(), m_inFlight.end(),
                                  [id](const OutRequest &r) { return r.id == id; });
     if (it == m_inFlight.end()) return; // already answered: nothing to cancel
+    const bool refused = m_awaitingConsent && it == m_inFlight.begin();
     std::deque<OutRequest> inFlight;
     inFlight.swap(m_inFlight);
     for (const OutRequest &r : inFlight) {
-        if (r.id == id)
+        if (r.id == id && refused)
+            failRequest(r, NetError{NetError::Cancelled,
+                                    QStringLiteral("refused a result of %1: qscope dropped the "
+                                                   "connection without reading it and is "
+                                                   "reconnecting")
+                                        .arg(formatByteSize(m_announcedBytes))});
+        else if (r.id == id)
             failRequest(r, NetError{NetError::Cancelled,
                                     QStringLiteral("cancelled. kdb+ cannot stop a running query, "
                                                    "so qscope dropped the connection and is "
@@ -982,24 +994,69 @@ void Connection::addUpdate(PendingFeed &pending, const QByteArray &table, const 
 
 void Connection::onReadyRead()
 {
-    if (!m_io) return;
-    QByteArray bytes = m_io->readAll();
-    if (bytes.isEmpty()) return;
-    m_info.bytesIn += bytes.size();
-    m_infoDirty = true;
-    if (m_phase == Phase::Handshake) {
-        const char capability = bytes[0];
-        bytes.remove(0, 1);
-        onLoginReply(capability);
+    // Held for consent: nothing is read, Qt's buffer fills (kReadChunkBytes) and TCP then makes
+    // the server wait.
+    if (!m_io || m_awaitingConsent) return;
+    try {
+        QByteArray bytes = m_io->readAll();
+        if (bytes.isEmpty()) return;
+        m_info.bytesIn += bytes.size();
+        m_infoDirty = true;
+        if (m_phase == Phase::Handshake) {
+            const char capability = bytes[0];
+            bytes.remove(0, 1);
+            onLoginReply(capability);
+        }
+        if (m_phase != Phase::Open || bytes.isEmpty()) return;
+        processIncoming(bytes);
+    } catch (const std::bad_alloc &) {
+        handleOutOfMemory("reading a message");
     }
-    if (m_phase != Phase::Open || bytes.isEmpty()) return;
-    processIncoming(bytes);
+}
+
+bool Connection::holdForConsent()
+{
+    if (m_awaitingConsent) return true;
+    if (m_options.confirmAboveBytes <= 0 || m_consentGiven) return false;
+    const auto h = m_reader.pendingHeader();
+    if (!h || h->type != MessageType::Response) return false;
+    const auto bytes = m_reader.pendingMessageBytes();
+    if (!bytes || *bytes < m_options.confirmAboveBytes) return false;
+    takeDirect();
+    // One sync request is on the wire at a time: this response is the front request's. A
+    // subscription's answer is the feed's business, not a person's.
+    if (m_inFlight.empty() || m_inFlight.front().kind == OutRequest::Subscribe) return false;
+    OutRequest &r = m_inFlight.front();
+    r.deadlineNs = 0; // the server has answered: no timeout while a person decides
+    armTimeout();
+    m_awaitingConsent = true;
+    m_announcedBytes = *bytes;
+    if (m_sink) m_sink->connectionSizeAnnounced(r.id, *bytes);
+    return true;
+}
+
+void Connection::acceptLarge(RequestId id)
+{
+    if (!m_awaitingConsent || m_inFlight.empty() || m_inFlight.front().id != id) return;
+    m_awaitingConsent = false;
+    m_consentGiven = true;
+    try {
+        processIncoming(QByteArray()); // what the reader holds already
+    } catch (const std::bad_alloc &) {
+        handleOutOfMemory("reading a message");
+        return;
+    }
+    // Then what Qt buffered meanwhile; from there the socket reads on as usual.
+    if (m_phase == Phase::Open && m_io && m_io->bytesAvailable() > 0) onReadyRead();
 }
 
 void Connection::processIncoming(const QByteArray &bytes)
 {
     m_reader.feed(bytes);
-    while (auto frame = m_reader.next()) {
+    while (!holdForConsent()) {
+        auto frame = m_reader.next();
+        if (!frame) break;
+        m_consentGiven = false; // consent is per frame
         Inbound in;
         in.seq = ++m_inboxSeq;
         in.header = *MessageHeader::parse(frame->constData(), frame->size(), nullptr);
@@ -1036,6 +1093,11 @@ void Connection::processIncoming(const QByteArray &bytes)
     if (m_phase != Phase::Open) return;
     if (m_reader.error()) {
         const DecodeError &e = *m_reader.error();
+        if (e.kind != DecodeError::Malformed) {
+            const auto h = m_reader.pendingHeader();
+            handleOversize(e, h ? h->type : MessageType::Response);
+            return;
+        }
         handleLoss(NetError::Protocol,
                    QStringLiteral("protocol error at byte %1: %2").arg(e.offset).arg(e.message));
         return;
@@ -1061,7 +1123,81 @@ void Connection::onDecoded(quint64 seq, Decoded decoded)
             break;
         }
     }
-    drainInbox();
+    try {
+        drainInbox();
+    } catch (const std::bad_alloc &) {
+        handleOutOfMemory("handing over a message");
+    }
+}
+
+void Connection::handleOversize(const DecodeError &e, MessageType type)
+{
+    // Frames that arrived whole before it are answered first (a large one may be decoding).
+    if (!m_inbox.empty()) {
+        m_deferredOversize = std::make_pair(e, type);
+        return;
+    }
+    takeDirect();
+    const bool response = type == MessageType::Response && !m_inFlight.empty();
+    const QString what =
+        response ? QStringLiteral("result") : QStringLiteral("message from the server");
+    const QString limit = formatByteSize(m_limits.maxMessageBytes);
+    QString text;
+    if (e.kind == DecodeError::OverLimit)
+        text = QStringLiteral("%1 of %2 exceeds this connection's limit of %3")
+                   .arg(what, formatByteSize(e.messageBytes), limit);
+    else if (e.messageBytes > 0)
+        text = QStringLiteral("%1 of %2 could not be received: out of memory (this connection's "
+                              "limit is %3)")
+                   .arg(what, formatByteSize(e.messageBytes), limit);
+    else
+        text = QStringLiteral("a %1 could not be received: out of memory").arg(what);
+    failOversize(NetError{NetError::TooLarge, text}, response);
+}
+
+void Connection::handleOutOfMemory(const char *where)
+{
+    takeDirect();
+    const bool response = !m_inFlight.empty();
+    failOversize(NetError{NetError::TooLarge,
+                          QStringLiteral("out of memory while %1 of %2; this connection's limit "
+                                         "is %3")
+                              .arg(QLatin1String(where), formatByteSize(m_info.bytesIn),
+                                   formatByteSize(m_limits.maxMessageBytes))},
+                 response);
+}
+
+void Connection::failOversize(const NetError &error, bool response)
+{
+    // The rest of the message is never read: the socket is reset, and the requests queued
+    // behind go out on the new one, as after a timeout.
+    const QString reset = QStringLiteral("; the connection was reset without reading it");
+    noteError(error.message);
+    std::deque<OutRequest> inFlight;
+    inFlight.swap(m_inFlight);
+    bool first = true;
+    for (const OutRequest &r : inFlight) {
+        if (first && response)
+            failRequest(r, NetError{error.kind, error.message + reset});
+        else
+            failRequest(r, NetError{NetError::Disconnected,
+                                    QStringLiteral("connection reset: ") + error.message});
+        first = false;
+    }
+    if (m_sink) m_sink->connectionLimitExceeded(m_id, error);
+    forceReconnect(error.message + QStringLiteral("; reconnecting"));
+}
+
+QString Connection::qErrorText(const QByteArray &word) const
+{
+    QString text = QString::fromUtf8(word);
+    // kdb+ answers 'limit when a result would be over 2 GB and the client did not get
+    // capability 6 (it cannot be sent at all then).
+    if (word == "limit" && m_capability >= 0 && m_capability < 6)
+        text += QStringLiteral(": the result is larger than 2 GB: this server would need "
+                               "capability 6 to send it, and it granted capability %1")
+                    .arg(m_capability);
+    return text;
 }
 
 void Connection::drainInbox()
@@ -1070,6 +1206,12 @@ void Connection::drainInbox()
         Inbound in = std::move(m_inbox.front());
         m_inbox.pop_front();
         dispatch(in);
+    }
+    if (m_inbox.empty() && m_deferredOversize) {
+        const auto oversize = *m_deferredOversize;
+        m_deferredOversize.reset();
+        handleOversize(oversize.first, oversize.second);
+        return;
     }
     if (m_inbox.empty() && m_deferredLoss) {
         const auto loss = *m_deferredLoss;
@@ -1172,13 +1314,18 @@ void Connection::answer(Inbound &in)
     res.bytesOut = r.bytesOut;
     res.bytesIn = r.bytesIn;
     res.elapsedNs = m_clock.nsecsElapsed() - r.startNs;
-    if (!d.ok()) {
+    if (!d.ok() && d.error->kind != DecodeError::Malformed) {
+        // Received whole (the stream is in step) but too big to decode here.
+        res.error = NetError{NetError::TooLarge,
+                             QStringLiteral("result of %1 could not be decoded: %2")
+                                 .arg(formatByteSize(d.error->messageBytes), d.error->message)};
+    } else if (!d.ok()) {
         res.error = NetError{NetError::Protocol,
                              QStringLiteral("could not decode the response: %1 (byte %2)")
                                  .arg(d.error->message)
                                  .arg(d.error->offset)};
     } else if (d.value.isError()) {
-        res.error = NetError{NetError::QError, QString::fromUtf8(d.value.symbolValue())};
+        res.error = NetError{NetError::QError, qErrorText(d.value.symbolValue())};
     } else {
         res.value = d.value;
     }

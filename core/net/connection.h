@@ -44,6 +44,8 @@ public:
     virtual void connectionState(ConnectionId id, ConnectionState state, const QString &detail) = 0;
     virtual void connectionResult(QueryResult result) = 0;
     virtual void connectionProgress(RequestId request, qint64 received, qint64 total) = 0;
+    virtual void connectionSizeAnnounced(RequestId request, qint64 bytes) = 0;
+    virtual void connectionLimitExceeded(ConnectionId id, const NetError &error) = 0;
     virtual void connectionPushed(ConnectionId id, const Value &message) = 0;
     virtual void connectionServerRequest(ConnectionId id, const Value &message) = 0;
     virtual void connectionSubscribed(SubscriptionId sub, const Value &schema) = 0;
@@ -133,6 +135,8 @@ public:
     void start();
     void submit(OutRequest request);
     void cancel(RequestId id);
+    /// Read on a response held back for its size (confirmAboveBytes).
+    void acceptLarge(RequestId id);
     void subscribe(SubscriptionId sub, const QByteArray &table, const QList<QByteArray> &syms);
     void unsubscribe(SubscriptionId sub);
     void replyToServer(const Value &reply);
@@ -180,6 +184,13 @@ private:
     void onLoginReply(char capability);
 
     void processIncoming(const QByteArray &bytes);
+    /// A response held back waiting for acceptLarge? (Announces it the first time.)
+    bool holdForConsent();
+    /// The reader stopped on a frame over the limit or out of memory: fail and reset.
+    void handleOversize(const DecodeError &e, MessageType type);
+    /// Allocation failed on the receive path outside the codec (a read, a copy).
+    void handleOutOfMemory(const char *where);
+    void failOversize(const NetError &error, bool response);
     void drainInbox();
     void dispatch(Inbound &in);
     void handleResponse(Inbound &in);
@@ -221,6 +232,8 @@ private:
     void publishInfo();
     void noteError(const QString &error);
 
+    /// q's error word, with what it means here where that is known.
+    QString qErrorText(const QByteArray &word) const;
     Value subscribeMessage(const Subscription &s) const;
     QString serverText() const { return m_options.address.display(); }
 
@@ -248,7 +261,13 @@ private:
     int m_capability = -1;
     int m_attempt = 0;
     int m_nextDelayMs = 0;
+    DecodeLimits m_limits;
     FrameReader m_reader;
+    bool m_awaitingConsent = false; ///< a response is held back until acceptLarge or cancel
+    bool m_consentGiven = false;    ///< the frame being assembled was accepted
+    qint64 m_announcedBytes = 0;    ///< the held response's size
+    /// An oversize frame seen while earlier frames still decode: handled once they are out.
+    std::optional<std::pair<DecodeError, MessageType>> m_deferredOversize;
 
     std::deque<OutRequest> m_queued;   ///< waiting for the connection to open
     std::deque<OutRequest> m_inFlight; ///< written sync requests, in the order sent

@@ -9,6 +9,7 @@
 
 #include <QFile>
 #include <QPointer>
+#include <QSet>
 #include <QThreadPool>
 
 #include <unordered_map>
@@ -66,9 +67,30 @@ public:
     void connectionResult(QueryResult result) override
     {
         toManager([this, result = std::move(result)]() mutable {
-            const QueryResult mine = std::move(result);
-            if (live.remove(mine.id) == 0) return; // cancelled or closed: nobody waits
+            QueryResult mine = std::move(result);
+            if (live.remove(mine.id) == 0) return; // closed: nobody waits
+            if (cancelling.remove(mine.id) && (mine.ok() || mine.error->kind == NetError::QError)) {
+                // The answer crossed the cancel: it is dropped, and the connection was not
+                // (there was nothing left on the wire to stop).
+                mine.value = Value();
+                mine.error = NetError{NetError::Cancelled,
+                                      QStringLiteral("cancelled; its answer arrived as it was "
+                                                     "cancelled and was discarded")};
+            }
             Q_EMIT q->resultReady(mine);
+        });
+    }
+    void connectionSizeAnnounced(RequestId request, qint64 bytes) override
+    {
+        toManager([this, request, bytes] {
+            if (live.contains(request) && !cancelling.contains(request))
+                Q_EMIT q->sizeAnnounced(request, bytes);
+        });
+    }
+    void connectionLimitExceeded(ConnectionId id, const NetError &error) override
+    {
+        toManager([this, id, error] {
+            if (entry(id) && !entry(id)->closed) Q_EMIT q->limitExceeded(id, error);
         });
     }
     void connectionProgress(RequestId request, qint64 received, qint64 total) override
@@ -126,6 +148,7 @@ public:
     HandleRegistry *registry;
     std::unordered_map<ConnectionId, Entry> entries;
     QHash<RequestId, ConnectionId> live; ///< requests whose result is still wanted
+    QSet<RequestId> cancelling;          ///< cancelled, their Cancelled result not yet here
     QHash<SubscriptionId, ConnectionId> subs;
     ConnectionId nextConnection = 0;
     RequestId nextRequest = 0;
@@ -164,6 +187,7 @@ void ConnectionManagerPrivate::failLater(RequestId id, ConnectionId cid, const Q
     res.error = e;
     // Never re-entrantly from the call that made the request: the caller stores the id first.
     toManager([this, res] {
+        cancelling.remove(res.id);
         if (live.remove(res.id)) Q_EMIT q->resultReady(res);
     });
 }
@@ -248,8 +272,14 @@ void ConnectionManager::close(ConnectionId id)
     auto *e = d->entry(id);
     if (!e || e->closed) return;
     // Results still owed on this handle are dropped, not delivered late.
-    for (auto it = d->live.begin(); it != d->live.end();)
-        it = it.value() == id ? d->live.erase(it) : std::next(it);
+    for (auto it = d->live.begin(); it != d->live.end();) {
+        if (it.value() != id) {
+            ++it;
+            continue;
+        }
+        d->cancelling.remove(it.key());
+        it = d->live.erase(it);
+    }
     for (auto it = d->subs.begin(); it != d->subs.end();)
         it = it.value() == id ? d->subs.erase(it) : std::next(it);
     e->guard->post([](Connection &c) {
@@ -414,7 +444,17 @@ void ConnectionManager::cancel(RequestId request)
     if (it == d->live.constEnd()) return;
     auto *e = d->entry(it.value());
     if (!e || e->closed) return;
+    d->cancelling.insert(request);
     e->guard->post([request](Connection &c) { c.cancel(request); });
+}
+
+void ConnectionManager::acceptLarge(RequestId request)
+{
+    const auto it = d->live.constFind(request);
+    if (it == d->live.constEnd() || d->cancelling.contains(request)) return;
+    auto *e = d->entry(it.value());
+    if (!e || e->closed) return;
+    e->guard->post([request](Connection &c) { c.acceptLarge(request); });
 }
 
 SubscriptionId ConnectionManager::subscribe(ConnectionId id, const QByteArray &table,

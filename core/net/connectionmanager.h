@@ -54,8 +54,15 @@ public:
     void broadcast(const QList<ConnectionId> &ids, const Value &message);
     /// Execute a local .q file on the server line-block by line-block (PyKX file_execute).
     RequestId executeFile(ConnectionId id, const QString &path);
-    /// kdb+ cannot abort a running query: cancel drops the socket and reconnects.
+    /// Ends the request: its result is a NetError::Cancelled, never its answer, even one that
+    /// arrived as it was cancelled. A request still queued is dropped from the queue ("cancelled
+    /// before it was sent") and the connection stays; one on the wire cannot be stopped in
+    /// kdb+, so the socket is closed (the server sees the disconnect) and reopened, and the
+    /// requests queued behind it go out on the new socket.
     void cancel(RequestId request);
+    /// Read on a response held back by sizeAnnounced. To refuse it, cancel(request): the
+    /// socket is reset without reading it.
+    void acceptLarge(RequestId request);
 
     /// .u.sub[table;syms] on a tickerplant; rows arrive as feedBatch; resubscribes after reconnect.
     /// table empty = all tables (`), syms empty = all syms.
@@ -79,6 +86,14 @@ Q_SIGNALS:
                       const QString &detail);
     /// Bytes of the response received so far against the total its header announced.
     void progress(qscope::RequestId request, qint64 received, qint64 total);
+    /// The response to `request` announced (in its header) `bytes` bytes, uncompressed, at
+    /// least the connection's confirmAboveBytes. Nothing more is read from that connection
+    /// until acceptLarge(request) or cancel(request) (the refusal).
+    void sizeAnnounced(qscope::RequestId request, qint64 bytes);
+    /// A message over the connection's maxMessageBytes (or more than could be allocated) made
+    /// the engine reset the connection: a result (whose request also fails with TooLarge) or
+    /// a message the server pushed (a feed's update).
+    void limitExceeded(qscope::ConnectionId id, const qscope::NetError &error);
     void resultReady(const qscope::QueryResult &result);
     /// Async messages the server pushed that no subscription consumed (neg[.z.w](`f;x)).
     void pushed(qscope::ConnectionId id, const qscope::Value &message);

@@ -4,6 +4,13 @@
 
 #include <QHostAddress>
 
+#include <algorithm>
+#include <cmath>
+
+#if defined(Q_OS_UNIX)
+#include <unistd.h>
+#endif
+
 namespace qscope {
 
 std::optional<ServerAddress> ServerAddress::parse(const QString &input)
@@ -77,6 +84,41 @@ bool ServerAddress::isLocal() const
     if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0) return true;
     const QHostAddress addr(host);
     return !addr.isNull() && addr.isLoopback();
+}
+
+qint64 defaultMessageLimit()
+{
+    static const qint64 limit = [] {
+        constexpr qint64 kFloor = qint64(256) << 20;
+        constexpr qint64 kCeiling = (qint64(1) << 40) - 1; // the protocol's largest message
+        qint64 physical = 0;
+#if defined(Q_OS_UNIX) && defined(_SC_PHYS_PAGES)
+        const long pages = ::sysconf(_SC_PHYS_PAGES);
+        const long pageSize = ::sysconf(_SC_PAGE_SIZE);
+        if (pages > 0 && pageSize > 0) physical = qint64(pages) * qint64(pageSize);
+#endif
+        // Unknown memory: 4 GB, what a modest machine can take one message of.
+        if (physical <= 0) physical = qint64(16) << 30;
+        return std::clamp(physical / 4, kFloor, kCeiling);
+    }();
+    return limit;
+}
+
+QString formatByteSize(qint64 bytes)
+{
+    static const char *const units[] = {"KB", "MB", "GB", "TB"};
+    if (bytes < 1024) return QStringLiteral("%1 bytes").arg(bytes);
+    double v = double(bytes);
+    int unit = -1;
+    while (v >= 1024 && unit < 3) {
+        v /= 1024;
+        ++unit;
+    }
+    // One decimal below 10 (3.2 GB), none from 10 on (12 GB); never "1.0 GB".
+    const QString number = v < 10 && std::abs(v - std::round(v)) >= 0.05
+                               ? QString::number(v, 'f', 1)
+                               : QString::number(qint64(std::round(v)));
+    return number + QLatin1Char(' ') + QLatin1String(units[unit]);
 }
 
 } // namespace qscope

@@ -49,13 +49,31 @@ struct ReconnectPolicy
     bool retryFirstConnect = true;
 };
 
+/// The default per-connection limit on an incoming message: a quarter of this machine's physical
+/// memory, at least 256 MiB and at most what the protocol can carry (1 TiB). Any thread.
+qint64 defaultMessageLimit();
+/// A size as a person reads it, in binary units: "900 bytes", "12 KB", "1 GB", "3.2 GB".
+QString formatByteSize(qint64 bytes);
+
 struct ConnectionOptions
 {
     QString name;
     ServerAddress address;
     QString user;
     QString password;
-    int capability = 3;
+    /// Asked for in the login; the server grants at most this (kdb+: min of both). 6 lets a
+    /// server send messages over 2 GB (up to 1 TB), which maxMessageBytes then bounds.
+    int capability = 6;
+    /// Largest incoming message, uncompressed, header included. Checked against each frame's
+    /// header (and a compressed frame's uncompressed size) before its bytes are kept; over it,
+    /// the request fails with NetError::TooLarge and the connection is reset (closed and
+    /// reopened without reading the rest), so the session goes on.
+    qint64 maxMessageBytes = defaultMessageLimit();
+    /// A response whose header announces at least this many (uncompressed) bytes is not read
+    /// further until ConnectionManager::acceptLarge or cancel answers sizeAnnounced; its
+    /// timeout stops (the server has answered). 0 = never ask. Set it only where something
+    /// answers sizeAnnounced, or such a request waits until cancelled.
+    qint64 confirmAboveBytes = 0;
     int connectTimeoutMs = 5000;
     /// 0 = none; a request may override. A request's timeout counts from when it is written to
     /// the socket, never while it waits to be sent (connecting, logging in, reconnecting, or the
@@ -80,7 +98,10 @@ struct NetError
         Cancelled,
         Disconnected,
         Protocol,
-        Tls
+        Tls,
+        /// A message over the connection's maxMessageBytes, or more than this process could
+        /// allocate: the connection was reset without reading it.
+        TooLarge
     };
     Kind kind = QError;
     QString message; ///< for QError, q's word without the quote (e.g. "type")

@@ -3,6 +3,8 @@
 #include "codec.h"
 #include "codecdetail.h"
 
+#include <new>
+
 namespace qscope {
 
 std::optional<MessageHeader> MessageHeader::parse(const char *p, int64_t n, DecodeError *error)
@@ -40,7 +42,9 @@ std::optional<MessageHeader> MessageHeader::parse(const char *p, int64_t n, Deco
     return h;
 }
 
-Decoded decodeMessage(const QByteArray &message, const DecodeLimits &limits)
+namespace {
+
+Decoded decodeWhole(const QByteArray &message, const DecodeLimits &limits)
 {
     Decoded d;
     DecodeError error;
@@ -61,7 +65,7 @@ Decoded decodeMessage(const QByteArray &message, const DecodeLimits &limits)
         d.error = DecodeError{QStringLiteral("message of %1 bytes exceeds the limit of %2")
                                   .arg(header->size)
                                   .arg(limits.maxMessageBytes),
-                              4};
+                              4, DecodeError::OverLimit, header->size};
         return d;
     }
     QByteArray plain = message;
@@ -87,6 +91,22 @@ Decoded decodeMessage(const QByteArray &message, const DecodeLimits &limits)
     return d;
 }
 
+} // namespace
+
+Decoded decodeMessage(const QByteArray &message, const DecodeLimits &limits)
+{
+    try {
+        return decodeWhole(message, limits);
+    } catch (const std::bad_alloc &) {
+        // A message can be within the limit and still more than this process can hold now.
+        Decoded d;
+        d.error = DecodeError{
+            QStringLiteral("out of memory decoding a message of %1 bytes").arg(message.size()), 0,
+            DecodeError::OutOfMemory, message.size()};
+        return d;
+    }
+}
+
 Decoded decodePayload(const QByteArray &payload, bool littleEndian, const DecodeLimits &limits)
 {
     if (payload.size() > limits.maxMessageBytes) {
@@ -97,10 +117,18 @@ Decoded decodePayload(const QByteArray &payload, bool littleEndian, const Decode
                               0};
         return d;
     }
-    auto owner = std::make_shared<const QByteArray>(payload);
-    const char *base = owner->constData();
-    const int64_t end = owner->size();
-    return detail::decodeRange(base, 0, end, littleEndian, std::move(owner), limits);
+    try {
+        auto owner = std::make_shared<const QByteArray>(payload);
+        const char *base = owner->constData();
+        const int64_t end = owner->size();
+        return detail::decodeRange(base, 0, end, littleEndian, std::move(owner), limits);
+    } catch (const std::bad_alloc &) {
+        Decoded d;
+        d.error = DecodeError{
+            QStringLiteral("out of memory decoding a payload of %1 bytes").arg(payload.size()), 0,
+            DecodeError::OutOfMemory, payload.size()};
+        return d;
+    }
 }
 
 QByteArray encodeHandshake(const QByteArray &userPassword, int capability)

@@ -21,8 +21,14 @@ enum class MessageType : uint8_t { Async = 0, Sync = 1, Response = 2 };
 /// A protocol error is data: what went wrong and where (byte offset into the message).
 struct DecodeError
 {
+    /// Why it failed: the bytes are wrong, or well formed but bigger than the limit allows, or
+    /// than this process could allocate.
+    enum Kind { Malformed, OverLimit, OutOfMemory };
+
     QString message;
     int64_t offset = -1;
+    Kind kind = Malformed;
+    int64_t messageBytes = 0; ///< OverLimit, OutOfMemory: the (uncompressed) size announced
 };
 
 struct MessageHeader
@@ -39,8 +45,10 @@ struct MessageHeader
 
 struct DecodeLimits
 {
-    int64_t maxMessageBytes = int64_t(16) << 30; ///< largest message accepted (decompressed)
-    int maxDepth = 1000;                         ///< nesting depth of lists/dicts
+    /// Largest message accepted, decompressed, header included. The engine sets it per
+    /// connection (ConnectionOptions::maxMessageBytes); this default is for tools and tests.
+    int64_t maxMessageBytes = int64_t(16) << 30;
+    int maxDepth = 1000; ///< nesting depth of lists/dicts
 };
 
 struct EncodeOptions
@@ -59,6 +67,7 @@ struct Decoded
     std::optional<DecodeError> error;
     bool ok() const { return !error.has_value(); }
 };
+/// Never throws: a message this process cannot allocate room for fails with kind OutOfMemory.
 Decoded decodeMessage(const QByteArray &message, const DecodeLimits &limits = {});
 /// Decode a payload with no header (little-endian unless told otherwise).
 Decoded decodePayload(const QByteArray &payload, bool littleEndian = true,
@@ -75,13 +84,19 @@ int64_t encodedPayloadSize(const Value &v);
 /// message is 2000 bytes or smaller, or if compressing would not halve it.
 QByteArray compressMessage(const QByteArray &message);
 /// Inflate a compressed message (header included) into the uncompressed message, checking every
-/// bound. nullopt and error set on malformed input.
+/// bound. nullopt and error set on malformed input, an uncompressed size over the limit
+/// (OverLimit, checked before anything is allocated), or an allocation failure (OutOfMemory).
 std::optional<QByteArray> decompressMessage(const QByteArray &message, DecodeError *error,
                                             const DecodeLimits &limits = {});
 
 /// Incremental framer for a byte stream: feed() what arrived, then next() yields whole messages.
 /// A plain class: no sockets, no QObject (qredisclient's ResponseParser). Bytes of a frame being
 /// assembled are counted so a caller can show progress.
+///
+/// Sizes are checked against the limit as soon as they can be read, before the frame's bytes
+/// are kept: the header's size, and for a compressed frame the uncompressed size after it. The
+/// buffer only ever holds what actually arrived (a peer could claim gigabytes and send a few
+/// bytes). Allocation failure is an error (kind OutOfMemory), never an exception.
 class FrameReader
 {
 public:
@@ -90,13 +105,21 @@ public:
     void feed(const QByteArray &bytes) { feed(bytes.constData(), bytes.size()); }
     /// The next complete raw message (header included, still compressed if it was), if any.
     std::optional<QByteArray> next();
-    /// Set once the stream is broken (bad header, size over the limit); nothing further is read.
+    /// Set once the stream is broken (bad header, size over the limit, out of memory); nothing
+    /// further is read. kind says which; messageBytes the size announced.
     const std::optional<DecodeError> &error() const { return m_error; }
-    /// Progress of the frame being assembled: its header, bytes so far, total announced.
+    /// Progress of the frame being assembled: its header, bytes so far, total announced. The
+    /// header stays readable after an error (which frame was over the limit).
     std::optional<MessageHeader> pendingHeader() const;
     int64_t pendingBytes() const;
+    /// The uncompressed size (header included) of the frame being assembled, once known: at
+    /// once for a plain frame, after the 4 or 8 size bytes for a compressed one.
+    std::optional<int64_t> pendingMessageBytes() const;
 
 private:
+    /// Check the frame at m_consumed against the limits; sets m_error and returns false if not.
+    bool admissible(const MessageHeader &h, int64_t avail);
+
     DecodeLimits m_limits;
     QByteArray m_buffer;
     int64_t m_consumed = 0;

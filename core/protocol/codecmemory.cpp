@@ -3,6 +3,7 @@
 #include "codecdetail.h"
 
 #include <cstdlib>
+#include <new>
 
 #ifdef __linux__
 #include <sys/mman.h>
@@ -42,11 +43,20 @@ void adviseHugePages(char *data, size_t n)
 
 Bytes allocateBytes(size_t n)
 {
-    if (n < kLargeBuffer) return Bytes::allocate(n);
+    // Exhaustion throws std::bad_alloc, which the decoder's callers turn into an error: a
+    // null buffer would be written to.
+    if (n < kLargeBuffer) {
+        Bytes b = Bytes::allocate(n);
+        if (!b.data()) throw std::bad_alloc();
+        return b;
+    }
     const size_t rounded = (n + kHugePage - 1) & ~(kHugePage - 1);
     auto buf = std::make_shared<AlignedBuffer>(rounded);
-    if (!buf->data)
-        return Bytes::allocate(n); // fall back; allocate reports exhaustion as malloc does
+    if (!buf->data) {
+        Bytes b = Bytes::allocate(n); // huge pages are a nicety: try a plain allocation
+        if (!b.data()) throw std::bad_alloc();
+        return b;
+    }
     adviseHugePages(buf->data, rounded);
     const char *p = buf->data;
     return Bytes::view(std::move(buf), p, n);

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <array>
+#include <new>
 
 namespace qscope {
 
@@ -104,10 +105,14 @@ QByteArray compressMessage(const QByteArray &message)
 std::optional<QByteArray> decompressMessage(const QByteArray &message, DecodeError *error,
                                             const DecodeLimits &limits)
 {
-    auto fail = [error](const QString &text, int64_t offset) -> std::optional<QByteArray> {
+    auto fail = [error](const QString &text, int64_t offset,
+                        DecodeError::Kind kind = DecodeError::Malformed,
+                        int64_t bytes = 0) -> std::optional<QByteArray> {
         if (error) {
             error->message = text;
             error->offset = offset;
+            error->kind = kind;
+            error->messageBytes = bytes;
         }
         return std::nullopt;
     };
@@ -134,7 +139,7 @@ std::optional<QByteArray> decompressMessage(const QByteArray &message, DecodeErr
         return fail(QStringLiteral("uncompressed size %1 exceeds the limit of %2")
                         .arg(usize)
                         .arg(limits.maxMessageBytes),
-                    8);
+                    8, DecodeError::OverLimit, usize);
     // Each input byte yields at most 257 output bytes: a larger claim is corrupt, and checking
     // it here keeps a tiny message from making us allocate gigabytes.
     if ((usize - MessageHeader::kSize) > (inSize - dataStart) * 257)
@@ -143,7 +148,14 @@ std::optional<QByteArray> decompressMessage(const QByteArray &message, DecodeErr
                         .arg(inSize),
                     8);
 
-    QByteArray result = detail::allocateMessage(usize);
+    QByteArray result;
+    try {
+        result = detail::allocateMessage(usize);
+    } catch (const std::bad_alloc &) {
+        return fail(
+            QStringLiteral("out of memory: cannot allocate %1 bytes to decompress into").arg(usize),
+            8, DecodeError::OutOfMemory, usize);
+    }
     auto *dst = reinterpret_cast<uint8_t *>(result.data());
     const auto *src = reinterpret_cast<const uint8_t *>(raw);
     std::memset(dst, 0, MessageHeader::kSize);

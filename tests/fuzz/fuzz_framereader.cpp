@@ -1,6 +1,6 @@
 // libFuzzer target: FrameReader fed the input in chunks whose size comes from the input itself;
 // every frame it yields must be exactly the stream's bytes at that point, and must decode or fail
-// cleanly.
+// cleanly; no frame in assembly may claim more than the limit (compressed or not).
 
 #include "protocol/codec.h"
 
@@ -31,8 +31,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const Decoded d = decodeMessage(*frame, limits);
             if (!d.ok() && d.error->offset < 0) std::abort();
         }
-        if (reader.error()) break;
+        if (reader.error()) {
+            // Over the limit is named with the size it announced, which is over the limit.
+            const DecodeError &e = *reader.error();
+            if (e.kind == DecodeError::OverLimit && e.messageBytes <= limits.maxMessageBytes)
+                std::abort();
+            break;
+        }
         if (reader.pendingBytes() != int64_t(fed) - delivered) std::abort();
+        // A frame still being assembled never claims (even compressed) more than the limit.
+        const auto plain = reader.pendingMessageBytes();
+        if (plain && *plain > limits.maxMessageBytes) std::abort();
     }
     return 0;
 }

@@ -20,3 +20,8 @@ qscope_add_test(tst_cli LABEL unit TIMEOUT 300
 if(TARGET tst_cli AND TARGET qscope-cli)
     add_dependencies(tst_cli qscope-cli)
 endif()
+# Issue #16 and #14 in the engine: the per-connection size limit, confirm-size, capability 6,
+# and what cancel guarantees (unit).
+qscope_add_test(tst_netsafety LABEL unit TIMEOUT 120
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_netsafety.cpp ${CMAKE_CURRENT_LIST_DIR}/fakeqserver.h
+    LIBS qscope_demo Qt6::Network)

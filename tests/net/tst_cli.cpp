@@ -20,6 +20,7 @@
 #include <memory>
 
 #include <signal.h>
+#include <sys/resource.h>
 
 using namespace qscope;
 
@@ -63,12 +64,18 @@ quint16 closedPort()
 class Cli
 {
 public:
-    explicit Cli(const QStringList &args)
+    explicit Cli(const QStringList &args,
+                 const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
+                 const QString &program = cliPath(), const std::function<void()> &inChild = {})
     {
-        m_process.setProgram(cliPath());
+        if (inChild) m_process.setChildProcessModifier(inChild);
+        m_process.setProgram(program);
         m_process.setArguments(args);
+        m_process.setProcessEnvironment(env);
         m_process.start();
     }
+    /// Type on the process's stdin.
+    void type(const QByteArray &text) { m_process.write(text); }
     ~Cli()
     {
         if (m_process.state() != QProcess::NotRunning) {
@@ -112,6 +119,7 @@ public:
         return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -2;
     }
     bool running() const { return m_process.state() != QProcess::NotRunning; }
+    qint64 pid() const { return m_process.processId(); }
 
     QByteArray out;
     QByteArray err;
@@ -133,9 +141,10 @@ struct Run
     QByteArray err;
 };
 
-Run runCli(const QStringList &args, int ms = kWaitMs)
+Run runCli(const QStringList &args, int ms = kWaitMs,
+           const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
-    Cli cli(args);
+    Cli cli(args, env);
     if (!cli.finish(ms)) return {-1, cli.out, cli.err};
     return {cli.exitCode(), cli.out, cli.err};
 }
@@ -198,6 +207,11 @@ private Q_SLOTS:
     void subSurvivesTickerplantRestart();
     void subRefusedBySubscribeExitsThree();
     void subRefusedConnectionExitsThree();
+    void queryOverMaxSizeExitsThree();
+    void subOverMaxSizeExitsThree();
+    void passwordFromFileOrEnvironment();
+    void passwordPromptedWithoutEcho();
+    void raisesDescriptorLimit();
 
 private:
     std::unique_ptr<DemoServer> m_server; // shared by the query tests that need no special setup
@@ -444,6 +458,22 @@ void TestCli::badArguments_data()
         << QStringList{q,    QStringLiteral("--console"), QStringLiteral("10"), QStringLiteral("x"),
                        addr, QStringLiteral("1")}
         << 1 << QByteArray("bad --console size");
+    QTest::newRow("query bad max-size")
+        << QStringList{q, QStringLiteral("--max-size"), QStringLiteral("lots"), addr,
+                       QStringLiteral("1")}
+        << 1 << QByteArray("--max-size needs a size");
+    QTest::newRow("query unreadable password file")
+        << QStringList{q, QStringLiteral("--password-file"), QStringLiteral("/nonexistent/pw"),
+                       addr, QStringLiteral("1")}
+        << 1 << QByteArray("cannot read the password file /nonexistent/pw");
+    QTest::newRow("query password twice") << QStringList{q,
+                                                         QStringLiteral("--user"),
+                                                         QStringLiteral("a:b"),
+                                                         QStringLiteral("--password-file"),
+                                                         QStringLiteral("/dev/null"),
+                                                         addr,
+                                                         QStringLiteral("1")}
+                                          << 1 << QByteArray("give the password one way");
     QTest::newRow("sub alone") << QStringList{s} << 1 << QByteArray("usage: qscope-cli sub");
     QTest::newRow("sub extra") << QStringList{s, addr, QStringLiteral("trade"), QStringLiteral("A"),
                                               QStringLiteral("B")}
@@ -563,6 +593,137 @@ void TestCli::subRefusedConnectionExitsThree()
     QCOMPARE(r.out, QByteArray());
     QVERIFY2(r.err.startsWith(QByteArray("qscope-cli sub: " + tcpAddress(port).toLatin1() + ": ")),
              describe(r).constData());
+}
+
+void TestCli::queryOverMaxSizeExitsThree()
+{
+    // 8,000,014 bytes (7.6 MB) against --max-size 1M: refused from its header, exit 3.
+    const Run over = runCli(queryArgs(m_server->port(), QStringLiteral("til 1000000"),
+                                      {QStringLiteral("--max-size"), QStringLiteral("1M")}));
+    QCOMPARE(over.exitCode, 3);
+    QCOMPARE(over.out, QByteArray());
+    QVERIFY2(over.err.contains(": result of 7.6 MB exceeds this connection's limit of 1 MB"),
+             describe(over).constData());
+    const Run under = runCli(queryArgs(m_server->port(), QStringLiteral("til 3"),
+                                       {QStringLiteral("--max-size"), QStringLiteral("1M")}));
+    QVERIFY2(under.exitCode == 0, describe(under).constData());
+    QCOMPARE(under.out, QByteArray("0 1 2\n"));
+}
+
+void TestCli::subOverMaxSizeExitsThree()
+{
+    DemoServer server;
+    QVERIFY(server.start(quietDemo()));
+    Cli cli({QStringLiteral("sub"), QStringLiteral("--max-size"), QStringLiteral("64K"),
+             tcpAddress(server.port()), QStringLiteral("trade")});
+    QVERIFY2(cli.waitForErr("subscribed to " + tcpAddress(server.port()).toLatin1() + '\n'),
+             cli.err.constData());
+    // A small update is printed; then one of 5,000 rows (over 64 KB) ends the command.
+    server.execute(
+        tradeUpd("enlist 0D10:00:00.000000000", "enlist`AAPL", "enlist 1.5", "enlist 100"));
+    QVERIFY2(cli.waitFor([&] { return dataRows(cli.out).size() == 1; }), cli.out.constData());
+    server.execute(tradeUpd("5000#0D10:00:00.000000000", "5000#`AAPL", "5000#1.5", "5000#100"));
+    QVERIFY2(cli.finish(), cli.err.constData());
+    QCOMPARE(cli.exitCode(), 3);
+    QVERIFY2(cli.err.contains("message from the server of "), cli.err.constData());
+    QVERIFY2(cli.err.contains(" exceeds this connection's limit of 64 KB"), cli.err.constData());
+    QCOMPARE(dataRows(cli.out).size(), 1);
+}
+
+void TestCli::passwordFromFileOrEnvironment()
+{
+    QTemporaryDir dir;
+    DemoServer server;
+    const DemoOptions so = test::quietDemoWithUsers(dir, "alice:secret\n");
+    QVERIFY(!so.usersFile.isEmpty());
+    QVERIFY(server.start(so));
+    const QStringList user{QStringLiteral("--user"), QStringLiteral("alice")};
+
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QSCOPE_PASSWORD"), QStringLiteral("secret"));
+    const Run fromEnv =
+        runCli(queryArgs(server.port(), QStringLiteral(".z.u"), user), kWaitMs, env);
+    QVERIFY2(fromEnv.exitCode == 0, describe(fromEnv).constData());
+    QCOMPARE(fromEnv.out, QByteArray("`alice\n"));
+
+    QFile file(dir.filePath(QStringLiteral("pw")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("secret\n");
+    file.close();
+    const QStringList withFile =
+        user + QStringList{QStringLiteral("--password-file"), file.fileName()};
+    const Run fromFile = runCli(queryArgs(server.port(), QStringLiteral(".z.u"), withFile));
+    QVERIFY2(fromFile.exitCode == 0, describe(fromFile).constData());
+    QCOMPARE(fromFile.out, QByteArray("`alice\n"));
+    // The file wins over the environment; a wrong one is refused as a wrong --user U:P is.
+    env.insert(QStringLiteral("QSCOPE_PASSWORD"), QStringLiteral("guess"));
+    const Run envWrong =
+        runCli(queryArgs(server.port(), QStringLiteral(".z.u"), user), kWaitMs, env);
+    QCOMPARE(envWrong.exitCode, 3);
+    QVERIFY2(envWrong.err.contains("access denied"), describe(envWrong).constData());
+    const Run fileWins =
+        runCli(queryArgs(server.port(), QStringLiteral(".z.u"), withFile), kWaitMs, env);
+    QVERIFY2(fileWins.exitCode == 0, describe(fileWins).constData());
+    // sub takes it the same way.
+    Cli sub({QStringLiteral("sub"), QStringLiteral("--user"), QStringLiteral("alice"),
+             QStringLiteral("--password-file"), file.fileName(), tcpAddress(server.port())});
+    QVERIFY2(sub.waitForErr("subscribed to "), sub.err.constData());
+    QVERIFY(sub.interrupt());
+    QVERIFY(sub.finish());
+    QCOMPARE(sub.exitCode(), 0);
+}
+
+void TestCli::passwordPromptedWithoutEcho()
+{
+    // On a terminal (script(1) gives the command one), --user alice with no password anywhere
+    // asks for it, and what is typed is not echoed.
+    QTemporaryDir dir;
+    DemoServer server;
+    const DemoOptions so = test::quietDemoWithUsers(dir, "alice:secret\n");
+    QVERIFY(!so.usersFile.isEmpty());
+    QVERIFY(server.start(so));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("QSCOPE_PASSWORD"));
+    const QString command = cliPath() + QStringLiteral(" query --user alice ") +
+                            tcpAddress(server.port()) + QStringLiteral(" .z.u");
+    Cli cli({QStringLiteral("-qec"), command, QStringLiteral("/dev/null")}, env,
+            QStringLiteral("/usr/bin/script"));
+    QVERIFY2(cli.waitFor([&] { return cli.out.contains("password for alice at "); }),
+             cli.out.constData());
+    cli.type("secret\n");
+    QVERIFY2(cli.finish(), cli.out.constData());
+    QVERIFY2(cli.exitCode() == 0, cli.out.constData());
+    QVERIFY2(cli.out.contains("`alice"), cli.out.constData());
+    QVERIFY2(!cli.out.contains("secret"), cli.out.constData());
+}
+
+void TestCli::raisesDescriptorLimit()
+{
+    // Started with a soft limit of 256, qscope-cli raises it at once (towards 65,536, within the
+    // hard limit), as the app does: /proc shows the running process's limit.
+    rlimit rl{};
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &rl) == 0);
+    QVERIFY2(rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 256, "hard limit too low to test");
+    const qint64 hard = rl.rlim_max == RLIM_INFINITY ? qint64(1) << 40 : qint64(rl.rlim_max);
+    DemoServer server;
+    QVERIFY(server.start(quietDemo()));
+    Cli cli({QStringLiteral("sub"), tcpAddress(server.port())},
+            QProcessEnvironment::systemEnvironment(), cliPath(), [] {
+                rlimit low{};
+                ::getrlimit(RLIMIT_NOFILE, &low);
+                low.rlim_cur = 256;
+                ::setrlimit(RLIMIT_NOFILE, &low);
+            });
+    QVERIFY2(cli.waitForErr("subscribed to "), cli.err.constData());
+    QFile limits(QStringLiteral("/proc/%1/limits").arg(cli.pid()));
+    QVERIFY(limits.open(QIODevice::ReadOnly));
+    qint64 soft = -1;
+    for (const QByteArray &line : limits.readAll().split('\n'))
+        if (line.startsWith("Max open files"))
+            soft = line.mid(26).simplified().split(' ')[0].toLongLong();
+    QCOMPARE(soft, std::min<qint64>(65536, hard));
+    QVERIFY(cli.interrupt());
+    QVERIFY(cli.finish());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

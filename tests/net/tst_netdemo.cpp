@@ -188,7 +188,7 @@ void TestNetDemo::tcpQueryAndQError()
                              kWaitMs);
     const HandleInfo &info = m.registry()->at(m.registry()->rowOf(id));
     QCOMPARE(info.transport, QStringLiteral("tcp"));
-    QCOMPARE(info.capability, 3);
+    QCOMPARE(info.capability, 6); // asked for 6 (the default), granted 6 as kdb+ does
 }
 
 void TestNetDemo::functionApplication()

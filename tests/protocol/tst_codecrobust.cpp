@@ -57,6 +57,7 @@ private Q_SLOTS:
     void frameReaderByteByByte();
     void frameReaderRandomChunks();
     void frameReaderErrors();
+    void frameReaderLimitsBeforeKeeping();
     void largeMessageSizeField();
     void wideCompressedMessage();
     void encodeLimits();
@@ -144,6 +145,78 @@ void TestCodecRobust::hugeClaimedSizes()
     tiny.maxMessageBytes = 100;
     QVERIFY(!decompressMessage(compressedCase(2), &e, tiny));
     QVERIFY(e.message.contains(QLatin1String("limit")));
+    QCOMPARE(e.kind, DecodeError::OverLimit);
+    QVERIFY(e.messageBytes > 100);
+}
+
+void TestCodecRobust::frameReaderLimitsBeforeKeeping()
+{
+    DecodeLimits limits;
+    limits.maxMessageBytes = 1 << 20;
+    // A plain frame over the limit: named from its 8 header bytes, with the size it announced.
+    {
+        FrameReader r(limits);
+        r.feed(QByteArray::fromHex("0102000000002000")); // 2 MiB
+        QVERIFY(!r.next());
+        QVERIFY(r.error());
+        QCOMPARE(r.error()->kind, DecodeError::OverLimit);
+        QCOMPARE(r.error()->messageBytes, int64_t(2) << 20);
+        QCOMPARE(r.pendingHeader()->type, MessageType::Response); // which frame it was
+    }
+    // A compressed frame of 100 bytes claiming 4 MiB uncompressed: fine until its size bytes
+    // arrive, then over the limit.
+    {
+        QByteArray frame = QByteArray::fromHex("0102010064000000");
+        QByteArray tail(92, '\0');
+        qToLittleEndian<uint32_t>(4u << 20, tail.data());
+        frame += tail;
+        FrameReader r(limits);
+        r.feed(frame.left(10));
+        QVERIFY(!r.next());
+        QVERIFY(!r.error());
+        QVERIFY(!r.pendingMessageBytes());
+        r.feed(frame.mid(10, 2));
+        QVERIFY(!r.next());
+        QVERIFY(r.error());
+        QCOMPARE(r.error()->kind, DecodeError::OverLimit);
+        QCOMPARE(r.error()->messageBytes, int64_t(4) << 20);
+        QCOMPARE(r.error()->offset, int64_t(8));
+    }
+    // Within the limit but more than 100 compressed bytes can expand to: corrupt, not big.
+    {
+        QByteArray frame = QByteArray::fromHex("0102010064000000");
+        QByteArray tail(92, '\0');
+        qToLittleEndian<uint32_t>(900000u, tail.data());
+        frame += tail;
+        FrameReader r(limits);
+        r.feed(frame.left(12));
+        QVERIFY(!r.next());
+        QVERIFY(r.error());
+        QCOMPARE(r.error()->kind, DecodeError::Malformed);
+        QVERIFY(r.error()->message.contains(QLatin1String("impossible")));
+    }
+    // A real compressed message: its uncompressed size is known from byte 12, then it frames.
+    {
+        const QByteArray c = compressedCase(0);
+        FrameReader r(limits);
+        r.feed(c.left(12));
+        QVERIFY(!r.next());
+        QCOMPARE(r.pendingMessageBytes().value_or(-1),
+                 int64_t(qFromLittleEndian<uint32_t>(c.constData() + 8)));
+        r.feed(c.mid(12));
+        const auto frame = r.next();
+        QVERIFY(frame);
+        QCOMPARE(*frame, c);
+    }
+    // The whole-message decoder names the same kind: a 17-byte long atom over a 10-byte limit.
+    DecodeLimits tiny;
+    tiny.maxMessageBytes = 10;
+    const QByteArray atom = QByteArray::fromHex("0102000011000000f90100000000000000");
+    QVERIFY(decodeMessage(atom).ok());
+    const Decoded d = decodeMessage(atom, tiny);
+    QVERIFY(!d.ok());
+    QCOMPARE(d.error->kind, DecodeError::OverLimit);
+    QCOMPARE(d.error->messageBytes, int64_t(17));
 }
 
 void TestCodecRobust::negativeLength()

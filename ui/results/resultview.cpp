@@ -73,6 +73,8 @@ QString errorWord(const NetError &e)
         return QObject::tr("protocol error");
     case NetError::Tls:
         return QObject::tr("TLS error");
+    case NetError::TooLarge:
+        return QObject::tr("too large");
     }
     return {};
 }
