@@ -20,6 +20,7 @@
 #include "monitor/feedview.h"
 #include "monitor/framesview.h"
 #include "monitor/handlesview.h"
+#include "recovery/sessionjournal.h"
 #include "results/pinstore.h"
 #include "results/resultpane.h"
 #include "results/resultview.h"
@@ -56,6 +57,7 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     m_passwords = new PasswordStore(QStringLiteral("qscope"), this);
     m_sessions = new ServerSessions(manager, store, m_passwords, this);
     m_runner = new QueryRunner(m_sessions, history, this);
+    m_journal = new SessionJournal(SessionJournal::defaultDirectory(), this);
 
     // centre: message bar, editor tabs, find bar, running query; results under it
     auto *top = new QWidget(this);
@@ -128,6 +130,8 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     connect(m_editors, &EditorArea::tabOpened, this, &MainWindow::onTabOpened);
     connect(m_editors, &EditorArea::tabClosing, this, &MainWindow::onTabClosing);
     connect(m_runner, &QueryRunner::jobsChanged, this, &MainWindow::updateBusyTabs);
+    connect(m_editors, &EditorArea::sessionChanged, m_journal, &SessionJournal::markTabsChanged);
+    connect(m_journal, &SessionJournal::written, this, &MainWindow::onJournalWritten);
     connect(m_editors, &EditorArea::message, this, [this](int level, const QString &text) {
         m_message->showMessage(MessageBar::Level(level), text);
     });
@@ -322,6 +326,7 @@ void MainWindow::onTabOpened(EditorTab *tab)
     connect(pane, &ResultPane::shownRunChanged, this, [this, pane] {
         if (pane == results()) showResultSummary();
     });
+    connect(pane, &ResultPane::pinsChanged, m_journal, &SessionJournal::markPinsChanged);
     m_panes.insert(tab, pane);
 }
 
@@ -334,7 +339,10 @@ void MainWindow::onTabClosing(EditorTab *tab)
                                tr("The closed tab's query was cancelled: %1")
                                    .arg(m_runner->job(m_runner->activeFor(tab))->what));
     m_runner->cancelOwnedBy(tab);
-    if (ResultPane *pane = m_panes.take(tab)) pane->deleteLater();
+    if (ResultPane *pane = m_panes.take(tab)) {
+        if (pane->pinnedCount() > 0) m_journal->markPinsChanged(); // its pins go with it
+        pane->deleteLater();
+    }
 }
 
 void MainWindow::onCurrentTab(EditorTab *tab)
@@ -408,37 +416,61 @@ quint64 MainWindow::runFor(EditorTab *tab, const QString &profileId, const QByte
     return m_runner->run(profileId, text, tab);
 }
 
-void MainWindow::savePins() const
+QList<PinStore::TabPins> MainWindow::pinSnapshot() const
 {
-    PinStore::clear();
-    qint64 budget = PinStore::kMaxTotalBytes;
+    QList<PinStore::TabPins> tabs;
     for (int i = 0; i < m_editors->count(); ++i) {
         EditorTab *t = m_editors->tab(i);
         const ResultPane *pane = m_panes.value(t);
         if (!pane || pane->pinnedCount() == 0) continue;
-        QList<PinStore::Pin> pins;
+        PinStore::TabPins tab{t->tabId(), {}};
         for (const auto &[result, server] : pane->pinnedResults())
-            pins.append({result, server});
-        const QStringList notKept = PinStore::save(t->tabId(), pins, &budget);
-        for (const QString &line : notKept)
-            qWarning("qscope: pinned result not kept: %s", qUtf8Printable(line));
+            tab.pins.append({result, server});
+        tabs << tab;
     }
+    return tabs;
 }
 
-void MainWindow::restorePins()
+void MainWindow::savePins() const
+{
+    for (const QString &line : PinStore::saveAll(pinSnapshot()))
+        qWarning("qscope: pinned result not kept: %s", qUtf8Printable(line));
+}
+
+int MainWindow::restorePins()
 {
     QStringList problems;
+    int restored = 0;
     for (int i = 0; i < m_editors->count(); ++i) {
         EditorTab *t = m_editors->tab(i);
         ResultPane *pane = m_panes.value(t);
         if (!pane) continue;
         QString error;
-        for (const PinStore::Pin &p : PinStore::load(t->tabId(), &error))
+        for (const PinStore::Pin &p : PinStore::load(t->tabId(), &error)) {
             pane->addPinned(p.result, p.server);
+            ++restored;
+        }
         if (!error.isEmpty()) problems << error;
     }
     if (!problems.isEmpty())
         m_message->showMessage(MessageBar::Warning, problems.join(QStringLiteral("; ")));
+    return restored;
+}
+
+void MainWindow::onJournalWritten(const QString &error, const QStringList &pinsNotKept)
+{
+    QString problem;
+    if (!error.isEmpty())
+        problem = tr("Unsaved work could not be written to %1: %2. It is safe only until "
+                     "qscope closes normally.")
+                      .arg(m_journal->filePath(), error);
+    else if (!pinsNotKept.isEmpty())
+        problem = tr("Pinned results not kept across restarts: %1")
+                      .arg(pinsNotKept.join(QStringLiteral("; ")));
+    // a problem is said once, not at every tick that meets it again
+    if (!problem.isEmpty() && problem != m_journalProblem)
+        m_message->showMessage(MessageBar::Warning, problem);
+    m_journalProblem = problem;
 }
 
 QString MainWindow::currentProfile() const
@@ -616,15 +648,49 @@ void MainWindow::restoreState(const QString &fallbackProfile)
     }
     QMainWindow::restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     m_split->restoreState(s.value(QStringLiteral("window/split")).toByteArray());
-    s.beginGroup(QStringLiteral("session"));
-    m_editors->restoreSession(s, fallbackProfile);
-    s.endGroup();
+    // A journal is there only when the last run did not close: its tabs are newer than the
+    // session saved before, so they are what comes back.
+    QString journalError;
+    const auto leftover = m_journal->leftover(&journalError);
+    QStringList recovered;
+    if (leftover) {
+        recovered =
+            m_editors->restoreTabs(leftover->tabs, leftover->current, fallbackProfile, true);
+    } else {
+        s.beginGroup(QStringLiteral("session"));
+        m_editors->restoreSession(s, fallbackProfile);
+        s.endGroup();
+    }
     if (m_editors->count() == 0) m_editors->newTab(fallbackProfile);
-    restorePins();
+    const int pins = restorePins();
+    if (!journalError.isEmpty()) m_message->showMessage(MessageBar::Warning, journalError);
+    if (leftover) {
+        QStringList what;
+        if (!recovered.isEmpty())
+            what << (recovered.size() == 1 ? tr("1 tab with unsaved text (%1)")
+                                           : tr("%1 tabs with unsaved text").arg(recovered.size()) +
+                                                 QStringLiteral(" (%1)"))
+                        .arg(recovered.join(QStringLiteral(", ")));
+        if (pins > 0)
+            what << (pins == 1 ? tr("1 pinned result") : tr("%1 pinned results").arg(pins));
+        m_message->showMessage(
+            MessageBar::Warning,
+            what.isEmpty()
+                ? tr("qscope did not close last time; its tabs were reopened.")
+                : tr("qscope did not close last time. Recovered: %1.").arg(what.join(tr(" and "))));
+    }
+    m_journal->markTabsChanged(); // the journal now describes this run
+    m_journal->start(
+        [this](int *current) {
+            *current = m_editors->tabWidget()->currentIndex();
+            return m_editors->tabStates();
+        },
+        [this] { return pinSnapshot(); });
 }
 
 void MainWindow::saveState() const
 {
+    m_journal->settle(); // a journal write in flight finishes before the pins are saved here
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), QMainWindow::saveState());
@@ -633,12 +699,15 @@ void MainWindow::saveState() const
     s.beginGroup(QStringLiteral("session"));
     m_editors->saveSession(s);
     s.endGroup();
+    s.sync();
     savePins();
+    if (s.status() == QSettings::NoError) m_journal->discard(); // saved: nothing to recover
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     // unsaved buffers are kept in the session, so closing never loses work: no question here
+    m_journal->stop();
     saveState();
     m_sessions->disconnectAll();
     event->accept();

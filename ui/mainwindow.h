@@ -6,6 +6,7 @@
 /// parts (ServerSessions, QueryRunner, EditorArea, ...).
 
 #include "net/connectionmanager.h"
+#include "results/pinstore.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -35,6 +36,7 @@ class QueryRunner;
 class QueryStatus;
 class ResultPane;
 class ServerSessions;
+class SessionJournal;
 
 class MainWindow : public QMainWindow
 {
@@ -48,6 +50,7 @@ public:
     // GUI thread ------------------------------------------------------------------------------
     /// Window layout, docks and open tabs from QSettings; opens a tab if none came back.
     void restoreState(const QString &fallbackProfile);
+    /// Saves the session and pins; the journal of unsaved work is then no longer needed.
     void saveState() const;
     void applyTheme();
 
@@ -76,6 +79,7 @@ public:
     MessageBar *messageBar() const { return m_message; }
     QueryStatus *queryStatus() const { return m_status; }
     QLabel *serverStatus() const { return m_serverLabel; }
+    SessionJournal *journal() const { return m_journal; }
     /// Shortcut table for the help page (from the live actions, so it never drifts).
     QString shortcutsHtml() const;
 
@@ -104,8 +108,12 @@ private:
     void updateBusyTabs();
     /// The status bar's summary of the result the current tab shows.
     void showResultSummary();
+    /// Every tab's pins, in tab order (for the save and the journal).
+    QList<PinStore::TabPins> pinSnapshot() const;
     void savePins() const;
-    void restorePins();
+    /// Returns the number of pins restored.
+    int restorePins();
+    void onJournalWritten(const QString &error, const QStringList &pinsNotKept);
 
     ConnectionManager *m_manager;
     ConnectionStore *m_store;
@@ -135,6 +143,8 @@ private:
     QString m_statusError;        ///< and its text
     QList<QAction *> m_shortcutActions;
     QList<QDockWidget *> m_docks;
+    SessionJournal *m_journal;
+    QString m_journalProblem; ///< last journal/pin problem shown, so a tick does not repeat it
 };
 
 } // namespace qscope

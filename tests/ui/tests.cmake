@@ -13,3 +13,9 @@ if(TARGET tst_sessions)
     # FakeQServer, the scriptable q server the net tests use
     target_include_directories(tst_sessions PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
 endif()
+# Crash-safe work: the real qscope killed with SIGKILL and restarted; the journal; crash-safe pins.
+qscope_add_test(tst_recovery LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_recovery.cpp
+    LIBS qscope_ui TIMEOUT 180)
+if(TARGET tst_recovery AND TARGET qscope)
+    add_dependencies(tst_recovery qscope)
+endif()

@@ -168,6 +168,7 @@ void ResultPane::pinView(ResultView *view)
                        .arg(l.formattedDataSize(size), l.formattedDataSize(PinStore::kMaxPinBytes))
                  : tr("Kept across restarts (in %1).").arg(PinStore::directory())));
     m_tabs->setCurrentIndex(index);
+    Q_EMIT pinsChanged();
 }
 
 QList<QPair<QueryResult, QString>> ResultPane::pinnedResults() const
@@ -185,6 +186,7 @@ void ResultPane::closeTab(int index)
     QWidget *w = m_tabs->widget(index);
     m_tabs->removeTab(index);
     w->deleteLater();
+    Q_EMIT pinsChanged();
 }
 
 } // namespace qscope

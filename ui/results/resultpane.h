@@ -63,6 +63,8 @@ Q_SIGNALS:
     void statusMessage(const QString &text);
     /// The Result tab shows another run (a new result, or stepping through the kept ones).
     void shownRunChanged();
+    /// A pin was added or closed.
+    void pinsChanged();
 
 private:
     struct Run
