@@ -170,6 +170,12 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
                 t->insert(query + QLatin1Char('\n'));
                 t->setFocus();
             });
+    connect(m_runner, &QueryRunner::sizeAnnounced, this, &MainWindow::onSizeAnnounced);
+    connect(m_manager->registry(), &HandleRegistry::rowChanged, this, [this](int row) {
+        // the capability the server granted arrives with the login
+        if (m_manager->registry()->at(row).id == m_sessions->connectionOf(currentProfile()))
+            updateServerStatus();
+    });
     connect(m_runner, &QueryRunner::finished, this,
             [this](QueryRunner::Ticket, const QueryResult &r, const QString &server,
                    QObject *owner) { onFinished(r, server, owner); });
@@ -366,6 +372,29 @@ void MainWindow::onFinished(const QueryResult &r, const QString &server, QObject
     if (tab == m_editors->current()) showResultSummary();
 }
 
+void MainWindow::onSizeAnnounced(QueryRunner::Ticket ticket, qint64 bytes, QObject *owner)
+{
+    auto *tab = qobject_cast<EditorTab *>(owner);
+    ResultPane *pane = m_panes.value(tab);
+    if (!pane) {
+        // asked by no tab (or one gone): nobody to ask, and the hard limit still bounds it
+        m_runner->acceptLarge(ticket);
+        return;
+    }
+    const auto job = m_runner->job(ticket);
+    pane->askFetch(bytes, job ? job->what : QString(), [this, ticket](bool fetch) {
+        if (fetch)
+            m_runner->acceptLarge(ticket);
+        else
+            m_runner->cancel(ticket); // the engine resets the socket without reading it
+    });
+    if (tab != m_editors->current())
+        m_message->showMessage(MessageBar::Info,
+                               tr("The answer in %1 is %2: its result pane asks whether to "
+                                  "fetch it.")
+                                   .arg(tab->displayName(), formatByteSize(bytes)));
+}
+
 void MainWindow::showResultSummary()
 {
     // the status bar sums up what the current tab's pane shows
@@ -506,13 +535,34 @@ void MainWindow::updateServerStatus()
     const QString tag = Theme::tagLabel(p->tag);
     const QString state = ServerSessions::stateName(m_sessions->state(id));
     const QString detail = m_sessions->stateDetail(id);
+    // what the server granted in the login (kdb+: the lower of both sides' capability)
+    const HandleRegistry *reg = m_manager->registry();
+    const int row = reg->rowOf(m_sessions->connectionOf(id));
+    const int capability = m_sessions->isOpen(id) && row >= 0 ? reg->at(row).capability : -1;
+    const QString granted =
+        capability < 0 ? QString() : QStringLiteral(" · ") + tr("capability %1").arg(capability);
     m_serverLabel->setText((tag.isEmpty() ? QString() : tag + QStringLiteral(" · ")) +
                            p->name.toHtmlEscaped() + QStringLiteral(" (") +
                            p->addressText().toHtmlEscaped() + QStringLiteral(") · ") + state +
                            (detail.isEmpty() || m_sessions->isOpen(id)
                                 ? QString()
-                                : QStringLiteral(": ") + detail.toHtmlEscaped()));
-    m_serverLabel->setToolTip(m_serverLabel->text());
+                                : QStringLiteral(": ") + detail.toHtmlEscaped()) +
+                           granted);
+    QString tip = m_serverLabel->text();
+    if (capability >= 0)
+        tip += QStringLiteral("<br>") +
+               (capability >= 6
+                    ? tr("The server granted capability %1: messages over 2 GB are allowed.")
+                    : tr("The server granted capability %1: it sends no message over 2 GB "
+                         "(kdb+ answers 'limit instead)."))
+                   .arg(capability);
+    const qint64 confirm = ServerSessions::confirmAboveBytes();
+    tip += QStringLiteral("<br>") +
+           tr("Largest result: %1.").arg(formatByteSize(p->effectiveMaxResultBytes()));
+    if (confirm > 0)
+        tip += QStringLiteral(" ") +
+               tr("Answers from %1 up are asked about first.").arg(formatByteSize(confirm));
+    m_serverLabel->setToolTip(tip);
 }
 
 void MainWindow::runCurrent()

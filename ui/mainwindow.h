@@ -5,6 +5,7 @@
 /// shortcuts, and the status bar with the current server's tag and state. Behaviour lives in the
 /// parts (ServerSessions, QueryRunner, EditorArea, ...).
 
+#include "editor/queryrunner.h"
 #include "net/connectionmanager.h"
 #include "results/pinstore.h"
 
@@ -104,6 +105,8 @@ private:
     void onTabClosing(EditorTab *tab);
     void onCurrentTab(EditorTab *tab);
     void onFinished(const QueryResult &r, const QString &server, QObject *owner);
+    /// A tab's answer is large: its result pane asks (inline) whether to fetch it.
+    void onSizeAnnounced(QueryRunner::Ticket ticket, qint64 bytes, QObject *owner);
     /// Tab titles mark the tabs whose query runs.
     void updateBusyTabs();
     /// The status bar's summary of the result the current tab shows.

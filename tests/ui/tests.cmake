@@ -19,3 +19,9 @@ qscope_add_test(tst_recovery LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_reco
 if(TARGET tst_recovery AND TARGET qscope)
     add_dependencies(tst_recovery qscope)
 endif()
+# The size guard: the inline fetch question, the over-limit error, the capability granted.
+qscope_add_test(tst_sizeguard LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sizeguard.cpp
+    LIBS qscope_ui TIMEOUT 120)
+if(TARGET tst_sizeguard)
+    target_include_directories(tst_sizeguard PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()

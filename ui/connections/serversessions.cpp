@@ -3,6 +3,8 @@
 #include "connections/connectionstore.h"
 #include "connections/passwordstore.h"
 
+#include <QSettings>
+
 namespace qscope {
 
 ServerSessions::ServerSessions(ConnectionManager *manager, ConnectionStore *store,
@@ -45,6 +47,18 @@ QString ServerSessions::stateName(ConnectionState s)
         return QStringLiteral("failed");
     }
     return {};
+}
+
+qint64 ServerSessions::confirmAboveBytes()
+{
+    return QSettings()
+        .value(QStringLiteral("results/confirmAboveBytes"), kDefaultConfirmAboveBytes)
+        .toLongLong();
+}
+
+void ServerSessions::setConfirmAboveBytes(qint64 bytes)
+{
+    QSettings().setValue(QStringLiteral("results/confirmAboveBytes"), qMax<qint64>(0, bytes));
 }
 
 void ServerSessions::connectProfile(const QString &profileId)
@@ -122,7 +136,10 @@ void ServerSessions::open(const QString &profileId, const QString &password)
 {
     const ConnectionProfile *p = m_store->profile(profileId);
     if (!p) return;
-    const ConnectionId id = m_manager->open(p->toOptions(password));
+    ConnectionOptions options = p->toOptions(password);
+    // the workbench answers sizeAnnounced (QueryRunner and the tab's result pane ask the user)
+    options.confirmAboveBytes = confirmAboveBytes();
+    const ConnectionId id = m_manager->open(options);
     m_byProfile.insert(profileId, id);
     m_byConnection.insert(id, profileId);
     if (!m_state.contains(profileId) || m_state[profileId] != ConnectionState::Connecting) {
