@@ -25,3 +25,6 @@ qscope_add_test(tst_sizeguard LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_siz
 if(TARGET tst_sizeguard)
     target_include_directories(tst_sizeguard PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
 endif()
+# The password store's rules behind the KeychainBackend seam (one secret per failure, deletions).
+qscope_add_test(tst_passwords LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_passwords.cpp
+    LIBS qscope_ui)

@@ -126,7 +126,10 @@ int runQscopeApp(int argc, char **argv)
 
     FirstRun first(&store);
     MainWindow window(&manager, &store, &history);
-    if (cli.isSet(noKeychainOpt)) window.passwords()->setKeychainEnabled(false);
+    if (cli.isSet(noKeychainOpt))
+        window.passwords()->setKeychainEnabled(false);
+    else
+        window.passwords()->retryPendingDeletions(); // secrets of connections deleted earlier
 
     QString demoId;
     if (firstRun || cli.isSet(demoOpt)) demoId = first.ensureDemoConnection(demoPort);
