@@ -34,6 +34,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QScreen>
@@ -261,6 +262,7 @@ void MainWindow::buildMenus()
     act(query, tr("Disconnect this tab's server"), {},
         [this] { m_sessions->disconnectProfile(currentProfile()); });
     act(query, tr("Add connection…"), {}, [this] { m_connections->addConnection(); });
+    act(query, tr("Ask before fetching large answers…"), {}, [this] { askConfirmSize(); });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     auto *themes = new QActionGroup(this);
@@ -393,6 +395,30 @@ void MainWindow::onSizeAnnounced(QueryRunner::Ticket ticket, qint64 bytes, QObje
                                tr("The answer in %1 is %2: its result pane asks whether to "
                                   "fetch it.")
                                    .arg(tab->displayName(), formatByteSize(bytes)));
+}
+
+void MainWindow::askConfirmSize()
+{
+    // a setting, not a confirmation: the dialog is window-modal and nothing waits on it
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Large answers"));
+    dialog->setLabelText(tr("Ask before fetching an answer of at least (MB, 0 = never ask).\n"
+                            "Each connection's \"Largest result\" is the hard limit."));
+    dialog->setInputMode(QInputDialog::IntInput);
+    dialog->setIntRange(0, 1 << 20);
+    dialog->setIntValue(int(ServerSessions::confirmAboveBytes() >> 20));
+    connect(dialog, &QInputDialog::intValueSelected, this, [this](int mb) {
+        ServerSessions::setConfirmAboveBytes(qint64(mb) << 20);
+        m_message->showMessage(MessageBar::Info,
+                               mb == 0 ? tr("Large answers are fetched without asking (from "
+                                            "connections opened now on).")
+                                       : tr("Answers from %1 up are asked about (from "
+                                            "connections opened now on).")
+                                             .arg(formatByteSize(qint64(mb) << 20)));
+        updateServerStatus();
+    });
+    dialog->open();
 }
 
 void MainWindow::showResultSummary()

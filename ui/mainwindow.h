@@ -107,6 +107,8 @@ private:
     void onFinished(const QueryResult &r, const QString &server, QObject *owner);
     /// A tab's answer is large: its result pane asks (inline) whether to fetch it.
     void onSizeAnnounced(QueryRunner::Ticket ticket, qint64 bytes, QObject *owner);
+    /// The "results/confirmAboveBytes" setting, from the Query menu.
+    void askConfirmSize();
     /// Tab titles mark the tabs whose query runs.
     void updateBusyTabs();
     /// The status bar's summary of the result the current tab shows.
