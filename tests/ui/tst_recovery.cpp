@@ -177,7 +177,8 @@ private Q_SLOTS:
             EditorTab *t = crashed.editors()->current();
             QVERIFY(t);
             tabId = t->tabId();
-            t->insert(QStringLiteral("x: til 10\n"));
+            t->insert(QStringLiteral("x: til 10\ny: 2*x\n"));
+            t->setCursorPosition(1, 3);
             // a big second buffer, to measure what a tick costs the GUI thread
             EditorTab *big = crashed.editors()->newTab(QString());
             QString megabyte;
@@ -206,7 +207,11 @@ private Q_SLOTS:
         QCOMPARE(restored.editors()->count(), 2);
         EditorTab *t = restored.editors()->tab(0);
         QCOMPARE(t->tabId(), tabId);
-        QCOMPARE(t->text(), QStringLiteral("x: til 10\n"));
+        QCOMPARE(t->text(), QStringLiteral("x: til 10\ny: 2*x\n"));
+        int line = -1, column = -1;
+        t->getCursorPosition(&line, &column);
+        QCOMPARE(line, 1);
+        QCOMPARE(column, 3);
         QVERIFY(t->isModified());
         QVERIFY(restored.editors()->isRecovered(t));
         QVERIFY(restored.editors()->tabWidget()->tabText(0).contains(QStringLiteral("recovered")));
@@ -223,7 +228,7 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(journal));
         QSettings s;
         QCOMPARE(s.value(QStringLiteral("session/tabs/1/text")).toString(),
-                 QStringLiteral("x: til 10\n"));
+                 QStringLiteral("x: til 10\ny: 2*x\n"));
     }
 
     void pinsSurviveAnInterruptedSave()
