@@ -351,6 +351,7 @@ void MainWindow::onTabClosing(EditorTab *tab)
         if (pane->pinnedCount() > 0) m_journal->markPinsChanged(); // its pins go with it
         pane->deleteLater();
     }
+    m_closedTabIds.insert(tab->tabId());
 }
 
 void MainWindow::onCurrentTab(EditorTab *tab)
@@ -473,16 +474,19 @@ quint64 MainWindow::runFor(EditorTab *tab, const QString &profileId, const QByte
 
 QList<PinStore::TabPins> MainWindow::pinSnapshot() const
 {
+    // every tab of this window, pins or not, and the tabs closed since it opened (their pins
+    // go); another qscope's tabs are not listed, so their pins stay
     QList<PinStore::TabPins> tabs;
     for (int i = 0; i < m_editors->count(); ++i) {
         EditorTab *t = m_editors->tab(i);
-        const ResultPane *pane = m_panes.value(t);
-        if (!pane || pane->pinnedCount() == 0) continue;
         PinStore::TabPins tab{t->tabId(), {}};
-        for (const auto &[result, server] : pane->pinnedResults())
-            tab.pins.append({result, server});
+        if (const ResultPane *pane = m_panes.value(t))
+            for (const auto &[result, server] : pane->pinnedResults())
+                tab.pins.append({result, server});
         tabs << tab;
     }
+    for (const QString &id : m_closedTabIds)
+        tabs.append({id, {}});
     return tabs;
 }
 

@@ -11,6 +11,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QSet>
 
 class QAction;
 class QDockWidget;
@@ -133,6 +134,7 @@ private:
     QStackedWidget *m_resultStack;
     ResultPane *m_noTabResults; ///< shown while no editor tab is open
     QHash<EditorTab *, ResultPane *> m_panes;
+    QSet<QString> m_closedTabIds; ///< tabs closed in this window: their pins are not kept
     ConnectionsView *m_connections;
     ExplorerView *m_explorer;
     HistoryView *m_historyView;

@@ -40,12 +40,15 @@ QString qscopeExe()
     return QStringLiteral(QSCOPE_BINARY_DIR "/app/qscope");
 }
 
-/// The journal under a fake home (wherever XDG_DATA_HOME put the app's data), or empty.
-QString findJournal(const QString &home)
+/// The journals under a fake home (wherever XDG_DATA_HOME put the app's data).
+QStringList findJournals(const QString &home)
 {
-    QDirIterator it(home, {QStringLiteral("session.json")}, QDir::Files,
+    QStringList out;
+    QDirIterator it(home, {QStringLiteral("session-*.json")}, QDir::Files,
                     QDirIterator::Subdirectories);
-    return it.hasNext() ? it.next() : QString();
+    while (it.hasNext())
+        out << it.next();
+    return out;
 }
 
 QJsonObject readJson(const QString &path)
@@ -55,14 +58,35 @@ QJsonObject readJson(const QString &path)
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
-/// The journal's tab holding `text`, written by process `pid`; empty if there is none.
+/// The tab holding `text` in the journal written by process `pid`; empty if there is none.
 QJsonObject journalTab(const QString &home, qint64 pid, const QString &text)
 {
-    const QJsonObject j = readJson(findJournal(home));
-    if (qint64(j.value(QLatin1String("pid")).toDouble()) != pid) return {};
-    for (const QJsonValue &v : j.value(QLatin1String("tabs")).toArray())
-        if (v.toObject().value(QLatin1String("text")).toString() == text) return v.toObject();
+    for (const QString &path : findJournals(home)) {
+        const QJsonObject j = readJson(path);
+        if (qint64(j.value(QLatin1String("pid")).toDouble()) != pid) continue;
+        for (const QJsonValue &v : j.value(QLatin1String("tabs")).toArray())
+            if (v.toObject().value(QLatin1String("text")).toString() == text) return v.toObject();
+    }
     return {};
+}
+
+/// Never the user's files: every place qscope reads or writes is under the temporary home.
+QProcessEnvironment appEnvironment(const QString &home)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), home + QStringLiteral("/cache"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    return env;
+}
+
+bool hasJournalOf(const QString &home, qint64 pid)
+{
+    for (const QString &path : findJournals(home))
+        if (qint64(readJson(path).value(QLatin1String("pid")).toDouble()) == pid) return true;
+    return false;
 }
 
 QueryResult longs(const QByteArray &query, int n)
@@ -101,14 +125,7 @@ private Q_SLOTS:
         QVERIFY2(QFileInfo::exists(qscopeExe()), "build the qscope target first");
         QTemporaryDir home;
         QVERIFY(home.isValid());
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        // never the user's files: every place qscope reads or writes is under the temporary home
-        env.insert(QStringLiteral("HOME"), home.path());
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
-        env.insert(QStringLiteral("XDG_CACHE_HOME"), home.filePath(QStringLiteral("cache")));
-        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-
+        const QProcessEnvironment env = appEnvironment(home.path());
         // The unsaved text arrives the way a user can give it without a keyboard: piped into
         // `qscope --stdin` (a product option, as `kate --stdin`), which appends it to a new
         // untitled tab as an edit after the window is up. So the text exists nowhere on disk
@@ -156,8 +173,39 @@ private Q_SLOTS:
         QVERIFY(after.value(QLatin1String("modified")).toBool());
         QCOMPARE(after.value(QLatin1String("id")), before.value(QLatin1String("id")));
         QCOMPARE(after.value(QLatin1String("untitled")), before.value(QLatin1String("untitled")));
+        // the killed run's journal was taken over and, once the new one was written, deleted
+        QTRY_COMPARE_WITH_TIMEOUT(findJournals(home.path()).size(), 1, kWaitMs);
         second.kill();
         QVERIFY(second.waitForFinished(10000));
+    }
+
+    void liveInstanceKeepsItsJournal()
+    {
+        // two qscope processes at once: the second must not take over the first's journal
+        QTemporaryDir home;
+        const QProcessEnvironment env = appEnvironment(home.path());
+        const QString text = QStringLiteral("/ work of the first instance\n");
+        QProcess first, second;
+        for (QProcess *p : {&first, &second}) {
+            p->setProcessEnvironment(env);
+            p->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        }
+        first.start(qscopeExe(), {QStringLiteral("--no-keychain"), QStringLiteral("--stdin")});
+        QVERIFY2(first.waitForStarted(10000), qPrintable(first.errorString()));
+        first.write(text.toUtf8());
+        first.closeWriteChannel();
+        QTRY_VERIFY_WITH_TIMEOUT(!journalTab(home.path(), first.processId(), text).isEmpty(),
+                                 kWaitMs);
+        second.start(qscopeExe(), {QStringLiteral("--no-keychain")});
+        QVERIFY2(second.waitForStarted(10000), qPrintable(second.errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(hasJournalOf(home.path(), second.processId()), kWaitMs);
+        QVERIFY(journalTab(home.path(), second.processId(), text).isEmpty()); // not restored
+        QVERIFY(!journalTab(home.path(), first.processId(), text).isEmpty()); // still there
+        QCOMPARE(findJournals(home.path()).size(), 2);
+        second.kill();
+        first.kill();
+        QVERIFY(second.waitForFinished(10000));
+        QVERIFY(first.waitForFinished(10000));
     }
 
     void windowRestoresAndCleanCloseClears()
@@ -272,10 +320,37 @@ private Q_SLOTS:
             if (QFileInfo(dir.filePath(f)).lastModified() == aWritten) aKept = true;
         QVERIFY(aKept);
 
-        // a tab no longer there loses its pins
-        QVERIFY(PinStore::saveAll({}).isEmpty());
+        // a save that does not list a tab (another qscope's) leaves its pins alone
+        QVERIFY(PinStore::saveAll({{QStringLiteral("tab-b"), {b}}}).isEmpty());
+        QCOMPARE(PinStore::load(tab).size(), 2);
+        QCOMPARE(PinStore::load(QStringLiteral("tab-b")).size(), 1);
+        // a tab listed with no pins (closed) loses them
+        QVERIFY(PinStore::saveAll({{tab, {}}}).isEmpty());
         QVERIFY(!dir.exists());
         QVERIFY(PinStore::load(tab).isEmpty());
+        QCOMPARE(PinStore::load(QStringLiteral("tab-b")).size(), 1);
+    }
+
+    void pinsNotYetInTheManifestLoad()
+    {
+        // a new tab's first save died after its pin files, before the manifest named them:
+        // its complete files still load (a half-written one is QSaveFile's temporary, not a pin)
+        PinStore::clear();
+        const PinStore::Pin a{longs("first", 3), QStringLiteral("s")};
+        QVERIFY(PinStore::saveAll({{QStringLiteral("n"), {a}}}).isEmpty());
+        QFile m(PinStore::directory() + QStringLiteral("/manifest.json"));
+        QVERIFY(m.open(QIODevice::WriteOnly));
+        m.write("{}"); // the manifest as it was before that save
+        m.close();
+        QFile temp(PinStore::directory() + QStringLiteral("/n/0123.qpin.AbCdEf"));
+        QVERIFY(temp.open(QIODevice::WriteOnly));
+        temp.write("QPN");
+        temp.close();
+        QString error;
+        const QList<PinStore::Pin> loaded = PinStore::load(QStringLiteral("n"), &error);
+        QCOMPARE(error, QString());
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(loaded[0].result.query, QByteArray("first"));
     }
 
     void pinsFromBeforeTheManifestLoad()

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLockFile>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QTimer>
@@ -71,45 +72,90 @@ QString SessionJournal::defaultDirectory()
 
 QString SessionJournal::filePath() const
 {
-    return m_dir + QStringLiteral("/session.json");
+    return m_dir + QStringLiteral("/session-%1.json").arg(QCoreApplication::applicationPid());
 }
 
-std::optional<SessionJournal::Leftover> SessionJournal::leftover(QString *error) const
+namespace {
+
+QString lockPathOf(const QString &journal)
 {
-    QFile f(filePath());
-    if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
-    QJsonParseError parseError{};
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &parseError);
-    f.close();
-    const QJsonObject o = doc.object();
-    if (parseError.error != QJsonParseError::NoError ||
-        o.value(QLatin1String("version")).toInt() != kVersion) {
-        // kept for the user to look at, out of the way of the next run's journal
-        const QString aside = filePath() + QStringLiteral(".unreadable");
-        QFile::remove(aside);
-        QFile::rename(filePath(), aside);
-        if (error)
-            *error =
-                tr("The work saved when qscope last stopped could not be read back (%1); "
-                   "it is kept in %2.")
-                    .arg(parseError.error != QJsonParseError::NoError ? parseError.errorString()
-                                                                      : tr("an unknown version"),
-                         aside);
-        return std::nullopt;
+    return journal.chopped(5) + QStringLiteral(".lock");
+}
+
+std::unique_ptr<QLockFile> makeLock(const QString &journal)
+{
+    auto lock = std::make_unique<QLockFile>(lockPathOf(journal));
+    // stale only when its process is gone, never by age: a qscope may run for weeks
+    lock->setStaleLockTime(0);
+    return lock;
+}
+
+} // namespace
+
+std::optional<SessionJournal::Leftover> SessionJournal::leftover(QString *error)
+{
+    Leftover all;
+    QStringList unreadable;
+    const QDir dir(m_dir);
+    for (const QString &name :
+         dir.entryList({QStringLiteral("session-*.json")}, QDir::Files, QDir::Time)) {
+        const QString path = dir.filePath(name);
+        // this pid's file cannot be a live run's: this run has not written yet (a killed run
+        // had the same pid); any other is a live run's while its lock is held
+        auto lock = makeLock(path);
+        if (path != filePath() && !lock->tryLock(0)) continue;
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) continue;
+        QJsonParseError parseError{};
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll(), &parseError).object();
+        f.close();
+        if (parseError.error != QJsonParseError::NoError ||
+            o.value(QLatin1String("version")).toInt() != kVersion) {
+            // kept for the user to look at, out of the way of the next run's journal
+            const QString aside = path + QStringLiteral(".unreadable");
+            QFile::remove(aside);
+            QFile::rename(path, aside);
+            unreadable << aside;
+            continue;
+        }
+        if (all.journals++ == 0) {
+            all.current = o.value(QLatin1String("current")).toInt(-1);
+            all.pid = qint64(o.value(QLatin1String("pid")).toDouble());
+            all.written =
+                QDateTime::fromString(o.value(QLatin1String("written")).toString(), Qt::ISODate);
+        }
+        for (const QJsonValue &v : o.value(QLatin1String("tabs")).toArray())
+            all.tabs << tabFromJson(v.toObject());
+        if (path != filePath()) {
+            m_adopted.push_back(std::move(lock)); // held until dropped: no other run takes it
+            m_adoptedFiles << path;
+        }
     }
-    Leftover l;
-    for (const QJsonValue &v : o.value(QLatin1String("tabs")).toArray())
-        l.tabs << tabFromJson(v.toObject());
-    l.current = o.value(QLatin1String("current")).toInt(-1);
-    l.pid = qint64(o.value(QLatin1String("pid")).toDouble());
-    l.written = QDateTime::fromString(o.value(QLatin1String("written")).toString(), Qt::ISODate);
-    return l;
+    if (error && !unreadable.isEmpty())
+        *error = tr("Work saved when qscope last stopped could not be read back; it is kept in "
+                    "%1.")
+                     .arg(unreadable.join(QStringLiteral(", ")));
+    if (all.journals == 0) return std::nullopt;
+    return all;
+}
+
+void SessionJournal::dropAdopted()
+{
+    for (const QString &f : std::as_const(m_adoptedFiles))
+        QFile::remove(f);
+    m_adoptedFiles.clear();
+    m_adopted.clear(); // unlocks: the lock files go too
 }
 
 void SessionJournal::start(TabSource tabs, PinSource pins, int intervalMs)
 {
     m_tabs = std::move(tabs);
     m_pins = std::move(pins);
+    if (!m_lock) {
+        QDir().mkpath(m_dir);
+        m_lock = makeLock(filePath());
+        m_lock->tryLock(0); // if it cannot be taken, another run may adopt this journal: no loss
+    }
     m_timer->start(intervalMs);
 }
 
@@ -130,6 +176,7 @@ void SessionJournal::discard()
 {
     m_tabsDirty = m_pinsDirty = false;
     QFile::remove(filePath());
+    dropAdopted(); // their work was saved with the session
 }
 
 void SessionJournal::tick()
@@ -160,9 +207,11 @@ void SessionJournal::tick()
         if (writePins) notKept = PinStore::saveAll(pins);
         QMetaObject::invokeMethod(
             this,
-            [this, error, notKept] {
+            [this, error, notKept, wroteTabs = writeTabs] {
                 m_writing = false;
                 ++m_writes;
+                // the journals taken over are in this one now
+                if (wroteTabs && error.isEmpty()) dropAdopted();
                 Q_EMIT written(error, notKept);
             },
             Qt::QueuedConnection);

@@ -5,6 +5,12 @@
 /// seconds. A clean close saves the session as always and then discards the journal; a journal
 /// found at start is therefore work a run did not get to save, and the window restores it.
 ///
+/// Several qscope processes may run at once: each writes its own journal (session-<pid>.json)
+/// and holds a lock file beside it while it runs. At start, a journal whose lock no live process
+/// holds (the lock of a killed process is stale) is a leftover; the new run takes it over (its
+/// lock), restores it, and deletes it once its own journal, which then holds that work, is
+/// written. A running instance's journal is never touched, nor deleted by another's clean close.
+///
 /// Threads: the API is GUI-thread only. A tick copies what is kept on the GUI thread (the tab
 /// texts: QScintilla's buffer cannot be read elsewhere; lastSnapshotNs() says what it cost) and
 /// hands the copy to one worker thread, which encodes and writes it atomically (QSaveFile for
@@ -15,11 +21,14 @@
 #include "results/pinstore.h"
 
 #include <QDateTime>
+#include <QLockFile>
 #include <QObject>
 #include <QThreadPool>
 
 #include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
 
 class QTimer;
 
@@ -31,13 +40,14 @@ class SessionJournal : public QObject
 public:
     static constexpr int kIntervalMs = 2000;
 
-    /// A journal left by a run that did not close.
+    /// The journals left by runs that did not close, together.
     struct Leftover
     {
         QList<EditorArea::TabState> tabs;
         int current = -1;
-        qint64 pid = 0; ///< the process that wrote it
+        qint64 pid = 0; ///< the process that wrote the first of them
         QDateTime written;
+        int journals = 0; ///< how many journals were taken over
     };
     using TabSource = std::function<QList<EditorArea::TabState>(int *current)>;
     using PinSource = std::function<QList<PinStore::TabPins>()>;
@@ -48,12 +58,14 @@ public:
 
     /// <AppDataLocation>/journal
     static QString defaultDirectory();
+    /// This process's journal: <directory>/session-<pid>.json
     QString filePath() const;
 
     // GUI thread ------------------------------------------------------------------------------
-    /// What the last run left unsaved; nullopt after a clean close (or on first run). A journal
-    /// that does not read back is moved aside (session.json.unreadable) and named in *error.
-    std::optional<Leftover> leftover(QString *error = nullptr) const;
+    /// What runs that did not close left unsaved (taking their journals over); nullopt when
+    /// there is none. A journal that does not read back is moved aside (.unreadable) and named
+    /// in *error. Call once, before start().
+    std::optional<Leftover> leftover(QString *error = nullptr);
     /// Starts the ticks. The sources are called on the GUI thread at a tick with changes.
     void start(TabSource tabs, PinSource pins, int intervalMs = kIntervalMs);
     void markTabsChanged() { m_tabsDirty = true; }
@@ -81,7 +93,13 @@ private:
     static QString writeJournal(const QString &path, const QList<EditorArea::TabState> &tabs,
                                 int current);
 
+    /// Deletes the journals taken over (their work is in this run's journal or session now).
+    void dropAdopted();
+
     QString m_dir;
+    std::unique_ptr<QLockFile> m_lock;                 ///< this run's, while it runs
+    std::vector<std::unique_ptr<QLockFile>> m_adopted; ///< locks of journals taken over
+    QStringList m_adoptedFiles;
     QThreadPool m_worker;
     QTimer *m_timer;
     TabSource m_tabs;

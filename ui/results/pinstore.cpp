@@ -6,6 +6,7 @@
 #include <QDataStream>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -140,17 +141,29 @@ QStringList saveAll(const QList<TabPins> &tabs)
 {
     QStringList notKept;
     qint64 budget = kMaxTotalBytes;
+    // what the other tabs (another process's, or not listed) keep counts against the budget too
     QJsonObject manifest;
+    if (const auto before = readManifest())
+        for (auto it = before->constBegin(); it != before->constEnd(); ++it)
+            manifest.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    QSet<QString> listed;
+    for (const TabPins &tab : tabs)
+        listed.insert(safeId(tab.tabId));
+    for (auto it = manifest.constBegin(); it != manifest.constEnd(); ++it)
+        if (!listed.contains(it.key()))
+            for (const QJsonValue &f : it.value().toArray())
+                budget -= QFileInfo(directory() + QLatin1Char('/') + it.key() + QLatin1Char('/') +
+                                    f.toString())
+                              .size();
     // 1. the pin files, each atomically; one already there holds this very pin
     for (const TabPins &tab : tabs) {
         const QString dir = tabDir(tab.tabId);
-        if (tab.pins.isEmpty()) continue;
-        if (!QDir().mkpath(dir)) {
-            notKept << QObject::tr("cannot create %1").arg(dir);
-            continue;
-        }
         QJsonArray files;
         QSet<QString> used;
+        if (!tab.pins.isEmpty() && !QDir().mkpath(dir)) {
+            notKept << QObject::tr("cannot create %1").arg(dir);
+            continue; // its entry stays as it was
+        }
         for (const Pin &p : tab.pins) {
             const QString name = QString::fromUtf8(p.result.query).simplified().left(40);
             const qint64 size = sizeOf(p.result);
@@ -177,7 +190,10 @@ QStringList saveAll(const QList<TabPins> &tabs)
             files.append(file);
             budget -= size;
         }
-        if (!files.isEmpty()) manifest.insert(safeId(tab.tabId), files);
+        if (files.isEmpty())
+            manifest.remove(safeId(tab.tabId));
+        else
+            manifest.insert(safeId(tab.tabId), files);
     }
     // 2. the swap: from here on the new set is the kept set
     QSaveFile m(manifestPath());
@@ -188,17 +204,16 @@ QStringList saveAll(const QList<TabPins> &tabs)
                        .arg(m.errorString());
         return notKept;
     }
-    // 3. only now: what the manifest no longer names
-    const QDir root(directory());
-    for (const QString &sub : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        if (!manifest.contains(sub)) {
-            QDir(root.filePath(sub)).removeRecursively();
+    // 3. only now, and only in the listed tabs' folders: what the manifest no longer names
+    for (const QString &id : std::as_const(listed)) {
+        QDir d(directory() + QLatin1Char('/') + id);
+        if (!manifest.contains(id)) {
+            d.removeRecursively();
             continue;
         }
         QSet<QString> keep;
-        for (const QJsonValue &v : manifest.value(sub).toArray())
+        for (const QJsonValue &v : manifest.value(id).toArray())
             keep.insert(v.toString());
-        QDir d(root.filePath(sub));
         for (const QString &f : d.entryList(QDir::Files))
             if (!keep.contains(f)) d.remove(f);
     }
@@ -211,10 +226,11 @@ QList<Pin> load(const QString &tabId, QString *error)
     QStringList bad;
     const QDir dir(tabDir(tabId));
     const auto manifest = readManifest();
-    // without a manifest (pins kept by an older qscope) every pin file of the tab, by name
+    // a tab the manifest does not list: every complete pin file in its folder, by name
     const QStringList files =
-        manifest ? manifest->value(safeId(tabId))
-                 : dir.entryList({QStringLiteral("*.qpin")}, QDir::Files, QDir::Name);
+        manifest && manifest->contains(safeId(tabId))
+            ? manifest->value(safeId(tabId))
+            : dir.entryList({QStringLiteral("*.qpin")}, QDir::Files, QDir::Name);
     for (const QString &file : files) {
         if (const auto p = readPin(dir.filePath(file)))
             pins << *p;

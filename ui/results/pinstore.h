@@ -8,10 +8,13 @@
 ///
 /// Saving never loses the pins already kept, even if the process dies half way: pin files are
 /// named by what they hold and written atomically (QSaveFile), a file already on disk is not
-/// written again, then one manifest (also atomic) names the files of every tab in pin order, and
-/// only then are files the manifest no longer names removed. Loading reads the manifest, so a
-/// save cut short leaves the previous set. Any thread (no widgets, no globals besides the
-/// directory): the session journal saves on its worker thread; one save at a time.
+/// written again, then one manifest (also atomic) names each tab's files in pin order, and only
+/// then are files the manifest no longer names removed. Loading reads the manifest's list for a
+/// tab, so a save cut short leaves the previous set; a tab the manifest does not list (its first
+/// save was cut short, or pins from before the manifest) loads every complete file in its folder.
+/// A save speaks only for the tabs it lists: pins of tabs of another qscope process running at
+/// the same time are left alone. Any thread (no widgets): the session journal saves on its
+/// worker thread; one save at a time per process.
 
 #include "net/nettypes.h"
 
@@ -45,9 +48,9 @@ QString directory();
 qint64 sizeOf(const QueryResult &result);
 /// Forgets every kept pin.
 void clear();
-/// Makes the kept pins exactly `tabs` (tabs not listed lose theirs), within the caps. Returns
-/// one line per pin not kept (over a cap, or a write error); the pins kept before stay whenever
-/// the new set could not be written.
+/// Makes the kept pins of each listed tab exactly its `pins` (none: the tab's pins go), within
+/// the caps; tabs not listed are left as they are. Returns one line per pin not kept (over a
+/// cap, or a write error); the pins kept before stay whenever the new set could not be written.
 QStringList saveAll(const QList<TabPins> &tabs);
 /// The tab's kept pins, in pin order. Files that do not read back are skipped and named in *error.
 QList<Pin> load(const QString &tabId, QString *error = nullptr);
