@@ -15,6 +15,7 @@
 #include "editor/editorarea.h"
 #include "editor/editortab.h"
 #include "editor/queryrunner.h"
+#include "editor/querystatus.h"
 #include "fakeqserver.h"
 #include "history/historystore.h"
 #include "mainwindow.h"
@@ -199,6 +200,10 @@ private Q_SLOTS:
         QVERIFY(m_window->runner()->activeFor(tab()) != 0);
         QCOMPARE(m_window->runner()->job(m_window->runner()->activeFor(tab()))->awaitingConsent,
                  bytes);
+        // the running strip says what the query waits for
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->queryStatus()->text().contains(
+                                     QStringLiteral("The answer is ") + formatByteSize(bytes)),
+                                 kWaitMs);
         shoot(QStringLiteral("size-prompt"));
         QTest::mouseClick(pane()->fetchButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("big 400000"), kWaitMs);
