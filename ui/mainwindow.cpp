@@ -24,6 +24,7 @@
 #include "monitor/feedview.h"
 #include "monitor/framesview.h"
 #include "monitor/handlesview.h"
+#include "recovery/sessionjournal.h"
 #include "results/pinstore.h"
 #include "results/resultpane.h"
 #include "results/resultview.h"
@@ -40,6 +41,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QPromise>
@@ -65,6 +67,7 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     m_passwords = new PasswordStore(QStringLiteral("qscope"), this);
     m_sessions = new ServerSessions(manager, store, m_passwords, this);
     m_runner = new QueryRunner(m_sessions, history, this);
+    m_journal = new SessionJournal(SessionJournal::defaultDirectory(), this);
 
     // centre: message bar, editor tabs, find bar, running query; results under it
     auto *top = new QWidget(this);
@@ -146,6 +149,8 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     connect(m_editors, &EditorArea::tabOpened, this, [names](EditorTab *t) { t->setNames(names); });
     connect(m_editors, &EditorArea::tabClosing, this, &MainWindow::onTabClosing);
     connect(m_runner, &QueryRunner::jobsChanged, this, &MainWindow::updateBusyTabs);
+    connect(m_editors, &EditorArea::sessionChanged, m_journal, &SessionJournal::markTabsChanged);
+    connect(m_journal, &SessionJournal::written, this, &MainWindow::onJournalWritten);
     connect(m_editors, &EditorArea::message, this, [this](int level, const QString &text) {
         m_message->showMessage(MessageBar::Level(level), text);
     });
@@ -182,6 +187,12 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
                 t->insertStatement(query);
                 t->setFocus();
             });
+    connect(m_runner, &QueryRunner::sizeAnnounced, this, &MainWindow::onSizeAnnounced);
+    connect(m_manager->registry(), &HandleRegistry::rowChanged, this, [this](int row) {
+        // the capability the server granted arrives with the login
+        if (m_manager->registry()->at(row).id == m_sessions->connectionOf(currentProfile()))
+            updateServerStatus();
+    });
     connect(m_runner, &QueryRunner::finished, this,
             [this](QueryRunner::Ticket, const QueryResult &r, const QString &server,
                    QObject *owner) { onFinished(r, server, owner); });
@@ -289,6 +300,7 @@ void MainWindow::buildMenus()
     act(query, tr("Disconnect this tab's server"), {},
         [this] { m_sessions->disconnectProfile(currentProfile()); });
     act(query, tr("Add connection…"), {}, [this] { m_connections->addConnection(); });
+    act(query, tr("Ask before fetching large answers…"), {}, [this] { askConfirmSize(); });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     auto *themes = new QActionGroup(this);
@@ -378,6 +390,7 @@ void MainWindow::onTabOpened(EditorTab *tab)
     connect(pane, &ResultPane::shownRunChanged, this, [this, pane] {
         if (pane == results()) showResultSummary();
     });
+    connect(pane, &ResultPane::pinsChanged, m_journal, &SessionJournal::markPinsChanged);
     m_panes.insert(tab, pane);
 }
 
@@ -390,7 +403,11 @@ void MainWindow::onTabClosing(EditorTab *tab)
                                tr("The closed tab's query was cancelled: %1")
                                    .arg(m_runner->job(m_runner->activeFor(tab))->what));
     m_runner->cancelOwnedBy(tab);
-    if (ResultPane *pane = m_panes.take(tab)) pane->deleteLater();
+    if (ResultPane *pane = m_panes.take(tab)) {
+        if (pane->pinnedCount() > 0) m_journal->markPinsChanged(); // its pins go with it
+        pane->deleteLater();
+    }
+    m_closedTabIds.insert(tab->tabId());
 }
 
 void MainWindow::onCurrentTab(EditorTab *tab)
@@ -412,6 +429,53 @@ void MainWindow::onFinished(const QueryResult &r, const QString &server, QObject
     if (!pane) return;
     pane->setResult(r, server);
     if (tab == m_editors->current()) showResultSummary();
+}
+
+void MainWindow::onSizeAnnounced(QueryRunner::Ticket ticket, qint64 bytes, QObject *owner)
+{
+    auto *tab = qobject_cast<EditorTab *>(owner);
+    ResultPane *pane = m_panes.value(tab);
+    if (!pane) {
+        // asked by no tab (or one gone): nobody to ask, and the hard limit still bounds it
+        m_runner->acceptLarge(ticket);
+        return;
+    }
+    const auto job = m_runner->job(ticket);
+    pane->askFetch(bytes, job ? job->what : QString(), [this, ticket](bool fetch) {
+        if (fetch)
+            m_runner->acceptLarge(ticket);
+        else
+            m_runner->cancel(ticket); // the engine resets the socket without reading it
+    });
+    if (tab != m_editors->current())
+        m_message->showMessage(MessageBar::Info,
+                               tr("The answer in %1 is %2: its result pane asks whether to "
+                                  "fetch it.")
+                                   .arg(tab->displayName(), formatByteSize(bytes)));
+}
+
+void MainWindow::askConfirmSize()
+{
+    // a setting, not a confirmation: the dialog is window-modal and nothing waits on it
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Large answers"));
+    dialog->setLabelText(tr("Ask before fetching an answer of at least (MB, 0 = never ask).\n"
+                            "Each connection's \"Largest result\" is the hard limit."));
+    dialog->setInputMode(QInputDialog::IntInput);
+    dialog->setIntRange(0, 1 << 20);
+    dialog->setIntValue(int(ServerSessions::confirmAboveBytes() >> 20));
+    connect(dialog, &QInputDialog::intValueSelected, this, [this](int mb) {
+        ServerSessions::setConfirmAboveBytes(qint64(mb) << 20);
+        m_message->showMessage(MessageBar::Info,
+                               mb == 0 ? tr("Large answers are fetched without asking (from "
+                                            "connections opened now on).")
+                                       : tr("Answers from %1 up are asked about (from "
+                                            "connections opened now on).")
+                                             .arg(formatByteSize(qint64(mb) << 20)));
+        updateServerStatus();
+    });
+    dialog->open();
 }
 
 void MainWindow::showResultSummary()
@@ -464,25 +528,34 @@ quint64 MainWindow::runFor(EditorTab *tab, const QString &profileId, const QByte
     return m_runner->run(profileId, text, tab);
 }
 
-void MainWindow::savePins() const
+QList<PinStore::TabPins> MainWindow::pinSnapshot() const
 {
-    if (m_pinsRestoring) return; // the kept pins are still being read: they stay as they are
-    PinStore::clear();
-    qint64 budget = PinStore::kMaxTotalBytes;
+    // while the kept pins are still being read, list no tab: a save then leaves every pin file
+    // as it is rather than writing none
+    if (m_pinsRestoring) return {};
+    // every tab of this window, pins or not, and the tabs closed since it opened (their pins
+    // go); another qscope's tabs are not listed, so their pins stay
+    QList<PinStore::TabPins> tabs;
     for (int i = 0; i < m_editors->count(); ++i) {
         EditorTab *t = m_editors->tab(i);
-        const ResultPane *pane = m_panes.value(t);
-        if (!pane || pane->pinnedCount() == 0) continue;
-        QList<PinStore::Pin> pins;
-        for (const auto &[result, server] : pane->pinnedResults())
-            pins.append({result, server});
-        const QStringList notKept = PinStore::save(t->tabId(), pins, &budget);
-        for (const QString &line : notKept)
-            qWarning("qscope: pinned result not kept: %s", qUtf8Printable(line));
+        PinStore::TabPins tab{t->tabId(), {}};
+        if (const ResultPane *pane = m_panes.value(t))
+            for (const auto &[result, server] : pane->pinnedResults())
+                tab.pins.append({result, server});
+        tabs << tab;
     }
+    for (const QString &id : m_closedTabIds)
+        tabs.append({id, {}});
+    return tabs;
 }
 
-void MainWindow::restorePins()
+void MainWindow::savePins() const
+{
+    for (const QString &line : PinStore::saveAll(pinSnapshot()))
+        qWarning("qscope: pinned result not kept: %s", qUtf8Printable(line));
+}
+
+void MainWindow::restorePins(std::function<void(int restored)> done)
 {
     // Reading and decoding the kept pins (up to PinStore::kMaxTotalBytes) is a worker's job;
     // the panes get them back here, on the GUI thread. Until then savePins leaves them alone.
@@ -495,14 +568,21 @@ void MainWindow::restorePins()
     QStringList ids;
     for (int i = 0; i < m_editors->count(); ++i)
         ids << m_editors->tab(i)->tabId();
-    if (ids.isEmpty()) return;
+    if (ids.isEmpty()) {
+        done(0);
+        return;
+    }
     m_pinsRestoring = true;
     auto promise = std::make_shared<QPromise<QList<TabPins>>>();
     auto *watcher = new QFutureWatcher<QList<TabPins>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, done] {
         watcher->deleteLater();
         m_pinsRestoring = false;
-        if (watcher->future().resultCount() == 0) return;
+        int restored = 0;
+        if (watcher->future().resultCount() == 0) {
+            done(0);
+            return;
+        }
         QStringList problems;
         for (const TabPins &loaded : watcher->future().result()) {
             if (!loaded.error.isEmpty()) problems << loaded.error;
@@ -510,12 +590,15 @@ void MainWindow::restorePins()
                 EditorTab *t = m_editors->tab(i);
                 ResultPane *pane = m_panes.value(t);
                 if (t->tabId() != loaded.tabId || !pane) continue; // a tab closed meanwhile
-                for (const PinStore::Pin &p : loaded.pins)
+                for (const PinStore::Pin &p : loaded.pins) {
                     pane->addPinned(p.result, p.server);
+                    ++restored;
+                }
             }
         }
         if (!problems.isEmpty())
             m_message->showMessage(MessageBar::Warning, problems.join(QStringLiteral("; ")));
+        done(restored);
     });
     watcher->setFuture(promise->future());
     promise->start();
@@ -529,6 +612,22 @@ void MainWindow::restorePins()
         promise->addResult(all);
         promise->finish();
     });
+}
+
+void MainWindow::onJournalWritten(const QString &error, const QStringList &pinsNotKept)
+{
+    QString problem;
+    if (!error.isEmpty())
+        problem = tr("Unsaved work could not be written to %1: %2. It is safe only until "
+                     "qscope closes normally.")
+                      .arg(m_journal->filePath(), error);
+    else if (!pinsNotKept.isEmpty())
+        problem = tr("Pinned results not kept across restarts: %1")
+                      .arg(pinsNotKept.join(QStringLiteral("; ")));
+    // a problem is said once, not at every tick that meets it again
+    if (!problem.isEmpty() && problem != m_journalProblem)
+        m_message->showMessage(MessageBar::Warning, problem);
+    m_journalProblem = problem;
 }
 
 QString MainWindow::currentProfile() const
@@ -564,13 +663,34 @@ void MainWindow::updateServerStatus()
     const QString tag = Theme::tagLabel(p->tag);
     const QString state = ServerSessions::stateName(m_sessions->state(id));
     const QString detail = m_sessions->stateDetail(id);
+    // what the server granted in the login (kdb+: the lower of both sides' capability)
+    const HandleRegistry *reg = m_manager->registry();
+    const int row = reg->rowOf(m_sessions->connectionOf(id));
+    const int capability = m_sessions->isOpen(id) && row >= 0 ? reg->at(row).capability : -1;
+    const QString granted =
+        capability < 0 ? QString() : QStringLiteral(" · ") + tr("capability %1").arg(capability);
     m_serverLabel->setText((tag.isEmpty() ? QString() : tag + QStringLiteral(" · ")) +
                            p->name.toHtmlEscaped() + QStringLiteral(" (") +
                            p->addressText().toHtmlEscaped() + QStringLiteral(") · ") + state +
                            (detail.isEmpty() || m_sessions->isOpen(id)
                                 ? QString()
-                                : QStringLiteral(": ") + detail.toHtmlEscaped()));
-    m_serverLabel->setToolTip(m_serverLabel->text());
+                                : QStringLiteral(": ") + detail.toHtmlEscaped()) +
+                           granted);
+    QString tip = m_serverLabel->text();
+    if (capability >= 0)
+        tip += QStringLiteral("<br>") +
+               (capability >= 6
+                    ? tr("The server granted capability %1: messages over 2 GB are allowed.")
+                    : tr("The server granted capability %1: it sends no message over 2 GB "
+                         "(kdb+ answers 'limit instead)."))
+                   .arg(capability);
+    const qint64 confirm = ServerSessions::confirmAboveBytes();
+    tip += QStringLiteral("<br>") +
+           tr("Largest result: %1.").arg(formatByteSize(p->effectiveMaxResultBytes()));
+    if (confirm > 0)
+        tip += QStringLiteral(" ") +
+               tr("Answers from %1 up are asked about first.").arg(formatByteSize(confirm));
+    m_serverLabel->setToolTip(tip);
 }
 
 void MainWindow::runCurrent()
@@ -708,15 +828,50 @@ void MainWindow::restoreState(const QString &fallbackProfile)
     }
     QMainWindow::restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     m_split->restoreState(s.value(QStringLiteral("window/split")).toByteArray());
-    s.beginGroup(QStringLiteral("session"));
-    m_editors->restoreSession(s, fallbackProfile);
-    s.endGroup();
+    // A journal is there only when the last run did not close: its tabs are newer than the
+    // session saved before, so they are what comes back.
+    QString journalError;
+    const auto leftover = m_journal->leftover(&journalError);
+    QStringList recovered;
+    if (leftover) {
+        recovered =
+            m_editors->restoreTabs(leftover->tabs, leftover->current, fallbackProfile, true);
+    } else {
+        s.beginGroup(QStringLiteral("session"));
+        m_editors->restoreSession(s, fallbackProfile);
+        s.endGroup();
+    }
     if (m_editors->count() == 0) m_editors->newTab(fallbackProfile);
-    restorePins();
+    if (!journalError.isEmpty()) m_message->showMessage(MessageBar::Warning, journalError);
+    // The note on what came back waits for the pins, which are read off the GUI thread.
+    restorePins([this, crashed = leftover.has_value(), recovered](int pins) {
+        if (!crashed) return;
+        QStringList what;
+        if (!recovered.isEmpty())
+            what << (recovered.size() == 1 ? tr("1 tab with unsaved text (%1)")
+                                           : tr("%1 tabs with unsaved text").arg(recovered.size()) +
+                                                 QStringLiteral(" (%1)"))
+                        .arg(recovered.join(QStringLiteral(", ")));
+        if (pins > 0)
+            what << (pins == 1 ? tr("1 pinned result") : tr("%1 pinned results").arg(pins));
+        m_message->showMessage(
+            MessageBar::Warning,
+            what.isEmpty()
+                ? tr("qscope did not close last time; its tabs were reopened.")
+                : tr("qscope did not close last time. Recovered: %1.").arg(what.join(tr(" and "))));
+    });
+    m_journal->markTabsChanged(); // the journal now describes this run
+    m_journal->start(
+        [this](int *current) {
+            *current = m_editors->tabWidget()->currentIndex();
+            return m_editors->tabStates();
+        },
+        [this] { return pinSnapshot(); });
 }
 
 void MainWindow::saveState() const
 {
+    m_journal->settle(); // a journal write in flight finishes before the pins are saved here
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), QMainWindow::saveState());
@@ -725,12 +880,15 @@ void MainWindow::saveState() const
     s.beginGroup(QStringLiteral("session"));
     m_editors->saveSession(s);
     s.endGroup();
+    s.sync();
     savePins();
+    if (s.status() == QSettings::NoError) m_journal->discard(); // saved: nothing to recover
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     // unsaved buffers are kept in the session, so closing never loses work: no question here
+    m_journal->stop();
     saveState();
     m_sessions->disconnectAll();
     event->accept();

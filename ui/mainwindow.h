@@ -5,10 +5,15 @@
 /// shortcuts, and the status bar with the current server's tag and state. Behaviour lives in the
 /// parts (ServerSessions, QueryRunner, EditorArea, ...).
 
+#include "editor/queryrunner.h"
 #include "net/connectionmanager.h"
+#include "results/pinstore.h"
 
 #include <QHash>
 #include <QMainWindow>
+
+#include <QSet>
+#include <functional>
 
 class QAction;
 class QDockWidget;
@@ -38,6 +43,7 @@ class QueryRunner;
 class QueryStatus;
 class ResultPane;
 class ServerSessions;
+class SessionJournal;
 
 class MainWindow : public QMainWindow
 {
@@ -51,6 +57,7 @@ public:
     // GUI thread ------------------------------------------------------------------------------
     /// Window layout, docks and open tabs from QSettings; opens a tab if none came back.
     void restoreState(const QString &fallbackProfile);
+    /// Saves the session and pins; the journal of unsaved work is then no longer needed.
     void saveState() const;
     void applyTheme();
 
@@ -91,6 +98,7 @@ public:
     void showHandles();
     void showActivity();
     void newFeedView();
+    SessionJournal *journal() const { return m_journal; }
     /// Shortcut table for the help page (from the live actions, so it never drifts).
     QString shortcutsHtml() const;
 
@@ -114,12 +122,22 @@ private:
     void onTabClosing(EditorTab *tab);
     void onCurrentTab(EditorTab *tab);
     void onFinished(const QueryResult &r, const QString &server, QObject *owner);
+    /// A tab's answer is large: its result pane asks (inline) whether to fetch it.
+    void onSizeAnnounced(QueryRunner::Ticket ticket, qint64 bytes, QObject *owner);
+    /// The "results/confirmAboveBytes" setting, from the Query menu.
+    void askConfirmSize();
     /// Tab titles mark the tabs whose query runs.
     void updateBusyTabs();
     /// The status bar's summary of the result the current tab shows.
     void showResultSummary();
+    /// Every tab's pins, in tab order (for the save and the journal).
+    QList<PinStore::TabPins> pinSnapshot() const;
     void savePins() const;
-    void restorePins();
+    /// Returns the number of pins restored.
+    /// Reads the kept pins on a worker and gives them back to their tabs' panes; `done` gets how
+    /// many came back. Until then savePins leaves the pin files alone.
+    void restorePins(std::function<void(int restored)> done);
+    void onJournalWritten(const QString &error, const QStringList &pinsNotKept);
 
     ConnectionManager *m_manager;
     ConnectionStore *m_store;
@@ -134,6 +152,7 @@ private:
     QStackedWidget *m_resultStack;
     ResultPane *m_noTabResults; ///< shown while no editor tab is open
     QHash<EditorTab *, ResultPane *> m_panes;
+    QSet<QString> m_closedTabIds; ///< tabs closed in this window: their pins are not kept
     ConnectionsView *m_connections;
     ExplorerView *m_explorer;
     HistoryView *m_historyView;
@@ -153,6 +172,8 @@ private:
     QList<QAction *> m_shortcutActions;
     QList<QDockWidget *> m_docks;
     bool m_pinsRestoring = false;
+    SessionJournal *m_journal;
+    QString m_journalProblem; ///< last journal/pin problem shown, so a tick does not repeat it
 };
 
 } // namespace qscope

@@ -22,3 +22,18 @@ if(TARGET tst_editor)
 endif()
 qscope_add_test(bench_completion LABEL bench SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_completion.cpp
     LIBS qscope_ui TIMEOUT 300)
+# Crash-safe work: the real qscope killed with SIGKILL and restarted; the journal; crash-safe pins.
+qscope_add_test(tst_recovery LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_recovery.cpp
+    LIBS qscope_ui TIMEOUT 180)
+if(TARGET tst_recovery AND TARGET qscope)
+    add_dependencies(tst_recovery qscope)
+endif()
+# The size guard: the inline fetch question, the over-limit error, the capability granted.
+qscope_add_test(tst_sizeguard LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sizeguard.cpp
+    LIBS qscope_ui TIMEOUT 120)
+if(TARGET tst_sizeguard)
+    target_include_directories(tst_sizeguard PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()
+# The password store's rules behind the KeychainBackend seam (one secret per failure, deletions).
+qscope_add_test(tst_passwords LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_passwords.cpp
+    LIBS qscope_ui)

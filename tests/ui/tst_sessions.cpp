@@ -19,6 +19,7 @@
 #include "fakeqserver.h"
 #include "history/historystore.h"
 #include "mainwindow.h"
+#include "recovery/sessionjournal.h"
 #include "results/pinstore.h"
 #include "results/resultpane.h"
 #include "results/resulttablemodel.h"
@@ -189,6 +190,8 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("tst_sessions"));
         QSettings().clear();
         QFile::remove(ConnectionStore::defaultPath());
+        // a journal a killed earlier run left would otherwise come back as recovered tabs
+        QDir(SessionJournal::defaultDirectory()).removeRecursively();
         PinStore::clear();
         Q_INIT_RESOURCE(resources);
         Theme::apply(Theme::Light);

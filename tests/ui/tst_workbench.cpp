@@ -22,6 +22,7 @@
 #include "explorer/explorerview.h"
 #include "history/historystore.h"
 #include "mainwindow.h"
+#include "recovery/sessionjournal.h"
 #include "results/resultpane.h"
 #include "theme/theme.h"
 
@@ -109,6 +110,8 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("tst_workbench"));
         QSettings().clear();
         QFile::remove(ConnectionStore::defaultPath());
+        // a journal a killed earlier run left would otherwise come back as recovered tabs
+        QDir(SessionJournal::defaultDirectory()).removeRecursively();
         Q_INIT_RESOURCE(resources);
         Theme::apply(Theme::Light);
 

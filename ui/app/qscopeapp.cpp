@@ -1,6 +1,7 @@
 #include "app/qscopeapp.h"
 
 #include "app/firstrun.h"
+#include "app/stdinreader.h"
 #include "connections/connectionstore.h"
 #include "connections/connectionsview.h"
 #include "connections/passwordstore.h"
@@ -41,6 +42,9 @@ struct AppOptions
     QCommandLineOption noKeychain{
         QStringLiteral("no-keychain"),
         QStringLiteral("Do not use the OS keychain (passwords are asked once per session).")};
+    QCommandLineOption stdinTab{
+        QStringLiteral("stdin"),
+        QStringLiteral("Open what is piped into standard input in a new unsaved tab.")};
 
     void addTo(QCommandLineParser &cli) const
     {
@@ -48,7 +52,7 @@ struct AppOptions
             QStringLiteral("Desktop workbench and live monitor for kdb+/q"));
         cli.addHelpOption();
         cli.addVersionOption();
-        cli.addOptions({demo, port, theme, reset, noKeychain});
+        cli.addOptions({demo, port, theme, reset, noKeychain, stdinTab});
     }
 };
 
@@ -122,7 +126,10 @@ int runQscopeApp(int argc, char **argv)
 
     FirstRun first(&store);
     MainWindow window(&manager, &store, &history);
-    if (cli.isSet(noKeychainOpt)) window.passwords()->setKeychainEnabled(false);
+    if (cli.isSet(noKeychainOpt))
+        window.passwords()->setKeychainEnabled(false);
+    else
+        window.passwords()->retryPendingDeletions(); // secrets of connections deleted earlier
 
     QString demoId;
     if (firstRun || cli.isSet(demoOpt)) demoId = first.ensureDemoConnection(demoPort);
@@ -131,6 +138,13 @@ int runQscopeApp(int argc, char **argv)
 
     window.restoreState(demoId);
     window.show();
+    if (cli.isSet(opts.stdinTab)) {
+        auto *reader =
+            new StdinReader(window.editors()->newTab(window.currentProfile()), 0, &window);
+        QObject::connect(reader, &StdinReader::finished, &window, [&window](const QString &e) {
+            if (!e.isEmpty()) window.messageBar()->showMessage(MessageBar::Error, e);
+        });
+    }
 
     if (!loadError.isEmpty())
         window.messageBar()->showMessage(MessageBar::Error, loadError);

@@ -152,6 +152,15 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
     m_queryTimeout->setSpecialValueText(tr("none"));
     m_queryTimeout->setValue(profile.queryTimeoutMs / 1000);
     bForm->addRow(tr("Default query timeout"), m_queryTimeout);
+    m_maxResult = new QSpinBox(behaviour);
+    m_maxResult->setRange(0, 1 << 20); // MB: up to the protocol's 1 TB
+    m_maxResult->setSuffix(tr(" MB"));
+    m_maxResult->setSpecialValueText(tr("default (%1)").arg(formatByteSize(defaultMessageLimit())));
+    m_maxResult->setValue(int(profile.maxResultBytes >> 20));
+    m_maxResult->setToolTip(
+        tr("A larger result is not read: the query fails with the size it announced and the "
+           "connection is reset. The default is a quarter of this machine's memory."));
+    bForm->addRow(tr("Largest result"), m_maxResult);
     layout->addWidget(behaviour);
 
     m_problem = new QLabel(this);
@@ -247,6 +256,9 @@ ConnectionProfile ConnectionDialog::profile() const
     p.reconnectAttempts = mode == 1 ? m_reconnectAttempts->value() : mode;
     p.reconnectDelayMs = m_reconnectDelay->value();
     p.queryTimeoutMs = m_queryTimeout->value() * 1000;
+    // an unchanged odd byte count from the file stays as it was; else whole MB
+    if (m_maxResult->value() != int(m_original.maxResultBytes >> 20))
+        p.maxResultBytes = qint64(m_maxResult->value()) << 20;
     return p;
 }
 

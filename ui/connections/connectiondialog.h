@@ -46,6 +46,7 @@ public:
     QLineEdit *userEdit() const { return m_user; }
     QLineEdit *passwordEdit() const { return m_password; }
     QComboBox *tagCombo() const { return m_tag; }
+    QSpinBox *maxResultSpin() const { return m_maxResult; }
     QDialogButtonBox *buttons() const { return m_buttons; }
 
 private:
@@ -73,6 +74,7 @@ private:
     QSpinBox *m_reconnectAttempts;
     QSpinBox *m_reconnectDelay;
     QSpinBox *m_queryTimeout;
+    QSpinBox *m_maxResult; ///< MB; 0 = the engine's default
     QLabel *m_problem;
     QDialogButtonBox *m_buttons;
     bool m_passwordEdited = false;

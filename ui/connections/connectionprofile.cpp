@@ -25,6 +25,9 @@ QString ConnectionProfile::validate() const
         return QStringLiteral("Unknown colour tag \"%1\".").arg(tag);
     if (connectTimeoutMs < 0 || queryTimeoutMs < 0)
         return QStringLiteral("Timeouts cannot be negative.");
+    if (maxResultBytes < 0 || maxResultBytes > (qint64(1) << 40))
+        return QStringLiteral("The largest result must be between 1 MB and 1 TB (or the "
+                              "default).");
     if (reconnectAttempts < -1)
         return QStringLiteral("Reconnect attempts: -1 (forever), 0 (never) or a count.");
     return {};
@@ -53,7 +56,13 @@ ConnectionOptions ConnectionProfile::toOptions(const QString &password) const
     o.queryTimeoutMs = queryTimeoutMs;
     o.reconnect.attempts = reconnectAttempts;
     o.reconnect.initialDelayMs = reconnectDelayMs;
+    o.maxMessageBytes = effectiveMaxResultBytes();
     return o;
+}
+
+qint64 ConnectionProfile::effectiveMaxResultBytes() const
+{
+    return maxResultBytes > 0 ? maxResultBytes : defaultMessageLimit();
 }
 
 QJsonObject ConnectionProfile::toJson() const
@@ -78,6 +87,7 @@ QJsonObject ConnectionProfile::toJson() const
     o[QLatin1String("reconnectAttempts")] = reconnectAttempts;
     o[QLatin1String("reconnectDelayMs")] = reconnectDelayMs;
     o[QLatin1String("queryTimeoutMs")] = queryTimeoutMs;
+    if (maxResultBytes > 0) o[QLatin1String("maxResultBytes")] = double(maxResultBytes);
     return o;
 }
 
@@ -112,6 +122,8 @@ ConnectionProfile ConnectionProfile::fromJson(const QJsonObject &o, QString *err
     p.reconnectAttempts = num("reconnectAttempts", p.reconnectAttempts);
     p.reconnectDelayMs = num("reconnectDelayMs", p.reconnectDelayMs);
     p.queryTimeoutMs = num("queryTimeoutMs", p.queryTimeoutMs);
+    // bytes as a JSON number: exact up to 2^53, far past the protocol's 1 TB
+    p.maxResultBytes = qint64(o.value(QLatin1String("maxResultBytes")).toDouble(0));
     const QString why = p.validate();
     if (!why.isEmpty()) {
         if (error) *error = QStringLiteral("%1: %2").arg(p.name, why);

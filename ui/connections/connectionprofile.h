@@ -29,12 +29,18 @@ struct ConnectionProfile
     int reconnectAttempts = 0; ///< 0 never, -1 forever, else that many tries
     int reconnectDelayMs = 1000;
     int queryTimeoutMs = 0; ///< 0 = none
+    /// Largest result this connection takes (ConnectionOptions::maxMessageBytes); 0 = the
+    /// engine's default (a quarter of this machine's memory). Over it the request fails and the
+    /// connection is reset, so the session goes on.
+    qint64 maxResultBytes = 0;
 
     /// Empty if the profile can be used; else what is wrong, for the user.
     QString validate() const;
     QString addressText() const; ///< "host:port", "tls://host:port" or "unix://..."
     /// Engine options for this profile with the given password.
     ConnectionOptions toOptions(const QString &password) const;
+    /// The limit in force: maxResultBytes, or the engine's default.
+    qint64 effectiveMaxResultBytes() const;
 
     QJsonObject toJson() const;
     /// Reads what toJson wrote; missing fields take their defaults. Sets *error and returns a

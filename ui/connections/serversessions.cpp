@@ -4,6 +4,7 @@
 #include "connections/passwordstore.h"
 
 #include <QPointer>
+#include <QSettings>
 
 namespace qscope {
 
@@ -49,6 +50,18 @@ QString ServerSessions::stateName(ConnectionState s)
         return QStringLiteral("failed");
     }
     return {};
+}
+
+qint64 ServerSessions::confirmAboveBytes()
+{
+    return QSettings()
+        .value(QStringLiteral("results/confirmAboveBytes"), kDefaultConfirmAboveBytes)
+        .toLongLong();
+}
+
+void ServerSessions::setConfirmAboveBytes(qint64 bytes)
+{
+    QSettings().setValue(QStringLiteral("results/confirmAboveBytes"), qMax<qint64>(0, bytes));
 }
 
 void ServerSessions::connectProfile(const QString &profileId)
@@ -126,7 +139,10 @@ void ServerSessions::open(const QString &profileId, const QString &password)
 {
     const ConnectionProfile *p = m_store->profile(profileId);
     if (!p) return;
-    const ConnectionId id = m_manager->open(p->toOptions(password));
+    ConnectionOptions options = p->toOptions(password);
+    // the workbench answers sizeAnnounced (QueryRunner and the tab's result pane ask the user)
+    options.confirmAboveBytes = confirmAboveBytes();
+    const ConnectionId id = m_manager->open(options);
     m_manager->registry()->setOwner(id, HandlePurpose::Query,
                                     QStringLiteral("query tabs and explorer"));
     m_openedWith.insert(profileId, password);

@@ -59,6 +59,12 @@ public:
     PasswordStore *passwords() const { return m_passwords; }
 
     static QString stateName(ConnectionState s);
+    /// Answers at least this large are asked about before they are read (the setting
+    /// "results/confirmAboveBytes", default kDefaultConfirmAboveBytes; 0 = never ask). Applied
+    /// to connections opened from then on.
+    static constexpr qint64 kDefaultConfirmAboveBytes = qint64(256) << 20;
+    static qint64 confirmAboveBytes();
+    static void setConfirmAboveBytes(qint64 bytes);
 
 Q_SIGNALS:
     void stateChanged(const QString &profileId, qscope::ConnectionState state,

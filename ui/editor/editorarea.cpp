@@ -44,7 +44,9 @@ EditorArea::EditorArea(ServerSessions *sessions, QWidget *parent)
         syncCombo();
         Q_EMIT currentTabChanged(current());
         Q_EMIT currentProfileChanged(current() ? current()->profileId() : QString());
+        Q_EMIT sessionChanged();
     });
+    connect(m_tabs->tabBar(), &QTabBar::tabMoved, this, &EditorArea::sessionChanged);
     connect(m_server, &QComboBox::currentIndexChanged, this, [this] {
         if (m_syncing || !current()) return;
         current()->setProfileId(m_server->currentData().toString());
@@ -89,6 +91,7 @@ QString EditorArea::title(const EditorTab *tab) const
     if (const ConnectionProfile *p = m_sessions->store()->profile(tab->profileId()))
         t += QStringLiteral(" @ ") + p->name;
     if (tab->isModified()) t += QStringLiteral(" *");
+    if (m_recovered.contains(tab)) t += tr(" (recovered)");
     return t;
 }
 
@@ -104,6 +107,8 @@ void EditorArea::refreshTitles()
             i, c.isValid() ? Theme::dotIcon(c)
                            : (p ? Theme::stateIcon(int(m_sessions->state(p->id))) : QIcon()));
         QString tip = tab->filePath().isEmpty() ? tr("Unsaved buffer") : tab->filePath();
+        if (m_recovered.contains(tab))
+            tip += tr("\nRecovered: qscope did not close last time; this is the text it had.");
         if (p)
             tip += QStringLiteral("\n") + p->name + QStringLiteral(" (") + p->addressText() +
                    QStringLiteral(")") +
@@ -120,20 +125,31 @@ EditorTab *EditorArea::newTab(const QString &profileId, const QString &text)
     tab->setProfileId(profileId);
     tab->setText(text);
     tab->setModified(false);
-    connect(tab, &EditorTab::modificationChanged, this, [this] { refreshTitles(); });
-    connect(tab, &EditorTab::profileChanged, this, [this, tab](const QString &id) {
-        refreshTitles();
-        if (tab == current()) {
-            syncCombo();
-            Q_EMIT currentProfileChanged(id);
-        }
-    });
+    adopt(tab);
     Q_EMIT tabOpened(tab);
     const int i = m_tabs->addTab(tab, title(tab));
     m_tabs->setCurrentIndex(i);
     refreshTitles();
     tab->setFocus();
     return tab;
+}
+
+void EditorArea::adopt(EditorTab *tab)
+{
+    connect(tab, &EditorTab::modificationChanged, this, [this] {
+        refreshTitles();
+        Q_EMIT sessionChanged();
+    });
+    connect(tab, &EditorTab::profileChanged, this, [this, tab](const QString &id) {
+        refreshTitles();
+        if (tab == current()) {
+            syncCombo();
+            Q_EMIT currentProfileChanged(id);
+        }
+        Q_EMIT sessionChanged();
+    });
+    connect(tab, &EditorTab::textChanged, this, &EditorArea::sessionChanged);
+    connect(tab, &EditorTab::cursorPositionChanged, this, &EditorArea::sessionChanged);
 }
 
 EditorTab *EditorArea::openFile(const QString &path, const QString &profileId)
@@ -151,14 +167,7 @@ EditorTab *EditorArea::openFile(const QString &path, const QString &profileId)
         return nullptr;
     }
     t->setProfileId(profileId);
-    connect(t, &EditorTab::modificationChanged, this, [this] { refreshTitles(); });
-    connect(t, &EditorTab::profileChanged, this, [this, t](const QString &id) {
-        refreshTitles();
-        if (t == current()) {
-            syncCombo();
-            Q_EMIT currentProfileChanged(id);
-        }
-    });
+    adopt(t);
     Q_EMIT tabOpened(t);
     m_tabs->setCurrentIndex(m_tabs->addTab(t, title(t)));
     refreshTitles();
@@ -173,7 +182,9 @@ bool EditorArea::save(EditorTab *t)
         Q_EMIT message(2, err);
         return false;
     }
+    m_recovered.remove(t); // saved: the text is the user's file again
     refreshTitles();
+    Q_EMIT sessionChanged();
     return true;
 }
 
@@ -189,7 +200,9 @@ bool EditorArea::saveAs(EditorTab *t)
         Q_EMIT message(2, err);
         return false;
     }
+    m_recovered.remove(t);
     refreshTitles();
+    Q_EMIT sessionChanged();
     return true;
 }
 
@@ -204,8 +217,10 @@ bool EditorArea::closeTab(int index)
         if (a == Confirm::Yes && !save(t)) return false;
     }
     Q_EMIT tabClosing(t);
+    m_recovered.remove(t);
     m_tabs->removeTab(index);
     t->deleteLater();
+    Q_EMIT sessionChanged();
     return true;
 }
 
@@ -231,22 +246,41 @@ int EditorArea::count() const
     return m_tabs->count();
 }
 
+QList<EditorArea::TabState> EditorArea::tabStates() const
+{
+    QList<TabState> out;
+    out.reserve(m_tabs->count());
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        const EditorTab *t = tab(i);
+        TabState st;
+        st.id = t->tabId();
+        st.file = t->filePath();
+        st.profile = t->profileId();
+        st.untitled = t->untitledName();
+        st.modified = t->isModified();
+        st.recovered = m_recovered.contains(t);
+        // unsaved work survives a restart: the buffer of an untitled or modified tab is kept
+        if (st.file.isEmpty() || st.modified) st.text = t->text();
+        t->getCursorPosition(&st.line, &st.column);
+        out << st;
+    }
+    return out;
+}
+
 void EditorArea::saveSession(QSettings &s) const
 {
-    s.beginWriteArray(QStringLiteral("tabs"), m_tabs->count());
-    for (int i = 0; i < m_tabs->count(); ++i) {
+    const QList<TabState> tabs = tabStates();
+    s.beginWriteArray(QStringLiteral("tabs"), int(tabs.size()));
+    for (int i = 0; i < tabs.size(); ++i) {
         s.setArrayIndex(i);
-        const EditorTab *t = tab(i);
-        s.setValue(QStringLiteral("id"), t->tabId());
-        s.setValue(QStringLiteral("file"), t->filePath());
-        s.setValue(QStringLiteral("profile"), t->profileId());
-        // unsaved work survives a restart: the buffer of an untitled or modified tab is kept
-        const bool keepText = t->filePath().isEmpty() || t->isModified();
-        s.setValue(QStringLiteral("text"), keepText ? t->text() : QString());
-        s.setValue(QStringLiteral("modified"), t->isModified());
-        int line = 0, col = 0;
-        t->getCursorPosition(&line, &col);
-        s.setValue(QStringLiteral("line"), line);
+        const TabState &t = tabs[i];
+        s.setValue(QStringLiteral("id"), t.id);
+        s.setValue(QStringLiteral("file"), t.file);
+        s.setValue(QStringLiteral("profile"), t.profile);
+        s.setValue(QStringLiteral("text"), t.text);
+        s.setValue(QStringLiteral("modified"), t.modified);
+        s.setValue(QStringLiteral("line"), t.line);
+        s.setValue(QStringLiteral("column"), t.column);
     }
     s.endArray();
     s.setValue(QStringLiteral("currentTab"), m_tabs->currentIndex());
@@ -254,23 +288,43 @@ void EditorArea::saveSession(QSettings &s) const
 
 void EditorArea::restoreSession(QSettings &s, const QString &fallbackProfile)
 {
+    QList<TabState> tabs;
     const int n = s.beginReadArray(QStringLiteral("tabs"));
-    QStringList missing;
     for (int i = 0; i < n; ++i) {
         s.setArrayIndex(i);
-        const QString file = s.value(QStringLiteral("file")).toString();
-        QString profile = s.value(QStringLiteral("profile")).toString();
-        if (!m_sessions->store()->profile(profile)) profile = fallbackProfile;
-        const QString text = s.value(QStringLiteral("text")).toString();
+        TabState t;
+        t.id = s.value(QStringLiteral("id")).toString();
+        t.file = s.value(QStringLiteral("file")).toString();
+        t.profile = s.value(QStringLiteral("profile")).toString();
+        t.text = s.value(QStringLiteral("text")).toString();
+        t.modified = s.value(QStringLiteral("modified")).toBool();
+        t.line = s.value(QStringLiteral("line")).toInt();
+        t.column = s.value(QStringLiteral("column")).toInt();
+        tabs << t;
+    }
+    s.endArray();
+    restoreTabs(tabs, s.value(QStringLiteral("currentTab"), 0).toInt(), fallbackProfile);
+}
+
+QStringList EditorArea::restoreTabs(const QList<TabState> &tabs, int current,
+                                    const QString &fallbackProfile, bool recovered)
+{
+    QStringList missing, withText;
+    for (const TabState &st : tabs) {
+        const QString &file = st.file;
+        const QString profile =
+            m_sessions->store()->profile(st.profile) ? st.profile : fallbackProfile;
+        const QString &text = st.text;
         EditorTab *t = nullptr;
+        bool keptText = false;
         if (!file.isEmpty() && QFileInfo::exists(file)) {
             t = openFile(file, profile); // as on disk: unmodified
             // kept text of a tab that had unsaved edits: show it, modified unless the file on
             // disk now holds exactly that text
-            if (t && s.value(QStringLiteral("modified")).toBool() && !text.isEmpty() &&
-                text != t->text()) {
+            if (t && st.modified && !text.isEmpty() && text != t->text()) {
                 t->selectAll();
                 t->replaceSelectedText(text); // an edit, so the buffer is marked modified
+                keptText = true;
             }
         } else {
             if (!file.isEmpty()) missing << file;
@@ -279,22 +333,31 @@ void EditorArea::restoreSession(QSettings &s, const QString &fallbackProfile)
                 // is unsaved work, so it shows as modified whenever it holds text. insert() is
                 // an edit, which is what marks a QScintilla buffer (setModified(true) cannot).
                 t = newTab(profile);
+                if (!st.untitled.isEmpty()) {
+                    t->setUntitledName(st.untitled);
+                    // later new tabs count on from the restored names ("Untitled 4" after 3)
+                    m_untitled =
+                        qMax(m_untitled, st.untitled.section(QLatin1Char(' '), -1).toInt());
+                }
                 t->insert(text);
+                keptText = !text.isEmpty();
             }
         }
-        if (t) {
-            t->setCursorPosition(s.value(QStringLiteral("line")).toInt(), 0);
-            if (const QString id = s.value(QStringLiteral("id")).toString(); !id.isEmpty())
-                t->setTabId(id);
+        if (!t) continue;
+        t->setCursorPosition(st.line, st.column);
+        if (!st.id.isEmpty()) t->setTabId(st.id);
+        // a tab restored from the journal stays marked until saved, even across a second crash
+        if (keptText && (recovered || st.recovered)) {
+            m_recovered.insert(t);
+            withText << t->displayName();
         }
     }
-    s.endArray();
-    const int cur = s.value(QStringLiteral("currentTab"), 0).toInt();
-    if (cur >= 0 && cur < m_tabs->count()) m_tabs->setCurrentIndex(cur);
+    if (current >= 0 && current < m_tabs->count()) m_tabs->setCurrentIndex(current);
     if (!missing.isEmpty())
         Q_EMIT message(
             1, tr("Not reopened (no longer there): %1").arg(missing.join(QStringLiteral(", "))));
     refreshTitles();
+    return withText;
 }
 
 void EditorArea::applyTheme()

@@ -2,8 +2,10 @@
 /// The editor tabs: each tab is bound to a saved connection (chosen in the corner combo) and
 /// optionally a .q file; titles show the file, the server and a modified mark; the tab icon is
 /// the server's colour tag. Open tabs (files and unsaved buffers) are saved to and restored from
-/// QSettings. Closing a modified tab asks (Confirm) whether to save.
+/// QSettings (and, every few seconds, to the session journal: see SessionJournal). Closing a
+/// modified tab asks (Confirm) whether to save.
 
+#include <QSet>
 #include <QWidget>
 
 class QComboBox;
@@ -20,6 +22,19 @@ class EditorArea : public QWidget
 {
     Q_OBJECT
 public:
+    /// What a tab is, for the session and the journal: plain data, readable on any thread.
+    struct TabState
+    {
+        QString id;       ///< EditorTab::tabId
+        QString file;     ///< empty for an untitled buffer
+        QString profile;  ///< the saved connection's id
+        QString untitled; ///< "Untitled 3"
+        QString text;     ///< kept for an untitled or modified tab only (else the file has it)
+        bool modified = false;
+        bool recovered = false; ///< came back from the journal after qscope did not close
+        int line = 0, column = 0;
+    };
+
     explicit EditorArea(ServerSessions *sessions, QWidget *parent = nullptr);
 
     // GUI thread ------------------------------------------------------------------------------
@@ -41,6 +56,14 @@ public:
 
     void saveSession(QSettings &settings) const;
     void restoreSession(QSettings &settings, const QString &fallbackProfile);
+    /// Every tab, in tab order, and the current one. Copies each kept buffer (the cost of a
+    /// journal tick on the GUI thread).
+    QList<TabState> tabStates() const;
+    /// Opens tabs as described (files from disk, buffers from `text`); `recovered` marks them so
+    /// (title and tooltip) until saved. Returns the names of tabs whose unsaved text came back.
+    QStringList restoreTabs(const QList<TabState> &tabs, int current,
+                            const QString &fallbackProfile, bool recovered = false);
+    bool isRecovered(const EditorTab *tab) const { return m_recovered.contains(tab); }
     void applyTheme();
     void refreshTitles();
 
@@ -52,8 +75,13 @@ Q_SIGNALS:
     /// The current tab's server changed (tab switch or combo).
     void currentProfileChanged(const QString &profileId);
     void message(int level, const QString &text);
+    /// Something the session journal keeps changed: a tab's text, cursor, file, server, or the
+    /// tabs themselves (opened, closed, moved, current).
+    void sessionChanged();
 
 private:
+    /// Connects a new tab's signals (new, opened or restored tab).
+    void adopt(EditorTab *tab);
     void refreshServers();
     void syncCombo();
     QString title(const EditorTab *tab) const;
@@ -62,6 +90,7 @@ private:
     QLexer *m_lexer;
     QTabWidget *m_tabs;
     QComboBox *m_server;
+    QSet<const EditorTab *> m_recovered;
     int m_untitled = 0;
     bool m_syncing = false;
 };

@@ -25,6 +25,7 @@ QueryRunner::QueryRunner(ServerSessions *sessions, HistoryStore *history, QObjec
                 job->total = total;
                 Q_EMIT progress(*it, received, total);
             });
+    connect(m, &ConnectionManager::sizeAnnounced, this, &QueryRunner::onSizeAnnounced);
     connect(sessions, &ServerSessions::stateChanged, this, &QueryRunner::onState);
     // While jobs run, look four times a second for ones whose answer can no longer come.
     m_sweep = new QTimer(this);
@@ -181,6 +182,37 @@ void QueryRunner::cancel(Ticket ticket)
     m_sessions->manager()->cancel(it->request);
 }
 
+void QueryRunner::onSizeAnnounced(RequestId request, qint64 bytes)
+{
+    const Ticket ticket = m_byRequest.value(request);
+    const auto it = m_jobs.find(ticket);
+    if (!ticket || it == m_jobs.end()) {
+        // not ours (the explorer's own queries on the same connection): nobody is asked, and
+        // the held answer must not wait forever
+        m_sessions->manager()->acceptLarge(request);
+        return;
+    }
+    const ConnectionOptions *options = m_sessions->manager()->options(it->connection);
+    if (options && bytes > options->maxMessageBytes) {
+        // Over the connection's hard limit there is nothing to offer: read on, and the engine
+        // fails the request with TooLarge from the header alone and resets the socket.
+        m_sessions->manager()->acceptLarge(request);
+        return;
+    }
+    it->awaitingConsent = bytes;
+    Q_EMIT jobsChanged();
+    Q_EMIT sizeAnnounced(ticket, bytes, it->owner.data());
+}
+
+void QueryRunner::acceptLarge(Ticket ticket)
+{
+    const auto it = m_jobs.find(ticket);
+    if (it == m_jobs.end() || !it->awaitingConsent) return;
+    it->awaitingConsent = 0;
+    Q_EMIT jobsChanged();
+    m_sessions->manager()->acceptLarge(it->request);
+}
+
 void QueryRunner::cancelOwnedBy(const QObject *owner)
 {
     if (!owner) return;
@@ -243,6 +275,7 @@ QueryRunner::JobInfo QueryRunner::info(Ticket ticket, const Job &job) const
     i.owner = job.owner.data();
     i.received = job.received;
     i.total = job.total;
+    i.awaitingConsent = job.awaitingConsent;
     if (job.request) {
         quint64 ahead = 0;
         for (auto it = m_jobs.cbegin(); it != m_jobs.cend(); ++it)

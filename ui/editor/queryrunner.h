@@ -50,6 +50,8 @@ public:
         Ticket behind = 0;
         QObject *owner = nullptr;       ///< who asked (an EditorTab), null for none
         qint64 received = 0, total = 0; ///< response bytes so far / announced (0 until a header)
+        /// The answer announced this many bytes and waits for acceptLarge or cancel; else 0.
+        qint64 awaitingConsent = 0;
     };
     /// A cancelled job that the engine does not confirm within this is finished by the runner.
     static constexpr int kCancelConfirmMs = 1000;
@@ -70,6 +72,8 @@ public:
     void cancel(Ticket ticket);
     /// Cancels every job the owner asked for (a tab being closed).
     void cancelOwnedBy(const QObject *owner);
+    /// The answer to sizeAnnounced: read the large result on (cancel(ticket) refuses it).
+    void acceptLarge(Ticket ticket);
 
     bool isRunning(Ticket ticket) const { return m_jobs.contains(ticket); }
     int running() const { return int(m_jobs.size()); }
@@ -87,6 +91,11 @@ Q_SIGNALS:
     /// The request is handed to the engine (after the connection opened).
     void sent(qscope::QueryRunner::Ticket ticket);
     void progress(qscope::QueryRunner::Ticket ticket, qint64 received, qint64 total);
+    /// The answer announced `bytes` (at least the connection's confirmAboveBytes); the engine
+    /// reads nothing more of it until acceptLarge(ticket) or cancel(ticket). `owner` as for
+    /// finished. A request the workbench did not make through this runner (the explorer's) is
+    /// read on at once: the connection's hard limit still bounds it.
+    void sizeAnnounced(qscope::QueryRunner::Ticket ticket, qint64 bytes, QObject *owner);
     /// `owner` is who asked, null if none or since destroyed.
     void finished(qscope::QueryRunner::Ticket ticket, const qscope::QueryResult &result,
                   const QString &serverName, QObject *owner);
@@ -111,8 +120,10 @@ private:
         QElapsedTimer clock;
         QDateTime startedAt;
         qint64 received = 0, total = 0;
+        qint64 awaitingConsent = 0;
     };
     Ticket enqueue(Job job);
+    void onSizeAnnounced(RequestId request, qint64 bytes);
     void send(Ticket ticket);
     void finish(Ticket ticket, QueryResult result);
     /// Finishes the job with an error of its own making (nothing more will come from the engine).

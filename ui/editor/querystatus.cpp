@@ -77,6 +77,11 @@ void QueryStatus::tick()
                               .arg(tab->displayName(), elapsed)
                         : tr("Queued behind the query ahead on this connection… %1").arg(elapsed);
             cancel = tr("Cancel (not sent yet)");
+        } else if (job->awaitingConsent) {
+            // held by the size guard: the result pane asks whether to fetch it
+            state = tr("The answer is %1: fetch it or cancel in the result pane… %2")
+                        .arg(formatByteSize(job->awaitingConsent), elapsed);
+            cancel = tr("Cancel (the answer is not read)");
         } else {
             state = tr("Running… %1").arg(elapsed);
             cancel = tr("Cancel (drops the connection)");

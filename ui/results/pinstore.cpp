@@ -2,12 +2,18 @@
 
 #include "protocol/codec.h"
 
+#include <QCryptographicHash>
 #include <QDataStream>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSet>
 #include <QStandardPaths>
 
 namespace qscope::PinStore {
@@ -16,17 +22,101 @@ namespace {
 
 constexpr quint32 kMagic = 0x51504e31; // "QPN1"
 
-QString tabDir(const QString &tabId)
+QString safeId(const QString &tabId)
 {
     // tab ids are UUIDs made by the app; anything else is not a directory name we trust
     QString safe = tabId;
     safe.remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9_-]")));
-    return directory() + QLatin1Char('/') + safe;
+    return safe;
+}
+
+QString tabDir(const QString &tabId)
+{
+    return directory() + QLatin1Char('/') + safeId(tabId);
+}
+
+QString manifestPath()
+{
+    return directory() + QStringLiteral("/manifest.json");
 }
 
 QString megabytes(qint64 bytes)
 {
     return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
+}
+
+/// A file name for what the pin holds: the same pin saved again maps to the same file, which is
+/// then not rewritten (a journal tick with unchanged pins writes nothing but the manifest).
+QString fileNameOf(const Pin &p)
+{
+    QCryptographicHash h(QCryptographicHash::Sha1);
+    QByteArray meta;
+    QDataStream out(&meta, QIODevice::WriteOnly);
+    out << p.server << p.result.query << p.result.elapsedNs << p.result.bytesIn
+        << qint32(p.result.error ? int(p.result.error->kind) : -1)
+        << (p.result.error ? p.result.error->message : QString()) << qint32(p.result.value.type())
+        << qint64(p.result.error ? 0 : p.result.value.count()) << sizeOf(p.result);
+    h.addData(meta);
+    return QString::fromLatin1(h.result().toHex().left(20)) + QStringLiteral(".qpin");
+}
+
+QString writePin(const QString &path, const Pin &p)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) return f.errorString();
+    QDataStream out(&f);
+    out.setVersion(QDataStream::Qt_6_4);
+    out << kMagic << p.server << p.result.query << p.result.elapsedNs << p.result.bytesIn
+        << qint32(p.result.error ? int(p.result.error->kind) : -1)
+        << (p.result.error ? p.result.error->message : QString())
+        << (p.result.error ? QByteArray() : encodeMessage(p.result.value));
+    if (out.status() != QDataStream::Ok) {
+        f.cancelWriting();
+        return QObject::tr("the value could not be written");
+    }
+    if (!f.commit()) return f.errorString();
+    return {};
+}
+
+/// tab id -> its pin files in order; nullopt when there is no manifest (pins from before it).
+std::optional<QHash<QString, QStringList>> readManifest()
+{
+    QFile f(manifestPath());
+    if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
+    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    QHash<QString, QStringList> tabs;
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+        QStringList files;
+        for (const QJsonValue &v : it.value().toArray())
+            files << v.toString();
+        tabs.insert(it.key(), files);
+    }
+    return tabs;
+}
+
+std::optional<Pin> readPin(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
+    QDataStream in(&f);
+    in.setVersion(QDataStream::Qt_6_4);
+    quint32 magic = 0;
+    qint32 errorKind = -1;
+    QString errorMessage;
+    QByteArray message;
+    Pin p;
+    in >> magic >> p.server >> p.result.query >> p.result.elapsedNs >> p.result.bytesIn >>
+        errorKind >> errorMessage >> message;
+    if (in.status() != QDataStream::Ok || magic != kMagic || errorKind > int(NetError::TooLarge))
+        return std::nullopt;
+    if (errorKind >= 0) {
+        p.result.error = NetError{NetError::Kind(errorKind), errorMessage};
+    } else {
+        const Decoded d = decodeMessage(message);
+        if (!d.ok()) return std::nullopt;
+        p.result.value = d.value;
+    }
+    return p;
 }
 
 } // namespace
@@ -47,42 +137,85 @@ void clear()
     QDir(directory()).removeRecursively();
 }
 
-QStringList save(const QString &tabId, const QList<Pin> &pins, qint64 *budget)
+QStringList saveAll(const QList<TabPins> &tabs)
 {
     QStringList notKept;
-    const QString dir = tabDir(tabId);
-    if (!QDir().mkpath(dir)) return {QObject::tr("cannot create %1").arg(dir)};
-    int n = 0;
-    for (const Pin &p : pins) {
-        const QString name = QString::fromUtf8(p.result.query).simplified().left(40);
-        const qint64 size = sizeOf(p.result);
-        if (size > kMaxPinBytes) {
-            notKept << QObject::tr("%1: %2 is over the %3 cap for one pin")
-                           .arg(name, megabytes(size), megabytes(kMaxPinBytes));
+    qint64 budget = kMaxTotalBytes;
+    // what the other tabs (another process's, or not listed) keep counts against the budget too
+    QJsonObject manifest;
+    if (const auto before = readManifest())
+        for (auto it = before->constBegin(); it != before->constEnd(); ++it)
+            manifest.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    QSet<QString> listed;
+    for (const TabPins &tab : tabs)
+        listed.insert(safeId(tab.tabId));
+    for (auto it = manifest.constBegin(); it != manifest.constEnd(); ++it)
+        if (!listed.contains(it.key()))
+            for (const QJsonValue &f : it.value().toArray())
+                budget -= QFileInfo(directory() + QLatin1Char('/') + it.key() + QLatin1Char('/') +
+                                    f.toString())
+                              .size();
+    // 1. the pin files, each atomically; one already there holds this very pin
+    for (const TabPins &tab : tabs) {
+        const QString dir = tabDir(tab.tabId);
+        QJsonArray files;
+        QSet<QString> used;
+        if (!tab.pins.isEmpty() && !QDir().mkpath(dir)) {
+            notKept << QObject::tr("cannot create %1").arg(dir);
+            continue; // its entry stays as it was
+        }
+        for (const Pin &p : tab.pins) {
+            const QString name = QString::fromUtf8(p.result.query).simplified().left(40);
+            const qint64 size = sizeOf(p.result);
+            if (size > kMaxPinBytes) {
+                notKept << QObject::tr("%1: %2 is over the %3 cap for one pin")
+                               .arg(name, megabytes(size), megabytes(kMaxPinBytes));
+                continue;
+            }
+            if (size > budget) {
+                notKept << QObject::tr("%1: all pins together would pass the %2 cap")
+                               .arg(name, megabytes(kMaxTotalBytes));
+                continue;
+            }
+            QString file = fileNameOf(p);
+            for (int n = 2; used.contains(file); ++n) // the same result pinned twice
+                file = fileNameOf(p).chopped(5) + QStringLiteral("-%1.qpin").arg(n);
+            if (!QFile::exists(dir + QLatin1Char('/') + file)) {
+                if (const QString e = writePin(dir + QLatin1Char('/') + file, p); !e.isEmpty()) {
+                    notKept << QObject::tr("%1: %2").arg(name, e);
+                    continue;
+                }
+            }
+            used.insert(file);
+            files.append(file);
+            budget -= size;
+        }
+        if (files.isEmpty())
+            manifest.remove(safeId(tab.tabId));
+        else
+            manifest.insert(safeId(tab.tabId), files);
+    }
+    // 2. the swap: from here on the new set is the kept set
+    QSaveFile m(manifestPath());
+    if (!QDir().mkpath(directory()) || !m.open(QIODevice::WriteOnly) ||
+        m.write(QJsonDocument(manifest).toJson(QJsonDocument::Compact)) < 0 || !m.commit()) {
+        notKept << QObject::tr("the list of pins could not be written (%1); the pins kept "
+                               "before stay")
+                       .arg(m.errorString());
+        return notKept;
+    }
+    // 3. only now, and only in the listed tabs' folders: what the manifest no longer names
+    for (const QString &id : std::as_const(listed)) {
+        QDir d(directory() + QLatin1Char('/') + id);
+        if (!manifest.contains(id)) {
+            d.removeRecursively();
             continue;
         }
-        if (size > *budget) {
-            notKept << QObject::tr("%1: all pins together would pass the %2 cap")
-                           .arg(name, megabytes(kMaxTotalBytes));
-            continue;
-        }
-        QSaveFile f(dir + QStringLiteral("/%1.qpin").arg(n, 3, 10, QLatin1Char('0')));
-        if (!f.open(QIODevice::WriteOnly)) {
-            notKept << QObject::tr("%1: %2").arg(name, f.errorString());
-            continue;
-        }
-        QDataStream out(&f);
-        out.setVersion(QDataStream::Qt_6_4);
-        out << kMagic << p.server << p.result.query << p.result.elapsedNs << p.result.bytesIn
-            << qint32(p.result.error ? int(p.result.error->kind) : -1)
-            << (p.result.error ? p.result.error->message : QString())
-            << (p.result.error ? QByteArray() : encodeMessage(p.result.value));
-        if (out.status() != QDataStream::Ok || !f.commit()) {
-            notKept << QObject::tr("%1: %2").arg(name, f.errorString());
-            continue;
-        }
-        *budget -= size;
-        ++n;
+        QSet<QString> keep;
+        for (const QJsonValue &v : manifest.value(id).toArray())
+            keep.insert(v.toString());
+        for (const QString &f : d.entryList(QDir::Files))
+            if (!keep.contains(f)) d.remove(f);
     }
     return notKept;
 }
@@ -92,40 +225,17 @@ QList<Pin> load(const QString &tabId, QString *error)
     QList<Pin> pins;
     QStringList bad;
     const QDir dir(tabDir(tabId));
-    for (const QString &file : dir.entryList({QStringLiteral("*.qpin")}, QDir::Files, QDir::Name)) {
-        QFile f(dir.filePath(file));
-        if (!f.open(QIODevice::ReadOnly)) {
+    const auto manifest = readManifest();
+    // a tab the manifest does not list: every complete pin file in its folder, by name
+    const QStringList files =
+        manifest && manifest->contains(safeId(tabId))
+            ? manifest->value(safeId(tabId))
+            : dir.entryList({QStringLiteral("*.qpin")}, QDir::Files, QDir::Name);
+    for (const QString &file : files) {
+        if (const auto p = readPin(dir.filePath(file)))
+            pins << *p;
+        else
             bad << file;
-            continue;
-        }
-        QDataStream in(&f);
-        in.setVersion(QDataStream::Qt_6_4);
-        quint32 magic = 0;
-        qint32 errorKind = -1;
-        QString errorMessage;
-        QByteArray message;
-        Pin p;
-        in >> magic >> p.server >> p.result.query >> p.result.elapsedNs >> p.result.bytesIn >>
-            errorKind >> errorMessage >> message;
-        if (in.status() != QDataStream::Ok || magic != kMagic) {
-            bad << file;
-            continue;
-        }
-        if (errorKind > int(NetError::Tls)) {
-            bad << file;
-            continue;
-        }
-        if (errorKind >= 0) {
-            p.result.error = NetError{NetError::Kind(errorKind), errorMessage};
-        } else {
-            const Decoded d = decodeMessage(message);
-            if (!d.ok()) {
-                bad << file;
-                continue;
-            }
-            p.result.value = d.value;
-        }
-        pins << p;
     }
     if (error)
         *error = bad.isEmpty() ? QString()

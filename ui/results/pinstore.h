@@ -4,7 +4,17 @@
 /// format, so a restored pin is the value the server sent) with the query, the server's name,
 /// the timing and any error. Capped so pins never fill a disk: a pin whose value encodes to more
 /// than kMaxPinBytes is kept for the session only (its tab says so), and all pins together stay
-/// under kMaxTotalBytes (pins past it are not kept, and the save says which). GUI thread.
+/// under kMaxTotalBytes (pins past it are not kept, and the save says which).
+///
+/// Saving never loses the pins already kept, even if the process dies half way: pin files are
+/// named by what they hold and written atomically (QSaveFile), a file already on disk is not
+/// written again, then one manifest (also atomic) names each tab's files in pin order, and only
+/// then are files the manifest no longer names removed. Loading reads the manifest's list for a
+/// tab, so a save cut short leaves the previous set; a tab the manifest does not list (its first
+/// save was cut short, or pins from before the manifest) loads every complete file in its folder.
+/// A save speaks only for the tabs it lists: pins of tabs of another qscope process running at
+/// the same time are left alone. Any thread (no widgets): the session journal saves on its
+/// worker thread; one save at a time per process.
 
 #include "net/nettypes.h"
 
@@ -25,15 +35,23 @@ struct Pin
     QString server;
 };
 
+/// One editor tab's pins, in pin order.
+struct TabPins
+{
+    QString tabId;
+    QList<Pin> pins;
+};
+
 /// <AppDataLocation>/pinned
 QString directory();
 /// Bytes the pin takes on disk (about: the encoded value); over kMaxPinBytes it is not kept.
 qint64 sizeOf(const QueryResult &result);
-/// Forgets every kept pin (before a save writes the current ones).
+/// Forgets every kept pin.
 void clear();
-/// Writes one tab's pins; `budget` is what is left of kMaxTotalBytes and is reduced by what was
-/// written. Returns one line per pin not kept (over a cap, or a write error).
-QStringList save(const QString &tabId, const QList<Pin> &pins, qint64 *budget);
+/// Makes the kept pins of each listed tab exactly its `pins` (none: the tab's pins go), within
+/// the caps; tabs not listed are left as they are. Returns one line per pin not kept (over a
+/// cap, or a write error); the pins kept before stay whenever the new set could not be written.
+QStringList saveAll(const QList<TabPins> &tabs);
 /// The tab's kept pins, in pin order. Files that do not read back are skipped and named in *error.
 QList<Pin> load(const QString &tabId, QString *error = nullptr);
 

@@ -3,9 +3,12 @@
 #include "pinstore.h"
 #include "resultview.h"
 
+#include <QApplication>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QToolButton>
@@ -58,8 +61,29 @@ ResultPane::ResultPane(ConnectionManager *manager, QWidget *parent)
     cl->addWidget(pin);
     m_tabs->setCornerWidget(corner, Qt::TopRightCorner);
 
+    // the fetch question: inline over the result, never a dialog (the app goes on meanwhile)
+    m_ask = new QFrame(this);
+    m_ask->setFrameShape(QFrame::StyledPanel);
+    m_ask->setAutoFillBackground(true);
+    auto *askLayout = new QHBoxLayout(m_ask);
+    askLayout->setContentsMargins(8, 4, 8, 4);
+    m_askText = new QLabel(m_ask);
+    m_askText->setWordWrap(true);
+    m_askText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fetch = new QPushButton(tr("Fetch it"), m_ask);
+    m_refuse = new QPushButton(tr("Cancel"), m_ask);
+    m_refuse->setToolTip(tr("Drop the answer: the connection is reset without reading it"));
+    askLayout->addWidget(m_askText, 1);
+    askLayout->addWidget(m_fetch);
+    askLayout->addWidget(m_refuse);
+    m_ask->hide();
+    connect(m_fetch, &QPushButton::clicked, this, [this] { answerFetch(true); });
+    connect(m_refuse, &QPushButton::clicked, this, [this] { answerFetch(false); });
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_ask);
     layout->addWidget(m_tabs);
 
     connect(pin, &QToolButton::clicked, this, &ResultPane::pinCurrent);
@@ -78,8 +102,50 @@ ResultView *ResultPane::newView()
     return view;
 }
 
+void ResultPane::askFetch(qint64 bytes, const QString &query,
+                          std::function<void(bool fetch)> answer)
+{
+    QString q = query.simplified();
+    if (q.size() > 80) q = q.left(79) + QStringLiteral("\u2026");
+    m_askText->setText(
+        tr("The answer is %1. Fetch it? (%2)").arg(formatByteSize(bytes), q.toHtmlEscaped()));
+    m_askText->setToolTip(query);
+    m_answer = std::move(answer);
+    // a warning's amber over the current theme's window colour (as the message bar)
+    QPalette pal = QApplication::palette();
+    const QColor base = pal.color(QPalette::Window), tint(0xe0, 0x9b, 0x1a);
+    QColor mixed;
+    mixed.setRgbF(base.redF() * 0.8f + tint.redF() * 0.2f,
+                  base.greenF() * 0.8f + tint.greenF() * 0.2f,
+                  base.blueF() * 0.8f + tint.blueF() * 0.2f);
+    pal.setColor(QPalette::Window, mixed);
+    m_ask->setPalette(pal);
+    m_ask->show();
+    m_fetch->setFocus();
+}
+
+bool ResultPane::isAskingFetch() const
+{
+    return !m_ask->isHidden();
+}
+
+QString ResultPane::fetchQuestion() const
+{
+    return isAskingFetch() ? m_askText->text() : QString();
+}
+
+void ResultPane::answerFetch(bool fetch)
+{
+    m_ask->hide();
+    // taken first: the answer may ask again (a new question replaces this one)
+    if (const auto answer = std::exchange(m_answer, nullptr)) answer(fetch);
+}
+
 void ResultPane::setResult(const QueryResult &result, const QString &serverName)
 {
+    // the question was about this result's request, which has now ended one way or another
+    m_ask->hide();
+    m_answer = nullptr;
     m_runs.push_back({result, serverName});
     // let the oldest runs go: past the count, or holding too many bytes besides the newest
     qint64 older = 0;
@@ -168,6 +234,7 @@ void ResultPane::pinView(ResultView *view)
                        .arg(l.formattedDataSize(size), l.formattedDataSize(PinStore::kMaxPinBytes))
                  : tr("Kept across restarts (in %1).").arg(PinStore::directory())));
     m_tabs->setCurrentIndex(index);
+    Q_EMIT pinsChanged();
 }
 
 QList<QPair<QueryResult, QString>> ResultPane::pinnedResults() const
@@ -185,6 +252,7 @@ void ResultPane::closeTab(int index)
     QWidget *w = m_tabs->widget(index);
     m_tabs->removeTab(index);
     w->deleteLater();
+    Q_EMIT pinsChanged();
 }
 
 } // namespace qscope

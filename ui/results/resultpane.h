@@ -9,8 +9,11 @@
 #include <QWidget>
 
 #include <deque>
+#include <functional>
 
+class QFrame;
 class QLabel;
+class QPushButton;
 class QTabWidget;
 class QToolButton;
 
@@ -59,10 +62,21 @@ public:
     /// The view of the shown run.
     ResultView *currentView() const;
 
+    /// Asks inline, over the result, whether to fetch an answer of `bytes` for `query` ("The
+    /// answer is 3.2 GB. Fetch it / Cancel"); `answer(true)` fetches, `answer(false)` refuses.
+    /// The question goes when answered, when a result arrives, or when asked again.
+    void askFetch(qint64 bytes, const QString &query, std::function<void(bool fetch)> answer);
+    bool isAskingFetch() const;
+    QString fetchQuestion() const;
+    QPushButton *fetchButton() const { return m_fetch; }
+    QPushButton *refuseFetchButton() const { return m_refuse; }
+
 Q_SIGNALS:
     void statusMessage(const QString &text);
     /// The Result tab shows another run (a new result, or stepping through the kept ones).
     void shownRunChanged();
+    /// A pin was added or closed.
+    void pinsChanged();
 
 private:
     struct Run
@@ -74,6 +88,7 @@ private:
     void pinView(ResultView *view);
     void closeTab(int index);
     void updateRunControls();
+    void answerFetch(bool fetch);
 
     ConnectionManager *m_manager = nullptr;
     QTabWidget *m_tabs = nullptr;
@@ -83,6 +98,11 @@ private:
     QToolButton *m_older = nullptr;
     QToolButton *m_newer = nullptr;
     QLabel *m_runLabel = nullptr;
+    QFrame *m_ask = nullptr; ///< the fetch question bar
+    QLabel *m_askText = nullptr;
+    QPushButton *m_fetch = nullptr;
+    QPushButton *m_refuse = nullptr;
+    std::function<void(bool)> m_answer;
 };
 
 } // namespace qscope
