@@ -6,6 +6,7 @@
 #include "connections/passwordstore.h"
 #include "connections/queryactivity.h"
 #include "connections/serversessions.h"
+#include "editor/asyncsender.h"
 #include "editor/editorarea.h"
 #include "editor/editortab.h"
 #include "editor/findbar.h"
@@ -35,6 +36,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDialog>
 #include <QDockWidget>
 #include <QFile>
@@ -50,9 +52,11 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QThreadPool>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace qscope {
@@ -197,7 +201,13 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
             [this](QueryRunner::Ticket, const QueryResult &r, const QString &server,
                    QObject *owner) { onFinished(r, server, owner); });
 
+    m_async = new AsyncSender(m_sessions, this);
+    connect(m_async, &AsyncSender::outcome, this, [this](int level, const QString &text) {
+        m_message->showMessage(MessageBar::Level(level), text);
+    });
+
     buildMenus();
+    buildToolBar();
     EditorTab::reserveKeys(m_shortcutActions);
     updateServerStatus();
     new TpLogDropFilter(this, [this](const QString &path) { openTickerplantLog(path); });
@@ -283,10 +293,14 @@ void MainWindow::buildMenus()
     });
 
     QMenu *query = menuBar()->addMenu(tr("&Query"));
-    act(query, tr("Run line or selection"),
-        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter),
-         QKeySequence(Qt::CTRL | Qt::Key_E)},
-        [this] { runCurrent(); });
+    // A menu shows an action's first key only: the text names Ctrl+E (Studio for kdb+'s key)
+    // too, after the tab that QMenu reads as the shortcut column.
+    const QKeySequence runKey(Qt::CTRL | Qt::Key_Return), studioKey(Qt::CTRL | Qt::Key_E);
+    act(query,
+        tr("Run line or selection") + QLatin1Char('\t') +
+            runKey.toString(QKeySequence::NativeText) + QStringLiteral(", ") +
+            studioKey.toString(QKeySequence::NativeText),
+        {runKey, QKeySequence(Qt::CTRL | Qt::Key_Enter), studioKey}, [this] { runCurrent(); });
     act(query, tr("Run whole buffer"),
         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return),
          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Enter)},
@@ -336,6 +350,68 @@ void MainWindow::buildMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     act(help, tr("Keyboard shortcuts and help"), {QKeySequence::HelpContents},
         [this] { showHelp(); });
+}
+
+void MainWindow::buildToolBar()
+{
+    // Buttons of their own rather than the menu's actions: a disabled action loses its shortcut,
+    // and Ctrl+Return on a busy tab should still say why it does not run.
+    m_toolbar = addToolBar(tr("Query"));
+    m_toolbar->setObjectName(QStringLiteral("queryToolBar")); // saveState keys it by name
+    m_toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    const auto button = [this](QStyle::StandardPixmap icon, const QString &text, const QString &tip,
+                               auto &&slot) {
+        QAction *a = m_toolbar->addAction(style()->standardIcon(icon), text);
+        a->setToolTip(tip);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    m_runButton = button(QStyle::SP_MediaPlay, tr("Run"),
+                         tr("Run the statement under the cursor, or the selection (Ctrl+Return, "
+                            "Ctrl+E)"),
+                         [this] { runCurrent(); });
+    m_runAllButton = button(QStyle::SP_MediaSeekForward, tr("Run all"),
+                            tr("Run the whole buffer (Ctrl+Shift+Return)"), [this] { runAll(); });
+    m_cancelButton =
+        button(QStyle::SP_MediaStop, tr("Cancel"),
+               tr("Cancel this tab's query (Ctrl+.)\n") + QueryRunner::cancelExplanation(),
+               [this] { cancelQuery(); });
+    m_toolbar->addSeparator();
+    m_toolbar->addWidget(new QLabel(tr(" Server: "), m_toolbar));
+    QComboBox *server = m_editors->serverCombo();
+    m_toolbar->addWidget(server);
+    server->show();
+    m_toolbar->addSeparator();
+    m_asyncToggle = m_toolbar->addAction(tr("Async"));
+    m_asyncToggle->setCheckable(true);
+    m_asyncToggle->setToolTip(
+        tr("Send statements asynchronously (neg h): the server runs them and answers nothing, "
+           "so no result comes back"));
+    m_chaserToggle = m_toolbar->addAction(tr("Chaser"));
+    m_chaserToggle->setCheckable(true);
+    m_chaserToggle->setChecked(true);
+    m_chaserToggle->setToolTip(
+        tr("After an async statement, a sync chaser (\"\") waits until the server has run it; "
+           "an error the statement raised is sent back and shown"));
+    m_chaserToggle->setEnabled(false);
+    connect(m_asyncToggle, &QAction::toggled, m_chaserToggle, &QAction::setEnabled);
+    connect(m_asyncToggle, &QAction::toggled, this, &MainWindow::updateRunButtons);
+
+    connect(m_runner, &QueryRunner::jobsChanged, this, &MainWindow::updateRunButtons);
+    connect(m_editors, &EditorArea::currentTabChanged, this, &MainWindow::updateRunButtons);
+    connect(m_editors, &EditorArea::currentProfileChanged, this, &MainWindow::updateRunButtons);
+    updateRunButtons();
+}
+
+void MainWindow::updateRunButtons()
+{
+    EditorTab *t = m_editors->current();
+    const bool busy = t && m_runner->activeFor(t) != 0;
+    const bool bound = t && !t->profileId().isEmpty();
+    // async sends do not occupy the tab: nothing comes back to wait for
+    m_runButton->setEnabled(bound && (!busy || m_asyncToggle->isChecked()));
+    m_runAllButton->setEnabled(m_runButton->isEnabled());
+    m_cancelButton->setEnabled(busy);
 }
 
 void MainWindow::showHandles()
@@ -709,7 +785,7 @@ void MainWindow::runCurrent()
                                   "above the editor."));
         return;
     }
-    runFor(t, t->profileId(), text);
+    runText(t, text);
 }
 
 void MainWindow::runAll()
@@ -723,7 +799,15 @@ void MainWindow::runAll()
         return;
     }
     const QByteArray text = t->wholeText();
-    if (!text.trimmed().isEmpty()) runFor(t, t->profileId(), text);
+    if (!text.trimmed().isEmpty()) runText(t, text);
+}
+
+void MainWindow::runText(EditorTab *tab, const QByteArray &text)
+{
+    if (m_asyncToggle->isChecked())
+        m_async->send(tab->profileId(), text, m_chaserToggle->isChecked());
+    else
+        runFor(tab, tab->profileId(), text);
 }
 
 void MainWindow::cancelQuery()
@@ -781,7 +865,7 @@ QString MainWindow::shortcutsHtml() const
         QStringList keys;
         for (const QKeySequence &k : a->shortcuts())
             keys << k.toString(QKeySequence::NativeText).toHtmlEscaped();
-        QString text = a->text();
+        QString text = a->text().section(QLatin1Char('\t'), 0, 0); // not the menu's key column
         text.remove(QLatin1Char('&'));
         rows += QStringLiteral("<tr><td>%1</td><td><b>%2</b></td></tr>")
                     .arg(text.toHtmlEscaped(), keys.join(QStringLiteral(", ")));

@@ -21,10 +21,12 @@ class QLabel;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
+class QToolBar;
 
 namespace qscope {
 
 class ActivityView;
+class AsyncSender;
 class BackgroundIndicator;
 class ConnectionStore;
 class ConnectionsView;
@@ -101,12 +103,25 @@ public:
     SessionJournal *journal() const { return m_journal; }
     /// Shortcut table for the help page (from the live actions, so it never drifts).
     QString shortcutsHtml() const;
+    /// The workbench toolbar: Run, Run all, Cancel (for the current tab, enabled by its state),
+    /// the tab's server, and the async send mode with its chaser.
+    QToolBar *toolBar() const { return m_toolbar; }
+    QAction *runButton() const { return m_runButton; }
+    QAction *runAllButton() const { return m_runAllButton; }
+    QAction *cancelButton() const { return m_cancelButton; }
+    QAction *asyncToggle() const { return m_asyncToggle; }
+    QAction *chaserToggle() const { return m_chaserToggle; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void buildMenus();
+    void buildToolBar();
+    /// Enables the toolbar's Run, Run all and Cancel for the current tab's state.
+    void updateRunButtons();
+    /// Runs text for the tab: async (AsyncSender) when the toolbar says so, else a sync query.
+    void runText(EditorTab *tab, const QByteArray &text);
     QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *widget,
                          Qt::DockWidgetArea area);
     QDockWidget *addMonitorDock(const QString &title, const QString &objectName, QWidget *widget);
@@ -170,6 +185,13 @@ private:
     QString m_statusErrorProfile; ///< whose connection error the status bar shows
     QString m_statusError;        ///< and its text
     QList<QAction *> m_shortcutActions;
+    QToolBar *m_toolbar = nullptr;
+    QAction *m_runButton = nullptr;
+    QAction *m_runAllButton = nullptr;
+    QAction *m_cancelButton = nullptr;
+    QAction *m_asyncToggle = nullptr;
+    QAction *m_chaserToggle = nullptr;
+    AsyncSender *m_async = nullptr;
     QList<QDockWidget *> m_docks;
     bool m_pinsRestoring = false;
     SessionJournal *m_journal;

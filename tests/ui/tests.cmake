@@ -37,3 +37,9 @@ endif()
 # The password store's rules behind the KeychainBackend seam (one secret per failure, deletions).
 qscope_add_test(tst_passwords LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_passwords.cpp
     LIBS qscope_ui)
+# The workbench shell: toolbar, async sends, connection tools, several servers, keyboard focus.
+qscope_add_test(tst_shell LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_shell.cpp
+    LIBS qscope_ui TIMEOUT 120)
+if(TARGET tst_shell)
+    target_include_directories(tst_shell PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()

@@ -4,14 +4,13 @@
 #include "connections/connectionstore.h"
 #include "connections/serversessions.h"
 #include "editor/editortab.h"
+#include "editor/emptyhint.h"
 #include "editor/qlexer.h"
 #include "theme/theme.h"
 
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QSettings>
 #include <QTabBar>
 #include <QTabWidget>
@@ -26,15 +25,11 @@ EditorArea::EditorArea(ServerSessions *sessions, QWidget *parent)
     m_tabs->setTabsClosable(true);
     m_tabs->setMovable(true);
     m_tabs->setDocumentMode(true);
-    auto *corner = new QWidget(m_tabs);
-    auto *cl = new QHBoxLayout(corner);
-    cl->setContentsMargins(0, 0, 0, 0);
-    cl->addWidget(new QLabel(tr("Server:"), corner));
-    m_server = new QComboBox(corner);
+    // the window's toolbar shows the combo (MainWindow puts it there, beside Run)
+    m_server = new QComboBox(this);
+    m_server->setObjectName(QStringLiteral("serverCombo"));
     m_server->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_server->setToolTip(tr("The server this tab's queries run on"));
-    cl->addWidget(m_server);
-    m_tabs->setCornerWidget(corner, Qt::TopRightCorner);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tabs);
@@ -136,6 +131,7 @@ EditorTab *EditorArea::newTab(const QString &profileId, const QString &text)
 
 void EditorArea::adopt(EditorTab *tab)
 {
+    new EmptyHint(tab); // owned by the tab
     connect(tab, &EditorTab::modificationChanged, this, [this] {
         refreshTitles();
         Q_EMIT sessionChanged();

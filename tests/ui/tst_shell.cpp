@@ -1,0 +1,283 @@
+// The workbench shell (issues #15 and #20), through the real MainWindow against FakeQServer,
+// asserting what the server saw:
+//   - the toolbar: Run / Run all / Cancel follow the current tab's state, the server box is the
+//     tab's profile, Ctrl+E is named in the Query menu, the empty editor shows its hint;
+//   - async mode sends one Async message and nothing else; with the chaser, the statement's
+//     error comes back and is shown;
+// Screenshots: /work/shots/toolbar.png.
+
+#include "connections/connectionstore.h"
+#include "connections/passwordstore.h"
+#include "connections/serversessions.h"
+#include "editor/asyncsender.h"
+#include "editor/editorarea.h"
+#include "editor/editortab.h"
+#include "editor/emptyhint.h"
+#include "editor/messagebar.h"
+#include "editor/queryrunner.h"
+#include "fakeqserver.h"
+#include "history/historystore.h"
+#include "mainwindow.h"
+#include "recovery/sessionjournal.h"
+#include "results/pinstore.h"
+#include "theme/theme.h"
+
+#include <QComboBox>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QToolBar>
+#include <QtTest>
+
+using namespace qscope;
+using qscope::test::FakeQServer;
+using qscope::test::queryText;
+
+namespace {
+
+constexpr int kWaitMs = 20000;
+
+/// Answers a sync query with its own text, except "hold" (never answered); an async message
+/// that is the chaser's trap around something with "bad" in it pushes back 'type, as q would.
+struct Server
+{
+    FakeQServer fake;
+    explicit Server()
+    {
+        fake.onMessage = [](QIODevice *io, const MessageHeader &h, const Value &v,
+                            const QByteArray &) {
+            const QByteArray q = queryText(v);
+            if (h.type == MessageType::Async) {
+                if (q.startsWith("@[value;") && q.contains("bad"))
+                    FakeQServer::send(io, Value::list({Value::symbol(AsyncSender::errorTag()),
+                                                       Value::string("type")}));
+                return;
+            }
+            if (h.type != MessageType::Sync || q == "hold") return;
+            FakeQServer::reply(io, Value::string(q));
+        };
+    }
+    /// The messages the server received, as (type, text).
+    QList<QPair<MessageType, QByteArray>> messages() const
+    {
+        QList<QPair<MessageType, QByteArray>> out;
+        for (const auto &e : fake.events)
+            if (e.kind == FakeQServer::Event::Message) out.append({e.type, queryText(e.value)});
+        return out;
+    }
+};
+
+} // namespace
+
+class TestShell : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<Server> m_server;
+    std::unique_ptr<ConnectionManager> m_manager;
+    std::unique_ptr<ConnectionStore> m_store;
+    std::unique_ptr<HistoryStore> m_history;
+    std::unique_ptr<MainWindow> m_window;
+    QTemporaryDir m_dir;
+    QString m_profile;
+    QHash<QByteArray, QueryResult> m_results;
+
+    EditorTab *tab() const { return m_window->editors()->current(); }
+    void run(const QString &text)
+    {
+        tab()->setText(text);
+        tab()->setCursorPosition(0, 0);
+        m_window->runCurrent();
+    }
+    /// Runs a sync query and waits for its answer: everything sent before it has been read.
+    void syncMarker(const QByteArray &marker)
+    {
+        m_window->asyncToggle()->setChecked(false);
+        run(QString::fromUtf8(marker));
+        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains(marker), kWaitMs);
+    }
+    void shoot(QWidget *w, const QString &name)
+    {
+        QDir().mkpath(QStringLiteral("/work/shots"));
+        QVERIFY(w->grab().save(QStringLiteral("/work/shots/") + name + QStringLiteral(".png")));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_shell"));
+        QSettings().clear();
+        QFile::remove(ConnectionStore::defaultPath());
+        QDir(SessionJournal::defaultDirectory()).removeRecursively();
+        PinStore::clear();
+        Q_INIT_RESOURCE(resources);
+        Theme::apply(Theme::Light);
+
+        m_server = std::make_unique<Server>();
+        QVERIFY(m_server->fake.listenTcp());
+        m_manager = std::make_unique<ConnectionManager>();
+        m_store = std::make_unique<ConnectionStore>();
+        QCOMPARE(m_store->load(ConnectionStore::defaultPath()), QString());
+        m_history = std::make_unique<HistoryStore>();
+        m_history->load(m_dir.filePath(QStringLiteral("history.jsonl")));
+        ConnectionProfile p;
+        p.name = QStringLiteral("rdb");
+        p.host = QStringLiteral("127.0.0.1");
+        p.port = m_server->fake.port();
+        m_profile = m_store->add(p);
+        m_window = std::make_unique<MainWindow>(m_manager.get(), m_store.get(), m_history.get());
+        m_window->passwords()->setKeychainEnabled(false);
+        m_window->restoreState(m_profile);
+        m_window->resize(1100, 700);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        connect(m_window->runner(), &QueryRunner::finished, this,
+                [this](QueryRunner::Ticket, const QueryResult &r, const QString &, QObject *) {
+                    m_results.insert(r.query, r);
+                });
+        tab()->setProfileId(m_profile);
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        m_manager.reset();
+    }
+
+    void emptyEditorShowsHint()
+    {
+        EditorTab *t = tab();
+        t->setText(QString());
+        auto *hint = t->findChild<EmptyHint *>();
+        QVERIFY(hint);
+        QVERIFY(hint->isShown());
+        QVERIFY(EmptyHint::text().contains(QStringLiteral("select from trade")));
+        QVERIFY(EmptyHint::text().contains(QStringLiteral(".u.w")));
+        QVERIFY(EmptyHint::text().contains(QStringLiteral("tables[]")));
+        shoot(m_window.get(), QStringLiteral("toolbar"));
+        QTest::keyClicks(t, QStringLiteral("til 3"));
+        QCOMPARE(t->text(), QStringLiteral("til 3")); // the hint is not text of the buffer
+        QVERIFY(!hint->isShown());
+        t->setText(QString());
+        QVERIFY(hint->isShown());
+    }
+
+    void queryMenuNamesCtrlE()
+    {
+        QMenu *query = nullptr;
+        for (QAction *a : m_window->menuBar()->actions())
+            if (a->text() == QStringLiteral("&Query")) query = a->menu();
+        QVERIFY(query);
+        QAction *run = nullptr;
+        for (QAction *a : query->actions())
+            if (a->text().startsWith(QStringLiteral("Run line"))) run = a;
+        QVERIFY(run);
+        QVERIFY(run->shortcuts().contains(QKeySequence(Qt::CTRL | Qt::Key_E)));
+        // the menu's key column (after the tab) names both keys
+        const QString keys = run->text().section(QLatin1Char('\t'), 1);
+        QVERIFY2(
+            keys.contains(QKeySequence(Qt::CTRL | Qt::Key_E).toString(QKeySequence::NativeText)),
+            qPrintable(run->text()));
+        // the help's table lists it once, without the key column in its name
+        const QString html = m_window->shortcutsHtml();
+        QVERIFY(html.contains(QStringLiteral("<td>Run line or selection</td>")));
+    }
+
+    void toolbarFollowsTheTab()
+    {
+        QToolBar *bar = m_window->toolBar();
+        QVERIFY(bar->isVisible());
+        QVERIFY(bar->actions().contains(m_window->runButton()));
+        QComboBox *server = m_window->editors()->serverCombo();
+        QCOMPARE(server->parentWidget(), bar); // the tab's server sits in the toolbar
+        QCOMPARE(server->currentData().toString(), m_profile);
+        QVERIFY(m_window->runButton()->isEnabled());
+        QVERIFY(m_window->runAllButton()->isEnabled());
+        QVERIFY(!m_window->cancelButton()->isEnabled());
+
+        // a tab bound to no server cannot run
+        server->setCurrentIndex(server->findData(QString()));
+        QCOMPARE(tab()->profileId(), QString());
+        QVERIFY(!m_window->runButton()->isEnabled());
+        server->setCurrentIndex(server->findData(m_profile));
+        QCOMPARE(tab()->profileId(), m_profile);
+        QVERIFY(m_window->runButton()->isEnabled());
+
+        // while the tab's query runs: Cancel, not Run; the Run button sends it
+        tab()->setText(QStringLiteral("hold"));
+        tab()->setCursorPosition(0, 0);
+        const int disconnects = m_server->fake.eventCount(FakeQServer::Event::Disconnected);
+        m_window->runButton()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->fake.queriesSeen("hold") == 1, kWaitMs);
+        QVERIFY(m_window->cancelButton()->isEnabled());
+        QVERIFY(!m_window->runButton()->isEnabled());
+        QVERIFY(!m_window->runAllButton()->isEnabled());
+        m_window->cancelButton()->trigger(); // kdb+ cannot abort: the socket is dropped
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->cancelButton()->isEnabled(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_server->fake.eventCount(FakeQServer::Event::Disconnected) > disconnects, kWaitMs);
+        QVERIFY(m_window->runButton()->isEnabled());
+
+        // Run all sends the whole buffer
+        tab()->setText(QStringLiteral("a:1\nb:2"));
+        m_window->runAllButton()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("a:1\nb:2"), kWaitMs);
+    }
+
+    void asyncSendsOneAsyncMessageAndNothingElse()
+    {
+        syncMarker("before");
+        const int seen = int(m_server->messages().size());
+        m_window->asyncToggle()->setChecked(true);
+        m_window->chaserToggle()->setChecked(false);
+        QVERIFY(m_window->chaserToggle()->isEnabled());
+        run(QStringLiteral("x:42"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->messages().size() == seen + 1, kWaitMs);
+        QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("Sent async")));
+        syncMarker("after");
+        const auto msgs = m_server->messages().mid(seen);
+        QCOMPARE(msgs.size(), 2);
+        QCOMPARE(msgs[0].first, MessageType::Async);
+        QCOMPARE(msgs[0].second, QByteArray("x:42"));
+        QCOMPARE(msgs[1].first, MessageType::Sync);
+        QCOMPARE(msgs[1].second, QByteArray("after"));
+        QVERIFY(!m_results.contains("x:42")); // async: no result for the tab
+    }
+
+    void chaserSurfacesTheServersError()
+    {
+        syncMarker("before chase");
+        const int seen = int(m_server->messages().size());
+        m_window->asyncToggle()->setChecked(true);
+        m_window->chaserToggle()->setChecked(true);
+        run(QStringLiteral("bad \"quoted\"+`a"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->messageBar()->text().contains(QStringLiteral("failed on the server")),
+            kWaitMs);
+        QVERIFY2(m_window->messageBar()->text().contains(QStringLiteral("'type")),
+                 qPrintable(m_window->messageBar()->text()));
+        auto msgs = m_server->messages().mid(seen);
+        QCOMPARE(msgs.size(), 2);
+        QCOMPARE(msgs[0].first, MessageType::Async);
+        QCOMPARE(msgs[0].second, AsyncSender::trapped("bad \"quoted\"+`a"));
+        QCOMPARE(
+            msgs[0].second,
+            QByteArray("@[value;\"bad \\\"quoted\\\"+`a\";{neg[.z.w](`.qscope.asyncError;x)}]"));
+        QCOMPARE(msgs[1].first, MessageType::Sync);
+        QCOMPARE(msgs[1].second, QByteArray()); // the chaser, h""
+
+        // a statement that runs: the chaser says so
+        run(QStringLiteral("y:1"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->messageBar()->text().contains(QStringLiteral("ran without error")), kWaitMs);
+        msgs = m_server->messages().mid(seen + 2);
+        QCOMPARE(msgs.size(), 2);
+        QCOMPARE(msgs[0].second, AsyncSender::trapped("y:1"));
+        m_window->asyncToggle()->setChecked(false);
+    }
+};
+
+QTEST_MAIN(TestShell)
+#include "tst_shell.moc"
