@@ -53,6 +53,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QThreadPool>
@@ -144,6 +145,14 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
                     clearStatusError(); // it worked (or was closed) since: the error is stale
                 }
             });
+    connect(m_store, &ConnectionStore::changed, this, [this] {
+        updateServerStatus(); // a renamed or re-tagged server
+        if (!m_feeds) return;
+        for (int i = 0; i < m_feeds->count(); ++i) // feed tabs are titled by their server
+            if (const ConnectionProfile *p =
+                    m_store->profile(m_feeds->tabBar()->tabData(i).toString()))
+                m_feeds->setTabText(i, p->name);
+    });
     connect(m_store, &ConnectionStore::saveFailed, this,
             [this](const QString &e) { m_message->showMessage(MessageBar::Error, e); });
     connect(m_editors, &EditorArea::currentProfileChanged, this, &MainWindow::onCurrentProfile);
@@ -853,7 +862,9 @@ void MainWindow::newFeedView()
     }
     auto *view = new FeedView(m_manager, m_sessions->handleSource(id), m_feeds);
     const ConnectionProfile *p = m_store->profile(id);
-    m_feeds->setCurrentIndex(m_feeds->addTab(view, p ? p->name : tr("feed")));
+    const int index = m_feeds->addTab(view, p ? p->name : tr("feed"));
+    m_feeds->tabBar()->setTabData(index, id);
+    m_feeds->setCurrentIndex(index);
     m_feedsDock->show();
     m_feedsDock->raise();
 }

@@ -33,8 +33,19 @@ void HandleRegistry::setHistoryLimit(int closedRowsKept)
     }
 }
 
-void HandleRegistry::upsert(const HandleInfo &info)
+void HandleRegistry::rename(ConnectionId id, const QString &name)
 {
+    m_names.insert(id, name);
+    const int row = rowOf(id);
+    if (row < 0 || m_rows[row].name == name) return;
+    m_rows[row].name = name;
+    Q_EMIT rowChanged(row);
+}
+
+void HandleRegistry::upsert(const HandleInfo &in)
+{
+    HandleInfo info = in;
+    if (const auto it = m_names.constFind(info.id); it != m_names.constEnd()) info.name = *it;
     const int row = rowOf(info.id);
     if (row >= 0) {
         m_rows[row] = info;
@@ -45,6 +56,7 @@ void HandleRegistry::upsert(const HandleInfo &info)
     }
     if (info.state == ConnectionState::Closed || info.state == ConnectionState::Failed) {
         // A closed handle has no owner any more (ids are never reused).
+        if (info.state == ConnectionState::Closed) m_names.remove(info.id); // its row keeps it
         if (info.state == ConnectionState::Closed && m_owners.remove(info.id)) {
             Q_EMIT ownerChanged(info.id);
         }

@@ -70,6 +70,9 @@ public:
     /// Asks the handle's owner to stop what it does there (Activity's Stop): owners listen to
     /// stopRequested for their own handles. False when the handle has no owner to ask.
     bool requestStop(ConnectionId id);
+    /// The name the handle is shown by (a saved connection renamed while open): kept over the
+    /// engine's rows, which carry the name the connection was opened with.
+    void rename(ConnectionId id, const QString &name);
 
     // engine (called on the registry's thread) ------------------------------------------------
     void upsert(const HandleInfo &info);
@@ -87,6 +90,7 @@ private:
 
     QVector<HandleInfo> m_rows;
     QHash<ConnectionId, HandleOwner> m_owners;
+    QHash<ConnectionId, QString> m_names; ///< rename()'s, over the engine's name
     int m_historyLimit = 200;
 };
 

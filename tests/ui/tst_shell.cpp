@@ -4,9 +4,16 @@
 //     tab's profile, Ctrl+E is named in the Query menu, the empty editor shows its hint;
 //   - async mode sends one Async message and nothing else; with the chaser, the statement's
 //     error comes back and is shown;
-// Screenshots: /work/shots/toolbar.png.
+//   - connections: the dialog's Test opens and closes one connection of its own and reports the
+//     capability and round trip, or the error; the search box over the tree; New folder on
+//     empty space goes to the top level; a rename reaches the status bar and the handles; tag
+//     and state icons have different shapes;
+// Screenshots: /work/shots/toolbar.png, /work/shots/connections-search.png.
 
+#include "connections/connectiondialog.h"
+#include "connections/connectionmodel.h"
 #include "connections/connectionstore.h"
+#include "connections/connectionsview.h"
 #include "connections/passwordstore.h"
 #include "connections/serversessions.h"
 #include "editor/asyncsender.h"
@@ -23,10 +30,15 @@
 #include "theme/theme.h"
 
 #include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QToolBar>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace qscope;
@@ -276,6 +288,148 @@ private Q_SLOTS:
         QCOMPARE(msgs.size(), 2);
         QCOMPARE(msgs[0].second, AsyncSender::trapped("y:1"));
         m_window->asyncToggle()->setChecked(false);
+    }
+
+    void testButtonOpensAndClosesOneConnection()
+    {
+        const ConnectionProfile *p = m_store->profile(m_profile);
+        ConnectionDialog dialog(*p, m_store->folders(), QString());
+        dialog.enableTest(m_manager.get());
+        QVERIFY(dialog.testButton());
+        const int connected = m_server->fake.eventCount(FakeQServer::Event::Connected);
+        const int gone = m_server->fake.eventCount(FakeQServer::Event::Disconnected);
+        const int seen = int(m_server->messages().size());
+        dialog.testButton()->click();
+        QVERIFY(!dialog.testButton()->isEnabled()); // one test at a time; the GUI goes on
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.testResult()->text().startsWith(QStringLiteral("OK")),
+                                 kWaitMs);
+        const QString report = dialog.testResult()->text();
+        QVERIFY2(report.contains(QStringLiteral("capability 3")), qPrintable(report));
+        QVERIFY2(report.contains(QStringLiteral("round trip")), qPrintable(report));
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->fake.eventCount(FakeQServer::Event::Disconnected),
+                                  gone + 1, kWaitMs);
+        QCOMPARE(m_server->fake.eventCount(FakeQServer::Event::Connected), connected + 1);
+        const auto msgs = m_server->messages().mid(seen);
+        QCOMPARE(msgs.size(), 1);
+        QCOMPARE(msgs[0].first, MessageType::Sync);
+        QVERIFY(dialog.testButton()->isEnabled());
+
+        // a port nobody listens on: the named error, inline
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        dialog.portSpin()->setValue(port);
+        dialog.testButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.testResult()->text().startsWith(QStringLiteral("Failed")),
+                                 kWaitMs);
+        QVERIFY2(
+            dialog.testResult()->text().contains(QStringLiteral("refused"), Qt::CaseInsensitive),
+            qPrintable(dialog.testResult()->text()));
+        // an unusable form is not tested
+        dialog.hostEdit()->clear();
+        dialog.testButton()->click();
+        QVERIFY(dialog.testResult()->text().startsWith(QStringLiteral("Not tested")));
+    }
+
+    void searchOverTheTree()
+    {
+        ConnectionProfile a;
+        a.name = QStringLiteral("tp-emea");
+        a.host = QStringLiteral("tick1.example");
+        a.folder = QStringLiteral("Prod/London");
+        a.tag = QStringLiteral("prod");
+        const QString idA = m_store->add(a);
+        ConnectionProfile b;
+        b.name = QStringLiteral("hdb-us");
+        b.host = QStringLiteral("hist.example");
+        b.folder = QStringLiteral("UAT");
+        b.tag = QStringLiteral("uat");
+        const QString idB = m_store->add(b);
+        ConnectionsView *view = m_window->connectionsView();
+        QTreeView *tree = view->tree();
+        ConnectionModel *model = view->model();
+        const auto shown = [&](const QString &id) {
+            QModelIndex i = model->indexOfProfile(id);
+            for (; i.isValid(); i = i.parent())
+                if (tree->isRowHidden(i.row(), i.parent())) return false;
+            return true;
+        };
+        QVERIFY(shown(idA) && shown(idB) && shown(m_profile));
+        view->searchEdit()->setText(QStringLiteral("TICK1")); // host, any case
+        QVERIFY(shown(idA));                                  // with Prod and Prod/London
+        QVERIFY(!shown(idB) && !shown(m_profile));
+        shoot(view, QStringLiteral("connections-search"));
+        view->searchEdit()->setText(QStringLiteral("uat")); // tag (and folder)
+        QVERIFY(shown(idB) && !shown(idA));
+        view->searchEdit()->setText(QStringLiteral("london")); // a folder keeps what it holds
+        QVERIFY(shown(idA) && !shown(idB));
+        view->searchEdit()->setText(QStringLiteral("rdb")); // name
+        QVERIFY(shown(m_profile) && !shown(idA) && !shown(idB));
+        // a connection added while searching is filtered too
+        ConnectionProfile c;
+        c.name = QStringLiteral("other");
+        const QString idC = m_store->add(c);
+        QVERIFY(!shown(idC));
+        view->searchEdit()->clear();
+        QVERIFY(shown(idA) && shown(idB) && shown(idC) && shown(m_profile));
+        m_store->remove(QStringList{idA, idB, idC});
+    }
+
+    void newFolderOnEmptySpaceIsTopLevel()
+    {
+        ConnectionProfile a;
+        a.name = QStringLiteral("in-folder");
+        a.folder = QStringLiteral("Desk");
+        const QString id = m_store->add(a);
+        ConnectionsView *view = m_window->connectionsView();
+        view->selectProfile(id); // the current row is inside Desk
+        QCOMPARE(view->currentFolder(), QStringLiteral("Desk"));
+        QTreeView *tree = view->tree();
+        const QPoint below(4, tree->viewport()->height() - 2); // under the last row
+        QVERIFY(!tree->indexAt(below).isValid());
+        QCOMPARE(view->folderAt(below), QString());
+        const QPoint onRow = tree->visualRect(view->model()->indexOfProfile(id)).center();
+        QCOMPARE(view->folderAt(onRow), QStringLiteral("Desk"));
+        QCOMPARE(view->newFolder(view->folderAt(below), QStringLiteral("Archive")),
+                 QStringLiteral("Archive"));
+        QVERIFY(m_store->folders().contains(QStringLiteral("Archive")));
+        QVERIFY(!m_store->folders().contains(QStringLiteral("Desk/Archive")));
+        m_store->remove(id);
+    }
+
+    void renameReachesStatusBarAndHandles()
+    {
+        syncMarker("open"); // the tab's connection is open
+        const ConnectionId conn = m_window->sessions()->connectionOf(m_profile);
+        const HandleRegistry *reg = m_manager->registry();
+        QVERIFY(reg->rowOf(conn) >= 0);
+        QCOMPARE(reg->at(reg->rowOf(conn)).name, QStringLiteral("rdb"));
+        ConnectionProfile p = *m_store->profile(m_profile);
+        p.name = QStringLiteral("rdb-renamed");
+        QVERIFY(m_store->update(p));
+        QVERIFY2(m_window->serverStatus()->text().contains(QStringLiteral("rdb-renamed")),
+                 qPrintable(m_window->serverStatus()->text()));
+        QCOMPARE(reg->at(reg->rowOf(conn)).name, QStringLiteral("rdb-renamed"));
+        QCOMPARE(m_window->editors()->serverCombo()->currentText(), QStringLiteral("rdb-renamed"));
+        // the engine's next row for the handle (a query's bytes) keeps the new name
+        syncMarker("after rename");
+        QCOMPARE(reg->at(reg->rowOf(conn)).name, QStringLiteral("rdb-renamed"));
+        p.name = QStringLiteral("rdb");
+        QVERIFY(m_store->update(p));
+    }
+
+    void tagAndStateIconsDiffer()
+    {
+        // a red square is "prod", a red cross "failed": told apart by shape, not only colour
+        const QImage tag = Theme::tagIcon(QStringLiteral("prod")).pixmap(32).toImage();
+        const QImage failed = Theme::stateIcon(int(ConnectionState::Failed)).pixmap(32).toImage();
+        const QPoint edge(16, 8); // the square's top edge; the cross's arms pass elsewhere
+        QVERIFY(qAlpha(tag.pixel(edge)) > 200);
+        QCOMPARE(qAlpha(failed.pixel(edge)), 0);
+        const QPoint corner(9, 9); // the cross's arm
+        QVERIFY(qAlpha(failed.pixel(corner)) > 100);
+        QVERIFY(Theme::tagIcon(QString()).isNull());
     }
 };
 

@@ -1,5 +1,6 @@
 #include "connections/connectiondialog.h"
 
+#include "connections/connectiontester.h"
 #include "net/connectionargs.h"
 #include "theme/theme.h"
 
@@ -54,7 +55,7 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
     m_tag = new QComboBox(this);
     m_tag->addItem(tr("none"), QString());
     for (const QString &t : ConnectionProfile::tags())
-        m_tag->addItem(Theme::dotIcon(Theme::tagColor(t)), t, t);
+        m_tag->addItem(Theme::tagIcon(t), t, t);
     m_tag->setCurrentIndex(qMax(0, m_tag->findData(profile.tag)));
     m_tag->setToolTip(tr("Shown on editor tabs and the status bar, so prod is never a surprise"));
     general->addRow(tr("Colour &tag"), m_tag);
@@ -170,6 +171,12 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
     m_problem->setPalette(pal);
     layout->addWidget(m_problem);
 
+    m_testResult = new QLabel(this);
+    m_testResult->setWordWrap(true);
+    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_testResult->hide();
+    layout->addWidget(m_testResult);
+
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -188,6 +195,38 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
     connect(m_reconnect, &QComboBox::currentIndexChanged, this, &ConnectionDialog::refresh);
     connect(m_port, &QSpinBox::valueChanged, this, &ConnectionDialog::refresh);
     refresh();
+}
+
+void ConnectionDialog::enableTest(ConnectionManager *manager)
+{
+    if (m_tester) return;
+    m_tester = new ConnectionTester(manager, this); // closes its connection with the dialog
+    m_testButton = m_buttons->addButton(tr("Test"), QDialogButtonBox::ActionRole);
+    m_testButton->setToolTip(tr("Connect with these settings now (on a connection of its own, "
+                                "closed again) and report what the server granted"));
+    connect(m_testButton, &QPushButton::clicked, this, &ConnectionDialog::runTest);
+    connect(m_tester, &ConnectionTester::finished, this, [this](bool ok, const QString &report) {
+        QPalette pal = m_testResult->palette();
+        pal.setColor(QPalette::WindowText,
+                     ok ? QColor(0x2e, 0xa0, 0x4f) : QColor(0xd9, 0x3a, 0x32));
+        m_testResult->setPalette(pal);
+        m_testResult->setText(report);
+        m_testButton->setEnabled(true);
+    });
+}
+
+void ConnectionDialog::runTest()
+{
+    spreadAddress(); // a whole address still in the host field counts as the user sees it
+    m_testResult->show();
+    m_testResult->setPalette(palette());
+    if (const QString why = problem(); !why.isEmpty()) {
+        m_testResult->setText(tr("Not tested: %1").arg(why));
+        return;
+    }
+    m_testResult->setText(tr("Testing %1\u2026").arg(profile().addressText()));
+    m_testButton->setEnabled(false);
+    m_tester->start(profile().toOptions(password()));
 }
 
 void ConnectionDialog::spreadAddress()

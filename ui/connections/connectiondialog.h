@@ -16,9 +16,13 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
+class QPushButton;
 class QSpinBox;
 
 namespace qscope {
+
+class ConnectionManager;
+class ConnectionTester;
 
 class ConnectionDialog : public QDialog
 {
@@ -35,6 +39,12 @@ public:
     bool savePassword() const;
     /// Empty when the form is acceptable.
     QString problem() const;
+    /// Adds the Test button: it connects with the form's settings as they are now, on a
+    /// connection of its own that it closes again, and reports inline (ConnectionTester).
+    void enableTest(ConnectionManager *manager);
+    QPushButton *testButton() const { return m_testButton; }
+    /// The last test's report ("OK: ..." or "Failed: ..."), empty before one.
+    QLabel *testResult() const { return m_testResult; }
 
     // widgets, for tests that fill the form as a user would
     QLineEdit *nameEdit() const { return m_name; }
@@ -78,6 +88,10 @@ private:
     QLabel *m_problem;
     QDialogButtonBox *m_buttons;
     bool m_passwordEdited = false;
+    void runTest();
+    ConnectionTester *m_tester = nullptr;
+    QPushButton *m_testButton = nullptr;
+    QLabel *m_testResult = nullptr;
 };
 
 } // namespace qscope

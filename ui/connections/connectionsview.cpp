@@ -14,6 +14,7 @@
 #include <QFutureWatcher>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QMenu>
 #include <QPromise>
 #include <QThreadPool>
@@ -72,8 +73,15 @@ ConnectionsView::ConnectionsView(ServerSessions *sessions, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
+    m_search = new QLineEdit(this);
+    m_search->setPlaceholderText(tr("Search name, host, folder, tag"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setToolTip(tr("Shows the connections whose name, host, folder or tag contains "
+                            "the text, with their folders"));
     layout->addWidget(toolbar);
+    layout->addWidget(m_search);
     layout->addWidget(m_tree);
+    connect(m_search, &QLineEdit::textChanged, this, &ConnectionsView::applySearch);
 
     connect(m_connect, &QAction::triggered, this,
             [this] { m_sessions->connectProfile(currentProfile()); });
@@ -87,15 +95,14 @@ ConnectionsView::ConnectionsView(ServerSessions *sessions, QWidget *parent)
     connect(m_delete, &QAction::triggered, this, [this] { deleteSelection(); });
     connect(m_newFolder, &QAction::triggered, this, [this] {
         bool ok = false;
-        const QString parentFolder = currentFolder();
+        // from the context menu: where it was opened; else (the menu's keyboard) the current row
+        const QString parentFolder = m_menuFolder.isNull() ? currentFolder() : m_menuFolder;
         const QString name = QInputDialog::getText(
             this, tr("New folder"),
             parentFolder.isEmpty() ? tr("Folder name")
                                    : tr("Folder name (inside %1)").arg(parentFolder),
             QLineEdit::Normal, QString(), &ok);
-        if (ok && !name.trimmed().isEmpty())
-            m_sessions->store()->addFolder(
-                parentFolder.isEmpty() ? name : parentFolder + QLatin1Char('/') + name);
+        if (ok && !name.trimmed().isEmpty()) newFolder(parentFolder, name);
     });
     connect(m_import, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(
@@ -124,8 +131,10 @@ ConnectionsView::ConnectionsView(ServerSessions *sessions, QWidget *parent)
             [this] { updateActions(); });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_tree->expandAll();
+        applySearch();
         updateActions();
     });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &ConnectionsView::applySearch);
     connect(m_sessions, &ServerSessions::stateChanged, this, [this] { updateActions(); });
     m_tree->expandAll();
     updateActions();
@@ -182,9 +191,60 @@ void ConnectionsView::updateActions()
     m_import->setEnabled(!m_importing);
 }
 
+QString ConnectionsView::folderAt(const QPoint &pos) const
+{
+    const QModelIndex i = m_tree->indexAt(pos);
+    if (!i.isValid())
+        return QString(QLatin1String("")); // the top level (not null: see m_menuFolder)
+    return i.data(ConnectionModel::FolderPathRole).toString();
+}
+
+QString ConnectionsView::newFolder(const QString &parent, const QString &name)
+{
+    const QString path =
+        parent.isEmpty() ? name.trimmed() : parent + QLatin1Char('/') + name.trimmed();
+    m_sessions->store()->addFolder(path);
+    return path;
+}
+
+void ConnectionsView::applySearch()
+{
+    const QString text = m_search->text().trimmed();
+    filterRows(QModelIndex(), text, text.isEmpty());
+    if (!text.isEmpty()) m_tree->expandAll(); // a match deep in a folder is seen
+}
+
+bool ConnectionsView::filterRows(const QModelIndex &parent, const QString &text, bool parentMatches)
+{
+    bool any = false;
+    for (int row = 0; row < m_model->rowCount(parent); ++row) {
+        const QModelIndex i = m_model->index(row, 0, parent);
+        bool match = parentMatches;
+        if (!match) {
+            const auto has = [&text](const QString &field) {
+                return field.contains(text, Qt::CaseInsensitive);
+            };
+            if (i.data(ConnectionModel::IsFolderRole).toBool()) {
+                match = has(i.data(ConnectionModel::FolderPathRole).toString());
+            } else if (const ConnectionProfile *p = m_sessions->store()->profile(
+                           i.data(ConnectionModel::ProfileIdRole).toString())) {
+                match = has(p->name) || has(p->host) || has(p->addressText()) || has(p->folder) ||
+                        has(p->tag);
+            }
+        }
+        // a folder that matches keeps all it holds; one that does not stays for a match inside
+        const bool inside = filterRows(i, text, match);
+        const bool shown = match || inside;
+        m_tree->setRowHidden(row, parent, !shown);
+        any = any || shown;
+    }
+    return any;
+}
+
 void ConnectionsView::showMenu(const QPoint &pos)
 {
     QMenu menu(this);
+    m_menuFolder = folderAt(pos);
     const bool onConnection = !currentProfile().isEmpty() && m_tree->indexAt(pos).isValid();
     if (onConnection) {
         menu.addAction(m_connect);
@@ -216,6 +276,7 @@ void ConnectionsView::showMenu(const QPoint &pos)
     menu.addAction(m_import);
     menu.addAction(m_export);
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
+    m_menuFolder = QString(); // null again: the keyboard's New folder uses the current row
 }
 
 void ConnectionsView::applyPassword(const QString &profileId, const QString &password, bool save)
@@ -234,6 +295,7 @@ QString ConnectionsView::addConnection()
                              ? QString()
                              : m_sessions->passwords()->unavailableReason();
     ConnectionDialog dialog(fresh, m_sessions->store()->folders(), note, this);
+    dialog.enableTest(m_sessions->manager());
     if (dialog.exec() != QDialog::Accepted) return {};
     const QString id = m_sessions->store()->add(dialog.profile());
     if (!dialog.password().isEmpty()) applyPassword(id, dialog.password(), dialog.savePassword());
@@ -249,6 +311,7 @@ void ConnectionsView::editConnection(const QString &profileId)
                              ? QString()
                              : m_sessions->passwords()->unavailableReason();
     ConnectionDialog dialog(*p, m_sessions->store()->folders(), note, this);
+    dialog.enableTest(m_sessions->manager());
     if (dialog.exec() != QDialog::Accepted) return;
     m_sessions->store()->update(dialog.profile());
     if (dialog.passwordEdited()) applyPassword(profileId, dialog.password(), dialog.savePassword());

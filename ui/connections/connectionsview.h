@@ -11,6 +11,7 @@
 #include <QWidget>
 
 class QAction;
+class QLineEdit;
 class QTreeView;
 
 namespace qscope {
@@ -54,6 +55,14 @@ public:
     bool importRunning() const { return m_importing; }
     QString exportFile(const QString &path);
 
+    /// The search box over the tree: rows whose name, host, folder or tag contain the text (any
+    /// case) stay, with the folders above them; a matching folder keeps all it holds.
+    QLineEdit *searchEdit() const { return m_search; }
+    /// Where "New folder" made from the context menu at pos goes: the folder under the pointer
+    /// (or the folder of the connection there), the top level on empty space.
+    QString folderAt(const QPoint &pos) const;
+    /// Adds a folder inside parent ("" = top level); returns its path.
+    QString newFolder(const QString &parent, const QString &name);
     QAction *addAction() const { return m_add; }
     QAction *importAction() const { return m_import; }
     QAction *exportAction() const { return m_export; }
@@ -68,6 +77,9 @@ Q_SIGNALS:
 
 private:
     void showMenu(const QPoint &pos);
+    void applySearch();
+    /// Hides the rows under parent that neither match nor hold a match; true if any stays.
+    bool filterRows(const QModelIndex &parent, const QString &text, bool parentMatches);
     void updateActions();
     void applyPassword(const QString &profileId, const QString &password, bool save);
     void finishImport(const ServerListImport &result);
@@ -77,6 +89,8 @@ private:
     ServerSessions *m_sessions;
     ConnectionModel *m_model;
     QTreeView *m_tree;
+    QLineEdit *m_search;
+    QString m_menuFolder; ///< the folder under the context menu, while it is open
     QAction *m_connect, *m_disconnect, *m_newTab, *m_add, *m_edit, *m_duplicate, *m_delete,
         *m_newFolder, *m_import, *m_export;
     bool m_importing = false;

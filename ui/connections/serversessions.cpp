@@ -25,6 +25,16 @@ ServerSessions::ServerSessions(ConnectionManager *manager, ConnectionStore *stor
                 }
                 if (!inKeychain) Q_EMIT passwordNote(id, whyNot);
             });
+    // A rename reaches every handle of the server (Handles, Frames, Activity read the
+    // registry's name); the engine keeps the name each connection was opened with.
+    connect(m_store, &ConnectionStore::profileChanged, this, [this](const QString &id) {
+        const ConnectionProfile *p = m_store->profile(id);
+        if (!p) return;
+        QList<ConnectionId> handles = m_ownHandles.keys(id);
+        if (const ConnectionId q = m_byProfile.value(id)) handles << q;
+        for (const ConnectionId h : handles)
+            m_manager->registry()->rename(h, p->name);
+    });
     connect(m_store, &ConnectionStore::profileRemoved, this, [this](const QString &id) {
         disconnectProfile(id);
         for (const ConnectionId h : m_ownHandles.keys(id)) // a deleted server keeps nothing open

@@ -60,11 +60,7 @@ void EditorArea::refreshServers()
     m_server->clear();
     m_server->addItem(tr("(none)"), QString());
     for (const auto &p : m_sessions->store()->profiles()) {
-        const QColor c = Theme::tagColor(p.tag);
-        if (c.isValid())
-            m_server->addItem(Theme::dotIcon(c), p.name, p.id);
-        else
-            m_server->addItem(p.name, p.id);
+        m_server->addItem(Theme::tagIcon(p.tag), p.name, p.id);
     }
     m_syncing = false;
     syncCombo();
@@ -97,10 +93,11 @@ void EditorArea::refreshTitles()
         if (!tab) continue;
         m_tabs->setTabText(i, title(tab));
         const ConnectionProfile *p = m_sessions->store()->profile(tab->profileId());
-        const QColor c = p ? Theme::tagColor(p->tag) : QColor();
-        m_tabs->setTabIcon(
-            i, c.isValid() ? Theme::dotIcon(c)
-                           : (p ? Theme::stateIcon(int(m_sessions->state(p->id))) : QIcon()));
+        // the tag's square if it has one, else the state's dot or cross: never both in one shape
+        const QIcon tag = p ? Theme::tagIcon(p->tag) : QIcon();
+        m_tabs->setTabIcon(i, !tag.isNull() ? tag
+                              : p           ? Theme::stateIcon(int(m_sessions->state(p->id)))
+                                            : QIcon());
         QString tip = tab->filePath().isEmpty() ? tr("Unsaved buffer") : tab->filePath();
         if (m_recovered.contains(tab))
             tip += tr("\nRecovered: qscope did not close last time; this is the text it had.");

@@ -122,16 +122,55 @@ QIcon Theme::dotIcon(const QColor &color, bool filled)
     return icon;
 }
 
+namespace {
+
+/// An icon drawn at several sizes (crisp at any device pixel ratio).
+template<typename Paint>
+QIcon drawnIcon(Paint paint)
+{
+    QIcon icon;
+    for (int size : {16, 20, 24, 32, 48, 64}) {
+        QPixmap pm(size, size);
+        pm.fill(Qt::transparent);
+        QPainter p(&pm);
+        p.setRenderHint(QPainter::Antialiasing);
+        paint(p, qreal(size));
+        p.end();
+        icon.addPixmap(pm);
+    }
+    return icon;
+}
+
+} // namespace
+
+QIcon Theme::tagIcon(const QString &tag)
+{
+    const QColor color = tagColor(tag);
+    if (!color.isValid()) return {};
+    return drawnIcon([color](QPainter &p, qreal size) {
+        p.setPen(QPen(color.darker(130), qMax<qreal>(0.75, size / 16.0)));
+        p.setBrush(color);
+        p.drawRoundedRect(QRectF(size * 0.2, size * 0.2, size * 0.6, size * 0.6), size * 0.08,
+                          size * 0.08);
+    });
+}
+
 QIcon Theme::stateIcon(int connectionState)
 {
+    if (ConnectionState(connectionState) == ConnectionState::Failed)
+        return drawnIcon([](QPainter &p, qreal size) {
+            p.setPen(QPen(QColor(0xd9, 0x3a, 0x32), qMax<qreal>(1.5, size / 7.0), Qt::SolidLine,
+                          Qt::RoundCap));
+            p.drawLine(QPointF(size * 0.25, size * 0.25), QPointF(size * 0.75, size * 0.75));
+            p.drawLine(QPointF(size * 0.75, size * 0.25), QPointF(size * 0.25, size * 0.75));
+        });
     switch (ConnectionState(connectionState)) {
     case ConnectionState::Open:
         return dotIcon(QColor(0x2e, 0xa0, 0x4f));
     case ConnectionState::Connecting:
     case ConnectionState::Reconnecting:
         return dotIcon(QColor(0xe0, 0x9b, 0x1a), false);
-    case ConnectionState::Failed:
-        return dotIcon(QColor(0xd9, 0x3a, 0x32));
+    case ConnectionState::Failed: // drawn above
     case ConnectionState::Closed:
         break;
     }

@@ -30,8 +30,12 @@ public:
     /// A round marker icon drawn at several sizes (crisp at any device pixel ratio): filled when
     /// `filled`, else a ring.
     static QIcon dotIcon(const QColor &color, bool filled = true);
-    /// Connection state marker: green open, amber connecting, red failed, grey ring closed.
+    /// Connection state marker, a round or cross shape: green dot open, amber ring connecting,
+    /// red cross failed, grey ring closed. Never a square, so never mistaken for a tag.
     static QIcon stateIcon(int connectionState);
+    /// Colour tag marker: a filled square in the tag's colour (a red square is "prod", a red
+    /// cross "failed"), empty icon for no tag.
+    static QIcon tagIcon(const QString &tag);
 
     /// Editor colours for the current theme.
     struct EditorColors
