@@ -6,6 +6,7 @@
 #include "connections/passwordstore.h"
 #include "connections/queryactivity.h"
 #include "connections/serversessions.h"
+#include "connections/trustprompt.h"
 #include "editor/asyncsender.h"
 #include "editor/editorarea.h"
 #include "editor/editortab.h"
@@ -137,6 +138,9 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
                     m_handles->setSource(m_sessions->handleSource(id)); // now it can log in
                 const ConnectionProfile *p = m_store->profile(id);
                 if (p && s == ConnectionState::Failed) {
+                    // a refused certificate: show it, and offer to trust it on this connection
+                    if (const auto cert = refusedCertificateIn(detail))
+                        TrustPrompt::ask(this, m_sessions, id, *cert, detail);
                     m_statusError = tr("%1: %2").arg(p->name, detail);
                     m_statusErrorProfile = id;
                     statusBar()->showMessage(m_statusError, 15000);

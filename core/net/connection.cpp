@@ -3,6 +3,8 @@
 
 #include "connection.h"
 
+#include "tlstrust.h"
+
 #include "unixsocket.h"
 
 #include "protocol/tableconcat.h"
@@ -293,6 +295,10 @@ void Connection::openSocket()
         m_tcp = ssl;
         connect(ssl, &QSslSocket::encrypted, this, &Connection::onTransportConnected);
         connect(ssl, &QSslSocket::sslErrors, this, &Connection::onSslErrors);
+        if (const QString e = addCaFile(ssl, a.caFile); !e.isEmpty()) {
+            QTimer::singleShot(0, this, [this, e] { handleLoss(NetError::Tls, e); });
+            return;
+        }
     } else {
         m_tcp = new QTcpSocket(this);
         connect(m_tcp, &QAbstractSocket::connected, this, &Connection::onTransportConnected);
@@ -309,7 +315,9 @@ void Connection::openSocket()
             onSocketGone(QStringLiteral("the server closed the connection"));
         else if (e == QAbstractSocket::SslHandshakeFailedError && m_phase == Phase::Connecting)
             // Refused certificate (after onSslErrors) or no TLS peer: final, never retried.
-            handleLoss(NetError::Tls, QStringLiteral("TLS: ") + m_tcp->errorString());
+            handleLoss(NetError::Tls, QStringLiteral("TLS: ") + m_tcp->errorString() +
+                                          describeRefusedCertificate(
+                                              static_cast<QSslSocket *>(m_tcp)->peerCertificate()));
         else
             onSocketGone(m_tcp->errorString());
     });
@@ -350,7 +358,8 @@ void Connection::onSslErrors(const QList<QSslError> &errors)
     QStringList text;
     for (const QSslError &e : errors)
         text << e.errorString();
-    const QString reason = QStringLiteral("TLS: ") + text.join(QStringLiteral("; "));
+    const QString reason = QStringLiteral("TLS: ") + text.join(QStringLiteral("; ")) +
+                           describeRefusedCertificate(ssl->peerCertificate());
     // The handshake is aborted by Qt after this slot; report as a TLS failure.
     QTimer::singleShot(0, this, [this, reason] {
         if (m_phase == Phase::Connecting) handleLoss(NetError::Tls, reason);

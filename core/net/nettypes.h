@@ -28,6 +28,9 @@ struct ServerAddress
     bool tls = false;
     /// SHA-256 of a self-signed certificate the user chose to trust for this connection only.
     QByteArray trustedCertSha256;
+    /// A PEM file of CA certificates this connection trusts besides the system's (a company CA);
+    /// empty for none. Read when the connection opens (tlstrust.h).
+    QString caFile;
 
     /// "host:port", ":port", "tls://host:port", "unix://5000" (abstract @/tmp/kx.5000),
     /// "unix:///path/to/socket". nullopt if it does not parse.

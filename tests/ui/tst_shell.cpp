@@ -8,7 +8,11 @@
 //     capability and round trip, or the error; the search box over the tree; New folder on
 //     empty space goes to the top level; a rename reaches the status bar and the handles; tag
 //     and state icons have different shapes;
-// Screenshots: /work/shots/toolbar.png, /work/shots/connections-search.png.
+//   - TLS: a refused certificate opens the trust prompt with its SHA-256 and subject; trusting
+//     pins it to that connection (kept in the profile) and the query then runs, against the
+//     demo server's TLS with a certificate made by openssl; a connection's own CA file;
+// Screenshots: /work/shots/toolbar.png, /work/shots/connections-search.png,
+// /work/shots/trust-dialog.png.
 
 #include "connections/connectiondialog.h"
 #include "connections/connectionmodel.h"
@@ -16,6 +20,8 @@
 #include "connections/connectionsview.h"
 #include "connections/passwordstore.h"
 #include "connections/serversessions.h"
+#include "connections/trustprompt.h"
+#include "demo/demoserver.h"
 #include "editor/asyncsender.h"
 #include "editor/editorarea.h"
 #include "editor/editortab.h"
@@ -30,13 +36,17 @@
 #include "theme/theme.h"
 
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QProcess>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QSettings>
+#include <QSpinBox>
+#include <QSslCertificate>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QToolBar>
 #include <QTreeView>
 #include <QtTest>
@@ -78,6 +88,30 @@ struct Server
         return out;
     }
 };
+
+/// A self-signed EC certificate for localhost (as tst_nettls makes them: Qt cannot).
+bool makeSelfSigned(const QString &cert, const QString &key, QString *error)
+{
+    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+    if (openssl.isEmpty()) {
+        *error = QStringLiteral("the openssl command is not installed (Debian package openssl)");
+        return false;
+    }
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                      QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                      QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                      QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
+                      QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                      QStringLiteral("/CN=localhost/O=qscope tests"), QStringLiteral("-addext"),
+                      QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1")});
+    if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        *error = QStringLiteral("openssl req failed: ") + QString::fromLocal8Bit(p.readAll());
+        return false;
+    }
+    return true;
+}
 
 } // namespace
 
@@ -430,6 +464,93 @@ private Q_SLOTS:
         const QPoint corner(9, 9); // the cross's arm
         QVERIFY(qAlpha(failed.pixel(corner)) > 100);
         QVERIFY(Theme::tagIcon(QString()).isNull());
+    }
+
+    void trustOnFirstUse()
+    {
+        const QString cert = m_dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = m_dir.filePath(QStringLiteral("key.pem"));
+        QString err;
+        QVERIFY2(makeSelfSigned(cert, key, &err), qPrintable(err));
+        QFile f(cert);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray sha =
+            QSslCertificate::fromData(f.readAll()).value(0).digest(QCryptographicHash::Sha256);
+        QCOMPARE(sha.size(), 32);
+        DemoServer demo;
+        DemoOptions o;
+        o.port = 0;
+        o.feed = false;
+        o.unixSocket = false;
+        o.tlsCert = cert;
+        o.tlsKey = key;
+        QVERIFY2(demo.start(o, &err), qPrintable(err));
+
+        ConnectionProfile p;
+        p.name = QStringLiteral("tls-demo");
+        p.host = QStringLiteral("localhost");
+        p.port = demo.port();
+        p.tls = true;
+        const QString id = m_store->add(p);
+        m_window->editors()->newTab(id);
+        run(QStringLiteral("1+1"));
+        // refused: the prompt names the certificate
+        TrustPrompt *prompt = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("1+1"), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT((prompt = m_window->findChild<TrustPrompt *>()), kWaitMs);
+        QCOMPARE(prompt->profileId(), id);
+        const QString text = prompt->text();
+        QVERIFY2(text.contains(QStringLiteral("CN=localhost")), qPrintable(text));
+        QVERIFY2(text.contains(colonHex(sha.left(16))), qPrintable(text));
+        QVERIFY2(text.contains(colonHex(sha.mid(16))), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("self-signed"), Qt::CaseInsensitive),
+                 qPrintable(text));
+        QVERIFY(m_window->serverStatus()->text().contains(colonHex(sha).left(8)) ||
+                m_window->statusBar()->currentMessage().contains(colonHex(sha)));
+        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("1+1"), kWaitMs);
+        QVERIFY(!m_results["1+1"].ok());
+        QVERIFY(m_store->profile(id)->trustedCertSha256.isEmpty()); // nothing pinned unasked
+        shoot(prompt, QStringLiteral("trust-dialog"));
+
+        prompt->trustButton()->click();
+        QCOMPARE(m_store->profile(id)->trustedCertSha256, sha); // pinned, in the profile
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(id), kWaitMs);
+        m_results.remove("1+1");
+        run(QStringLiteral("1+1"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("1+1"), kWaitMs);
+        QVERIFY(m_results["1+1"].ok());
+        // kept across a save and load of the profile
+        QString jsonError;
+        QCOMPARE(ConnectionProfile::fromJson(m_store->profile(id)->toJson(), &jsonError)
+                     .trustedCertSha256,
+                 sha);
+
+        // a connection whose CA file holds the certificate trusts it without a pin
+        ConnectionProfile ca = p;
+        ca.name = QStringLiteral("tls-ca");
+        ca.caFile = cert;
+        const QString caId = m_store->add(ca);
+        QCOMPARE(ConnectionProfile::fromJson(m_store->profile(caId)->toJson(), &jsonError).caFile,
+                 cert);
+        m_window->editors()->current()->setProfileId(caId);
+        run(QStringLiteral("2+2"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("2+2"), kWaitMs);
+        QVERIFY2(m_results["2+2"].ok(),
+                 m_results["2+2"].ok() ? "" : qPrintable(m_results["2+2"].error->message));
+        // an unreadable CA file is named
+        ConnectionProfile bad = p;
+        bad.name = QStringLiteral("tls-bad-ca");
+        bad.caFile = m_dir.filePath(QStringLiteral("missing.pem"));
+        const QString badId = m_store->add(bad);
+        m_window->editors()->current()->setProfileId(badId);
+        run(QStringLiteral("3+3"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("3+3"), kWaitMs);
+        QVERIFY(!m_results["3+3"].ok());
+        QVERIFY2(m_results["3+3"].error->message.contains(QStringLiteral("CA file")),
+                 qPrintable(m_results["3+3"].error->message));
+        m_window->editors()->current()->setModified(false); // closes without asking to save
+        m_window->editors()->closeTab(m_window->editors()->tabWidget()->currentIndex());
+        m_window->sessions()->disconnectAll();
     }
 };
 

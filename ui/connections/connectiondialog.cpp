@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -88,6 +89,11 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
         tr("Leave empty to require a certificate your system trusts. To trust one self-signed "
            "certificate for this connection only, paste its SHA-256 fingerprint (64 hex digits)."));
     whereForm->addRow(tr("Trust certificate"), m_fingerprint);
+    m_caFile = new QLineEdit(profile.caFile, where);
+    m_caFile->setPlaceholderText(tr("PEM file of CA certificates to trust (optional)"));
+    m_caFile->setToolTip(tr("Certificates of a CA (a company's own) that this connection trusts "
+                            "besides the system's"));
+    whereForm->addRow(tr("CA file"), m_caFile);
     (profile.unixSocket.isEmpty() ? m_tcp : m_unix)->setChecked(true);
     layout->addWidget(where);
 
@@ -185,7 +191,7 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
     m_host->setToolTip(tr("A host name or address; a whole address (host:port, tls://host:port, "
                           "unix://port) is spread over the fields below"));
     connect(m_host, &QLineEdit::editingFinished, this, &ConnectionDialog::spreadAddress);
-    for (QLineEdit *e : {m_name, m_host, m_socket, m_fingerprint, m_user})
+    for (QLineEdit *e : {m_name, m_host, m_socket, m_fingerprint, m_caFile, m_user})
         connect(e, &QLineEdit::textChanged, this, &ConnectionDialog::refresh);
     connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
     connect(m_folder, &QComboBox::currentTextChanged, this, &ConnectionDialog::refresh);
@@ -254,6 +260,7 @@ void ConnectionDialog::refresh()
     m_socket->setEnabled(overSocket);
     m_tls->setEnabled(!overSocket);
     m_fingerprint->setEnabled(!overSocket && m_tls->isChecked());
+    m_caFile->setEnabled(!overSocket && m_tls->isChecked());
     const int mode = m_reconnect->currentData().toInt();
     m_reconnectAttempts->setEnabled(mode == 1);
     m_reconnectDelay->setEnabled(mode != 0);
@@ -269,6 +276,9 @@ QString ConnectionDialog::problem() const
     parseFingerprint(m_fingerprint->text(), &ok);
     if (!ok && m_tls->isChecked() && !m_unix->isChecked())
         return tr("The certificate fingerprint must be a SHA-256: 64 hex digits (colons allowed).");
+    if (const QString ca = m_caFile->text().trimmed();
+        !ca.isEmpty() && m_tls->isChecked() && !m_unix->isChecked() && !QFileInfo(ca).isReadable())
+        return tr("The CA file %1 cannot be read.").arg(ca);
     if (m_unix->isChecked() && m_socket->text().trimmed().isEmpty())
         return tr("Give the Unix socket, e.g. unix://5000 (kdb+'s @/tmp/kx.5000).");
     return profile().validate();
@@ -289,6 +299,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.tls = !m_unix->isChecked() && m_tls->isChecked();
     bool ok = true;
     p.trustedCertSha256 = p.tls ? parseFingerprint(m_fingerprint->text(), &ok) : QByteArray();
+    p.caFile = p.tls ? m_caFile->text().trimmed() : QString();
     p.user = m_user->text();
     p.connectTimeoutMs = m_connectTimeout->value() * 1000;
     const int mode = m_reconnect->currentData().toInt();

@@ -53,6 +53,8 @@ public:
     QLineEdit *socketEdit() const { return m_socket; }
     QRadioButton *unixRadio() const { return m_unix; }
     QCheckBox *tlsCheck() const { return m_tls; }
+    QLineEdit *fingerprintEdit() const { return m_fingerprint; }
+    QLineEdit *caFileEdit() const { return m_caFile; }
     QLineEdit *userEdit() const { return m_user; }
     QLineEdit *passwordEdit() const { return m_password; }
     QComboBox *tagCombo() const { return m_tag; }
@@ -76,6 +78,7 @@ private:
     QLineEdit *m_socket;
     QCheckBox *m_tls;
     QLineEdit *m_fingerprint;
+    QLineEdit *m_caFile;
     QLineEdit *m_user;
     QLineEdit *m_password;
     QCheckBox *m_savePassword;

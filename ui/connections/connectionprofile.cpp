@@ -50,6 +50,7 @@ ConnectionOptions ConnectionProfile::toOptions(const QString &password) const
     o.address.unixSocket = unixSocketName(unixSocket).value_or(unixSocket);
     o.address.tls = tls;
     o.address.trustedCertSha256 = trustedCertSha256;
+    o.address.caFile = tls ? caFile : QString();
     o.user = user;
     o.password = password;
     o.connectTimeoutMs = connectTimeoutMs;
@@ -81,6 +82,7 @@ QJsonObject ConnectionProfile::toJson() const
     if (tls) o[QLatin1String("tls")] = true;
     if (!trustedCertSha256.isEmpty())
         o[QLatin1String("trustedCertSha256")] = QString::fromLatin1(trustedCertSha256.toHex());
+    if (!caFile.isEmpty()) o[QLatin1String("caFile")] = caFile;
     if (!user.isEmpty()) o[QLatin1String("user")] = user;
     if (passwordInKeychain) o[QLatin1String("passwordInKeychain")] = true;
     o[QLatin1String("connectTimeoutMs")] = connectTimeoutMs;
@@ -116,6 +118,7 @@ ConnectionProfile ConnectionProfile::fromJson(const QJsonObject &o, QString *err
     p.unixSocket = str("unixSocket", {});
     p.tls = o.value(QLatin1String("tls")).toBool(false);
     p.trustedCertSha256 = QByteArray::fromHex(str("trustedCertSha256", {}).toLatin1());
+    p.caFile = str("caFile", {});
     p.user = str("user", {});
     p.passwordInKeychain = o.value(QLatin1String("passwordInKeychain")).toBool(false);
     p.connectTimeoutMs = num("connectTimeoutMs", p.connectTimeoutMs);

@@ -23,6 +23,7 @@ struct ConnectionProfile
     QString unixSocket;
     bool tls = false;
     QByteArray trustedCertSha256; ///< raw 32 bytes of a self-signed certificate the user trusts
+    QString caFile; ///< PEM file of CA certificates this connection trusts besides the system's
     QString user;
     bool passwordInKeychain = false; ///< a password was stored in the keychain for this id
     int connectTimeoutMs = 5000;
