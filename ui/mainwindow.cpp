@@ -59,6 +59,7 @@
 #include <QTextBrowser>
 #include <QThreadPool>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace qscope {
@@ -346,6 +347,12 @@ void MainWindow::buildMenus()
     for (QDockWidget *d : m_docks)
         view->addAction(d->toggleViewAction());
 
+    view->addSeparator();
+    act(view, tr("Next pane (editor, results, connections, server)"), {QKeySequence(Qt::Key_F6)},
+        [this] { cyclePane(1); });
+    act(view, tr("Previous pane"), {QKeySequence(Qt::SHIFT | Qt::Key_F6)},
+        [this] { cyclePane(-1); });
+
     QMenu *monitor = menuBar()->addMenu(tr("&Monitor"));
     act(monitor, tr("New feed view"), {}, [this] { newFeedView(); });
     act(monitor, tr("Handles"), {}, [this] { showHandles(); });
@@ -425,6 +432,39 @@ void MainWindow::updateRunButtons()
     m_runButton->setEnabled(bound && (!busy || m_asyncToggle->isChecked()));
     m_runAllButton->setEnabled(m_runButton->isEnabled());
     m_cancelButton->setEnabled(busy);
+}
+
+QList<QWidget *> MainWindow::focusPanes() const
+{
+    QWidget *editor = m_editors->current();
+    return {editor ? editor : static_cast<QWidget *>(m_editors), results(), m_connections->tree(),
+            m_editors->serverCombo()};
+}
+
+void MainWindow::cyclePane(int step)
+{
+    const QList<QWidget *> panes = focusPanes();
+    QWidget *focus = QApplication::focusWidget();
+    int at = -1;
+    for (int i = 0; i < panes.size() && at < 0; ++i)
+        if (focus && (focus == panes[i] || panes[i]->isAncestorOf(focus))) at = i;
+    // from outside the four (a dock's other widget, the menu): the editor, or the last pane
+    for (int n = 1; n <= panes.size(); ++n) {
+        const int i = int((at < 0 ? (step > 0 ? -1 : 0) : at) + step * n + panes.size() * 2) %
+                      int(panes.size());
+        QWidget *pane = panes[i];
+        if (!pane->isVisible()) continue; // a closed dock is skipped
+        // a container takes focus in its first focusable view (the result grid)
+        QWidget *target = pane;
+        if (pane->focusPolicy() == Qt::NoFocus)
+            for (QWidget *w : pane->findChildren<QWidget *>())
+                if (w->isVisible() && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus)) {
+                    target = w;
+                    break;
+                }
+        target->setFocus(step > 0 ? Qt::TabFocusReason : Qt::BacktabFocusReason);
+        return;
+    }
 }
 
 void MainWindow::showHandles()

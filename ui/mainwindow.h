@@ -103,6 +103,8 @@ public:
     SessionJournal *journal() const { return m_journal; }
     /// Shortcut table for the help page (from the live actions, so it never drifts).
     QString shortcutsHtml() const;
+    /// The panes F6 cycles through, in order (for tests): editor, results, tree, server box.
+    QList<QWidget *> focusPanes() const;
     /// The workbench toolbar: Run, Run all, Cancel (for the current tab, enabled by its state),
     /// the tab's server, and the async send mode with its chaser.
     QToolBar *toolBar() const { return m_toolbar; }
@@ -120,6 +122,9 @@ private:
     void buildToolBar();
     /// Enables the toolbar's Run, Run all and Cancel for the current tab's state.
     void updateRunButtons();
+    /// Keyboard focus to the next (step 1) or previous (-1) of: the editor, the results, the
+    /// connections tree, the server box (F6 / Shift+F6; Tab in the editor stays an indent).
+    void cyclePane(int step);
     /// Runs text for the tab: async (AsyncSender) when the toolbar says so, else a sync query.
     void runText(EditorTab *tab, const QByteArray &text);
     QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *widget,

@@ -11,6 +11,7 @@
 //   - TLS: a refused certificate opens the trust prompt with its SHA-256 and subject; trusting
 //     pins it to that connection (kept in the profile) and the query then runs, against the
 //     demo server's TLS with a certificate made by openssl; a connection's own CA file;
+//   - keyboard: F6 / Shift+F6 cycle editor, results, tree, server box; Tab in the editor indents;
 // Screenshots: /work/shots/toolbar.png, /work/shots/connections-search.png,
 // /work/shots/trust-dialog.png.
 
@@ -551,6 +552,40 @@ private Q_SLOTS:
         m_window->editors()->current()->setModified(false); // closes without asking to save
         m_window->editors()->closeTab(m_window->editors()->tabWidget()->currentIndex());
         m_window->sessions()->disconnectAll();
+    }
+
+    void focusCyclesWithF6()
+    {
+        m_window->activateWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(QApplication::activeWindow() == m_window.get(), kWaitMs);
+        const QList<QWidget *> panes = m_window->focusPanes();
+        QCOMPARE(panes.size(), 4);
+        tab()->setFocus();
+        QTRY_COMPARE_WITH_TIMEOUT(QApplication::focusWidget(), static_cast<QWidget *>(tab()),
+                                  kWaitMs);
+        // Tab in the editor indents: the focus stays
+        tab()->setText(QString());
+        QTest::keyClick(tab(), Qt::Key_Tab);
+        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(tab()));
+        QVERIFY(!tab()->text().isEmpty());
+        tab()->setText(QString());
+        const auto inPane = [&](int i) {
+            QWidget *f = QApplication::focusWidget();
+            return f && (f == panes[i] || panes[i]->isAncestorOf(f));
+        };
+        for (int i : {1, 2, 3, 0}) { // results, tree, server box, editor
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_F6);
+            QTRY_VERIFY2_WITH_TIMEOUT(inPane(i), qPrintable(QString::number(i)), kWaitMs);
+        }
+        for (int i : {3, 2, 1, 0}) { // and back
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_F6, Qt::ShiftModifier);
+            QTRY_VERIFY2_WITH_TIMEOUT(inPane(i), qPrintable(QString::number(i)), kWaitMs);
+        }
+        // the help's shortcut table lists them from the live actions
+        const QString html = m_window->shortcutsHtml();
+        QVERIFY(html.contains(QStringLiteral("Next pane")));
+        QVERIFY(
+            html.contains(QKeySequence(Qt::SHIFT | Qt::Key_F6).toString(QKeySequence::NativeText)));
     }
 };
 
