@@ -12,6 +12,7 @@
 #include "editor/editortab.h"
 #include "editor/findbar.h"
 #include "editor/messagebar.h"
+#include "editor/multirun.h"
 #include "editor/qlexer.h"
 #include "editor/queryrunner.h"
 #include "editor/querystatus.h"
@@ -319,6 +320,8 @@ void MainWindow::buildMenus()
         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return),
          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Enter)},
         [this] { runAll(); });
+    act(query, tr("Run on the servers selected in Connections"),
+        {QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_Return)}, [this] { runOnSelected(); });
     QAction *cancel = act(query, tr("Cancel this tab's query"),
                           {QKeySequence(Qt::CTRL | Qt::Key_Period)}, [this] { cancelQuery(); });
     cancel->setToolTip(QueryRunner::cancelExplanation());
@@ -396,6 +399,10 @@ void MainWindow::buildToolBar()
         button(QStyle::SP_MediaStop, tr("Cancel"),
                tr("Cancel this tab's query (Ctrl+.)\n") + QueryRunner::cancelExplanation(),
                [this] { cancelQuery(); });
+    m_runOnSelected = button(QStyle::SP_DriveNetIcon, tr("Run on selected"),
+                             tr("Run the statement on every server selected in Connections, in "
+                                "parallel; each answer gets a tab of its own (Ctrl+Alt+Return)"),
+                             [this] { runOnSelected(); });
     m_toolbar->addSeparator();
     m_toolbar->addWidget(new QLabel(tr(" Server: "), m_toolbar));
     QComboBox *server = m_editors->serverCombo();
@@ -532,6 +539,8 @@ void MainWindow::onTabClosing(EditorTab *tab)
                                tr("The closed tab's query was cancelled: %1")
                                    .arg(m_runner->job(m_runner->activeFor(tab))->what));
     m_runner->cancelOwnedBy(tab);
+    for (const MultiRun *run : tab->findChildren<MultiRun *>()) // its runs on several servers
+        m_runner->cancelOwnedBy(run);
     if (ResultPane *pane = m_panes.take(tab)) {
         if (pane->pinnedCount() > 0) m_journal->markPinsChanged(); // its pins go with it
         pane->deleteLater();
@@ -853,6 +862,62 @@ void MainWindow::runAll()
     }
     const QByteArray text = t->wholeText();
     if (!text.trimmed().isEmpty()) runText(t, text);
+}
+
+void MainWindow::runOnSelected()
+{
+    EditorTab *t = m_editors->current();
+    if (!t) return;
+    t->closePopups();
+    const QByteArray text = t->currentStatement();
+    const QStringList servers = m_connections->selectedProfiles();
+    if (text.trimmed().isEmpty()) {
+        m_message->showMessage(MessageBar::Info, tr("Nothing to run on this line."));
+        return;
+    }
+    if (servers.isEmpty()) {
+        m_message->showMessage(MessageBar::Warning,
+                               tr("Select the servers to run on in Connections first (Ctrl+click "
+                                  "or Shift+click for several)."));
+        return;
+    }
+    if (m_asyncToggle->isChecked()) {
+        if (m_chaserToggle->isChecked()) { // each server's own chaser brings its error back
+            for (const QString &id : servers)
+                m_async->send(id, text, true);
+            return;
+        }
+        // one message encoded once for every open connection (-25!); the rest as they open
+        QList<ConnectionId> open;
+        for (const QString &id : servers)
+            if (m_sessions->isOpen(id))
+                open << m_sessions->connectionOf(id);
+            else
+                m_async->send(id, text, false);
+        m_manager->broadcast(open, Value::string(text));
+        m_message->showMessage(
+            MessageBar::Info,
+            tr("Broadcast async to %1 open server(s)%2.")
+                .arg(open.size())
+                .arg(open.size() == servers.size()
+                         ? QString()
+                         : tr("; %1 more once they open").arg(servers.size() - open.size())));
+        return;
+    }
+    ResultPane *pane = m_panes.value(t);
+    auto *run = new MultiRun(m_runner, t); // goes with the tab; onTabClosing cancels its jobs
+    connect(run, &MultiRun::result, pane,
+            [pane](const QueryResult &r, const QString &server) { pane->addPinned(r, server); });
+    connect(run, &MultiRun::done, this, [this, run, n = servers.size()](int ok, int failed) {
+        m_message->showMessage(failed ? MessageBar::Warning : MessageBar::Info,
+                               tr("Ran on %1 servers: %2 answered, %3 failed; each answer is in "
+                                  "a result tab named by its server.")
+                                   .arg(n)
+                                   .arg(ok)
+                                   .arg(failed));
+        run->deleteLater();
+    });
+    run->run(servers, text);
 }
 
 void MainWindow::runText(EditorTab *tab, const QByteArray &text)

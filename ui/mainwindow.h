@@ -68,6 +68,11 @@ public:
     /// (the first run keeps its clock and its place).
     void runCurrent();
     void runAll();
+    /// Runs the current statement on every connection selected in the Connections tree: sync,
+    /// in parallel, each answer in a tab of the result pane named by its server; in async mode,
+    /// one broadcast (-25!) to those open, the others once they open (with the chaser: each
+    /// server's error comes back).
+    void runOnSelected();
     /// Cancels the current tab's query (the one its strip shows).
     void cancelQuery();
     void loadFileIntoServer(const QString &path);
@@ -111,6 +116,7 @@ public:
     QAction *runButton() const { return m_runButton; }
     QAction *runAllButton() const { return m_runAllButton; }
     QAction *cancelButton() const { return m_cancelButton; }
+    QAction *runOnSelectedButton() const { return m_runOnSelected; }
     QAction *asyncToggle() const { return m_asyncToggle; }
     QAction *chaserToggle() const { return m_chaserToggle; }
 
@@ -194,6 +200,7 @@ private:
     QAction *m_runButton = nullptr;
     QAction *m_runAllButton = nullptr;
     QAction *m_cancelButton = nullptr;
+    QAction *m_runOnSelected = nullptr;
     QAction *m_asyncToggle = nullptr;
     QAction *m_chaserToggle = nullptr;
     AsyncSender *m_async = nullptr;

@@ -11,6 +11,8 @@
 //   - TLS: a refused certificate opens the trust prompt with its SHA-256 and subject; trusting
 //     pins it to that connection (kept in the profile) and the query then runs, against the
 //     demo server's TLS with a certificate made by openssl; a connection's own CA file;
+//   - several servers: the statement runs on each selected server at once (sync, each answer
+//     in a result tab named by its server), or as one async broadcast;
 //   - keyboard: F6 / Shift+F6 cycle editor, results, tree, server box; Tab in the editor indents;
 // Screenshots: /work/shots/toolbar.png, /work/shots/connections-search.png,
 // /work/shots/trust-dialog.png.
@@ -34,6 +36,7 @@
 #include "mainwindow.h"
 #include "recovery/sessionjournal.h"
 #include "results/pinstore.h"
+#include "results/resultpane.h"
 #include "theme/theme.h"
 
 #include <QComboBox>
@@ -586,6 +589,89 @@ private Q_SLOTS:
         QVERIFY(html.contains(QStringLiteral("Next pane")));
         QVERIFY(
             html.contains(QKeySequence(Qt::SHIFT | Qt::Key_F6).toString(QKeySequence::NativeText)));
+    }
+    void runOnSelectedServersInParallel()
+    {
+        // Neither answers "multi" until both have it: run one after the other, this never ends
+        FakeQServer a, b;
+        QIODevice *heldA = nullptr, *heldB = nullptr;
+        const auto holder = [&heldA, &heldB](QIODevice **mine) {
+            return [&heldA, &heldB, mine](QIODevice *io, const MessageHeader &h, const Value &v,
+                                          const QByteArray &) {
+                if (h.type != MessageType::Sync) return;
+                if (queryText(v) != "multi") {
+                    FakeQServer::reply(io, Value::string(queryText(v)));
+                    return;
+                }
+                *mine = io;
+                if (!heldA || !heldB) return;
+                FakeQServer::reply(heldA, Value::string(QByteArrayLiteral("a:multi")));
+                FakeQServer::reply(heldB, Value::string(QByteArrayLiteral("b:multi")));
+            };
+        };
+        a.onMessage = holder(&heldA);
+        b.onMessage = holder(&heldB);
+        QVERIFY(a.listenTcp());
+        QVERIFY(b.listenTcp());
+        const auto profile = [this](const QString &name, quint16 port) {
+            ConnectionProfile p;
+            p.name = name;
+            p.host = QStringLiteral("127.0.0.1");
+            p.port = port;
+            return m_store->add(p);
+        };
+        const QString idA = profile(QStringLiteral("srv-a"), a.port());
+        const QString idB = profile(QStringLiteral("srv-b"), b.port());
+        ConnectionsView *view = m_window->connectionsView();
+        auto *sel = view->tree()->selectionModel();
+        sel->clearSelection();
+        for (const QString &id : {idA, idB})
+            sel->select(view->model()->indexOfProfile(id),
+                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QCOMPARE(view->selectedProfiles().size(), 2);
+
+        ResultPane *pane = m_window->resultsFor(tab());
+        const int pins = pane->pinnedCount();
+        tab()->setText(QStringLiteral("multi")); // the tab's own server gets nothing of it
+        tab()->setCursorPosition(0, 0);
+        const int own = m_server->fake.queriesSeen("multi");
+        m_window->runOnSelectedButton()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(pane->pinnedCount(), pins + 2, kWaitMs);
+        QCOMPARE(a.queriesSeen("multi"), 1); // each server once
+        QCOMPARE(b.queriesSeen("multi"), 1);
+        QCOMPARE(m_server->fake.queriesSeen("multi"), own);
+        QStringList servers;
+        for (const auto &[result, server] : pane->pinnedResults())
+            servers << server;
+        QVERIFY(servers.contains(QStringLiteral("srv-a")));
+        QVERIFY(servers.contains(QStringLiteral("srv-b")));
+        QVERIFY2(m_window->messageBar()->text().contains(QStringLiteral("2 answered")),
+                 qPrintable(m_window->messageBar()->text()));
+
+        // async: one broadcast, one Async message on each server and nothing else
+        const auto messages = [](const FakeQServer &f) {
+            int n = 0;
+            for (const auto &e : f.events)
+                n += e.kind == FakeQServer::Event::Message;
+            return n;
+        };
+        const int seenA = messages(a), seenB = messages(b);
+        m_window->asyncToggle()->setChecked(true);
+        m_window->chaserToggle()->setChecked(false);
+        tab()->setText(QStringLiteral("bcast:1"));
+        tab()->setCursorPosition(0, 0);
+        m_window->runOnSelectedButton()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(messages(a) == seenA + 1 && messages(b) == seenB + 1, kWaitMs);
+        QCOMPARE(a.events.last().type, MessageType::Async);
+        QCOMPARE(queryText(a.events.last().value), QByteArray("bcast:1"));
+        QCOMPARE(b.events.last().type, MessageType::Async);
+        QCOMPARE(queryText(b.events.last().value), QByteArray("bcast:1"));
+        QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("Broadcast async to 2")));
+        m_window->asyncToggle()->setChecked(false);
+        sel->clearSelection();
+        m_window->sessions()->disconnectProfile(idA);
+        m_window->sessions()->disconnectProfile(idB);
+        m_store->remove(QStringList{idA, idB});
     }
 };
 
