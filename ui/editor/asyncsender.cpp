@@ -97,7 +97,10 @@ void AsyncSender::write(const Pending &p)
 
 void AsyncSender::onState(const QString &profileId, ConnectionState state, const QString &detail)
 {
-    if (state != ConnectionState::Open && state != ConnectionState::Failed) return;
+    // Closed: given up before it opened (a password prompt cancelled, a disconnect)
+    if (state != ConnectionState::Open && state != ConnectionState::Failed &&
+        state != ConnectionState::Closed)
+        return;
     for (qsizetype i = 0; i < m_waiting.size();) {
         if (m_waiting[i].profileId != profileId) {
             ++i;
@@ -107,7 +110,10 @@ void AsyncSender::onState(const QString &profileId, ConnectionState state, const
         if (state == ConnectionState::Open)
             write(p);
         else
-            Q_EMIT outcome(2, tr("Not sent to %1: %2").arg(serverName(profileId), detail));
+            Q_EMIT outcome(2,
+                           tr("Not sent to %1: %2")
+                               .arg(serverName(profileId),
+                                    detail.isEmpty() ? tr("the connection was closed") : detail));
     }
 }
 
