@@ -910,8 +910,9 @@ void MainWindow::runOnSelected()
             [pane](const QueryResult &r, const QString &server) { pane->addPinned(r, server); });
     connect(run, &MultiRun::done, this, [this, run, n = servers.size()](int ok, int failed) {
         m_message->showMessage(failed ? MessageBar::Warning : MessageBar::Info,
-                               tr("Ran on %1 servers: %2 answered, %3 failed; each answer is in "
-                                  "a result tab named by its server.")
+                               tr("Ran on %1 servers: %2 answered, %3 failed; each answer (or "
+                                  "error) is pinned in a result tab of its own, its server named "
+                                  "in the tab's summary line.")
                                    .arg(n)
                                    .arg(ok)
                                    .arg(failed));

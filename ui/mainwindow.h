@@ -69,9 +69,9 @@ public:
     void runCurrent();
     void runAll();
     /// Runs the current statement on every connection selected in the Connections tree: sync,
-    /// in parallel, each answer in a tab of the result pane named by its server; in async mode,
-    /// one broadcast (-25!) to those open, the others once they open (with the chaser: each
-    /// server's error comes back).
+    /// in parallel, each answer pinned in a result tab of its own (its summary names the server);
+    /// in async mode, one broadcast (-25!) to those open, the others once they open (with the
+    /// chaser: each server's error comes back).
     void runOnSelected();
     /// Cancels the current tab's query (the one its strip shows).
     void cancelQuery();

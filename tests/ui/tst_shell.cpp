@@ -12,10 +12,10 @@
 //     pins it to that connection (kept in the profile) and the query then runs, against the
 //     demo server's TLS with a certificate made by openssl; a connection's own CA file;
 //   - several servers: the statement runs on each selected server at once (sync, each answer
-//     in a result tab named by its server), or as one async broadcast;
+//     pinned in a result tab of its own, which names its server), or as one async broadcast;
 //   - keyboard: F6 / Shift+F6 cycle editor, results, tree, server box; Tab in the editor indents;
 // Screenshots: /work/shots/toolbar.png, /work/shots/connections-search.png,
-// /work/shots/trust-dialog.png.
+// /work/shots/trust-dialog.png, /work/shots/multi-server.png.
 
 #include "connections/connectiondialog.h"
 #include "connections/connectionmodel.h"
@@ -647,6 +647,7 @@ private Q_SLOTS:
         QVERIFY(servers.contains(QStringLiteral("srv-b")));
         QVERIFY2(m_window->messageBar()->text().contains(QStringLiteral("2 answered")),
                  qPrintable(m_window->messageBar()->text()));
+        shoot(m_window.get(), QStringLiteral("multi-server"));
 
         // async: one broadcast, one Async message on each server and nothing else
         const auto messages = [](const FakeQServer &f) {
