@@ -342,6 +342,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(dialog.testResult()->text().startsWith(QStringLiteral("OK")),
                                  kWaitMs);
         const QString report = dialog.testResult()->text();
+        qInfo("Test button against FakeQServer: %s", qPrintable(report)); // the figure, printed
         QVERIFY2(report.contains(QStringLiteral("capability 3")), qPrintable(report));
         QVERIFY2(report.contains(QStringLiteral("round trip")), qPrintable(report));
         QTRY_COMPARE_WITH_TIMEOUT(m_server->fake.eventCount(FakeQServer::Event::Disconnected),
