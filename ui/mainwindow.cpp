@@ -20,7 +20,9 @@
 #include "monitor/feedview.h"
 #include "monitor/framesview.h"
 #include "monitor/handlesview.h"
+#include "results/pinstore.h"
 #include "results/resultpane.h"
+#include "results/resultview.h"
 #include "theme/theme.h"
 
 #include <QAction>
@@ -36,6 +38,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTextBrowser>
@@ -67,10 +70,13 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     topLayout->addWidget(m_editors, 1);
     topLayout->addWidget(m_find);
     topLayout->addWidget(m_status);
-    m_results = new ResultPane(manager, this);
+    // each editor tab has its own result pane; the stack shows the current tab's
+    m_resultStack = new QStackedWidget(this);
+    m_noTabResults = new ResultPane(manager, m_resultStack);
+    m_resultStack->addWidget(m_noTabResults);
     m_split = new QSplitter(Qt::Vertical, this);
     m_split->addWidget(top);
-    m_split->addWidget(m_results);
+    m_split->addWidget(m_resultStack);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 2);
     setCentralWidget(m_split);
@@ -118,8 +124,10 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     connect(m_store, &ConnectionStore::saveFailed, this,
             [this](const QString &e) { m_message->showMessage(MessageBar::Error, e); });
     connect(m_editors, &EditorArea::currentProfileChanged, this, &MainWindow::onCurrentProfile);
-    connect(m_editors, &EditorArea::currentTabChanged, this,
-            [this](EditorTab *t) { m_find->setEditor(t); });
+    connect(m_editors, &EditorArea::currentTabChanged, this, &MainWindow::onCurrentTab);
+    connect(m_editors, &EditorArea::tabOpened, this, &MainWindow::onTabOpened);
+    connect(m_editors, &EditorArea::tabClosing, this, &MainWindow::onTabClosing);
+    connect(m_runner, &QueryRunner::jobsChanged, this, &MainWindow::updateBusyTabs);
     connect(m_editors, &EditorArea::message, this, [this](int level, const QString &text) {
         m_message->showMessage(MessageBar::Level(level), text);
     });
@@ -137,11 +145,17 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
             m_editors->newTab(id);
         m_sessions->connectProfile(id);
     });
+    // the explorer's queries show in the current tab, which must be free, as for the editor's
     connect(m_explorer, &ExplorerView::runQuery, this,
-            [this](const QString &profile, const QByteArray &q) { m_runner->run(profile, q); });
+            [this](const QString &profile, const QByteArray &q) {
+                EditorTab *t = m_editors->current();
+                runFor(t ? t : m_editors->newTab(profile), profile, q);
+            });
     connect(m_explorer, &ExplorerView::runCall, this,
             [this](const QString &profile, const Value &msg, const QByteArray &description) {
-                m_runner->call(profile, msg, description);
+                EditorTab *t = m_editors->current();
+                if (!t) t = m_editors->newTab(profile);
+                if (!refuseIfBusy(t)) m_runner->call(profile, msg, description, t);
             });
     connect(m_explorer->model(), &ExplorerModel::namesChanged, this,
             [this] { m_editors->lexer()->setExtraWords(m_explorer->model()->knownNames()); });
@@ -153,18 +167,8 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
                 t->setFocus();
             });
     connect(m_runner, &QueryRunner::finished, this,
-            [this](QueryRunner::Ticket, const QueryResult &r, const QString &server) {
-                m_results->setResult(r, server);
-                const ConnectionProfile *failed = m_store->profile(m_statusErrorProfile);
-                if (r.ok() && failed && failed->name == server) clearStatusError();
-                if (r.ok())
-                    m_resultLabel->setText(tr("%1 · %2 · %3")
-                                               .arg(server,
-                                                    HistoryModel::formatDuration(r.elapsedNs),
-                                                    HistoryModel::formatBytes(r.bytesIn)));
-                else
-                    m_resultLabel->setText(tr("%1 · error").arg(server));
-            });
+            [this](QueryRunner::Ticket, const QueryResult &r, const QString &server,
+                   QObject *owner) { onFinished(r, server, owner); });
 
     buildMenus();
     updateServerStatus();
@@ -238,7 +242,7 @@ void MainWindow::buildMenus()
         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return),
          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Enter)},
         [this] { runAll(); });
-    QAction *cancel = act(query, tr("Cancel query (drops the connection)"),
+    QAction *cancel = act(query, tr("Cancel this tab's query"),
                           {QKeySequence(Qt::CTRL | Qt::Key_Period)}, [this] { cancelQuery(); });
     cancel->setToolTip(QueryRunner::cancelExplanation());
     query->addSeparator();
@@ -305,6 +309,138 @@ QDockWidget *MainWindow::addMonitorDock(const QString &title, const QString &obj
     return dock;
 }
 
+ResultPane *MainWindow::results() const
+{
+    ResultPane *p = m_panes.value(m_editors->current());
+    return p ? p : m_noTabResults;
+}
+
+void MainWindow::onTabOpened(EditorTab *tab)
+{
+    auto *pane = new ResultPane(m_manager, m_resultStack);
+    m_resultStack->addWidget(pane);
+    connect(pane, &ResultPane::shownRunChanged, this, [this, pane] {
+        if (pane == results()) showResultSummary();
+    });
+    m_panes.insert(tab, pane);
+}
+
+void MainWindow::onTabClosing(EditorTab *tab)
+{
+    // the tab's queries end with it: one not yet written is withdrawn, one on the wire is
+    // cancelled (the connection is dropped), so the server gets nothing more for this tab
+    if (m_runner->activeFor(tab))
+        m_message->showMessage(MessageBar::Info,
+                               tr("The closed tab's query was cancelled: %1")
+                                   .arg(m_runner->job(m_runner->activeFor(tab))->what));
+    m_runner->cancelOwnedBy(tab);
+    if (ResultPane *pane = m_panes.take(tab)) pane->deleteLater();
+}
+
+void MainWindow::onCurrentTab(EditorTab *tab)
+{
+    m_find->setEditor(tab);
+    // the result pane and the running strip are the tab's own; a switch never touches a job
+    m_resultStack->setCurrentWidget(results());
+    m_status->setOwner(tab);
+    showResultSummary();
+}
+
+void MainWindow::onFinished(const QueryResult &r, const QString &server, QObject *owner)
+{
+    const ConnectionProfile *failed = m_store->profile(m_statusErrorProfile);
+    if (r.ok() && failed && failed->name == server) clearStatusError();
+    // a result lands in the tab that asked, whether or not it is shown; a closed tab's is gone
+    auto *tab = qobject_cast<EditorTab *>(owner);
+    ResultPane *pane = m_panes.value(tab);
+    if (!pane) return;
+    pane->setResult(r, server);
+    if (tab == m_editors->current()) showResultSummary();
+}
+
+void MainWindow::showResultSummary()
+{
+    // the status bar sums up what the current tab's pane shows
+    const ResultView *view = results()->currentView();
+    const QueryResult &r = view->result();
+    const QString &server = view->serverName();
+    if (!view->hasResult())
+        m_resultLabel->clear();
+    else if (r.ok())
+        m_resultLabel->setText(tr("%1 · %2 · %3")
+                                   .arg(server, HistoryModel::formatDuration(r.elapsedNs),
+                                        HistoryModel::formatBytes(r.bytesIn)));
+    else
+        m_resultLabel->setText(tr("%1 · error").arg(server));
+}
+
+void MainWindow::updateBusyTabs()
+{
+    bool changed = false;
+    for (int i = 0; i < m_editors->count(); ++i) {
+        EditorTab *t = m_editors->tab(i);
+        const bool busy = m_runner->activeFor(t) != 0;
+        if (t->isBusy() == busy) continue;
+        t->setBusy(busy);
+        changed = true;
+    }
+    if (changed) m_editors->refreshTitles();
+}
+
+bool MainWindow::refuseIfBusy(EditorTab *tab)
+{
+    const QueryRunner::Ticket running = m_runner->activeFor(tab);
+    if (!running) return false;
+    const auto job = m_runner->job(running);
+    QString what = job->what.simplified();
+    if (what.size() > 60) what = what.left(59) + QStringLiteral("\u2026");
+    m_message->showMessage(
+        MessageBar::Warning,
+        tr("Not run: this tab is still running \u201c%1\u201d (%2). Wait for it, cancel it "
+           "(Ctrl+.), or run this in another tab.")
+            .arg(what, HistoryModel::formatDuration(job->elapsedMs * 1000000)));
+    return true;
+}
+
+quint64 MainWindow::runFor(EditorTab *tab, const QString &profileId, const QByteArray &text)
+{
+    if (refuseIfBusy(tab)) return 0;
+    return m_runner->run(profileId, text, tab);
+}
+
+void MainWindow::savePins() const
+{
+    PinStore::clear();
+    qint64 budget = PinStore::kMaxTotalBytes;
+    for (int i = 0; i < m_editors->count(); ++i) {
+        EditorTab *t = m_editors->tab(i);
+        const ResultPane *pane = m_panes.value(t);
+        if (!pane || pane->pinnedCount() == 0) continue;
+        QList<PinStore::Pin> pins;
+        for (const auto &[result, server] : pane->pinnedResults())
+            pins.append({result, server});
+        const QStringList notKept = PinStore::save(t->tabId(), pins, &budget);
+        for (const QString &line : notKept)
+            qWarning("qscope: pinned result not kept: %s", qUtf8Printable(line));
+    }
+}
+
+void MainWindow::restorePins()
+{
+    QStringList problems;
+    for (int i = 0; i < m_editors->count(); ++i) {
+        EditorTab *t = m_editors->tab(i);
+        ResultPane *pane = m_panes.value(t);
+        if (!pane) continue;
+        QString error;
+        for (const PinStore::Pin &p : PinStore::load(t->tabId(), &error))
+            pane->addPinned(p.result, p.server);
+        if (!error.isEmpty()) problems << error;
+    }
+    if (!problems.isEmpty())
+        m_message->showMessage(MessageBar::Warning, problems.join(QStringLiteral("; ")));
+}
+
 QString MainWindow::currentProfile() const
 {
     if (EditorTab *t = m_editors->current(); t && !t->profileId().isEmpty()) return t->profileId();
@@ -362,7 +498,7 @@ void MainWindow::runCurrent()
                                   "above the editor."));
         return;
     }
-    m_runner->run(t->profileId(), text);
+    runFor(t, t->profileId(), text);
 }
 
 void MainWindow::runAll()
@@ -376,12 +512,15 @@ void MainWindow::runAll()
         return;
     }
     const QByteArray text = t->wholeText();
-    if (!text.trimmed().isEmpty()) m_runner->run(t->profileId(), text);
+    if (!text.trimmed().isEmpty()) runFor(t, t->profileId(), text);
 }
 
 void MainWindow::cancelQuery()
 {
-    if (m_status->current()) m_runner->cancel(m_status->current());
+    if (const QueryRunner::Ticket t = m_runner->activeFor(m_editors->current()))
+        m_runner->cancel(t);
+    else
+        m_message->showMessage(MessageBar::Info, tr("Nothing is running in this tab."));
 }
 
 void MainWindow::loadFileIntoServer(const QString &path)
@@ -391,7 +530,8 @@ void MainWindow::loadFileIntoServer(const QString &path)
         m_message->showMessage(MessageBar::Warning, tr("Choose a server for this tab first."));
         return;
     }
-    m_runner->runFile(id, path);
+    EditorTab *t = m_editors->current();
+    if (!refuseIfBusy(t)) m_runner->runFile(id, path, t);
 }
 
 void MainWindow::newFeedView()
@@ -480,6 +620,7 @@ void MainWindow::restoreState(const QString &fallbackProfile)
     m_editors->restoreSession(s, fallbackProfile);
     s.endGroup();
     if (m_editors->count() == 0) m_editors->newTab(fallbackProfile);
+    restorePins();
 }
 
 void MainWindow::saveState() const
@@ -492,6 +633,7 @@ void MainWindow::saveState() const
     s.beginGroup(QStringLiteral("session"));
     m_editors->saveSession(s);
     s.endGroup();
+    savePins();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

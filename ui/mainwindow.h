@@ -7,12 +7,14 @@
 
 #include "net/connectionmanager.h"
 
+#include <QHash>
 #include <QMainWindow>
 
 class QAction;
 class QDockWidget;
 class QLabel;
 class QSplitter;
+class QStackedWidget;
 class QTabWidget;
 
 namespace qscope {
@@ -50,8 +52,11 @@ public:
     void applyTheme();
 
     /// Runs the current statement (selection or line) / the whole buffer of the current tab.
+    /// A tab runs one query at a time: running again while it runs is refused with a message
+    /// (the first run keeps its clock and its place).
     void runCurrent();
     void runAll();
+    /// Cancels the current tab's query (the one its strip shows).
     void cancelQuery();
     void loadFileIntoServer(const QString &path);
     QString currentProfile() const;
@@ -61,7 +66,10 @@ public:
     PasswordStore *passwords() const { return m_passwords; }
     QueryRunner *runner() const { return m_runner; }
     EditorArea *editors() const { return m_editors; }
-    ResultPane *results() const { return m_results; }
+    /// The current tab's result pane (each editor tab has its own).
+    ResultPane *results() const;
+    /// A tab's result pane (null for a tab that is not this window's).
+    ResultPane *resultsFor(EditorTab *tab) const { return m_panes.value(tab); }
     ConnectionsView *connectionsView() const { return m_connections; }
     ExplorerView *explorer() const { return m_explorer; }
     HistoryView *historyView() const { return m_historyView; }
@@ -85,6 +93,19 @@ private:
     void clearStatusError();
     void showHelp();
     void newFeedView();
+    /// Sends a query for the tab, unless the tab still runs one (then says so and returns 0).
+    quint64 runFor(EditorTab *tab, const QString &profileId, const QByteArray &text);
+    bool refuseIfBusy(EditorTab *tab);
+    void onTabOpened(EditorTab *tab);
+    void onTabClosing(EditorTab *tab);
+    void onCurrentTab(EditorTab *tab);
+    void onFinished(const QueryResult &r, const QString &server, QObject *owner);
+    /// Tab titles mark the tabs whose query runs.
+    void updateBusyTabs();
+    /// The status bar's summary of the result the current tab shows.
+    void showResultSummary();
+    void savePins() const;
+    void restorePins();
 
     ConnectionManager *m_manager;
     ConnectionStore *m_store;
@@ -96,7 +117,9 @@ private:
     MessageBar *m_message;
     FindBar *m_find;
     QueryStatus *m_status;
-    ResultPane *m_results;
+    QStackedWidget *m_resultStack;
+    ResultPane *m_noTabResults; ///< shown while no editor tab is open
+    QHash<EditorTab *, ResultPane *> m_panes;
     ConnectionsView *m_connections;
     ExplorerView *m_explorer;
     HistoryView *m_historyView;

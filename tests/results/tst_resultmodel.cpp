@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 using namespace qscope;
@@ -318,6 +319,52 @@ private Q_SLOTS:
         cancel = false;
         QCOMPARE(*computeRowOrder(shape, {0, false}, RowFilter(), &cancel),
                  (std::vector<uint32_t>{1, 2, 0}));
+    }
+
+    void rowViewGathersEachKind()
+    {
+        // the current view (filter + sort) as a value of the result's own kind: what the Text
+        // view prints and the chart plots
+        ResultTableModel m;
+        m.setValue(trades());
+        QCOMPARE(m.rowView().isReordered(), false);
+        QCOMPARE(m.rowView().shownShape().get(), m.shape().get()); // no copy without a filter
+        QCOMPARE(m.setFilterText(QStringLiteral("sym=a")), QString());
+        m.sort(2, Qt::DescendingOrder);
+        const RowView view = m.rowView();
+        QCOMPARE(view.rowCount(), int64_t(2));
+        const Value t = view.shownValue();
+        QVERIFY(t.isTable());
+        QCOMPARE(t.count(), int64_t(2));
+        const Value &cols = t.columns();
+        QCOMPARE(cols.item(0).symAt(0), QByteArray("a"));
+        QCOMPARE(cols.item(2).at<int64_t>(0), int64_t(40)); // descending size
+        QCOMPARE(cols.item(2).at<int64_t>(1), int64_t(20));
+        QVERIFY(std::isnan(cols.item(1).at<double>(1)));  // the null price kept
+        QCOMPARE(cols.item(3).item(0).type(), int(Char)); // general list column
+        QCOMPARE(view.shownValue(1).count(), int64_t(1)); // a limit
+        // keyed table: keys and values stay apart
+        const Value kt = Value::keyedTable(table({"sym"}, {syms({"a", "b", "c"})}),
+                                           table({"px"}, {floats({1, 2, 3})}));
+        m.setValue(kt);
+        QCOMPARE(m.setFilterText(QStringLiteral("px>1")), QString());
+        const Value k = m.rowView().shownValue();
+        QVERIFY(k.isKeyedTable());
+        QCOMPARE(k.keys().count(), int64_t(2));
+        QCOMPARE(k.keys().columns().item(0).symAt(0), QByteArray("b"));
+        QCOMPARE(k.values().columns().item(0).at<double>(1), 3.0);
+        // dict and list
+        m.setValue(Value::dict(syms({"x", "y", "z"}), longs({1, 2, 3})));
+        QCOMPARE(m.setFilterText(QStringLiteral("value>=2")), QString());
+        const Value d = m.rowView().shownValue();
+        QVERIFY(d.isDict());
+        QCOMPARE(d.keys().symAt(0), QByteArray("y"));
+        m.setValue(longs({5, 1, 4}));
+        m.sort(0, Qt::AscendingOrder);
+        const Value l = m.rowView().shownValue();
+        QCOMPARE(l.type(), int(Long));
+        QCOMPARE(l.at<int64_t>(0), int64_t(1));
+        QCOMPARE(l.at<int64_t>(2), int64_t(5));
     }
 
     void copyText()

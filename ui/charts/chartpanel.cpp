@@ -148,6 +148,22 @@ void ChartPanel::setShape(std::shared_ptr<const ResultShape> shape,
     rebuild();
 }
 
+void ChartPanel::setRows(std::shared_ptr<const ResultShape> shape)
+{
+    const auto sameColumns = [](const ResultShape &a, const ResultShape &b) {
+        if (a.kind != b.kind || a.columnCount() != b.columnCount()) return false;
+        for (int c = 0; c < a.columnCount(); ++c)
+            if (a.columnType(c) != b.columnType(c)) return false;
+        return true;
+    };
+    if (!m_shape || !shape || !sameColumns(*m_shape, *shape)) {
+        setShape(std::move(shape));
+        return;
+    }
+    m_shape = std::move(shape);
+    rebuild();
+}
+
 void ChartPanel::setKind(Kind kind)
 {
     m_kind = kind;

@@ -34,6 +34,11 @@ public:
     /// is x if it is temporal or more than one is selected, the rest are y. With nothing picked
     /// x is the first temporal column (or the row index) and y the numeric columns.
     void setShape(std::shared_ptr<const ResultShape> shape, const QList<int> &selectedColumns = {});
+    /// The same result's rows in another view (filtered or sorted): keeps the chosen x, y and
+    /// kind when the columns are the same, else picks as setShape does.
+    void setRows(std::shared_ptr<const ResultShape> shape);
+    /// Rows charted (the rows of the shape given).
+    int64_t rowCount() const { return m_shape ? m_shape->rows : 0; }
     void setKind(Kind kind);
     /// x: a column index, or -1 for the row index. y: column indexes.
     void setColumns(int x, const QList<int> &y);

@@ -85,6 +85,7 @@ void EditorArea::syncCombo()
 QString EditorArea::title(const EditorTab *tab) const
 {
     QString t = tab->displayName();
+    if (tab->isBusy()) t = QStringLiteral("\u25B6 ") + t; // a query of this tab runs
     if (const ConnectionProfile *p = m_sessions->store()->profile(tab->profileId()))
         t += QStringLiteral(" @ ") + p->name;
     if (tab->isModified()) t += QStringLiteral(" *");
@@ -127,6 +128,7 @@ EditorTab *EditorArea::newTab(const QString &profileId, const QString &text)
             Q_EMIT currentProfileChanged(id);
         }
     });
+    Q_EMIT tabOpened(tab);
     const int i = m_tabs->addTab(tab, title(tab));
     m_tabs->setCurrentIndex(i);
     refreshTitles();
@@ -157,6 +159,7 @@ EditorTab *EditorArea::openFile(const QString &path, const QString &profileId)
             Q_EMIT currentProfileChanged(id);
         }
     });
+    Q_EMIT tabOpened(t);
     m_tabs->setCurrentIndex(m_tabs->addTab(t, title(t)));
     refreshTitles();
     return t;
@@ -200,6 +203,7 @@ bool EditorArea::closeTab(int index)
         if (a == Confirm::Cancel) return false;
         if (a == Confirm::Yes && !save(t)) return false;
     }
+    Q_EMIT tabClosing(t);
     m_tabs->removeTab(index);
     t->deleteLater();
     return true;
@@ -233,6 +237,7 @@ void EditorArea::saveSession(QSettings &s) const
     for (int i = 0; i < m_tabs->count(); ++i) {
         s.setArrayIndex(i);
         const EditorTab *t = tab(i);
+        s.setValue(QStringLiteral("id"), t->tabId());
         s.setValue(QStringLiteral("file"), t->filePath());
         s.setValue(QStringLiteral("profile"), t->profileId());
         // unsaved work survives a restart: the buffer of an untitled or modified tab is kept
@@ -277,7 +282,11 @@ void EditorArea::restoreSession(QSettings &s, const QString &fallbackProfile)
                 t->insert(text);
             }
         }
-        if (t) t->setCursorPosition(s.value(QStringLiteral("line")).toInt(), 0);
+        if (t) {
+            t->setCursorPosition(s.value(QStringLiteral("line")).toInt(), 0);
+            if (const QString id = s.value(QStringLiteral("id")).toString(); !id.isEmpty())
+                t->setTabId(id);
+        }
     }
     s.endArray();
     const int cur = s.value(QStringLiteral("currentTab"), 0).toInt();

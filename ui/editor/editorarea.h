@@ -46,6 +46,9 @@ public:
 
 Q_SIGNALS:
     void currentTabChanged(qscope::EditorTab *tab);
+    /// A tab was added (new, opened or restored) / is about to be closed (still valid).
+    void tabOpened(qscope::EditorTab *tab);
+    void tabClosing(qscope::EditorTab *tab);
     /// The current tab's server changed (tab switch or combo).
     void currentProfileChanged(const QString &profileId);
     void message(int level, const QString &text);

@@ -6,10 +6,12 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QUuid>
 
 namespace qscope {
 
-EditorTab::EditorTab(QLexer *lexer, QWidget *parent) : QsciScintilla(parent)
+EditorTab::EditorTab(QLexer *lexer, QWidget *parent)
+    : QsciScintilla(parent), m_tabId(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     setUtf8(true);
     setLexer(lexer);

@@ -21,6 +21,13 @@ public:
     QString untitledName() const { return m_untitled; }
     void setUntitledName(const QString &name) { m_untitled = name; }
     QString displayName() const;
+    /// A stable id (a UUID, kept in the session) that ties things kept per tab, such as pinned
+    /// results, to this tab across restarts.
+    QString tabId() const { return m_tabId; }
+    void setTabId(const QString &id) { m_tabId = id; }
+    /// A query of this tab is running (the title shows it).
+    bool isBusy() const { return m_busy; }
+    void setBusy(bool busy) { m_busy = busy; }
 
     /// Loads a file (UTF-8). Returns an error text, empty on success.
     QString loadFile(const QString &path);
@@ -39,6 +46,8 @@ private:
     QString m_profileId;
     QString m_filePath;
     QString m_untitled;
+    QString m_tabId;
+    bool m_busy = false;
 };
 
 } // namespace qscope

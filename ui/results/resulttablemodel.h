@@ -13,6 +13,7 @@
 /// GUI thread only.
 
 #include "roworder.h"
+#include "rowview.h"
 
 #include <QAbstractTableModel>
 #include <QFutureWatcher>
@@ -48,6 +49,9 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
+    /// The current view of the result (filter + sort): what the grid, text, chart, copy and
+    /// export all read. Changes with a modelReset.
+    RowView rowView() const { return RowView{m_shape, m_order}; }
     /// Applies the filter box text; returns an error message (and keeps the rows) if it is bad.
     QString setFilterText(const QString &text);
     /// The source row shown at a model (window) row.

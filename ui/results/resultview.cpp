@@ -216,6 +216,8 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     layout->addWidget(m_message);
     layout->addWidget(m_stackWidget, 1);
     layout->addWidget(m_exportBar);
+    // when an error hides the grid, the space left goes below it, not above the tool bar
+    layout->addStretch();
 
     connect(m_gridButton, &QToolButton::clicked, this, [this] { setMode(Mode::Grid); });
     connect(m_textButton, &QToolButton::clicked, this, [this] { setMode(Mode::Text); });
@@ -228,6 +230,7 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &t) { applyFilter(t); });
     connect(m_model, &ResultTableModel::busyChanged, m_busy, &QLabel::setVisible);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::updateInfo);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::onRowsChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::syncRowBar);
     connect(m_grid->verticalScrollBar(), &QScrollBar::rangeChanged, this, &ResultView::syncRowBar);
     connect(m_grid->verticalScrollBar(), &QScrollBar::valueChanged, this,
@@ -324,7 +327,7 @@ void ResultView::showValue(const Value &value)
     m_exportButton->setEnabled(any);
     m_sendButton->setEnabled(any && m_manager);
     m_filter->setEnabled(any);
-    if (m_chart && m_mode == Mode::Chart) m_chart->setShape(m_model->shape());
+    if (m_chart && m_mode == Mode::Chart) m_chart->setShape(m_model->rowView().shownShape());
     if (m_mode == Mode::Text) refreshText();
     updateInfo();
 }
@@ -459,11 +462,22 @@ void ResultView::refreshText()
         m_text->clear();
         return;
     }
-    // A wide console so columns are not cut at 80; long results end in q's ".." line.
+    // A wide console so columns are not cut at 80; long results end in q's ".." line. The rows
+    // are the current view's (filter and sort), one more than fit so q still ends in "..".
     FormatOptions options;
     options.width = 400;
     options.height = 2000;
-    m_text->setPlainText(QString::fromUtf8(formatConsole(m_model->value(), options)));
+    const RowView rows = m_model->rowView();
+    const Value shown = rows.isReordered() ? rows.shownValue(options.height + 1) : m_model->value();
+    m_text->setPlainText(QString::fromUtf8(formatConsole(shown, options)));
+}
+
+void ResultView::onRowsChanged()
+{
+    // a filter or sort changed the current view: the text and chart follow it
+    m_textStale = true;
+    if (m_mode == Mode::Text) refreshText();
+    if (m_chart && m_mode == Mode::Chart) m_chart->setRows(m_model->rowView().shownShape());
 }
 
 void ResultView::setMode(Mode mode)
@@ -487,7 +501,7 @@ void ResultView::setMode(Mode mode)
             if (seen.insert(i.column()).second) columns.append(i.column());
         }
         std::sort(columns.begin(), columns.end());
-        chartPanel()->setShape(m_model->shape(), columns);
+        chartPanel()->setShape(m_model->rowView().shownShape(), columns);
         m_stackWidget->setCurrentWidget(m_chart);
         break;
     }
@@ -577,8 +591,9 @@ QByteArray ResultView::copySelection(bool asQ)
     if (selected.isEmpty()) {
         for (int c = 0; c < m_model->columnCount(); ++c)
             columns.push_back(c);
-        for (int64_t r = 0; r < m_model->viewRowCount(); ++r)
-            rows.push_back(m_model->sourceRowAt(r));
+        const RowView view = m_model->rowView();
+        for (int64_t r = 0; r < view.rowCount(); ++r)
+            rows.push_back(view.sourceRow(r));
     } else {
         for (int r : viewRows)
             rows.push_back(m_model->sourceRow(r));
@@ -595,6 +610,10 @@ QByteArray ResultView::copySelection(bool asQ)
 
 QString ResultView::applyFilter(const QString &text)
 {
+    if (m_filter->text() != text) {
+        const QSignalBlocker block(m_filter); // the box always shows the filter in effect
+        m_filter->setText(text);
+    }
     const QString error = m_model->setFilterText(text);
     m_message->setVisible(!error.isEmpty());
     m_message->setText(error);
@@ -620,10 +639,7 @@ ExportJob *ResultView::startExport(ExportFormat format, const QString &path)
         m_message->setVisible(true);
         return nullptr;
     }
-    std::shared_ptr<const std::vector<uint32_t>> rows;
-    if (m_model->isReordered())
-        rows = std::make_shared<const std::vector<uint32_t>>(m_model->viewRows());
-    m_export = new ExportJob(shape, rows, format, path, this);
+    m_export = new ExportJob(shape, m_model->rowView().order, format, path, this);
     m_exportLabel->setText(tr("Exporting %1 to %2").arg(Exporter::formatName(format), path));
     m_exportProgress->setValue(0);
     m_exportBar->setVisible(true);

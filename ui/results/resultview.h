@@ -39,6 +39,8 @@ public:
     void setResult(const QueryResult &result, const QString &serverName);
     void clear();
     bool hasResult() const { return m_hasResult; }
+    const QueryResult &result() const { return m_result; }
+    const QString &serverName() const { return m_server; }
     /// Short title for a pinned tab: the query, elided.
     QString title() const;
 
@@ -88,6 +90,8 @@ private:
     void showFromRow(int64_t firstVisible);
     bool eventFilter(QObject *watched, QEvent *event) override;
     void refreshText();
+    /// The model's rows changed (filter, sort): Text and Chart follow.
+    void onRowsChanged();
     void updateInfo();
     void chooseExport(ExportFormat format);
     void openSendDialog();
