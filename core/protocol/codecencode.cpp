@@ -14,20 +14,6 @@ namespace {
 static_assert(QSysInfo::ByteOrder == QSysInfo::LittleEndian,
               "the encoder writes host-order vectors; a big-endian host needs byte swaps here");
 
-/// q's nulls are the negative quiet NaNs; any NaN is written as q's null (the vectors README's
-/// "positive NaN" quirk: some tools write 0x7ff8.., kdb+ always writes 0xfff8..). The argument
-/// is the bit pattern of a float (64 bits) or a real (32 bits).
-inline uint64_t canonicalNaN(uint64_t bits)
-{
-    const bool nan = (bits & 0x7fffffffffffffffull) > 0x7ff0000000000000ull;
-    return nan ? qnull::fBits : bits;
-}
-inline uint32_t canonicalNaN(uint32_t bits)
-{
-    const bool nan = (bits & 0x7fffffffu) > 0x7f800000u;
-    return nan ? qnull::eBits : bits;
-}
-
 inline char *put8(char *p, uint8_t v)
 {
     *p = char(v);
@@ -48,19 +34,6 @@ inline char *putCString(char *p, const QByteArray &s)
 {
     p = putBytes(p, s.constData(), size_t(s.size()));
     return put8(p, 0);
-}
-/// n IEEE elements whose bit patterns are Bits (uint32_t: real, uint64_t: float, datetime),
-/// each NaN written as q's null.
-template<class Bits>
-char *putCanonicalNaNs(char *p, const char *src, int64_t n)
-{
-    for (int64_t i = 0; i < n; ++i) {
-        Bits b;
-        std::memcpy(&b, src + size_t(i) * sizeof b, sizeof b);
-        b = canonicalNaN(b);
-        std::memcpy(p + size_t(i) * sizeof b, &b, sizeof b);
-    }
-    return p + size_t(n) * sizeof(Bits);
 }
 /// The operand of an iterator-derived function (isDerivedFunction): its one item.
 inline Value derivedOperand(const Value &v)
@@ -99,10 +72,9 @@ char *encodeVector(char *p, const Value &v)
         }
         return p;
     }
-    const char *src = v.rawData();
-    if (type == Float || type == Datetime) return putCanonicalNaNs<uint64_t>(p, src, n);
-    if (type == Real) return putCanonicalNaNs<uint32_t>(p, src, n);
-    return putBytes(p, src, size_t(n) * size_t(elementSize(type)));
+    // Every element's bits as they are, NaN payloads included: q's -8! keeps a value's bits, and
+    // a frame inspector or "send to another server" must not rewrite 0x7ff8.. as q's 0xfff8...
+    return putBytes(p, v.rawData(), size_t(n) * size_t(elementSize(type)));
 }
 
 char *encodeAtom(char *p, const Value &v)
@@ -116,18 +88,18 @@ char *encodeAtom(char *p, const Value &v)
         const auto g = v.guidValue();
         return putBytes(p, reinterpret_cast<const char *>(g.data()), 16);
     }
-    case Real: {
+    case Real: { // bits as they are (see encodeVector)
         uint32_t b;
         const float f = v.realValue();
         std::memcpy(&b, &f, 4);
-        return put<uint32_t>(p, canonicalNaN(b));
+        return put<uint32_t>(p, b);
     }
     case Float:
     case Datetime: {
         uint64_t b;
         const double d = v.floatValue();
         std::memcpy(&b, &d, 8);
-        return put<uint64_t>(p, canonicalNaN(b));
+        return put<uint64_t>(p, b);
     }
     default:
         break;

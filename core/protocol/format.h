@@ -36,8 +36,41 @@ QByteArray formatCell(const Value &column, int64_t row);
 /// A grid cell for an atom (or any other value: non-atoms fall back to formatOneLine).
 QByteArray formatAtom(const Value &atom);
 
-/// JSON as .j.j writes it: numbers, strings for symbols/chars/temporals, null for float nulls,
-/// true/false, objects for dicts, arrays of objects for tables.
-QByteArray formatJson(const Value &v);
+/// How text that leaves the app (exports, copies) spells values.
+enum class TextMode {
+    /// Every value reads back to the same value: floats and reals at the shortest text that
+    /// reads back to the same bits (std::to_chars; at most 17 significant digits for a float).
+    Exact,
+    /// As q displays it: floats at q's default display precision (\P 7), the grid's text.
+    Display,
+};
+
+/// q text that parses back (q, or parseLiteral) to the same value: the one-line form with
+/// exact floats and reals, and symbols q's lexer would split (`a,b`, `x y`, quotes, backticks)
+/// written as casts of their text: `$"a,b", `$("a,b";"x"). Used by "Copy as q".
+QByteArray formatLiteral(const Value &v);
+
+/// One field of a CSV or TSV export (unquoted; the writer quotes), after q's Prepare Text
+/// (`csv 0: t`, https://code.kx.com/q/ref/file-text/#prepare-text): strings, symbols and chars
+/// raw; booleans 0/1; bytes as two hex digits; nulls empty (q's `string` of a null); infinities
+/// 0W -0W (0w -0w for reals and floats); temporals as q writes them with ISO 8601 dates
+/// (2026-12-04, 2026-12-04D21:59:45.597835082, 2026-12, 2026-12-04T21:59:45.597) and q's clock
+/// text for timespans, minutes, seconds and times. Other nested values: formatLiteral.
+/// Exact: floats at the shortest round-trip text. Display: the grid's text (formatCell).
+QByteArray formatField(const Value &column, int64_t row, TextMode mode);
+
+/// JSON (RFC 8259, valid for every value), after .j.j (https://code.kx.com/q/ref/dotj/):
+/// numbers for numeric types, true/false, strings for symbols, chars, guids and bytes, objects
+/// for dicts, arrays of row objects for tables. Where .j.j writes no JSON, one spelling each:
+///  - every typed null is `null` (dates and timestamps too); the null symbol is "";
+///  - an infinity of a float, real or temporal is the string "Infinity" or "-Infinity" (what
+///    JavaScript's Number() and Python's float() read); integer infinities are their numbers
+///    (0W is 9223372036854775807), exact like every integer;
+///  - Exact: temporals in ISO 8601 with all their digits (timestamps
+///    "2026-12-04T21:59:45.597835082", dates "2026-12-04", months "2026-12", datetimes
+///    "2026-12-04T21:59:45.597"), timespans, minutes, seconds and times as q's text
+///    ("0D21:59:45.597835082", "21:59"); floats at the shortest round-trip text.
+///  - Display: temporals as .j.j writes them (q's text with dashes in the date), floats at \P 7.
+QByteArray formatJson(const Value &v, TextMode mode = TextMode::Exact);
 
 } // namespace qscope

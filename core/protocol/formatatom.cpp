@@ -255,12 +255,44 @@ void appendInt(QByteArray &out, int64_t x)
     out.append(p, e - p);
 }
 
+namespace {
+
+/// Shortest round-trip text (std::to_chars without a precision) in plain decimals where that
+/// reads naturally, 1e-05 <= |x| < 1e17 (123456789.123, 0.0001), else in scientific form
+/// (1e+20, 1.5e-07). libstdc++'s `general` switches to scientific from 1e+06 on, as %g does.
+template<class T>
+void appendShortest(QByteArray &out, T x)
+{
+    if (x == 0 && std::signbit(x)) {
+        // "-0" reads back as the integer 0 in JSON readers and q's integer syntax.
+        out.append("-0.0");
+        return;
+    }
+    char buf[64];
+    const T a = x < 0 ? -x : x;
+    const bool fixed = a == 0 || (a >= T(1e-5) && a < T(1e17));
+    const auto r = std::to_chars(buf, buf + sizeof buf, x,
+                                 fixed ? std::chars_format::fixed : std::chars_format::scientific);
+    out.append(buf, r.ptr - buf);
+}
+
+} // namespace
+
 void appendFloat(QByteArray &out, double f, int precision)
 {
+    if (precision == kExactPrecision) {
+        appendShortest(out, f);
+        return;
+    }
     // std::to_chars with a precision formats exactly as printf's %.*g, without its cost.
     char buf[48];
     const auto r = std::to_chars(buf, buf + sizeof buf, f, std::chars_format::general, precision);
     out.append(buf, r.ptr - buf);
+}
+
+void appendRealExact(QByteArray &out, float f)
+{
+    appendShortest(out, f);
 }
 
 void appendEscapedChar(QByteArray &out, unsigned char c)
@@ -311,7 +343,7 @@ void appendGuid(QByteArray &out, const unsigned char *g)
     }
 }
 
-void appendElement(QByteArray &out, int type, const char *p, ElementStyle style)
+void appendElement(QByteArray &out, int type, const char *p, ElementStyle style, bool exact)
 {
     const Storage storage = storageOf(type);
     switch (storage) {
@@ -398,8 +430,10 @@ void appendElement(QByteArray &out, int type, const char *p, ElementStyle style)
         }
         if (type == Datetime)
             appendDatetime(out, f);
+        else if (exact && storage == Storage::Real)
+            appendRealExact(out, load<float>(p));
         else
-            appendFloat(out, f);
+            appendFloat(out, f, exact ? kExactPrecision : 7);
         return;
     }
     default:
@@ -430,14 +464,14 @@ void appendStringElement(QByteArray &out, int type, const char *p)
     if (!isNullElement(type, p)) appendElement(out, type, p, ElementStyle::Cell);
 }
 
-bool elementShowsType(int type, const char *p)
+bool elementShowsType(int type, const char *p, bool exact)
 {
     switch (type) {
     case Float: {
         const double f = load<double>(p);
         if (std::isnan(f) || std::isinf(f)) return true;
         QByteArray s;
-        appendFloat(s, f);
+        appendFloat(s, f, exact ? kExactPrecision : 7);
         for (char c : s)
             if (c == '.' || c == 'e') return true;
         return false;

@@ -25,10 +25,13 @@ const char *typeName(int type);
 
 /// Appends element text (no type suffix) of a fixed-width element of vector type `type` at `p`.
 /// Not for symbols (use the text) or chars in Vector style (strings are quoted as a whole).
-void appendElement(QByteArray &out, int type, const char *p, ElementStyle style);
+/// `exact`: reals and floats at the shortest text that reads back to the same value, instead of
+/// q's display precision.
+void appendElement(QByteArray &out, int type, const char *p, ElementStyle style,
+                   bool exact = false);
 /// True when the element's text alone tells its type (`2001.01.01`, `1.5`, `0n`), so a vector
-/// of it needs no suffix.
-bool elementShowsType(int type, const char *p);
+/// of it needs no suffix. `exact` as for appendElement: the text the caller writes.
+bool elementShowsType(int type, const char *p, bool exact = false);
 
 /// True for the typed null of a vector type (not for char or guid, whose nulls have text).
 bool isNullElement(int type, const char *p);
@@ -37,7 +40,12 @@ bool isNullElement(int type, const char *p);
 void appendStringElement(QByteArray &out, int type, const char *p);
 
 /// A float with q's default display precision (\P 7): %.7g with q's exponent form.
+/// Precision kExactPrecision: the shortest text that reads back to the same double (at most 17
+/// significant digits), as std::to_chars gives it.
+inline constexpr int kExactPrecision = 0;
 void appendFloat(QByteArray &out, double f, int precision = 7);
+/// A real (float32) at the shortest text that reads back to the same real (at most 9 digits).
+void appendRealExact(QByteArray &out, float f);
 void appendInt(QByteArray &out, int64_t x);
 /// Appends a q string literal body char: `"` `\` and non-printables escaped as q shows them.
 void appendEscapedChar(QByteArray &out, unsigned char c);
@@ -54,13 +62,18 @@ const char *attrPrefix(Attr a);
 /// One-line text (-3!) appended to out. Used by the console and cell forms for nested items.
 /// `limit` >= 0 lets the formatter stop early once out holds more than `limit` bytes (the text
 /// is then cut by the caller); it never stops in the middle of a multi-byte escape.
-void appendOneLine(QByteArray &out, const Value &v, int64_t limit = -1);
+/// `literal`: q text that parses back to the same value (formatLiteral): exact floats and reals,
+/// and symbols q's lexer would split written as casts of strings.
+void appendOneLine(QByteArray &out, const Value &v, int64_t limit = -1, bool literal = false);
 /// The one-line form of a vector, with its attribute, `,` for one item and `type$() if empty.
-void appendVectorLine(QByteArray &out, const Value &v, int64_t limit = -1);
+void appendVectorLine(QByteArray &out, const Value &v, int64_t limit = -1, bool literal = false);
 /// An atom as q shows it alone (with suffix, quotes, backtick).
-void appendAtomLine(QByteArray &out, const Value &v);
+void appendAtomLine(QByteArray &out, const Value &v, bool literal = false);
 /// Text of a function value (lambda source, primitive glyph, projection, iterator form).
-void appendFunction(QByteArray &out, const Value &v);
+void appendFunction(QByteArray &out, const Value &v, bool literal = false);
+/// True when `` `s `` reads back as the symbol s: q's lexer ends a symbol at any byte that is
+/// not a letter, digit, `.` or `_` (so `a,b`, `x y`, `"` and backticks need `$"...").
+bool isPlainSymbol(const QByteArray &s);
 
 /// Generic read of an element's bytes from a fixed-width vector.
 inline const char *elementPtr(const Value &v, int64_t i)

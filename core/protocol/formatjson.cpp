@@ -1,7 +1,8 @@
-// JSON as .j.j writes it (q.k's .j namespace, kdb+ 3.6+): strings for chars, symbols, guids,
-// bytes and temporals; numbers for numeric types; true/false; null for typed numeric nulls;
-// inf/-inf for float infinities (as q does, though JSON has no such token); dicts as objects,
-// tables as arrays of row objects.
+// JSON after .j.j (q.k's .j namespace, kdb+ 3.6+; https://code.kx.com/q/ref/dotj/): strings for
+// chars, symbols, guids, bytes and temporals; numbers for numeric types; true/false; dicts as
+// objects, tables as arrays of row objects. Unlike .j.j, always valid RFC 8259: where q writes
+// bare inf/-inf (no such JSON token) this writes "Infinity"/"-Infinity", and a null date or
+// timestamp is null like every other typed null (format.h lists the rules).
 #include "format.h"
 #include "formatdetail.h"
 
@@ -52,9 +53,52 @@ void appendJsonString(QByteArray &out, const QByteArray &s)
     appendJsonString(out, s.constData(), s.size());
 }
 
-/// One element of a typed vector (or an atom's bytes) as JSON.
-void appendJsonElement(QByteArray &out, int type, const char *p)
+/// +1 or -1 for an infinity of a float, real or temporal element, 0 otherwise.
+int infinitySign(int type, const char *p)
 {
+    switch (storageOf(type)) {
+    case Storage::Int32: {
+        int32_t x;
+        std::memcpy(&x, p, 4);
+        return x == qnull::iInf ? 1 : x == -qnull::iInf ? -1 : 0;
+    }
+    case Storage::Int64: {
+        int64_t x;
+        std::memcpy(&x, p, 8);
+        return x == qnull::jInf ? 1 : x == -qnull::jInf ? -1 : 0;
+    }
+    case Storage::Real: {
+        float f;
+        std::memcpy(&f, p, 4);
+        return std::isinf(f) ? (f < 0 ? -1 : 1) : 0;
+    }
+    case Storage::Float: {
+        double f;
+        std::memcpy(&f, p, 8);
+        return std::isinf(f) ? (f < 0 ? -1 : 1) : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+/// q's text of a temporal with its date in ISO 8601: 2024.01.02 -> 2024-01-02; Exact also
+/// turns a timestamp's `D` into ISO's `T`.
+void appendIsoTemporal(QByteArray &out, int type, const char *p, TextMode mode)
+{
+    QByteArray s;
+    appendElement(s, type, p, ElementStyle::Cell);
+    const qsizetype dateChars = type == Month ? 7 : 10;
+    for (qsizetype i = 0; i < std::min(dateChars, s.size()); ++i)
+        if (s[i] == '.') s[i] = '-';
+    if (mode == TextMode::Exact && type == Timestamp && s.size() > 10 && s[10] == 'D') s[10] = 'T';
+    appendJsonString(out, s);
+}
+
+/// One element of a typed vector (or an atom's bytes) as JSON.
+void appendJsonElement(QByteArray &out, int type, const char *p, TextMode mode)
+{
+    const bool exact = mode == TextMode::Exact;
     switch (type) {
     case Boolean:
         out.append(*p ? "true" : "false");
@@ -72,6 +116,7 @@ void appendJsonElement(QByteArray &out, int type, const char *p)
     case Short:
     case Int:
     case Long:
+        // Numbers, infinities included (0W is its integer): exact, and valid JSON.
         if (isNullElement(type, p)) {
             out.append("null");
         } else {
@@ -90,36 +135,29 @@ void appendJsonElement(QByteArray &out, int type, const char *p)
             appendInt(out, x);
         }
         return;
-    case Real:
-    case Float: {
-        double f;
-        if (type == Real) {
-            float e;
-            std::memcpy(&e, p, 4);
-            f = e;
-        } else {
-            std::memcpy(&f, p, 8);
-        }
-        if (std::isnan(f))
-            out.append("null");
-        else if (std::isinf(f))
-            out.append(f < 0 ? "-inf" : "inf");
-        else
-            appendFloat(out, f);
+    default:
+        break;
+    }
+    // Floats, reals and temporals: null, then the one spelling of an infinity JSON lacks.
+    if (isNullElement(type, p)) {
+        out.append("null");
         return;
     }
+    if (const int inf = infinitySign(type, p)) {
+        out.append(inf < 0 ? "\"-Infinity\"" : "\"Infinity\"");
+        return;
+    }
+    switch (type) {
+    case Real:
+    case Float:
+        appendElement(out, type, p, ElementStyle::Cell, exact);
+        return;
     case Timestamp:
     case Month:
     case Date:
-    case Datetime: {
-        // q's text with the date's dots as dashes: "2024-01-02", "2024-01-02T10:00:00.000".
-        QByteArray s;
-        appendStringElement(s, type, p);
-        for (qsizetype i = 0; i < std::min<qsizetype>(8, s.size()); ++i)
-            if (s[i] == '.') s[i] = '-';
-        appendJsonString(out, s);
+    case Datetime:
+        appendIsoTemporal(out, type, p, mode);
         return;
-    }
     default: {
         QByteArray s;
         appendStringElement(s, type, p);
@@ -129,28 +167,29 @@ void appendJsonElement(QByteArray &out, int type, const char *p)
     }
 }
 
-void appendJson(QByteArray &out, const Value &v, int depth);
+void appendJson(QByteArray &out, const Value &v, int depth, TextMode mode);
 
-void appendJsonObject(QByteArray &out, const Value &keys, const Value &values, int depth)
+void appendJsonObject(QByteArray &out, const Value &keys, const Value &values, int depth,
+                      TextMode mode)
 {
     out.append('{');
     const int64_t n = std::min(keys.count(), values.count());
     for (int64_t i = 0; i < n; ++i) {
         if (i) out.append(',');
         QByteArray k;
-        appendJson(k, keys.isVector() || keys.isList() ? keys.element(i) : keys, depth + 1);
+        appendJson(k, keys.isVector() || keys.isList() ? keys.element(i) : keys, depth + 1, mode);
         if (k.startsWith('"'))
             out.append(k);
         else
             appendJsonString(out, k);
         out.append(':');
         appendJson(out, values.isVector() || values.isList() ? values.element(i) : values,
-                   depth + 1);
+                   depth + 1, mode);
     }
     out.append('}');
 }
 
-void appendJson(QByteArray &out, const Value &v, int depth)
+void appendJson(QByteArray &out, const Value &v, int depth, TextMode mode)
 {
     if (depth > 4096) {
         out.append("null");
@@ -163,7 +202,7 @@ void appendJson(QByteArray &out, const Value &v, int depth)
             return;
         }
         char buf[16];
-        appendJsonElement(out, -t, atomBytes(v, buf));
+        appendJsonElement(out, -t, atomBytes(v, buf), mode);
         return;
     }
     if (t == Char) {
@@ -178,7 +217,7 @@ void appendJson(QByteArray &out, const Value &v, int depth)
             if (t == Symbol)
                 appendJsonString(out, v.symAt(i));
             else
-                appendJsonElement(out, t, elementPtr(v, i));
+                appendJsonElement(out, t, elementPtr(v, i), mode);
         }
         out.append(']');
         return;
@@ -188,7 +227,7 @@ void appendJson(QByteArray &out, const Value &v, int depth)
         const auto &items = v.items();
         for (size_t i = 0; i < items.size(); ++i) {
             if (i) out.append(',');
-            appendJson(out, items[i], depth + 1);
+            appendJson(out, items[i], depth + 1, mode);
         }
         out.append(']');
         return;
@@ -209,9 +248,9 @@ void appendJson(QByteArray &out, const Value &v, int depth)
                 if (col.type() == Symbol)
                     appendJsonString(out, col.symAt(r));
                 else if (col.isVector() && col.type() != Char)
-                    appendJsonElement(out, col.type(), elementPtr(col, r));
+                    appendJsonElement(out, col.type(), elementPtr(col, r), mode);
                 else
-                    appendJson(out, col.element(r), depth + 1);
+                    appendJson(out, col.element(r), depth + 1, mode);
             }
             out.append('}');
         }
@@ -231,11 +270,11 @@ void appendJson(QByteArray &out, const Value &v, int depth)
             }
         }
         appendJson(out, Value::table(Value::symbols(names), Value::list(std::move(cols))),
-                   depth + 1);
+                   depth + 1, mode);
         return;
     }
     if (v.isDict()) {
-        appendJsonObject(out, v.keys(), v.values(), depth);
+        appendJsonObject(out, v.keys(), v.values(), depth, mode);
         return;
     }
     if (v.isGenericNull()) {
@@ -249,10 +288,10 @@ void appendJson(QByteArray &out, const Value &v, int depth)
 } // namespace
 } // namespace detail
 
-QByteArray formatJson(const Value &v)
+QByteArray formatJson(const Value &v, TextMode mode)
 {
     QByteArray out;
-    detail::appendJson(out, v, 0);
+    detail::appendJson(out, v, 0, mode);
     return out;
 }
 

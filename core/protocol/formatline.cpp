@@ -32,23 +32,57 @@ bool needsParens(const Value &v)
     return v.isVector() && v.attr() != Attr::None;
 }
 
-void appendDict(QByteArray &out, const Value &v)
+void appendDict(QByteArray &out, const Value &v, bool literal)
 {
     // A sorted dict is one whose keys carry `s#: q shows the attribute once, on the dict.
     const bool sorted = v.type() == SortedDict || v.keys().attr() == Attr::Sorted;
     if (sorted) out.append("`s#");
     const Value k = sorted ? v.keys().withAttr(Attr::None) : v.keys();
-    const bool paren = needsParens(k);
+    QByteArray keys;
+    appendOneLine(keys, k, -1, literal);
+    // A cast (`$"a b") would take the whole dict as its argument: q reads right to left.
+    const bool paren = needsParens(k) || keys.startsWith("`$") || keys.startsWith(",`$") ||
+                       keys.startsWith("\"G\"$") || keys.startsWith(",\"G\"$");
     if (paren) out.append('(');
-    appendOneLine(out, k);
+    out.append(keys);
     if (paren) out.append(')');
     out.append('!');
-    appendOneLine(out, v.values());
+    appendOneLine(out, v.values(), -1, literal);
+}
+
+/// "G"$"8c68..": q has no literal for a guid (https://code.kx.com/q/basics/datatypes/#guid).
+void appendGuidCast(QByteArray &out, const char *p)
+{
+    out.append("\"G\"$\"");
+    appendGuid(out, reinterpret_cast<const unsigned char *>(p));
+    out.append('"');
+}
+
+/// `$"a,b": the symbol as a cast of its text, for symbols q's lexer would split.
+void appendSymbolCast(QByteArray &out, const QByteArray &s)
+{
+    out.append("`$");
+    appendQuoted(out, s.constData(), s.size());
 }
 
 } // namespace
 
-void appendAtomLine(QByteArray &out, const Value &v)
+bool isPlainSymbol(const QByteArray &s)
+{
+    // The same bytes the literal parser (and q's lexer) reads as part of a symbol: a file
+    // handle (`:dir/file, `:host:5000) may also hold ':' and '/'.
+    const bool handle = s.startsWith(':');
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c >= 0x80 ||
+                        (handle && (c == ':' || c == '/'));
+        if (!ok) return false;
+    }
+    return true;
+}
+
+void appendAtomLine(QByteArray &out, const Value &v, bool literal)
 {
     const int t = -v.type();
     switch (t) {
@@ -67,6 +101,10 @@ void appendAtomLine(QByteArray &out, const Value &v)
         return;
     }
     case Symbol:
+        if (literal && !isPlainSymbol(v.symbolValue())) {
+            appendSymbolCast(out, v.symbolValue());
+            return;
+        }
         out.append('`');
         out.append(v.symbolValue());
         return;
@@ -75,11 +113,15 @@ void appendAtomLine(QByteArray &out, const Value &v)
     }
     char buf[16];
     const char *p = atomBytes(v, buf);
-    appendElement(out, t, p, ElementStyle::Vector);
-    if (t != Long && t != Guid && !elementShowsType(t, p)) out.append(typeChar(t));
+    if (literal && t == Guid) {
+        appendGuidCast(out, p);
+        return;
+    }
+    appendElement(out, t, p, ElementStyle::Vector, literal);
+    if (t != Long && t != Guid && !elementShowsType(t, p, literal)) out.append(typeChar(t));
 }
 
-void appendVectorLine(QByteArray &out, const Value &v, int64_t limit)
+void appendVectorLine(QByteArray &out, const Value &v, int64_t limit, bool literal)
 {
     const int t = v.type();
     const int64_t n = v.count();
@@ -103,12 +145,42 @@ void appendVectorLine(QByteArray &out, const Value &v, int64_t limit)
         if (shown < n) out.chop(1);
         return;
     }
-    case Symbol:
+    case Symbol: {
+        bool plain = true;
+        for (int64_t i = 0; literal && plain && i < n; ++i)
+            plain = isPlainSymbol(v.symAt(i));
+        if (!plain) {
+            // `$("a,b";"x") is q's way to write symbols its lexer would split; one item is
+            // ,`$"a,b" (the `,` above).
+            out.append(n == 1 ? "`$" : "`$(");
+            for (int64_t i = 0; i < n; ++i) {
+                if (i) out.append(';');
+                appendQuoted(out, v.symAt(i).constData(), v.symAt(i).size());
+            }
+            if (n > 1) out.append(')');
+            return;
+        }
         for (int64_t i = 0; i < n; ++i) {
             out.append('`');
             out.append(v.symAt(i));
             if (limit >= 0 && out.size() > limit) return;
         }
+        return;
+    }
+    case Guid:
+        if (!literal) break;
+        if (n == 1) {
+            appendGuidCast(out, v.rawData());
+            return;
+        }
+        out.append("\"G\"$(");
+        for (int64_t i = 0; i < n; ++i) {
+            if (i) out.append(';');
+            out.append('"');
+            appendGuid(out, reinterpret_cast<const unsigned char *>(v.rawData() + i * 16));
+            out.append('"');
+        }
+        out.append(')');
         return;
     case Boolean:
         for (int64_t i = 0; i < n; ++i) {
@@ -133,14 +205,14 @@ void appendVectorLine(QByteArray &out, const Value &v, int64_t limit)
     for (int64_t i = 0; i < n; ++i) {
         if (i) out.append(' ');
         const char *p = base + size_t(i) * size_t(w);
-        appendElement(out, t, p, ElementStyle::Vector);
-        if (!shows) shows = elementShowsType(t, p);
+        appendElement(out, t, p, ElementStyle::Vector, literal);
+        if (!shows) shows = elementShowsType(t, p, literal);
         if (limit >= 0 && out.size() > limit) return;
     }
     if (t != Long && t != Guid && !shows) out.append(typeChar(t));
 }
 
-void appendFunction(QByteArray &out, const Value &v)
+void appendFunction(QByteArray &out, const Value &v, bool literal)
 {
     const int t = v.type();
     const auto table = [&](const char *const *names, size_t count, uint8_t code) {
@@ -171,11 +243,11 @@ void appendFunction(QByteArray &out, const Value &v)
     case Projection: {
         const auto &parts = v.items();
         if (parts.empty()) return;
-        appendOneLine(out, parts[0]);
+        appendOneLine(out, parts[0], -1, literal);
         out.append('[');
         for (size_t i = 1; i < parts.size(); ++i) {
             if (i > 1) out.append(';');
-            appendOneLine(out, parts[i]);
+            appendOneLine(out, parts[i], -1, literal);
         }
         out.append(']');
         return;
@@ -191,7 +263,7 @@ void appendFunction(QByteArray &out, const Value &v)
             const Value &f = parts[0];
             const bool paren = !(f.isFunction() || f.isAtom());
             if (paren) out.append('(');
-            appendOneLine(out, f);
+            appendOneLine(out, f, -1, literal);
             if (paren) out.append(')');
         }
         if (t >= Each && t <= EachLeft) out.append(kIterator[t - Each]);
@@ -200,15 +272,15 @@ void appendFunction(QByteArray &out, const Value &v)
     }
 }
 
-void appendOneLine(QByteArray &out, const Value &v, int64_t limit)
+void appendOneLine(QByteArray &out, const Value &v, int64_t limit, bool literal)
 {
     const int t = v.type();
     if (v.isAtom()) {
-        appendAtomLine(out, v);
+        appendAtomLine(out, v, literal);
         return;
     }
     if (v.isVector()) {
-        appendVectorLine(out, v, limit);
+        appendVectorLine(out, v, limit, literal);
         return;
     }
     switch (t) {
@@ -221,13 +293,13 @@ void appendOneLine(QByteArray &out, const Value &v, int64_t limit)
         }
         if (items.size() == 1) {
             out.append(',');
-            appendOneLine(out, items[0], limit);
+            appendOneLine(out, items[0], limit, literal);
             return;
         }
         out.append('(');
         for (size_t i = 0; i < items.size(); ++i) {
             if (i) out.append(';');
-            appendOneLine(out, items[i], limit);
+            appendOneLine(out, items[i], limit, literal);
             if (limit >= 0 && out.size() > limit) return;
         }
         out.append(')');
@@ -235,12 +307,12 @@ void appendOneLine(QByteArray &out, const Value &v, int64_t limit)
     }
     case Dict:
     case SortedDict:
-        appendDict(out, v);
+        appendDict(out, v, literal);
         return;
     case Table:
         out.append(attrPrefix(v.attr()));
         out.append('+');
-        appendDict(out, Value::dict(v.columnNames(), v.columns()));
+        appendDict(out, Value::dict(v.columnNames(), v.columns()), literal);
         return;
     case Error:
         out.append('\'');
@@ -250,7 +322,7 @@ void appendOneLine(QByteArray &out, const Value &v, int64_t limit)
         break;
     }
     if (v.isFunction()) {
-        appendFunction(out, v);
+        appendFunction(out, v, literal);
         return;
     }
     // Enumerations and other types with no IPC form: say what they are, q style.
@@ -264,6 +336,13 @@ QByteArray formatOneLine(const Value &v)
 {
     QByteArray out;
     detail::appendOneLine(out, v);
+    return out;
+}
+
+QByteArray formatLiteral(const Value &v)
+{
+    QByteArray out;
+    detail::appendOneLine(out, v, -1, true);
     return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <QList>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -22,10 +23,11 @@ struct Classified
     Shape shape = Shape::Int;
     char suffix = 0; ///< explicit type letter, 0 if none
     bool negative = false;
-    bool floatNull = false; ///< 0n / 0w: the float family's own null and infinity
-    int64_t i = 0;          ///< Int: the value
-    double f = 0;           ///< Int and Float: the value as a double
-    bool monthOk = false;   ///< Float written yyyy.mm: also a month
+    bool floatNull = false;        ///< 0n / 0w: the float family's own null and infinity
+    bool untypedFloatNull = false; ///< 0n / 0w with no letter: any float-family vector's
+    int64_t i = 0;                 ///< Int: the value
+    double f = 0;                  ///< Int and Float: the value as a double
+    bool monthOk = false;          ///< Float written yyyy.mm: also a month
     int64_t months = 0;
     int64_t days = 0;    ///< date part, or the day count of a timespan
     int64_t clockNs = 0; ///< time of day
@@ -216,9 +218,10 @@ std::optional<Classified> classify(const QByteArray &text, QString *error)
         c.shape = (kind == 'N' || kind == 'n') ? Shape::Null : Shape::Inf;
         if (kind == 'n' || kind == 'w') {
             c.floatNull = true;
-            if (rest.isEmpty())
+            if (rest.isEmpty()) {
                 c.suffix = 'f';
-            else if (rest == "e" || rest == "z" || rest == "f")
+                c.untypedFloatNull = true;
+            } else if (rest == "e" || rest == "z" || rest == "f")
                 c.suffix = rest[0];
             else
                 return bad();
@@ -522,10 +525,17 @@ std::optional<Value> numbersToValue(const std::vector<NumberToken> &tokens, QStr
     // q's rule: a suffix on the last item types the whole vector; otherwise the items' own
     // shapes decide, plain integers and untyped nulls following them (long if nothing else).
     int type = 0;
-    if (cs.back().suffix && !(cs.back().floatNull && cs.size() > 1)) {
+    if (cs.back().suffix && !(cs.back().untypedFloatNull && cs.size() > 1)) {
         type = typeOfLetter(cs.back().suffix);
     } else {
+        // A bare 0n or 0w joins any vector of the float family: q writes a real vector with
+        // an infinity as `0w 1.5e` and a datetime vector as `0w 2001.01.01T00:00:00.000`.
+        size_t untyped = cs.size();
         for (size_t k = 0; k < cs.size(); ++k) {
+            if (cs[k].untypedFloatNull) {
+                untyped = std::min(untyped, k);
+                continue;
+            }
             const int t = impliedType(cs[k]);
             if (t == 0 || t == type) continue;
             if (type == 0) {
@@ -536,10 +546,19 @@ std::optional<Value> numbersToValue(const std::vector<NumberToken> &tokens, QStr
             *errorPos = tokens[k].position;
             return std::nullopt;
         }
+        if (untyped < cs.size()) {
+            if (type == 0) type = Float;
+            if (type != Float && type != Real && type != Datetime) {
+                *error = QStringLiteral("mixed types in a vector");
+                *errorPos = tokens[untyped].position;
+                return std::nullopt;
+            }
+        }
         if (type == 0) type = Long;
     }
     if (type == Guid && cs.size() == 1) return Value::nullOf(-Guid);
     for (size_t k = 0; k + 1 < cs.size(); ++k) {
+        if (cs[k].untypedFloatNull && (type == Float || type == Real || type == Datetime)) continue;
         const int t = cs[k].suffix ? typeOfLetter(cs[k].suffix) : 0;
         if (t != 0 && t != type) {
             *error = QStringLiteral("mixed types in a vector");

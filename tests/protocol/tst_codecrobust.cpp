@@ -395,9 +395,11 @@ void TestCodecRobust::encodeLimits()
     const Decoded back = decodeMessage(z);
     QVERIFY(back.ok());
     QCOMPARE(back.value.count(), int64_t(1000));
-    // NaN payloads are written as q's null (the negative quiet NaN).
+    // A NaN keeps its bits, as q's -8! does (issue 16): std::nan is the positive quiet NaN,
+    // q's null the negative one; neither is rewritten as the other.
     const QByteArray nan = encodePayload(Value::floatAtom(std::nan("")));
-    QCOMPARE(nan.toHex(), QByteArray("f7000000000000f8ff"));
+    QCOMPARE(nan.toHex(), QByteArray("f7000000000000f87f"));
+    QCOMPARE(encodePayload(Value::nullOf(-Float)).toHex(), QByteArray("f7000000000000f8ff"));
 }
 
 void TestCodecRobust::encodeLimitsNested()

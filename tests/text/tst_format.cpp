@@ -51,6 +51,10 @@ private Q_SLOTS:
     void cells();
     void json_data();
     void json();
+    void jsonDisplay();
+    void literal_data();
+    void literal();
+    void fields();
     void robustness();
 };
 
@@ -391,7 +395,8 @@ void TstFormat::json_data()
                                        std::vector<double>{-std::numeric_limits<double>::infinity(),
                                                            0, 1, 2, 3,
                                                            std::numeric_limits<double>::infinity()})
-                                << QByteArray("[-inf,0,1,2,3,inf]");
+                                // .j.j writes bare inf; JSON has no such token (RFC 8259).
+                                << QByteArray("[\"-Infinity\",0,1,2,3,\"Infinity\"]");
     QTest::newRow("dict") << lit("`a`b!(0 1;(\"hello\";\"world\"))")
                           << QByteArray("{\"a\":[0,1],\"b\":[\"hello\",\"world\"]}");
     QTest::newRow("table") << lit("([]a:1 2;b:`Greetings`Earthlings)")
@@ -401,7 +406,16 @@ void TstFormat::json_data()
     QTest::newRow("booleans") << lit("101b") << QByteArray("[true,false,true]");
     QTest::newRow("date") << lit("2001.01.01") << QByteArray("\"2001-01-01\"");
     QTest::newRow("timestamp") << lit("2000.01.04D05:36:57.6")
-                               << QByteArray("\"2000-01-04D05:36:57.600000000\"");
+                               << QByteArray("\"2000-01-04T05:36:57.600000000\"");
+    QTest::newRow("temporal nulls")
+        << lit("(0Nd;0Np;0Nm;0Nz;0Nn;0Nt)") << QByteArray("[null,null,null,null,null,null]");
+    QTest::newRow("temporal infinities")
+        << lit("(0Wd;-0Wp;0Wz)") << QByteArray("[\"Infinity\",\"-Infinity\",\"Infinity\"]");
+    QTest::newRow("exact floats") << lit("123456789.123 0.1234567891234 0.1")
+                                  << QByteArray("[123456789.123,0.1234567891234,0.1]");
+    QTest::newRow("month datetime timespan")
+        << lit("(2026.12m;2026.12.04T21:59:45.597;0D21:59:45.597835082)")
+        << QByteArray("[\"2026-12\",\"2026-12-04T21:59:45.597\",\"0D21:59:45.597835082\"]");
     QTest::newRow("minute") << lit("12:01") << QByteArray("\"12:01\"");
     QTest::newRow("float null") << lit("1 0n") << QByteArray("[1,null]");
     QTest::newRow("generic null") << Value() << QByteArray("null");
@@ -414,6 +428,66 @@ void TstFormat::json()
     QFETCH(Value, value);
     QFETCH(QByteArray, expected);
     QCOMPARE(formatJson(value), expected);
+}
+
+void TstFormat::jsonDisplay()
+{
+    // As q displays it: \P 7 floats and .j.j's temporal text, still valid JSON.
+    QCOMPARE(formatJson(lit("123456789.123 0w 0n"), TextMode::Display),
+             QByteArray("[1.234568e+08,\"Infinity\",null]"));
+    QCOMPARE(formatJson(lit("2000.01.04D05:36:57.6"), TextMode::Display),
+             QByteArray("\"2000-01-04D05:36:57.600000000\""));
+}
+
+void TstFormat::literal_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("expected");
+    // Symbols q's lexer would split are casts of their text; everything else as -3! writes it,
+    // with floats and reals at their shortest round-trip text.
+    QTest::newRow("symbols") << QByteArray("`$(\"a,b\";\"x\\\"y\";\"plain\";\"a b\";\"`c\")")
+                             << QByteArray("`$(\"a,b\";\"x\\\"y\";\"plain\";\"a b\";\"`c\")");
+    QTest::newRow("plain symbols")
+        << QByteArray("`a`b.c`:/tmp/x`") << QByteArray("`a`b.c`:/tmp/x`");
+    QTest::newRow("one odd symbol") << QByteArray("`$\"a,b\"") << QByteArray("`$\"a,b\"");
+    QTest::newRow("enlisted") << QByteArray("enlist`$\"a,b\"") << QByteArray(",`$\"a,b\"");
+    QTest::newRow("floats") << QByteArray("123456789.123 0.1234567891234 1 0n 0w")
+                            << QByteArray("123456789.123 0.1234567891234 1 0n 0w");
+    QTest::newRow("whole floats") << QByteArray("1 2f") << QByteArray("1 2f");
+    QTest::newRow("reals") << QByteArray("0.1 1.5 16777217e") << QByteArray("0.1 1.5 16777216e");
+    QTest::newRow("dict keys") << QByteArray("(`$(\"a b\";\"c\"))!1 2")
+                               << QByteArray("(`$(\"a b\";\"c\"))!1 2");
+    QTest::newRow("table") << QByteArray("([]s:`$(\"a,b\";\"c\");f:0.1 0.30000000000000004)")
+                           << QByteArray("+`s`f!(`$(\"a,b\";\"c\");0.1 0.30000000000000004)");
+}
+
+void TstFormat::literal()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, expected);
+    const Value v = lit(text);
+    QCOMPARE(formatLiteral(v), expected);
+    const LiteralResult back = parseLiteral(formatLiteral(v));
+    QVERIFY2(back.ok(), qPrintable(back.error ? back.error->message : QString()));
+    QCOMPARE(back.value, v);
+}
+
+void TstFormat::fields()
+{
+    // CSV/TSV fields: q's `csv 0: t` text, exact floats, nulls empty.
+    const Value t = lit("([]b:10b;x:0x0a0b;j:1 0N;f:123456789.123 0n;w:0w -0w;"
+                        "d:2026.12.04 0Nd;p:2026.12.04D21:59:45.597835082 0Np;m:2026.12 2000.01m;"
+                        "n:0D01:00:00.000000001 0Nn;u:12:30 0Nu;s:`a`;c:\"x \")");
+    const auto row = [&](int64_t r) {
+        QList<QByteArray> out;
+        for (const Value &c : t.columns().items())
+            out << formatField(c, r, TextMode::Exact);
+        return out.join('|');
+    };
+    QCOMPARE(row(0), QByteArray("1|0a|1|123456789.123|0w|2026-12-04|2026-12-04D21:59:45.597835082|"
+                                "2026-12|0D01:00:00.000000001|12:30|a|x"));
+    QCOMPARE(row(1), QByteArray("0|0b|||-0w|||2000-01|||| "));
+    QCOMPARE(formatField(t.columns().item(3), 0, TextMode::Display), QByteArray("1.234568e+08"));
 }
 
 void TstFormat::robustness()

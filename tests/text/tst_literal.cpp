@@ -54,6 +54,12 @@ void TstLiteral::types_data()
     row("1.5", -Float, 1);
     row("1e10", -Float, 1);
     row("1.5e", -Real, 1);
+    // A bare 0w/0n joins any float-family vector, as q writes them (`0w 1.5e`).
+    row("0w 1.5e", Real, 2);
+    row("1.5 0we", Real, 2);
+    row("0N 0w 1.5e", Real, 3);
+    row("0w 2001.01.01T00:00:00.000", Datetime, 2);
+    row("0n 1", Float, 2);
     row("0x0a", -Byte, 1);
     row("0x0a0b", Byte, 2);
     row("0x", Byte, 0);
@@ -303,6 +309,8 @@ void TstLiteral::errors_data()
                                << QStringLiteral("limit");
     QTest::newRow("missing paren") << QByteArray("(1;2") << 4 << QStringLiteral("end of text");
     QTest::newRow("column name") << QByteArray("([] 1)") << 4 << QStringLiteral("column name");
+    QTest::newRow("0w in a date vector")
+        << QByteArray("0w 2001.01.01") << 0 << QStringLiteral("mixed");
     QTest::newRow("bool mixed") << QByteArray("101b 2") << 5 << QStringLiteral("mixed");
     QTest::newRow("byte digits") << QByteArray("0xzz") << 0 << QStringLiteral("byte");
 }

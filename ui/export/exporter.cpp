@@ -10,6 +10,8 @@
 #include <xlsxwriter.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace qscope {
 
@@ -89,10 +91,18 @@ private:
     QByteArray m_buffer;
 };
 
-void appendCsvField(QByteArray &out, const QByteArray &text)
+/// A field with RFC 4180 quoting: quoted when it holds the separator, `"` or a line break, with
+/// `"` doubled. q's Prepare Text quotes only fields holding the separator; quoting on `"` and line
+/// breaks as well is what lets every CSV reader (and q's own, with its flag) read the text back.
+void appendDelimitedField(QByteArray &out, const QByteArray &text, char sep)
 {
-    const bool quote =
-        text.contains(',') || text.contains('"') || text.contains('\n') || text.contains('\r');
+    bool quote = false;
+    for (char ch : text) {
+        if (ch == sep || ch == '"' || ch == '\n' || ch == '\r') {
+            quote = true;
+            break;
+        }
+    }
     if (!quote) {
         out += text;
         return;
@@ -105,23 +115,25 @@ void appendCsvField(QByteArray &out, const QByteArray &text)
     out += '"';
 }
 
-void appendTsvField(QByteArray &out, const QByteArray &text)
+/// The text of one cell in `mode` (formatField; the grid's text in Display mode).
+QByteArray fieldText(const ResultShape &shape, int column, int64_t row, TextMode mode)
 {
-    for (char ch : text)
-        out += (ch == '\t' || ch == '\n' || ch == '\r') ? ' ' : ch;
+    if (mode == TextMode::Display) return shape.cellText(column, row);
+    if (shape.kind == ResultShape::Kind::Scalar)
+        return formatField(Value::list({shape.scalar}), 0, mode);
+    return formatField(shape.columns[size_t(column)].data, row, mode);
 }
 
-ExportOutcome writeDelimited(const RowSource &src, bool csv, const QString &path, ExportProgress *p)
+ExportOutcome writeDelimited(const RowSource &src, char sep, const QString &path, ExportProgress *p,
+                             TextMode mode)
 {
     TextSink sink(path);
     if (!sink.open()) return failed(path, sink.errorString());
-    auto field = csv ? appendCsvField : appendTsvField;
-    const char sep = csv ? ',' : '\t';
     const int columns = src.shape.columnCount();
     QByteArray &out = sink.buffer();
     for (int c = 0; c < columns; ++c) {
         if (c) out += sep;
-        field(out, columnName(src.shape, c));
+        appendDelimitedField(out, columnName(src.shape, c), sep);
     }
     out += '\n';
     const int64_t n = src.count();
@@ -130,7 +142,7 @@ ExportOutcome writeDelimited(const RowSource &src, bool csv, const QString &path
         const int64_t row = src.at(i);
         for (int c = 0; c < columns; ++c) {
             if (c) out += sep;
-            field(out, src.shape.cellText(c, row));
+            appendDelimitedField(out, fieldText(src.shape, c, row, mode), sep);
         }
         out += '\n';
         if (!sink.maybeFlush()) return failed(path, sink.errorString());
@@ -142,7 +154,7 @@ ExportOutcome writeDelimited(const RowSource &src, bool csv, const QString &path
     return o;
 }
 
-ExportOutcome writeJson(const RowSource &src, const QString &path, ExportProgress *p)
+ExportOutcome writeJson(const RowSource &src, const QString &path, ExportProgress *p, TextMode mode)
 {
     TextSink sink(path);
     if (!sink.open()) return failed(path, sink.errorString());
@@ -164,7 +176,7 @@ ExportOutcome writeJson(const RowSource &src, const QString &path, ExportProgres
                 if (c) out += ',';
                 out += names[c];
                 out += ':';
-                out += formatJson(shape.cellValue(int(c), row));
+                out += formatJson(shape.cellValue(int(c), row), mode);
             }
             out += '}';
             if (!sink.maybeFlush()) return failed(path, sink.errorString());
@@ -184,7 +196,7 @@ ExportOutcome writeJson(const RowSource &src, const QString &path, ExportProgres
             else
                 v = takeRows(shape.columns[0].data, all);
         }
-        out += formatJson(v);
+        out += formatJson(v, mode);
         out += '\n';
     }
     if (!sink.close()) return failed(path, sink.errorString());
@@ -196,8 +208,189 @@ ExportOutcome writeJson(const RowSource &src, const QString &path, ExportProgres
 
 /// Excel serial days (1899.12.30 based) of q's 2000.01.01 epoch.
 constexpr double kExcelEpoch = 36526.0;
+/// Integers beyond 2^53 have no exact double: Excel would round them.
+constexpr int64_t kExactDoubleInt = int64_t(1) << 53;
 
-ExportOutcome writeXlsx(const RowSource &src, const QString &path, ExportProgress *p)
+/// True when libxlsxwriter's "%.16G" (utility.h, lxw_sprintf_dbl) reads back as x: a double
+/// that needs 17 significant digits would come back as its neighbour.
+bool survives16Digits(double x)
+{
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.16G", x);
+    return std::strtod(buf, nullptr) == x;
+}
+
+/// Excel's dates start at 1900-03-01 (serial 61): before it, its calendar has the fictitious
+/// 1900-02-29 and readers shift a day; before 1899-12-30 there are no serials at all. Such
+/// temporals are written as their text (2026-12-04 form).
+bool beforeExcelCalendar(int type, const Value &atom)
+{
+    constexpr double kFirstSerial = 61.0;
+    switch (type) {
+    case Date:
+        return kExcelEpoch + double(atom.intValue()) < kFirstSerial;
+    case Month:
+        return atom.intValue() < (1900 - 2000) * 12 + 2;
+    case Datetime:
+        return kExcelEpoch + atom.floatValue() < kFirstSerial;
+    case Timestamp:
+        return kExcelEpoch + double(atom.longValue()) / 86400e9 < kFirstSerial;
+    default:
+        return false;
+    }
+}
+
+/// Writes one workbook, cell by cell, in constant memory.
+class XlsxWriter
+{
+public:
+    XlsxWriter(lxw_workbook *wb, const ResultShape &shape, TextMode mode)
+        : m_wb(wb), m_shape(shape), m_mode(mode)
+    {
+        m_bold = workbook_add_format(wb);
+        format_set_bold(m_bold);
+        m_dateFmt = workbook_add_format(wb);
+        format_set_num_format(m_dateFmt, "yyyy-mm-dd");
+        m_monthFmt = workbook_add_format(wb);
+        format_set_num_format(m_monthFmt, "yyyy-mm");
+        m_stampFmt = workbook_add_format(wb);
+        format_set_num_format(m_stampFmt, "yyyy-mm-dd hh:mm:ss.000");
+        m_columns = std::min(shape.columnCount(), 16384);
+        for (int c = 0; c < m_columns; ++c) {
+            m_types.push_back(shape.columnType(c));
+            m_data.push_back(
+                shape.kind == ResultShape::Kind::Scalar ? nullptr : &shape.columns[size_t(c)].data);
+        }
+    }
+
+    lxw_row_t sheetRow() const { return m_sheetRow; }
+
+    void newSheet()
+    {
+        ++m_sheet;
+        const QByteArray name = "Sheet" + QByteArray::number(m_sheet);
+        m_ws = workbook_add_worksheet(m_wb, name.constData());
+        for (int c = 0; c < m_columns; ++c)
+            worksheet_write_string(m_ws, 0, lxw_col_t(c), columnName(m_shape, c).constData(),
+                                   m_bold);
+        m_sheetRow = 1;
+    }
+
+    lxw_error writeRow(int64_t row)
+    {
+        lxw_error err = LXW_NO_ERROR;
+        for (int c = 0; c < m_columns && err == LXW_NO_ERROR; ++c)
+            err = writeCell(lxw_col_t(c), m_data[size_t(c)], m_types[size_t(c)], row);
+        ++m_sheetRow;
+        return err;
+    }
+
+private:
+    lxw_error text(lxw_col_t col, QByteArray text)
+    {
+        if (text.isEmpty()) return LXW_NO_ERROR; // a blank cell
+        // Excel's cell limit is 32,767 characters; cut on a UTF-8 boundary.
+        if (text.size() > 32767) {
+            qsizetype cut = 32767;
+            while (cut > 0 && (uchar(text[cut]) & 0xc0) == 0x80)
+                --cut;
+            text.truncate(cut);
+        }
+        return worksheet_write_string(m_ws, m_sheetRow, col, text.constData(), nullptr);
+    }
+    lxw_error number(lxw_col_t col, double x, lxw_format *format = nullptr)
+    {
+        return worksheet_write_number(m_ws, m_sheetRow, col, x, format);
+    }
+    QByteArray field(int c, int64_t row) const { return fieldText(m_shape, c, row, m_mode); }
+
+    lxw_error writeCell(lxw_col_t col, const Value *v, int type, int64_t row)
+    {
+        const int c = int(col);
+        if (!v || type <= 0) return text(col, field(c, row));
+        const bool exact = m_mode == TextMode::Exact;
+        switch (type) {
+        case Boolean:
+            return worksheet_write_boolean(m_ws, m_sheetRow, col, v->at<uint8_t>(row), nullptr);
+        case Byte:
+            return number(col, v->element(row).byteValue());
+        case Short:
+        case Int:
+        case Long: {
+            const Value atom = v->element(row);
+            if (atom.isNull()) return LXW_NO_ERROR;
+            const int64_t x = type == Short ? atom.shortValue()
+                              : type == Int ? atom.intValue()
+                                            : atom.longValue();
+            const bool inf = (type == Short && std::abs(x) == qnull::hInf) ||
+                             (type == Int && std::abs(x) == qnull::iInf) ||
+                             (type == Long && (x == qnull::jInf || x == -qnull::jInf));
+            if (inf || (exact && (x > kExactDoubleInt || x < -kExactDoubleInt)))
+                return text(col, field(c, row)); // 0W, -0W, or a long a double would round
+            return number(col, double(x));
+        }
+        case Real:
+        case Float: {
+            const Value atom = v->element(row);
+            if (atom.isNull()) return LXW_NO_ERROR;
+            const double x = type == Real ? double(atom.realValue()) : atom.floatValue();
+            if (std::isinf(x)) return text(col, field(c, row)); // 0w, -0w
+            if (!exact) return number(col, x);
+            if (x == 0 && std::signbit(x)) return text(col, "-0.0"); // Excel reads -0 as 0
+            if (type == Real) {
+                // The double nearest the real's shortest text: Excel shows 0.1, not
+                // 0.100000001490116, and it reads back (as a real) to the same bits.
+                const QByteArray t = field(c, row);
+                return number(col, std::strtod(t.constData(), nullptr));
+            }
+            return survives16Digits(x) ? number(col, x) : text(col, field(c, row));
+        }
+        case Date:
+        case Month:
+        case Timestamp:
+        case Datetime: {
+            const Value atom = v->element(row);
+            if (atom.isNull()) return LXW_NO_ERROR;
+            const QByteArray t = field(c, row);
+            if (t.contains('W') || t.contains('w')) return text(col, t);
+            if (beforeExcelCalendar(type, atom))
+                return text(col, fieldText(m_shape, c, row, TextMode::Exact));
+            if (type == Date) return number(col, kExcelEpoch + double(atom.intValue()), m_dateFmt);
+            if (type == Month) {
+                const int m = atom.intValue();
+                const int y = 2000 + (m >= 0 ? m / 12 : -((11 - m) / 12));
+                const int mo = m - (y - 2000) * 12 + 1;
+                lxw_datetime dt{y, mo, 1, 0, 0, 0};
+                return worksheet_write_datetime(m_ws, m_sheetRow, col, &dt, m_monthFmt);
+            }
+            if (type == Timestamp) {
+                // An Excel date is a double of days: about a microsecond near today.
+                if (exact) return text(col, formatJson(atom).mid(1).chopped(1));
+                return number(col, kExcelEpoch + double(atom.longValue()) / 86400e9, m_stampFmt);
+            }
+            return number(col, kExcelEpoch + atom.floatValue(), m_stampFmt);
+        }
+        default:
+            return text(col, field(c, row));
+        }
+    }
+
+    lxw_workbook *m_wb;
+    const ResultShape &m_shape;
+    TextMode m_mode;
+    lxw_format *m_bold = nullptr;
+    lxw_format *m_dateFmt = nullptr;
+    lxw_format *m_monthFmt = nullptr;
+    lxw_format *m_stampFmt = nullptr;
+    int m_columns = 0;
+    std::vector<int> m_types;
+    std::vector<const Value *> m_data;
+    lxw_worksheet *m_ws = nullptr;
+    int m_sheet = 0;
+    lxw_row_t m_sheetRow = 0;
+};
+
+ExportOutcome writeXlsx(const RowSource &src, const QString &path, ExportProgress *p, TextMode mode)
 {
     const QByteArray file = QFile::encodeName(path);
     const QByteArray tmp = QFile::encodeName(QDir::tempPath());
@@ -209,145 +402,17 @@ ExportOutcome writeXlsx(const RowSource &src, const QString &path, ExportProgres
     if (!wb)
         return failed(path,
                       QObject::tr("%1: libxlsxwriter could not create the workbook").arg(path));
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
-    lxw_format *dateFmt = workbook_add_format(wb);
-    format_set_num_format(dateFmt, "yyyy-mm-dd");
-    lxw_format *monthFmt = workbook_add_format(wb);
-    format_set_num_format(monthFmt, "yyyy-mm");
-    lxw_format *stampFmt = workbook_add_format(wb);
-    format_set_num_format(stampFmt, "yyyy-mm-dd hh:mm:ss.000");
-
-    const ResultShape &shape = src.shape;
-    const int columns = std::min(shape.columnCount(), 16384);
-    std::vector<int> types(static_cast<size_t>(columns));
-    std::vector<const Value *> data(size_t(columns), nullptr);
-    for (int c = 0; c < columns; ++c) {
-        types[size_t(c)] = shape.columnType(c);
-        if (shape.kind != ResultShape::Kind::Scalar)
-            data[size_t(c)] = &shape.columns[size_t(c)].data;
-    }
-
-    lxw_worksheet *ws = nullptr;
-    int sheet = 0;
-    lxw_row_t sheetRow = 0;
+    XlsxWriter writer(wb, src.shape, mode);
+    writer.newSheet();
     lxw_error err = LXW_NO_ERROR;
-    auto newSheet = [&] {
-        ++sheet;
-        const QByteArray name = "Sheet" + QByteArray::number(sheet);
-        ws = workbook_add_worksheet(wb, name.constData());
-        for (int c = 0; c < columns; ++c)
-            worksheet_write_string(ws, 0, lxw_col_t(c), columnName(shape, c).constData(), bold);
-        sheetRow = 1;
-    };
-    auto writeText = [&](lxw_row_t r, lxw_col_t c, QByteArray text) {
-        // Excel's cell limit is 32,767 characters; cut on a UTF-8 boundary.
-        if (text.size() > 32767) {
-            qsizetype cut = 32767;
-            while (cut > 0 && (uchar(text[cut]) & 0xc0) == 0x80)
-                --cut;
-            text.truncate(cut);
-        }
-        return worksheet_write_string(ws, r, c, text.constData(), nullptr);
-    };
-    newSheet();
     const int64_t n = src.count();
     for (int64_t i = 0; i < n && err == LXW_NO_ERROR; ++i) {
         if (!stepProgress(p, i)) {
             workbook_close(wb);
             return cancelledOutcome(path);
         }
-        if (sheetRow >= lxw_row_t(Exporter::kXlsxMaxRows)) newSheet();
-        const int64_t row = src.at(i);
-        for (int c = 0; c < columns && err == LXW_NO_ERROR; ++c) {
-            const lxw_col_t col = lxw_col_t(c);
-            const Value *v = data[size_t(c)];
-            const int type = types[size_t(c)];
-            if (!v || type <= 0) {
-                const QByteArray text = shape.cellText(c, row);
-                if (!text.isEmpty()) err = writeText(sheetRow, col, text);
-                continue;
-            }
-            switch (type) {
-            case Boolean:
-                err = worksheet_write_boolean(ws, sheetRow, col, v->at<uint8_t>(row), nullptr);
-                break;
-            case Byte:
-            case Short:
-            case Int:
-            case Long:
-            case Real:
-            case Float: {
-                const Value atom = v->element(row);
-                if (atom.isNull()) break; // a blank cell
-                double x = 0;
-                switch (type) {
-                case Byte:
-                    x = atom.byteValue();
-                    break;
-                case Short:
-                    x = atom.shortValue();
-                    break;
-                case Int:
-                    x = atom.intValue();
-                    break;
-                case Long:
-                    x = double(atom.longValue());
-                    break;
-                case Real:
-                    x = atom.realValue();
-                    break;
-                default:
-                    x = atom.floatValue();
-                    break;
-                }
-                if (std::isinf(x) ||
-                    (type == Short && std::abs(atom.shortValue()) == qnull::hInf) ||
-                    (type == Int && std::abs(atom.intValue()) == qnull::iInf) ||
-                    (type == Long && std::abs(atom.longValue()) == qnull::jInf))
-                    err = writeText(sheetRow, col, shape.cellText(c, row)); // 0w, -0W
-                else
-                    err = worksheet_write_number(ws, sheetRow, col, x, nullptr);
-                break;
-            }
-            case Date:
-            case Month:
-            case Timestamp:
-            case Datetime: {
-                const Value atom = v->element(row);
-                if (atom.isNull()) break;
-                const QByteArray text = shape.cellText(c, row);
-                if (text.contains('W') || text.contains('w')) {
-                    err = writeText(sheetRow, col, text);
-                    break;
-                }
-                if (type == Date) {
-                    err = worksheet_write_number(ws, sheetRow, col,
-                                                 kExcelEpoch + double(atom.intValue()), dateFmt);
-                } else if (type == Month) {
-                    const int m = atom.intValue();
-                    const int y = 2000 + (m >= 0 ? m / 12 : -((11 - m) / 12));
-                    const int mo = m - (y - 2000) * 12 + 1;
-                    lxw_datetime dt{y, mo, 1, 0, 0, 0};
-                    err = worksheet_write_datetime(ws, sheetRow, col, &dt, monthFmt);
-                } else if (type == Timestamp) {
-                    err = worksheet_write_number(ws, sheetRow, col,
-                                                 kExcelEpoch + double(atom.longValue()) / 86400e9,
-                                                 stampFmt);
-                } else {
-                    err = worksheet_write_number(ws, sheetRow, col, kExcelEpoch + atom.floatValue(),
-                                                 stampFmt);
-                }
-                break;
-            }
-            default: {
-                const QByteArray text = shape.cellText(c, row);
-                if (!text.isEmpty()) err = writeText(sheetRow, col, text);
-                break;
-            }
-            }
-        }
-        ++sheetRow;
+        if (writer.sheetRow() >= lxw_row_t(Exporter::kXlsxMaxRows)) writer.newSheet();
+        err = writer.writeRow(src.at(i));
     }
     if (err != LXW_NO_ERROR) {
         workbook_close(wb);
@@ -396,25 +461,29 @@ QString Exporter::fileSuffix(ExportFormat f)
 }
 
 ExportOutcome Exporter::write(const ResultShape &shape, const std::vector<uint32_t> *rows,
-                              ExportFormat format, const QString &path, ExportProgress *progress)
+                              ExportFormat format, const QString &path, ExportProgress *progress,
+                              TextMode mode)
 {
     if (shape.kind == ResultShape::Kind::Empty)
         return failed(path, QObject::tr("Nothing to export: the result is empty (::)"));
     const RowSource src{shape, rows};
-    if (progress) progress->rowsTotal.store(src.count());
+    if (progress) {
+        progress->rowsTotal.store(src.count());
+        if (progress->holdUntilCancel.load()) progress->cancel.wait(false);
+    }
     ExportOutcome o;
     switch (format) {
     case ExportFormat::Csv:
-        o = writeDelimited(src, true, path, progress);
+        o = writeDelimited(src, ',', path, progress, mode);
         break;
     case ExportFormat::Tsv:
-        o = writeDelimited(src, false, path, progress);
+        o = writeDelimited(src, '\t', path, progress, mode);
         break;
     case ExportFormat::Json:
-        o = writeJson(src, path, progress);
+        o = writeJson(src, path, progress, mode);
         break;
     case ExportFormat::Xlsx:
-        o = writeXlsx(src, path, progress);
+        o = writeXlsx(src, path, progress, mode);
         break;
     }
     if (o.ok) {

@@ -20,8 +20,11 @@ public:
     /// GUI thread. Starts at once; `rows` (view order) may be null for all source rows.
     ExportJob(std::shared_ptr<const ResultShape> shape,
               std::shared_ptr<const std::vector<uint32_t>> rows, ExportFormat format,
-              const QString &path, QObject *parent = nullptr);
+              const QString &path, TextMode mode = TextMode::Exact, QObject *parent = nullptr);
     ~ExportJob() override;
+
+    /// Test seam: the next job's writer waits before its first row until it is cancelled.
+    static void holdNextUntilCancel();
 
     void cancel();
     QString path() const { return m_path; }

@@ -1,6 +1,7 @@
 #include "resultview.h"
 
 #include "charts/chartpanel.h"
+#include "export/exportdialog.h"
 #include "export/exportjob.h"
 #include "net/connectionmanager.h"
 #include "protocol/format.h"
@@ -11,7 +12,6 @@
 #include <QApplication>
 #include <QButtonGroup>
 #include <QClipboard>
-#include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -623,14 +623,15 @@ QString ResultView::applyFilter(const QString &text)
 
 void ResultView::chooseExport(ExportFormat format)
 {
-    const QString suffix = Exporter::fileSuffix(format);
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export %1").arg(Exporter::formatName(format)), QStringLiteral("result.") % suffix,
-        Exporter::formatName(format) % QStringLiteral(" (*.") % suffix % QStringLiteral(")"));
-    if (!path.isEmpty()) startExport(format, path);
+    auto *dialog =
+        new ExportDialog(format, QStringLiteral("result.") % Exporter::fileSuffix(format), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { startExport(dialog->format(), dialog->path(), dialog->mode()); });
+    dialog->open();
 }
 
-ExportJob *ResultView::startExport(ExportFormat format, const QString &path)
+ExportJob *ResultView::startExport(ExportFormat format, const QString &path, TextMode mode)
 {
     const auto shape = m_model->shape();
     if (!shape || !m_hasResult || m_result.error) return nullptr;
@@ -639,7 +640,7 @@ ExportJob *ResultView::startExport(ExportFormat format, const QString &path)
         m_message->setVisible(true);
         return nullptr;
     }
-    m_export = new ExportJob(shape, m_model->rowView().order, format, path, this);
+    m_export = new ExportJob(shape, m_model->rowView().order, format, path, mode, this);
     m_exportLabel->setText(tr("Exporting %1 to %2").arg(Exporter::formatName(format), path));
     m_exportProgress->setValue(0);
     m_exportBar->setVisible(true);

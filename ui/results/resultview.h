@@ -56,7 +56,8 @@ public:
     /// clipboard: TSV with a header line, or q's one-line text.
     QByteArray copySelection(bool asQ);
     /// Starts a streamed export of the shown value (all rows in view order, never capped).
-    ExportJob *startExport(ExportFormat format, const QString &path);
+    ExportJob *startExport(ExportFormat format, const QString &path,
+                           TextMode mode = TextMode::Exact);
     ExportJob *currentExport() const { return m_export; }
     /// Applies the filter box text (as typed); returns the error shown, if any.
     QString applyFilter(const QString &text);

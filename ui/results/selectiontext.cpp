@@ -66,11 +66,11 @@ QByteArray selectionAsQ(const ResultShape &shape, const std::vector<int> &column
                         const std::vector<int64_t> &rows)
 {
     if (columns.empty() || rows.empty()) return {};
-    if (shape.kind == ResultShape::Kind::Scalar) return formatOneLine(shape.scalar);
+    if (shape.kind == ResultShape::Kind::Scalar) return formatLiteral(shape.scalar);
     if (columns.size() == 1 && rows.size() == 1)
-        return formatOneLine(shape.cellValue(columns[0], rows[0]));
+        return formatLiteral(shape.cellValue(columns[0], rows[0]));
     if (columns.size() == 1)
-        return formatOneLine(takeRows(shape.columns[size_t(columns[0])].data, rows));
+        return formatLiteral(takeRows(shape.columns[size_t(columns[0])].data, rows));
     std::vector<QByteArray> keyNames, valueNames;
     std::vector<Value> keyCols, valueCols;
     for (int c : columns) {
@@ -80,10 +80,10 @@ QByteArray selectionAsQ(const ResultShape &shape, const std::vector<int> &column
         (key ? keyCols : valueCols).push_back(takeRows(col.data, rows));
     }
     if (shape.kind == ResultShape::Kind::Dict && columns.size() == 2)
-        return formatOneLine(
+        return formatLiteral(
             Value::dict(valueCols.size() == 2 ? valueCols[0] : keyCols[0], valueCols.back()));
     if (!keyCols.empty() && !valueCols.empty()) {
-        return formatOneLine(
+        return formatLiteral(
             Value::keyedTable(Value::table(Value::symbols(keyNames), Value::list(keyCols)),
                               Value::table(Value::symbols(valueNames), Value::list(valueCols))));
     }
@@ -91,7 +91,7 @@ QByteArray selectionAsQ(const ResultShape &shape, const std::vector<int> &column
         valueCols = std::move(keyCols);
         valueNames = std::move(keyNames);
     }
-    return formatOneLine(Value::table(Value::symbols(valueNames), Value::list(valueCols)));
+    return formatLiteral(Value::table(Value::symbols(valueNames), Value::list(valueCols)));
 }
 
 } // namespace qscope

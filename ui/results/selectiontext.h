@@ -20,7 +20,8 @@ QByteArray selectionAsTsv(const ResultShape &shape, const std::vector<int> &colu
                           const std::vector<int64_t> &rows);
 
 /// One cell: that value's q text; one column: the column's vector; otherwise a table (keyed if
-/// key columns were selected along with value columns), all in q's one-line form.
+/// key columns were selected along with value columns), all as q text that reads back to the
+/// same values (formatLiteral: exact floats, `$"a,b" for symbols q's lexer would split).
 QByteArray selectionAsQ(const ResultShape &shape, const std::vector<int> &columns,
                         const std::vector<int64_t> &rows);
 
