@@ -4,6 +4,7 @@
 
 #include "charts/chartpanel.h"
 #include "export/exportjob.h"
+#include "results/frozencolumns.h"
 #include "results/resultpane.h"
 #include "results/resulttablemodel.h"
 #include "results/resultview.h"
@@ -18,6 +19,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -44,6 +46,33 @@ private:
         const QString dir = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/screenshots");
         QDir().mkpath(dir);
         QVERIFY(w->grab().save(dir % QLatin1Char('/') % name % QStringLiteral(".png")));
+        // the shared folder the lead looks at
+        QDir().mkpath(QStringLiteral("/work/shots"));
+        w->grab().save(QStringLiteral("/work/shots/") % name % QStringLiteral(".png"));
+    }
+    /// A keyed table of `n` rows, wide enough to scroll sideways: ([sym;day] price;size;...)
+    static Value keyedWide(int64_t n)
+    {
+        std::vector<QByteArray> sym;
+        std::vector<int32_t> day;
+        std::vector<double> price, bid, ask;
+        std::vector<int64_t> size, volume;
+        const QList<QByteArray> names{"AAPL", "MSFT", "IBM", "GOOG", "AMZN"};
+        for (int64_t i = 0; i < n; ++i) {
+            sym.push_back(names[int(i % 5)]);
+            day.push_back(int32_t(9500 + i / 5));
+            price.push_back(100 + double(i) * 1.37);
+            bid.push_back(99.5 + double(i) * 1.37);
+            ask.push_back(100.5 + double(i) * 1.37);
+            size.push_back(100 * (1 + i % 9));
+            volume.push_back(1000000 + i * 7919);
+        }
+        const Value keys = table({"sym", "date"}, {syms(sym), Value::fromVector(Date, day)});
+        const Value values =
+            table({"price", "bid", "ask", "size", "volume", "vwap", "spread"},
+                  {floats(price), floats(bid), floats(ask), longs(size), longs(volume),
+                   floats(price), floats(std::vector<double>(size_t(n), 1.0))});
+        return Value::dict(keys, values);
     }
     static QueryResult ok(const Value &v, const QByteArray &query)
     {
@@ -118,10 +147,93 @@ private Q_SLOTS:
         QVERIFY(err->text().contains(QStringLiteral("'type")));
         QVERIFY(err->text().contains(QStringLiteral("1+`a")));
         QVERIFY(err->text().contains(QStringLiteral("demo (localhost:5010)")));
+        // nothing to switch to: no Grid/Text/Chart bar floating over the error
+        QVERIFY(!pane.currentView()->findChild<QLineEdit *>()->isVisibleTo(&pane));
+        QVERIFY(err->y() < 60);
         screenshot(&pane, QStringLiteral("results-error"));
         // the next good result hides it
         pane.setResult(ok(longs({1, 2}), "1 2"), QStringLiteral("demo"));
         QVERIFY(!err->isVisibleTo(&pane));
+    }
+
+    void stringAndAtomInQsShape()
+    {
+        ResultPane pane(nullptr);
+        pane.resize(700, 200);
+        pane.show();
+        // a string is one value, not one character per row
+        pane.setResult(ok(Value::string("hello, q world!!!!"), "\"hello, q world!!!!\""),
+                       QStringLiteral("demo"));
+        ResultView *view = pane.currentView();
+        QCOMPARE(view->model()->rowCount(), 1);
+        QCOMPARE(view->model()->columnCount(), 1);
+        QCOMPARE(view->model()->index(0, 0).data().toString(),
+                 QStringLiteral("hello, q world!!!!"));
+        QString info = view->infoLabel()->text();
+        QVERIFY2(info.startsWith(QStringLiteral("string of 18 chars")), qPrintable(info));
+        QVERIFY(!info.contains(QStringLiteral("rows")));
+        QVERIFY(!view->grid()->verticalHeader()->isVisibleTo(view));
+        // an atom says what it is
+        pane.setResult(ok(Value::longAtom(42), "42"), QStringLiteral("demo"));
+        info = view->infoLabel()->text();
+        QVERIFY2(info.startsWith(QStringLiteral("long atom")), qPrintable(info));
+        // a list says it is one, and a general list of strings is a string per row
+        pane.setResult(ok(longs({1, 2, 3}), "1 2 3"), QStringLiteral("demo"));
+        QVERIFY2(view->infoLabel()->text().startsWith(QStringLiteral("long list of 3 items")),
+                 qPrintable(view->infoLabel()->text()));
+        pane.setResult(
+            ok(Value::list({Value::string("ab"), Value::string("cde")}), "(\"ab\";\"cde\")"),
+            QStringLiteral("demo"));
+        QCOMPARE(view->model()->rowCount(), 2);
+        QCOMPARE(view->model()->index(1, 0).data().toString(), QStringLiteral("cde"));
+        pane.setResult(ok(Value::dict(syms({"a", "b"}), longs({1, 2})), "`a`b!1 2"),
+                       QStringLiteral("demo"));
+        QVERIFY(view->infoLabel()->text().startsWith(QStringLiteral("dict of 2 keys")));
+    }
+
+    void keyColumnsShadedAndFrozen()
+    {
+        ResultPane pane(nullptr);
+        pane.resize(520, 300);
+        pane.show();
+        pane.setResult(ok(keyedWide(40), "select last price,... by sym,date from trade"),
+                       QStringLiteral("demo"));
+        ResultView *view = pane.currentView();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        QVERIFY2(view->infoLabel()->text().contains(QStringLiteral("(2 keys)")),
+                 qPrintable(view->infoLabel()->text()));
+        ResultTableModel *m = view->model();
+        QCOMPARE(m->keyColumnCount(), 2);
+        QCOMPARE(m->index(0, 0).data(Qt::BackgroundRole).value<QBrush>().color(),
+                 ResultTableModel::keyShade());
+        QVERIFY(!m->index(0, 2).data(Qt::BackgroundRole).isValid());
+        QVERIFY(ResultTableModel::keyShade() != view->palette().color(QPalette::Base));
+        // the key columns stay in sight when the grid scrolls sideways
+        QTableView *frozen = view->frozenColumns()->view();
+        QVERIFY(frozen->isVisibleTo(view));
+        QVERIFY(!frozen->isColumnHidden(0) && !frozen->isColumnHidden(1));
+        QVERIFY(frozen->isColumnHidden(2));
+        const int x = frozen->x();
+        QScrollBar *h = view->grid()->horizontalScrollBar();
+        for (int c = 2; c < m->columnCount(); ++c) // wider than the pane
+            view->grid()->setColumnWidth(c, 150);
+        QTRY_VERIFY(h->maximum() > 0);
+        h->setValue(h->maximum());
+        QCOMPARE(frozen->x(), x);
+        QCOMPARE(frozen->columnWidth(0), view->grid()->columnWidth(0));
+        // and scroll down with the grid
+        view->grid()->verticalScrollBar()->setValue(10);
+        QCOMPARE(frozen->verticalScrollBar()->value(), 10);
+        QCOMPARE(frozen->rowAt(0), view->grid()->rowAt(0));
+        QTest::qWait(50);
+        screenshot(&pane, QStringLiteral("results-keyed"));
+        // a sort keeps them frozen (a reset forgets hidden sections)
+        m->sort(3, Qt::DescendingOrder);
+        QVERIFY(frozen->isColumnHidden(2));
+        QVERIFY(!frozen->isColumnHidden(1));
+        // an unkeyed result has none
+        pane.setResult(ok(marketTable(10), "select from trade"), QStringLiteral("demo"));
+        QVERIFY(!frozen->isVisibleTo(view));
     }
 
     void textViewIsConsoleText()

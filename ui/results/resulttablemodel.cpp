@@ -110,8 +110,7 @@ QVariant ResultTableModel::data(const QModelIndex &index, int role) const
             Qt::Alignment((right ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
     }
     case Qt::BackgroundRole:
-        if (m_shape->kind != ResultShape::Kind::Scalar && m_shape->columns[size_t(column)].key)
-            return QBrush(QGuiApplication::palette().color(QPalette::AlternateBase));
+        if (isKeyColumn(column)) return QBrush(keyShade());
         return {};
     case Qt::ToolTipRole:
         if (m_shape->cellIsNested(column, sourceRow(index.row())))
@@ -158,6 +157,31 @@ QVariant ResultTableModel::headerData(int section, Qt::Orientation orientation, 
     }
 }
 
+bool ResultTableModel::isKeyColumn(int column) const
+{
+    return m_shape && m_shape->kind != ResultShape::Kind::Scalar && column >= 0 &&
+           column < int(m_shape->columns.size()) && m_shape->columns[size_t(column)].key;
+}
+
+int ResultTableModel::keyColumnCount() const
+{
+    int n = 0;
+    while (isKeyColumn(n))
+        ++n;
+    return n;
+}
+
+QColor ResultTableModel::keyShade()
+{
+    // a tint of the selection colour over the base: visible in light and dark themes alike
+    // (AlternateBase is all but invisible in Fusion's light palette)
+    const QPalette p = QGuiApplication::palette();
+    const QColor base = p.color(QPalette::Base), tint = p.color(QPalette::Highlight);
+    const auto mix = [](int a, int b) { return (a * 84 + b * 16) / 100; };
+    return QColor(mix(base.red(), tint.red()), mix(base.green(), tint.green()),
+                  mix(base.blue(), tint.blue()));
+}
+
 Qt::ItemFlags ResultTableModel::flags(const QModelIndex &index) const
 {
     if (!index.isValid()) return Qt::NoItemFlags;
@@ -167,8 +191,9 @@ Qt::ItemFlags ResultTableModel::flags(const QModelIndex &index) const
 void ResultTableModel::sort(int column, Qt::SortOrder order)
 {
     if (!m_shape || column >= columnCount()) return;
-    m_sort.column = column;
-    m_sort.descending = order == Qt::DescendingOrder;
+    // column -1: back to the result's own order (Qt's convention for sort())
+    m_sort.column = std::max(column, -1);
+    m_sort.descending = column >= 0 && order == Qt::DescendingOrder;
     recompute();
 }
 

@@ -3,6 +3,7 @@
 #include "charts/chartpanel.h"
 #include "export/exportdialog.h"
 #include "export/exportjob.h"
+#include "frozencolumns.h"
 #include "net/connectionmanager.h"
 #include "protocol/format.h"
 #include "resulttablemodel.h"
@@ -175,6 +176,7 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     m_grid->horizontalHeader()->setSectionsClickable(true);
     m_grid->horizontalHeader()->setHighlightSections(false);
     m_grid->horizontalHeader()->setSortIndicatorShown(false);
+    m_frozen = new FrozenColumns(m_grid);
 
     m_text = new QPlainTextEdit(this);
     m_text->setReadOnly(true);
@@ -236,14 +238,12 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     connect(m_grid->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &ResultView::onGridScrolled);
     connect(m_rowBar, &QScrollBar::valueChanged, this, &ResultView::onRowBarMoved);
-    connect(m_grid->horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int section) {
-        // Click cycles ascending, descending; the model owns the order (off-thread when large).
-        const QString name = m_model->headerData(section, Qt::Horizontal).toString();
-        const bool ascendingNow = name.endsWith(QStringLiteral("\u25B2"));
-        m_model->sort(section, ascendingNow ? Qt::DescendingOrder : Qt::AscendingOrder);
-    });
-    connect(m_grid, &QTableView::doubleClicked, this,
-            [this](const QModelIndex &index) { openNested(index.row(), index.column()); });
+    for (QTableView *view : {m_grid, m_frozen->view()}) {
+        connect(view->horizontalHeader(), &QHeaderView::sectionClicked, this,
+                &ResultView::cycleSort);
+        connect(view, &QTableView::doubleClicked, this,
+                [this](const QModelIndex &index) { openNested(index.row(), index.column()); });
+    }
     auto *copyTsv =
         new QShortcut(QKeySequence::Copy, m_grid, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
     connect(copyTsv, &QShortcut::activated, this, [this] { copySelection(false); });
@@ -276,6 +276,8 @@ void ResultView::clear()
     m_path.clear();
     m_error->setVisible(false);
     m_message->setVisible(false);
+    m_stackWidget->setVisible(true);
+    setToolsVisible(true);
     showValue(Value::list({})); // nothing to show: an empty grid, not a `::` row
     m_info->setText(tr("No result"));
 }
@@ -305,11 +307,13 @@ void ResultView::setResult(const QueryResult &result, const QString &serverName)
         m_error->setVisible(true);
         showValue(Value());
         m_stackWidget->setVisible(false);
+        setToolsVisible(false);
         updateInfo();
         return;
     }
     m_error->setVisible(false);
     m_stackWidget->setVisible(true);
+    setToolsVisible(true);
     showValue(result.value);
 }
 
@@ -321,8 +325,13 @@ void ResultView::showValue(const Value &value)
     m_backButton->setVisible(!m_stack.empty());
     const bool any = m_hasResult && !m_result.error;
     // no result yet: an empty grid without a stray column header
+    // an atom or a string is one value: no row number, the cell as wide as the pane
+    const bool scalar = m_model->shape()->kind == ResultShape::Kind::Scalar;
     m_grid->horizontalHeader()->setVisible(m_hasResult);
-    m_grid->verticalHeader()->setVisible(m_hasResult);
+    m_grid->verticalHeader()->setVisible(m_hasResult && !scalar);
+    m_grid->horizontalHeader()->setStretchLastSection(scalar);
+    m_frozen->setCount(
+        m_model->shape()->kind == ResultShape::Kind::KeyedTable ? m_model->keyColumnCount() : 0);
     m_copyButton->setEnabled(any);
     m_exportButton->setEnabled(any);
     m_sendButton->setEnabled(any && m_manager);
@@ -480,6 +489,28 @@ void ResultView::onRowsChanged()
     if (m_chart && m_mode == Mode::Chart) m_chart->setRows(m_model->rowView().shownShape());
 }
 
+void ResultView::setToolsVisible(bool visible)
+{
+    // an error has no grid, text or chart: its bar keeps only the summary (no floating buttons)
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_gridButton, m_textButton, m_chartButton, m_filter,
+                                          m_copyButton, m_exportButton, m_sendButton})
+        w->setVisible(visible);
+}
+
+void ResultView::cycleSort(int column)
+{
+    // a click cycles ascending, descending, then the result's own order again; the model owns
+    // the order (computed off the GUI thread when large)
+    const SortSpec now = m_model->sortSpec();
+    if (now.column != column)
+        m_model->sort(column, Qt::AscendingOrder);
+    else if (!now.descending)
+        m_model->sort(column, Qt::DescendingOrder);
+    else
+        m_model->sort(-1);
+}
+
 void ResultView::setMode(Mode mode)
 {
     m_mode = mode;
@@ -553,14 +584,9 @@ void ResultView::updateInfo()
         return;
     }
     const auto shape = m_model->shape();
-    const int64_t rows = shape ? shape->rows : 0;
-    const int64_t shown = m_model->viewRowCount();
-    QString rowText = QLocale().toString(qlonglong(rows)) % tr(" rows");
-    if (m_model->isReordered() && shown != rows)
-        rowText = QLocale().toString(qlonglong(shown)) % QStringLiteral(" / ") % rowText;
-    QString text = rowText % QStringLiteral(" \u00d7 ") %
-                   QString::number(shape ? shape->columnCount() : 0) % tr(" cols") %
-                   QStringLiteral(" \u00b7 ") % humanBytes(m_result.bytesIn) %
+    // q's own terms: "42 rows × 3 cols", "long atom", "string of 18 chars", "dict of 3 keys"
+    const QString what = shape ? shape->describe(m_model->viewRowCount()) : QString();
+    QString text = what % QStringLiteral(" \u00b7 ") % humanBytes(m_result.bytesIn) %
                    QStringLiteral(" \u00b7 ") % humanDuration(m_result.elapsedNs) %
                    QStringLiteral(" \u00b7 ") % m_server;
     if (!m_path.isEmpty())

@@ -25,6 +25,7 @@ namespace qscope {
 class ChartPanel;
 class ConnectionManager;
 class ExportJob;
+class FrozenColumns;
 class ResultTableModel;
 
 class ResultView : public QWidget
@@ -66,6 +67,8 @@ public:
 
     // parts, for the pane and tests
     QTableView *grid() const { return m_grid; }
+    /// The overlay that keeps a keyed table's key columns in sight.
+    FrozenColumns *frozenColumns() const { return m_frozen; }
     /// The scroll bar that spans all rows: the grid's own, or, for a result larger than the
     /// model's row window, the one beside the grid that moves the window.
     QScrollBar *rowScrollBar() const;
@@ -94,6 +97,9 @@ private:
     /// The model's rows changed (filter, sort): Text and Chart follow.
     void onRowsChanged();
     void updateInfo();
+    void setToolsVisible(bool visible);
+    /// Header click: ascending, descending, original order.
+    void cycleSort(int column);
     void chooseExport(ExportFormat format);
     void openSendDialog();
 
@@ -121,6 +127,7 @@ private:
     QToolButton *m_backButton = nullptr;
     QStackedWidget *m_stackWidget = nullptr;
     QTableView *m_grid = nullptr;
+    FrozenColumns *m_frozen = nullptr;
     QWidget *m_gridBox = nullptr;
     QScrollBar *m_rowBar = nullptr;
     bool m_syncingRows = false;
