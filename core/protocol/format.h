@@ -33,6 +33,11 @@ QByteArray formatOneLine(const Value &v);
 /// Fast path: no QString, no Value construction for fixed-width vectors. Any thread.
 QByteArray formatCell(const Value &column, int64_t row);
 
+/// A grid cell of a float or real vector at q's display precision `precision` (`\P`: 1..17
+/// significant digits; 0 = every digit, the shortest text that reads back). Nulls and
+/// infinities as formatCell; other columns give formatCell's text.
+QByteArray formatCell(const Value &column, int64_t row, int precision);
+
 /// A grid cell for an atom (or any other value: non-atoms fall back to formatOneLine).
 QByteArray formatAtom(const Value &atom);
 

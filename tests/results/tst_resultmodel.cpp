@@ -1,6 +1,7 @@
 // The result grid's model and its sort/filter/copy, over tables, keyed tables, dicts, lists and
 // atoms built in memory. Every model runs under QAbstractItemModelTester.
 
+#include "results/cellactions.h"
 #include "results/resulttablemodel.h"
 #include "results/roworder.h"
 #include "results/selectiontext.h"
@@ -8,6 +9,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 #include <algorithm>
@@ -42,6 +44,117 @@ private:
     }
 
 private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void whereClauseSpeaksQ()
+    {
+        const ResultShape shape = ResultShape::of(table(
+            {"sym", "px", "n", "d", "t", "i", "b", "s", "my col"},
+            {syms({"AAPL", "a,b", ""}), floats({1.3573761234, floatNull(), 100}), longs({7, 8, 9}),
+             Value::fromVector(Date, std::vector<int32_t>{9834, qnull::i, 0}),
+             Value::fromVector(Timestamp, std::vector<int64_t>{1000000000LL, 0, 0}),
+             Value::fromVector(Int, std::vector<int32_t>{42, 1, 2}),
+             Value::fromVector(Boolean, std::vector<uint8_t>{1, 0, 0}),
+             Value::list({Value::string("abc"), Value::string("a*b"), Value::string("")}),
+             longs({1, 2, 3})}));
+        QCOMPARE(whereClause(shape, 0, 0), QByteArray("where sym=`AAPL"));
+        QCOMPARE(whereClause(shape, 0, 1), QByteArray("where sym=`$\"a,b\""));
+        QCOMPARE(whereClause(shape, 0, 2), QByteArray("where null sym"));
+        QCOMPARE(whereClause(shape, 1, 0), QByteArray("where px=1.3573761234"));
+        QCOMPARE(whereClause(shape, 1, 1), QByteArray("where null px"));
+        QCOMPARE(whereClause(shape, 1, 2), QByteArray("where px=100f"));
+        QCOMPARE(whereClause(shape, 2, 0), QByteArray("where n=7"));
+        QCOMPARE(whereClause(shape, 3, 0), QByteArray("where d=2026.12.04"));
+        QCOMPARE(whereClause(shape, 3, 1), QByteArray("where null d"));
+        QCOMPARE(whereClause(shape, 4, 0), QByteArray("where t=2000.01.01D00:00:01.000000000"));
+        QCOMPARE(whereClause(shape, 5, 0), QByteArray("where i=42i"));
+        QCOMPARE(whereClause(shape, 6, 0), QByteArray("where b=1b"));
+        QCOMPARE(whereClause(shape, 7, 0), QByteArray("where s like \"abc\""));
+        QCOMPARE(whereClause(shape, 7, 1), QByteArray("where s~\\:\"a*b\""));
+        QCOMPARE(whereClause(shape, 8, 0), QByteArray()); // not a name q code can use
+        QVERIFY(isQName("price") && isQName(".u.x") && !isQName("my col") && !isQName("1a"));
+    }
+
+    void filterForCellKeepsItsRows()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(
+            table({"sym", "px", "note"},
+                  {syms({"a", "b", "a", ""}), floats({1.3573761234, 1.3573762, floatNull(), 2}),
+                   Value::list({Value::string("x y"), Value::string(" pad"), Value::string("x y"),
+                                Value::string("")})}));
+        const ResultShape &shape = *m.shape();
+        QCOMPARE(filterForCell(shape, 0, 0), QStringLiteral("sym=a"));
+        // the exact digits: the grid shows both prices as 1.357376
+        QCOMPARE(filterForCell(shape, 1, 0), QStringLiteral("px=1.3573761234"));
+        QCOMPARE(cell(m, 0, 1), cell(m, 1, 1));
+        QVERIFY(m.setFilterText(filterForCell(shape, 1, 0)).isEmpty());
+        QCOMPARE(m.viewRowCount(), 1);
+        QVERIFY(m.setFilterText(filterForCell(shape, 1, 2)).isEmpty()); // px=0n
+        QCOMPARE(m.viewRowCount(), 1);
+        QCOMPARE(m.sourceRowAt(0), 2);
+        QVERIFY(m.setFilterText(filterForCell(shape, 0, 0)).isEmpty());
+        QCOMPARE(m.viewRowCount(), 2);
+        QVERIFY(m.setFilterText(filterForCell(shape, 2, 1)).isEmpty()); // note=" pad"
+        QCOMPARE(m.viewRowCount(), 1);
+        QCOMPARE(m.sourceRowAt(0), 1);
+    }
+
+    void selectionStatsText()
+    {
+        SelectionStats s;
+        s.add(1);
+        QCOMPARE(s.text(), QString()); // one cell: nothing to sum up
+        s.add(2);
+        s.add(NAN); // a null: counted, not summed
+        s.add(3);
+        QCOMPARE(s.cells, 4);
+        QCOMPARE(s.numbers, 3);
+        QCOMPARE(s.text(),
+                 QStringLiteral("count 4 \u00b7 sum 6 \u00b7 avg 2 \u00b7 min 1 \u00b7 max 3"));
+        SelectionStats text;
+        text.add(NAN);
+        text.add(NAN);
+        QCOMPARE(text.text(), QStringLiteral("count 2"));
+    }
+
+    void displayPrecisionSetting()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(table({"px", "n"}, {floats({135737612.3456, 0.1234567891234, floatNull()}),
+                                       longs({1, 2, 3})}));
+        QCOMPARE(ResultTableModel::displayPrecision(), 7); // q's default
+        QCOMPARE(cell(m, 0, 0), QStringLiteral("1.357376e+08"));
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("0.1234568"));
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        ResultTableModel::setDisplayPrecision(12);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(cell(m, 0, 0), QStringLiteral("135737612.346"));
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("0.123456789123"));
+        QCOMPARE(cell(m, 2, 0), QStringLiteral("0n"));
+        QCOMPARE(cell(m, 0, 1), QStringLiteral("1"));
+        ResultTableModel::setDisplayPrecision(0); // every digit
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("0.1234567891234"));
+        ResultTableModel::setDisplayPrecision(7);
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("0.1234568"));
+    }
+
+    void sortCyclesBackToOriginal()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(trades());
+        m.sort(2, Qt::DescendingOrder);
+        QCOMPARE(column(m, 2), sl({"40", "30", "20", "10"}));
+        m.sort(-1);
+        QCOMPARE(m.sortSpec().column, -1);
+        QVERIFY(!m.isReordered());
+        QCOMPARE(column(m, 0), sl({"b", "a", "c", "a"}));
+        QCOMPARE(m.headerData(2, Qt::Horizontal).toString(), QStringLiteral("size"));
+    }
+
     void plainTable()
     {
         ResultTableModel m;

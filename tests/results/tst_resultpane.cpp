@@ -20,12 +20,15 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 #include <QXYSeries>
 
@@ -104,7 +107,11 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase() { qRegisterMetaType<qscope::ExportOutcome>(); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qRegisterMetaType<qscope::ExportOutcome>();
+    }
 
     void tableGridAndInfo()
     {
@@ -314,6 +321,134 @@ private Q_SLOTS:
         sel->clearSelection();
         sel->select(QItemSelection(m->index(0, 2), m->index(0, 2)), QItemSelectionModel::Select);
         QCOMPARE(view.copySelection(false), QByteArray("size\n40\n"));
+    }
+
+    void copyShowsANote()
+    {
+        ResultView view(nullptr);
+        view.resize(900, 300);
+        view.show();
+        view.setResult(ok(trades(), "trades"), QStringLiteral("demo"));
+        auto *m = view.model();
+        view.grid()->selectionModel()->select(QItemSelection(m->index(0, 0), m->index(2, 1)),
+                                              QItemSelectionModel::Select);
+        QVERIFY(!view.copiedNote()->isVisible());
+        view.copySelection(false);
+        QVERIFY(view.copiedNote()->isVisible());
+        QCOMPARE(view.copiedNote()->text(), QStringLiteral("Copied 3 rows"));
+        // it goes away by itself
+        QTRY_VERIFY_WITH_TIMEOUT(!view.copiedNote()->isVisible(), 10000);
+    }
+
+    void selectionStatisticsFollowTheSelection()
+    {
+        ResultPane pane(nullptr);
+        pane.setResult(ok(trades(), "trades"), QStringLiteral("demo"));
+        ResultView *view = pane.currentView();
+        auto *m = view->model();
+        QSignalSpy spy(&pane, &ResultPane::selectionStatsChanged);
+        // price column: 1.5 0n 3.25 2, and the size column beside it: 10 20 30 40
+        view->grid()->selectionModel()->select(QItemSelection(m->index(0, 1), m->index(3, 1)),
+                                               QItemSelectionModel::Select);
+        QCOMPARE(pane.selectionStats(),
+                 QStringLiteral(
+                     "count 4 \u00b7 sum 6.75 \u00b7 avg 2.25 \u00b7 min 1.5 \u00b7 max 3.25"));
+        QVERIFY(spy.count() >= 1);
+        view->grid()->selectionModel()->select(QItemSelection(m->index(0, 2), m->index(1, 2)),
+                                               QItemSelectionModel::ClearAndSelect);
+        QCOMPARE(pane.selectionStats(),
+                 QStringLiteral("count 2 \u00b7 sum 30 \u00b7 avg 15 \u00b7 min 10 \u00b7 max 20"));
+        // symbols are counted, not summed; the stats follow the sorted rows
+        view->grid()->selectionModel()->select(QItemSelection(m->index(0, 0), m->index(1, 0)),
+                                               QItemSelectionModel::ClearAndSelect);
+        QCOMPARE(pane.selectionStats(), QStringLiteral("count 2"));
+        view->grid()->selectionModel()->clearSelection();
+        QCOMPARE(pane.selectionStats(), QString());
+    }
+
+    void headerClicksCycleSortAndFitWidths()
+    {
+        // small values where widths are sampled (first 64, last 16 rows), wide ones between
+        std::vector<double> px(200, 1.5);
+        for (size_t i = 64; i < 184; ++i)
+            px[i] = 135737612.3 + double(i);
+        ResultPane pane(nullptr);
+        pane.resize(900, 400);
+        pane.show();
+        pane.setResult(
+            ok(table({"n", "px"}, {longs(std::vector<int64_t>(200, 1)), floats(px)}), "t"),
+            QStringLiteral("demo"));
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        ResultView *view = pane.currentView();
+        QHeaderView *header = view->grid()->horizontalHeader();
+        const int wide =
+            view->grid()->fontMetrics().horizontalAdvance(QStringLiteral("1.357377e+08"));
+        QVERIFY(view->grid()->columnWidth(1) < wide); // measured on the narrow sample
+        auto click = [&] {
+            QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                              QPoint(header->sectionViewportPosition(1) + 5, header->height() / 2));
+        };
+        click();
+        QCOMPARE(view->model()->sortSpec().column, 1);
+        QVERIFY(!view->model()->sortSpec().descending);
+        click();
+        QVERIFY(view->model()->sortSpec().descending);
+        QCOMPARE(view->model()->index(0, 1).data().toString(), QStringLiteral("1.357378e+08"));
+        // the values now on screen fit their column
+        QVERIFY2(view->grid()->columnWidth(1) > wide,
+                 qPrintable(QString::number(view->grid()->columnWidth(1))));
+        click(); // third click: the result's own order
+        QCOMPARE(view->model()->sortSpec().column, -1);
+        QVERIFY(!view->model()->isReordered());
+        QCOMPARE(view->model()->index(64, 1).data().toString(), QStringLiteral("1.357377e+08"));
+    }
+
+    void cellMenuCopiesFiltersAndWhereClause()
+    {
+        ResultPane pane(nullptr);
+        pane.resize(900, 300);
+        pane.show();
+        pane.setResult(ok(trades(), "trades"), QStringLiteral("demo"));
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        ResultView *view = pane.currentView();
+        QTableView *grid = view->grid();
+        const QPoint symCell = grid->visualRect(view->model()->index(2, 0)).center();
+        QStringList seen;
+        auto act = [&](const QString &text, bool shoot = false) {
+            QTimer::singleShot(50, view, [&, text, shoot] {
+                QMenu *menu = view->openCellMenu();
+                QVERIFY(menu);
+                seen.clear();
+                for (QAction *a : menu->actions())
+                    if (!a->isSeparator()) seen << a->text();
+                if (shoot) screenshot(menu, QStringLiteral("results-cell-menu"));
+                for (QAction *a : menu->actions())
+                    if (a->text() == text) a->trigger();
+                menu->close();
+            });
+            view->showCellMenu(grid, symCell);
+        };
+        act(QStringLiteral("Copy as where-clause"), true);
+        QVERIFY(seen.contains(QStringLiteral("Copy cell")));
+        QVERIFY(seen.contains(QStringLiteral("Copy as q literal")));
+        QVERIFY(seen.contains(QStringLiteral("Filter by this value")));
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("where sym=`c"));
+        QVERIFY(view->copiedNote()->isVisible());
+        QCOMPARE(view->copiedNote()->text(), QStringLiteral("Copied where-clause"));
+        act(QStringLiteral("Copy as q literal"));
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("`c"));
+        act(QStringLiteral("Copy cell"));
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("c"));
+        // filter by the price cell of row 0 (1.5): the box shows it and one row is left
+        const QPoint priceCell = grid->visualRect(view->model()->index(0, 1)).center();
+        QTimer::singleShot(50, view, [&] {
+            for (QAction *a : view->openCellMenu()->actions())
+                if (a->text() == QStringLiteral("Filter by this value")) a->trigger();
+            view->openCellMenu()->close();
+        });
+        view->showCellMenu(grid, priceCell);
+        QCOMPARE(view->findChild<QLineEdit *>()->text(), QStringLiteral("price=1.5"));
+        QCOMPARE(view->model()->viewRowCount(), 1);
     }
 
     void exportFromViewIsNotCapped()

@@ -58,11 +58,15 @@ public:
     QList<QPair<qscope::QueryResult, QString>> pinnedResults() const;
     /// The view of the shown run.
     ResultView *currentView() const;
+    /// Statistics of the selected cells of the tab in front (Result or a pin); empty if none.
+    QString selectionStats() const;
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
     /// The Result tab shows another run (a new result, or stepping through the kept ones).
     void shownRunChanged();
+    /// Statistics of the shown view's selected cells changed (ResultView::selectionStats).
+    void selectionStatsChanged();
 
 private:
     struct Run

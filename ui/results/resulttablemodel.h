@@ -81,6 +81,11 @@ public:
     int keyColumnCount() const;
     /// The background of key cells.
     static QColor keyShade();
+    /// q's display precision (`\P`) for float and real cells: significant digits, 1..17, or 0
+    /// for every digit (the shortest text that reads back). Default 7, as q's. Kept in
+    /// QSettings; setting it repaints every grid.
+    static int displayPrecision();
+    static void setDisplayPrecision(int digits);
     Value cellValue(const QModelIndex &index) const;
 
 Q_SIGNALS:

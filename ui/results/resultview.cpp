@@ -1,10 +1,12 @@
 #include "resultview.h"
 
+#include "cellactions.h"
 #include "charts/chartpanel.h"
 #include "export/exportdialog.h"
 #include "export/exportjob.h"
 #include "frozencolumns.h"
 #include "net/connectionmanager.h"
+#include "protocol/columnops.h"
 #include "protocol/format.h"
 #include "resulttablemodel.h"
 #include "selectiontext.h"
@@ -29,9 +31,11 @@
 #include <QShortcut>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include <set>
 
 namespace qscope {
@@ -134,6 +138,15 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
 
     m_info = new QLabel(this);
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // "Copied 3 rows": a brief note beside the Copy button, so a copy is seen to happen
+    m_copied = new QLabel(this);
+    m_copied->setObjectName(QStringLiteral("copiedNote"));
+    m_copied->setStyleSheet(QStringLiteral("color:#2e7d32"));
+    m_copied->setVisible(false);
+    m_copiedTimer = new QTimer(this);
+    m_copiedTimer->setSingleShot(true);
+    m_copiedTimer->setInterval(2500);
+    connect(m_copiedTimer, &QTimer::timeout, m_copied, &QLabel::hide);
 
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
@@ -146,6 +159,7 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_busy);
     bar->addWidget(m_copyButton);
+    bar->addWidget(m_copied);
     bar->addWidget(m_exportButton);
     bar->addWidget(m_sendButton);
     bar->addSpacing(8);
@@ -238,7 +252,17 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     connect(m_grid->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &ResultView::onGridScrolled);
     connect(m_rowBar, &QScrollBar::valueChanged, this, &ResultView::onRowBarMoved);
+    connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ResultView::updateSelectionStats);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::updateSelectionStats);
+    // after a sort the rows on screen are others: widen columns their values would not fit
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        if (m_model->sortSpec().column >= 0) fitVisibleColumns();
+    });
     for (QTableView *view : {m_grid, m_frozen->view()}) {
+        view->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(view, &QWidget::customContextMenuRequested, this,
+                [this, view](const QPoint &pos) { showCellMenu(view, pos); });
         connect(view->horizontalHeader(), &QHeaderView::sectionClicked, this,
                 &ResultView::cycleSort);
         connect(view, &QTableView::doubleClicked, this,
@@ -627,11 +651,125 @@ QByteArray ResultView::copySelection(bool asQ)
     const QByteArray text =
         asQ ? selectionAsQ(*shape, columns, rows) : selectionAsTsv(*shape, columns, rows);
     QApplication::clipboard()->setText(QString::fromUtf8(text));
-    Q_EMIT statusMessage(tr("Copied %L1 rows \u00d7 %L2 columns as %3")
-                             .arg(rows.size())
-                             .arg(columns.size())
-                             .arg(asQ ? QStringLiteral("q") : QStringLiteral("TSV")));
+    showCopied(rows.size() == 1 ? tr("Copied 1 row") : tr("Copied %L1 rows").arg(rows.size()),
+               tr("Copied %L1 rows \u00d7 %L2 columns as %3")
+                   .arg(rows.size())
+                   .arg(columns.size())
+                   .arg(asQ ? QStringLiteral("q") : QStringLiteral("TSV")));
     return text;
+}
+
+void ResultView::showCopied(const QString &note, const QString &detail)
+{
+    m_copied->setText(note);
+    m_copied->setToolTip(detail);
+    m_copied->setVisible(true);
+    m_copiedTimer->start();
+    Q_EMIT statusMessage(detail.isEmpty() ? note : detail);
+}
+
+QByteArray ResultView::copyText(const QByteArray &text, const QString &what)
+{
+    QApplication::clipboard()->setText(QString::fromUtf8(text));
+    showCopied(tr("Copied %1").arg(what), QString::fromUtf8(text.left(200)));
+    return text;
+}
+
+void ResultView::showCellMenu(QTableView *view, const QPoint &pos)
+{
+    const QModelIndex index = view->indexAt(pos);
+    const auto shape = m_model->shape();
+    if (!shape || !m_hasResult || m_result.error) return;
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("cellMenu"));
+    if (index.isValid()) {
+        const int column = index.column();
+        const int64_t row = m_model->sourceRow(index.row());
+        menu.addAction(tr("Copy cell"), this, [this, shape, column, row] {
+            copyText(shape->cellText(column, row), tr("cell"));
+        });
+        menu.addAction(tr("Copy as q literal"), this, [this, shape, column, row] {
+            copyText(formatLiteral(shape->cellValue(column, row)), tr("q literal"));
+        });
+        const QByteArray where = whereClause(*shape, column, row);
+        QAction *w = menu.addAction(tr("Copy as where-clause"), this,
+                                    [this, where] { copyText(where, tr("where-clause")); });
+        w->setEnabled(!where.isEmpty());
+        if (!where.isEmpty()) w->setToolTip(QString::fromUtf8(where));
+        const QString filter = filterForCell(*shape, column, row);
+        QAction *f = menu.addAction(tr("Filter by this value"), this,
+                                    [this, filter] { applyFilter(filter); });
+        f->setEnabled(!filter.isEmpty());
+        menu.addSeparator();
+    }
+    menu.addAction(tr("Copy selection as TSV"), this, [this] { copySelection(false); });
+    menu.addAction(tr("Copy selection as q"), this, [this] { copySelection(true); });
+    menu.addSeparator();
+    QMenu *precision = menu.addMenu(tr("Display precision (\\P)"));
+    for (int digits : {3, 5, 7, 10, 12, 15, 17, 0}) {
+        const QString label = digits == 0   ? tr("all digits (\\P 0)")
+                              : digits == 7 ? tr("7 (q's default)")
+                                            : QString::number(digits);
+        QAction *a = precision->addAction(
+            label, this, [digits] { ResultTableModel::setDisplayPrecision(digits); });
+        a->setCheckable(true);
+        a->setChecked(ResultTableModel::displayPrecision() == digits);
+    }
+    m_lastMenu = &menu;
+    menu.exec(view->viewport()->mapToGlobal(pos));
+    m_lastMenu = nullptr;
+}
+
+void ResultView::fitVisibleColumns()
+{
+    // The rows on screen after a sort are not those the widths were measured on: widen any
+    // column (never narrow one a user sized) whose shown values or header would be cut.
+    const auto shape = m_model->shape();
+    if (!shape || shape->kind == ResultShape::Kind::Scalar) return;
+    const int rowHeight = std::max(1, m_grid->verticalHeader()->defaultSectionSize());
+    const int visible = std::max(m_grid->viewport()->height(), 600) / rowHeight + 1;
+    const int first = std::max(0, m_grid->rowAt(0));
+    const int last = std::min(m_model->rowCount(), first + visible);
+    const QFontMetrics fm = m_grid->fontMetrics();
+    QFont bold = m_grid->horizontalHeader()->font();
+    bold.setBold(true);
+    const QFontMetrics hfm(bold);
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        int w = hfm.horizontalAdvance(m_model->headerData(c, Qt::Horizontal).toString()) + 24;
+        for (int r = first; r < last; ++r)
+            w = std::max(w, fm.horizontalAdvance(m_model->index(r, c).data().toString()) + 14);
+        w = std::min(w, kMaxColumnWidth);
+        if (w > m_grid->columnWidth(c)) m_grid->horizontalHeader()->resizeSection(c, w);
+    }
+}
+
+void ResultView::updateSelectionStats()
+{
+    // count, sum, avg, min, max of the selected cells, read from the typed columns; capped so a
+    // select-all over millions of cells stays quick (the count is still exact)
+    constexpr int64_t kMaxCells = 2000000;
+    SelectionStats stats;
+    const auto shape = m_model->shape();
+    int64_t total = 0;
+    if (shape && m_hasResult && !m_result.error && shape->kind != ResultShape::Kind::Scalar) {
+        const QItemSelection selection = m_grid->selectionModel()->selection();
+        for (const QItemSelectionRange &r : selection) {
+            total += int64_t(r.height()) * r.width();
+            for (int c = r.left(); c <= r.right(); ++c) {
+                const Value &col = shape->columns[size_t(c)].data;
+                const bool numeric = isNumericType(col.type()) && col.type() > 0;
+                for (int row = r.top(); row <= r.bottom() && stats.cells < kMaxCells; ++row)
+                    stats.add(numeric ? numericAt(col, m_model->sourceRow(row)) : NAN);
+            }
+        }
+    }
+    QString text = stats.text();
+    if (total > stats.cells && !text.isEmpty())
+        text = tr("count %L1 \u00b7 first %L2 cells: ").arg(total).arg(stats.cells) %
+               text.section(QStringLiteral(" \u00b7 "), 1);
+    if (text == m_selectionStats) return;
+    m_selectionStats = text;
+    Q_EMIT selectionStatsChanged(text);
 }
 
 QString ResultView::applyFilter(const QString &text)

@@ -12,6 +12,9 @@
 
 class QLabel;
 class QLineEdit;
+class QMenu;
+class QPoint;
+class QTimer;
 class QPlainTextEdit;
 class QProgressBar;
 class QScrollBar;
@@ -78,8 +81,19 @@ public:
     QLabel *infoLabel() const { return m_info; }
     QLabel *errorLabel() const { return m_error; }
 
+    /// Statistics of the selected cells ("count 3 · sum 6 · avg 2 · min 1 · max 3"), empty
+    /// for fewer than two cells: what the status bar shows.
+    QString selectionStats() const { return m_selectionStats; }
+    /// The "Copied 3 rows" note beside the Copy button (shown briefly after each copy).
+    QLabel *copiedNote() const { return m_copied; }
+    /// The cell menu while it is open (tests).
+    QMenu *openCellMenu() const { return m_lastMenu; }
+    /// Opens the cell menu at a point of a grid's viewport (the grid or the frozen keys).
+    void showCellMenu(QTableView *view, const QPoint &pos);
+
 Q_SIGNALS:
     void statusMessage(const QString &text);
+    void selectionStatsChanged(const QString &text);
     void exportFinished(const qscope::ExportOutcome &outcome);
 
 private:
@@ -98,6 +112,10 @@ private:
     void onRowsChanged();
     void updateInfo();
     void setToolsVisible(bool visible);
+    void showCopied(const QString &note, const QString &detail);
+    QByteArray copyText(const QByteArray &text, const QString &what);
+    void fitVisibleColumns();
+    void updateSelectionStats();
     /// Header click: ascending, descending, original order.
     void cycleSort(int column);
     void chooseExport(ExportFormat format);
@@ -117,6 +135,10 @@ private:
     QLabel *m_error = nullptr;
     QLabel *m_busy = nullptr;
     QLabel *m_message = nullptr;
+    QLabel *m_copied = nullptr;
+    QTimer *m_copiedTimer = nullptr;
+    QMenu *m_lastMenu = nullptr;
+    QString m_selectionStats;
     QLineEdit *m_filter = nullptr;
     QToolButton *m_gridButton = nullptr;
     QToolButton *m_textButton = nullptr;
