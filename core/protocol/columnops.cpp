@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <numeric>
 
@@ -128,6 +129,13 @@ bool gradeByKey(std::vector<uint32_t> &rows, bool descending, KeyOf keyOf,
     if (n == 0) return true;
     for (K &k : keys)
         k = descending ? K(hi - k) : K(k - lo);
+    // Already in order (a time column, a result sorted by the server): nothing to move. In
+    // strictly the opposite order: reversing it is the sort (no ties whose order would flip).
+    if (std::is_sorted(keys.begin(), keys.end())) return true;
+    if (std::adjacent_find(keys.begin(), keys.end(), std::less_equal<K>()) == keys.end()) {
+        std::reverse(rows.begin(), rows.end());
+        return true;
+    }
     return radixSort<K>(keys, rows, K(hi - lo), cancel);
 }
 
