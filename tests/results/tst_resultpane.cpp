@@ -3,6 +3,7 @@
 // demo server. Saves screenshots under test-output/screenshots.
 
 #include "charts/chartpanel.h"
+#include "charts/zoomchartview.h"
 #include "export/exportjob.h"
 #include "results/frozencolumns.h"
 #include "results/resultpane.h"
@@ -12,14 +13,18 @@
 
 #include <QAbstractAxis>
 #include <QApplication>
+#include <QBarCategoryAxis>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QClipboard>
 #include <QDir>
 #include <QFile>
 #include <QHeaderView>
+#include <QImage>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QScrollBar>
@@ -30,6 +35,8 @@
 #include <QTest>
 #include <QTimer>
 #include <QToolButton>
+#include <QValueAxis>
+#include <QWheelEvent>
 #include <QXYSeries>
 
 #include <cmath>
@@ -600,13 +607,199 @@ private Q_SLOTS:
                                                    QItemSelectionModel::Columns);
         view->setMode(ResultView::Mode::Chart);
         ChartPanel *chart = view->chartPanel();
-        QCOMPARE(chart->seriesCount(), 2);
+        // price and bid, one series each per sym
+        QCOMPARE(chart->seriesCount(), 8);
+        QCOMPARE(chart->chart()->series().first()->name(), QStringLiteral("price AAPL"));
         QCOMPARE(chart->chart()->axes(Qt::Horizontal).first()->type(),
                  QAbstractAxis::AxisTypeDateTime);
         QVERIFY(QTest::qWaitForWindowExposed(&pane));
         // once laid out, the series are re-decimated to the plot's real pixel width
         QTRY_VERIFY(chart->plottedPoints() > 2000);
-        screenshot(&pane, QStringLiteral("results-chart"));
+        screenshot(&pane, QStringLiteral("results-chart-per-sym"));
+    }
+
+    static QValueAxis *yAxis(ChartPanel &panel, Qt::Alignment side = Qt::AlignLeft)
+    {
+        for (QAbstractAxis *a : panel.chart()->axes(Qt::Vertical))
+            if (a->alignment() == side) return qobject_cast<QValueAxis *>(a);
+        return nullptr;
+    }
+    static bool niceTicks(QValueAxis *axis)
+    {
+        const double step = (axis->max() - axis->min()) / (axis->tickCount() - 1);
+        const double mantissa = step / std::pow(10.0, std::floor(std::log10(step)));
+        for (double nice : {1.0, 2.0, 2.5, 5.0, 10.0})
+            if (std::fabs(mantissa - nice) < 1e-6) return true;
+        return false;
+    }
+
+    void chartSeriesPerSymAndAxesPerScale()
+    {
+        ChartPanel panel;
+        panel.resize(1000, 500);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto shape = std::make_shared<const ResultShape>(ResultShape::of(marketTable(2000)));
+        panel.setShape(shape);
+        QCOMPARE(panel.xColumn(), 0);     // time
+        QCOMPARE(panel.splitColumn(), 1); // sym
+        QCOMPARE(panel.yColumns(), QList<int>({2, 3, 4}));
+        QCOMPARE(panel.seriesCount(), 4 * 3);
+        // size (100..900) does not share price's axis (95..110): it would flatten it
+        QValueAxis *left = yAxis(panel), *right = yAxis(panel, Qt::AlignRight);
+        QVERIFY(left && right);
+        QVERIFY2(left->max() < 200, qPrintable(QString::number(left->max())));
+        QVERIFY(right->max() >= 900);
+        QVERIFY(niceTicks(left) && niceTicks(right));
+        // non-negative data: no axis below zero
+        QVERIFY(left->min() >= 0 && right->min() >= 0);
+        int onRight = 0;
+        for (QAbstractSeries *s : panel.chart()->series())
+            if (s->attachedAxes().contains(right)) {
+                ++onRight;
+                QVERIFY(s->name().startsWith(QStringLiteral("size")));
+            }
+        QCOMPARE(onRight, 4);
+        // one series when the split is turned off
+        panel.setSplitColumn(-1);
+        QCOMPARE(panel.seriesCount(), 3);
+    }
+
+    void chartRoundsTicksAndStartsAtZeroOnlyWithData()
+    {
+        ChartPanel panel;
+        panel.resize(800, 400);
+        panel.show();
+        auto shape = std::make_shared<const ResultShape>(
+            ResultShape::of(table({"v"}, {floats({10499998.9, 10500001.3, 10500003.7})})));
+        panel.setShape(shape);
+        QValueAxis *y = yAxis(panel);
+        QVERIFY(niceTicks(y));
+        QVERIFY(y->min() > 10000000); // not zero-based: the data is far from it
+        QCOMPARE(y->labelFormat(), QStringLiteral("%.10g"));
+        shape =
+            std::make_shared<const ResultShape>(ResultShape::of(table({"v"}, {floats({0, 3, 7})})));
+        panel.setShape(shape);
+        QCOMPARE(yAxis(panel)->min(), 0.0); // starts at zero, not below it
+        shape = std::make_shared<const ResultShape>(
+            ResultShape::of(table({"v"}, {floats({-5, 3, 7})})));
+        panel.setShape(shape);
+        QVERIFY(yAxis(panel)->min() < -5); // the data crosses zero: so does the axis
+    }
+
+    void chartKeyedBySymIsLabelledBySym()
+    {
+        // select max price by sym: x is the key, labelled AAPL.., not 0..9
+        const Value keyed = Value::dict(table({"sym"}, {syms({"AAPL", "GOOG", "IBM", "MSFT"})}),
+                                        table({"price"}, {floats({101.5, 140.25, 99.0, 120.0})}));
+        ResultPane pane(nullptr);
+        pane.resize(900, 400);
+        pane.show();
+        pane.setResult(ok(keyed, "select max price by sym from trade"), QStringLiteral("demo"));
+        ResultView *view = pane.currentView();
+        view->setMode(ResultView::Mode::Chart);
+        ChartPanel *chart = view->chartPanel();
+        QCOMPARE(chart->xColumn(), 0);
+        QCOMPARE(chart->kind(), ChartPanel::Kind::Bar);
+        auto *cats = qobject_cast<QBarCategoryAxis *>(chart->chart()->axes(Qt::Horizontal).first());
+        QVERIFY(cats);
+        QCOMPARE(cats->categories(), (QStringList{QStringLiteral("AAPL"), QStringLiteral("GOOG"),
+                                                  QStringLiteral("IBM"), QStringLiteral("MSFT")}));
+        QCOMPARE(yAxis(*chart)->min(), 0.0); // bars stand on zero
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        screenshot(&pane, QStringLiteral("results-chart-by-sym"));
+        // as a line, the sym labels stay
+        chart->setKind(ChartPanel::Kind::Line);
+        auto *labels = qobject_cast<QCategoryAxis *>(chart->chart()->axes(Qt::Horizontal).first());
+        QVERIFY(labels);
+        QVERIFY(labels->categoriesLabels().first().startsWith(QStringLiteral("AAPL")));
+        // and any column can be x: here the sym of an unkeyed table
+        auto shape = std::make_shared<const ResultShape>(ResultShape::of(marketTable(40)));
+        chart->setShape(shape);
+        chart->setColumns(1, {2});
+        QCOMPARE(chart->xColumn(), 1);
+        QCOMPARE(chart->splitColumn(), -1);
+        QCOMPARE(chart->seriesCount(), 1);
+    }
+
+    void chartKeepsUncheckedSeries()
+    {
+        ResultPane pane(nullptr);
+        pane.resize(1000, 480);
+        pane.show();
+        pane.setResult(ok(marketTable(300), "select from trade"), QStringLiteral("demo"));
+        ResultView *view = pane.currentView();
+        view->setMode(ResultView::Mode::Chart);
+        ChartPanel *chart = view->chartPanel();
+        QCOMPARE(chart->yColumns(), QList<int>({2, 3, 4}));
+        auto *list = chart->findChild<QListWidget *>();
+        for (int i = 0; i < list->count(); ++i)
+            if (list->item(i)->text() == QStringLiteral("bid"))
+                list->item(i)->setCheckState(Qt::Unchecked);
+        QCOMPARE(chart->yColumns(), QList<int>({2, 4}));
+        chart->setSplitColumn(-1);
+        view->setMode(ResultView::Mode::Grid);
+        view->setMode(ResultView::Mode::Chart);
+        QCOMPARE(chart->yColumns(), QList<int>({2, 4}));
+        QCOMPARE(chart->splitColumn(), -1);
+        // a filter changes the rows, not the choice
+        view->setMode(ResultView::Mode::Grid);
+        view->applyFilter(QStringLiteral("sym=IBM"));
+        view->setMode(ResultView::Mode::Chart);
+        QCOMPARE(chart->yColumns(), QList<int>({2, 4}));
+        QCOMPARE(chart->rowCount(), int64_t(75));
+    }
+
+    void chartZoomRefitsYAndResetFitsBoth()
+    {
+        // y rises with x: the first tenth of x holds the first tenth of y
+        const int64_t n = 100000;
+        std::vector<double> y(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i)
+            y[size_t(i)] = 1000.0 + double(i);
+        auto shape =
+            std::make_shared<const ResultShape>(ResultShape::of(table({"y"}, {floats(y)})));
+        ChartPanel panel;
+        panel.resize(1000, 500);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setShape(shape);
+        QValueAxis *ya = yAxis(panel);
+        const double fullMin = ya->min(), fullMax = ya->max();
+        QVERIFY(fullMin <= 1000 && fullMax >= 1000 + n - 1);
+        // the wheel zooms x; y follows the points now in view
+        ZoomChartView *view = panel.chartView();
+        const QRectF plot = panel.chart()->plotArea();
+        const QPoint at = view->mapFromScene(
+            panel.chart()->mapToScene(QPointF(plot.left() + 2, plot.center().y())));
+        for (int k = 0; k < 8; ++k) {
+            QWheelEvent wheel(at, view->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120),
+                              Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(view->viewport(), &wheel);
+        }
+        auto *xa = qobject_cast<QValueAxis *>(panel.chart()->axes(Qt::Horizontal).first());
+        QVERIFY(xa->max() < 0.3 * n);
+        QTRY_VERIFY2(ya->max() < 1000 + 0.4 * n, qPrintable(QString::number(ya->max())));
+        QVERIFY(niceTicks(ya));
+        // a drag that moves y too, then reset: both axes back to all the data
+        panel.chart()->scroll(0, 40);
+        panel.resetZoom();
+        QCOMPARE(xa->min(), 0.0);
+        QCOMPARE(xa->max(), double(n - 1));
+        QCOMPARE(ya->min(), fullMin);
+        QCOMPARE(ya->max(), fullMax);
+        QTest::qWait(50);
+        screenshot(&panel, QStringLiteral("results-chart-after-reset"));
+        // save as PNG
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("chart.png"));
+        QVERIFY(panel.savePng(path));
+        QImage image(path);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() > 500);
+        QString error;
+        QVERIFY(!panel.savePng(QStringLiteral("/nonexistent/dir/c.png"), &error));
+        QVERIFY(error.contains(QStringLiteral("/nonexistent")));
     }
 };
 

@@ -360,7 +360,11 @@ void ResultView::showValue(const Value &value)
     m_exportButton->setEnabled(any);
     m_sendButton->setEnabled(any && m_manager);
     m_filter->setEnabled(any);
-    if (m_chart && m_mode == Mode::Chart) m_chart->setShape(m_model->rowView().shownShape());
+    if (m_chart && m_mode == Mode::Chart) {
+        m_chart->setShape(m_model->rowView().shownShape());
+        m_chartSource = m_model->shape();
+        m_chartPicked.clear();
+    }
     if (m_mode == Mode::Text) refreshText();
     updateInfo();
 }
@@ -556,7 +560,16 @@ void ResultView::setMode(Mode mode)
             if (seen.insert(i.column()).second) columns.append(i.column());
         }
         std::sort(columns.begin(), columns.end());
-        chartPanel()->setShape(m_model->rowView().shownShape(), columns);
+        // Back to the chart of the same result with the same pick: keep what was chosen there
+        // (x, unchecked series, split, kind); only the rows in view may have changed.
+        const auto source = m_model->shape();
+        if (m_chart && m_chartSource.lock() == source && columns == m_chartPicked) {
+            m_chart->setRows(m_model->rowView().shownShape());
+        } else {
+            chartPanel()->setShape(m_model->rowView().shownShape(), columns);
+            m_chartSource = source;
+            m_chartPicked = columns;
+        }
         m_stackWidget->setCurrentWidget(m_chart);
         break;
     }

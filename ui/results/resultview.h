@@ -5,7 +5,9 @@
 
 #include "export/exporter.h"
 #include "net/nettypes.h"
+#include "results/resultshape.h"
 
+#include <QList>
 #include <QWidget>
 
 #include <memory>
@@ -156,6 +158,9 @@ private:
     ResultTableModel *m_model = nullptr;
     QPlainTextEdit *m_text = nullptr;
     ChartPanel *m_chart = nullptr;
+    /// The result and column pick the chart was set up for (to keep its choices on return).
+    std::weak_ptr<const ResultShape> m_chartSource;
+    QList<int> m_chartPicked;
     QWidget *m_exportBar = nullptr;
     QProgressBar *m_exportProgress = nullptr;
     QLabel *m_exportLabel = nullptr;
