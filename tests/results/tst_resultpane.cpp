@@ -14,6 +14,8 @@
 #include <QAbstractAxis>
 #include <QApplication>
 #include <QBarCategoryAxis>
+#include <QCandlestickSeries>
+#include <QCandlestickSet>
 #include <QCategoryAxis>
 #include <QChart>
 #include <QClipboard>
@@ -720,6 +722,53 @@ private Q_SLOTS:
         QCOMPARE(chart->xColumn(), 1);
         QCOMPARE(chart->splitColumn(), -1);
         QCOMPARE(chart->seriesCount(), 1);
+    }
+
+    void chartCandlesFromOhlcColumns()
+    {
+        // 900 one-minute bars: merged three rows a candle (at most kMaxCandles)
+        const int64_t n = 900;
+        std::vector<int64_t> time(static_cast<size_t>(n));
+        std::vector<double> open(time.size()), high(time.size()), low(time.size()),
+            close(time.size());
+        for (int64_t i = 0; i < n; ++i) {
+            const size_t k = size_t(i);
+            time[k] = 9132LL * 86400000000000LL + 34200000000000LL + i * 60000000000LL;
+            open[k] = 100 + 8 * std::sin(double(i) / 40.0);
+            close[k] = open[k] + ((i % 5) - 2) * 0.3;
+            high[k] = std::max(open[k], close[k]) + 0.5 + (i == 400 ? 20 : 0);
+            low[k] = std::min(open[k], close[k]) - 0.5;
+        }
+        auto shape = std::make_shared<const ResultShape>(
+            ResultShape::of(table({"time", "open", "high", "low", "close"},
+                                  {Value::fromVector(Timestamp, time), floats(open), floats(high),
+                                   floats(low), floats(close)})));
+        ChartPanel panel;
+        panel.resize(1000, 480);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setShape(shape);
+        QCOMPARE(panel.kind(), ChartPanel::Kind::Candlestick);
+        QCOMPARE(panel.ohlcColumns(), QList<int>({1, 2, 3, 4}));
+        auto *candles = qobject_cast<QCandlestickSeries *>(panel.chart()->series().first());
+        QVERIFY(candles);
+        QCOMPARE(candles->count(), ChartPanel::kMaxCandles);
+        // candle 133 holds rows 399..401: its high is the spike, its open row 399's open
+        const QCandlestickSet *set = candles->sets().at(133);
+        QCOMPARE(set->open(), open[399]);
+        QCOMPARE(set->close(), close[401]);
+        QCOMPARE(set->high(), high[400]);
+        QCOMPARE(set->low(), std::min({low[399], low[400], low[401]}));
+        QVERIFY(yAxis(panel)->max() >= high[400]);
+        QVERIFY(yAxis(panel)->min() > 0); // prices far from zero: not zero-based
+        QTest::qWait(50);
+        screenshot(&panel, QStringLiteral("results-chart-candles"));
+        // without the four columns there is nothing to draw, and it says why
+        panel.setShape(std::make_shared<const ResultShape>(
+            ResultShape::of(table({"open", "close"}, {floats({1, 2}), floats({2, 1})}))));
+        QVERIFY(panel.kind() != ChartPanel::Kind::Candlestick);
+        panel.setKind(ChartPanel::Kind::Candlestick);
+        QCOMPARE(panel.seriesCount(), 0);
     }
 
     void chartKeepsUncheckedSeries()

@@ -7,6 +7,8 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QCandlestickSeries>
+#include <QCandlestickSet>
 #include <QCategoryAxis>
 #include <QChart>
 #include <QComboBox>
@@ -98,6 +100,7 @@ ChartPanel::ChartPanel(QWidget *parent) : QWidget(parent)
     m_kindBox->addItem(tr("Line"), int(Kind::Line));
     m_kindBox->addItem(tr("Bar"), int(Kind::Bar));
     m_kindBox->addItem(tr("Scatter"), int(Kind::Scatter));
+    m_kindBox->addItem(tr("Candlestick"), int(Kind::Candlestick));
     m_xBox = new QComboBox(this);
     m_xBox->setToolTip(tr("x axis: any column (symbols and text as labelled categories)"));
     m_splitBox = new QComboBox(this);
@@ -239,8 +242,11 @@ void ChartPanel::setShape(std::shared_ptr<const ResultShape> shape,
     }
     m_x = x;
     m_y = y;
-    // labelled categories read best as bars
-    m_kind = isCategoryX() && m_shape->rows <= kMaxBars ? Kind::Bar : Kind::Line;
+    // labelled categories read best as bars; open/high/low/close as candles
+    m_kind = isCategoryX() && m_shape->rows <= kMaxBars ? Kind::Bar
+             : ohlcColumns().size() == 4 && selectedColumns.isEmpty() && !isCategoryX()
+                 ? Kind::Candlestick
+                 : Kind::Line;
     pickDefaultSplit();
     makeGroups();
     syncControls();
@@ -393,7 +399,7 @@ void ChartPanel::rebuild()
     m_plotted = 0;
     m_autoY = true;
     m_rightY.clear();
-    if (!m_shape || m_y.isEmpty()) {
+    if (!m_shape || (m_y.isEmpty() && m_kind != Kind::Candlestick)) {
         m_note->setText(m_shape ? tr("Pick a numeric column for y") : QString());
         return;
     }
@@ -405,6 +411,10 @@ void ChartPanel::rebuild()
     m_chart->addAxis(yAxis, Qt::AlignLeft);
     if (m_kind == Kind::Bar) {
         buildBars(yAxis);
+        return;
+    }
+    if (m_kind == Kind::Candlestick) {
+        buildCandles(yAxis);
         return;
     }
 
@@ -551,10 +561,93 @@ void ChartPanel::buildBars(QValueAxis *yAxis)
                 : tr("%L1 rows").arg(m_shape->rows));
 }
 
+QList<int> ChartPanel::ohlcColumns() const
+{
+    if (!m_shape || m_shape->kind == ResultShape::Kind::Scalar) return {};
+    QList<int> out;
+    for (const char *name : {"open", "high", "low", "close"}) {
+        for (int c = 0; c < m_shape->columnCount(); ++c) {
+            if (m_shape->columns[size_t(c)].name.toLower() == name &&
+                isNumericType(m_shape->columnType(c)) && m_shape->columnType(c) > 0) {
+                out.append(c);
+                break;
+            }
+        }
+    }
+    return out.size() == 4 ? out : QList<int>();
+}
+
+void ChartPanel::buildCandles(QValueAxis *yAxis)
+{
+    const QList<int> ohlc = ohlcColumns();
+    if (ohlc.isEmpty()) {
+        m_note->setText(tr("Candles need open, high, low and close columns"));
+        return;
+    }
+    const ChartAxisData xd = axisData(m_x);
+    const bool temporalX = m_x >= 0 && xd.isTemporal();
+    const ChartAxisData o = axisData(ohlc[0]), h = axisData(ohlc[1]), l = axisData(ohlc[2]),
+                        c = axisData(ohlc[3]);
+    const int64_t n = m_shape->rows;
+    const int64_t per = std::max<int64_t>(1, (n + kMaxCandles - 1) / kMaxCandles);
+    auto *series = new QCandlestickSeries;
+    series->setName(per > 1 ? tr("OHLC, %L1 rows a candle").arg(per) : tr("OHLC"));
+    series->setIncreasingColor(QColor(0x2e, 0x7d, 0x32));
+    series->setDecreasingColor(QColor(0xc6, 0x28, 0x28));
+    double lo = INFINITY, hi = -INFINITY, x0 = INFINITY, x1 = -INFINITY;
+    for (int64_t start = 0; start < n; start += per) {
+        const int64_t end = std::min(n, start + per);
+        double open = NAN, close = NAN, high = -INFINITY, low = INFINITY;
+        for (int64_t r = start; r < end; ++r) {
+            if (std::isnan(open)) open = o.at(r);
+            if (!std::isnan(c.at(r))) close = c.at(r);
+            if (std::isfinite(h.at(r))) high = std::max(high, h.at(r));
+            if (std::isfinite(l.at(r))) low = std::min(low, l.at(r));
+        }
+        if (!std::isfinite(open) || !std::isfinite(close) || !std::isfinite(high) ||
+            !std::isfinite(low))
+            continue; // a run of nulls: no candle
+        const double x = m_x >= 0 && !isCategoryX() ? xd.at(start) : double(start);
+        series->append(new QCandlestickSet(open, high, low, close, x + m_shiftMs));
+        lo = std::min(lo, low);
+        hi = std::max(hi, high);
+        x0 = std::min(x0, x);
+        x1 = std::max(x1, x);
+    }
+    m_plotted = series->count();
+    m_chart->addSeries(series);
+    QAbstractAxis *xAxis = nullptr;
+    if (temporalX) {
+        auto *axis = new QDateTimeAxis;
+        axis->setFormat(m_shape->columnType(m_x) == Date ? QStringLiteral("yyyy.MM.dd")
+                                                         : QStringLiteral("MM.dd HH:mm"));
+        axis->setTitleText(columnName(*m_shape, m_x));
+        xAxis = axis;
+    } else {
+        auto *axis = new QValueAxis;
+        axis->setTitleText(tr("row"));
+        followNiceTicks(axis);
+        xAxis = axis;
+    }
+    m_chart->addAxis(xAxis, Qt::AlignBottom);
+    series->attachAxis(xAxis);
+    series->attachAxis(yAxis);
+    // half a candle of room at each end
+    const double half = m_plotted > 1 ? (x1 - x0) / double(m_plotted - 1) / 2 : 1;
+    if (auto *dt = qobject_cast<QDateTimeAxis *>(xAxis))
+        dt->setRange(QDateTime::fromMSecsSinceEpoch(qint64(x0 - half + m_shiftMs)),
+                     QDateTime::fromMSecsSinceEpoch(qint64(x1 + half + m_shiftMs)));
+    else if (std::isfinite(x0))
+        static_cast<QValueAxis *>(xAxis)->setRange(x0 - half, x1 + half);
+    applyNiceRange(yAxis, lo, hi);
+    m_note->setText(per > 1 ? tr("%L1 rows, %L2 candles").arg(n).arg(m_plotted)
+                            : tr("%L1 candles").arg(m_plotted));
+}
+
 void ChartPanel::redecimate()
 {
     const auto axes = m_chart->axes(Qt::Horizontal);
-    if (!m_shape || axes.isEmpty() || m_kind == Kind::Bar) return;
+    if (!m_shape || axes.isEmpty() || m_kind == Kind::Bar || m_kind == Kind::Candlestick) return;
     double x0 = 0, x1 = 1;
     if (auto *dt = qobject_cast<QDateTimeAxis *>(axes.first())) {
         x0 = double(dt->min().toMSecsSinceEpoch()) - m_shiftMs;
@@ -629,7 +722,7 @@ void ChartPanel::fitY()
 void ChartPanel::zoomToFraction(double from, double to)
 {
     const auto axes = m_chart->axes(Qt::Horizontal);
-    if (axes.isEmpty() || m_kind == Kind::Bar) return;
+    if (axes.isEmpty() || m_kind == Kind::Bar || m_kind == Kind::Candlestick) return;
     const double span = m_fullX1 - m_fullX0;
     const double a = m_fullX0 + span * from, b = m_fullX0 + span * to;
     if (auto *dt = qobject_cast<QDateTimeAxis *>(axes.first()))
@@ -645,7 +738,7 @@ void ChartPanel::zoomToFraction(double from, double to)
 
 void ChartPanel::resetZoom()
 {
-    if (m_kind == Kind::Bar) {
+    if (m_kind == Kind::Bar || m_kind == Kind::Candlestick) {
         rebuild();
         return;
     }

@@ -30,7 +30,10 @@ class ChartPanel : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Kind { Line, Bar, Scatter };
+    enum class Kind { Line, Bar, Scatter, Candlestick };
+    /// Candles drawn at most; more rows are merged (first open, highest high, lowest low, last
+    /// close of each run of rows).
+    static constexpr int kMaxCandles = 300;
     /// Split into one series per distinct value of a symbol column only up to this many.
     static constexpr int kMaxSplit = 24;
 
@@ -56,6 +59,8 @@ public:
     void setSplitColumn(int column);
     int splitColumn() const { return m_split; }
     QList<int> yColumns() const { return m_y; }
+    /// The open, high, low and close columns (by name, any case), or an empty list.
+    QList<int> ohlcColumns() const;
     /// Writes the chart as a PNG; false (with the reason in *error) if it cannot.
     bool savePng(const QString &path, QString *error = nullptr);
 
@@ -81,6 +86,7 @@ private:
     };
     void rebuild();
     void buildBars(QValueAxis *yAxis);
+    void buildCandles(QValueAxis *yAxis);
     void redecimate();
     void syncControls();
     void makeGroups();
