@@ -243,6 +243,12 @@ private Q_SLOTS:
         QCOMPARE(frozen->rowAt(0), view->grid()->rowAt(0));
         QTest::qWait(50);
         screenshot(&pane, QStringLiteral("results-keyed"));
+        // a current cell left of the scrolled view comes out from under the keys
+        const int before = h->value();
+        view->grid()->setCurrentIndex(m->index(10, 3));
+        QVERIFY(h->value() < before);
+        QVERIFY(view->grid()->columnViewportPosition(3) >=
+                view->grid()->columnWidth(0) + view->grid()->columnWidth(1));
         // a sort keeps them frozen (a reset forgets hidden sections)
         m->sort(3, Qt::DescendingOrder);
         QVERIFY(frozen->isColumnHidden(2));
