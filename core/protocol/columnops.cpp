@@ -136,6 +136,15 @@ bool gradeByKey(std::vector<uint32_t> &rows, bool descending, KeyOf keyOf,
         std::reverse(rows.begin(), rows.end());
         return true;
     }
+    if constexpr (sizeof(K) > 4) {
+        // a spread that fits 32 bits (sizes, ids, seconds of timestamps): 32-bit keys, half
+        // the memory
+        if (K(hi - lo) <= K(std::numeric_limits<uint32_t>::max())) {
+            std::vector<uint32_t> narrow(keys.begin(), keys.end());
+            std::vector<K>().swap(keys);
+            return radixSort<uint32_t>(narrow, rows, uint32_t(hi - lo), cancel);
+        }
+    }
     return radixSort<K>(keys, rows, K(hi - lo), cancel);
 }
 

@@ -434,7 +434,7 @@ private Q_SLOTS:
         std::mt19937_64 rng(20261204);
         const int64_t n = 5000;
         auto pick = [&](int k) { return int(rng() % uint64_t(k)); };
-        std::vector<int64_t> j(n), ts(n);
+        std::vector<int64_t> j(n), ts(n), k32(n);
         std::vector<int32_t> i(n), d(n);
         std::vector<int16_t> h(n);
         std::vector<double> f(n);
@@ -447,6 +447,7 @@ private Q_SLOTS:
             const size_t k = size_t(r);
             j[k] = pick(10) == 0 ? qnull::j
                                  : (pick(10) == 0 ? qnull::jInf : int64_t(rng()) >> pick(60));
+            k32[k] = 5000000000LL + pick(100000); // a small spread: sorted as 32-bit keys
             ts[k] =
                 pick(10) == 0 ? qnull::j : 800000000000000000LL + int64_t(rng() % 100000000000ULL);
             i[k] = pick(10) == 0 ? qnull::i : int32_t(pick(200)) - 100;
@@ -462,11 +463,11 @@ private Q_SLOTS:
             sym[k] = names[pick(9)];
         }
         const ResultShape shape = ResultShape::of(
-            table({"j", "ts", "i", "d", "h", "f", "e", "b", "x", "c", "s"},
+            table({"j", "ts", "i", "d", "h", "f", "e", "b", "x", "c", "s", "k32"},
                   {longs(j), Value::fromVector(Timestamp, ts), Value::fromVector(Int, i),
                    Value::fromVector(Date, d), Value::fromVector(Short, h), floats(f),
                    Value::fromVector(Real, e), Value::fromVector(Boolean, b),
-                   Value::fromVector(Byte, x), Value::fromVector(Char, c), syms(sym)}));
+                   Value::fromVector(Byte, x), Value::fromVector(Char, c), syms(sym), longs(k32)}));
         for (int col = 0; col < shape.columnCount(); ++col) {
             for (bool desc : {false, true}) {
                 const auto typed =
