@@ -482,7 +482,8 @@ private Q_SLOTS:
         for (const char *text :
              {"j>0",   "j<=0N", "i=5",   "i<>5", "h>=100", "f>0", "f<0n", "f=0",
               "e<1.5", "b=1",   "x>200", "s=a",  "s<>ab",  "s>a", "s~a",  "d>=2024.09.01",
-              "a",     "AAPL",  "12",    "0n",   "e+",     "D0"}) {
+              "a",     "AAPL",  "12",    "0n",   "e+",     "D0",  "0x",   "X1",
+              "b",     "1b",    ":",     "T",    "0W",     "-"}) {
             QString error;
             const RowFilter filter = RowFilter::parse(QString::fromUtf8(text), shape, &error);
             QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -491,7 +492,9 @@ private Q_SLOTS:
             const auto old =
                 computeRowOrder(shape, {5, false}, filter, nullptr, OrderEngine::Comparator);
             QVERIFY2(*typed == *old, text);
-            QVERIFY2(!typed->empty() || QByteArray(text) == "e+" || QByteArray(text) == "f<0n",
+            const QByteArray none[] = {"e+", "f<0n", "1b", ":", "T"}; // may keep no row
+            QVERIFY2(!typed->empty() ||
+                         std::find(std::begin(none), std::end(none), text) != std::end(none),
                      text);
         }
     }

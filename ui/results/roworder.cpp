@@ -253,7 +253,7 @@ const char *cellAlphabet(int type)
     case Boolean:
         return "01";
     case Byte:
-        return "0123456789abcdef";
+        return "0123456789abcdefx"; // 0x2a
     case Short:
     case Int:
     case Long:
