@@ -9,6 +9,7 @@
 #include "resultstestdata.h"
 
 #include <QAbstractItemModelTester>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -46,7 +47,14 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        // settings of this test only (the display precision is one), fresh each run
+        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_resultmodel"));
+        QSettings().clear();
+    }
 
     void whereClauseSpeaksQ()
     {

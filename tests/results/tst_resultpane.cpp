@@ -30,6 +30,7 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -119,6 +120,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        // settings of this test only (the display precision is one), fresh each run
+        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_resultpane"));
+        QSettings().clear();
         qRegisterMetaType<qscope::ExportOutcome>();
     }
 
@@ -464,6 +469,25 @@ private Q_SLOTS:
         view->showCellMenu(grid, priceCell);
         QCOMPARE(view->findChild<QLineEdit *>()->text(), QStringLiteral("price=1.5"));
         QCOMPARE(view->model()->viewRowCount(), 1);
+        // the precision submenu: 17 digits, and the column widens to show them
+        view->applyFilter(QString());
+        pane.setResult(
+            ok(table({"sym", "price"}, {syms({"a"}), floats({0.1234567891234567})}), "t"),
+            QStringLiteral("demo"));
+        const int before = grid->columnWidth(1);
+        QTimer::singleShot(50, view, [&] {
+            for (QAction *a : view->openCellMenu()->actions())
+                if (QMenu *sub = a->menu())
+                    for (QAction *p : sub->actions())
+                        if (p->text() == QStringLiteral("17")) p->trigger();
+            view->openCellMenu()->close();
+        });
+        view->showCellMenu(grid, grid->visualRect(view->model()->index(0, 1)).center());
+        QCOMPARE(ResultTableModel::displayPrecision(), 17);
+        QCOMPARE(view->model()->index(0, 1).data().toString(),
+                 QStringLiteral("0.1234567891234567"));
+        QVERIFY(grid->columnWidth(1) > before);
+        ResultTableModel::setDisplayPrecision(7);
     }
 
     void exportFromViewIsNotCapped()

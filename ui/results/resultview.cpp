@@ -723,8 +723,10 @@ void ResultView::showCellMenu(QTableView *view, const QPoint &pos)
         const QString label = digits == 0   ? tr("all digits (\\P 0)")
                               : digits == 7 ? tr("7 (q's default)")
                                             : QString::number(digits);
-        QAction *a = precision->addAction(
-            label, this, [digits] { ResultTableModel::setDisplayPrecision(digits); });
+        QAction *a = precision->addAction(label, this, [this, digits] {
+            ResultTableModel::setDisplayPrecision(digits);
+            fitVisibleColumns(); // more digits need wider columns
+        });
         a->setCheckable(true);
         a->setChecked(ResultTableModel::displayPrecision() == digits);
     }
