@@ -33,6 +33,10 @@ QByteArray formatOneLine(const Value &v);
 /// Fast path: no QString, no Value construction for fixed-width vectors. Any thread.
 QByteArray formatCell(const Value &column, int64_t row);
 
+/// formatCell's text appended to `out`: a caller that formats many cells (a text filter over
+/// millions of rows) reuses one buffer instead of allocating one a cell.
+void appendCell(QByteArray &out, const Value &column, int64_t row);
+
 /// A grid cell of a float or real vector at q's display precision `precision` (`\P`: 1..17
 /// significant digits; 0 = every digit, the shortest text that reads back). Nulls and
 /// infinities as formatCell; other columns give formatCell's text.

@@ -65,6 +65,17 @@ QByteArray formatCell(const Value &column, int64_t row)
     return nestedCell(column.element(row));
 }
 
+void appendCell(QByteArray &out, const Value &column, int64_t row)
+{
+    using namespace detail;
+    if (row < 0 || row >= column.count()) return;
+    if (column.isVector() && column.type() != Symbol) {
+        appendCellElement(out, column.type(), elementPtr(column, row));
+        return;
+    }
+    out.append(formatCell(column, row));
+}
+
 QByteArray formatCell(const Value &column, int64_t row, int precision)
 {
     using namespace detail;
