@@ -647,7 +647,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&pane));
         // once laid out, the series are re-decimated to the plot's real pixel width
         QTRY_VERIFY(chart->plottedPoints() > 2000);
-        screenshot(&pane, QStringLiteral("results-chart-per-sym"));
+        screenshot(&pane, QStringLiteral("results-chart-time"));
     }
 
     static QValueAxis *yAxis(ChartPanel &panel, Qt::Alignment side = Qt::AlignLeft)
@@ -695,6 +695,30 @@ private Q_SLOTS:
         // one series when the split is turned off
         panel.setSplitColumn(-1);
         QCOMPARE(panel.seriesCount(), 3);
+        // a screenshot with syms at their own levels: price per sym on the left, size right
+        const int64_t n = 2000;
+        std::vector<int64_t> time(static_cast<size_t>(n)), size(time.size());
+        std::vector<double> price(time.size());
+        std::vector<QByteArray> sym;
+        const QList<QByteArray> names{"AAPL", "GOOG", "IBM", "MSFT"};
+        const double level[] = {190, 140, 120, 160};
+        for (int64_t i = 0; i < n; ++i) {
+            const int k = int(i % 4);
+            time[size_t(i)] = 9132LL * 86400000000000LL + 34200000000000LL + i * 1000000000LL;
+            price[size_t(i)] = level[k] + 6 * std::sin(double(i) / (60.0 + 25 * k));
+            size[size_t(i)] = 100 * (1 + (i * 7) % 30);
+            sym.push_back(names[k]);
+        }
+        panel.setShape(std::make_shared<const ResultShape>(ResultShape::of(
+            table({"time", "sym", "price", "size"},
+                  {Value::fromVector(Timestamp, time), syms(sym), floats(price), longs(size)}))));
+        panel.setColumns(0, {2});
+        QCOMPARE(panel.splitColumn(), 1);
+        QCOMPARE(panel.seriesCount(), 4);
+        QCOMPARE(panel.chart()->series().at(2)->name(), QStringLiteral("IBM"));
+        QTRY_VERIFY(panel.plottedPoints() > 1000);
+        QTest::qWait(100); // the chart lays out its axes and legend on the event loop
+        screenshot(&panel, QStringLiteral("results-chart-per-sym"));
     }
 
     void chartRoundsTicksAndStartsAtZeroOnlyWithData()

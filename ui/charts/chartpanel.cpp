@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QListWidget>
+#include <QPen>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QTimer>
@@ -39,6 +40,14 @@ constexpr int kMaxCategoryLabels = 60;
 /// A column goes on a second y axis when sharing the first one's would leave either this
 /// small a fraction of the height.
 constexpr double kScaleRatio = 4.0;
+
+/// Ten distinct colours (Tableau 10), readable on light and dark backgrounds.
+QColor seriesColor(int i)
+{
+    static const QRgb colors[] = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
+                                  0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac};
+    return QColor(colors[size_t(i) % std::size(colors)]);
+}
 
 QString columnName(const ResultShape &shape, int column)
 {
@@ -489,6 +498,16 @@ void ChartPanel::rebuild()
             s->setProperty("qscopeColumn", c);
             s->setProperty("qscopeGroup", m_split >= 0 ? g : -1);
             m_chart->addSeries(s);
+            // a colour per sym (per column when not split), a dash per column within a sym:
+            // the theme's five colours would repeat within a few series
+            const int k = int(m_y.indexOf(c));
+            QPen pen = s->pen();
+            pen.setColor(seriesColor(m_split >= 0 ? g : k));
+            pen.setWidthF(1.5);
+            if (m_split >= 0 && m_kind == Kind::Line)
+                pen.setStyle(k == 0 ? Qt::SolidLine : k == 1 ? Qt::DashLine : Qt::DotLine);
+            s->setPen(pen);
+            if (m_kind == Kind::Scatter) s->setColor(pen.color());
             s->attachAxis(xAxis);
             s->attachAxis(m_rightY.contains(c) ? static_cast<QAbstractAxis *>(rightAxis) : yAxis);
         }
