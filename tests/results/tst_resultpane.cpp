@@ -28,6 +28,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSettings>
@@ -441,7 +442,15 @@ private Q_SLOTS:
                 seen.clear();
                 for (QAction *a : menu->actions())
                     if (!a->isSeparator()) seen << a->text();
-                if (shoot) screenshot(menu, QStringLiteral("results-cell-menu"));
+                if (shoot) {
+                    // the pane with the menu drawn where it opened (a popup is its own window)
+                    QPixmap shot = pane.grab();
+                    QPainter painter(&shot);
+                    painter.drawPixmap(grid->viewport()->mapTo(&pane, symCell), menu->grab());
+                    painter.end();
+                    QDir().mkpath(QStringLiteral("/work/shots"));
+                    QVERIFY(shot.save(QStringLiteral("/work/shots/results-cell-menu.png")));
+                }
                 for (QAction *a : menu->actions())
                     if (a->text() == text) a->trigger();
                 menu->close();
