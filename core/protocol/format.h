@@ -18,6 +18,8 @@ struct FormatOptions
 {
     int width = 80;
     int height = 25;
+    /// q's `\P`: significant digits of floats and reals (1..17; 0 = every digit).
+    int precision = 7;
 };
 
 /// The text q's console prints for a value (also `show` and .Q.s), lines joined by '\n', with a

@@ -2,6 +2,7 @@
 // atoms built in memory. Every model runs under QAbstractItemModelTester.
 
 #include "protocol/columnops.h"
+#include "protocol/format.h"
 #include "results/cellactions.h"
 #include "results/resulttablemodel.h"
 #include "results/roworder.h"
@@ -149,6 +150,20 @@ private Q_SLOTS:
         QCOMPARE(cell(m, 1, 0), QStringLiteral("0.1234567891234"));
         ResultTableModel::setDisplayPrecision(7);
         QCOMPARE(cell(m, 1, 0), QStringLiteral("0.1234568"));
+    }
+
+    void consoleTextAtDisplayPrecision()
+    {
+        const Value v = floats({0.1234567891234, 2.5});
+        QCOMPARE(formatConsole(v), QByteArray("0.1234568 2.5\n"));
+        FormatOptions o;
+        o.precision = 12;
+        QCOMPARE(formatConsole(v, o), QByteArray("0.123456789123 2.5\n"));
+        o.precision = 0; // every digit
+        QCOMPARE(formatConsole(v, o), QByteArray("0.1234567891234 2.5\n"));
+        // the precision holds for that call only
+        QCOMPARE(formatOneLine(v), QByteArray("0.1234568 2.5"));
+        QCOMPARE(formatConsole(Value::floatAtom(1.0 / 3), o), QByteArray("0.3333333333333333\n"));
     }
 
     void sortCyclesBackToOriginal()

@@ -283,6 +283,27 @@ private Q_SLOTS:
         view->setMode(ResultView::Mode::Grid);
     }
 
+    void textViewFollowsDisplayPrecision()
+    {
+        ResultPane pane(nullptr);
+        pane.resize(700, 300);
+        pane.setResult(ok(table({"px"}, {floats({0.1234567891234, 135737612.3456})}), "t"),
+                       QStringLiteral("demo"));
+        ResultView *view = pane.currentView();
+        view->setMode(ResultView::Mode::Text);
+        QString text = view->textView()->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("0.1234568")) &&
+                     text.contains(QStringLiteral("1.357376e+08")),
+                 qPrintable(text));
+        ResultTableModel::setDisplayPrecision(12);
+        text = view->textView()->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("0.123456789123")) &&
+                     text.contains(QStringLiteral("135737612.346")),
+                 qPrintable(text));
+        ResultTableModel::setDisplayPrecision(7);
+        QVERIFY(view->textView()->toPlainText().contains(QStringLiteral("0.1234568")));
+    }
+
     void drillDownAndBack()
     {
         ResultView view(nullptr);

@@ -255,6 +255,14 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ResultView::updateSelectionStats);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::updateSelectionStats);
+    // the display precision changed (a DisplayRole-only change; a row-window move names no role):
+    // the Text view prints the floats again
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+                if (roles != QList<int>{Qt::DisplayRole}) return;
+                m_textStale = true;
+                if (m_mode == Mode::Text) refreshText();
+            });
     // after a sort the rows on screen are others: widen columns their values would not fit
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         if (m_model->sortSpec().column >= 0) fitVisibleColumns();
@@ -504,6 +512,7 @@ void ResultView::refreshText()
     FormatOptions options;
     options.width = 400;
     options.height = 2000;
+    options.precision = ResultTableModel::displayPrecision(); // the grid's \P
     const RowView rows = m_model->rowView();
     const Value shown = rows.isReordered() ? rows.shownValue(options.height + 1) : m_model->value();
     m_text->setPlainText(QString::fromUtf8(formatConsole(shown, options)));
