@@ -560,6 +560,14 @@ private Q_SLOTS:
         QVERIFY(!view.grid()->verticalScrollBar()->isVisible());
         QCOMPARE(m->rowCount(), ResultTableModel::kWindowRows);
         QVERIFY2(bar->maximum() > n - 100, qPrintable(QString::number(bar->maximum())));
+        // select all: copy and statistics take every row, not the window's
+        view.grid()->selectAll();
+        const QString sum = QLocale().toString(double(n) * double(n - 1) / 2, 'f', 0);
+        QVERIFY2(view.selectionStats().startsWith(
+                     QStringLiteral("count %L1 \u00b7 sum %2 ").arg(n).arg(sum)),
+                 qPrintable(view.selectionStats()));
+        QCOMPARE(view.copySelection(false).count('\n'), int(n) + 1);
+        view.grid()->clearSelection();
         QVERIFY2(view.infoLabel()->text().contains(QLocale().toString(qlonglong(n))),
                  qPrintable(view.infoLabel()->text()));
         // the current cell, then a jump to the end: the window moves, the cell stays on its row

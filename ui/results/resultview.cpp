@@ -660,9 +660,10 @@ QByteArray ResultView::copySelection(bool asQ)
     }
     std::vector<int> columns(columnSet.begin(), columnSet.end());
     std::vector<int64_t> rows;
-    if (selected.isEmpty()) {
-        for (int c = 0; c < m_model->columnCount(); ++c)
-            columns.push_back(c);
+    if (selected.isEmpty() || selectsWholeColumns(columns)) {
+        if (columns.empty())
+            for (int c = 0; c < m_model->columnCount(); ++c)
+                columns.push_back(c);
         const RowView view = m_model->rowView();
         for (int64_t r = 0; r < view.rowCount(); ++r)
             rows.push_back(view.sourceRow(r));
@@ -767,6 +768,17 @@ void ResultView::fitVisibleColumns()
     }
 }
 
+bool ResultView::selectsWholeColumns(const std::vector<int> &columns) const
+{
+    // Only the row window's rows can be selected in the grid. Whole columns of it selected
+    // (Ctrl+A, a header click) mean the whole columns of the result: copy and statistics take
+    // every row in view then, not the window's 262,144.
+    if (!m_model->isWindowed() || columns.empty()) return false;
+    const QItemSelectionModel *sel = m_grid->selectionModel();
+    return std::all_of(columns.begin(), columns.end(),
+                       [sel](int c) { return sel->isColumnSelected(c, {}); });
+}
+
 void ResultView::updateSelectionStats()
 {
     // count, sum, avg, min, max of the selected cells, read from the typed columns; capped so a
@@ -777,7 +789,21 @@ void ResultView::updateSelectionStats()
     int64_t total = 0;
     if (shape && m_hasResult && !m_result.error && shape->kind != ResultShape::Kind::Scalar) {
         const QItemSelection selection = m_grid->selectionModel()->selection();
-        for (const QItemSelectionRange &r : selection) {
+        std::vector<int> columns;
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            if (m_grid->selectionModel()->isColumnSelected(c, {})) columns.push_back(c);
+        if (!columns.empty() && selectsWholeColumns(columns)) {
+            // whole columns of a result larger than the row window: every row, not the window's
+            const RowView view = m_model->rowView();
+            total = view.rowCount() * int64_t(columns.size());
+            for (int c : columns) {
+                const Value &col = shape->columns[size_t(c)].data;
+                const bool numeric = isNumericType(col.type()) && col.type() > 0;
+                for (int64_t r = 0; r < view.rowCount() && stats.cells < kMaxCells; ++r)
+                    stats.add(numeric ? numericAt(col, view.sourceRow(r)) : NAN);
+            }
+        }
+        for (const QItemSelectionRange &r : total > 0 ? QItemSelection() : selection) {
             total += int64_t(r.height()) * r.width();
             for (int c = r.left(); c <= r.right(); ++c) {
                 const Value &col = shape->columns[size_t(c)].data;

@@ -11,6 +11,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <vector>
 
 class QLabel;
 class QLineEdit;
@@ -118,6 +119,7 @@ private:
     QByteArray copyText(const QByteArray &text, const QString &what);
     void fitVisibleColumns();
     void updateSelectionStats();
+    bool selectsWholeColumns(const std::vector<int> &columns) const;
     /// Header click: ascending, descending, original order.
     void cycleSort(int column);
     void chooseExport(ExportFormat format);
