@@ -387,9 +387,10 @@ void MainWindow::onTabOpened(EditorTab *tab)
 {
     auto *pane = new ResultPane(m_manager, m_resultStack);
     m_resultStack->addWidget(pane);
-    connect(pane, &ResultPane::shownRunChanged, this, [this, pane] {
-        if (pane == results()) showResultSummary();
-    });
+    for (auto signal : {&ResultPane::shownRunChanged, &ResultPane::selectionStatsChanged})
+        connect(pane, signal, this, [this, pane] {
+            if (pane == results()) showResultSummary();
+        });
     connect(pane, &ResultPane::pinsChanged, m_journal, &SessionJournal::markPinsChanged);
     m_panes.insert(tab, pane);
 }
@@ -492,6 +493,10 @@ void MainWindow::showResultSummary()
                                         HistoryModel::formatBytes(r.bytesIn)));
     else
         m_resultLabel->setText(tr("%1 · error").arg(server));
+    // selected cells: count, sum, avg, min, max
+    const QString stats = results()->selectionStats();
+    if (!stats.isEmpty())
+        m_resultLabel->setText(stats % QStringLiteral("   ") % m_resultLabel->text());
 }
 
 void MainWindow::updateBusyTabs()
