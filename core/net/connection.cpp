@@ -85,6 +85,7 @@ void Connection::start()
         if (m_infoDirty) publishInfo();
     });
     m_infoTimer->start();
+    startWake();
     openSocket();
 }
 
