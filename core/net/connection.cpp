@@ -85,7 +85,6 @@ void Connection::start()
         if (m_infoDirty) publishInfo();
     });
     m_infoTimer->start();
-    startWake();
     openSocket();
 }
 

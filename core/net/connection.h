@@ -103,14 +103,6 @@ struct ConnectionGuard
     /// waits: if the network thread is writing, it gives up at once. Manager's thread.
     bool writeDirect(OutRequest &r);
 
-    /// EXPERIMENT: hand r to the network thread through an eventfd wake-up instead of a posted
-    /// event. false: post it instead.
-    bool wakeSubmit(OutRequest &r);
-    QMutex submitMutex;
-    std::vector<OutRequest> submitted;
-    int wakeFd = -1;
-    static std::atomic<int> s_path; ///< EXPERIMENT: 0 lane, 1 eventfd, 2 posted
-
     std::atomic<int> postsPending{0}; ///< posted and not yet run: the lane stays shut meanwhile
     QMutex laneMutex;
     // under laneMutex:
@@ -153,9 +145,6 @@ public:
     void replyToServer(const Value &reply);
     /// Write the tail of a frame the manager's thread could only partly write (direct lane).
     void writeLaneRemainder();
-    /// EXPERIMENT: run what wakeSubmit handed over.
-    void drainSubmitted();
-    void startWake();
     /// Close for good. notify=false during the manager's destruction (no more reports).
     void shutdown(bool notify);
 
@@ -314,7 +303,6 @@ bool ConnectionGuard::post(Fn &&fn)
     // stays shut, which is right for a connection that is gone).
     postsPending.fetch_add(1, std::memory_order_relaxed);
     postQueued(t, [t, g = this, f = std::forward<Fn>(fn)]() mutable {
-        t->drainSubmitted();
         f(*t);
         g->postsPending.fetch_sub(1, std::memory_order_release);
     });

@@ -6,11 +6,9 @@
 #include <QAbstractSocket>
 #include <QLocalSocket>
 #include <QScopeGuard>
-#include <QSocketNotifier>
 
 #if defined(Q_OS_LINUX)
 #include <fcntl.h>
-#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -130,49 +128,6 @@ void Connection::updateLane()
     if (!m_io) return;
     QMutexLocker lane(&m_guard->laneMutex);
     updateLaneLocked();
-}
-
-std::atomic<int> ConnectionGuard::s_path{0};
-
-bool ConnectionGuard::wakeSubmit(OutRequest &r)
-{
-    if (postsPending.load(std::memory_order_acquire) != 0) return false; // keep the call order
-    QMutexLocker lock(&submitMutex);
-    if (wakeFd < 0) return false;
-    const bool first = submitted.empty();
-    submitted.push_back(std::move(r));
-    if (first) {
-        const uint64_t one = 1;
-        if (::write(wakeFd, &one, sizeof one) < 0) return true; // counter full: already woken
-    }
-    return true;
-}
-
-void Connection::drainSubmitted()
-{
-    std::vector<OutRequest> taken;
-    {
-        QMutexLocker lock(&m_guard->submitMutex);
-        if (m_guard->submitted.empty()) return;
-        taken.swap(m_guard->submitted);
-    }
-    for (OutRequest &r : taken)
-        submit(std::move(r));
-}
-
-void Connection::startWake()
-{
-    const int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (fd < 0) return;
-    auto *n = new QSocketNotifier(qintptr(fd), QSocketNotifier::Read, this);
-    connect(n, &QSocketNotifier::activated, this, [this, fd] {
-        uint64_t count;
-        while (::read(fd, &count, sizeof count) > 0) {
-        }
-        drainSubmitted();
-    });
-    QMutexLocker lock(&m_guard->submitMutex);
-    m_guard->wakeFd = fd;
 }
 
 } // namespace qscope::detail

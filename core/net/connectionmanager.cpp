@@ -171,9 +171,7 @@ RequestId ConnectionManagerPrivate::submit(ConnectionId id, OutRequest r)
     const RequestId rid = r.id;
     // An idle socket takes a small request from this thread at once (see ConnectionGuard);
     // the frame tap records on the network thread, so it needs the posted path.
-    const int path = ConnectionGuard::s_path.load(std::memory_order_relaxed);
-    if (path == 0 && !e->tap->enabled() && e->guard->writeDirect(r)) return rid;
-    if (path == 1 && e->guard->wakeSubmit(r)) return rid;
+    if (!e->tap->enabled() && e->guard->writeDirect(r)) return rid;
     e->guard->post([r = std::move(r)](Connection &c) mutable { c.submit(std::move(r)); });
     return rid;
 }

@@ -11,7 +11,6 @@
 
 #include "fakeqserver.h"
 
-#include "net/connection.h"
 #include "net/connectionmanager.h"
 #include "net/descriptorlimit.h"
 
@@ -285,7 +284,6 @@ void BenchNet::roundTrip()
     opt.address.port = server.port();
     const ConnectionId id = m.open(opt);
     std::vector<qint64> engine;
-    std::vector<qint64> *sink = &engine;
     QElapsedTimer t;
     int done = 0;
     int goal = 0;
@@ -293,7 +291,7 @@ void BenchNet::roundTrip()
     RequestId current = 0;
     QObject::connect(&m, &ConnectionManager::resultReady, &m, [&](const QueryResult &r) {
         if (r.id != current) return;
-        sink->push_back(t.nsecsElapsed());
+        engine.push_back(t.nsecsElapsed());
         if (!r.ok() || r.value.longValue() != 2) failed = true;
         if (++done < goal) {
             t.start();
@@ -348,21 +346,6 @@ void BenchNet::roundTrip()
     // core or not); what the engine adds on top of it is the steadier figure.
     qInfo("  engine adds %.1f us per round trip (middle of the per-round median differences)",
           double(percentile(roundExtraNs, 0.5)) / 1000.0);
-
-    // EXPERIMENT: the same engine round trip by three hand-overs, rotating.
-    std::vector<qint64> byPath[3];
-    for (int r = 0; r < rounds * 3; ++r) {
-        const int path = (r + r / 3) % 3;
-        detail::ConnectionGuard::s_path.store(path);
-        sink = &byPath[path];
-        QVERIFY(engineRound());
-    }
-    detail::ConnectionGuard::s_path.store(0);
-    const char *names[] = {"direct lane", "eventfd wake", "posted event"};
-    for (int p = 0; p < 3; ++p)
-        qInfo("  hand-over %-13s median %8.1f  p99 %8.1f  (%zu)", names[p],
-              double(percentile(byPath[p], 0.5)) / 1000.0,
-              double(percentile(byPath[p], 0.99)) / 1000.0, byPath[p].size());
 }
 
 void BenchNet::feedThroughput_data()
