@@ -1,8 +1,8 @@
 #include "exporter.h"
 
+#include "protocol/columnops.h"
 #include "protocol/csv.h"
 #include "protocol/format.h"
-#include "results/selectiontext.h"
 
 #include <QDir>
 #include <QFile>
@@ -168,10 +168,10 @@ ExportOutcome writeJson(const RowSource &src, const QString &path, ExportProgres
             for (int64_t i = 0; i < n; ++i)
                 all.push_back(src.at(i));
             if (shape.kind == ResultShape::Kind::Dict)
-                v = Value::dict(takeRows(shape.columns[0].data, all),
-                                takeRows(shape.columns[1].data, all));
+                v = Value::dict(gatherRows(shape.columns[0].data, all),
+                                gatherRows(shape.columns[1].data, all));
             else
-                v = takeRows(shape.columns[0].data, all);
+                v = gatherRows(shape.columns[0].data, all);
         }
         out += formatJson(v, mode);
         out += '\n';
