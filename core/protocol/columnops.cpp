@@ -1,258 +1,301 @@
-#include "columnops.h"
+#include "protocol/columnops.h"
 
-#include <algorithm>
-#include <array>
-#include <bit>
+#include <QHash>
+
 #include <cmath>
 #include <cstring>
-#include <functional>
-#include <limits>
-#include <numeric>
 
 namespace qscope {
 
 namespace {
 
+double nanValue()
+{
+    double d;
+    std::memcpy(&d, &qnull::fBits, sizeof d);
+    return d;
+}
+
+bool isFloatStorage(int bt)
+{
+    return bt == Real || bt == Float || bt == Datetime;
+}
+
+/// Copies an atom's payload into one element of a vector of its type (little-endian: the low
+/// bytes of the wide integer are the value).
+void writeAtom(char *dst, const Value &a)
+{
+    const int t = -a.type();
+    if (t == Guid) {
+        const auto g = a.guidValue();
+        std::memcpy(dst, g.data(), 16);
+    } else if (t == Real) {
+        const float f = a.realValue();
+        std::memcpy(dst, &f, 4);
+    } else if (t == Float || t == Datetime) {
+        const double f = a.floatValue();
+        std::memcpy(dst, &f, 8);
+    } else {
+        const int64_t v = a.rawInt();
+        std::memcpy(dst, &v, size_t(elementSize(t)));
+    }
+}
+
+int64_t emptySymbolIndex(const Value &symbols)
+{
+    const auto &pool = symbols.symbolPool();
+    if (!pool) return -1;
+    for (size_t i = 0; i < pool->strings.size(); ++i)
+        if (pool->strings[i].isEmpty()) return int64_t(i);
+    return -1;
+}
+
+Value gatherSymbols(const Value &x, const int64_t *rows, int64_t n)
+{
+    const int64_t cnt = x.count();
+    std::vector<uint32_t> out(static_cast<size_t>(n));
+    int64_t emptyIdx = -1;
+    for (int64_t k = 0; k < n; ++k) {
+        const int64_t i = rows[k];
+        if (i >= 0 && i < cnt) {
+            out[size_t(k)] = x.symIndex(i);
+            continue;
+        }
+        if (emptyIdx < 0) emptyIdx = emptySymbolIndex(x);
+        if (emptyIdx < 0) {
+            // The pool is shared and immutable: build a new one that holds the empty symbol.
+            std::vector<QByteArray> s(static_cast<size_t>(n));
+            for (int64_t m = 0; m < n; ++m)
+                s[size_t(m)] = rows[m] >= 0 && rows[m] < cnt ? x.symAt(rows[m]) : QByteArray();
+            return Value::symbols(s);
+        }
+        out[size_t(k)] = uint32_t(emptyIdx);
+    }
+    return Value::symbols(x.symbolPool(), Bytes::fromVector(std::move(out)), n);
+}
+
 template<typename T>
-T load(const char *base, size_t i)
+int threeWay(T a, T b)
 {
-    T v;
-    std::memcpy(&v, base + i * sizeof(T), sizeof(T));
-    return v;
+    return a < b ? -1 : (b < a ? 1 : 0);
 }
 
-bool cancelled(const std::atomic<bool> *cancel)
+template<typename T>
+int compareFloats(T a, T b)
 {
-    return cancel && cancel->load(std::memory_order_relaxed);
-}
-
-/// Order-preserving unsigned keys: signed integers with the sign bit flipped (q's integer null
-/// is the minimum, so it sorts first); IEEE floats by the usual sign-magnitude flip, every NaN
-/// (q's float null) mapped below -infinity and -0.0 to 0.0.
-uint64_t floatKey(double f)
-{
-    if (std::isnan(f)) return 0;
-    if (f == 0) f = 0; // -0.0 == 0.0 in q's comparison
-    const uint64_t bits = std::bit_cast<uint64_t>(f);
-    return (bits >> 63) ? ~bits : bits | (uint64_t(1) << 63);
-}
-
-uint32_t realKey(float f)
-{
-    if (std::isnan(f)) return 0;
-    if (f == 0) f = 0;
-    const uint32_t bits = std::bit_cast<uint32_t>(f);
-    return (bits >> 31) ? ~bits : bits | (uint32_t(1) << 31);
-}
-
-/// The rank of each symbol of a pool by its text (bytewise, as q orders symbols).
-std::vector<uint32_t> symbolRanks(const Value &column)
-{
-    const auto &pool = column.symbolPool()->strings;
-    std::vector<uint32_t> byText(pool.size());
-    std::iota(byText.begin(), byText.end(), 0u);
-    std::sort(byText.begin(), byText.end(), [&](uint32_t a, uint32_t b) {
-        const QByteArray &x = pool[a], &y = pool[b];
-        const int c =
-            std::memcmp(x.constData(), y.constData(), size_t(std::min(x.size(), y.size())));
-        return c != 0 ? c < 0 : x.size() < y.size();
-    });
-    std::vector<uint32_t> rank(pool.size());
-    for (uint32_t r = 0; r < byText.size(); ++r)
-        rank[byText[r]] = r;
-    return rank;
-}
-
-constexpr int kDigitBits = 11;
-constexpr size_t kBuckets = size_t(1) << kDigitBits;
-
-/// LSD radix sort of (key, row) pairs by key, stable. Keys are already offset to start at 0;
-/// `maxKey` bounds them, so only the digits that vary are sorted.
-template<typename K>
-bool radixSort(std::vector<K> &keys, std::vector<uint32_t> &rows, K maxKey,
-               const std::atomic<bool> *cancel)
-{
-    const size_t n = rows.size();
-    const int bits = maxKey == 0 ? 0 : int(sizeof(K) * 8) - std::countl_zero(maxKey);
-    const int passes = (bits + kDigitBits - 1) / kDigitBits;
-    if (passes == 0 || n < 2) return true;
-    // every pass's histogram in one read of the keys
-    std::vector<std::array<uint32_t, kBuckets>> counts(static_cast<size_t>(passes));
-    for (auto &c : counts)
-        c.fill(0);
-    for (size_t i = 0; i < n; ++i) {
-        const K k = keys[i];
-        for (int p = 0; p < passes; ++p)
-            ++counts[size_t(p)][size_t(k >> (p * kDigitBits)) & (kBuckets - 1)];
-    }
-    std::vector<K> keys2(n);
-    std::vector<uint32_t> rows2(n);
-    for (int p = 0; p < passes; ++p) {
-        if (cancelled(cancel)) return false;
-        auto &count = counts[size_t(p)];
-        const int shift = p * kDigitBits;
-        // a digit every key shares orders nothing: skip its pass
-        if (*std::max_element(count.begin(), count.end()) == n) continue;
-        uint32_t sum = 0;
-        for (uint32_t &c : count) {
-            const uint32_t here = c;
-            c = sum;
-            sum += here;
-        }
-        for (size_t i = 0; i < n; ++i) {
-            const K k = keys[i];
-            const uint32_t at = count[size_t(k >> shift) & (kBuckets - 1)]++;
-            keys2[at] = k;
-            rows2[at] = rows[i];
-        }
-        keys.swap(keys2);
-        rows.swap(rows2);
-    }
-    return true;
-}
-
-/// Gathers the keys of `rows`, offsets them to their minimum (descending: flips them, so the
-/// largest comes first and ties keep their order) and radix-sorts.
-template<typename K, typename KeyOf>
-bool gradeByKey(std::vector<uint32_t> &rows, bool descending, KeyOf keyOf,
-                const std::atomic<bool> *cancel)
-{
-    const size_t n = rows.size();
-    std::vector<K> keys(n);
-    K lo = std::numeric_limits<K>::max(), hi = 0;
-    for (size_t i = 0; i < n; ++i) {
-        const K k = keyOf(rows[i]);
-        keys[i] = k;
-        lo = std::min(lo, k);
-        hi = std::max(hi, k);
-    }
-    if (n == 0) return true;
-    for (K &k : keys)
-        k = descending ? K(hi - k) : K(k - lo);
-    // Already in order (a time column, a result sorted by the server): nothing to move. In
-    // strictly the opposite order: reversing it is the sort (no ties whose order would flip).
-    if (std::is_sorted(keys.begin(), keys.end())) return true;
-    if (std::adjacent_find(keys.begin(), keys.end(), std::less_equal<K>()) == keys.end()) {
-        std::reverse(rows.begin(), rows.end());
-        return true;
-    }
-    if constexpr (sizeof(K) > 4) {
-        // a spread that fits 32 bits (sizes, ids, seconds of timestamps): 32-bit keys, half
-        // the memory
-        if (K(hi - lo) <= K(std::numeric_limits<uint32_t>::max())) {
-            std::vector<uint32_t> narrow(keys.begin(), keys.end());
-            std::vector<K>().swap(keys);
-            return radixSort<uint32_t>(narrow, rows, uint32_t(hi - lo), cancel);
-        }
-    }
-    return radixSort<K>(keys, rows, K(hi - lo), cancel);
+    if (std::isnan(a)) return std::isnan(b) ? 0 : -1;
+    if (std::isnan(b)) return 1;
+    return threeWay(a, b);
 }
 
 } // namespace
 
-double numericAt(const Value &col, int64_t row)
+int64_t elementRawInt(const Value &v, int64_t i)
 {
-    if (!col.isVector() || row < 0 || row >= col.count()) return NAN;
-    const char *base = col.rawData();
-    const size_t i = size_t(row);
-    switch (col.type()) {
-    case Boolean:
-    case Byte:
-        return double(load<uint8_t>(base, i));
-    case Short: {
-        const int16_t v = load<int16_t>(base, i);
-        return v == qnull::h       ? NAN
-               : v == qnull::hInf  ? INFINITY
-               : v == -qnull::hInf ? -INFINITY
-                                   : double(v);
-    }
-    case Int: {
-        const int32_t v = load<int32_t>(base, i);
-        return v == qnull::i       ? NAN
-               : v == qnull::iInf  ? INFINITY
-               : v == -qnull::iInf ? -INFINITY
-                                   : double(v);
-    }
-    case Long: {
-        const int64_t v = load<int64_t>(base, i);
-        return v == qnull::j       ? NAN
-               : v == qnull::jInf  ? INFINITY
-               : v == -qnull::jInf ? -INFINITY
-                                   : double(v);
-    }
-    case Real:
-        return double(load<float>(base, i));
-    case Float:
-        return load<double>(base, i);
+    if (v.isAtom()) return v.rawInt();
+    switch (elementSize(v.type())) {
+    case 1:
+        return int64_t(v.at<uint8_t>(i));
+    case 2:
+        return v.at<int16_t>(i);
+    case 4:
+        return v.at<int32_t>(i);
     default:
-        return NAN;
+        return v.at<int64_t>(i);
     }
 }
 
-bool canRadixGrade(const Value &column)
+int64_t elementAsLong(const Value &v, int64_t i)
 {
-    if (!column.isVector()) return false;
-    switch (storageOf(column.type())) {
-    case Storage::Guid:
-    case Storage::Other:
-        return false;
+    const int bt = v.type() < 0 ? -v.type() : v.type();
+    if (isFloatStorage(bt)) {
+        const double d = elementAsDouble(v, i);
+        if (std::isnan(d)) return qnull::j;
+        return int64_t(std::llround(d));
+    }
+    const int64_t x = elementRawInt(v, i);
+    switch (elementSize(bt)) {
+    case 2:
+        return x == qnull::h ? qnull::j : x;
+    case 4:
+        return x == qnull::i ? qnull::j : x;
     default:
+        return x;
+    }
+}
+
+double elementAsDouble(const Value &v, int64_t i)
+{
+    const int bt = v.type() < 0 ? -v.type() : v.type();
+    if (bt == Real) return v.isAtom() ? double(v.realValue()) : double(v.at<float>(i));
+    if (bt == Float || bt == Datetime) return v.isAtom() ? v.floatValue() : v.at<double>(i);
+    const int64_t x = elementAsLong(v, i);
+    if (x == qnull::j && bt != Boolean && bt != Byte && bt != Char) return nanValue();
+    return double(x);
+}
+
+Value gatherRows(const Value &column, const int64_t *rows, int64_t n)
+{
+    const int64_t cnt = column.count();
+    if (column.isList()) {
+        std::vector<Value> out;
+        out.reserve(size_t(n));
+        for (int64_t k = 0; k < n; ++k)
+            out.push_back(rows[k] >= 0 && rows[k] < cnt ? column.item(rows[k]) : Value());
+        return Value::list(std::move(out));
+    }
+    if (!column.isVector()) return column;
+    if (column.type() == Symbol) return gatherSymbols(column, rows, n);
+    const int t = column.type();
+    const size_t w = size_t(elementSize(t));
+    Value out = Value::uninitialised(t, n);
+    char *dst = out.mutableData<char>();
+    const char *src = column.rawData();
+    char null[16];
+    writeAtom(null, Value::nullOf(-t));
+    for (int64_t k = 0; k < n; ++k) {
+        const int64_t i = rows[k];
+        std::memcpy(dst + size_t(k) * w, (i >= 0 && i < cnt) ? src + size_t(i) * w : null, w);
+    }
+    return out;
+}
+
+Value gatherRows(const Value &column, const std::vector<int64_t> &rows)
+{
+    return gatherRows(column, rows.data(), int64_t(rows.size()));
+}
+
+bool valuesMatch(const Value &a, const Value &b)
+{
+    if (a.type() != b.type()) return false;
+    if (a.isList() && b.isList()) {
+        if (a.count() != b.count()) return false;
+        for (int64_t i = 0; i < a.count(); ++i)
+            if (!valuesMatch(a.item(i), b.item(i))) return false;
         return true;
     }
+    if (a.isVector() && a.type() == Symbol) {
+        if (a.count() != b.count()) return false;
+        if (a.symbolPool() == b.symbolPool())
+            return std::memcmp(a.rawData(), b.rawData(), size_t(a.count()) * 4) == 0;
+    }
+    return a == b;
 }
 
-std::optional<std::vector<uint32_t>> gradeRows(const Value &column, std::vector<uint32_t> rows,
-                                               bool descending, const std::atomic<bool> *cancel)
+bool elementsMatch(const Value &x, int64_t i, const Value &y, int64_t j)
 {
-    if (!canRadixGrade(column)) return std::nullopt;
-    const char *base = column.rawData();
-    bool done = false;
+    if (x.type() == Symbol && y.type() == Symbol) {
+        if (x.symbolPool() == y.symbolPool()) return x.symIndex(i) == y.symIndex(j);
+        return x.symAt(i) == y.symAt(j);
+    }
+    if (x.isVector() && x.type() == y.type()) {
+        if (x.type() == Float || x.type() == Real) {
+            const double a = elementAsDouble(x, i), b = elementAsDouble(y, j);
+            return a == b || (std::isnan(a) && std::isnan(b));
+        }
+        const int w = elementSize(x.type());
+        return std::memcmp(x.rawData() + i * w, y.rawData() + j * w, size_t(w)) == 0;
+    }
+    const auto itemAt = [](const Value &v, int64_t k) {
+        return v.isVector() || v.isList() || v.isTable() ? v.element(k) : v;
+    };
+    return valuesMatch(itemAt(x, i), itemAt(y, j));
+}
+
+uint64_t elementHash(const Value &x, int64_t i)
+{
+    const int t = x.type();
+    if (t == Symbol) return qHash(x.symAt(i));
+    if (x.isVector()) {
+        const int w = elementSize(t);
+        if (t == Float || t == Real) {
+            const double d = elementAsDouble(x, i);
+            if (std::isnan(d)) return 7;
+            return qHash(QByteArray::fromRawData(reinterpret_cast<const char *>(&d), 8));
+        }
+        return qHash(QByteArray::fromRawData(x.rawData() + i * w, w));
+    }
+    if (t == List) {
+        const Value &it = x.item(i);
+        if (it.isVector()) {
+            if (it.type() == Symbol) {
+                uint64_t h = 17;
+                for (int64_t k = 0; k < it.count(); ++k)
+                    h = h * 31 + qHash(it.symAt(k));
+                return h;
+            }
+            if (it.type() == Float || it.type() == Real) return uint64_t(it.count());
+            return qHash(
+                QByteArray::fromRawData(it.rawData(), int(it.count()) * elementSize(it.type())));
+        }
+        if (it.isAtom()) return elementHash(vectorFromAtoms({it}), 0);
+        return uint64_t(it.type());
+    }
+    return 0;
+}
+
+int compareElements(const Value &column, int64_t a, int64_t b)
+{
     switch (storageOf(column.type())) {
     case Storage::Boolean:
     case Storage::Byte:
     case Storage::Char:
-        done = gradeByKey<uint32_t>(
-            rows, descending, [base](uint32_t r) { return uint32_t(load<uint8_t>(base, r)); },
-            cancel);
-        break;
+        return threeWay(column.at<uint8_t>(a), column.at<uint8_t>(b));
     case Storage::Short:
-        done = gradeByKey<uint32_t>(
-            rows, descending,
-            [base](uint32_t r) { return uint32_t(uint16_t(load<int16_t>(base, r)) ^ 0x8000u); },
-            cancel);
-        break;
+        return threeWay(column.at<int16_t>(a), column.at<int16_t>(b));
     case Storage::Int32:
-        done = gradeByKey<uint32_t>(
-            rows, descending,
-            [base](uint32_t r) { return uint32_t(load<int32_t>(base, r)) ^ 0x80000000u; }, cancel);
-        break;
+        return threeWay(column.at<int32_t>(a), column.at<int32_t>(b));
     case Storage::Int64:
-        done = gradeByKey<uint64_t>(
-            rows, descending,
-            [base](uint32_t r) { return uint64_t(load<int64_t>(base, r)) ^ (uint64_t(1) << 63); },
-            cancel);
-        break;
+        return threeWay(column.at<int64_t>(a), column.at<int64_t>(b));
     case Storage::Real:
-        done = gradeByKey<uint32_t>(
-            rows, descending, [base](uint32_t r) { return realKey(load<float>(base, r)); }, cancel);
-        break;
+        return compareFloats(column.at<float>(a), column.at<float>(b));
     case Storage::Float:
-        done = gradeByKey<uint64_t>(
-            rows, descending, [base](uint32_t r) { return floatKey(load<double>(base, r)); },
-            cancel);
-        break;
+        return compareFloats(column.at<double>(a), column.at<double>(b));
+    case Storage::Guid: {
+        const int c = std::memcmp(column.rawData() + a * 16, column.rawData() + b * 16, 16);
+        return threeWay(c, 0);
+    }
     case Storage::Symbol: {
-        const std::vector<uint32_t> rank = symbolRanks(column);
-        done = gradeByKey<uint32_t>(
-            rows, descending, [&](uint32_t r) { return rank[load<uint32_t>(base, r)]; }, cancel);
-        break;
+        if (column.symIndex(a) == column.symIndex(b)) return 0;
+        const int c = std::memcmp(column.symAt(a).constData(), column.symAt(b).constData(),
+                                  size_t(std::min(column.symAt(a).size(), column.symAt(b).size())));
+        return c ? threeWay(c, 0) : threeWay(column.symAt(a).size(), column.symAt(b).size());
     }
-    case Storage::Guid:
     case Storage::Other:
-        return std::nullopt;
+        return 0;
     }
-    if (!done) return std::nullopt;
-    return rows;
+    return 0;
+}
+
+Value dictValue(const Value &d, QByteArrayView key)
+{
+    if (!d.isDict() || d.keys().type() != Symbol) return {};
+    const Value &keys = d.keys();
+    for (int64_t i = 0; i < keys.count(); ++i)
+        if (keys.symAt(i) == key)
+            return d.values().isList() ? d.values().item(i) : d.values().element(i);
+    return {};
+}
+
+Value vectorFromAtoms(const std::vector<Value> &items)
+{
+    if (items.empty() || !items.front().isAtom()) return Value::list(items);
+    const int t = items.front().type();
+    for (const Value &v : items)
+        if (v.type() != t) return Value::list(items);
+    if (t == -Symbol) {
+        std::vector<QByteArray> s;
+        s.reserve(items.size());
+        for (const Value &v : items)
+            s.push_back(v.symbolValue());
+        return Value::symbols(s);
+    }
+    Value out = Value::uninitialised(-t, int64_t(items.size()));
+    char *p = out.mutableData<char>();
+    const size_t w = size_t(elementSize(-t));
+    for (size_t i = 0; i < items.size(); ++i)
+        writeAtom(p + i * w, items[i]);
+    return out;
 }
 
 } // namespace qscope
