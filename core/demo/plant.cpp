@@ -18,7 +18,8 @@ QByteArray rdbScript(quint16 tp, bool replay)
     s += ".u.rep:{[x;y] {x[0] set x[1]} each x;";
     if (replay) s += "if[not null y 1;-11!y];";
     s += "}\n";
-    s += ".u.r:(hopen `$.u.x 0)\"(.u.sub[`;`];(.u.i;.u.L))\"\n";
+    s += ".u.r:(hopen `$.u.x 0)\"(.u.sub[`;`];(.u.i;.u.L);.z.w)\"\n";
+    s += ".u.wh:.u.r 2\n"; // the handle the publisher knows it by (estate matching)
     s += ".u.rep[.u.r 0;.u.r 1]\n";
     return s;
 }
@@ -32,7 +33,8 @@ QByteArray rteScript(quint16 tp)
     s += "upd:{[t;x] if[t=`trade;lastpx::lastpx,exec last price by sym from x;"
          "vol::vol+exec sum size by sym from x;pv::pv+exec sum price*size by sym from x;"
          "vwap::pv%vol]}\n";
-    s += ".u.r:(hopen `$.u.x 0)\"(.u.sub[`trade;`];(.u.i;.u.L))\"\n";
+    s += ".u.r:(hopen `$.u.x 0)\"(.u.sub[`trade;`];(.u.i;.u.L);.z.w)\"\n";
+    s += ".u.wh:.u.r 2\n"; // the handle the publisher knows it by (estate matching)
     return s;
 }
 
@@ -41,7 +43,8 @@ QByteArray chainedScript(quint16 tp)
 {
     QByteArray s = ".u.x:enlist \"" + addr(tp) + "\"\n";
     s += "upd:{[t;x] .u.upd[t;value flip x]}\n";
-    s += ".u.r:(hopen `$.u.x 0)\"(.u.sub[`;`];(.u.i;.u.L))\"\n";
+    s += ".u.r:(hopen `$.u.x 0)\"(.u.sub[`;`];(.u.i;.u.L);.z.w)\"\n";
+    s += ".u.wh:.u.r 2\n"; // the handle the publisher knows it by (estate matching)
     return s;
 }
 

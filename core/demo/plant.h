@@ -6,8 +6,10 @@
 ///                       -> ctp (chained tickerplant) -> crdb (r.q)
 ///   gw (gateway) queries rdb1 and rdb2 with sync requests
 ///
-/// Subscribers keep their upstream as r.q does (.u.x 0 = ":host:port" of the tickerplant), the
-/// gateway its servers in .gw.x. Parts can be killed and restarted on their port (their
+/// Subscribers keep their upstream as r.q does (.u.x 0 = ":host:port" of the tickerplant) and,
+/// unlike r.q, the handle their publisher knows them by in .u.wh (asked with .u.sub, so a
+/// monitor can tell which of the publisher's .z.W queues is whose); the gateway its servers in
+/// .gw.x. Parts can be killed and restarted on their port (their
 /// downstream resubscribe), and a subscriber made slow (its publisher's .z.W grows).
 ///
 /// Thread: the owner's (a QCoreApplication thread); each server runs on its own threads.
