@@ -3,13 +3,17 @@
 // with the test client alone; the estate model and poller through the real ConnectionManager.
 
 #include "demo/plant.h"
+#include "estate/estategraph.h"
 #include "estate/estatemodel.h"
 #include "estate/estatepoller.h"
+#include "estate/estateview.h"
 #include "net/connectionmanager.h"
 #include "qtestclient.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -56,6 +60,7 @@ private Q_SLOTS:
     void slowSubscriberRaisesQueueAlert();
     void killedProcessIsUnreachableUntilRestarted();
     void stoppedPollerSendsNothing();
+    void hiddenViewSendsNothingAndShowsAlerts();
 
 private:
     void startPlant(int rate = 400);
@@ -295,6 +300,68 @@ void TstEstate::stoppedPollerSendsNothing()
     QTest::qWait(1000);
     QCOMPARE(connections, 0);
     QCOMPARE(poller.pollsAnswered(), answered);
+}
+
+void TstEstate::hiddenViewSendsNothingAndShowsAlerts()
+{
+    startPlant(3000);
+    int connections = 0;
+    connect(m_plant.get(), &DemoPlant::logLine, this, [&](const QString &line) {
+        if (line.contains(QStringLiteral("connection from"))) ++connections;
+    });
+    QTRY_COMPARE_WITH_TIMEOUT(connections, 7, 5000); // the plant's own wiring
+    connections = 0;
+    EstateView view(m_manager.get(), nullptr);
+    view.resize(1500, 820);
+    // Added while hidden: nothing opened, nothing sent.
+    QCOMPARE(view.addProcesses(
+                 {QStringLiteral(":127.0.0.1:%1").arg(m_plant->port(QStringLiteral("tp"))),
+                  QStringLiteral("127.0.0.1:%1").arg(m_plant->port(QStringLiteral("gw"))),
+                  QStringLiteral("localhost:%1").arg(m_plant->port(QStringLiteral("rte"))),
+                  QStringLiteral("127.0.0.1:%1").arg(m_plant->port(QStringLiteral("ctp"))),
+                  QStringLiteral("127.0.0.1:%1").arg(m_plant->port(QStringLiteral("crdb"))),
+                  QStringLiteral("not an address")}),
+             5);
+    QTest::qWait(600);
+    QCOMPARE(connections, 0);
+    QVERIFY(!view.poller()->isRunning());
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTRY_VERIFY_WITH_TIMEOUT(view.poller()->isRunning(), 2000);
+    // rdb1 and rdb2 come from the gateway's .gw.x: 7 processes, every one asked.
+    QTRY_COMPARE_WITH_TIMEOUT(connections, 7, 8000);
+    QTRY_COMPARE_WITH_TIMEOUT(int(view.model()->edges().size()), 7, 8000);
+    EstateRules rules;
+    rules.queueBytes = 256 * 1024;
+    rules.queueGrowingSeconds = 1;
+    view.model()->setRules(rules);
+    m_plant->setSlow(QStringLiteral("rdb2"), 256);
+    const QString rdb2 = key(*m_plant, "rdb2");
+    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(*view.model(), EstateAlert::Queue, rdb2), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(view.alertList()->count() > 0, 3000);
+    QVERIFY(view.alertList()->item(0)->text().contains(QStringLiteral("ACTIVE")));
+    // Every node drawn, downstream to the right of its upstream.
+    QVERIFY(!view.graph()->nodeRect(rdb2).isEmpty());
+    QVERIFY(view.graph()->nodeRect(key(*m_plant, "crdb")).left() >
+            view.graph()->nodeRect(key(*m_plant, "ctp")).left());
+    QVERIFY(view.graph()->nodeRect(key(*m_plant, "ctp")).left() >
+            view.graph()->nodeRect(key(*m_plant, "tp")).left());
+    QTest::qWait(1200); // a couple of rounds, so the rates on the edges are filled in
+    const QString dir = QDir(QStringLiteral("/work/shots")).exists()
+                            ? QStringLiteral("/work/shots")
+                            : QStringLiteral(QSCOPE_BINARY_DIR);
+    QVERIFY(view.grab().save(dir + QStringLiteral("/estate.png")));
+    qInfo("screenshot: %s/estate.png", qPrintable(dir));
+
+    // Hidden again: the handles close and the plant hears nothing more.
+    view.hide();
+    QTRY_VERIFY_WITH_TIMEOUT(!view.poller()->isRunning(), 2000);
+    QCOMPARE(view.poller()->openHandles(), 0);
+    const qint64 answered = view.poller()->pollsAnswered();
+    connections = 0;
+    QTest::qWait(1000);
+    QCOMPARE(connections, 0);
+    QCOMPARE(view.poller()->pollsAnswered(), answered);
 }
 
 QTEST_MAIN(TstEstate)
