@@ -2,11 +2,17 @@
 // q server on its own port, wired by its own q over real IPC. The plant is checked over the wire
 // with the test client alone; the estate model and poller through the real ConnectionManager.
 
+#include "connections/connectionstore.h"
+#include "connections/passwordstore.h"
 #include "demo/plant.h"
+#include "editor/editorarea.h"
 #include "estate/estategraph.h"
 #include "estate/estatemodel.h"
 #include "estate/estatepoller.h"
 #include "estate/estateview.h"
+#include "history/historystore.h"
+#include "mainwindow.h"
+#include "monitor/handlesview.h"
 #include "net/connectionmanager.h"
 #include "qtestclient.h"
 
@@ -14,7 +20,10 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QListWidget>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace qscope;
@@ -52,6 +61,7 @@ class TstEstate : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
     void plantAnswersIntrospection();
@@ -61,12 +71,22 @@ private Q_SLOTS:
     void killedProcessIsUnreachableUntilRestarted();
     void stoppedPollerSendsNothing();
     void hiddenViewSendsNothingAndShowsAlerts();
+    void mainWindowOpensANodesTabAndHandles();
 
 private:
     void startPlant(int rate = 400);
     std::unique_ptr<DemoPlant> m_plant;
     std::unique_ptr<ConnectionManager> m_manager;
 };
+
+void TstEstate::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_estate"));
+    QSettings().clear();
+    QFile::remove(ConnectionStore::defaultPath());
+}
 
 void TstEstate::init()
 {
@@ -362,6 +382,47 @@ void TstEstate::hiddenViewSendsNothingAndShowsAlerts()
     QTest::qWait(1000);
     QCOMPARE(connections, 0);
     QCOMPARE(view.poller()->pollsAnswered(), answered);
+}
+
+void TstEstate::mainWindowOpensANodesTabAndHandles()
+{
+    startPlant();
+    int rdb1Connections = 0;
+    connect(m_plant.get(), &DemoPlant::logLine, this, [&](const QString &line) {
+        if (line.startsWith(QStringLiteral("rdb1: ")) &&
+            line.contains(QStringLiteral("connection from")))
+            ++rdb1Connections;
+    });
+    QTemporaryDir dir;
+    ConnectionStore store;
+    QCOMPARE(store.load(dir.filePath(QStringLiteral("connections.json"))), QString());
+    HistoryStore history;
+    history.load(dir.filePath(QStringLiteral("history.jsonl")));
+    MainWindow window(m_manager.get(), &store, &history);
+    window.passwords()->setKeychainEnabled(false);
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    EstateView *view = window.showEstate(
+        {QStringLiteral("127.0.0.1:%1").arg(m_plant->port(QStringLiteral("gw")))});
+    QVERIFY(view && window.estateView() == view);
+    const QString rdb1 = key(*m_plant, "rdb1");
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->indexOf(rdb1) >= 0, 8000);
+    QTRY_VERIFY_WITH_TIMEOUT(rdb1Connections == 2, 8000); // the gateway's and the estate's
+    // A node's workbench tab: a saved connection for it (folder Estate), a tab, a login.
+    const int tabs = window.editors()->count();
+    Q_EMIT view->openRequested(rdb1, QStringLiteral("workbench"));
+    QCOMPARE(window.editors()->count(), tabs + 1);
+    const QString id = EstateView::profileFor(&store, rdb1);
+    QVERIFY(store.profile(id));
+    QCOMPARE(store.profile(id)->folder, QStringLiteral("Estate"));
+    QCOMPARE(window.currentProfile(), id);
+    QTRY_COMPARE_WITH_TIMEOUT(rdb1Connections, 3, 8000);
+    // Its handles: the Handles view now polls that server.
+    Q_EMIT view->openRequested(rdb1, QStringLiteral("handles"));
+    QVERIFY(window.handlesView());
+    QTRY_VERIFY_WITH_TIMEOUT(rdb1Connections >= 4, 8000);
+    QCOMPARE(int(store.profiles().size()), 1); // the same saved connection, not a second one
 }
 
 QTEST_MAIN(TstEstate)

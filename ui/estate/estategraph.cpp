@@ -13,7 +13,7 @@ namespace qscope {
 
 namespace {
 
-constexpr qreal kNodeW = 210, kNodeH = 92, kColGap = 120, kRowGap = 26, kMargin = 16;
+constexpr qreal kNodeW = 210, kNodeH = 92, kColGap = 190, kRowGap = 26, kMargin = 16;
 
 QString rate(double v)
 {
@@ -143,7 +143,9 @@ void EstateGraph::paintEvent(QPaintEvent *)
                          .arg(rate(e.msgsPerSecond), rate(e.rowsPerSecond));
             if (e.bytesQueued) label += tr("\nqueued %1").arg(kb(*e.bytesQueued));
         }
-        const QPointF mid = path.pointAtPercent(0.5);
+        // Near the subscriber's end: a publisher's edges fan out from one point, so their
+        // midpoints crowd together while their ends are a row apart.
+        const QPointF mid = path.pointAtPercent(e.query ? 0.5 : 0.68);
         p.setFont(small);
         const QRectF box(mid.x() - 70, mid.y() - 24, 140, 48);
         const QRectF textBox = p.boundingRect(box, Qt::AlignCenter, label).adjusted(-3, -1, 3, 1);
@@ -182,10 +184,13 @@ void EstateGraph::paintEvent(QPaintEvent *)
             lines << tr("unreachable");
         } else if (n.polled) {
             lines << tr("mem %1 / heap %2 MB · peak %3").arg(mb(n.used), mb(n.heap), mb(n.peak));
-            QString io = n.logPosition ? tr("in %1 upd/s · out %2 msg/s")
-                                             .arg(rate(n.updPerSecond), rate(n.msgsOutPerSecond))
-                                       : tr("in %1 rows/s").arg(rate(n.rowsInPerSecond));
-            lines << io;
+            if (n.logPosition)
+                lines << tr("in %1 upd/s · out %2 msg/s")
+                             .arg(rate(n.updPerSecond), rate(n.msgsOutPerSecond));
+            else if (!n.tableRows.isEmpty())
+                lines << tr("in %1 rows/s").arg(rate(n.rowsInPerSecond));
+            else
+                lines << tr("no tables (state only)");
             QString pos = tr("up %1 s").arg((n.lastSeenMs - n.firstSeenMs) / 1000);
             if (n.logPosition)
                 pos += tr(" · .u.i %1").arg(*n.logPosition);

@@ -127,6 +127,22 @@ int EstateView::addProcesses(const QStringList &addresses)
     return added;
 }
 
+QString EstateView::profileFor(ConnectionStore *store, const QString &key)
+{
+    const QString k = EstateModel::keyOf(key);
+    if (!store || k.isEmpty()) return {};
+    for (const ConnectionProfile &p : store->profiles())
+        if (p.unixSocket.isEmpty() &&
+            EstateModel::keyOf(QStringLiteral("%1:%2").arg(p.host).arg(p.port)) == k)
+            return p.id;
+    ConnectionProfile p;
+    p.name = QStringLiteral("estate %1").arg(k);
+    p.folder = QStringLiteral("Estate");
+    p.host = k.section(QLatin1Char(':'), 0, 0);
+    p.port = k.section(QLatin1Char(':'), 1, 1).toInt();
+    return store->add(p);
+}
+
 void EstateView::addFromLine()
 {
     const QStringList parts =

@@ -40,6 +40,10 @@ public:
     EstateGraph *graph() const { return m_graph; }
     PollRate *pollRate() const { return m_rate; }
     QListWidget *alertList() const { return m_alerts; }
+    /// The saved connection for a node's "host:port": one whose host and port match, else a new
+    /// one in the folder "Estate" (so a workbench tab, Handles or a feed can use it). "" if the
+    /// key is not an address.
+    static QString profileFor(ConnectionStore *store, const QString &key);
 
 Q_SIGNALS:
     /// A node asked to be opened: what is "workbench", "handles" or "feed"; key "host:port".
