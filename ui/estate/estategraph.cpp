@@ -59,18 +59,30 @@ void EstateGraph::layoutNodes()
     // Columns by depth (longest path from a source); within a column, in the model's order with
     // subscribers of the same publisher together, centred vertically.
     m_rects.clear();
+    // Columns by depth; within a column, ordered by where their sources sit in the column
+    // before (the mean row of their publishers and queried servers), so edges seldom cross.
     QMap<int, QStringList> columns;
-    QStringList order;
     for (const EstateNode &n : m_model->nodes())
-        order << n.upstreamKey + QLatin1Char('|') + n.key;
-    std::vector<const EstateNode *> sorted;
-    for (const EstateNode &n : m_model->nodes())
-        sorted.push_back(&n);
-    std::stable_sort(sorted.begin(), sorted.end(), [](const EstateNode *a, const EstateNode *b) {
-        return a->upstreamKey < b->upstreamKey;
-    });
-    for (const EstateNode *n : sorted)
-        columns[n->depth] << n->key;
+        columns[n.depth] << n.key;
+    QHash<QString, double> row;
+    for (auto it = columns.begin(); it != columns.end(); ++it) {
+        QHash<QString, double> weight;
+        for (int r = 0; r < it->size(); ++r) {
+            double sum = 0;
+            int count = 0;
+            for (const EstateEdge &e : m_model->edges())
+                if (e.to == it->at(r) && row.contains(e.from)) {
+                    sum += row.value(e.from);
+                    ++count;
+                }
+            weight.insert(it->at(r), count ? sum / count : r);
+        }
+        std::stable_sort(it->begin(), it->end(), [&](const QString &a, const QString &b) {
+            return weight.value(a) < weight.value(b);
+        });
+        for (int r = 0; r < it->size(); ++r)
+            row.insert(it->at(r), r);
+    }
     int tallest = 0;
     for (const QStringList &c : columns)
         tallest = std::max(tallest, int(c.size()));
@@ -139,8 +151,10 @@ void EstateGraph::paintEvent(QPaintEvent *)
             label = tr("queries");
         } else {
             label = e.tables.join(QLatin1Char(' '));
-            label += QStringLiteral("\n%1 msg/s  %2 rows/s")
-                         .arg(rate(e.msgsPerSecond), rate(e.rowsPerSecond));
+            const int to = m_model->indexOf(e.to);
+            const bool keepsRows = to >= 0 && !m_model->nodes()[size_t(to)].tableRows.isEmpty();
+            label += QStringLiteral("\n%1 msg/s").arg(rate(e.msgsPerSecond));
+            if (keepsRows) label += QStringLiteral("  %1 rows/s").arg(rate(e.rowsPerSecond));
             if (e.bytesQueued) label += tr("\nqueued %1").arg(kb(*e.bytesQueued));
         }
         // Near the subscriber's end: a publisher's edges fan out from one point, so their
