@@ -90,8 +90,19 @@ bool DemoPlant::start(const PlantOptions &options, QString *error)
     }
     m_servers.resize(m_nodes.size());
     for (int i = 0; i < int(m_nodes.size()); ++i) {
-        if (options.basePort) m_nodes[size_t(i)].port = quint16(options.basePort + i);
-        if (!startNode(i, error)) {
+        if (options.basePort)
+            m_nodes[size_t(i)].port = quint16(options.basePort + i);
+        else if (i == 0)
+            m_nodes[0].port = options.tpPort;
+        QString e;
+        bool ok = startNode(i, &e);
+        if (!ok && i == 0 && !options.basePort && options.tpPort) {
+            // Taken (a qscope-demo or a q there): the tickerplant takes any free port.
+            m_nodes[0].port = 0;
+            ok = startNode(0, &e);
+        }
+        if (!ok) {
+            if (error) *error = e;
             stop();
             return false;
         }
@@ -148,6 +159,7 @@ bool DemoPlant::startNode(int i, QString *error)
     DemoOptions o;
     o.port = n.port;
     o.unixSocket = false; // many servers in one process: TCP only
+    o.bindAddress = m_options.bindAddress;
     o.tickerplant =
         n.role == QLatin1String("tickerplant") || n.role == QLatin1String("chained-tickerplant");
     o.feed = n.role == QLatin1String("tickerplant");

@@ -29,6 +29,8 @@ namespace qscope {
 struct PlantOptions
 {
     quint16 basePort = 0; ///< 0: any free ports; else consecutive ports from here
+    quint16 tpPort = 0;   ///< without basePort: the first tickerplant's port, if it is free
+    QString bindAddress;  ///< empty = all interfaces
     int plants = 1;       ///< N independent plants (scale tests); names get a suffix
     int feedRowsPerSecond = 200;
     int feedBatch = 10;

@@ -2,6 +2,7 @@
 // q server on its own port, wired by its own q over real IPC. The plant is checked over the wire
 // with the test client alone; the estate model and poller through the real ConnectionManager.
 
+#include "app/firstrun.h"
 #include "connections/connectionstore.h"
 #include "connections/passwordstore.h"
 #include "demo/plant.h"
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void stoppedPollerSendsNothing();
     void hiddenViewSendsNothingAndShowsAlerts();
     void mainWindowOpensANodesTabAndHandles();
+    void demoIsAPlantWhoseTickerplantIsTheDemoConnection();
 
 private:
     void startPlant(int rate = 400);
@@ -423,6 +425,30 @@ void TstEstate::mainWindowOpensANodesTabAndHandles()
     QVERIFY(window.handlesView());
     QTRY_VERIFY_WITH_TIMEOUT(rdb1Connections >= 4, 8000);
     QCOMPARE(int(store.profiles().size()), 1); // the same saved connection, not a second one
+}
+
+void TstEstate::demoIsAPlantWhoseTickerplantIsTheDemoConnection()
+{
+    // qscope --demo: FirstRun starts the plant; the Demo connection is its tickerplant, and
+    // every part's address goes to the estate. A taken port moves the tickerplant elsewhere.
+    QTemporaryDir dir;
+    ConnectionStore store;
+    QCOMPARE(store.load(dir.filePath(QStringLiteral("connections.json"))), QString());
+    startPlant();
+    const quint16 taken = m_plant->port(QStringLiteral("tp"));
+    FirstRun first(&store);
+    QCOMPARE(first.startDemo(taken), QString());
+    QVERIFY(first.demoPort() > 0 && first.demoPort() != taken);
+    const QStringList parts = first.demoPlantAddresses();
+    QCOMPARE(parts.size(), 7);
+    QCOMPARE(parts.first(), QStringLiteral("127.0.0.1:%1").arg(first.demoPort()));
+    const ConnectionProfile *demo = store.findByName(FirstRun::demoName());
+    QVERIFY(demo);
+    QCOMPARE(demo->port, first.demoPort());
+    QTestClient c(quint16(first.demoPort()));
+    QCOMPARE(c.login("estate:"), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(c.sync("count .u.w`trade").rawInt() == 4, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(c.sync("count trade").rawInt() > 0, 10000); // its RDB tables
 }
 
 QTEST_MAIN(TstEstate)
