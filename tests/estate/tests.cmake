@@ -10,3 +10,9 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/core/demo/plant.h)
         target_link_libraries(tst_estate PRIVATE Qt6::Network)
     endif()
 endif()
+# 200 processes (29 plants in a qscope-demo --plant process) watched at 1 s: figures only.
+qscope_add_test(bench_estate LABEL bench TIMEOUT 300
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_estate.cpp LIBS qscope_ui)
+if(TARGET bench_estate AND TARGET qscope-demo)
+    add_dependencies(bench_estate qscope-demo)
+endif()

@@ -16,6 +16,7 @@
 #include "monitor/handlesview.h"
 #include "net/connectionmanager.h"
 #include "qtestclient.h"
+#include "theme/theme.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -374,6 +375,10 @@ void TstEstate::hiddenViewSendsNothingAndShowsAlerts()
                             : QStringLiteral(QSCOPE_BINARY_DIR);
     QVERIFY(view.grab().save(dir + QStringLiteral("/estate.png")));
     qInfo("screenshot: %s/estate.png", qPrintable(dir));
+    Theme::apply(Theme::Dark); // the graph takes its colours from the palette
+    QTest::qWait(400);
+    QVERIFY(view.grab().save(dir + QStringLiteral("/estate-dark.png")));
+    Theme::apply(Theme::Light);
 
     // Hidden again: the handles close and the plant hears nothing more.
     view.hide();
