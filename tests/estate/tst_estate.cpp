@@ -22,6 +22,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QListWidget>
+#include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void hiddenViewSendsNothingAndShowsAlerts();
     void mainWindowOpensANodesTabAndHandles();
     void demoIsAPlantWhoseTickerplantIsTheDemoConnection();
+    void qscopeDemoPlantPrintsPortsAndTakesCommands();
 
 private:
     void startPlant(int rate = 400);
@@ -454,6 +456,43 @@ void TstEstate::demoIsAPlantWhoseTickerplantIsTheDemoConnection()
     QCOMPARE(c.login("estate:"), 3);
     QTRY_VERIFY_WITH_TIMEOUT(c.sync("count .u.w`trade").rawInt() == 4, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(c.sync("count trade").rawInt() > 0, 10000); // its RDB tables
+}
+
+void TstEstate::qscopeDemoPlantPrintsPortsAndTakesCommands()
+{
+    QProcess demo;
+    demo.start(QStringLiteral(QSCOPE_BINARY_DIR "/app/qscope-demo"),
+               {QStringLiteral("--plant"), QStringLiteral("-q")});
+    QVERIFY(demo.waitForStarted(5000));
+    QByteArray out, err;
+    QTRY_VERIFY_WITH_TIMEOUT((out += demo.readAllStandardOutput()).count('\n') >= 8, 15000);
+    const QList<QByteArray> lines = out.split('\n');
+    QVERIFY(lines[0].startsWith("name"));
+    QStringList names;
+    quint16 tp = 0;
+    for (int i = 1; i <= 7; ++i) {
+        const QList<QByteArray> w = lines[i].simplified().split(' ');
+        QCOMPARE(w.size(), 4);
+        names << QString::fromLatin1(w[0]);
+        if (w[0] == "tp") tp = quint16(w[2].toUInt());
+    }
+    QCOMPARE(names,
+             (QStringList{QStringLiteral("tp"), QStringLiteral("rdb1"), QStringLiteral("rdb2"),
+                          QStringLiteral("rte"), QStringLiteral("ctp"), QStringLiteral("crdb"),
+                          QStringLiteral("gw")}));
+    QTestClient c(tp);
+    QCOMPARE(c.login("estate:"), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(c.sync("count .u.w`trade").rawInt() == 4, 10000);
+    demo.write("slow rdb2 256\nkill rdb1\nfly rdb1\n");
+    QTRY_VERIFY_WITH_TIMEOUT((err += demo.readAllStandardError()).contains("commands:"), 10000);
+    QVERIFY(err.contains("slow rdb2: done"));
+    QVERIFY(err.contains("kill rdb1: done"));
+    QTRY_VERIFY_WITH_TIMEOUT(c.sync("count .u.w`trade").rawInt() == 3, 10000); // rdb1 is gone
+    demo.write("restart rdb1\n");
+    QTRY_VERIFY_WITH_TIMEOUT(c.sync("count .u.w`trade").rawInt() == 4, 10000);
+    demo.write("\\\\\n");
+    QVERIFY(demo.waitForFinished(10000));
+    QCOMPARE(demo.exitCode(), 0);
 }
 
 QTEST_MAIN(TstEstate)
