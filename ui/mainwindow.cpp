@@ -14,6 +14,7 @@
 #include "editor/queryrunner.h"
 #include "editor/querystatus.h"
 #include "editor/servernames.h"
+#include "estate/estatepoller.h"
 #include "estate/estateview.h"
 #include "explorer/explorermodel.h"
 #include "explorer/explorerview.h"
@@ -357,6 +358,11 @@ EstateView *MainWindow::showEstate(const QStringList &addresses)
         m_estate = new EstateView(m_manager, m_store, this);
         addMonitorDock(tr("Estate"), QStringLiteral("estateDock"), m_estate);
         connect(m_estate, &EstateView::openRequested, this, &MainWindow::openEstateNode);
+        // A process with a saved connection is polled with its login (and keychain password).
+        m_estate->poller()->setSourceResolver([this](const QString &key) {
+            const QString id = EstateView::findProfile(m_store, key);
+            return id.isEmpty() ? HandleSource() : m_sessions->handleSource(id);
+        });
     }
     m_estate->addProcesses(addresses);
     m_estate->parentWidget()->show();

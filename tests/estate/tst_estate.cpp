@@ -318,6 +318,11 @@ void TstEstate::stoppedPollerSendsNothing()
     for (ConnectionId id : reg->ownedHandles())
         if (reg->owner(id).purpose == HandlePurpose::Poller) ++pollers;
     QCOMPARE(pollers, 7);
+    // Activity's Stop on one of them: that process is let go and not asked again.
+    reg->requestStop(reg->ownedHandles().first());
+    QCOMPARE(poller.openHandles(), 6);
+    QTest::qWait(600);
+    QCOMPARE(poller.openHandles(), 6);
     poller.setRunning(false);
     QCOMPARE(poller.openHandles(), 0);
     const qint64 answered = poller.pollsAnswered();

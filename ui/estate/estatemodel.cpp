@@ -208,7 +208,6 @@ void EstateModel::applyPoll(int i, const Value &a, qint64 nowMs)
                 if (pair.count() < 1) continue;
                 if (const auto h = integer(elementAt(pair, 0))) n.subscribers[int(*h)] << table;
             }
-            if (n.subscribers.isEmpty()) n.subscribers.reserve(0);
         }
     }
     n.logPosition = integer(a.item(LogPos));

@@ -48,6 +48,11 @@ void EstatePoller::setRunning(bool running)
     }
 }
 
+void EstatePoller::setSourceResolver(std::function<HandleSource(const QString &key)> resolver)
+{
+    m_resolver = std::move(resolver);
+}
+
 void EstatePoller::startDiscovery()
 {
     m_discovering = true;
@@ -84,16 +89,25 @@ EstatePoller::Proc &EstatePoller::proc(const QString &key)
     if (!p->handle) {
         p->handle = std::make_unique<ViewHandle>(m_manager, HandlePurpose::Poller,
                                                  QStringLiteral("Estate (%1)").arg(key));
-        ConnectionOptions o;
-        o.name = QStringLiteral("estate %1").arg(key);
-        o.address.host = key.section(QLatin1Char(':'), 0, 0);
-        o.address.port = quint16(key.section(QLatin1Char(':'), 1, 1).toUInt());
-        o.connectTimeoutMs = std::max(500, m_interval);
-        p->handle->setSource(HandleSource::direct(m_manager, o));
+        HandleSource source = m_resolver ? m_resolver(key) : HandleSource();
+        if (!source.valid()) {
+            ConnectionOptions o;
+            o.name = QStringLiteral("estate %1").arg(key);
+            o.address.host = key.section(QLatin1Char(':'), 0, 0);
+            o.address.port = quint16(key.section(QLatin1Char(':'), 1, 1).toUInt());
+            o.connectTimeoutMs = std::max(500, m_interval);
+            source = HandleSource::direct(m_manager, o);
+        }
+        p->handle->setSource(source);
         p->handle->setSummary(QStringLiteral("estate poll of %1").arg(key));
         // Activity's Stop: this process is no longer polled until the view is shown again.
         connect(p->handle.get(), &ViewHandle::stopRequested, this, [this, key] {
-            if (auto it = m_procs.find(key); it != m_procs.end()) (*it)->handle->release();
+            const auto it = m_procs.find(key);
+            if (it == m_procs.end()) return;
+            (*it)->stopped = true;
+            if ((*it)->pending) m_requests.remove((*it)->pending);
+            (*it)->pending = 0;
+            (*it)->handle->release();
         });
     }
     return *p;
@@ -123,8 +137,10 @@ void EstatePoller::tick()
 void EstatePoller::pollOne(const QString &key, qint64 now)
 {
     Proc &p = proc(key);
-    if (p.pending) return; // the previous poll is still out: never pile on
-    const ConnectionId id = p.handle->acquire();
+    if (p.pending || p.stopped) return; // the previous poll is still out: never pile on
+    QString why;
+    const ConnectionId id = p.handle->acquire(&why);
+    if (!id && !why.isEmpty()) p.lastError = why; // e.g. a saved login's password not known yet
     const ConnectionState st = id ? m_manager->state(id) : ConnectionState::Failed;
     if (st == ConnectionState::Open) {
         p.pending = m_manager->query(id, EstateModel::pollQuery(), std::max(1000, m_interval * 2));
@@ -136,6 +152,11 @@ void EstatePoller::pollOne(const QString &key, qint64 now)
             m_model->indexOf(key),
             p.lastError.isEmpty() ? QStringLiteral("connection closed") : p.lastError, now);
         p.handle->release(); // a new connection next interval: the process may be back
+    } else if (st == ConnectionState::Reconnecting) {
+        // A saved connection's own policy reconnects it: unreachable until it is back.
+        m_model->applyFailure(m_model->indexOf(key),
+                              p.lastError.isEmpty() ? QStringLiteral("reconnecting") : p.lastError,
+                              now);
     }
     // Connecting: polled as soon as it opens (onState).
 }
@@ -149,7 +170,8 @@ void EstatePoller::onState(ConnectionId id, ConnectionState state, const QString
             pollOne(it.key(), QDateTime::currentMSecsSinceEpoch());
             return;
         }
-        if (state == ConnectionState::Failed || state == ConnectionState::Closed) {
+        if (state == ConnectionState::Failed || state == ConnectionState::Closed ||
+            state == ConnectionState::Reconnecting) {
             p.lastError = detail.isEmpty() ? QStringLiteral("connection lost") : detail;
             if (p.pending) {
                 m_requests.remove(p.pending);

@@ -7,6 +7,7 @@
 /// Processes the answers name (an upstream, a gateway's servers) are added as they are found.
 /// GUI thread only; all traffic through ConnectionManager.
 
+#include "monitor/viewhandle.h"
 #include "net/connectionmanager.h"
 
 #include <QElapsedTimer>
@@ -20,7 +21,6 @@ class QTimer;
 namespace qscope {
 
 class EstateModel;
-class ViewHandle;
 
 class EstatePoller : public QObject
 {
@@ -37,6 +37,9 @@ public:
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
     bool isPolling() const { return m_running && m_interval > 0; }
+    /// Where a process's connection comes from (a saved connection with its login, say); a
+    /// source that is not valid, or no resolver, means straight to host:port without a login.
+    void setSourceResolver(std::function<HandleSource(const QString &key)> resolver);
     /// Starts timing discovery: discovered() fires once a round answered by every process
     /// found no new one.
     void startDiscovery();
@@ -59,6 +62,7 @@ private:
         std::unique_ptr<ViewHandle> handle;
         RequestId pending = 0;
         QString lastError;
+        bool stopped = false; ///< Activity's Stop: not polled again until the view is reshown
     };
     void tick();
     /// Polls key now if its connection is open and nothing is out; opens it otherwise.
@@ -81,6 +85,7 @@ private:
     bool m_discovering = false;
     bool m_foundThisRound = false;
     QElapsedTimer m_discoveryClock;
+    std::function<HandleSource(const QString &key)> m_resolver;
 };
 
 } // namespace qscope

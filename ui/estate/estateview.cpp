@@ -127,7 +127,7 @@ int EstateView::addProcesses(const QStringList &addresses)
     return added;
 }
 
-QString EstateView::profileFor(ConnectionStore *store, const QString &key)
+QString EstateView::findProfile(ConnectionStore *store, const QString &key)
 {
     const QString k = EstateModel::keyOf(key);
     if (!store || k.isEmpty()) return {};
@@ -135,6 +135,14 @@ QString EstateView::profileFor(ConnectionStore *store, const QString &key)
         if (p.unixSocket.isEmpty() &&
             EstateModel::keyOf(QStringLiteral("%1:%2").arg(p.host).arg(p.port)) == k)
             return p.id;
+    return {};
+}
+
+QString EstateView::profileFor(ConnectionStore *store, const QString &key)
+{
+    const QString k = EstateModel::keyOf(key);
+    if (!store || k.isEmpty()) return {};
+    if (const QString id = findProfile(store, k); !id.isEmpty()) return id;
     ConnectionProfile p;
     p.name = QStringLiteral("estate %1").arg(k);
     p.folder = QStringLiteral("Estate");

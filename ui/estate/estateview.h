@@ -44,6 +44,8 @@ public:
     /// one in the folder "Estate" (so a workbench tab, Handles or a feed can use it). "" if the
     /// key is not an address.
     static QString profileFor(ConnectionStore *store, const QString &key);
+    /// The saved connection whose host and port are key's, "" if none (nothing is created).
+    static QString findProfile(ConnectionStore *store, const QString &key);
 
 Q_SIGNALS:
     /// A node asked to be opened: what is "workbench", "handles" or "feed"; key "host:port".
