@@ -72,6 +72,7 @@ private Q_SLOTS:
     void discoveryFromOneTickerplantShowsItsSubscribers();
     void slowSubscriberRaisesQueueAlert();
     void killedProcessIsUnreachableUntilRestarted();
+    void chainedLogStallsWhenItsTickerplantDies();
     void stoppedPollerSendsNothing();
     void hiddenViewSendsNothingAndShowsAlerts();
     void mainWindowOpensANodesTabAndHandles();
@@ -189,6 +190,8 @@ void TstEstate::discoveryFindsEveryProcessAndEdge()
     QCOMPARE(edge(model, tp, key(*m_plant, "rdb1"))->tables, both);
     QCOMPARE(edge(model, tp, key(*m_plant, "rdb2"))->tables, both);
     QCOMPARE(edge(model, tp, key(*m_plant, "rte"))->tables, QStringList{QStringLiteral("trade")});
+    QVERIFY(edge(model, tp, key(*m_plant, "rte"))->msgsUpperBound);
+    QVERIFY(!edge(model, tp, key(*m_plant, "rdb1"))->msgsUpperBound);
     QCOMPARE(edge(model, tp, ctp)->tables, both);
     QVERIFY(edge(model, ctp, key(*m_plant, "crdb")));
     QVERIFY(edge(model, key(*m_plant, "rdb1"), key(*m_plant, "gw"))->query);
@@ -289,6 +292,33 @@ void TstEstate::killedProcessIsUnreachableUntilRestarted()
     QTRY_VERIFY_WITH_TIMEOUT(edge(model, key(*m_plant, "tp"), rdb1) &&
                                  edge(model, key(*m_plant, "tp"), rdb1)->handle != 0,
                              10000);
+}
+
+void TstEstate::chainedLogStallsWhenItsTickerplantDies()
+{
+    startPlant();
+    EstateModel model;
+    EstateRules rules;
+    rules.logStallSeconds = 1;
+    model.setRules(rules);
+    EstatePoller poller(m_manager.get(), &model);
+    for (const DemoPlant::Node &n : m_plant->nodes())
+        model.addProcess(QStringLiteral("127.0.0.1:%1").arg(n.port));
+    poller.setInterval(250);
+    poller.setRunning(true);
+    QTRY_VERIFY_WITH_TIMEOUT(model.edges().size() == 7, 10000);
+    const QString ctp = key(*m_plant, "ctp"), tp = key(*m_plant, "tp");
+    QTest::qWait(1500); // both logs advance: no alert
+    QVERIFY(!activeAlert(model, EstateAlert::LogStalled, ctp));
+    QVERIFY(!activeAlert(model, EstateAlert::LogStalled, tp));
+    // The feed's tickerplant goes: the chained one still has a subscriber but nothing to log.
+    QVERIFY(m_plant->kill(QStringLiteral("tp")));
+    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::Unreachable, tp), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::LogStalled, ctp), 5000);
+    QString err;
+    QVERIFY2(m_plant->restart(QStringLiteral("tp"), &err), qPrintable(err));
+    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::LogStalled, ctp), 8000);
+    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::Unreachable, tp), 8000);
 }
 
 void TstEstate::stoppedPollerSendsNothing()

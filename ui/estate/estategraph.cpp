@@ -153,7 +153,9 @@ void EstateGraph::paintEvent(QPaintEvent *)
             label = e.tables.join(QLatin1Char(' '));
             const int to = m_model->indexOf(e.to);
             const bool keepsRows = to >= 0 && !m_model->nodes()[size_t(to)].tableRows.isEmpty();
-            label += QStringLiteral("\n%1 msg/s").arg(rate(e.msgsPerSecond));
+            label +=
+                QStringLiteral("\n%1%2 msg/s")
+                    .arg(e.msgsUpperBound ? QStringLiteral("≤") : QString(), rate(e.msgsPerSecond));
             if (keepsRows) label += QStringLiteral("  %1 rows/s").arg(rate(e.rowsPerSecond));
             if (e.bytesQueued) label += tr("\nqueued %1").arg(kb(*e.bytesQueued));
         }

@@ -199,6 +199,7 @@ void EstateModel::applyPoll(int i, const Value &a, qint64 nowMs)
     }
     n.subscribers.clear();
     const Value uw = a.item(Subs);
+    n.publishedTables = uw.isDict() ? int(uw.keys().count()) : 0;
     if (uw.isDict() && uw.keys().type() == Symbol && uw.values().type() == 0) {
         for (int64_t t = 0; t < uw.keys().count(); ++t) {
             const QString table = QString::fromUtf8(uw.keys().symAt(t));
@@ -346,6 +347,7 @@ void EstateModel::buildEdges()
             }
             e.tables.sort();
             e.msgsPerSecond = pub.updPerSecond; // each upd goes to every subscriber of all syms
+            e.msgsUpperBound = e.tables.size() < pub.publishedTables;
             e.rowsPerSecond = n.rowsInPerSecond;
             m_edges.push_back(e);
         }

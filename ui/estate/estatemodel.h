@@ -66,6 +66,7 @@ struct EstateNode
     int handleOnUpstream = 0;            ///< .u.wh, 0 if unknown
     QHash<int, qint64> queued;           ///< .z.W: handle -> bytes queued
     QHash<int, QStringList> subscribers; ///< .u.w: handle -> tables
+    int publishedTables = 0;             ///< count of .u.w (tables it publishes)
     QHash<QString, qint64> tableRows;
     int depth = 0; ///< upstream to downstream position (0 = a source)
     int activeAlerts = 0;
@@ -78,6 +79,8 @@ struct EstateEdge
     int handle = 0; ///< the subscriber's handle at the publisher, 0 if unknown
     QStringList tables;
     double msgsPerSecond = 0, rowsPerSecond = 0;
+    /// msgsPerSecond is the publisher's whole rate but the subscriber takes only some tables.
+    bool msgsUpperBound = false;
     std::optional<qint64> bytesQueued;
 };
 
