@@ -432,8 +432,8 @@ void EstateModel::evaluateAlerts(qint64 nowMs)
                     !s.key.contains(QLatin1Char('#')))
                     target = s.key;
             raise(EstateAlert::Queue, target,
-                  QStringLiteral("queue at %1 handle %2: %3%4")
-                      .arg(n.key)
+                  QStringLiteral("%1 falls behind: queue at %2 handle %3: %4%5")
+                      .arg(target, n.key)
                       .arg(h)
                       .arg(bytesText(bytes))
                       .arg(growing ? QStringLiteral(", growing %1").arg(durationText(growingMs))
