@@ -141,7 +141,7 @@ class TestEditor : public QObject
         // say what the server did see, and what the window said, for the failure's report
         for (const FakeQServer::Event &e : m_server->events)
             if (e.kind == FakeQServer::Event::Message)
-                qWarning("server saw: %s", queryText(e.value).constData());
+                qWarning("server saw: %s", qscope::test::queryText(e.value).constData());
         qWarning("message bar: %s; strip: %s", qPrintable(m_window->messageBar()->text()),
                  qPrintable(tab->statusTip()));
         return false;
