@@ -41,6 +41,11 @@ deps() {
     fi
 }
 
+# A compiler cache, where the machine has one, makes a rebuild of unchanged sources free.
+if [ -z "${CMAKE_CXX_COMPILER_LAUNCHER:-}" ] && command -v ccache >/dev/null 2>&1; then
+    export CMAKE_CXX_COMPILER_LAUNCHER=ccache
+fi
+
 build() { # preset [targets...]
     local preset=$1; shift
     cmake --preset "$preset" >/dev/null

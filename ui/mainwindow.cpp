@@ -17,6 +17,8 @@
 #include "editor/queryrunner.h"
 #include "editor/querystatus.h"
 #include "editor/servernames.h"
+#include "estate/estatepoller.h"
+#include "estate/estateview.h"
 #include "explorer/explorermodel.h"
 #include "explorer/explorerview.h"
 #include "history/historymodel.h"
@@ -360,6 +362,7 @@ void MainWindow::buildMenus()
     act(monitor, tr("New feed view"), {}, [this] { newFeedView(); });
     act(monitor, tr("Handles"), {}, [this] { showHandles(); });
     act(monitor, tr("Activity"), {}, [this] { showActivity(); });
+    act(monitor, tr("Estate"), {}, [this] { showEstate(); });
     act(monitor, tr("Frames"), {}, [this] {
         if (!m_frames) {
             m_frames = new FramesView(m_manager, this);
@@ -485,6 +488,50 @@ void MainWindow::showHandles()
     m_handles->parentWidget()->raise();
 }
 
+EstateView *MainWindow::showEstate(const QStringList &addresses)
+{
+    if (!m_estate) {
+        m_estate = new EstateView(m_manager, m_store, this);
+        addMonitorDock(tr("Estate"), QStringLiteral("estateDock"), m_estate);
+        connect(m_estate, &EstateView::openRequested, this, &MainWindow::openEstateNode);
+        // A process with a saved connection is polled with its login (and keychain password).
+        m_estate->poller()->setSourceResolver([this](const QString &key) {
+            const QString id = EstateView::findProfile(m_store, key);
+            return id.isEmpty() ? HandleSource() : m_sessions->handleSource(id);
+        });
+    }
+    m_estate->addProcesses(addresses);
+    m_estate->parentWidget()->show();
+    m_estate->parentWidget()->raise();
+    return m_estate;
+}
+
+void MainWindow::openEstateNode(const QString &key, const QString &what)
+{
+    const QString id = EstateView::profileFor(m_store, key);
+    if (id.isEmpty()) return;
+    if (what == QLatin1String("handles")) {
+        showHandles();
+        m_handles->setSource(m_sessions->handleSource(id));
+        return;
+    }
+    m_editors->newTab(id); // its server becomes the current one
+    m_sessions->connectProfile(id);
+    if (what != QLatin1String("feed")) return;
+    if (m_sessions->isOpen(id)) {
+        newFeedView();
+        return;
+    }
+    // The feed view needs the connection open: once it is, once.
+    auto *once = new QObject(this);
+    connect(m_sessions, &ServerSessions::stateChanged, once,
+            [this, once, id](const QString &p, ConnectionState st, const QString &) {
+                if (p != id || st == ConnectionState::Connecting) return;
+                if (st == ConnectionState::Open && currentProfile() == id) newFeedView();
+                once->deleteLater();
+            });
+}
+
 void MainWindow::showActivity()
 {
     if (!m_activity) {
@@ -523,9 +570,10 @@ void MainWindow::onTabOpened(EditorTab *tab)
 {
     auto *pane = new ResultPane(m_manager, m_resultStack);
     m_resultStack->addWidget(pane);
-    connect(pane, &ResultPane::shownRunChanged, this, [this, pane] {
-        if (pane == results()) showResultSummary();
-    });
+    for (auto signal : {&ResultPane::shownRunChanged, &ResultPane::selectionStatsChanged})
+        connect(pane, signal, this, [this, pane] {
+            if (pane == results()) showResultSummary();
+        });
     connect(pane, &ResultPane::pinsChanged, m_journal, &SessionJournal::markPinsChanged);
     m_panes.insert(tab, pane);
 }
@@ -630,6 +678,10 @@ void MainWindow::showResultSummary()
                                         HistoryModel::formatBytes(r.bytesIn)));
     else
         m_resultLabel->setText(tr("%1 · error").arg(server));
+    // selected cells: count, sum, avg, min, max
+    const QString stats = results()->selectionStats();
+    if (!stats.isEmpty())
+        m_resultLabel->setText(stats % QStringLiteral("   ") % m_resultLabel->text());
 }
 
 void MainWindow::updateBusyTabs()

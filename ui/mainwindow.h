@@ -35,6 +35,7 @@ class EditorTab;
 class ExplorerView;
 class FindBar;
 class FramesView;
+class EstateView;
 class HandlesView;
 class HistoryStore;
 class HistoryView;
@@ -104,6 +105,9 @@ public:
     BackgroundIndicator *backgroundIndicator() const { return m_background; }
     void showHandles();
     void showActivity();
+    /// Monitor > Estate (created on first use); addresses given are watched.
+    EstateView *showEstate(const QStringList &addresses = {});
+    EstateView *estateView() const { return m_estate; }
     void newFeedView();
     SessionJournal *journal() const { return m_journal; }
     /// Shortcut table for the help page (from the live actions, so it never drifts).
@@ -141,6 +145,8 @@ private:
     /// Takes down the connection error shown in the status bar once it no longer holds.
     void clearStatusError();
     void showHelp();
+    /// A node of the estate asked for its workbench tab, handles or feed.
+    void openEstateNode(const QString &key, const QString &what);
     /// Sends a query for the tab, unless the tab still runs one (then says so and returns 0).
     quint64 runFor(EditorTab *tab, const QString &profileId, const QByteArray &text);
     bool refuseIfBusy(EditorTab *tab);
@@ -183,6 +189,7 @@ private:
     ExplorerView *m_explorer;
     HistoryView *m_historyView;
     HandlesView *m_handles = nullptr;
+    EstateView *m_estate = nullptr;
     FramesView *m_frames = nullptr;
     ActivityView *m_activity = nullptr;
     BackgroundIndicator *m_background = nullptr;

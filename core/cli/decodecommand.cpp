@@ -3,6 +3,7 @@
 // message.
 
 #include "cli.h"
+#include "commandline.h"
 
 #include "protocol/codec.h"
 #include "protocol/format.h"
@@ -16,22 +17,6 @@
 namespace qscope::cli {
 
 namespace {
-
-void decodeUsage(QTextStream &out)
-{
-    out << "usage: qscope-cli decode [--hex] [--payload] [--out q|q1|json|ipc|ipcz]\n"
-           "                         [--console H W] [FILE|-]\n"
-           "\n"
-           "Reads one kdb+ IPC message from FILE (or stdin), decompresses it if flagged and\n"
-           "prints the value.\n"
-           "  --hex          input is hex text (whitespace and a 0x prefix allowed)\n"
-           "  --payload      input is a payload without the 8-byte header (little-endian)\n"
-           "  --out FORMAT   q: q's console (default); q1: one line (-3!); json: .j.j;\n"
-           "                 ipc: the message re-encoded (-8!); ipcz: with kdb+'s compression\n"
-           "                 rules applied (-18!)\n"
-           "  --console H W  console size as q's \\c (default 25 80)\n"
-           "A malformed message prints the byte offset of the fault and exits 1.\n";
-}
 
 /// Hex text to bytes; nullopt (and the offending position) on a non-hex character or odd count.
 std::optional<QByteArray> parseHex(const QByteArray &text, qsizetype *badAt)
@@ -63,59 +48,45 @@ std::optional<QByteArray> parseHex(const QByteArray &text, qsizetype *badAt)
 int decodeCommand(const QStringList &args)
 {
     QTextStream err(stderr);
-    bool hex = false, payload = false;
-    QString format = QStringLiteral("q");
+    CommandLine cl(
+        QStringLiteral("decode"),
+        QStringLiteral("[--hex] [--payload] [--out q|q1|json|ipc|ipcz]\n[--console H W] [FILE|-]"),
+        QStringLiteral(
+            "Reads one kdb+ IPC message from FILE (or stdin), decompresses it if flagged "
+            "and\nprints the value."),
+        QStringLiteral("A malformed message prints the byte offset of the fault and exits 1."));
+    const QCommandLineOption hexOption(QStringLiteral("hex"),
+                                       QStringLiteral("input is hex text (whitespace and a 0x "
+                                                      "prefix allowed)"));
+    const QCommandLineOption payloadOption(
+        QStringLiteral("payload"),
+        QStringLiteral("input is a payload without the 8-byte header (little-endian)"));
+    const QCommandLineOption outOption(
+        QStringLiteral("out"),
+        QStringLiteral("q: q's console (default); q1: one line (-3!); json: .j.j;\n"
+                       "ipc: the message re-encoded (-8!); ipcz: with kdb+'s compression\n"
+                       "rules applied (-18!)"),
+        QStringLiteral("FORMAT"), QStringLiteral("q"));
+    const QCommandLineOption consoleSize = consoleOption();
+    cl.addOptions({hexOption, payloadOption, outOption, consoleSize});
+    int exitCode = 1;
+    if (!cl.parse(args, &exitCode)) return exitCode;
+    const bool hex = cl.isSet(hexOption), payload = cl.isSet(payloadOption);
+    const QString format = cl.value(outOption);
+    static const QStringList known = {QStringLiteral("q"), QStringLiteral("q1"),
+                                      QStringLiteral("json"), QStringLiteral("ipc"),
+                                      QStringLiteral("ipcz")};
+    if (!known.contains(format))
+        return cl.fail(
+            QStringLiteral("unknown --out format '%1' (q, q1, json, ipc, ipcz)").arg(format));
     FormatOptions console;
-    QString path;
-    for (int i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            QTextStream out(stdout);
-            decodeUsage(out);
-            return 0;
-        }
-        if (a == QLatin1String("--hex")) {
-            hex = true;
-        } else if (a == QLatin1String("--payload")) {
-            payload = true;
-        } else if (a == QLatin1String("--out")) {
-            if (++i >= args.size()) {
-                err << "qscope-cli decode: --out needs a format\n";
-                return 1;
-            }
-            format = args[i];
-            static const QStringList known = {QStringLiteral("q"), QStringLiteral("q1"),
-                                              QStringLiteral("json"), QStringLiteral("ipc"),
-                                              QStringLiteral("ipcz")};
-            if (!known.contains(format)) {
-                err << "qscope-cli decode: unknown --out format '" << format
-                    << "' (q, q1, json, ipc, ipcz)\n";
-                return 1;
-            }
-        } else if (a == QLatin1String("--console")) {
-            bool okH = false, okW = false;
-            if (i + 2 >= args.size()) {
-                err << "qscope-cli decode: --console needs a height and a width\n";
-                return 1;
-            }
-            console.height = args[i + 1].toInt(&okH);
-            console.width = args[i + 2].toInt(&okW);
-            if (!okH || !okW || console.height < 1 || console.width < 10) {
-                err << "qscope-cli decode: bad --console size\n";
-                return 1;
-            }
-            i += 2;
-        } else if (a.startsWith(QLatin1Char('-')) && a != QLatin1String("-")) {
-            err << "qscope-cli decode: unknown option '" << a << "'\n";
-            decodeUsage(err);
-            return 1;
-        } else if (path.isEmpty()) {
-            path = a;
-        } else {
-            err << "qscope-cli decode: more than one input\n";
-            return 1;
-        }
-    }
+    QString error;
+    if (cl.isSet(consoleSize) &&
+        !parseConsoleSize(cl.value(consoleSize), &console.height, &console.width, &error))
+        return cl.fail(error);
+    const QStringList positional = cl.positional();
+    if (positional.size() > 1) return cl.fail(QStringLiteral("more than one input"));
+    QString path = positional.value(0);
 
     QFile in;
     bool opened;

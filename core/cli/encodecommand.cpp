@@ -2,6 +2,7 @@
 // gives for it, as 0x-prefixed hex. Exit codes: 0 ok, 1 usage or parse error.
 
 #include "cli.h"
+#include "commandline.h"
 
 #include "protocol/codec.h"
 #include "protocol/literal.h"
@@ -12,46 +13,29 @@
 
 namespace qscope::cli {
 
-namespace {
-
-void encodeUsage(QTextStream &out)
-{
-    out << "usage: qscope-cli encode [--compress] 'q literal'\n"
-           "\n"
-           "Prints the bytes -8! gives for the value (a whole message, message type 0), as hex.\n"
-           "  --compress   apply kdb+'s compression as -18! does (only over 2000 bytes, and only\n"
-           "               if it halves the message)\n"
-           "The literal is parsed, not evaluated: `til 5` is an error, `0 1 2 3 4` is not.\n";
-}
-
-} // namespace
-
 int encodeCommand(const QStringList &args)
 {
     QTextStream err(stderr);
-    bool compress = false;
-    QString literal;
-    bool haveLiteral = false;
-    for (const QString &a : args) {
-        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            QTextStream out(stdout);
-            encodeUsage(out);
-            return 0;
-        }
-        if (a == QLatin1String("--compress")) {
-            compress = true;
-        } else if (!haveLiteral) {
-            literal = a;
-            haveLiteral = true;
-        } else {
-            err << "qscope-cli encode: give the literal as one argument (quote it)\n";
-            return 1;
-        }
-    }
-    if (!haveLiteral) {
-        encodeUsage(err);
-        return 1;
-    }
+    CommandLine cl(
+        QStringLiteral("encode"), QStringLiteral("[--compress] 'q literal'"),
+        QStringLiteral(
+            "Prints the bytes -8! gives for the value (a whole message, message type 0), "
+            "as hex."),
+        QStringLiteral("The literal is parsed, not evaluated: `til 5` is an error, `0 1 2 3 4` is "
+                       "not."));
+    const QCommandLineOption compressOption(
+        QStringLiteral("compress"),
+        QStringLiteral("apply kdb+'s compression as -18! does (only over 2000 bytes, and only\n"
+                       "if it halves the message)"));
+    cl.addOptions({compressOption});
+    int exitCode = 1;
+    if (!cl.parse(args, &exitCode)) return exitCode;
+    const bool compress = cl.isSet(compressOption);
+    const QStringList positional = cl.positional();
+    if (positional.isEmpty()) return cl.usageError();
+    if (positional.size() > 1)
+        return cl.fail(QStringLiteral("give the literal as one argument (quote it)"));
+    const QString literal = positional.front();
     const QByteArray text = literal.toUtf8();
     const LiteralResult parsed = parseLiteral(text);
     if (!parsed.ok()) {

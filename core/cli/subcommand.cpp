@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-#include "net/connectionargs.h"
+#include "commandline.h"
 #include "net/connectionmanager.h"
 #include "protocol/format.h"
 
@@ -29,66 +29,33 @@ extern "C" void onInterrupt(int)
     g_interrupted.store(true);
 }
 
-void subUsage(QTextStream &out)
-{
-    out << "usage: qscope-cli sub [--tls] [--trust SHA256] [--user U[:P]] [--password-file F]\n"
-           "                      [--timeout MS] [--max-size SIZE]\n"
-           "                      HOST:PORT|unix://PORT [TABLE [SYM,...]]\n"
-           "\n"
-           "Calls .u.sub[TABLE;SYMS] on a tickerplant (all tables and syms if omitted) and\n"
-           "prints each update as it arrives until interrupted (Ctrl-C). A rate line goes to\n"
-           "stderr every second. Reconnects and resubscribes if the tickerplant restarts.\n"
-           "The password and --max-size work as for qscope-cli query (see its --help).\n"
-           "Exit codes: 0 interrupted, 1 usage, 3 connection failure (no first connection,\n"
-           ".u.sub refused, the tickerplant not back after 10 attempts, or a message over\n"
-           "--max-size).\n";
-}
-
 } // namespace
 
 int subCommand(const QStringList &args)
 {
     QTextStream err(stderr);
+    CommandLine cl(QStringLiteral("sub"),
+                   QStringLiteral("[--tls] [--trust SHA256] [--user U[:P]] [--password-file F]\n"
+                                  "[--timeout MS] [--max-size SIZE]\n"
+                                  "HOST:PORT|unix://PORT [TABLE [SYM,...]]"),
+                   QStringLiteral("Calls .u.sub[TABLE;SYMS] on a tickerplant (all tables and syms "
+                                  "if omitted) and\nprints each update as it arrives until "
+                                  "interrupted (Ctrl-C). A rate line goes to\nstderr every second. "
+                                  "Reconnects and resubscribes if the tickerplant restarts."),
+                   QStringLiteral("Exit codes: 0 interrupted, 1 usage, 3 connection failure (no "
+                                  "first connection,\n.u.sub refused, the tickerplant not back "
+                                  "after 10 attempts, or a message over\n--max-size)."));
+    cl.addOptions(ConnectionArgs::options());
+    int exitCode = 1;
+    if (!cl.parse(args, &exitCode)) return exitCode;
     ConnectionArgs net;
-    QStringList positional;
-    for (int i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            QTextStream out(stdout);
-            subUsage(out);
-            return 0;
-        }
-        QString error;
-        const int used = net.parseOption(args, i, &error);
-        if (used < 0) {
-            err << "qscope-cli sub: " << error << '\n';
-            return 1;
-        }
-        if (used > 0) {
-            i += used - 1;
-            continue;
-        }
-        if (a.startsWith(QLatin1String("--"))) {
-            err << "qscope-cli sub: unknown option " << a << '\n';
-            subUsage(err);
-            return 1;
-        }
-        positional << a;
-    }
-    if (positional.isEmpty() || positional.size() > 3) {
-        subUsage(err);
-        return 1;
-    }
     QString error;
-    if (!resolvePassword(net, positional[0], &error)) {
-        err << "qscope-cli sub: " << error << '\n';
-        return 1;
-    }
+    if (!net.read(cl.parser(), &error)) return cl.fail(error);
+    const QStringList positional = cl.positional();
+    if (positional.isEmpty() || positional.size() > 3) return cl.usageError();
+    if (!resolvePassword(net, positional[0], &error)) return cl.fail(error);
     auto options = net.connectionOptions(positional[0], &error);
-    if (!options) {
-        err << "qscope-cli sub: " << error << '\n';
-        return 1;
-    }
+    if (!options) return cl.fail(error);
     options->reconnect.attempts = 10;
     options->reconnect.initialDelayMs = 250;
     options->reconnect.maxDelayMs = 5000;
@@ -102,7 +69,7 @@ int subCommand(const QStringList &args)
 
     ConnectionManager manager(1);
     QEventLoop loop;
-    int exitCode = 0;
+    exitCode = 0;
     qint64 messages = 0, rows = 0, totalMessages = 0, totalRows = 0;
     const ConnectionId id = manager.open(*options);
     const SubscriptionId sub = manager.subscribe(id, table, syms);

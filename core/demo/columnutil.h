@@ -1,9 +1,10 @@
 #pragma once
-/// The few column operations the tickerplant needs, kept here so the demo server does not lean
-/// on the interpreter's internals: list items, one-element vectors from atoms, collapsing a list
-/// of uniform atoms into a vector, and gathering rows by index (symbol pools stay shared).
+/// The one column operation the tickerplant needs beyond the column toolkit
+/// (protocol/columnops.h: gathering rows, vectors from atoms): the items of a column as values,
+/// kept here so the demo server does not lean on the interpreter's internals.
 /// Pure functions; any thread.
 
+#include "protocol/columnops.h"
 #include "protocol/value.h"
 
 #include <vector>
@@ -12,11 +13,5 @@ namespace qscope::detail {
 
 /// Items of a vector (as atoms) or of a general list.
 std::vector<Value> columnItems(const Value &x);
-/// A one-element vector holding atom.
-Value enlistedAtom(const Value &atom);
-/// All atoms of one type: the vector of them; otherwise the general list unchanged.
-Value collapseAtoms(const std::vector<Value> &items);
-/// x[idx] for a vector or general list.
-Value gatherRows(const Value &x, const std::vector<int64_t> &idx);
 
 } // namespace qscope::detail

@@ -1,4 +1,5 @@
 #include "demo/demoserver.h"
+#include "demo/plant.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -109,9 +110,38 @@ int runDemoServerMain(int argc, char **argv)
                                      QStringLiteral("Also log every query and subscription."));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
                                    QStringLiteral("Log errors only, not connections."));
+    const QCommandLineOption plant(
+        QStringLiteral("plant"),
+        QStringLiteral("Run a kdb-tick plant instead: tp (with the feed), rdb1, rdb2, rte, a "
+                       "chained tickerplant ctp with its rdb crdb, and a gateway gw, each its "
+                       "own server (ports from -p if given, else free ones; printed). Stdin "
+                       "takes: kill NAME, restart NAME, slow NAME [bytes/s], fast NAME."));
+    const QCommandLineOption plants(QStringLiteral("plants"),
+                                    QStringLiteral("With --plant: run <n> plants (scale tests)."),
+                                    QStringLiteral("n"), QStringLiteral("1"));
+    const QCommandLineOption slow(QStringLiteral("slow"),
+                                  QStringLiteral("With --plant: start this subscriber slow."),
+                                  QStringLiteral("name"));
     p.addOptions({port, bind, noUnix, users, cert, key, noFeed, rate, batch, syms, tick, eod, tplog,
-                  verbose, quiet});
+                  verbose, quiet, plant, plants, slow});
     p.process(app);
+    if (p.isSet(plant)) {
+        PlantOptions po;
+        int n = 0;
+        if (p.isSet(port) && positiveInt(p.value(port), 1, &n) && n < 65000)
+            po.basePort = quint16(n);
+        if (!positiveInt(p.value(plants), 1, &po.plants)) {
+            printErr(QStringLiteral("qscope-demo: --plants wants a positive integer"));
+            return 2;
+        }
+        if (!positiveInt(p.value(rate), 1, &po.feedRowsPerSecond) ||
+            !positiveInt(p.value(batch), 1, &po.feedBatch)) {
+            printErr(QStringLiteral("qscope-demo: --rate and --batch want positive integers"));
+            return 2;
+        }
+        po.slow = p.value(slow);
+        return runPlantMain(app, po, p.isSet(quiet));
+    }
 
     DemoOptions o;
     int v = 0;

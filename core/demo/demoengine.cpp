@@ -3,6 +3,7 @@
 #include "demo/democlock.h"
 #include "demo/demonetwork.h"
 #include "demo/htmlpage.h"
+#include "demo/outgoinghandles.h"
 #include "net/tsanannotate.h"
 #include "protocol/format.h"
 #include "tplog/tplogreplay.h"
@@ -90,6 +91,18 @@ bool DemoEngine::init(QString *error)
         "quote", std::vector<QByteArray>{"time", "sym", "bid", "ask", "bsize", "asize"},
         std::vector<int>{Timespan, Symbol, Float, Float, Long, Long}));
     m_tp->setDate(dateOf(localNanos()));
+    openOutgoing();
+    if (!m_options.tickerplant) {
+        // An RDB, engine or gateway: its tables come from its own q (r.q's .u.rep).
+        setTrack({}, {}, {}, {}, {}, {});
+        registerNames();
+        m_feedTimer = new QTimer(this);
+        m_tickTimer = new QTimer(this);
+        m_eodTimer = new QTimer(this);
+        m_dateTimer = new QTimer(this);
+        m_running = true;
+        return true;
+    }
     QString logDir = m_options.tplogDir;
     if (logDir.isEmpty()) {
         m_tempLogDir = std::make_unique<QTemporaryDir>(QDir::tempPath() +
@@ -138,6 +151,48 @@ void DemoEngine::shutdown()
     m_running = false;
     for (QTimer *t : {m_feedTimer, m_tickTimer, m_eodTimer, m_dateTimer})
         if (t) t->stop();
+    m_out.reset(); // its sockets live on this thread
+}
+
+void DemoEngine::openOutgoing()
+{
+    m_out =
+        std::make_unique<OutgoingHandles>([this](int h, const Value &msg) { fromPeer(h, msg); },
+                                          [this](int h) {
+                                              // kdb+ runs .z.pc for a handle it opened when the
+                                              // peer goes (r.q exits there).
+                                              m_ctx = Context{};
+                                              const Value arg[] = {Value::intAtom(h)};
+                                              bool defined = false;
+                                              callHandler(".z.pc", arg, &defined);
+                                          },
+                                          [this](int h, qint64 queued) {
+                                              QMutexLocker lock(&m_shared->mutex);
+                                              if (queued < 0)
+                                                  m_shared->sockets.remove(h);
+                                              else
+                                                  m_shared->sockets[h] = SocketFigures{queued, 't'};
+                                          });
+}
+
+void DemoEngine::fromPeer(int h, const Value &msg)
+{
+    // An async message on a handle q opened (a tickerplant's upd): .z.ps or value, .z.w = h.
+    m_ctx = Context{h, 0x7f000001, QByteArray(), false, false};
+    const Value arg[] = {msg};
+    bool defined = false;
+    Value r = callHandler(".z.ps", arg, &defined);
+    if (!defined) r = m_q.evalMessage(msg);
+    m_ctx = Context{};
+    if (r.isError())
+        log(QStringLiteral("handle %1: async error '%2")
+                .arg(h)
+                .arg(QString::fromUtf8(r.symbolValue())));
+}
+
+void DemoEngine::setReadRate(qint64 bytesPerSecond)
+{
+    if (m_out) m_out->setReadRate(bytesPerSecond);
 }
 
 void DemoEngine::setTimer(int ms)
@@ -526,7 +581,7 @@ void DemoEngine::checkDate()
 void DemoEngine::registerNames()
 {
     registerDotZ();
-    registerDotU();
+    if (m_options.tickerplant) registerDotU();
     registerSystem();
 }
 
@@ -598,6 +653,10 @@ Value DemoEngine::hclose(const Value &x)
     // later client given the same descriptor never receives them.
     if (x.type() != -Int && x.type() != -Long && x.type() != -Short) return Value::error("type");
     const int64_t h = x.rawInt();
+    if (h > 0 && h <= INT32_MAX && m_out && m_out->contains(int(h))) {
+        m_out->close(int(h));
+        return Value();
+    }
     const auto it = h > 0 && h <= INT32_MAX ? m_sessions.constFind(int(h)) : m_sessions.cend();
     if (it == m_sessions.cend()) return Value::error(kNotOpen);
     const int handle = int(h);
@@ -618,6 +677,11 @@ Value DemoEngine::writeToHandle(int64_t h, const Value &msg)
     // neg[h] msg: an async message to client h (the agent's pushes use it). neg[h][] flushes,
     // which is nothing to do here: messages are handed to the network at once.
     const int64_t target = h < 0 ? -h : h;
+    if (target <= INT32_MAX && m_out && m_out->contains(int(target))) {
+        if (h > 0) return m_out->sync(int(target), msg, m_q.limits().maxMillis);
+        if (!msg.isGenericNull()) m_out->async(int(target), msg);
+        return Value();
+    }
     if (target > INT32_MAX || !m_sessions.contains(int(target))) return Value::error(kNotOpen);
     if (h > 0) return Value::error("nyi"); // a sync request would block q on one of its clients
     if (!msg.isGenericNull()) send(int(target), msg, MessageType::Async);
@@ -697,6 +761,10 @@ void DemoEngine::registerDotZ()
     q.defineInternal(-38, [this](Interpreter &, const Value &x) { return socketTable(x); });
     q.defineInternal(-30, [this](Interpreter &, const Value &x) { return deferredResponse(x); });
     q.defineInternal(-11, [this](Interpreter &, const Value &x) { return replayLog(x); });
+    q.defineNative("hopen", 1, [this](Interpreter &, std::span<const Value> a) {
+        if (a.size() != 1) return Value::error("rank");
+        return m_out ? m_out->open(a[0]) : Value::error("hop");
+    });
     q.defineNative("hclose", 1, [this](Interpreter &, std::span<const Value> a) {
         if (a.size() != 1) return Value::error("rank");
         return hclose(a[0]);

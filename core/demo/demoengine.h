@@ -27,6 +27,8 @@ class QTimer;
 
 namespace qscope::detail {
 
+class OutgoingHandles;
+
 class DemoEngine : public QObject
 {
     Q_OBJECT
@@ -50,6 +52,8 @@ public:
     void execute(const QByteArray &source, quint64 ticket);
 
     Interpreter &interpreter() { return m_q; }
+    /// Read what hopen'd peers send at most this fast (0 = at once): a slow subscriber.
+    void setReadRate(qint64 bytesPerSecond);
 
 private:
     struct Session
@@ -85,6 +89,8 @@ private:
     void setTimer(int ms);
     Value dotQw() const;
     Value hclose(const Value &x);
+    void openOutgoing();
+    void fromPeer(int h, const Value &msg);
     Value loadScript(const QByteArray &name);
     Value writeToHandle(int64_t h, const Value &msg);
     Value socketTable(const Value &x) const;
@@ -100,6 +106,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_tempLogDir; // outlives m_tp, whose log is inside it
     std::unique_ptr<Tickerplant> m_tp;
     std::unique_ptr<FeedGenerator> m_feed;
+    std::unique_ptr<OutgoingHandles> m_out; // hopen'd connections
     QHash<int, Session> m_sessions;
     QHash<int, int>
         m_deferredOwed; // deferred answers owed per handle (none: absent); dropped on close

@@ -148,6 +148,12 @@ void DemoNetwork::shutdown()
 
 void DemoNetwork::acceptTcp(qintptr fd)
 {
+    if (m_options.socketSendBuffer > 0) {
+        // A bounded kernel buffer: what a slow reader leaves unread shows in .z.W within
+        // seconds instead of after megabytes of auto-tuned kernel memory.
+        const int b = m_options.socketSendBuffer;
+        ::setsockopt(int(fd), SOL_SOCKET, SO_SNDBUF, &b, sizeof b);
+    }
     if (!m_tls) {
         auto *s = new QTcpSocket;
         if (!s->setSocketDescriptor(fd)) {

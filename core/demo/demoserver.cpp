@@ -136,3 +136,17 @@ quint64 DemoServer::execute(const QByteArray &source)
 }
 
 } // namespace qscope
+
+namespace qscope {
+
+void DemoServer::setReadRate(qint64 bytesPerSecond)
+{
+    if (!m_d->running) return;
+    QMutexLocker lock(&m_d->shared->mutex);
+    DemoEngine *engine = m_d->shared->engine;
+    if (engine)
+        detail::postQueued(engine,
+                           [engine, bytesPerSecond] { engine->setReadRate(bytesPerSecond); });
+}
+
+} // namespace qscope

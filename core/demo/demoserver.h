@@ -20,10 +20,12 @@ struct DemoOptions
     bool feed = true;        // built-in feed publishing trade and quote
     int feedRowsPerSecond = 200;
     int feedBatch = 10;
-    QList<QByteArray> syms;  // empty = defaults
-    int tickMs = 0;          // like -t: 0 = zero-latency publish, else timer batching
-    int endOfDaySeconds = 0; // simulated .u.end every N seconds (0 = only at midnight)
-    QString tplogDir;        // tickerplant log directory; empty = a temporary one, removed on stop
+    QList<QByteArray> syms;   // empty = defaults
+    int tickMs = 0;           // like -t: 0 = zero-latency publish, else timer batching
+    int endOfDaySeconds = 0;  // simulated .u.end every N seconds (0 = only at midnight)
+    QString tplogDir;         // tickerplant log directory; empty = a temporary one, removed on stop
+    int socketSendBuffer = 0; // SO_SNDBUF of accepted TCP sockets (0 = the kernel's)
+    bool tickerplant = true;  // false: no .u names, tables or log (an RDB, engine or gateway)
 };
 
 namespace detail {
@@ -48,6 +50,9 @@ public:
     /// q would print comes as consoleOutput, then executed(ticket). Lines run in the order
     /// given. Returns the ticket (0 if the server is not running: nothing runs).
     quint64 execute(const QByteArray &source);
+    /// Read what the server's hopen'd peers send at most this fast (0 = at once): makes it a
+    /// slow subscriber whose publisher queues (.z.W) grow.
+    void setReadRate(qint64 bytesPerSecond);
 
 Q_SIGNALS:
     void logLine(const QString &line); // connections, errors; queued to the owner's thread

@@ -171,9 +171,9 @@ Value RdbTable::rowsFromUpd(const Value &x, int64_t timeOfDay, QByteArray *error
         for (Value &v : items) {
             if (oneRow != v.isAtom()) return fail("length");
             if (oneRow)
-                v = enlistedAtom(v);
+                v = vectorFromAtoms({v});
             else if (v.isList() && v.count() > 0)
-                v = collapseAtoms(columnItems(v)); // a general list of uniform atoms
+                v = vectorFromAtoms(columnItems(v)); // a general list of uniform atoms
         }
         cols = std::move(items);
     }

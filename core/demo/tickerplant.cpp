@@ -87,7 +87,7 @@ Value Tickerplant::sub(int handle, const Value &table, const Value &symsIn)
 {
     // A general list of symbol atoms (what JSON-ish clients send) is a symbol list.
     const Value syms =
-        symsIn.isList() && symsIn.count() > 0 ? collapseAtoms(symsIn.items()) : symsIn;
+        symsIn.isList() && symsIn.count() > 0 ? vectorFromAtoms(symsIn.items()) : symsIn;
     if (table.type() == Symbol) {
         // A list of tables (not in u.q, which wants an atom): what `sub[;y] each` would give.
         std::vector<Value> out;

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QAbstractSocket;
@@ -85,9 +86,9 @@ struct OutRequest
 /// nothing queued, buffered or awaiting an answer, nothing posted and not yet run), the manager's
 /// thread may write a small sync request to the socket itself instead of waking the network
 /// thread to do it, which saves a thread hop on every round trip. Every write to the socket, from
-/// either thread, is made under `laneMutex`; requests written directly wait in `laneSent` until the
-/// network thread takes them into its in-flight queue (it does before it writes, reads an answer,
-/// or looks at the queue), so the in-flight order is always the order on the wire.
+/// either thread, is made under `laneMutex`; a request written directly waits in `laneSent` until
+/// the network thread takes it as the one awaiting an answer (it does before it writes, reads an
+/// answer, or looks at what awaits one).
 struct ConnectionGuard
 {
     QMutex mutex;
@@ -108,10 +109,10 @@ struct ConnectionGuard
     /// A duplicate of the socket's descriptor, owned here and closed only under laneMutex: Qt
     /// may close its own descriptor (on EOF) before it tells us, and that number may be reused.
     int laneFd = -1;
-    bool laneOpen = false;            ///< the socket is idle: the manager's thread may write
-    QElapsedTimer laneClock;          ///< the connection's clock, for writtenNs
-    std::vector<OutRequest> laneSent; ///< written directly, not yet taken by the network thread
-    QByteArray laneRemainder;         ///< a frame's tail the kernel did not take; goes out first
+    bool laneOpen = false;              ///< the socket is idle: the manager's thread may write
+    QElapsedTimer laneClock;            ///< the connection's clock, for writtenNs
+    std::optional<OutRequest> laneSent; ///< written directly, not yet taken by the network thread
+    QByteArray laneRemainder;           ///< a frame's tail the kernel did not take; goes out first
 };
 
 class Connection : public QObject
@@ -124,6 +125,8 @@ public:
     /// is handled in slices, between which feed ticks, timers and the other connections on the
     /// thread get their turn.
     static constexpr qint64 kReadChunkBytes = 256 * 1024;
+    /// Responses smaller than this get no progress reports.
+    static constexpr qint64 kProgressMinimumBytes = 64 * 1024;
 
     // created on the manager's thread, then moved to a network thread -------------------------
     Connection(ConnectionId id, ConnectionOptions options, ConnectionSink *sink,
@@ -200,7 +203,7 @@ private:
 
     void writeRequest(OutRequest request);
     void writeFrame(const QByteArray &frame, MessageType type, qint64 plainBytes);
-    /// Take requests the manager's thread wrote directly into m_inFlight, in wire order.
+    /// Take the request the manager's thread wrote directly into m_awaiting.
     void takeDirect();
     void takeDirectLocked();
     /// Open the direct lane if the socket is idle, else keep it shut. Call with laneMutex held.
@@ -221,7 +224,7 @@ private:
     void finishLoss(NetError::Kind kind, const QString &reason);
     void forceReconnect(const QString &reason);
     void teardownSocket();
-    void failInFlight(const NetError &front, const NetError &others);
+    void failAwaiting(const NetError &error);
     void failQueued(const NetError &error);
     void failRequest(const OutRequest &r, const NetError &error);
     void resubscribe();
@@ -236,6 +239,8 @@ private:
     QString qErrorText(const QByteArray &word) const;
     Value subscribeMessage(const Subscription &s) const;
     QString serverText() const { return m_options.address.display(); }
+    /// Wall-clock nanoseconds, for the frame tap's timestamps.
+    static qint64 wallClockNs();
 
     ConnectionId m_id;
     ConnectionOptions m_options;
@@ -269,16 +274,18 @@ private:
     /// An oversize frame seen while earlier frames still decode: handled once they are out.
     std::optional<std::pair<DecodeError, MessageType>> m_deferredOversize;
 
-    std::deque<OutRequest> m_queued;   ///< waiting for the connection to open
-    std::deque<OutRequest> m_inFlight; ///< written sync requests, in the order sent
-    std::deque<Inbound> m_inbox;       ///< frames received, dispatched strictly in order
+    std::deque<OutRequest> m_queued; ///< waiting for the connection to open
+    /// The sync request on the wire, awaiting its answer: one at a time, as from q's blocking
+    /// client (see writePending), whether the network thread or the direct lane wrote it.
+    std::optional<OutRequest> m_awaiting;
+    std::deque<Inbound> m_inbox; ///< frames received, dispatched strictly in order
     quint64 m_inboxSeq = 0;
     std::optional<std::pair<NetError::Kind, QString>> m_deferredLoss;
 
     QMap<SubscriptionId, Subscription> m_subs; // few: a QHash would scan a 128-slot span per walk
     QHash<SubscriptionId, PendingFeed> m_batches;
     int m_serverRepliesOwed = 0;
-    bool m_writingSync = false; ///< a sync request is being written, not yet in m_inFlight
+    bool m_writingSync = false; ///< a sync request is being written, not yet in m_awaiting
 
     HandleInfo m_info;
     bool m_infoDirty = false;

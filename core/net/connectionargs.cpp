@@ -38,67 +38,74 @@ std::optional<qint64> parseByteSize(const QString &text)
     return qint64(bytes);
 }
 
-int ConnectionArgs::parseOption(const QStringList &args, int i, QString *error)
+namespace {
+
+QCommandLineOption option(const char *name, const char *valueName, const char *description)
 {
-    const QString &a = args[i];
-    auto value = [&](QString *out) -> int {
-        if (i + 1 >= args.size()) {
-            *error = a + QStringLiteral(" needs a value");
-            return -1;
-        }
-        *out = args[i + 1];
-        return 2;
+    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
+                              QString::fromLatin1(valueName));
+}
+
+} // namespace
+
+QList<QCommandLineOption> ConnectionArgs::options()
+{
+    return {
+        QCommandLineOption(QStringLiteral("tls"),
+                           QStringLiteral("connect with TLS (certificates are verified)")),
+        option("trust", "HEX", "trust this self-signed certificate (SHA-256 fingerprint)"),
+        option("user", "U[:P]", "login user (and password: visible in ps, prefer the next two)"),
+        option("password-file", "F",
+               "the password is the first line of F; else $QSCOPE_PASSWORD;\n"
+               "else, with --user U on a terminal, it is asked for (no echo)"),
+        option("timeout", "MS",
+               "connect and query timeout (default: 5000 ms to connect, no "
+               "query limit)"),
+        option("max-size", "SIZE",
+               "largest message taken, e.g. 512M or 4G (default: a quarter of\n"
+               "this machine's memory); over it the request fails, unread"),
     };
-    if (a == QLatin1String("--tls")) {
-        tls = true;
-        return 1;
-    }
-    QString v;
-    if (a == QLatin1String("--user")) {
-        if (value(&v) < 0) return -1;
+}
+
+bool ConnectionArgs::read(const QCommandLineParser &p, QString *error)
+{
+    tls = p.isSet(QStringLiteral("tls"));
+    if (p.isSet(QStringLiteral("user"))) {
+        const QString v = p.value(QStringLiteral("user"));
         const qsizetype colon = v.indexOf(QLatin1Char(':'));
         user = colon < 0 ? v : v.left(colon);
         password = colon < 0 ? QString() : v.mid(colon + 1);
         passwordGiven = colon >= 0;
-        return 2;
     }
-    if (a == QLatin1String("--password-file")) {
-        if (value(&v) < 0) return -1;
-        passwordFile = v;
-        return 2;
-    }
-    if (a == QLatin1String("--max-size")) {
-        if (value(&v) < 0) return -1;
-        const auto bytes = parseByteSize(v);
+    if (p.isSet(QStringLiteral("password-file")))
+        passwordFile = p.value(QStringLiteral("password-file"));
+    if (p.isSet(QStringLiteral("max-size"))) {
+        const auto bytes = parseByteSize(p.value(QStringLiteral("max-size")));
         if (!bytes) {
             *error = QStringLiteral("--max-size needs a size such as 512M, 4G or 1000000");
-            return -1;
+            return false;
         }
         maxMessageBytes = *bytes;
-        return 2;
     }
-    if (a == QLatin1String("--timeout")) {
-        if (value(&v) < 0) return -1;
+    if (p.isSet(QStringLiteral("timeout"))) {
         bool ok = false;
-        timeoutMs = v.toInt(&ok);
+        timeoutMs = p.value(QStringLiteral("timeout")).toInt(&ok);
         if (!ok || timeoutMs <= 0) {
             *error = QStringLiteral("--timeout needs a positive number of milliseconds");
-            return -1;
+            return false;
         }
-        return 2;
     }
-    if (a == QLatin1String("--trust")) {
-        if (value(&v) < 0) return -1;
-        const QByteArray hex = v.toLatin1().replace(':', QByteArray());
+    if (p.isSet(QStringLiteral("trust"))) {
+        const QByteArray hex =
+            p.value(QStringLiteral("trust")).toLatin1().replace(':', QByteArray());
         trust = QByteArray::fromHex(hex);
         if (trust.size() != 32) {
             *error = QStringLiteral("--trust needs a SHA-256 fingerprint (64 hex digits)");
-            return -1;
+            return false;
         }
         tls = true;
-        return 2;
     }
-    return 0;
+    return true;
 }
 
 std::optional<ServerAddress> parseAddress(const QString &text, QString *error)

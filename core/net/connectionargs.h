@@ -6,6 +6,8 @@
 
 #include "nettypes.h"
 
+#include <QCommandLineOption>
+#include <QCommandLineParser>
 #include <QStringList>
 
 #include <optional>
@@ -27,9 +29,10 @@ struct ConnectionArgs
     int timeoutMs = 0;
     qint64 maxMessageBytes = 0; ///< --max-size; 0 = the engine's default
 
-    /// If args[i] is one of our options, consume it (and its value): returns how many arguments
-    /// were used, 0 if not ours, -1 with *error on a bad value.
-    int parseOption(const QStringList &args, int i, QString *error);
+    /// The options, for a QCommandLineParser (descriptions are the help text's lines).
+    static QList<QCommandLineOption> options();
+    /// Reads them from a parser that has parsed; false with *error on a bad value.
+    bool read(const QCommandLineParser &parser, QString *error);
     /// Options for the address text; nullopt with *error if it does not parse.
     std::optional<ConnectionOptions> connectionOptions(const QString &address,
                                                        QString *error) const;

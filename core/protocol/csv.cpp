@@ -87,4 +87,25 @@ CsvTable parseCsv(QStringView text, QChar delimiter)
     return out;
 }
 
+void appendCsvField(QByteArray &out, QByteArrayView text, char delimiter)
+{
+    bool quote = false;
+    for (char ch : text) {
+        if (ch == delimiter || ch == '"' || ch == '\n' || ch == '\r') {
+            quote = true;
+            break;
+        }
+    }
+    if (!quote) {
+        out += text;
+        return;
+    }
+    out += '"';
+    for (char ch : text) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    out += '"';
+}
+
 } // namespace qscope

@@ -18,6 +18,8 @@ struct FormatOptions
 {
     int width = 80;
     int height = 25;
+    /// q's `\P`: significant digits of floats and reals (1..17; 0 = every digit).
+    int precision = 7;
 };
 
 /// The text q's console prints for a value (also `show` and .Q.s), lines joined by '\n', with a
@@ -32,6 +34,15 @@ QByteArray formatOneLine(const Value &v);
 /// `0N`/`0n` for nulls, empty for a null symbol. Nested items use the one-line form.
 /// Fast path: no QString, no Value construction for fixed-width vectors. Any thread.
 QByteArray formatCell(const Value &column, int64_t row);
+
+/// formatCell's text appended to `out`: a caller that formats many cells (a text filter over
+/// millions of rows) reuses one buffer instead of allocating one a cell.
+void appendCell(QByteArray &out, const Value &column, int64_t row);
+
+/// A grid cell of a float or real vector at q's display precision `precision` (`\P`: 1..17
+/// significant digits; 0 = every digit, the shortest text that reads back). Nulls and
+/// infinities as formatCell; other columns give formatCell's text.
+QByteArray formatCell(const Value &column, int64_t row, int precision);
 
 /// A grid cell for an atom (or any other value: non-atoms fall back to formatOneLine).
 QByteArray formatAtom(const Value &atom);

@@ -1,6 +1,7 @@
 // q's text for single elements: numbers with q's precision, temporals, nulls and infinities.
 #include "formatdetail.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -278,6 +279,25 @@ void appendShortest(QByteArray &out, T x)
 
 } // namespace
 
+namespace {
+thread_local int t_displayPrecision = 7;
+} // namespace
+
+int displayPrecision()
+{
+    return t_displayPrecision;
+}
+
+ScopedDisplayPrecision::ScopedDisplayPrecision(int digits) : m_previous(t_displayPrecision)
+{
+    t_displayPrecision = digits <= 0 ? kExactPrecision : std::min(digits, 17);
+}
+
+ScopedDisplayPrecision::~ScopedDisplayPrecision()
+{
+    t_displayPrecision = m_previous;
+}
+
 void appendFloat(QByteArray &out, double f, int precision)
 {
     if (precision == kExactPrecision) {
@@ -433,7 +453,7 @@ void appendElement(QByteArray &out, int type, const char *p, ElementStyle style,
         else if (exact && storage == Storage::Real)
             appendRealExact(out, load<float>(p));
         else
-            appendFloat(out, f, exact ? kExactPrecision : 7);
+            appendFloat(out, f, exact ? kExactPrecision : displayPrecision());
         return;
     }
     default:
@@ -471,7 +491,7 @@ bool elementShowsType(int type, const char *p, bool exact)
         const double f = load<double>(p);
         if (std::isnan(f) || std::isinf(f)) return true;
         QByteArray s;
-        appendFloat(s, f, exact ? kExactPrecision : 7);
+        appendFloat(s, f, exact ? kExactPrecision : displayPrecision());
         for (char c : s)
             if (c == '.' || c == 'e') return true;
         return false;

@@ -3,6 +3,9 @@
 #include "format.h"
 #include "formatdetail.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace qscope {
 namespace detail {
 namespace {
@@ -60,6 +63,33 @@ QByteArray formatCell(const Value &column, int64_t row)
     if (column.isList()) return nestedCell(column.item(row));
     if (column.isDict()) return formatCell(column.values(), row);
     return nestedCell(column.element(row));
+}
+
+void appendCell(QByteArray &out, const Value &column, int64_t row)
+{
+    using namespace detail;
+    if (row < 0 || row >= column.count()) return;
+    if (column.isVector() && column.type() != Symbol) {
+        appendCellElement(out, column.type(), elementPtr(column, row));
+        return;
+    }
+    out.append(formatCell(column, row));
+}
+
+QByteArray formatCell(const Value &column, int64_t row, int precision)
+{
+    using namespace detail;
+    const int t = column.type();
+    if ((t != Float && t != Real) || row < 0 || row >= column.count() || precision == 7)
+        return formatCell(column, row);
+    const double f = t == Real ? double(column.at<float>(row)) : column.at<double>(row);
+    if (!std::isfinite(f)) return formatCell(column, row);
+    QByteArray out;
+    if (precision <= 0 && t == Real)
+        appendRealExact(out, column.at<float>(row));
+    else
+        appendFloat(out, f, precision <= 0 ? kExactPrecision : std::min(precision, 17));
+    return out;
 }
 
 QByteArray formatAtom(const Value &atom)

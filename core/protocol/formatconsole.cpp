@@ -215,6 +215,7 @@ QByteArray formatConsole(const Value &v, const FormatOptions &options)
 {
     using namespace detail;
     if (v.isGenericNull()) return {};
+    const ScopedDisplayPrecision precision(options.precision);
     // q's \c accepts sizes from 10 up; smaller requests behave as 10.
     const int64_t height = std::max(10, options.height);
     const int64_t width = std::max(10, options.width);

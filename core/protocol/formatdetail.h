@@ -49,6 +49,22 @@ void appendStringElement(QByteArray &out, int type, const char *p);
 /// significant digits), as std::to_chars gives it.
 inline constexpr int kExactPrecision = 0;
 void appendFloat(QByteArray &out, double f, int precision = 7);
+/// The precision display text (not exact text) uses for floats on this thread: 7 (q's \P
+/// default) unless a ScopedDisplayPrecision is alive.
+int displayPrecision();
+/// q's `\P` for the formatting done on this thread while it lives (formatConsole sets it from
+/// FormatOptions::precision). 0 = every digit (kExactPrecision).
+class ScopedDisplayPrecision
+{
+public:
+    explicit ScopedDisplayPrecision(int digits);
+    ~ScopedDisplayPrecision();
+    ScopedDisplayPrecision(const ScopedDisplayPrecision &) = delete;
+    ScopedDisplayPrecision &operator=(const ScopedDisplayPrecision &) = delete;
+
+private:
+    int m_previous;
+};
 /// A real (float32) at the shortest text that reads back to the same real (at most 9 digits).
 void appendRealExact(QByteArray &out, float f);
 void appendInt(QByteArray &out, int64_t x);

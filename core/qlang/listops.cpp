@@ -3,6 +3,7 @@
 // rotate prev next (code.kx.com/q/ref/).
 #include "qlang/listops.h"
 
+#include "protocol/columnops.h"
 #include "qlang/arith.h"
 #include "qlang/cast.h"
 #include "qlang/compare.h"
@@ -99,6 +100,13 @@ std::vector<int64_t> grade(const Value &x, bool desc)
     }
     if (x.isDict()) return grade(x.values(), desc);
     if (!isList(x)) qthrow("type");
+    // typed vectors: the radix grade the result grid sorts with (one implementation of q's order)
+    if (canRadixGrade(x) && n <= int64_t(UINT32_MAX)) {
+        std::vector<uint32_t> rows(static_cast<size_t>(n));
+        std::iota(rows.begin(), rows.end(), 0u);
+        if (auto graded = gradeRows(x, std::move(rows), desc))
+            return std::vector<int64_t>(graded->begin(), graded->end());
+    }
     if (x.type() == Long || x.type() == Int || x.type() == Short || x.type() == Timestamp ||
         x.type() == Date || x.type() == Timespan || x.type() == Time || x.type() == Month ||
         x.type() == Minute || x.type() == Second) {

@@ -21,51 +21,6 @@ double nanValue()
     return d;
 }
 
-int64_t rawI(const Value &v, int64_t i)
-{
-    const int bt = baseType(v.type());
-    if (v.isAtom()) return v.rawInt();
-    switch (elementSize(bt)) {
-    case 1:
-        return int64_t(v.at<uint8_t>(i));
-    case 2:
-        return v.at<int16_t>(i);
-    case 4:
-        return v.at<int32_t>(i);
-    default:
-        return v.at<int64_t>(i);
-    }
-}
-
-int64_t readI(const Value &v, int64_t i)
-{
-    const int bt = baseType(v.type());
-    if (bt == Real || bt == Float || bt == Datetime) {
-        const double d = readF(v, i);
-        if (std::isnan(d)) return qnull::j;
-        return int64_t(std::llround(d));
-    }
-    const int64_t x = rawI(v, i);
-    switch (elementSize(bt)) {
-    case 2:
-        return x == qnull::h ? qnull::j : x;
-    case 4:
-        return x == qnull::i ? qnull::j : x;
-    default:
-        return x;
-    }
-}
-
-double readF(const Value &v, int64_t i)
-{
-    const int bt = baseType(v.type());
-    if (bt == Real) return v.isAtom() ? double(v.realValue()) : double(v.at<float>(i));
-    if (bt == Float || bt == Datetime) return v.isAtom() ? v.floatValue() : v.at<double>(i);
-    const int64_t x = readI(v, i);
-    if (x == qnull::j && bt != Boolean && bt != Byte && bt != Char) return nanValue();
-    return double(x);
-}
-
 Value atomFromI(int bt, int64_t x)
 {
     if (bt == Real || bt == Float || bt == Datetime)
@@ -139,32 +94,7 @@ Value bools(std::vector<uint8_t> v)
 Value enlistAtom(const Value &atom)
 {
     if (!atom.isAtom()) return atom;
-    const int bt = -atom.type();
-    if (bt == Symbol) return Value::symbols({atom.symbolValue()});
-    Value v = Value::uninitialised(bt, 1);
-    if (bt == Guid) {
-        const auto g = atom.guidValue();
-        std::memcpy(v.mutableData<uint8_t>(), g.data(), 16);
-    } else if (bt == Real || bt == Float || bt == Datetime) {
-        setF(v, 0, readF(atom, 0));
-    } else {
-        const int64_t r = atom.rawInt();
-        switch (elementSize(bt)) {
-        case 1:
-            v.mutableData<uint8_t>()[0] = uint8_t(r);
-            break;
-        case 2:
-            v.mutableData<int16_t>()[0] = int16_t(r);
-            break;
-        case 4:
-            v.mutableData<int32_t>()[0] = int32_t(r);
-            break;
-        default:
-            v.mutableData<int64_t>()[0] = r;
-            break;
-        }
-    }
-    return v;
+    return vectorFromAtoms({atom});
 }
 
 Value enlist(const Value &x)
@@ -180,39 +110,10 @@ Value collapse(std::vector<Value> items)
     if (!isAtomType(t)) return Value::list(std::move(items));
     for (const Value &v : items)
         if (v.type() != t) return Value::list(std::move(items));
-    const int bt = -t;
-    const int64_t n = int64_t(items.size());
-    if (bt == Symbol) {
-        std::vector<QByteArray> s;
-        s.reserve(items.size());
-        for (const Value &v : items)
-            s.push_back(v.symbolValue());
-        return Value::symbols(s);
-    }
-    Value out = makeVec(bt, n);
-    if (bt == Guid) {
-        for (int64_t i = 0; i < n; ++i) {
-            const auto g = items[size_t(i)].guidValue();
-            std::memcpy(out.mutableData<uint8_t>() + 16 * i, g.data(), 16);
-        }
-    } else if (bt == Real || bt == Float || bt == Datetime) {
-        for (int64_t i = 0; i < n; ++i)
-            setF(out, i, readF(items[size_t(i)], 0));
-    } else {
-        const int w = elementSize(bt);
-        for (int64_t i = 0; i < n; ++i) {
-            const int64_t r = items[size_t(i)].rawInt();
-            if (w == 1)
-                out.mutableData<uint8_t>()[i] = uint8_t(r);
-            else if (w == 2)
-                out.mutableData<int16_t>()[i] = int16_t(r);
-            else if (w == 4)
-                out.mutableData<int32_t>()[i] = int32_t(r);
-            else
-                out.mutableData<int64_t>()[i] = r;
-        }
-    }
-    return out;
+    // charged as makeVec does, before the vector is made; symbols are not charged here
+    if (t != -Symbol)
+        if (InterpreterState *s = currentState()) s->charge(int64_t(items.size()) * elementSize(t));
+    return vectorFromAtoms(items);
 }
 
 std::vector<Value> itemsOf(const Value &x)
@@ -291,38 +192,10 @@ Value gather(const Value &x, const int64_t *idx, int64_t n)
         if (n == 0) return Value::list({});
         return collapse(std::move(out));
     }
-    if (t == Symbol) {
-        if (InterpreterState *s = currentState()) s->charge(n * 4);
-        std::vector<uint32_t> out(static_cast<size_t>(n));
-        int64_t emptyIdx = -1;
-        for (int64_t k = 0; k < n; ++k) {
-            const int64_t i = idx[k];
-            if (i >= 0 && i < cnt) {
-                out[size_t(k)] = x.symIndex(i);
-            } else {
-                if (emptyIdx < 0) emptyIdx = poolIndex(x, QByteArray());
-                if (emptyIdx < 0) {
-                    std::vector<QByteArray> s(static_cast<size_t>(n));
-                    for (int64_t m = 0; m < n; ++m)
-                        s[size_t(m)] = idx[m] >= 0 && idx[m] < cnt ? x.symAt(idx[m]) : QByteArray();
-                    return Value::symbols(s);
-                }
-                out[size_t(k)] = uint32_t(emptyIdx);
-            }
-        }
-        return Value::symbols(x.symbolPool(), Bytes::fromVector(std::move(out)), n);
-    }
     if (!x.isVector()) qthrow("type");
-    const int w = elementSize(t);
-    Value out = makeVec(t, n);
-    char *dst = out.mutableData<char>();
-    const char *src = x.rawData();
-    const Value nulv = enlistAtom(Value::nullOf(-t));
-    for (int64_t k = 0; k < n; ++k) {
-        const int64_t i = idx[k];
-        std::memcpy(dst + k * w, (i >= 0 && i < cnt) ? src + i * w : nulv.rawData(), size_t(w));
-    }
-    return out;
+    // charged as makeVec does, before gatherRows allocates (4 bytes an index for symbols)
+    if (InterpreterState *s = currentState()) s->charge(n * (t == Symbol ? 4 : elementSize(t)));
+    return gatherRows(x, idx, n);
 }
 
 Value gather(const Value &x, const std::vector<int64_t> &idx)
@@ -480,75 +353,6 @@ Value join(const Value &x, const Value &y)
     out.insert(out.end(), more.begin(), more.end());
     if (xl.isList() || yl.isList()) return collapse(std::move(out));
     return Value::list(std::move(out));
-}
-
-bool match(const Value &a, const Value &b)
-{
-    if (a.type() != b.type()) return false;
-    if (a.isList() && b.isList()) {
-        if (a.count() != b.count()) return false;
-        for (int64_t i = 0; i < a.count(); ++i)
-            if (!match(a.item(i), b.item(i))) return false;
-        return true;
-    }
-    if (a.isVector() && a.type() == Symbol) {
-        if (a.count() != b.count()) return false;
-        if (a.symbolPool() == b.symbolPool())
-            return std::memcmp(a.rawData(), b.rawData(), size_t(a.count()) * 4) == 0;
-    }
-    return a == b;
-}
-
-uint64_t hashElem(const Value &x, int64_t i)
-{
-    const int t = x.type();
-    if (t == Symbol) return qHash(x.symAt(i));
-    if (x.isVector()) {
-        const int w = elementSize(t);
-        if (t == Float || t == Real) {
-            const double d = readF(x, i);
-            if (std::isnan(d)) return 7;
-            return qHash(QByteArray::fromRawData(reinterpret_cast<const char *>(&d), 8));
-        }
-        return qHash(QByteArray::fromRawData(x.rawData() + i * w, w));
-    }
-    if (t == List) {
-        const Value &it = x.item(i);
-        if (it.isVector()) {
-            if (it.type() == Symbol) {
-                uint64_t h = 17;
-                for (int64_t k = 0; k < it.count(); ++k)
-                    h = h * 31 + qHash(it.symAt(k));
-                return h;
-            }
-            if (it.type() == Float || it.type() == Real) return uint64_t(it.count());
-            return qHash(
-                QByteArray::fromRawData(it.rawData(), int(it.count()) * elementSize(it.type())));
-        }
-        if (it.isAtom()) {
-            const Value v = enlistAtom(it);
-            return hashElem(v, 0);
-        }
-        return uint64_t(it.type());
-    }
-    return 0;
-}
-
-bool matchElem(const Value &x, int64_t i, const Value &y, int64_t j)
-{
-    if (x.type() == Symbol && y.type() == Symbol) {
-        if (x.symbolPool() == y.symbolPool()) return x.symIndex(i) == y.symIndex(j);
-        return x.symAt(i) == y.symAt(j);
-    }
-    if (x.isVector() && x.type() == y.type()) {
-        if (x.type() == Float || x.type() == Real) {
-            const double a = readF(x, i), b = readF(y, j);
-            return a == b || (std::isnan(a) && std::isnan(b));
-        }
-        const int w = elementSize(x.type());
-        return std::memcmp(x.rawData() + i * w, y.rawData() + j * w, size_t(w)) == 0;
-    }
-    return match(itemAt(x, i), itemAt(y, j));
 }
 
 } // namespace qscope::qlang::detail

@@ -4,6 +4,7 @@
 /// typed vectors, gathering by index, joining, and collapsing a list of uniform
 /// atoms into a vector as q does.
 
+#include "protocol/columnops.h"
 #include "protocol/value.h"
 #include "qlang/qerror.h"
 
@@ -46,13 +47,19 @@ inline bool isNumOrTemporal(int bt)
 int64_t intNullFor(int bt);
 double nanValue();
 
-/// Element i of a fixed-width vector (or the atom if v is an atom) as a
-/// sign-extended integer. Nulls of narrower types map to the long null.
-int64_t readI(const Value &v, int64_t i);
-/// Element i (or the atom) as a double; integer nulls map to NaN.
-double readF(const Value &v, int64_t i);
-/// Raw integer payload without null mapping.
-int64_t rawI(const Value &v, int64_t i);
+/// The interpreter's short names for the column toolkit's readers (protocol/columnops.h).
+inline int64_t readI(const Value &v, int64_t i)
+{
+    return elementAsLong(v, i);
+}
+inline double readF(const Value &v, int64_t i)
+{
+    return elementAsDouble(v, i);
+}
+inline int64_t rawI(const Value &v, int64_t i)
+{
+    return elementRawInt(v, i);
+}
 
 /// Atom from a wide integer/double of base type bt (nulls map back to the
 /// type's null).
@@ -104,11 +111,19 @@ const Value &tableColumn(const Value &t, const QByteArray &name);
 Value unkey(const Value &t);
 bool isList(const Value &x); // vector or general list
 
-/// Match (q's ~), attributes ignored.
-bool match(const Value &a, const Value &b);
-/// Hash of element i, for grouping/distinct (consistent with matchElem).
-uint64_t hashElem(const Value &x, int64_t i);
-bool matchElem(const Value &x, int64_t i, const Value &y, int64_t j);
+/// Match (q's ~), attributes ignored; element match and hash for grouping (protocol/columnops.h).
+inline bool match(const Value &a, const Value &b)
+{
+    return valuesMatch(a, b);
+}
+inline uint64_t hashElem(const Value &x, int64_t i)
+{
+    return elementHash(x, i);
+}
+inline bool matchElem(const Value &x, int64_t i, const Value &y, int64_t j)
+{
+    return elementsMatch(x, i, y, j);
+}
 
 /// Nanoseconds per raw unit of a temporal type (date, time, second, minute; else 1), for widening
 /// into timestamps and timespans in arithmetic and comparison.

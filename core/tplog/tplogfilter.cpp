@@ -1,8 +1,8 @@
 #include "tplog/tplogfilter.h"
 
-#include <QRegularExpression>
+#include "protocol/columnops.h"
 
-#include <cstring>
+#include <QRegularExpression>
 
 namespace qscope::tplog {
 
@@ -38,32 +38,6 @@ bool MessageFilter::mayMatch(const TpLogReader &reader, const ChunkInfo &c) cons
     if (!table.isEmpty() && reader.tableName(c) != table) return false;
     if (to && c.timeType && timeOfDay(c.time, c.timeType) > *to) return false;
     return true;
-}
-
-Value takeRows(const Value &column, const std::vector<int64_t> &keep)
-{
-    if (column.isList()) {
-        std::vector<Value> items;
-        items.reserve(keep.size());
-        for (int64_t r : keep)
-            items.push_back(column.item(r));
-        return Value::list(std::move(items));
-    }
-    if (column.type() == Symbol) {
-        std::vector<uint32_t> idx;
-        idx.reserve(keep.size());
-        for (int64_t r : keep)
-            idx.push_back(column.symIndex(r));
-        const auto n = int64_t(idx.size());
-        return Value::symbols(column.symbolPool(), Bytes::fromVector(std::move(idx)), n);
-    }
-    const int w = elementSize(column.type());
-    if (!column.isVector() || w == 0) return column;
-    Bytes b = Bytes::allocate(keep.size() * size_t(w));
-    char *dst = b.mutableData();
-    for (size_t i = 0; i < keep.size(); ++i)
-        std::memcpy(dst + i * size_t(w), column.rawData() + size_t(keep[i]) * size_t(w), size_t(w));
-    return Value::vector(column.type(), std::move(b), int64_t(keep.size()));
 }
 
 Value MessageFilter::apply(const Value &message) const
@@ -115,7 +89,7 @@ Value MessageFilter::apply(const Value &message) const
     if (oneRow || int64_t(keep.size()) == rows) return message;
     std::vector<Value> out;
     for (const Value &c : cols)
-        out.push_back(takeRows(c, keep));
+        out.push_back(gatherRows(c, keep));
     const Value nx = x.isTable() ? Value::table(x.columnNames(), Value::list(std::move(out)))
                                  : Value::list(std::move(out));
     std::vector<Value> parts = message.items();

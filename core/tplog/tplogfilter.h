@@ -38,7 +38,4 @@ struct MessageFilter
     static std::optional<int64_t> parseTime(const QString &text);
 };
 
-/// The rows of x (a list of columns, a list of one row's atoms, or a table) at keep.
-Value takeRows(const Value &column, const std::vector<int64_t> &keep);
-
 } // namespace qscope::tplog

@@ -221,14 +221,13 @@ void TestNetTls::trustFromCommandLineArguments()
 {
     // qscope-cli's --tls --trust SHA256 end up as the same per-connection trust.
     ConnectionArgs args;
-    const QStringList argv = {QStringLiteral("--tls"), QStringLiteral("--trust"),
-                              QString::fromLatin1(m_sha256.toHex())};
+    QCommandLineParser parser;
+    parser.addOptions(ConnectionArgs::options());
+    QVERIFY2(parser.parse({QStringLiteral("qscope-cli"), QStringLiteral("--tls"),
+                           QStringLiteral("--trust"), QString::fromLatin1(m_sha256.toHex())}),
+             qPrintable(parser.errorText()));
     QString err;
-    for (int i = 0; i < argv.size();) {
-        const int used = args.parseOption(argv, i, &err);
-        QVERIFY2(used > 0, qPrintable(err));
-        i += used;
-    }
+    QVERIFY2(args.read(parser, &err), qPrintable(err));
     auto o = args.connectionOptions(QStringLiteral("localhost:%1").arg(m_server->port()), &err);
     QVERIFY2(o, qPrintable(err));
     QVERIFY(o->address.tls);

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void encodeLiterals();
     void encodeCompressed();
     void encodeErrors();
+    void commandLines();
 
 private:
     QTemporaryDir m_dir;
@@ -216,6 +217,35 @@ void TestCliCodec::encodeErrors()
     QCOMPARE(r.exitCode, 1);
     QVERIFY(!r.err.isEmpty());
     QCOMPARE(cli({QStringLiteral("encode")}).exitCode, 1);
+}
+
+void TestCliCodec::commandLines()
+{
+    // A literal that starts with a dash is the literal, not an option (as q users type it).
+    const Run neg = cli({QStringLiteral("encode"), QStringLiteral("-5")});
+    QCOMPARE(neg.exitCode, 0);
+    QCOMPARE(neg.out, QByteArray("0x0100000011000000f9fbffffffffffffff\n"));
+    // QCommandLineParser's forms: --opt=value and -- before positional arguments.
+    const Run eq = cli({QStringLiteral("decode"), QStringLiteral("--hex"),
+                        QStringLiteral("--out=q1"), QStringLiteral("--"), QStringLiteral("-")},
+                       "0x0100000011000000f9fbffffffffffffff");
+    QCOMPARE(eq.exitCode, 0);
+    QCOMPARE(eq.out, QByteArray("-5\n"));
+    // Every subcommand's --help lists its options and exits 0; an unknown one names itself.
+    const std::pair<const char *, const char *> commands[] = {{"decode", "--console H W"},
+                                                              {"encode", "--compress"},
+                                                              {"query", "--console H W"},
+                                                              {"sub", "--password-file F"}};
+    for (const auto &[command, option] : commands) {
+        const Run help = cli({QString::fromLatin1(command), QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        const QByteArray usage = QByteArray("usage: qscope-cli ") + command;
+        QVERIFY2(help.out.startsWith(usage), help.out.constData());
+        QVERIFY2(help.out.contains(option), help.out.constData());
+        const Run bad = cli({QString::fromLatin1(command), QStringLiteral("--bogus")});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("unknown option --bogus"), bad.err.constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCliCodec)

@@ -12,3 +12,9 @@ foreach(_t tst_resultmodel tst_resultexport tst_resultpane tst_resultlive bench_
         target_include_directories(${_t} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
     endif()
 endforeach()
+# The pane inside the real MainWindow against a FakeQServer (status bar statistics).
+qscope_add_test(tst_resultwindow LABEL ui TIMEOUT 120
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_resultwindow.cpp LIBS qscope_ui)
+if(TARGET tst_resultwindow)
+    target_include_directories(tst_resultwindow PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()

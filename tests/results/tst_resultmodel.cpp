@@ -1,18 +1,24 @@
 // The result grid's model and its sort/filter/copy, over tables, keyed tables, dicts, lists and
 // atoms built in memory. Every model runs under QAbstractItemModelTester.
 
+#include "protocol/columnops.h"
+#include "protocol/format.h"
+#include "results/cellactions.h"
 #include "results/resulttablemodel.h"
 #include "results/roworder.h"
 #include "results/selectiontext.h"
 #include "resultstestdata.h"
 
 #include <QAbstractItemModelTester>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 
 using namespace qscope;
 using namespace qscope::testdata;
@@ -42,6 +48,138 @@ private:
     }
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        // settings of this test only (the display precision is one), fresh each run
+        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_resultmodel"));
+        QSettings().clear();
+    }
+
+    void whereClauseSpeaksQ()
+    {
+        const ResultShape shape = ResultShape::of(table(
+            {"sym", "px", "n", "d", "t", "i", "b", "s", "my col"},
+            {syms({"AAPL", "a,b", ""}), floats({1.3573761234, floatNull(), 100}), longs({7, 8, 9}),
+             Value::fromVector(Date, std::vector<int32_t>{9834, qnull::i, 0}),
+             Value::fromVector(Timestamp, std::vector<int64_t>{1000000000LL, 0, 0}),
+             Value::fromVector(Int, std::vector<int32_t>{42, 1, 2}),
+             Value::fromVector(Boolean, std::vector<uint8_t>{1, 0, 0}),
+             Value::list({Value::string("abc"), Value::string("a*b"), Value::string("")}),
+             longs({1, 2, 3})}));
+        QCOMPARE(whereClause(shape, 0, 0), QByteArray("where sym=`AAPL"));
+        QCOMPARE(whereClause(shape, 0, 1), QByteArray("where sym=`$\"a,b\""));
+        QCOMPARE(whereClause(shape, 0, 2), QByteArray("where null sym"));
+        QCOMPARE(whereClause(shape, 1, 0), QByteArray("where px=1.3573761234"));
+        QCOMPARE(whereClause(shape, 1, 1), QByteArray("where null px"));
+        QCOMPARE(whereClause(shape, 1, 2), QByteArray("where px=100f"));
+        QCOMPARE(whereClause(shape, 2, 0), QByteArray("where n=7"));
+        QCOMPARE(whereClause(shape, 3, 0), QByteArray("where d=2026.12.04"));
+        QCOMPARE(whereClause(shape, 3, 1), QByteArray("where null d"));
+        QCOMPARE(whereClause(shape, 4, 0), QByteArray("where t=2000.01.01D00:00:01.000000000"));
+        QCOMPARE(whereClause(shape, 5, 0), QByteArray("where i=42i"));
+        QCOMPARE(whereClause(shape, 6, 0), QByteArray("where b=1b"));
+        QCOMPARE(whereClause(shape, 7, 0), QByteArray("where s like \"abc\""));
+        QCOMPARE(whereClause(shape, 7, 1), QByteArray("where s~\\:\"a*b\""));
+        QCOMPARE(whereClause(shape, 8, 0), QByteArray()); // not a name q code can use
+        QVERIFY(isQName("price") && isQName(".u.x") && !isQName("my col") && !isQName("1a"));
+    }
+
+    void filterForCellKeepsItsRows()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(
+            table({"sym", "px", "note"},
+                  {syms({"a", "b", "a", ""}), floats({1.3573761234, 1.3573762, floatNull(), 2}),
+                   Value::list({Value::string("x y"), Value::string(" pad"), Value::string("x y"),
+                                Value::string("")})}));
+        const ResultShape &shape = *m.shape();
+        QCOMPARE(filterForCell(shape, 0, 0), QStringLiteral("sym=a"));
+        // the exact digits: the grid shows both prices as 1.357376
+        QCOMPARE(filterForCell(shape, 1, 0), QStringLiteral("px=1.3573761234"));
+        QCOMPARE(cell(m, 0, 1), cell(m, 1, 1));
+        QVERIFY(m.setFilterText(filterForCell(shape, 1, 0)).isEmpty());
+        QCOMPARE(m.viewRowCount(), 1);
+        QVERIFY(m.setFilterText(filterForCell(shape, 1, 2)).isEmpty()); // px=0n
+        QCOMPARE(m.viewRowCount(), 1);
+        QCOMPARE(m.sourceRowAt(0), 2);
+        QVERIFY(m.setFilterText(filterForCell(shape, 0, 0)).isEmpty());
+        QCOMPARE(m.viewRowCount(), 2);
+        QVERIFY(m.setFilterText(filterForCell(shape, 2, 1)).isEmpty()); // note=" pad"
+        QCOMPARE(m.viewRowCount(), 1);
+        QCOMPARE(m.sourceRowAt(0), 1);
+    }
+
+    void selectionStatsText()
+    {
+        SelectionStats s;
+        s.add(1);
+        QCOMPARE(s.text(), QString()); // one cell: nothing to sum up
+        s.add(2);
+        s.add(NAN); // a null: counted, not summed
+        s.add(3);
+        QCOMPARE(s.cells, 4);
+        QCOMPARE(s.numbers, 3);
+        QCOMPARE(s.text(),
+                 QStringLiteral("count 4 \u00b7 sum 6 \u00b7 avg 2 \u00b7 min 1 \u00b7 max 3"));
+        SelectionStats text;
+        text.add(NAN);
+        text.add(NAN);
+        QCOMPARE(text.text(), QStringLiteral("count 2"));
+    }
+
+    void displayPrecisionSetting()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(table({"px", "n"}, {floats({135737612.3456, 0.1234567891234, floatNull()}),
+                                       longs({1, 2, 3})}));
+        QCOMPARE(ResultTableModel::displayPrecision(), 7); // q's default
+        QCOMPARE(cell(m, 0, 0), QStringLiteral("1.357376e+08"));
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("0.1234568"));
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        ResultTableModel::setDisplayPrecision(12);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(cell(m, 0, 0), QStringLiteral("135737612.346"));
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("0.123456789123"));
+        QCOMPARE(cell(m, 2, 0), QStringLiteral("0n"));
+        QCOMPARE(cell(m, 0, 1), QStringLiteral("1"));
+        ResultTableModel::setDisplayPrecision(0); // every digit
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("0.1234567891234"));
+        ResultTableModel::setDisplayPrecision(7);
+        QCOMPARE(cell(m, 1, 0), QStringLiteral("0.1234568"));
+    }
+
+    void consoleTextAtDisplayPrecision()
+    {
+        const Value v = floats({0.1234567891234, 2.5});
+        QCOMPARE(formatConsole(v), QByteArray("0.1234568 2.5\n"));
+        FormatOptions o;
+        o.precision = 12;
+        QCOMPARE(formatConsole(v, o), QByteArray("0.123456789123 2.5\n"));
+        o.precision = 0; // every digit
+        QCOMPARE(formatConsole(v, o), QByteArray("0.1234567891234 2.5\n"));
+        // the precision holds for that call only
+        QCOMPARE(formatOneLine(v), QByteArray("0.1234568 2.5"));
+        QCOMPARE(formatConsole(Value::floatAtom(1.0 / 3), o), QByteArray("0.3333333333333333\n"));
+    }
+
+    void sortCyclesBackToOriginal()
+    {
+        ResultTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setValue(trades());
+        m.sort(2, Qt::DescendingOrder);
+        QCOMPARE(column(m, 2), sl({"40", "30", "20", "10"}));
+        m.sort(-1);
+        QCOMPARE(m.sortSpec().column, -1);
+        QVERIFY(!m.isReordered());
+        QCOMPARE(column(m, 0), sl({"b", "a", "c", "a"}));
+        QCOMPARE(m.headerData(2, Qt::Horizontal).toString(), QStringLiteral("size"));
+    }
+
     void plainTable()
     {
         ResultTableModel m;
@@ -309,6 +447,93 @@ private Q_SLOTS:
             if (col.type() != Boolean && col.type() != Minute) // those have ties
                 QCOMPARE(*computeRowOrder(shape, {0, true}, RowFilter()), desc);
         }
+    }
+
+    void typedEngineMatchesComparator()
+    {
+        // Random columns of every radix-sorted storage with nulls, infinities, NaN, -0.0 and
+        // many ties: the radix grade and the filters over typed data give exactly the rows
+        // (and order) of the comparator engine, ascending and descending.
+        std::mt19937_64 rng(20261204);
+        const int64_t n = 5000;
+        auto pick = [&](int k) { return int(rng() % uint64_t(k)); };
+        std::vector<int64_t> j(n), ts(n), k32(n);
+        std::vector<int32_t> i(n), d(n);
+        std::vector<int16_t> h(n);
+        std::vector<double> f(n);
+        std::vector<float> e(n);
+        std::vector<uint8_t> b(n), x(n);
+        std::vector<char> c(n);
+        std::vector<QByteArray> sym(n);
+        const double specials[] = {floatNull(), INFINITY, -INFINITY, -0.0, 0.0, 1e300, -1e-300};
+        for (int64_t r = 0; r < n; ++r) {
+            const size_t k = size_t(r);
+            j[k] = pick(10) == 0 ? qnull::j
+                                 : (pick(10) == 0 ? qnull::jInf : int64_t(rng()) >> pick(60));
+            k32[k] = 5000000000LL + pick(100000); // a small spread: sorted as 32-bit keys
+            ts[k] =
+                pick(10) == 0 ? qnull::j : 800000000000000000LL + int64_t(rng() % 100000000000ULL);
+            i[k] = pick(10) == 0 ? qnull::i : int32_t(pick(200)) - 100;
+            d[k] = pick(10) == 0 ? qnull::i : 9000 + pick(50);
+            h[k] = pick(10) == 0 ? qnull::h : int16_t(pick(60000) - 30000);
+            f[k] =
+                pick(5) == 0 ? specials[pick(7)] : (double(int64_t(rng() % 2000000)) - 1e6) / 7.0;
+            e[k] = pick(5) == 0 ? float(specials[pick(7)]) : float(pick(1000)) / 3.0f - 100.0f;
+            b[k] = uint8_t(pick(2));
+            x[k] = uint8_t(pick(256));
+            c[k] = char(32 + pick(90));
+            const char *names[] = {"", "a", "ab", "b", "a b", "AAPL", "z", "a,b", "\xc3\xa9"};
+            sym[k] = names[pick(9)];
+        }
+        const ResultShape shape = ResultShape::of(
+            table({"j", "ts", "i", "d", "h", "f", "e", "b", "x", "c", "s", "k32"},
+                  {longs(j), Value::fromVector(Timestamp, ts), Value::fromVector(Int, i),
+                   Value::fromVector(Date, d), Value::fromVector(Short, h), floats(f),
+                   Value::fromVector(Real, e), Value::fromVector(Boolean, b),
+                   Value::fromVector(Byte, x), Value::fromVector(Char, c), syms(sym), longs(k32)}));
+        for (int col = 0; col < shape.columnCount(); ++col) {
+            for (bool desc : {false, true}) {
+                const auto typed =
+                    computeRowOrder(shape, {col, desc}, RowFilter(), nullptr, OrderEngine::Typed);
+                const auto old = computeRowOrder(shape, {col, desc}, RowFilter(), nullptr,
+                                                 OrderEngine::Comparator);
+                QVERIFY2(*typed == *old,
+                         qPrintable(QStringLiteral("column %1 desc %2").arg(col).arg(desc)));
+            }
+        }
+        // filters: conditions on typed columns, symbols, substrings over all columns
+        for (const char *text :
+             {"j>0",   "j<=0N", "i=5",   "i<>5", "h>=100", "f>0", "f<0n", "f=0",
+              "e<1.5", "b=1",   "x>200", "s=a",  "s<>ab",  "s>a", "s~a",  "d>=2024.09.01",
+              "a",     "AAPL",  "12",    "0n",   "e+",     "D0",  "0x",   "X1",
+              "b",     "1b",    ":",     "T",    "0W",     "-"}) {
+            QString error;
+            const RowFilter filter = RowFilter::parse(QString::fromUtf8(text), shape, &error);
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+            const auto typed =
+                computeRowOrder(shape, {5, false}, filter, nullptr, OrderEngine::Typed);
+            const auto old =
+                computeRowOrder(shape, {5, false}, filter, nullptr, OrderEngine::Comparator);
+            QVERIFY2(*typed == *old, text);
+            const QByteArray none[] = {"e+", "f<0n", "1b", ":", "T"}; // may keep no row
+            QVERIFY2(!typed->empty() ||
+                         std::find(std::begin(none), std::end(none), text) != std::end(none),
+                     text);
+        }
+    }
+
+    void gradeRowsIsQsOrder()
+    {
+        // nulls first ascending, last descending; ties keep their order both ways; -0.0 = 0.0
+        const Value f = floats({2, floatNull(), -0.0, 0.0, -INFINITY, floatNull(), 2});
+        const std::vector<uint32_t> all{0, 1, 2, 3, 4, 5, 6};
+        QCOMPARE(*gradeRows(f, all, false), (std::vector<uint32_t>{1, 5, 4, 2, 3, 0, 6}));
+        QCOMPARE(*gradeRows(f, all, true), (std::vector<uint32_t>{0, 6, 2, 3, 4, 1, 5}));
+        // only the rows given, in their order for ties
+        QCOMPARE(*gradeRows(f, {6, 3, 0, 2}, false), (std::vector<uint32_t>{3, 2, 6, 0}));
+        QVERIFY(!gradeRows(Value::list({Value::string("a")}), {0}, false));
+        std::atomic<bool> stop{true};
+        QVERIFY(!gradeRows(longs({3, 1, 2}), {0, 1, 2}, false, &stop));
     }
 
     void cancelledOrderReturnsNothing()

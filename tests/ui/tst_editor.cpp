@@ -130,10 +130,21 @@ class TestEditor : public QObject
     bool runSends(EditorTab *tab, const QByteArray &expected)
     {
         const int before = m_server->queriesSeen(expected);
+        // Ctrl+Return is a window shortcut: it fires only once the window is active, which on a
+        // loaded machine can trail the show by a while
+        m_window->activateWindow();
+        if (!QTest::qWaitForWindowActive(m_window.get())) return false;
         QTest::keyClick(tab, Qt::Key_Return, Qt::ControlModifier);
         for (int i = 0; i < 200 && m_server->queriesSeen(expected) <= before; ++i)
             QTest::qWait(50);
-        return m_server->queriesSeen(expected) == before + 1;
+        if (m_server->queriesSeen(expected) == before + 1) return true;
+        // say what the server did see, and what the window said, for the failure's report
+        for (const FakeQServer::Event &e : m_server->events)
+            if (e.kind == FakeQServer::Event::Message)
+                qWarning("server saw: %s", qscope::test::queryText(e.value).constData());
+        qWarning("message bar: %s; strip: %s", qPrintable(m_window->messageBar()->text()),
+                 qPrintable(tab->statusTip()));
+        return false;
     }
 
     /// Types lines as a person does: "\n" is the Return key.

@@ -1,7 +1,7 @@
 #include "app/firstrun.h"
 
 #include "connections/connectionstore.h"
-#include "demo/demoserver.h"
+#include "demo/plant.h"
 
 namespace qscope {
 
@@ -31,26 +31,31 @@ QString FirstRun::ensureDemoConnection(int port)
 QString FirstRun::startDemo(int port)
 {
     if (m_demo) return {};
-    auto demo = std::make_unique<DemoServer>();
-    DemoOptions options;
-    options.port = quint16(port);
+    // A whole kdb-tick plant; its tickerplant (feed, trade and quote kept as an RDB) is the Demo
+    // connection, and Monitor > Estate shows the rest.
+    auto demo = std::make_unique<DemoPlant>();
+    PlantOptions options;
+    options.tpPort = quint16(port); // taken (a qscope-demo or a q there): any free port
     options.bindAddress = QStringLiteral("127.0.0.1"); // the embedded demo is for this desktop only
     QString error;
-    if (!demo->start(options, &error)) {
-        // the usual cause: a qscope-demo (or a q) already listens there; take any free port
-        options.port = 0;
-        QString second;
-        if (!demo->start(options, &second))
-            return tr("The demo server did not start: %1 (then: %2)").arg(error, second);
-    }
+    if (!demo->start(options, &error)) return tr("The demo server did not start: %1").arg(error);
     m_demo = std::move(demo);
-    ensureDemoConnection(m_demo->port());
+    ensureDemoConnection(demoPort());
     return {};
 }
 
 int FirstRun::demoPort() const
 {
-    return m_demo ? int(m_demo->port()) : 0;
+    return m_demo ? int(m_demo->port(QStringLiteral("tp"))) : 0;
+}
+
+QStringList FirstRun::demoPlantAddresses() const
+{
+    QStringList out;
+    if (m_demo)
+        for (const DemoPlant::Node &n : m_demo->nodes())
+            out << QStringLiteral("127.0.0.1:%1").arg(n.port);
+    return out;
 }
 
 } // namespace qscope

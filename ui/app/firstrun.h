@@ -5,13 +5,14 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
 namespace qscope {
 
 class ConnectionStore;
-class DemoServer;
+class DemoPlant;
 
 class FirstRun : public QObject
 {
@@ -29,10 +30,12 @@ public:
     QString startDemo(int port);
     bool demoRunning() const { return m_demo != nullptr; }
     int demoPort() const;
+    /// Every part of the demo plant ("127.0.0.1:port"), for the estate view; empty if not running.
+    QStringList demoPlantAddresses() const;
 
 private:
     ConnectionStore *m_store;
-    std::unique_ptr<DemoServer> m_demo;
+    std::unique_ptr<DemoPlant> m_demo; ///< its tickerplant is the Demo connection
 };
 
 } // namespace qscope

@@ -30,8 +30,10 @@ namespace {
 
 struct AppOptions
 {
-    QCommandLineOption demo{QStringLiteral("demo"),
-                            QStringLiteral("Start the embedded demo server and open it.")};
+    QCommandLineOption demo{
+        QStringLiteral("demo"),
+        QStringLiteral("Start the embedded demo (a kdb-tick plant: tickerplant, RDBs, an engine, a "
+                       "chained tickerplant, a gateway), open its tickerplant and its estate.")};
     QCommandLineOption port{QStringLiteral("demo-port"),
                             QStringLiteral("Port for --demo (default 5010)."),
                             QStringLiteral("port"), QStringLiteral("5010")};
@@ -159,6 +161,7 @@ int runQscopeApp(int argc, char **argv)
             if (EditorTab *t = window.editors()->current(); t && t->profileId().isEmpty())
                 t->setProfileId(demoId);
             window.sessions()->connectProfile(demoId);
+            window.showEstate(first.demoPlantAddresses()); // the plant around the Demo tickerplant
         }
     } else if (firstRun) {
         window.messageBar()->showMessage(

@@ -38,7 +38,7 @@ void ZoomChartView::wheelEvent(QWheelEvent *event)
     }
     chart()->zoomIn(r);
     event->accept();
-    Q_EMIT viewChanged();
+    Q_EMIT viewChanged(both);
 }
 
 void ZoomChartView::mousePressEvent(QMouseEvent *event)
@@ -59,7 +59,7 @@ void ZoomChartView::mouseMoveEvent(QMouseEvent *event)
         const QPointF d = event->position() - m_lastPos;
         m_lastPos = event->position();
         chart()->scroll(-d.x(), d.y());
-        Q_EMIT viewChanged();
+        Q_EMIT viewChanged(d.y() != 0);
         event->accept();
         return;
     }
@@ -107,7 +107,7 @@ void ZoomChartView::keyPressEvent(QKeyEvent *event)
         QChartView::keyPressEvent(event);
         return;
     }
-    Q_EMIT viewChanged();
+    Q_EMIT viewChanged(event->key() != Qt::Key_Left && event->key() != Qt::Key_Right);
 }
 
 } // namespace qscope

@@ -1,7 +1,8 @@
 #include "exporter.h"
 
+#include "protocol/columnops.h"
+#include "protocol/csv.h"
 #include "protocol/format.h"
-#include "results/selectiontext.h"
 
 #include <QDir>
 #include <QFile>
@@ -91,30 +92,6 @@ private:
     QByteArray m_buffer;
 };
 
-/// A field with RFC 4180 quoting: quoted when it holds the separator, `"` or a line break, with
-/// `"` doubled. q's Prepare Text quotes only fields holding the separator; quoting on `"` and line
-/// breaks as well is what lets every CSV reader (and q's own, with its flag) read the text back.
-void appendDelimitedField(QByteArray &out, const QByteArray &text, char sep)
-{
-    bool quote = false;
-    for (char ch : text) {
-        if (ch == sep || ch == '"' || ch == '\n' || ch == '\r') {
-            quote = true;
-            break;
-        }
-    }
-    if (!quote) {
-        out += text;
-        return;
-    }
-    out += '"';
-    for (char ch : text) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    out += '"';
-}
-
 /// The text of one cell in `mode` (formatField; the grid's text in Display mode).
 QByteArray fieldText(const ResultShape &shape, int column, int64_t row, TextMode mode)
 {
@@ -133,7 +110,7 @@ ExportOutcome writeDelimited(const RowSource &src, char sep, const QString &path
     QByteArray &out = sink.buffer();
     for (int c = 0; c < columns; ++c) {
         if (c) out += sep;
-        appendDelimitedField(out, columnName(src.shape, c), sep);
+        appendCsvField(out, columnName(src.shape, c), sep);
     }
     out += '\n';
     const int64_t n = src.count();
@@ -142,7 +119,7 @@ ExportOutcome writeDelimited(const RowSource &src, char sep, const QString &path
         const int64_t row = src.at(i);
         for (int c = 0; c < columns; ++c) {
             if (c) out += sep;
-            appendDelimitedField(out, fieldText(src.shape, c, row, mode), sep);
+            appendCsvField(out, fieldText(src.shape, c, row, mode), sep);
         }
         out += '\n';
         if (!sink.maybeFlush()) return failed(path, sink.errorString());
@@ -191,10 +168,10 @@ ExportOutcome writeJson(const RowSource &src, const QString &path, ExportProgres
             for (int64_t i = 0; i < n; ++i)
                 all.push_back(src.at(i));
             if (shape.kind == ResultShape::Kind::Dict)
-                v = Value::dict(takeRows(shape.columns[0].data, all),
-                                takeRows(shape.columns[1].data, all));
+                v = Value::dict(gatherRows(shape.columns[0].data, all),
+                                gatherRows(shape.columns[1].data, all));
             else
-                v = takeRows(shape.columns[0].data, all);
+                v = gatherRows(shape.columns[0].data, all);
         }
         out += formatJson(v, mode);
         out += '\n';

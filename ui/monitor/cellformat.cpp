@@ -1,5 +1,6 @@
 #include "cellformat.h"
 
+#include "protocol/columnops.h"
 #include "protocol/format.h"
 
 #include <cmath>
@@ -19,55 +20,29 @@ QString atomText(const Value &atom)
 
 bool cellNumber(const Value &column, int64_t row, double *out)
 {
-    if (row < 0 || row >= column.count()) return false;
-    switch (column.isVector() ? storageOf(column.type()) : Storage::Other) {
-    case Storage::Boolean:
-    case Storage::Byte:
-        *out = column.at<uint8_t>(row);
-        return true;
-    case Storage::Short: {
-        const auto v = column.at<int16_t>(row);
-        *out = v;
-        return v != qnull::h;
-    }
-    case Storage::Int32: {
-        const auto v = column.at<int32_t>(row);
-        *out = v;
-        return v != qnull::i;
-    }
-    case Storage::Int64: {
-        const auto v = column.at<int64_t>(row);
-        *out = double(v);
-        return v != qnull::j;
-    }
-    case Storage::Real:
-        *out = column.at<float>(row);
-        return !std::isnan(*out);
-    case Storage::Float:
-        *out = column.at<double>(row);
-        return !std::isnan(*out);
+    if (!column.isVector() || row < 0 || row >= column.count()) return false;
+    switch (storageOf(column.type())) {
+    case Storage::Char:
+    case Storage::Guid:
+    case Storage::Symbol:
+    case Storage::Other:
+        return false;
     default:
-        return false; // chars, guids, symbols, lists
+        *out = elementAsDouble(column, row);
+        return !std::isnan(*out);
     }
 }
 
 bool atomNumber(const Value &atom, double *out)
 {
     if (!atom.isAtom() || atom.isNull()) return false;
-    switch (-atom.type()) {
-    case Real:
-        *out = atom.realValue();
-        return true;
-    case Float:
-    case Datetime:
-        *out = atom.floatValue();
-        return true;
-    case Guid:
-    case Symbol:
-    case Char:
+    switch (storageOf(atom.type())) {
+    case Storage::Char:
+    case Storage::Guid:
+    case Storage::Symbol:
         return false;
     default:
-        *out = double(atom.rawInt());
+        *out = elementAsDouble(atom, 0);
         return true;
     }
 }

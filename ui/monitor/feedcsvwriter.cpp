@@ -3,22 +3,9 @@
 
 #include "cellformat.h"
 
+#include "protocol/csv.h"
+
 namespace qscope {
-namespace {
-
-void appendCell(QByteArray &line, const QByteArray &cell)
-{
-    if (cell.contains(',') || cell.contains('"') || cell.contains('\n') || cell.contains('\r')) {
-        QByteArray q = cell;
-        q.replace('"', "\"\"");
-        line += '"' + q + '"';
-    } else {
-        line += cell;
-    }
-}
-
-} // namespace
-
 bool FeedCsvWriter::open(const QString &path, QString *error)
 {
     close();
@@ -40,7 +27,7 @@ bool FeedCsvWriter::writeRows(const QByteArray &tableName, const Value &table, Q
     const Value &names = table.columnNames();
     for (int64_t c = 0; c < names.count(); ++c) {
         header += ',';
-        appendCell(header, names.symAt(c));
+        appendCsvField(header, names.symAt(c));
     }
     if (header + tableName != m_lastHeader) {
         out += header + '\n';
@@ -48,10 +35,10 @@ bool FeedCsvWriter::writeRows(const QByteArray &tableName, const Value &table, Q
     }
     const auto &cols = table.columns().items();
     for (int64_t r = 0; r < table.count(); ++r) {
-        appendCell(out, tableName);
+        appendCsvField(out, tableName);
         for (const Value &col : cols) {
             out += ',';
-            appendCell(out, detail::cellText(col, r).toUtf8());
+            appendCsvField(out, detail::cellText(col, r).toUtf8());
         }
         out += '\n';
     }
@@ -67,7 +54,7 @@ bool FeedCsvWriter::writeRows(const QByteArray &tableName, const Value &table, Q
 bool FeedCsvWriter::writeMarker(const QString &text, QString *error)
 {
     QByteArray line = "#,";
-    appendCell(line, text.toUtf8());
+    appendCsvField(line, text.toUtf8());
     line += '\n';
     if (m_file.write(line) != line.size()) {
         *error =

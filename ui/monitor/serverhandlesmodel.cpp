@@ -2,6 +2,8 @@
 
 #include "cellformat.h"
 
+#include "protocol/columnops.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QFont>
@@ -51,16 +53,6 @@ QString charAt(const Value &col, int64_t i)
     if (col.type() == Char) return QString(QLatin1Char(col.at<char>(i)));
     if (col.type() == Symbol) return QString::fromUtf8(col.symAt(i));
     return detail::cellText(col, i);
-}
-
-/// A dict's value under key `name` (symbol keys), or null.
-Value dictGet(const Value &d, const char *name)
-{
-    if (!d.isDict() || d.keys().type() != Symbol) return {};
-    for (int64_t i = 0; i < d.keys().count(); ++i)
-        if (d.keys().symAt(i) == name)
-            return d.values().isList() ? d.values().item(i) : d.values().element(i);
-    return {};
 }
 
 } // namespace
@@ -168,8 +160,8 @@ bool ServerHandlesModel::setSocketInfo(const Value &handles, const Value &info, 
         p = info.columns().item(pi);
         f = info.columns().item(fi);
     } else if (info.isDict()) {
-        p = dictGet(info, "p");
-        f = dictGet(info, "f");
+        p = dictValue(info, "p");
+        f = dictValue(info, "f");
     } else {
         *error = QStringLiteral("-38! returned type %1").arg(info.type());
         return false;
@@ -235,7 +227,7 @@ void ServerHandlesModel::setAgentRow(int handle, const Value &row)
     Row a;
     a.handle = handle;
     a.tracked = true;
-    const Value ip = dictGet(row, "ip");
+    const Value ip = dictValue(row, "ip");
     if (ip.type() == -Int && !ip.isNull()) {
         const quint32 x = quint32(ip.intValue());
         a.ip = QStringLiteral("%1.%2.%3.%4")
@@ -244,12 +236,12 @@ void ServerHandlesModel::setAgentRow(int handle, const Value &row)
                    .arg((x >> 8) & 255)
                    .arg(x & 255);
     }
-    a.user = detail::atomText(dictGet(row, "user"));
-    a.opened = detail::atomText(dictGet(row, "opened"));
-    a.closed = detail::atomText(dictGet(row, "closed"));
+    a.user = detail::atomText(dictValue(row, "user"));
+    a.opened = detail::atomText(dictValue(row, "opened"));
+    a.closed = detail::atomText(dictValue(row, "closed"));
     double d = 0;
-    a.syncCount = detail::atomNumber(dictGet(row, "sync"), &d) ? qint64(d) : -1;
-    a.asyncCount = detail::atomNumber(dictGet(row, "async"), &d) ? qint64(d) : -1;
+    a.syncCount = detail::atomNumber(dictValue(row, "sync"), &d) ? qint64(d) : -1;
+    a.asyncCount = detail::atomNumber(dictValue(row, "async"), &d) ? qint64(d) : -1;
     m_agent.insert(handle, a);
     std::vector<Row> rows = m_rows;
     bool found = false;

@@ -3,6 +3,8 @@
 #include "cellformat.h"
 #include "serverhandlesmodel.h"
 
+#include "protocol/columnops.h"
+
 #include <QDateTime>
 #include <QTimer>
 
@@ -11,14 +13,6 @@ namespace {
 /// In the order queries() sends them (kdb+ answers a connection's requests in order).
 enum Query { Sockets, Main, SocketInfo, Subscriptions };
 
-Value dictGet(const Value &d, const char *name)
-{
-    if (!d.isDict() || d.keys().type() != Symbol) return {};
-    for (int64_t i = 0; i < d.keys().count(); ++i)
-        if (d.keys().symAt(i) == name)
-            return d.values().isList() ? d.values().item(i) : d.values().element(i);
-    return {};
-}
 } // namespace
 
 QList<QByteArray> ServerHandlesPoller::queries()
@@ -105,8 +99,8 @@ void ServerHandlesPoller::onResult(const QueryResult &r)
                 err = QStringLiteral("%1 (from %2)").arg(err, QString::fromUtf8(r.query));
             const Value &w = v.item(2);
             double used = 0, heap = 0;
-            if (detail::atomNumber(dictGet(w, "used"), &used) &&
-                detail::atomNumber(dictGet(w, "heap"), &heap))
+            if (detail::atomNumber(dictValue(w, "used"), &used) &&
+                detail::atomNumber(dictValue(w, "heap"), &heap))
                 Q_EMIT memorySample(QDateTime::currentMSecsSinceEpoch(), used, heap);
             Q_EMIT serverInfo(QStringLiteral("kdb+ %1 %2 on %3, pid %4")
                                   .arg(detail::atomText(v.item(3)), detail::atomText(v.item(4)),

@@ -90,6 +90,7 @@ ResultPane::ResultPane(ConnectionManager *manager, QWidget *parent)
     connect(m_older, &QToolButton::clicked, this, [this] { showRun(m_shown - 1); });
     connect(m_newer, &QToolButton::clicked, this, [this] { showRun(m_shown + 1); });
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, &ResultPane::closeTab);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &ResultPane::selectionStatsChanged);
     updateRunControls();
 }
 
@@ -99,6 +100,9 @@ ResultView *ResultPane::newView()
 {
     auto *view = new ResultView(m_manager, m_tabs);
     connect(view, &ResultView::statusMessage, this, &ResultPane::statusMessage);
+    connect(view, &ResultView::selectionStatsChanged, this, [this, view] {
+        if (view == m_tabs->currentWidget()) Q_EMIT selectionStatsChanged();
+    });
     return view;
 }
 
@@ -198,6 +202,12 @@ int ResultPane::pinnedCount() const
 ResultView *ResultPane::currentView() const
 {
     return m_current;
+}
+
+QString ResultPane::selectionStats() const
+{
+    const auto *view = qobject_cast<const ResultView *>(m_tabs->currentWidget());
+    return view ? view->selectionStats() : QString();
 }
 
 void ResultPane::pinCurrent()

@@ -61,6 +61,8 @@ public:
     QList<QPair<qscope::QueryResult, QString>> pinnedResults() const;
     /// The view of the shown run.
     ResultView *currentView() const;
+    /// Statistics of the selected cells of the tab in front (Result or a pin); empty if none.
+    QString selectionStats() const;
 
     /// Asks inline, over the result, whether to fetch an answer of `bytes` for `query` ("The
     /// answer is 3.2 GB. Fetch it / Cancel"); `answer(true)` fetches, `answer(false)` refuses.
@@ -77,6 +79,8 @@ Q_SIGNALS:
     void shownRunChanged();
     /// A pin was added or closed.
     void pinsChanged();
+    /// Statistics of the shown view's selected cells changed (ResultView::selectionStats).
+    void selectionStatsChanged();
 
 private:
     struct Run

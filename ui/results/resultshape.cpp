@@ -1,7 +1,12 @@
 #include "resultshape.h"
 
 #include "protocol/format.h"
+#include "protocol/formatdetail.h"
 
+#include <QLocale>
+#include <QObject>
+
+#include <algorithm>
 #include <cstdlib>
 
 namespace qscope {
@@ -28,6 +33,42 @@ void appendTableColumns(std::vector<ResultColumn> &out, const Value &table, bool
 
 } // namespace
 
+QString ResultShape::describe(int64_t shownRows) const
+{
+    const QLocale l;
+    const QString rowsText =
+        shownRows >= 0 && shownRows != rows
+            ? l.toString(qlonglong(shownRows)) % QStringLiteral(" / ") % l.toString(qlonglong(rows))
+            : l.toString(qlonglong(rows));
+    switch (kind) {
+    case Kind::Empty:
+        return QObject::tr("no value");
+    case Kind::Table:
+    case Kind::KeyedTable: {
+        const int keys = int(std::count_if(columns.begin(), columns.end(),
+                                           [](const ResultColumn &c) { return c.key; }));
+        QString text = QObject::tr("%1 rows \u00d7 %2 cols").arg(rowsText).arg(columns.size());
+        if (kind == Kind::KeyedTable)
+            text += keys == 1 ? QObject::tr(" (1 key)") : QObject::tr(" (%1 keys)").arg(keys);
+        return text;
+    }
+    case Kind::Dict:
+        return QObject::tr("dict of %1 keys").arg(rowsText);
+    case Kind::List: {
+        const int t = columnType(0);
+        const QString of = t == 0 ? QObject::tr("general list")
+                                  : QString::fromLatin1(detail::typeName(t)) % QObject::tr(" list");
+        return QObject::tr("%1 of %2 items").arg(of, rowsText);
+    }
+    case Kind::Scalar:
+        if (scalar.type() == Char) return QObject::tr("string of %L1 chars").arg(scalar.count());
+        if (scalar.isAtom() && scalar.type() < 0 && scalar.type() > -20)
+            return QString::fromLatin1(detail::typeName(-scalar.type())) % QObject::tr(" atom");
+        return qTypeDescription(scalar.type()).section(QLatin1Char(','), 0, 0);
+    }
+    return {};
+}
+
 ResultShape ResultShape::of(const Value &v)
 {
     ResultShape s;
@@ -46,7 +87,8 @@ ResultShape ResultShape::of(const Value &v)
         s.columns.push_back({QByteArrayLiteral("key"), v.keys(), true});
         s.columns.push_back({QByteArrayLiteral("value"), v.values(), false});
         s.rows = v.keys().count();
-    } else if (listLike(v)) {
+    } else if (listLike(v) && v.type() != Char) {
+        // a string is one value, as q shows it ("abc"), not one character per row
         s.kind = Kind::List;
         s.columns.push_back({QByteArrayLiteral("x"), v, false});
         s.rows = v.count();

@@ -22,7 +22,8 @@ struct ResultColumn
 /// The grid form of a value.
 ///  - table: its columns; keyed table: key columns, then value columns;
 ///  - dict with list-like keys and values: a `key` and a `value` column;
-///  - vector or general list: one column; atom or anything else: one cell (`scalar`).
+///  - vector or general list: one column; a string (char vector), an atom or anything else:
+///    one cell (`scalar`), as q shows it.
 struct ResultShape
 {
     enum class Kind { Empty, Table, KeyedTable, Dict, List, Scalar };
@@ -35,6 +36,9 @@ struct ResultShape
     /// A table of all columns (keys unkeyed), for export and send; the value itself if no grid.
     static Value flatTable(const ResultShape &shape);
 
+    /// What the value is, in q's terms: "42 rows × 3 cols (1 key)", "long atom", "string of 18
+    /// chars", "long list of 3 items", "dict of 3 keys". shownRows: rows in view (-1: all).
+    QString describe(int64_t shownRows = -1) const;
     int columnCount() const { return kind == Kind::Scalar ? 1 : int(columns.size()); }
     /// Text of one cell (q's cell form: no type suffix), for any row of the source.
     QByteArray cellText(int column, int64_t row) const;

@@ -1,20 +1,68 @@
 #include "resulttablemodel.h"
 
+#include "protocol/format.h"
+
 #include <QBrush>
 #include <QFont>
 #include <QGuiApplication>
 #include <QPalette>
 #include <QPromise>
+#include <QSettings>
 #include <QThreadPool>
 
 #include <algorithm>
+#include <set>
 
 namespace qscope {
 
-ResultTableModel::ResultTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+namespace {
+
+constexpr int kDefaultPrecision = 7; // q's \P default
+const QString kPrecisionKey = QStringLiteral("results/displayPrecision");
+
+/// The live models, to repaint when the display precision changes (GUI thread only).
+std::set<ResultTableModel *> &liveModels()
+{
+    static std::set<ResultTableModel *> models;
+    return models;
+}
+
+int &cachedPrecision()
+{
+    // read once: data() asks for it for every float cell painted
+    static int precision =
+        std::clamp(QSettings().value(kPrecisionKey, kDefaultPrecision).toInt(), 0, 17);
+    return precision;
+}
+
+} // namespace
+
+ResultTableModel::ResultTableModel(QObject *parent) : QAbstractTableModel(parent)
+{
+    liveModels().insert(this);
+}
+
+int ResultTableModel::displayPrecision()
+{
+    return cachedPrecision();
+}
+
+void ResultTableModel::setDisplayPrecision(int digits)
+{
+    digits = std::clamp(digits, 0, 17);
+    if (digits == cachedPrecision()) return;
+    cachedPrecision() = digits;
+    QSettings().setValue(kPrecisionKey, digits);
+    for (ResultTableModel *m : liveModels()) {
+        const int rows = m->rowCount(), cols = m->columnCount();
+        if (rows > 0 && cols > 0)
+            Q_EMIT m->dataChanged(m->index(0, 0), m->index(rows - 1, cols - 1), {Qt::DisplayRole});
+    }
+}
 
 ResultTableModel::~ResultTableModel()
 {
+    liveModels().erase(this);
     if (m_cancel) m_cancel->store(true);
 }
 
@@ -101,8 +149,14 @@ QVariant ResultTableModel::data(const QModelIndex &index, int role) const
         return {};
     const int column = index.column();
     switch (role) {
-    case Qt::DisplayRole:
-        return QString::fromUtf8(m_shape->cellText(column, sourceRow(index.row())));
+    case Qt::DisplayRole: {
+        const int64_t row = sourceRow(index.row());
+        const int precision = cachedPrecision();
+        if (precision != kDefaultPrecision && m_shape->kind != ResultShape::Kind::Scalar)
+            return QString::fromUtf8(
+                formatCell(m_shape->columns[size_t(column)].data, row, precision));
+        return QString::fromUtf8(m_shape->cellText(column, row));
+    }
     case Qt::TextAlignmentRole: {
         const int type = m_shape->columnType(column);
         const bool right = isNumericType(type) && std::abs(type) != Boolean;
@@ -110,8 +164,7 @@ QVariant ResultTableModel::data(const QModelIndex &index, int role) const
             Qt::Alignment((right ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
     }
     case Qt::BackgroundRole:
-        if (m_shape->kind != ResultShape::Kind::Scalar && m_shape->columns[size_t(column)].key)
-            return QBrush(QGuiApplication::palette().color(QPalette::AlternateBase));
+        if (isKeyColumn(column)) return QBrush(keyShade());
         return {};
     case Qt::ToolTipRole:
         if (m_shape->cellIsNested(column, sourceRow(index.row())))
@@ -158,6 +211,31 @@ QVariant ResultTableModel::headerData(int section, Qt::Orientation orientation, 
     }
 }
 
+bool ResultTableModel::isKeyColumn(int column) const
+{
+    return m_shape && m_shape->kind != ResultShape::Kind::Scalar && column >= 0 &&
+           column < int(m_shape->columns.size()) && m_shape->columns[size_t(column)].key;
+}
+
+int ResultTableModel::keyColumnCount() const
+{
+    int n = 0;
+    while (isKeyColumn(n))
+        ++n;
+    return n;
+}
+
+QColor ResultTableModel::keyShade()
+{
+    // a tint of the selection colour over the base: visible in light and dark themes alike
+    // (AlternateBase is all but invisible in Fusion's light palette)
+    const QPalette p = QGuiApplication::palette();
+    const QColor base = p.color(QPalette::Base), tint = p.color(QPalette::Highlight);
+    const auto mix = [](int a, int b) { return (a * 84 + b * 16) / 100; };
+    return QColor(mix(base.red(), tint.red()), mix(base.green(), tint.green()),
+                  mix(base.blue(), tint.blue()));
+}
+
 Qt::ItemFlags ResultTableModel::flags(const QModelIndex &index) const
 {
     if (!index.isValid()) return Qt::NoItemFlags;
@@ -167,8 +245,9 @@ Qt::ItemFlags ResultTableModel::flags(const QModelIndex &index) const
 void ResultTableModel::sort(int column, Qt::SortOrder order)
 {
     if (!m_shape || column >= columnCount()) return;
-    m_sort.column = column;
-    m_sort.descending = order == Qt::DescendingOrder;
+    // column -1: back to the result's own order (Qt's convention for sort())
+    m_sort.column = std::max(column, -1);
+    m_sort.descending = column >= 0 && order == Qt::DescendingOrder;
     recompute();
 }
 

@@ -16,6 +16,7 @@
 #include "rowview.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
 #include <QFutureWatcher>
 
 #include <atomic>
@@ -47,7 +48,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
+    /// Sorts by a column; column -1 restores the result's own order.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    SortSpec sortSpec() const { return m_sort; }
 
     /// The current view of the result (filter + sort): what the grid, text, chart, copy and
     /// export all read. Changes with a modelReset.
@@ -72,6 +75,17 @@ public:
     int64_t sourceRowCount() const { return m_shape ? m_shape->rows : 0; }
     bool isBusy() const { return m_busy; }
     bool isNested(const QModelIndex &index) const;
+    /// A key column of a keyed table (or a dict's keys): shaded, and kept in sight by the view.
+    bool isKeyColumn(int column) const;
+    /// Key columns come first: how many there are.
+    int keyColumnCount() const;
+    /// The background of key cells.
+    static QColor keyShade();
+    /// q's display precision (`\P`) for float and real cells: significant digits, 1..17, or 0
+    /// for every digit (the shortest text that reads back). Default 7, as q's. Kept in
+    /// QSettings; setting it repaints every grid.
+    static int displayPrecision();
+    static void setDisplayPrecision(int digits);
     Value cellValue(const QModelIndex &index) const;
 
 Q_SIGNALS:

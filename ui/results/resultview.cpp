@@ -1,9 +1,12 @@
 #include "resultview.h"
 
+#include "cellactions.h"
 #include "charts/chartpanel.h"
 #include "export/exportdialog.h"
 #include "export/exportjob.h"
+#include "frozencolumns.h"
 #include "net/connectionmanager.h"
+#include "protocol/columnops.h"
 #include "protocol/format.h"
 #include "resulttablemodel.h"
 #include "selectiontext.h"
@@ -28,9 +31,11 @@
 #include <QShortcut>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include <set>
 
 namespace qscope {
@@ -135,6 +140,15 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
 
     m_info = new QLabel(this);
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // "Copied 3 rows": a brief note beside the Copy button, so a copy is seen to happen
+    m_copied = new QLabel(this);
+    m_copied->setObjectName(QStringLiteral("copiedNote"));
+    m_copied->setStyleSheet(QStringLiteral("color:#2e7d32"));
+    m_copied->setVisible(false);
+    m_copiedTimer = new QTimer(this);
+    m_copiedTimer->setSingleShot(true);
+    m_copiedTimer->setInterval(2500);
+    connect(m_copiedTimer, &QTimer::timeout, m_copied, &QLabel::hide);
 
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
@@ -147,6 +161,7 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_busy);
     bar->addWidget(m_copyButton);
+    bar->addWidget(m_copied);
     bar->addWidget(m_exportButton);
     bar->addWidget(m_sendButton);
     bar->addSpacing(8);
@@ -177,6 +192,7 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     m_grid->horizontalHeader()->setSectionsClickable(true);
     m_grid->horizontalHeader()->setHighlightSections(false);
     m_grid->horizontalHeader()->setSortIndicatorShown(false);
+    m_frozen = new FrozenColumns(m_grid);
 
     m_text = new QPlainTextEdit(this);
     m_text->setReadOnly(true);
@@ -238,14 +254,30 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     connect(m_grid->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &ResultView::onGridScrolled);
     connect(m_rowBar, &QScrollBar::valueChanged, this, &ResultView::onRowBarMoved);
-    connect(m_grid->horizontalHeader(), &QHeaderView::sectionClicked, this, [this](int section) {
-        // Click cycles ascending, descending; the model owns the order (off-thread when large).
-        const QString name = m_model->headerData(section, Qt::Horizontal).toString();
-        const bool ascendingNow = name.endsWith(QStringLiteral("\u25B2"));
-        m_model->sort(section, ascendingNow ? Qt::DescendingOrder : Qt::AscendingOrder);
+    connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ResultView::updateSelectionStats);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::updateSelectionStats);
+    // the display precision changed (a DisplayRole-only change; a row-window move names no role):
+    // the Text view prints the floats again
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+                if (roles != QList<int>{Qt::DisplayRole}) return;
+                m_textStale = true;
+                if (m_mode == Mode::Text) refreshText();
+            });
+    // after a sort the rows on screen are others: widen columns their values would not fit
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        if (m_model->sortSpec().column >= 0) fitVisibleColumns();
     });
-    connect(m_grid, &QTableView::doubleClicked, this,
-            [this](const QModelIndex &index) { openNested(index.row(), index.column()); });
+    for (QTableView *view : {m_grid, m_frozen->view()}) {
+        view->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(view, &QWidget::customContextMenuRequested, this,
+                [this, view](const QPoint &pos) { showCellMenu(view, pos); });
+        connect(view->horizontalHeader(), &QHeaderView::sectionClicked, this,
+                &ResultView::cycleSort);
+        connect(view, &QTableView::doubleClicked, this,
+                [this](const QModelIndex &index) { openNested(index.row(), index.column()); });
+    }
     auto *copyTsv =
         new QShortcut(QKeySequence::Copy, m_grid, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
     connect(copyTsv, &QShortcut::activated, this, [this] { copySelection(false); });
@@ -278,6 +310,8 @@ void ResultView::clear()
     m_path.clear();
     m_error->setVisible(false);
     m_message->setVisible(false);
+    m_stackWidget->setVisible(true);
+    setToolsVisible(true);
     showValue(Value::list({})); // nothing to show: an empty grid, not a `::` row
     m_info->setText(tr("No result"));
 }
@@ -307,11 +341,13 @@ void ResultView::setResult(const QueryResult &result, const QString &serverName)
         m_error->setVisible(true);
         showValue(Value());
         m_stackWidget->setVisible(false);
+        setToolsVisible(false);
         updateInfo();
         return;
     }
     m_error->setVisible(false);
     m_stackWidget->setVisible(true);
+    setToolsVisible(true);
     showValue(result.value);
 }
 
@@ -323,13 +359,22 @@ void ResultView::showValue(const Value &value)
     m_backButton->setVisible(!m_stack.empty());
     const bool any = m_hasResult && !m_result.error;
     // no result yet: an empty grid without a stray column header
+    // an atom or a string is one value: no row number, the cell as wide as the pane
+    const bool scalar = m_model->shape()->kind == ResultShape::Kind::Scalar;
     m_grid->horizontalHeader()->setVisible(m_hasResult);
-    m_grid->verticalHeader()->setVisible(m_hasResult);
+    m_grid->verticalHeader()->setVisible(m_hasResult && !scalar);
+    m_grid->horizontalHeader()->setStretchLastSection(scalar);
+    m_frozen->setCount(
+        m_model->shape()->kind == ResultShape::Kind::KeyedTable ? m_model->keyColumnCount() : 0);
     m_copyButton->setEnabled(any);
     m_exportButton->setEnabled(any);
     m_sendButton->setEnabled(any && m_manager);
     m_filter->setEnabled(any);
-    if (m_chart && m_mode == Mode::Chart) m_chart->setShape(m_model->rowView().shownShape());
+    if (m_chart && m_mode == Mode::Chart) {
+        m_chart->setShape(m_model->rowView().shownShape());
+        m_chartSource = m_model->shape();
+        m_chartPicked.clear();
+    }
     if (m_mode == Mode::Text) refreshText();
     updateInfo();
 }
@@ -469,6 +514,7 @@ void ResultView::refreshText()
     FormatOptions options;
     options.width = 400;
     options.height = 2000;
+    options.precision = ResultTableModel::displayPrecision(); // the grid's \P
     const RowView rows = m_model->rowView();
     const Value shown = rows.isReordered() ? rows.shownValue(options.height + 1) : m_model->value();
     m_text->setPlainText(QString::fromUtf8(formatConsole(shown, options)));
@@ -480,6 +526,28 @@ void ResultView::onRowsChanged()
     m_textStale = true;
     if (m_mode == Mode::Text) refreshText();
     if (m_chart && m_mode == Mode::Chart) m_chart->setRows(m_model->rowView().shownShape());
+}
+
+void ResultView::setToolsVisible(bool visible)
+{
+    // an error has no grid, text or chart: its bar keeps only the summary (no floating buttons)
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_gridButton, m_textButton, m_chartButton, m_filter,
+                                          m_copyButton, m_exportButton, m_sendButton})
+        w->setVisible(visible);
+}
+
+void ResultView::cycleSort(int column)
+{
+    // a click cycles ascending, descending, then the result's own order again; the model owns
+    // the order (computed off the GUI thread when large)
+    const SortSpec now = m_model->sortSpec();
+    if (now.column != column)
+        m_model->sort(column, Qt::AscendingOrder);
+    else if (!now.descending)
+        m_model->sort(column, Qt::DescendingOrder);
+    else
+        m_model->sort(-1);
 }
 
 void ResultView::setMode(Mode mode)
@@ -503,7 +571,16 @@ void ResultView::setMode(Mode mode)
             if (seen.insert(i.column()).second) columns.append(i.column());
         }
         std::sort(columns.begin(), columns.end());
-        chartPanel()->setShape(m_model->rowView().shownShape(), columns);
+        // Back to the chart of the same result with the same pick: keep what was chosen there
+        // (x, unchecked series, split, kind); only the rows in view may have changed.
+        const auto source = m_model->shape();
+        if (m_chart && m_chartSource.lock() == source && columns == m_chartPicked) {
+            m_chart->setRows(m_model->rowView().shownShape());
+        } else {
+            chartPanel()->setShape(m_model->rowView().shownShape(), columns);
+            m_chartSource = source;
+            m_chartPicked = columns;
+        }
         m_stackWidget->setCurrentWidget(m_chart);
         break;
     }
@@ -555,14 +632,9 @@ void ResultView::updateInfo()
         return;
     }
     const auto shape = m_model->shape();
-    const int64_t rows = shape ? shape->rows : 0;
-    const int64_t shown = m_model->viewRowCount();
-    QString rowText = QLocale().toString(qlonglong(rows)) % tr(" rows");
-    if (m_model->isReordered() && shown != rows)
-        rowText = QLocale().toString(qlonglong(shown)) % QStringLiteral(" / ") % rowText;
-    QString text = rowText % QStringLiteral(" \u00d7 ") %
-                   QString::number(shape ? shape->columnCount() : 0) % tr(" cols") %
-                   QStringLiteral(" \u00b7 ") % humanBytes(m_result.bytesIn) %
+    // q's own terms: "42 rows × 3 cols", "long atom", "string of 18 chars", "dict of 3 keys"
+    const QString what = shape ? shape->describe(m_model->viewRowCount()) : QString();
+    QString text = what % QStringLiteral(" \u00b7 ") % humanBytes(m_result.bytesIn) %
                    QStringLiteral(" \u00b7 ") % humanDuration(m_result.elapsedNs) %
                    QStringLiteral(" \u00b7 ") % m_server;
     if (!m_path.isEmpty())
@@ -590,9 +662,10 @@ QByteArray ResultView::copySelection(bool asQ)
     }
     std::vector<int> columns(columnSet.begin(), columnSet.end());
     std::vector<int64_t> rows;
-    if (selected.isEmpty()) {
-        for (int c = 0; c < m_model->columnCount(); ++c)
-            columns.push_back(c);
+    if (selected.isEmpty() || selectsWholeColumns(columns)) {
+        if (columns.empty())
+            for (int c = 0; c < m_model->columnCount(); ++c)
+                columns.push_back(c);
         const RowView view = m_model->rowView();
         for (int64_t r = 0; r < view.rowCount(); ++r)
             rows.push_back(view.sourceRow(r));
@@ -603,11 +676,152 @@ QByteArray ResultView::copySelection(bool asQ)
     const QByteArray text =
         asQ ? selectionAsQ(*shape, columns, rows) : selectionAsTsv(*shape, columns, rows);
     QApplication::clipboard()->setText(QString::fromUtf8(text));
-    Q_EMIT statusMessage(tr("Copied %L1 rows \u00d7 %L2 columns as %3")
-                             .arg(rows.size())
-                             .arg(columns.size())
-                             .arg(asQ ? QStringLiteral("q") : QStringLiteral("TSV")));
+    showCopied(rows.size() == 1 ? tr("Copied 1 row") : tr("Copied %L1 rows").arg(rows.size()),
+               tr("Copied %L1 rows \u00d7 %L2 columns as %3")
+                   .arg(rows.size())
+                   .arg(columns.size())
+                   .arg(asQ ? QStringLiteral("q") : QStringLiteral("TSV")));
     return text;
+}
+
+void ResultView::showCopied(const QString &note, const QString &detail)
+{
+    m_copied->setText(note);
+    m_copied->setToolTip(detail);
+    m_copied->setVisible(true);
+    m_copiedTimer->start();
+    Q_EMIT statusMessage(detail.isEmpty() ? note : detail);
+}
+
+QByteArray ResultView::copyText(const QByteArray &text, const QString &what)
+{
+    QApplication::clipboard()->setText(QString::fromUtf8(text));
+    showCopied(tr("Copied %1").arg(what), QString::fromUtf8(text.left(200)));
+    return text;
+}
+
+void ResultView::showCellMenu(QTableView *view, const QPoint &pos)
+{
+    const QModelIndex index = view->indexAt(pos);
+    const auto shape = m_model->shape();
+    if (!shape || !m_hasResult || m_result.error) return;
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("cellMenu"));
+    if (index.isValid()) {
+        const int column = index.column();
+        const int64_t row = m_model->sourceRow(index.row());
+        menu.addAction(tr("Copy cell"), this, [this, shape, column, row] {
+            copyText(shape->cellText(column, row), tr("cell"));
+        });
+        menu.addAction(tr("Copy as q literal"), this, [this, shape, column, row] {
+            copyText(formatLiteral(shape->cellValue(column, row)), tr("q literal"));
+        });
+        const QByteArray where = whereClause(*shape, column, row);
+        QAction *w = menu.addAction(tr("Copy as where-clause"), this,
+                                    [this, where] { copyText(where, tr("where-clause")); });
+        w->setEnabled(!where.isEmpty());
+        if (!where.isEmpty()) w->setToolTip(QString::fromUtf8(where));
+        const QString filter = filterForCell(*shape, column, row);
+        QAction *f = menu.addAction(tr("Filter by this value"), this,
+                                    [this, filter] { applyFilter(filter); });
+        f->setEnabled(!filter.isEmpty());
+        menu.addSeparator();
+    }
+    menu.addAction(tr("Copy selection as TSV"), this, [this] { copySelection(false); });
+    menu.addAction(tr("Copy selection as q"), this, [this] { copySelection(true); });
+    menu.addSeparator();
+    QMenu *precision = menu.addMenu(tr("Display precision (\\P)"));
+    for (int digits : {3, 5, 7, 10, 12, 15, 17, 0}) {
+        const QString label = digits == 0   ? tr("all digits (\\P 0)")
+                              : digits == 7 ? tr("7 (q's default)")
+                                            : QString::number(digits);
+        QAction *a = precision->addAction(label, this, [this, digits] {
+            ResultTableModel::setDisplayPrecision(digits);
+            fitVisibleColumns(); // more digits need wider columns
+        });
+        a->setCheckable(true);
+        a->setChecked(ResultTableModel::displayPrecision() == digits);
+    }
+    m_lastMenu = &menu;
+    menu.exec(view->viewport()->mapToGlobal(pos));
+    m_lastMenu = nullptr;
+}
+
+void ResultView::fitVisibleColumns()
+{
+    // The rows on screen after a sort are not those the widths were measured on: widen any
+    // column (never narrow one a user sized) whose shown values or header would be cut.
+    const auto shape = m_model->shape();
+    if (!shape || shape->kind == ResultShape::Kind::Scalar) return;
+    const int rowHeight = std::max(1, m_grid->verticalHeader()->defaultSectionSize());
+    const int visible = std::max(m_grid->viewport()->height(), 600) / rowHeight + 1;
+    const int first = std::max(0, m_grid->rowAt(0));
+    const int last = std::min(m_model->rowCount(), first + visible);
+    const QFontMetrics fm = m_grid->fontMetrics();
+    QFont bold = m_grid->horizontalHeader()->font();
+    bold.setBold(true);
+    const QFontMetrics hfm(bold);
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        int w = hfm.horizontalAdvance(m_model->headerData(c, Qt::Horizontal).toString()) + 24;
+        for (int r = first; r < last; ++r)
+            w = std::max(w, fm.horizontalAdvance(m_model->index(r, c).data().toString()) + 14);
+        w = std::min(w, kMaxColumnWidth);
+        if (w > m_grid->columnWidth(c)) m_grid->horizontalHeader()->resizeSection(c, w);
+    }
+}
+
+bool ResultView::selectsWholeColumns(const std::vector<int> &columns) const
+{
+    // Only the row window's rows can be selected in the grid. Whole columns of it selected
+    // (Ctrl+A, a header click) mean the whole columns of the result: copy and statistics take
+    // every row in view then, not the window's 262,144.
+    if (!m_model->isWindowed() || columns.empty()) return false;
+    const QItemSelectionModel *sel = m_grid->selectionModel();
+    return std::all_of(columns.begin(), columns.end(),
+                       [sel](int c) { return sel->isColumnSelected(c, {}); });
+}
+
+void ResultView::updateSelectionStats()
+{
+    // count, sum, avg, min, max of the selected cells, read from the typed columns; capped so a
+    // select-all over millions of cells stays quick (the count is still exact)
+    constexpr int64_t kMaxCells = 2000000;
+    SelectionStats stats;
+    const auto shape = m_model->shape();
+    int64_t total = 0;
+    if (shape && m_hasResult && !m_result.error && shape->kind != ResultShape::Kind::Scalar) {
+        const QItemSelection selection = m_grid->selectionModel()->selection();
+        std::vector<int> columns;
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            if (m_grid->selectionModel()->isColumnSelected(c, {})) columns.push_back(c);
+        if (!columns.empty() && selectsWholeColumns(columns)) {
+            // whole columns of a result larger than the row window: every row, not the window's
+            const RowView view = m_model->rowView();
+            total = view.rowCount() * int64_t(columns.size());
+            for (int c : columns) {
+                const Value &col = shape->columns[size_t(c)].data;
+                const bool numeric = isNumericType(col.type()) && col.type() > 0;
+                for (int64_t r = 0; r < view.rowCount() && stats.cells < kMaxCells; ++r)
+                    stats.add(numeric ? numericAt(col, view.sourceRow(r)) : NAN);
+            }
+        }
+        for (const QItemSelectionRange &r : total > 0 ? QItemSelection() : selection) {
+            total += int64_t(r.height()) * r.width();
+            for (int c = r.left(); c <= r.right(); ++c) {
+                const Value &col = shape->columns[size_t(c)].data;
+                const bool numeric = isNumericType(col.type()) && col.type() > 0;
+                for (int row = r.top(); row <= r.bottom() && stats.cells < kMaxCells; ++row)
+                    stats.add(numeric ? numericAt(col, m_model->sourceRow(row)) : NAN);
+            }
+        }
+    }
+    QString text = stats.text();
+    if (total > stats.cells && !text.isEmpty())
+        text = tr("count %L1 \u00b7 first %L2 cells: ").arg(total).arg(stats.cells) %
+               text.section(QStringLiteral(" \u00b7 "), 1);
+    if (text == m_selectionStats) return;
+    m_selectionStats = text;
+    Q_EMIT selectionStatsChanged(text);
 }
 
 QString ResultView::applyFilter(const QString &text)

@@ -5,13 +5,19 @@
 
 #include "export/exporter.h"
 #include "net/nettypes.h"
+#include "results/resultshape.h"
 
+#include <QList>
 #include <QWidget>
 
 #include <memory>
+#include <vector>
 
 class QLabel;
 class QLineEdit;
+class QMenu;
+class QPoint;
+class QTimer;
 class QPlainTextEdit;
 class QProgressBar;
 class QScrollBar;
@@ -25,6 +31,7 @@ namespace qscope {
 class ChartPanel;
 class ConnectionManager;
 class ExportJob;
+class FrozenColumns;
 class ResultTableModel;
 
 class ResultView : public QWidget
@@ -66,6 +73,8 @@ public:
 
     // parts, for the pane and tests
     QTableView *grid() const { return m_grid; }
+    /// The overlay that keeps a keyed table's key columns in sight.
+    FrozenColumns *frozenColumns() const { return m_frozen; }
     /// The scroll bar that spans all rows: the grid's own, or, for a result larger than the
     /// model's row window, the one beside the grid that moves the window.
     QScrollBar *rowScrollBar() const;
@@ -75,8 +84,19 @@ public:
     QLabel *infoLabel() const { return m_info; }
     QLabel *errorLabel() const { return m_error; }
 
+    /// Statistics of the selected cells ("count 3 · sum 6 · avg 2 · min 1 · max 3"), empty
+    /// for fewer than two cells: what the status bar shows.
+    QString selectionStats() const { return m_selectionStats; }
+    /// The "Copied 3 rows" note beside the Copy button (shown briefly after each copy).
+    QLabel *copiedNote() const { return m_copied; }
+    /// The cell menu while it is open (tests).
+    QMenu *openCellMenu() const { return m_lastMenu; }
+    /// Opens the cell menu at a point of a grid's viewport (the grid or the frozen keys).
+    void showCellMenu(QTableView *view, const QPoint &pos);
+
 Q_SIGNALS:
     void statusMessage(const QString &text);
+    void selectionStatsChanged(const QString &text);
     void exportFinished(const qscope::ExportOutcome &outcome);
 
 private:
@@ -94,6 +114,14 @@ private:
     /// The model's rows changed (filter, sort): Text and Chart follow.
     void onRowsChanged();
     void updateInfo();
+    void setToolsVisible(bool visible);
+    void showCopied(const QString &note, const QString &detail);
+    QByteArray copyText(const QByteArray &text, const QString &what);
+    void fitVisibleColumns();
+    void updateSelectionStats();
+    bool selectsWholeColumns(const std::vector<int> &columns) const;
+    /// Header click: ascending, descending, original order.
+    void cycleSort(int column);
     void chooseExport(ExportFormat format);
     void openSendDialog();
 
@@ -111,6 +139,10 @@ private:
     QLabel *m_error = nullptr;
     QLabel *m_busy = nullptr;
     QLabel *m_message = nullptr;
+    QLabel *m_copied = nullptr;
+    QTimer *m_copiedTimer = nullptr;
+    QMenu *m_lastMenu = nullptr;
+    QString m_selectionStats;
     QLineEdit *m_filter = nullptr;
     QToolButton *m_gridButton = nullptr;
     QToolButton *m_textButton = nullptr;
@@ -121,12 +153,16 @@ private:
     QToolButton *m_backButton = nullptr;
     QStackedWidget *m_stackWidget = nullptr;
     QTableView *m_grid = nullptr;
+    FrozenColumns *m_frozen = nullptr;
     QWidget *m_gridBox = nullptr;
     QScrollBar *m_rowBar = nullptr;
     bool m_syncingRows = false;
     ResultTableModel *m_model = nullptr;
     QPlainTextEdit *m_text = nullptr;
     ChartPanel *m_chart = nullptr;
+    /// The result and column pick the chart was set up for (to keep its choices on return).
+    std::weak_ptr<const ResultShape> m_chartSource;
+    QList<int> m_chartPicked;
     QWidget *m_exportBar = nullptr;
     QProgressBar *m_exportProgress = nullptr;
     QLabel *m_exportLabel = nullptr;

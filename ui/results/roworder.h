@@ -39,10 +39,17 @@ struct RowFilter
     static RowFilter parse(const QString &text, const ResultShape &shape, QString *error);
 };
 
+/// How computeRowOrder sorts and filters. Typed: radix sort of the typed columns (gradeRows in
+/// core/protocol/columnops.h) and filters run column by column over the typed data. Comparator:
+/// the earlier std::sort with a per-row comparator and a per-row, per-column filter test; kept
+/// so bench_grid can print both figures in one run (and as the reference the tests compare to).
+enum class OrderEngine { Typed, Comparator };
+
 /// Rows of the shape (source indexes) passing the filter, in the sort order; std::nullopt if
 /// cancelled (the flag is polled every few thousand rows). Any thread; shape must outlive it.
 std::optional<std::vector<uint32_t>> computeRowOrder(const ResultShape &shape, const SortSpec &sort,
                                                      const RowFilter &filter,
-                                                     const std::atomic<bool> *cancel = nullptr);
+                                                     const std::atomic<bool> *cancel = nullptr,
+                                                     OrderEngine engine = OrderEngine::Typed);
 
 } // namespace qscope

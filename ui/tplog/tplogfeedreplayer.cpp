@@ -2,7 +2,7 @@
 
 #include "monitor/feedpane.h"
 
-#include <cstring>
+#include "protocol/columnops.h"
 
 namespace qscope {
 
@@ -81,26 +81,7 @@ Value TpLogFeedReplayer::asTable(const Value &x)
         Value &c = cols[i];
         if (oneRow) {
             if (!c.isAtom()) return Value();
-            c = tplog::takeRows(Value::list({c}), {0});
-            if (c.isList()) { // a list of one atom: make it a one-element vector
-                const Value a = c.item(0);
-                if (a.type() == -Symbol)
-                    c = Value::symbols({a.symbolValue()});
-                else if (elementSize(a.type()) > 0) {
-                    Bytes b = Bytes::allocate(size_t(elementSize(a.type())));
-                    if (a.type() == -Float || a.type() == -Datetime) {
-                        const double d = a.floatValue();
-                        std::memcpy(b.mutableData(), &d, sizeof d);
-                    } else if (a.type() == -Real) {
-                        const float f = a.realValue();
-                        std::memcpy(b.mutableData(), &f, sizeof f);
-                    } else {
-                        const int64_t raw = a.rawInt();
-                        std::memcpy(b.mutableData(), &raw, size_t(elementSize(a.type())));
-                    }
-                    c = Value::vector(-a.type(), std::move(b), 1);
-                }
-            }
+            c = vectorFromAtoms({c}); // one row's atom: a one-element vector
         }
         QByteArray name = "c" + QByteArray::number(qsizetype(i));
         if (i == 0 && (c.type() == Timespan || c.type() == Timestamp)) name = "time";

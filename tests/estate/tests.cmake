@@ -1,0 +1,18 @@
+# The estate (ui/estate) against a whole demo plant (core/demo/plant.h) over real IPC: the
+# plant's introspection, discovery, the poller's alerts and its silence while hidden, the view.
+if(EXISTS ${CMAKE_SOURCE_DIR}/core/demo/plant.h)
+    qscope_add_test(tst_estate LABEL ui TIMEOUT 120
+        SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estate.cpp
+                ${CMAKE_SOURCE_DIR}/tests/demo/qtestclient.h
+        LIBS qscope_ui)
+    if(TARGET tst_estate)
+        target_include_directories(tst_estate PRIVATE ${CMAKE_SOURCE_DIR}/tests/demo)
+        target_link_libraries(tst_estate PRIVATE Qt6::Network)
+    endif()
+endif()
+# 200 processes (29 plants in a qscope-demo --plant process) watched at 1 s: figures only.
+qscope_add_test(bench_estate LABEL bench TIMEOUT 300
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_estate.cpp LIBS qscope_ui)
+if(TARGET bench_estate AND TARGET qscope-demo)
+    add_dependencies(bench_estate qscope-demo)
+endif()

@@ -1,0 +1,157 @@
+// The result pane inside the real MainWindow against a FakeQServer: a keyed table run from the
+// editor shows its keys shaded and frozen, and the selected cells' statistics reach the status
+// bar. Screenshot /work/shots/results-window-keyed.png.
+#include "connections/connectionstore.h"
+#include "connections/passwordstore.h"
+#include "connections/serversessions.h"
+#include "editor/editorarea.h"
+#include "editor/editortab.h"
+#include "fakeqserver.h"
+#include "history/historystore.h"
+#include "mainwindow.h"
+#include "results/frozencolumns.h"
+#include "results/pinstore.h"
+#include "results/resultpane.h"
+#include "results/resulttablemodel.h"
+#include "results/resultview.h"
+#include "theme/theme.h"
+
+#include <QLabel>
+#include <QScrollBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QtTest>
+
+using namespace qscope;
+using qscope::test::FakeQServer;
+using qscope::test::queryText;
+
+namespace {
+
+/// ([sym;day] price; size; bid; ask; volume; note) of 30 rows
+Value keyedTrades()
+{
+    std::vector<QByteArray> sym;
+    std::vector<int32_t> day;
+    std::vector<double> price, bid, ask;
+    std::vector<int64_t> size, volume;
+    const char *names[] = {"AAPL", "MSFT", "IBM"};
+    for (int i = 0; i < 30; ++i) {
+        sym.push_back(names[i % 3]);
+        day.push_back(9800 + i / 3);
+        price.push_back(100.25 + i);
+        bid.push_back(100 + i);
+        ask.push_back(100.5 + i);
+        size.push_back(100 * (1 + i % 4));
+        volume.push_back(1000000 + i * 7919);
+    }
+    const auto table = [](std::vector<QByteArray> names, std::vector<Value> cols) {
+        return Value::table(Value::symbols(names), Value::list(std::move(cols)));
+    };
+    return Value::dict(table({"sym", "date"}, {Value::symbols(sym), Value::fromVector(Date, day)}),
+                       table({"price", "size", "bid", "ask", "volume"},
+                             {Value::fromVector(Float, price), Value::fromVector(Long, size),
+                              Value::fromVector(Float, bid), Value::fromVector(Float, ask),
+                              Value::fromVector(Long, volume)}));
+}
+
+} // namespace
+
+class TestResultWindow : public QObject
+{
+    Q_OBJECT
+
+    FakeQServer m_fake;
+    std::unique_ptr<ConnectionManager> m_manager;
+    std::unique_ptr<ConnectionStore> m_store;
+    std::unique_ptr<HistoryStore> m_history;
+    std::unique_ptr<MainWindow> m_window;
+    QTemporaryDir m_dir;
+
+    QString statusText() const
+    {
+        QString all;
+        for (const QLabel *l : m_window->statusBar()->findChildren<QLabel *>())
+            all += l->text() + QLatin1Char('\n');
+        return all;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_resultwindow"));
+        QSettings().clear();
+        QFile::remove(ConnectionStore::defaultPath());
+        PinStore::clear();
+        Q_INIT_RESOURCE(resources);
+        Theme::apply(Theme::Light);
+        m_fake.onMessage = [](QIODevice *io, const MessageHeader &h, const Value &v,
+                              const QByteArray &) {
+            if (h.type != MessageType::Sync) return;
+            const QByteArray text = queryText(v);
+            FakeQServer::reply(io, text.startsWith("select") ? keyedTrades() : Value::string(text));
+        };
+        QVERIFY(m_fake.listenTcp());
+        m_manager = std::make_unique<ConnectionManager>();
+        m_store = std::make_unique<ConnectionStore>();
+        QCOMPARE(m_store->load(ConnectionStore::defaultPath()), QString());
+        m_history = std::make_unique<HistoryStore>();
+        m_history->load(m_dir.filePath(QStringLiteral("history.jsonl")));
+        ConnectionProfile p;
+        p.name = QStringLiteral("fake");
+        p.host = QStringLiteral("127.0.0.1");
+        p.port = m_fake.port();
+        p.connectTimeoutMs = 3000;
+        const QString profile = m_store->add(p);
+        m_window = std::make_unique<MainWindow>(m_manager.get(), m_store.get(), m_history.get());
+        m_window->passwords()->setKeychainEnabled(false);
+        m_window->restoreState(profile);
+        m_window->resize(1100, 760);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_window) m_window->sessions()->disconnectAll();
+        m_window.reset();
+        m_manager.reset();
+    }
+
+    void keyedResultAndSelectionStatistics()
+    {
+        EditorTab *tab = m_window->editors()->current();
+        tab->setText(
+            QStringLiteral("select last price,size,bid,ask,volume by sym,date from trade"));
+        tab->setModified(false);
+        tab->setCursorPosition(0, 0);
+        m_window->runCurrent();
+        ResultPane *pane = m_window->resultsFor(tab);
+        QVERIFY(pane);
+        QTRY_VERIFY_WITH_TIMEOUT(pane->currentView()->hasResult(), 10000);
+        ResultView *view = pane->currentView();
+        QCOMPARE(view->model()->keyColumnCount(), 2);
+        QVERIFY(view->frozenColumns()->view()->isVisibleTo(view));
+        // select three prices: their statistics are in the status bar
+        auto *m = view->model();
+        view->grid()->selectionModel()->select(QItemSelection(m->index(0, 2), m->index(2, 2)),
+                                               QItemSelectionModel::ClearAndSelect);
+        QTRY_VERIFY2(statusText().contains(QStringLiteral(
+                         "count 3 \u00b7 sum 303.75 \u00b7 avg 101.25 \u00b7 min 100.25 \u00b7 max "
+                         "102.25")),
+                     qPrintable(statusText()));
+        QTest::qWait(50);
+        QDir().mkpath(QStringLiteral("/work/shots"));
+        QVERIFY(m_window->grab().save(QStringLiteral("/work/shots/results-window-keyed.png")));
+        // cleared with the selection
+        view->grid()->selectionModel()->clearSelection();
+        QTRY_VERIFY(!statusText().contains(QStringLiteral("count 3")));
+    }
+};
+
+QTEST_MAIN(TestResultWindow)
+#include "tst_resultwindow.moc"

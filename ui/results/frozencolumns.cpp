@@ -1,0 +1,110 @@
+#include "frozencolumns.h"
+
+#include <QEvent>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QScrollBar>
+#include <QTableView>
+
+namespace qscope {
+
+FrozenColumns::FrozenColumns(QTableView *grid) : QObject(grid), m_grid(grid)
+{
+    m_frozen = new QTableView(grid);
+    m_frozen->setObjectName(QStringLiteral("frozenColumns"));
+    m_frozen->setModel(grid->model());
+    m_frozen->setSelectionModel(grid->selectionModel());
+    m_frozen->setFocusPolicy(Qt::NoFocus);
+    m_frozen->verticalHeader()->hide();
+    m_frozen->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_frozen->horizontalHeader()->setHighlightSections(false);
+    m_frozen->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_frozen->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_frozen->setFrameShape(QFrame::NoFrame);
+    m_frozen->setSelectionMode(grid->selectionMode());
+    m_frozen->setWordWrap(false);
+    // a line where the scrolling columns pass under the frozen ones
+    m_frozen->setStyleSheet(QStringLiteral("QTableView { border-right: 2px solid palette(mid); }"));
+    const QHeaderView *rows = grid->verticalHeader();
+    m_frozen->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_frozen->verticalHeader()->setMinimumSectionSize(rows->minimumSectionSize());
+    m_frozen->verticalHeader()->setDefaultSectionSize(rows->defaultSectionSize());
+    m_frozen->hide();
+
+    connect(grid->horizontalHeader(), &QHeaderView::sectionResized, this,
+            [this](int column, int, int width) {
+                if (column >= m_count) return;
+                m_frozen->setColumnWidth(column, width);
+                updateGeometry();
+            });
+    connect(grid->horizontalHeader(), &QHeaderView::geometriesChanged, this,
+            &FrozenColumns::updateGeometry);
+    connect(grid->verticalHeader(), &QHeaderView::geometriesChanged, this,
+            &FrozenColumns::updateGeometry);
+    connect(grid->verticalScrollBar(), &QScrollBar::valueChanged, m_frozen->verticalScrollBar(),
+            &QScrollBar::setValue);
+    connect(m_frozen->verticalScrollBar(), &QScrollBar::valueChanged, grid->verticalScrollBar(),
+            &QScrollBar::setValue);
+    // a reset (new value, sort, filter) forgets hidden sections: hide them again
+    connect(grid->model(), &QAbstractItemModel::modelReset, this, &FrozenColumns::applyColumns);
+    connect(grid->model(), &QAbstractItemModel::columnsInserted, this,
+            &FrozenColumns::applyColumns);
+    // a current cell that moves (keyboard, click) under the frozen columns is scrolled out
+    // from under them, as the grid would scroll it into view at its left edge
+    connect(grid->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) {
+                if (m_count <= 0 || !current.isValid() || current.column() < m_count) return;
+                int frozenWidth = 0;
+                for (int c = 0; c < m_count; ++c)
+                    frozenWidth += m_grid->columnWidth(c);
+                const int x = m_grid->columnViewportPosition(current.column());
+                if (x < frozenWidth) {
+                    QScrollBar *h = m_grid->horizontalScrollBar();
+                    h->setValue(h->value() - (frozenWidth - x));
+                }
+            });
+    grid->installEventFilter(this);
+}
+
+void FrozenColumns::setCount(int count)
+{
+    m_count = count;
+    applyColumns();
+}
+
+void FrozenColumns::applyColumns()
+{
+    const int columns = m_grid->model()->columnCount();
+    if (m_count >= columns) m_count = 0; // nothing would scroll: nothing to freeze
+    for (int c = 0; c < columns; ++c) {
+        m_frozen->setColumnHidden(c, c >= m_count);
+        if (c < m_count) m_frozen->setColumnWidth(c, m_grid->columnWidth(c));
+    }
+    m_frozen->setVisible(m_count > 0 && m_grid->horizontalHeader()->isVisible());
+    m_frozen->verticalScrollBar()->setValue(m_grid->verticalScrollBar()->value());
+    updateGeometry();
+}
+
+void FrozenColumns::updateGeometry()
+{
+    if (m_count <= 0) return;
+    int width = 0;
+    for (int c = 0; c < m_count; ++c)
+        width += m_grid->columnWidth(c);
+    const int frame = m_grid->frameWidth();
+    const int left =
+        frame + (m_grid->verticalHeader()->isVisible() ? m_grid->verticalHeader()->width() : 0);
+    m_frozen->horizontalHeader()->setFixedHeight(m_grid->horizontalHeader()->height());
+    m_frozen->setGeometry(left, frame, width + 2,
+                          m_grid->viewport()->height() + m_grid->horizontalHeader()->height());
+    m_frozen->verticalScrollBar()->setValue(m_grid->verticalScrollBar()->value());
+}
+
+bool FrozenColumns::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_grid && (event->type() == QEvent::Resize || event->type() == QEvent::Show))
+        updateGeometry();
+    return QObject::eventFilter(watched, event);
+}
+
+} // namespace qscope
