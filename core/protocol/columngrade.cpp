@@ -1,5 +1,5 @@
 // The radix grade of core/protocol/columnops.h: q's order of a column by order-preserving integer
-// keys (see gradeRows there), and numericAt.
+// keys (see gradeRows there).
 #include "protocol/columnops.h"
 
 #include <algorithm>
@@ -151,45 +151,6 @@ bool gradeByKey(std::vector<uint32_t> &rows, bool descending, KeyOf keyOf,
 }
 
 } // namespace
-
-double numericAt(const Value &col, int64_t row)
-{
-    if (!col.isVector() || row < 0 || row >= col.count()) return NAN;
-    const char *base = col.rawData();
-    const size_t i = size_t(row);
-    switch (col.type()) {
-    case Boolean:
-    case Byte:
-        return double(load<uint8_t>(base, i));
-    case Short: {
-        const int16_t v = load<int16_t>(base, i);
-        return v == qnull::h       ? NAN
-               : v == qnull::hInf  ? INFINITY
-               : v == -qnull::hInf ? -INFINITY
-                                   : double(v);
-    }
-    case Int: {
-        const int32_t v = load<int32_t>(base, i);
-        return v == qnull::i       ? NAN
-               : v == qnull::iInf  ? INFINITY
-               : v == -qnull::iInf ? -INFINITY
-                                   : double(v);
-    }
-    case Long: {
-        const int64_t v = load<int64_t>(base, i);
-        return v == qnull::j       ? NAN
-               : v == qnull::jInf  ? INFINITY
-               : v == -qnull::jInf ? -INFINITY
-                                   : double(v);
-    }
-    case Real:
-        return double(load<float>(base, i));
-    case Float:
-        return load<double>(base, i);
-    default:
-        return NAN;
-    }
-}
 
 bool canRadixGrade(const Value &column)
 {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace qscope {
 
@@ -132,6 +133,35 @@ double elementAsDouble(const Value &v, int64_t i)
     const int64_t x = elementAsLong(v, i);
     if (x == qnull::j && bt != Boolean && bt != Byte && bt != Char) return nanValue();
     return double(x);
+}
+
+double numericAt(const Value &column, int64_t row)
+{
+    if (!column.isVector() || row < 0 || row >= column.count()) return nanValue();
+    // elementAsDouble reads the element; only the integer infinities differ (0W is +inf here)
+    int64_t inf = 0;
+    switch (column.type()) {
+    case Boolean:
+    case Byte:
+    case Real:
+    case Float:
+        return elementAsDouble(column, row);
+    case Short:
+        inf = qnull::hInf;
+        break;
+    case Int:
+        inf = qnull::iInf;
+        break;
+    case Long:
+        inf = qnull::jInf;
+        break;
+    default:
+        return nanValue();
+    }
+    const int64_t raw = elementRawInt(column, row);
+    if (raw == inf) return std::numeric_limits<double>::infinity();
+    if (raw == -inf) return -std::numeric_limits<double>::infinity();
+    return elementAsDouble(column, row);
 }
 
 Value gatherRows(const Value &column, const int64_t *rows, int64_t n)

@@ -59,8 +59,9 @@ Value dictValue(const Value &d, QByteArrayView key);
 /// mixed types, non-atoms) as a general list of the items.
 Value vectorFromAtoms(const std::vector<Value> &items);
 
-/// Element `row` of a numeric vector (b x h i j e f) as a double: nulls are NaN, integer
-/// infinities (0W, -0W) are +-infinity. NaN for other types (temporals, symbols, lists).
+/// elementAsDouble restricted to numeric vectors (b x h i j e f), for statistics and filters:
+/// nulls are NaN as there, but integer infinities (0W, -0W) are +-infinity rather than their raw
+/// value. NaN for other types (temporals, symbols, lists) and rows out of range.
 double numericAt(const Value &column, int64_t row);
 
 /// True if gradeRows can order this column: boolean, byte, char, short, int, long, real,

@@ -1,6 +1,7 @@
 // The result grid's model and its sort/filter/copy, over tables, keyed tables, dicts, lists and
 // atoms built in memory. Every model runs under QAbstractItemModelTester.
 
+#include "charts/decimator.h"
 #include "protocol/columnops.h"
 #include "protocol/format.h"
 #include "results/cellactions.h"
@@ -110,6 +111,32 @@ private Q_SLOTS:
         QVERIFY(m.setFilterText(filterForCell(shape, 2, 1)).isEmpty()); // note=" pad"
         QCOMPARE(m.viewRowCount(), 1);
         QCOMPARE(m.sourceRowAt(0), 1);
+    }
+
+    void chartAxisReadsColumnsAsMs()
+    {
+        const double day = 86400000.0, y2000 = 946684800000.0;
+        const auto axis = [](Value v) { return ChartAxisData{v, v.count()}; };
+        const ChartAxisData dates =
+            axis(Value::fromVector(Date, std::vector<int32_t>{0, qnull::i}));
+        QCOMPARE(dates.at(0), y2000);
+        QVERIFY(std::isnan(dates.at(1)));
+        const ChartAxisData months = axis(Value::fromVector(Month, std::vector<int32_t>{1, -1}));
+        QCOMPARE(months.at(0), y2000 + 31 * day); // 2000.02m
+        QCOMPARE(months.at(1), y2000 - 31 * day); // 1999.12m
+        const ChartAxisData stamps =
+            axis(Value::fromVector(Timestamp, std::vector<int64_t>{1000000000, qnull::j}));
+        QCOMPARE(stamps.at(0), y2000 + 1000);
+        QVERIFY(std::isnan(stamps.at(1)));
+        const ChartAxisData minutes = axis(Value::fromVector(Minute, std::vector<int32_t>{2}));
+        QCOMPARE(minutes.at(0), 120000.0);
+        const ChartAxisData longs =
+            axis(Value::fromVector(Long, std::vector<int64_t>{-7, qnull::j, qnull::jInf}));
+        QCOMPARE(longs.at(0), -7.0);
+        QVERIFY(std::isnan(longs.at(1)));
+        QCOMPARE(longs.at(2), double(qnull::jInf)); // numbers as they are: 0W is its value
+        const ChartAxisData index{Value(), 3};
+        QCOMPARE(index.at(2), 2.0); // no column: the row index
     }
 
     void selectionStatsText()

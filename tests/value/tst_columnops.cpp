@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace qscope;
 
@@ -29,6 +30,24 @@ private Q_SLOTS:
         QCOMPARE(elementAsDouble(reals, 0), 1.5);
         QCOMPARE(elementAsLong(Value::floatAtom(2.6), 0), int64_t(3));
         QCOMPARE(elementAsDouble(Value::atom(-Date, 42), 0), 42.0); // raw units: days
+    }
+
+    void numericAtIsElementAsDoubleWithInfinities()
+    {
+        const Value ints =
+            Value::fromVector(Int, std::vector<int32_t>{7, qnull::i, qnull::iInf, -qnull::iInf});
+        QCOMPARE(numericAt(ints, 0), elementAsDouble(ints, 0));
+        QVERIFY(std::isnan(numericAt(ints, 1)));
+        QCOMPARE(numericAt(ints, 2), std::numeric_limits<double>::infinity());
+        QCOMPARE(numericAt(ints, 3), -std::numeric_limits<double>::infinity());
+        QCOMPARE(elementAsDouble(ints, 2), double(qnull::iInf)); // raw units keep 0W's value
+        const Value longs = Value::fromVector(Long, std::vector<int64_t>{-qnull::jInf, 5});
+        QCOMPARE(numericAt(longs, 0), -std::numeric_limits<double>::infinity());
+        QCOMPARE(numericAt(longs, 1), 5.0);
+        QVERIFY(std::isnan(numericAt(longs, 2))); // out of range
+        const Value dates = Value::fromVector(Date, std::vector<int32_t>{42});
+        QVERIFY(std::isnan(numericAt(dates, 0))); // temporals are not numbers here
+        QCOMPARE(numericAt(Value::fromVector(Byte, std::vector<uint8_t>{255}), 0), 255.0);
     }
 
     void gatherKeepsPoolAndFillsNulls()

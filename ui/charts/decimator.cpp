@@ -1,5 +1,7 @@
 #include "decimator.h"
 
+#include "protocol/columnops.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,6 +12,20 @@ namespace qscope {
 namespace {
 constexpr double kMsPerDay = 86400000.0;
 constexpr double kEpochMs = double(kEpochOffsetDays) * kMsPerDay;
+
+/// Months since 2000.01 to the first day of that month, in ms since 1970.
+double monthToMs(int64_t v)
+{
+    const int64_t y = 2000 + (v >= 0 ? v / 12 : -((11 - v) / 12));
+    const int64_t m = v - (y - 2000) * 12 + 1;
+    // days from civil (Howard Hinnant), relative to 1970
+    const int64_t yy = m <= 2 ? y - 1 : y;
+    const int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+    const int64_t yoe = yy - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return double(era * 146097 + doe - 719468) * kMsPerDay;
+}
 } // namespace
 
 bool isChartable(int type)
@@ -43,69 +59,25 @@ bool ChartAxisData::isTemporal() const
 
 double ChartAxisData::at(int64_t i) const
 {
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    if (!isChartable(column.type())) return double(i); // the row index
+    // the element in its raw units (nulls NaN), then temporals scaled to ms since 1970
+    const double v = elementAsDouble(column, i);
     switch (column.type()) {
-    case Boolean:
-    case Byte:
-        return column.at<uint8_t>(i);
-    case Short: {
-        const int16_t v = column.at<int16_t>(i);
-        return v == qnull::h ? nan : v;
-    }
-    case Int: {
-        const int32_t v = column.at<int32_t>(i);
-        return v == qnull::i ? nan : v;
-    }
-    case Long: {
-        const int64_t v = column.at<int64_t>(i);
-        return v == qnull::j ? nan : double(v);
-    }
-    case Real:
-        return column.at<float>(i);
-    case Float:
-        return column.at<double>(i);
-    case Timestamp: {
-        const int64_t v = column.at<int64_t>(i);
-        return v == qnull::j ? nan : kEpochMs + double(v) / 1e6;
-    }
-    case Timespan: {
-        const int64_t v = column.at<int64_t>(i);
-        return v == qnull::j ? nan : double(v) / 1e6;
-    }
-    case Date: {
-        const int32_t v = column.at<int32_t>(i);
-        return v == qnull::i ? nan : kEpochMs + double(v) * kMsPerDay;
-    }
-    case Month: {
-        const int32_t v = column.at<int32_t>(i);
-        if (v == qnull::i) return nan;
-        // months since 2000.01 to the first day of that month
-        const int64_t y = 2000 + (v >= 0 ? v / 12 : -((11 - v) / 12));
-        const int64_t m = v - (y - 2000) * 12 + 1;
-        // days from civil (Howard Hinnant), relative to 1970
-        const int64_t yy = m <= 2 ? y - 1 : y;
-        const int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-        const int64_t yoe = yy - era * 400;
-        const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
-        const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return double(era * 146097 + doe - 719468) * kMsPerDay;
-    }
+    case Timestamp:
+        return kEpochMs + v / 1e6;
+    case Timespan:
+        return v / 1e6;
+    case Date:
     case Datetime:
-        return kEpochMs + column.at<double>(i) * kMsPerDay;
-    case Minute: {
-        const int32_t v = column.at<int32_t>(i);
-        return v == qnull::i ? nan : double(v) * 60000.0;
-    }
-    case Second: {
-        const int32_t v = column.at<int32_t>(i);
-        return v == qnull::i ? nan : double(v) * 1000.0;
-    }
-    case Time: {
-        const int32_t v = column.at<int32_t>(i);
-        return v == qnull::i ? nan : double(v);
-    }
-    default:
-        return double(i); // row index
+        return kEpochMs + v * kMsPerDay;
+    case Month:
+        return std::isnan(v) ? v : monthToMs(int64_t(v));
+    case Minute:
+        return v * 60000.0;
+    case Second:
+        return v * 1000.0;
+    default: // numbers as they are; time is already ms
+        return v;
     }
 }
 

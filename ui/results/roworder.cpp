@@ -39,33 +39,8 @@ bool containsFolded(const QByteArray &hay, const QByteArray &needle)
 /// A number of the column's element, nulls as -infinity (q orders nulls first).
 double numberAt(const Value &col, int64_t row)
 {
-    switch (col.type()) {
-    case Boolean:
-    case Byte:
-        return double(col.at<uint8_t>(row));
-    case Short: {
-        const int16_t v = col.at<int16_t>(row);
-        return v == qnull::h ? -INFINITY : double(v);
-    }
-    case Int: {
-        const int32_t v = col.at<int32_t>(row);
-        return v == qnull::i ? -INFINITY : double(v);
-    }
-    case Long: {
-        const int64_t v = col.at<int64_t>(row);
-        return v == qnull::j ? -INFINITY : double(v);
-    }
-    case Real: {
-        const float v = col.at<float>(row);
-        return std::isnan(v) ? -INFINITY : double(v);
-    }
-    case Float: {
-        const double v = col.at<double>(row);
-        return std::isnan(v) ? -INFINITY : v;
-    }
-    default:
-        return 0;
-    }
+    const double v = numericAt(col, row);
+    return std::isnan(v) ? -INFINITY : v;
 }
 
 bool compareOp(RowFilter::Op op, int c)

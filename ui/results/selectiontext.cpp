@@ -1,39 +1,11 @@
 #include "selectiontext.h"
 
+#include "protocol/columnops.h"
 #include "protocol/format.h"
 
 #include <cstring>
 
 namespace qscope {
-
-Value takeRows(const Value &column, const std::vector<int64_t> &rows)
-{
-    const int64_t n = int64_t(rows.size());
-    if (column.isList()) {
-        std::vector<Value> items;
-        items.reserve(rows.size());
-        for (int64_t r : rows)
-            items.push_back(column.item(r));
-        return Value::list(std::move(items));
-    }
-    if (column.type() == Symbol) {
-        std::vector<uint32_t> idx;
-        idx.reserve(rows.size());
-        for (int64_t r : rows)
-            idx.push_back(column.symIndex(r));
-        return Value::symbols(column.symbolPool(), Bytes::fromVector(std::move(idx)), n);
-    }
-    if (column.isVector()) {
-        const int width = elementSize(column.type());
-        Value out = Value::uninitialised(column.type(), n);
-        char *dst = out.mutableData<char>();
-        for (int64_t i = 0; i < n; ++i)
-            std::memcpy(dst + size_t(i) * size_t(width),
-                        column.rawData() + size_t(rows[size_t(i)]) * size_t(width), size_t(width));
-        return out;
-    }
-    return column;
-}
 
 QByteArray selectionAsTsv(const ResultShape &shape, const std::vector<int> &columns,
                           const std::vector<int64_t> &rows)
@@ -70,14 +42,14 @@ QByteArray selectionAsQ(const ResultShape &shape, const std::vector<int> &column
     if (columns.size() == 1 && rows.size() == 1)
         return formatLiteral(shape.cellValue(columns[0], rows[0]));
     if (columns.size() == 1)
-        return formatLiteral(takeRows(shape.columns[size_t(columns[0])].data, rows));
+        return formatLiteral(gatherRows(shape.columns[size_t(columns[0])].data, rows));
     std::vector<QByteArray> keyNames, valueNames;
     std::vector<Value> keyCols, valueCols;
     for (int c : columns) {
         const ResultColumn &col = shape.columns[size_t(c)];
         const bool key = col.key && shape.kind == ResultShape::Kind::KeyedTable;
         (key ? keyNames : valueNames).push_back(col.name);
-        (key ? keyCols : valueCols).push_back(takeRows(col.data, rows));
+        (key ? keyCols : valueCols).push_back(gatherRows(col.data, rows));
     }
     if (shape.kind == ResultShape::Kind::Dict && columns.size() == 2)
         return formatLiteral(

@@ -10,10 +10,6 @@
 
 namespace qscope {
 
-/// The elements `rows` of a vector or general list, as a value of the same type (symbols keep
-/// their pool; attributes are dropped, as q drops them on indexing).
-Value takeRows(const Value &column, const std::vector<int64_t> &rows);
-
 /// Header line of column names, then one line per row; cells as the grid shows them, with tabs
 /// and newlines inside a cell replaced by spaces so the grid shape survives a paste.
 QByteArray selectionAsTsv(const ResultShape &shape, const std::vector<int> &columns,
