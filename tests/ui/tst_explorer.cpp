@@ -8,16 +8,26 @@
 #include "connections/passwordstore.h"
 #include "connections/serversessions.h"
 #include "demo/demoserver.h"
+#include "editor/qlexer.h"
+#include "editor/qsci.h"
+#include "explorer/callformdialog.h"
 #include "explorer/explorermodel.h"
+#include "explorer/explorerview.h"
 #include "protocol/codec.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QMimeData>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTreeView>
 #include <QtTest>
 
 #include <functional>
+#include <memory>
 
 using namespace qscope;
 
@@ -340,6 +350,94 @@ private Q_SLOTS:
         QTest::qWait(300); // room for a late reply
         QCOMPARE(removedUnderServer, 0);
         QVERIFY(first.isValid());
+        m_sessions->disconnectProfile(id);
+    }
+
+    // The view: the selected function's source highlighted by the q lexer, its name dragged
+    // into an editor lands at the drop point, "Copy name" puts it on the clipboard, and the call
+    // form is titled with the function and its parameters.
+    void viewDragCopyHighlightCall()
+    {
+        const QString id = addProfile(QStringLiteral("DemoView"), m_demo->port());
+        m_sessions->connectProfile(id);
+        QTRY_VERIFY_WITH_TIMEOUT(m_sessions->isOpen(id), 10000);
+        QVERIFY(q(id, "wbview:{[price;qty] sum price*qty*2}; 1").rawInt() == 1);
+
+        ExplorerView view(m_sessions.get());
+        QAbstractItemModelTester tester(view.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        view.resize(420, 520);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        ExplorerModel *model = view.model();
+        const QModelIndex server = model->serverIndex(id);
+        fetchAndWait(model, server);
+        const QModelIndex root = childNamed(model, server, QStringLiteral("."));
+        fetchAndWait(model, root);
+        const QModelIndex functions = category(model, root, QStringLiteral("Functions"));
+        const QModelIndex fn = childNamed(model, functions, QStringLiteral("wbview"));
+        QVERIFY(fn.isValid());
+        view.tree()->expand(server);
+        view.tree()->expand(root);
+        view.tree()->expand(functions);
+        view.tree()->setCurrentIndex(fn);
+
+        // highlighted source: the lexer styled the keyword, the names and the number
+        const QString src = QStringLiteral("{[price;qty] sum price*qty*2}");
+        QTRY_COMPARE_WITH_TIMEOUT(view.sourceView()->text(), src, 10000);
+        QsciScintilla *sv = view.sourceView();
+        QVERIFY(sv->isReadOnly());
+        QVERIFY(qobject_cast<QLexer *>(sv->lexer()));
+        const auto styleAt = [sv](int pos) {
+            return int(sv->SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, pos));
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(styleAt(int(src.indexOf(QStringLiteral("sum")))),
+                                  int(QLexer::Keyword), 5000);
+        QCOMPARE(styleAt(int(src.indexOf(QStringLiteral("price")))), int(QLexer::Identifier));
+        QCOMPARE(styleAt(int(src.lastIndexOf(QLatin1Char('2')))), int(QLexer::Number));
+        QDir().mkpath(QStringLiteral("/work/shots"));
+        QVERIFY(view.grab().save(QStringLiteral("/work/shots/explorer.png")));
+
+        // drag: the qualified name as text; servers and categories do not drag
+        QVERIFY(model->flags(fn) & Qt::ItemIsDragEnabled);
+        QVERIFY(!(model->flags(server) & Qt::ItemIsDragEnabled));
+        QVERIFY(!(model->flags(functions) & Qt::ItemIsDragEnabled));
+        std::unique_ptr<QMimeData> mime(model->mimeData({fn}));
+        QVERIFY(mime);
+        QCOMPARE(mime->text(), QStringLiteral("wbview"));
+        QVERIFY(model->mimeTypes().contains(QStringLiteral("text/plain")));
+
+        // ... dropped into a q editor between "select " and " from t": inserted there
+        QsciScintilla editor;
+        editor.setText(QStringLiteral("select  from t"));
+        editor.resize(400, 100);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        const long dropPos = 7;
+        const QPoint at(
+            int(editor.SendScintilla(QsciScintillaBase::SCI_POINTXFROMPOSITION, 0UL, dropPos)),
+            int(editor.SendScintilla(QsciScintillaBase::SCI_POINTYFROMPOSITION, 0UL, dropPos)) + 2);
+        QWidget *vp = editor.viewport();
+        QDragEnterEvent enter(at, Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(vp, &enter);
+        QDragMoveEvent move(at, Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(vp, &move);
+        QDropEvent drop(at, Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(vp, &drop);
+        QCOMPARE(editor.text(), QStringLiteral("select wbview from t"));
+
+        // copy name
+        QGuiApplication::clipboard()->clear();
+        view.copyName(fn);
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("wbview"));
+
+        // the call form names the function and its parameters
+        view.callFunction(fn);
+        CallFormDialog *form = view.findChild<CallFormDialog *>();
+        QVERIFY(form);
+        QCOMPARE(form->windowTitle(), QStringLiteral("Call wbview[price;qty]"));
+        QCOMPARE(form->argumentEdits().size(), 2);
+        form->reject();
         m_sessions->disconnectProfile(id);
     }
 

@@ -41,7 +41,9 @@ QStringList CallFormDialog::parameters(const QString &source)
 CallFormDialog::CallFormDialog(const QString &qualifiedName, const QString &source, QWidget *parent)
     : QDialog(parent), m_name(qualifiedName)
 {
-    setWindowTitle(tr("Call %1").arg(qualifiedName));
+    const QStringList params = parameters(source);
+    // the title names the call as q writes it: f[a;b]
+    setWindowTitle(tr("Call %1[%2]").arg(qualifiedName, params.join(QLatin1Char(';'))));
     auto *layout = new QVBoxLayout(this);
     if (!source.isEmpty()) {
         auto *src = new QPlainTextEdit(source, this);
@@ -50,7 +52,7 @@ CallFormDialog::CallFormDialog(const QString &qualifiedName, const QString &sour
         layout->addWidget(src);
     }
     auto *form = new QFormLayout;
-    for (const QString &p : parameters(source)) {
+    for (const QString &p : params) {
         auto *edit = new QLineEdit(this);
         edit->setPlaceholderText(tr("q literal, e.g. 42  `IBM  2024.01.31  1 2 3  \"text\""));
         auto *err = new QLabel(this);

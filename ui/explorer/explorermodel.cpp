@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QColor>
 #include <QLocale>
+#include <QMimeData>
 #include <QPalette>
 #include <QStyle>
 
@@ -626,7 +627,25 @@ Qt::ItemFlags ExplorerModel::flags(const QModelIndex &index) const
     if (!index.isValid()) return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     if (!hasChildren(index)) f |= Qt::ItemNeverHasChildren;
+    const int kind = index.data(KindRole).toInt();
+    if (kind != Server && kind != Category && kind != Message) f |= Qt::ItemIsDragEnabled;
     return f;
+}
+
+QStringList ExplorerModel::mimeTypes() const
+{
+    return {QStringLiteral("text/plain")};
+}
+
+QMimeData *ExplorerModel::mimeData(const QModelIndexList &indexes) const
+{
+    QStringList names;
+    for (const QModelIndex &i : indexes)
+        if (flags(i) & Qt::ItemIsDragEnabled) names << i.data(QualifiedNameRole).toString();
+    if (names.isEmpty()) return nullptr;
+    auto *mime = new QMimeData;
+    mime->setText(names.join(QLatin1Char(' '))); // several names: a q list of them
+    return mime;
 }
 
 void ExplorerModel::refresh(const QModelIndex &index)

@@ -46,6 +46,9 @@ public:
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
+    /// Named nodes drag as text/plain: their qualified name, which an editor inserts at the drop.
+    QStringList mimeTypes() const override;
+    QMimeData *mimeData(const QModelIndexList &indexes) const override;
 
     /// Inactive (its view hidden), nothing is fetched: a node asked for stays fetchable and is
     /// fetched once the view shows it again.

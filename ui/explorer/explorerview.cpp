@@ -1,12 +1,14 @@
 #include "explorer/explorerview.h"
 
+#include "editor/qlexer.h"
+#include "editor/qsci.h"
 #include "explorer/callformdialog.h"
 #include "explorer/explorermodel.h"
 #include "monitor/viewhandle.h"
 
-#include <QFontDatabase>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QMenu>
-#include <QPlainTextEdit>
 #include <QSplitter>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -23,10 +25,14 @@ ExplorerView::ExplorerView(ServerSessions *sessions, QWidget *parent)
     m_tree->setUniformRowHeights(true);
     m_tree->setExpandsOnDoubleClick(false);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_source = new QPlainTextEdit(this);
+    m_tree->setDragEnabled(true); // names drop into the editor as text
+    m_tree->setDragDropMode(QAbstractItemView::DragOnly);
+    m_source = new QsciScintilla(this);
+    m_source->setLexer(new QLexer(m_source)); // one lexer per editor (see QLexer)
     m_source->setReadOnly(true);
-    m_source->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_source->setPlaceholderText(tr("Select a function to see its source"));
+    m_source->setWrapMode(QsciScintilla::WrapWord);
+    m_source->setMarginWidth(1, 0);
+    m_source->setToolTip(tr("Source of the selected function"));
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_tree);
     split->addWidget(m_source);
@@ -45,19 +51,19 @@ ExplorerView::ExplorerView(ServerSessions *sessions, QWidget *parent)
         fetchExpanded(QModelIndex());
         const QModelIndex current = m_tree->currentIndex();
         if (current.data(ExplorerModel::KindRole).toInt() == ExplorerModel::Function &&
-            m_source->toPlainText().isEmpty())
+            m_source->text().isEmpty())
             m_model->fetchSource(current);
     });
 
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &i) {
-                m_source->clear();
+                showSource(QString());
                 if (i.data(ExplorerModel::KindRole).toInt() == ExplorerModel::Function)
                     m_model->fetchSource(i);
             });
     connect(m_model, &ExplorerModel::sourceReady, this,
             [this](const QModelIndex &i, const QString &source) {
-                if (i == m_tree->currentIndex()) m_source->setPlainText(source);
+                if (i == m_tree->currentIndex()) showSource(source);
                 if (m_callPending.isValid() && QModelIndex(m_callPending) == i) {
                     m_callPending = QPersistentModelIndex();
                     callFunction(i);
@@ -87,6 +93,8 @@ ExplorerView::ExplorerView(ServerSessions *sessions, QWidget *parent)
         if (!i.isValid()) return;
         QMenu menu(this);
         menu.addAction(tr("Refresh"), this, [this, i] { m_model->refresh(i); });
+        if (m_model->flags(i) & Qt::ItemIsDragEnabled)
+            menu.addAction(tr("Copy name"), this, [this, i] { copyName(i); });
         if (i.data(ExplorerModel::KindRole).toInt() == ExplorerModel::Table) {
             const QString profile = i.data(ExplorerModel::ProfileRole).toString();
             const QString name = i.data(ExplorerModel::QualifiedNameRole).toString();
@@ -117,6 +125,22 @@ void ExplorerView::callFunction(const QModelIndex &function)
         Q_EMIT runCall(profile, dialog->message(), dialog->description());
     });
     dialog->open();
+}
+
+void ExplorerView::copyName(const QModelIndex &index)
+{
+    const QString name = index.data(ExplorerModel::QualifiedNameRole).toString();
+    if (name.isEmpty()) return;
+    QGuiApplication::clipboard()->setText(name);
+    Q_EMIT message(0, tr("Copied %1").arg(name));
+}
+
+void ExplorerView::showSource(const QString &source)
+{
+    // read-only also refuses programmatic edits in Scintilla: lift it for the replacement
+    m_source->setReadOnly(false);
+    m_source->setText(source);
+    m_source->setReadOnly(true);
 }
 
 void ExplorerView::fetchExpanded(const QModelIndex &parent)

@@ -1,13 +1,14 @@
 #pragma once
-/// The explorer dock: the lazily-fetched server tree, a source pane for the selected function,
-/// double-click to preview a table (bounded) or to call a function through the call form.
+/// The explorer dock: the lazily-fetched server tree, a source pane for the selected function
+/// (highlighted with the q lexer), double-click to preview a table (bounded) or to call a
+/// function through the call form; names drag into the editor and copy from the context menu.
 
 #include "protocol/value.h"
 
 #include <QPersistentModelIndex>
 #include <QWidget>
 
-class QPlainTextEdit;
+class QsciScintilla;
 class QTreeView;
 
 namespace qscope {
@@ -26,6 +27,10 @@ public:
     QTreeView *tree() const { return m_tree; }
     /// Opens the call form for a function node (after its source arrived).
     void callFunction(const QModelIndex &function);
+    /// Puts the node's qualified name on the clipboard ("Copy name" in the context menu).
+    void copyName(const QModelIndex &index);
+    /// The read-only, q-highlighted source of the selected function.
+    QsciScintilla *sourceView() const { return m_source; }
 
 Q_SIGNALS:
     /// Run this on the profile and show the result (table preview, function call).
@@ -37,11 +42,12 @@ Q_SIGNALS:
 private:
     /// Fetches what an expanded node still lacks (asked for while the view was hidden).
     void fetchExpanded(const QModelIndex &parent);
+    void showSource(const QString &source);
 
     ServerSessions *m_sessions;
     ExplorerModel *m_model;
     QTreeView *m_tree;
-    QPlainTextEdit *m_source;
+    QsciScintilla *m_source;
     QPersistentModelIndex m_callPending;
 };
 
