@@ -43,3 +43,8 @@ qscope_add_test(tst_shell LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_shell.c
 if(TARGET tst_shell)
     target_include_directories(tst_shell PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
 endif()
+qscope_add_test(tst_passwordcommand LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_passwordcommand.cpp
+    LIBS qscope_ui TIMEOUT 120)
+if(TARGET tst_passwordcommand)
+    target_include_directories(tst_passwordcommand PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()

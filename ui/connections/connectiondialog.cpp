@@ -106,6 +106,12 @@ ConnectionDialog::ConnectionDialog(const ConnectionProfile &profile, const QStri
     m_password->setPlaceholderText(profile.passwordInKeychain ? tr("(saved in the keychain)")
                                                               : QString());
     loginForm->addRow(tr("Pass&word"), m_password);
+    m_passwordCommand = new QLineEdit(profile.passwordCommand, login);
+    m_passwordCommand->setPlaceholderText(tr("command that prints the password (optional)"));
+    m_passwordCommand->setToolTip(
+        tr("Run through the shell at each connect; its output is the password or token "
+           "(Kerberos, SSO or a vault). It replaces the saved password."));
+    loginForm->addRow(tr("Password co&mmand"), m_passwordCommand);
     m_savePassword = new QCheckBox(tr("Save the password in the system keychain"), login);
     m_savePassword->setChecked(keychainNote.isEmpty());
     if (!keychainNote.isEmpty()) {
@@ -301,6 +307,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.trustedCertSha256 = p.tls ? parseFingerprint(m_fingerprint->text(), &ok) : QByteArray();
     p.caFile = p.tls ? m_caFile->text().trimmed() : QString();
     p.user = m_user->text();
+    p.passwordCommand = m_passwordCommand->text().trimmed();
     p.connectTimeoutMs = m_connectTimeout->value() * 1000;
     const int mode = m_reconnect->currentData().toInt();
     p.reconnectAttempts = mode == 1 ? m_reconnectAttempts->value() : mode;

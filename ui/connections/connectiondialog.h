@@ -56,6 +56,7 @@ public:
     QLineEdit *fingerprintEdit() const { return m_fingerprint; }
     QLineEdit *caFileEdit() const { return m_caFile; }
     QLineEdit *userEdit() const { return m_user; }
+    QLineEdit *passwordCommandEdit() const { return m_passwordCommand; }
     QLineEdit *passwordEdit() const { return m_password; }
     QComboBox *tagCombo() const { return m_tag; }
     QSpinBox *maxResultSpin() const { return m_maxResult; }
@@ -81,6 +82,7 @@ private:
     QLineEdit *m_caFile;
     QLineEdit *m_user;
     QLineEdit *m_password;
+    QLineEdit *m_passwordCommand;
     QCheckBox *m_savePassword;
     QSpinBox *m_connectTimeout;
     QComboBox *m_reconnect;

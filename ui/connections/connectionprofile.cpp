@@ -85,6 +85,7 @@ QJsonObject ConnectionProfile::toJson() const
     if (!caFile.isEmpty()) o[QLatin1String("caFile")] = caFile;
     if (!user.isEmpty()) o[QLatin1String("user")] = user;
     if (passwordInKeychain) o[QLatin1String("passwordInKeychain")] = true;
+    if (!passwordCommand.isEmpty()) o[QLatin1String("passwordCommand")] = passwordCommand;
     o[QLatin1String("connectTimeoutMs")] = connectTimeoutMs;
     o[QLatin1String("reconnectAttempts")] = reconnectAttempts;
     o[QLatin1String("reconnectDelayMs")] = reconnectDelayMs;
@@ -121,6 +122,7 @@ ConnectionProfile ConnectionProfile::fromJson(const QJsonObject &o, QString *err
     p.caFile = str("caFile", {});
     p.user = str("user", {});
     p.passwordInKeychain = o.value(QLatin1String("passwordInKeychain")).toBool(false);
+    p.passwordCommand = str("passwordCommand", {});
     p.connectTimeoutMs = num("connectTimeoutMs", p.connectTimeoutMs);
     p.reconnectAttempts = num("reconnectAttempts", p.reconnectAttempts);
     p.reconnectDelayMs = num("reconnectDelayMs", p.reconnectDelayMs);

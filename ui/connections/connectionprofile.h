@@ -26,6 +26,9 @@ struct ConnectionProfile
     QString caFile; ///< PEM file of CA certificates this connection trusts besides the system's
     QString user;
     bool passwordInKeychain = false; ///< a password was stored in the keychain for this id
+    /// Non-empty: a shell command whose output is the password (or token), run at each connect
+    /// instead of asking the keychain (PasswordCommand).
+    QString passwordCommand;
     int connectTimeoutMs = 5000;
     int reconnectAttempts = 0; ///< 0 never, -1 forever, else that many tries
     int reconnectDelayMs = 1000;

@@ -1,6 +1,7 @@
 #include "connections/serversessions.h"
 
 #include "connections/connectionstore.h"
+#include "connections/passwordcommand.h"
 #include "connections/passwordstore.h"
 
 #include <QPointer>
@@ -62,6 +63,14 @@ QString ServerSessions::stateName(ConnectionState s)
     return {};
 }
 
+int ServerSessions::passwordCommandTimeoutMs()
+{
+    return QSettings()
+        .value(QStringLiteral("connections/passwordCommandTimeoutMs"),
+               PasswordCommand::kDefaultTimeoutMs)
+        .toInt();
+}
+
 qint64 ServerSessions::confirmAboveBytes()
 {
     return QSettings()
@@ -88,6 +97,10 @@ void ServerSessions::connectProfile(const QString &profileId)
         m_byProfile.remove(profileId);
     }
     if (m_awaitingPassword.contains(profileId)) return;
+    if (!p->passwordCommand.isEmpty()) { // a token may expire: asked afresh at every connect
+        runPasswordCommand(profileId, p->passwordCommand);
+        return;
+    }
     if (const auto pw = m_passwords->sessionPassword(profileId)) {
         open(profileId, *pw);
         return;
@@ -124,6 +137,27 @@ void ServerSessions::onFetched(const QString &profileId, const QString &password
     }
     Q_EMIT passwordNeeded(profileId,
                           QStringLiteral("The password could not be read: %1.").arg(whyNot));
+}
+
+void ServerSessions::runPasswordCommand(const QString &profileId, const QString &command)
+{
+    m_awaitingPassword.insert(profileId);
+    m_state[profileId] = ConnectionState::Connecting;
+    m_detail[profileId] = QStringLiteral("running the password command");
+    Q_EMIT stateChanged(profileId, ConnectionState::Connecting, m_detail[profileId]);
+    auto *run = new PasswordCommand(command, passwordCommandTimeoutMs(), this);
+    m_commands.insert(profileId, run);
+    connect(run, &PasswordCommand::finished, this,
+            [this, profileId, run](bool ok, const QString &password, const QString &error) {
+                run->deleteLater();
+                if (m_commands.value(profileId) != run) return; // cancelled or superseded
+                m_commands.remove(profileId);
+                if (!m_awaitingPassword.remove(profileId)) return;
+                if (ok) return open(profileId, password);
+                m_state[profileId] = ConnectionState::Failed;
+                m_detail[profileId] = error;
+                Q_EMIT stateChanged(profileId, ConnectionState::Failed, error);
+            });
 }
 
 void ServerSessions::supplyPassword(const QString &profileId, const QString &password,
@@ -182,6 +216,13 @@ void ServerSessions::onEngineState(ConnectionId id, ConnectionState state, const
 void ServerSessions::disconnectProfile(const QString &profileId)
 {
     m_awaitingPassword.remove(profileId);
+    if (PasswordCommand *run = m_commands.take(profileId)) {
+        run->cancel();
+        run->deleteLater();
+        m_state[profileId] = ConnectionState::Closed;
+        m_detail[profileId] = QString();
+        Q_EMIT stateChanged(profileId, ConnectionState::Closed, QString());
+    }
     const auto it = m_byProfile.constFind(profileId);
     if (it == m_byProfile.constEnd()) return;
     const ConnectionId id = *it;

@@ -14,6 +14,7 @@
 namespace qscope {
 
 class ConnectionStore;
+class PasswordCommand;
 class PasswordStore;
 
 class ServerSessions : public QObject
@@ -65,6 +66,9 @@ public:
     static constexpr qint64 kDefaultConfirmAboveBytes = qint64(256) << 20;
     static qint64 confirmAboveBytes();
     static void setConfirmAboveBytes(qint64 bytes);
+    /// How long a profile's password command may run (the setting
+    /// "connections/passwordCommandTimeoutMs", default PasswordCommand::kDefaultTimeoutMs).
+    static int passwordCommandTimeoutMs();
 
 Q_SIGNALS:
     void stateChanged(const QString &profileId, qscope::ConnectionState state,
@@ -75,6 +79,8 @@ Q_SIGNALS:
 
 private:
     void open(const QString &profileId, const QString &password);
+    /// Runs the profile's password command, then opens with its output (or fails, saying why).
+    void runPasswordCommand(const QString &profileId, const QString &command);
     void onEngineState(ConnectionId id, ConnectionState state, const QString &detail);
     void onFetched(const QString &profileId, const QString &password, bool found,
                    const QString &whyNot);
@@ -82,6 +88,7 @@ private:
     ConnectionManager *m_manager;
     ConnectionStore *m_store;
     PasswordStore *m_passwords;
+    QHash<QString, PasswordCommand *> m_commands; ///< running password commands by profile
     QHash<QString, ConnectionId> m_byProfile;
     QHash<ConnectionId, QString> m_byConnection;
     QHash<QString, ConnectionState> m_state;
