@@ -10,6 +10,7 @@
 #include "connections/serversessions.h"
 #include "fakeqserver.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
@@ -171,6 +172,8 @@ private Q_SLOTS:
         QCOMPARE(dialog.passwordCommandEdit()->text(), p.passwordCommand);
         dialog.passwordCommandEdit()->setText(QStringLiteral("  klist-token  "));
         QCOMPARE(dialog.profile().passwordCommand, QStringLiteral("klist-token"));
+        QDir().mkpath(QStringLiteral("/work/shots"));
+        QVERIFY(dialog.grab().save(QStringLiteral("/work/shots/passwordcommand.png")));
     }
 };
 
