@@ -223,7 +223,9 @@ void FramesView::refresh()
         updateStatus();
         return;
     }
-    m_model->update(m_manager->frames(m_connection));
+    // Only the records newer than the model's last: the tap's mutex, which the network thread
+    // takes for every frame, is held just long enough to copy those.
+    m_model->update(m_manager->framesSince(m_connection, m_model->lastSeq(), m_model->limit()));
     if (!m_sized && m_model->rowCount() > 0) {
         // Column widths once, from a sample of rows, capped.
         m_sized = true;
