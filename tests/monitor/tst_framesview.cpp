@@ -102,6 +102,14 @@ void TstFramesView::snapshotSinceOnlyNew()
     model.update(fresh);
     QCOMPARE(model.rowCount(), 15);
     QCOMPARE(model.at(14).seq, quint64(15));
+    // Clear: the rows go, and the tap's older frames do not come back, only newer ones.
+    model.clearShown();
+    model.update(tap.snapshotSince(model.lastSeq(), model.limit()));
+    QCOMPARE(model.rowCount(), 0);
+    fill(tap, 2, 8);
+    model.update(tap.snapshotSince(model.lastSeq(), model.limit()));
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.at(0).seq, quint64(16));
 }
 
 // The copy a refresh makes under the tap's mutex with the tap full (100,000 records) and 100 new

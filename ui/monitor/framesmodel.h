@@ -24,6 +24,9 @@ public:
     /// last one are added.
     void update(const QList<FrameRecord> &snapshot);
     void clear();
+    /// The Clear button: drops the rows shown but remembers the last seq, so only frames newer
+    /// than now come back (clear() starts over, for another connection).
+    void clearShown();
     void setLimit(int rows);
     int limit() const { return m_limit; }
     /// The seq of the newest row taken so far (0 before any): ask the tap only for newer ones.

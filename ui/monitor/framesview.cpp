@@ -137,7 +137,7 @@ FramesView::FramesView(ConnectionManager *manager, QWidget *parent)
         connect(reg, &HandleRegistry::rowsRemoved, this, &FramesView::fillChooser);
     }
     fillChooser();
-    connect(clear, &QPushButton::clicked, m_model, &FramesModel::clear);
+    connect(clear, &QPushButton::clicked, m_model, &FramesModel::clearShown);
     connect(exportButton, &QPushButton::clicked, this, &FramesView::exportSelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &cur) {
