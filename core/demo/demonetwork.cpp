@@ -92,6 +92,10 @@ bool DemoNetwork::init(QString *error)
                                                               : QHostAddress(m_options.bindAddress);
     if (addr.isNull())
         return fail(QStringLiteral("bad bind address %1").arg(m_options.bindAddress));
+    // Qt's default backlog of 50 overflows when a client opens hundreds of connections at once;
+    // the kernel then drops SYNs and the clients retry after 1, 3, 7, 15 s... (the kernel caps it
+    // at net.core.somaxconn).
+    m_tcp->setListenBacklogSize(1024);
     if (!m_tcp->listen(addr, m_options.port))
         return fail(QStringLiteral("cannot listen on port %1: %2")
                         .arg(m_options.port)

@@ -504,6 +504,13 @@ QList<FrameRecord> ConnectionManager::frames(ConnectionId id) const
     return e ? e->tap->snapshot() : QList<FrameRecord>();
 }
 
+QList<FrameRecord> ConnectionManager::framesSince(ConnectionId id, quint64 seq,
+                                                  int maxRecords) const
+{
+    const auto *e = d->entry(id);
+    return e ? e->tap->snapshotSince(seq, maxRecords) : QList<FrameRecord>();
+}
+
 void ConnectionManager::setFrameTap(ConnectionId id, bool on)
 {
     if (auto *e = d->entry(id)) e->tap->setEnabled(on);

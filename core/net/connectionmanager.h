@@ -79,6 +79,9 @@ public:
     int networkThreadCount() const;
     /// Snapshot of a connection's frame tap (empty unless tapFrames).
     QList<FrameRecord> frames(ConnectionId id) const;
+    /// Only the tap's records with seq above `seq`, at most the newest `maxRecords`: the cheap
+    /// incremental hand-over for a view that already holds the older ones.
+    QList<FrameRecord> framesSince(ConnectionId id, quint64 seq, int maxRecords) const;
     void setFrameTap(ConnectionId id, bool on);
 
 Q_SIGNALS:

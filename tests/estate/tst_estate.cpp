@@ -21,13 +21,17 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QListWidget>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <memory>
 
 using namespace qscope;
 using qscope::test::QTestClient;
@@ -478,19 +482,60 @@ void TstEstate::demoIsAPlantWhoseTickerplantIsTheDemoConnection()
     QCOMPARE(store.load(dir.filePath(QStringLiteral("connections.json"))), QString());
     startPlant();
     const quint16 taken = m_plant->port(QStringLiteral("tp"));
-    FirstRun first(&store);
-    QCOMPARE(first.startDemo(taken), QString());
-    QVERIFY(first.demoPort() > 0 && first.demoPort() != taken);
-    const QStringList parts = first.demoPlantAddresses();
+    auto first = std::make_unique<FirstRun>(&store);
+    QSignalSpy ready(first.get(), &FirstRun::demoReady);
+    QSignalSpy failed(first.get(), &FirstRun::demoFailed);
+    // start returns at once, before the plant listens; readiness arrives later, by signal.
+    QElapsedTimer clock;
+    clock.start();
+    first->startDemo(taken);
+    const qint64 startNs = clock.nsecsElapsed();
+    QVERIFY(first->demoStarting());
+    QCOMPARE(ready.count(), 0);
+    QCOMPARE(first->demoPort(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1 || failed.count() > 0, 20000);
+    const qint64 readyNs = clock.nsecsElapsed();
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed[0][0].toString()));
+    QVERIFY(first->demoRunning());
+    QVERIFY(startNs < readyNs);
+    qInfo("demo plant: startDemo returned in %.3f ms, ready after %.1f ms", double(startNs) / 1e6,
+          double(readyNs) / 1e6);
+    QCOMPARE(ready[0][0].toInt(), first->demoPort());
+    FirstRun &firstRef = *first;
+    QVERIFY(firstRef.demoPort() > 0 && firstRef.demoPort() != taken);
+    const QStringList parts = firstRef.demoPlantAddresses();
     QCOMPARE(parts.size(), 7);
-    QCOMPARE(parts.first(), QStringLiteral("127.0.0.1:%1").arg(first.demoPort()));
+    QCOMPARE(parts.first(), QStringLiteral("127.0.0.1:%1").arg(firstRef.demoPort()));
     const ConnectionProfile *demo = store.findByName(FirstRun::demoName());
     QVERIFY(demo);
-    QCOMPARE(demo->port, first.demoPort());
-    QTestClient c(quint16(first.demoPort()));
+    QCOMPARE(demo->port, firstRef.demoPort());
+    QTestClient c(quint16(firstRef.demoPort()));
     QCOMPARE(c.login("estate:"), 3);
     QTRY_VERIFY_WITH_TIMEOUT(c.sync("count .u.w`trade").rawInt() == 4, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(c.sync("count trade").rawInt() > 0, 10000); // its RDB tables
+
+    // stop returns at once; demoStopped follows, and the tickerplant's port is closed.
+    const quint16 tp = quint16(firstRef.demoPort());
+    QSignalSpy stopped(first.get(), &FirstRun::demoStopped);
+    clock.restart();
+    firstRef.stopDemo();
+    const qint64 stopNs = clock.nsecsElapsed();
+    QVERIFY(!firstRef.demoRunning());
+    QCOMPARE(stopped.count(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 20000);
+    qInfo("demo plant: stopDemo returned in %.3f ms, stopped after %.1f ms", double(stopNs) / 1e6,
+          double(clock.nsecsElapsed()) / 1e6);
+    QTcpSocket probe;
+    probe.connectToHost(QHostAddress::LocalHost, tp);
+    QVERIFY(!probe.waitForConnected(2000));
+
+    // Started again, then destroyed while running: the one join left, at exit, measured.
+    firstRef.startDemo(0);
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 2, 20000);
+    clock.restart();
+    first.reset();
+    qInfo("demo plant: ~FirstRun with the plant running joined in %.1f ms",
+          double(clock.nsecsElapsed()) / 1e6);
 }
 
 void TstEstate::qscopeDemoPlantPrintsPortsAndTakesCommands()

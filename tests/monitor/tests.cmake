@@ -31,3 +31,9 @@ if(TARGET tst_activity)
     target_include_directories(tst_activity PRIVATE ${CMAKE_CURRENT_LIST_DIR}
         ${CMAKE_SOURCE_DIR}/tests/net)
 endif()
+
+# 1,000 connections through the app's own models with the GUI thread watched (#16).
+if(EXISTS ${CMAKE_SOURCE_DIR}/core/demo/demoserver.h)
+    qscope_add_test(tst_manyconnections LABEL ui TIMEOUT 240
+        SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_manyconnections.cpp LIBS qscope_ui)
+endif()

@@ -3,11 +3,32 @@
 #include "connections/connectionstore.h"
 #include "demo/plant.h"
 
+#include <QThread>
+
 namespace qscope {
 
-FirstRun::FirstRun(ConnectionStore *store, QObject *parent) : QObject(parent), m_store(store) {}
+/// The plant and its servers are created, started and stopped on the host thread: their own
+/// start() and stop() wait for their threads, and that wait happens there, not on the GUI thread.
+struct FirstRun::Host
+{
+    std::unique_ptr<DemoPlant> plant;
+};
 
-FirstRun::~FirstRun() = default;
+FirstRun::FirstRun(ConnectionStore *store, QObject *parent)
+    : QObject(parent), m_store(store), m_host(std::make_shared<Host>())
+{}
+
+FirstRun::~FirstRun()
+{
+    if (!m_thread) return;
+    // After any start or stop still queued there; quit from inside, as a quit() from here could
+    // end the loop before the plant is stopped.
+    QMetaObject::invokeMethod(m_hostContext, [host = m_host] {
+        host->plant.reset();
+        QThread::currentThread()->quit();
+    });
+    m_thread->wait(); // the plant's threads must end before the process does
+}
 
 QString FirstRun::ensureDemoConnection(int port)
 {
@@ -28,34 +49,75 @@ QString FirstRun::ensureDemoConnection(int port)
     return m_store->add(demo);
 }
 
-QString FirstRun::startDemo(int port)
+void FirstRun::ensureThread()
 {
-    if (m_demo) return {};
+    if (m_thread) return;
+    m_thread = std::make_unique<QThread>();
+    m_thread->setObjectName(QStringLiteral("qscope-demo-host"));
+    m_hostContext = new QObject;
+    m_hostContext->moveToThread(m_thread.get());
+    connect(m_thread.get(), &QThread::finished, m_hostContext, &QObject::deleteLater);
+    m_thread->start();
+}
+
+void FirstRun::startDemo(int port)
+{
+    if (m_state != State::Stopped) return;
+    m_state = State::Starting;
+    const quint64 generation = ++m_generation;
+    ensureThread();
     // A whole kdb-tick plant; its tickerplant (feed, trade and quote kept as an RDB) is the Demo
-    // connection, and Monitor > Estate shows the rest.
-    auto demo = std::make_unique<DemoPlant>();
-    PlantOptions options;
-    options.tpPort = quint16(port); // taken (a qscope-demo or a q there): any free port
-    options.bindAddress = QStringLiteral("127.0.0.1"); // the embedded demo is for this desktop only
-    QString error;
-    if (!demo->start(options, &error)) return tr("The demo server did not start: %1").arg(error);
-    m_demo = std::move(demo);
-    ensureDemoConnection(demoPort());
-    return {};
+    // connection, and Monitor > Estate shows the rest. `this` outlives the posted work: the
+    // destructor joins the host thread, and the answer is queued back to this thread.
+    QMetaObject::invokeMethod(m_hostContext, [this, host = m_host, port, generation] {
+        PlantOptions options;
+        options.tpPort = quint16(port); // taken (a qscope-demo or a q there): any free port
+        options.bindAddress = QStringLiteral("127.0.0.1"); // for this desktop only
+        auto plant = std::make_unique<DemoPlant>();
+        QString error;
+        int tp = 0;
+        QStringList addresses;
+        if (plant->start(options, &error)) {
+            tp = plant->port(QStringLiteral("tp"));
+            for (const DemoPlant::Node &n : plant->nodes())
+                addresses << QStringLiteral("127.0.0.1:%1").arg(n.port);
+            host->plant = std::move(plant);
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, tp, addresses, error] { started(generation, tp, addresses, error); },
+            Qt::QueuedConnection);
+    });
 }
 
-int FirstRun::demoPort() const
+void FirstRun::started(quint64 generation, int port, const QStringList &addresses,
+                       const QString &error)
 {
-    return m_demo ? int(m_demo->port(QStringLiteral("tp"))) : 0;
+    if (generation != m_generation) return; // stopped meanwhile: its stop tears it down
+    if (!error.isEmpty()) {
+        m_state = State::Stopped;
+        Q_EMIT demoFailed(tr("The demo server did not start: %1").arg(error));
+        return;
+    }
+    m_state = State::Running;
+    m_port = port;
+    m_addresses = addresses;
+    ensureDemoConnection(port);
+    Q_EMIT demoReady(port);
 }
 
-QStringList FirstRun::demoPlantAddresses() const
+void FirstRun::stopDemo()
 {
-    QStringList out;
-    if (m_demo)
-        for (const DemoPlant::Node &n : m_demo->nodes())
-            out << QStringLiteral("127.0.0.1:%1").arg(n.port);
-    return out;
+    if (m_state == State::Stopped) return;
+    m_state = State::Stopped;
+    ++m_generation;
+    m_port = 0;
+    m_addresses.clear();
+    // Queued after any start still running there, so it stops what that start made.
+    QMetaObject::invokeMethod(m_hostContext, [this, host = m_host] {
+        host->plant.reset();
+        QMetaObject::invokeMethod(this, &FirstRun::demoStopped, Qt::QueuedConnection);
+    });
 }
 
 } // namespace qscope

@@ -11,6 +11,7 @@
 #include "editor/messagebar.h"
 #include "history/historystore.h"
 #include "mainwindow.h"
+#include "net/descriptorlimit.h"
 #include "theme/theme.h"
 #include "version.h"
 
@@ -18,6 +19,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSettings>
+
+#include <cstdio>
 
 static void initResources()
 {
@@ -90,6 +93,9 @@ bool answeredWithoutDisplay(int argc, char **argv)
 int runQscopeApp(int argc, char **argv)
 {
     if (answeredWithoutDisplay(argc, argv)) return 0;
+    // Before any socket: 1,000 connections need more descriptors than Linux's default 1,024.
+    const DescriptorLimit fds = raiseDescriptorLimit();
+    if (!fds.ok()) std::fprintf(stderr, "qscope: %s\n", qPrintable(fds.error));
     QApplication app(argc, argv);
     describeApp();
     initResources();
@@ -135,8 +141,6 @@ int runQscopeApp(int argc, char **argv)
 
     QString demoId;
     if (firstRun || cli.isSet(demoOpt)) demoId = first.ensureDemoConnection(demoPort);
-    QString demoError;
-    if (cli.isSet(demoOpt)) demoError = first.startDemo(demoPort);
 
     window.restoreState(demoId);
     window.show();
@@ -152,33 +156,32 @@ int runQscopeApp(int argc, char **argv)
         window.messageBar()->showMessage(MessageBar::Error, loadError);
     else if (!historyNote.isEmpty())
         window.messageBar()->showMessage(MessageBar::Warning, historyNote);
+    else if (!fds.ok())
+        window.messageBar()->showMessage(MessageBar::Warning, fds.error);
 
-    if (cli.isSet(demoOpt)) {
-        if (!demoError.isEmpty()) {
-            window.messageBar()->showMessage(MessageBar::Error, demoError);
-        } else {
-            window.connectionsView()->selectProfile(demoId);
-            if (EditorTab *t = window.editors()->current(); t && t->profileId().isEmpty())
-                t->setProfileId(demoId);
-            window.sessions()->connectProfile(demoId);
+    // The plant starts on its own thread: the window is up and responsive meanwhile, and the Demo
+    // connection opens once its tickerplant listens (or the message bar says why it did not).
+    const bool demoFlag = cli.isSet(demoOpt);
+    QObject::connect(&first, &FirstRun::demoFailed, &window, [&window](const QString &error) {
+        window.messageBar()->showMessage(MessageBar::Error, error);
+    });
+    QObject::connect(&first, &FirstRun::demoReady, &window, [&window, &first, demoId, demoFlag] {
+        window.connectionsView()->selectProfile(demoId);
+        if (EditorTab *t = window.editors()->current(); t && t->profileId().isEmpty())
+            t->setProfileId(demoId);
+        window.sessions()->connectProfile(demoId);
+        if (demoFlag)
             window.showEstate(first.demoPlantAddresses()); // the plant around the Demo tickerplant
-        }
+    });
+    if (demoFlag) {
+        first.startDemo(demoPort);
     } else if (firstRun) {
         window.messageBar()->showMessage(
             MessageBar::Info,
             QObject::tr(
                 "Welcome to qscope. A \"Demo\" connection is ready: start the built-in "
                 "demo server (a q process with a live tickerplant feed) to try things out."),
-            QObject::tr("Start demo server"), [&window, &first, demoPort, demoId] {
-                if (const QString err = first.startDemo(demoPort); !err.isEmpty()) {
-                    window.messageBar()->showMessage(MessageBar::Error, err);
-                    return;
-                }
-                if (EditorTab *t = window.editors()->current(); t && t->profileId().isEmpty())
-                    t->setProfileId(demoId);
-                window.connectionsView()->selectProfile(demoId);
-                window.sessions()->connectProfile(demoId);
-            });
+            QObject::tr("Start demo server"), [&first, demoPort] { first.startDemo(demoPort); });
     }
     settings.setValue(QStringLiteral("firstRunDone"), true);
 

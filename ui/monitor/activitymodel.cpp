@@ -14,10 +14,12 @@ ActivityModel::ActivityModel(HandleRegistry *registry, QObject *parent)
     m_tick->setInterval(1000);
     connect(m_tick, &QTimer::timeout, this, &ActivityModel::tick);
     if (m_registry) {
-        connect(m_registry, &HandleRegistry::rowAdded, this, &ActivityModel::sync);
+        // Added or changed: that handle's row only. A full sync per added handle would cost the
+        // square of their number (and a model reset each) when a thousand open at once.
+        connect(m_registry, &HandleRegistry::rowAdded, this, &ActivityModel::onRowChanged);
         connect(m_registry, &HandleRegistry::rowChanged, this, &ActivityModel::onRowChanged);
         connect(m_registry, &HandleRegistry::rowsRemoved, this, &ActivityModel::sync);
-        connect(m_registry, &HandleRegistry::ownerChanged, this, &ActivityModel::sync);
+        connect(m_registry, &HandleRegistry::ownerChanged, this, &ActivityModel::onOwnerChanged);
     }
     sync();
 }
@@ -65,14 +67,45 @@ void ActivityModel::onRowChanged(int registryRow)
     // full sync per refresh would cost the square of their number.
     const HandleInfo &h = m_registry->at(registryRow);
     const bool open = h.state != ConnectionState::Closed && h.state != ConnectionState::Failed;
-    const int row = rowOf(h.id);
-    if ((row >= 0) != open) {
-        sync();
+    int row = rowOf(h.id);
+    if (open && row < 0) {
+        // Rows are kept in id order; new handles have the highest ids, so this is an append.
+        const auto at = std::lower_bound(m_rows.begin(), m_rows.end(), h.id,
+                                         [](const Row &r, ConnectionId id) { return r.id < id; });
+        row = int(at - m_rows.begin());
+        beginInsertRows({}, row, row);
+        m_rows.insert(row, Row{h.id, -1, 0, {}});
+        reindexFrom(row);
+        notePending(m_rows[row], h);
+        endInsertRows();
+        return;
+    }
+    if (!open && row >= 0) {
+        beginRemoveRows({}, row, row);
+        m_rows.remove(row);
+        m_rowOf.remove(h.id);
+        reindexFrom(row);
+        endRemoveRows();
         return;
     }
     if (row < 0) return;
     notePending(m_rows[row], h);
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void ActivityModel::reindexFrom(int row)
+{
+    for (int i = row; i < m_rows.size(); ++i)
+        m_rowOf.insert(m_rows[i].id, i);
+}
+
+void ActivityModel::onOwnerChanged(ConnectionId id)
+{
+    const int at = m_registry->rowOf(id);
+    if (at >= 0)
+        onRowChanged(at);
+    else if (const int row = rowOf(id); row >= 0)
+        sync(); // its handle left the registry: the row goes
 }
 
 void ActivityModel::sync()

@@ -49,11 +49,14 @@ private:
         double rate = 0;          ///< messages per second over the last tick
         QDateTime pendingSince;   ///< when the engine first reported requests in flight
     };
-    /// Rows follow the registry's open handles; a row set that changed resets the model (there
-    /// are tens of handles at most), a changed handle updates its row.
+    /// Rows follow the registry's open handles: a full pass (a reset if the row set changed) after
+    /// removals; a handle added, changed, opened or closed updates its own row.
     void sync();
     /// A handle's counters or state changed: its row only, unless it opened or closed.
     void onRowChanged(int registryRow);
+    void onOwnerChanged(ConnectionId id);
+    /// m_rowOf for the rows from this one on (after an insert or removal there).
+    void reindexFrom(int row);
     void notePending(Row &r, const HandleInfo &h) const;
     void tick();
     QString onWire(const Row &r, const HandleInfo &h, const HandleOwner &o) const;

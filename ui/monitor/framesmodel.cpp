@@ -54,6 +54,13 @@ void FramesModel::clear()
     endResetModel();
 }
 
+void FramesModel::clearShown()
+{
+    beginResetModel();
+    m_frames.clear();
+    endResetModel();
+}
+
 void FramesModel::setLimit(int rows)
 {
     m_limit = std::max(1, rows);

@@ -20,10 +20,17 @@ public:
     explicit FramesModel(QObject *parent = nullptr);
 
     // GUI thread ------------------------------------------------------------------------------
-    /// A snapshot from ConnectionManager::frames(): rows with seq above the last one are added.
+    /// Records from ConnectionManager::framesSince(lastSeq()) or frames(): rows with seq above the
+    /// last one are added.
     void update(const QList<FrameRecord> &snapshot);
     void clear();
+    /// The Clear button: drops the rows shown but remembers the last seq, so only frames newer
+    /// than now come back (clear() starts over, for another connection).
+    void clearShown();
     void setLimit(int rows);
+    int limit() const { return m_limit; }
+    /// The seq of the newest row taken so far (0 before any): ask the tap only for newer ones.
+    quint64 lastSeq() const { return m_any ? m_lastSeq : 0; }
     const FrameRecord &at(int row) const { return m_frames[size_t(row)]; }
     static QString typeName(quint8 type);
 

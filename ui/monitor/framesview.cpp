@@ -137,7 +137,7 @@ FramesView::FramesView(ConnectionManager *manager, QWidget *parent)
         connect(reg, &HandleRegistry::rowsRemoved, this, &FramesView::fillChooser);
     }
     fillChooser();
-    connect(clear, &QPushButton::clicked, m_model, &FramesModel::clear);
+    connect(clear, &QPushButton::clicked, m_model, &FramesModel::clearShown);
     connect(exportButton, &QPushButton::clicked, this, &FramesView::exportSelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &cur) {
@@ -223,7 +223,9 @@ void FramesView::refresh()
         updateStatus();
         return;
     }
-    m_model->update(m_manager->frames(m_connection));
+    // Only the records newer than the model's last: the tap's mutex, which the network thread
+    // takes for every frame, is held just long enough to copy those.
+    m_model->update(m_manager->framesSince(m_connection, m_model->lastSeq(), m_model->limit()));
     if (!m_sized && m_model->rowCount() > 0) {
         // Column widths once, from a sample of rows, capped.
         m_sized = true;
