@@ -7,6 +7,10 @@ qscope_add_test(tst_explorer LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_expl
     LIBS qscope_ui TIMEOUT 120)
 qscope_add_test(tst_workbench LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_workbench.cpp
     LIBS qscope_ui TIMEOUT 120)
+if(TARGET tst_workbench)
+    # windowfixture.h, which holds FakeQServers
+    target_include_directories(tst_workbench PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()
 qscope_add_test(tst_sessions LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sessions.cpp
     LIBS qscope_ui TIMEOUT 300)
 if(TARGET tst_sessions)

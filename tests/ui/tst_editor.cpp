@@ -24,6 +24,7 @@
 #include "history/historyview.h"
 #include "mainwindow.h"
 #include "theme/theme.h"
+#include "windowfixture.h"
 
 #include <QAction>
 #include <QApplication>
@@ -43,18 +44,15 @@
 
 using namespace qscope;
 using qscope::test::FakeQServer;
+using qscope::test::WindowFixture;
 
 class TestEditor : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<FakeQServer> m_server;
-    std::unique_ptr<FakeQServer> m_other; ///< a second server with other names
-    std::unique_ptr<ConnectionManager> m_manager;
-    std::unique_ptr<ConnectionStore> m_store;
-    std::unique_ptr<HistoryStore> m_history;
-    std::unique_ptr<MainWindow> m_window;
-    QTemporaryDir m_dir;
+    WindowFixture m_fx;
+    FakeQServer *m_server = nullptr;
+    FakeQServer *m_other = nullptr; ///< a second server with other names
     QString m_profile;
     QString m_otherProfile;
 
@@ -113,15 +111,14 @@ class TestEditor : public QObject
         return tab->lastCompletions();
     }
 
-    FindBar *findBar() const { return m_window->findChild<FindBar *>(); }
+    FindBar *findBar() const { return m_fx.window->findChild<FindBar *>(); }
 
     /// A fresh tab on the fake server holding `text`, focused, with the cursor at (line, 0).
     EditorTab *tabWith(const QString &text, int line = 0)
     {
-        EditorTab *t = m_window->editors()->newTab(m_profile, text);
+        EditorTab *t = m_fx.openTab(m_profile, text);
         t->setCursorPosition(line, 0);
-        m_window->activateWindow();
-        if (!QTest::qWaitForWindowActive(m_window.get())) qWarning("the window is not active");
+        if (!m_fx.activate()) qWarning("the window is not active");
         t->setFocus();
         return t;
     }
@@ -130,11 +127,7 @@ class TestEditor : public QObject
     bool runSends(EditorTab *tab, const QByteArray &expected)
     {
         const int before = m_server->queriesSeen(expected);
-        // Ctrl+Return is a window shortcut: it fires only once the window is active, which on a
-        // loaded machine can trail the show by a while
-        m_window->activateWindow();
-        if (!QTest::qWaitForWindowActive(m_window.get())) return false;
-        QTest::keyClick(tab, Qt::Key_Return, Qt::ControlModifier);
+        if (!m_fx.pressRun(tab)) return false;
         for (int i = 0; i < 200 && m_server->queriesSeen(expected) <= before; ++i)
             QTest::qWait(50);
         if (m_server->queriesSeen(expected) == before + 1) return true;
@@ -142,19 +135,9 @@ class TestEditor : public QObject
         for (const FakeQServer::Event &e : m_server->events)
             if (e.kind == FakeQServer::Event::Message)
                 qWarning("server saw: %s", qscope::test::queryText(e.value).constData());
-        qWarning("message bar: %s; strip: %s", qPrintable(m_window->messageBar()->text()),
+        qWarning("message bar: %s; strip: %s", qPrintable(m_fx.window->messageBar()->text()),
                  qPrintable(tab->statusTip()));
         return false;
-    }
-
-    /// Types lines as a person does: "\n" is the Return key.
-    static void type(EditorTab *tab, const QString &text)
-    {
-        const QStringList lines = text.split(QLatin1Char('\n'));
-        for (int i = 0; i < lines.size(); ++i) {
-            if (i > 0) QTest::keyClick(tab, Qt::Key_Return);
-            QTest::keyClicks(tab, lines[i]);
-        }
     }
 
     static int styleAt(EditorTab *tab, int line, const QByteArray &token)
@@ -198,27 +181,17 @@ class TestEditor : public QObject
 
     void screenshot(QWidget *w, const QString &name)
     {
-        QString dir = qEnvironmentVariable("QSCOPE_SHOTS_DIR");
-        if (dir.isEmpty()) dir = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/screenshots");
-        QDir().mkpath(dir);
         QCoreApplication::processEvents();
-        const QImage img = w->grab().toImage();
-        QVERIFY(!img.isNull());
-        QVERIFY(img.save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+        QVERIFY(qscope::test::saveShot(w->grab().toImage(), name));
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_editor"));
-        QSettings().clear();
-        QFile::remove(ConnectionStore::defaultPath());
-        Q_INIT_RESOURCE(resources);
-        Theme::apply(Theme::Light);
-
-        m_server = std::make_unique<FakeQServer>();
+        QCOMPARE(m_fx.prepare(QStringLiteral("tst_editor")), QString());
+        m_server = m_fx.addServer();
+        m_other = m_fx.addServer();
+        QVERIFY(m_server && m_other);
         serve(*m_server, namesAnswer({{"trade", 't', {"time", "sym", "price", "size"}},
                                       {"quote", 't', {"sym", "bid", "ask"}},
                                       {"vwap", 'f', {"t", "s"}},
@@ -227,49 +200,16 @@ private Q_SLOTS:
                                       {".u.upd", 'f', {"t", "x"}},
                                       {".u.sub", 'f', {"t", "s"}},
                                       {".u.w", 'v', {}}}));
-        QVERIFY(m_server->listenTcp());
-        m_other = std::make_unique<FakeQServer>();
         serve(*m_other, namesAnswer({{"trace_fn", 'f', {"x"}}, {"other_t", 't', {"a", "b"}}}));
-        QVERIFY(m_other->listenTcp());
-
-        m_manager = std::make_unique<ConnectionManager>();
-        m_store = std::make_unique<ConnectionStore>();
-        QCOMPARE(m_store->load(ConnectionStore::defaultPath()), QString());
-        ConnectionProfile p;
-        p.name = QStringLiteral("Fake");
-        p.host = QStringLiteral("127.0.0.1");
-        p.port = m_server->port();
-        m_profile = m_store->add(p);
+        m_profile = m_fx.addProfile(QStringLiteral("Fake"), *m_server);
         QVERIFY(!m_profile.isEmpty());
-        p.name = QStringLiteral("Other");
-        p.port = m_other->port();
-        m_otherProfile = m_store->add(p);
+        m_otherProfile = m_fx.addProfile(QStringLiteral("Other"), *m_other);
         QVERIFY(!m_otherProfile.isEmpty());
-        m_history = std::make_unique<HistoryStore>();
-        m_history->load(m_dir.filePath(QStringLiteral("history.jsonl")));
-        m_window = std::make_unique<MainWindow>(m_manager.get(), m_store.get(), m_history.get());
-        m_window->passwords()->setKeychainEnabled(false);
-        const int em = m_window->fontMetrics().height();
-        m_window->resize(em * 80, em * 45);
-        m_window->restoreState(m_profile);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        m_window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QVERIFY(m_fx.open(m_profile, QSize(80, 45), true));
+        QVERIFY(m_fx.activate());
     }
 
-    void cleanupTestCase()
-    {
-        if (m_window) {
-            for (int i = 0; i < m_window->editors()->count(); ++i)
-                m_window->editors()->tab(i)->setModified(false);
-            m_window->sessions()->disconnectAll();
-        }
-        m_window.reset();
-        m_manager.reset();
-        m_server.reset();
-        m_other.reset();
-    }
+    void cleanupTestCase() { m_fx.close(); }
 
     void ctrlReturnSendsTheWholeStatement()
     {
@@ -286,15 +226,15 @@ private Q_SLOTS:
         // a blank line runs nothing and says so
         t->setCursorPosition(4, 0);
         QCOMPARE(t->currentStatement(), QByteArray());
-        m_window->runCurrent();
-        QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("Nothing to run")));
+        m_fx.window->runCurrent();
+        QVERIFY(m_fx.window->messageBar()->text().contains(QStringLiteral("Nothing to run")));
         // a one-line buffer holding a system command: the text sent outlives later edits
         EditorTab *c = tabWith(QStringLiteral("\\t count t"));
         const QByteArray command = c->currentStatement();
         c->setText(QStringLiteral("something else entirely, and longer than before"));
         QCOMPARE(command, QByteArray("\\t count t"));
         c->setModified(false);
-        m_window->editors()->tabWidget()->setCurrentWidget(t);
+        m_fx.window->editors()->tabWidget()->setCurrentWidget(t);
         t->setFocus();
         // a selection runs as it stands
         t->setSelection(3, 0, 3, 1);
@@ -305,7 +245,7 @@ private Q_SLOTS:
     {
         EditorTab *t = tabWith(QString());
         // Return inside an open bracket indents; after a complete statement it goes to column 0
-        type(t, QStringLiteral("f:{[x]\nx+1}\nf 41"));
+        WindowFixture::type(t, QStringLiteral("f:{[x]\nx+1}\nf 41"));
         QCOMPARE(t->text(), QStringLiteral("f:{[x]\n  x+1}\nf 41"));
         QCOMPARE(t->currentStatement(), QByteArray("f 41"));
         QVERIFY(runSends(t, "f 41"));
@@ -314,7 +254,7 @@ private Q_SLOTS:
 
         // issue #15: `f 41` typed under an indented continuation line was joined to it
         EditorTab *u = tabWith(QString());
-        type(u, QStringLiteral("g:1+\n"));
+        WindowFixture::type(u, QStringLiteral("g:1+\n"));
         QCOMPARE(u->text(), QStringLiteral("g:1+\n")); // a complete line at column 0: no indent
         QTest::keyClicks(u, QStringLiteral("  2"));
         QTest::keyClick(u, Qt::Key_Return);
@@ -325,7 +265,7 @@ private Q_SLOTS:
 
         // a line that opens brackets indents the next a level more, closing them comes back
         EditorTab *v = tabWith(QString());
-        type(v, QStringLiteral("t:([]a:(1;\n2);\nb:{[x]\nx}[3 4])\ncount t"));
+        WindowFixture::type(v, QStringLiteral("t:([]a:(1;\n2);\nb:{[x]\nx}[3 4])\ncount t"));
         QCOMPARE(v->text(), QStringLiteral("t:([]a:(1;\n  2);\n  b:{[x]\n    x}[3 4])\ncount t"));
         QCOMPARE(v->currentStatement(), QByteArray("count t"));
         v->setCursorPosition(1, 0);
@@ -333,11 +273,11 @@ private Q_SLOTS:
 
         // a newline inside a string is text: no indent is added to it
         EditorTab *w = tabWith(QString());
-        type(w, QStringLiteral("s:\"a\ncd\""));
+        WindowFixture::type(w, QStringLiteral("s:\"a\ncd\""));
         QCOMPARE(w->text(), QStringLiteral("s:\"a\ncd\""));
         // brackets inside a comment or a string do not open anything
         EditorTab *x = tabWith(QString());
-        type(x, QStringLiteral("a:1 / {\nb:\"(\"\nc:3"));
+        WindowFixture::type(x, QStringLiteral("a:1 / {\nb:\"(\"\nc:3"));
         QCOMPARE(x->text(), QStringLiteral("a:1 / {\nb:\"(\"\nc:3"));
         // Return in the middle of a line inside a lambda
         EditorTab *y = tabWith(QStringLiteral("h:{x+y}"));
@@ -366,13 +306,13 @@ private Q_SLOTS:
         // the chords that compete with the editor: window-wide ones (a view's own shortcut, as
         // the connection tree's Delete, acts only where that view has the focus)
         QList<QAction *> actions;
-        for (QAction *a : m_window->findChildren<QAction *>())
+        for (QAction *a : m_fx.window->findChildren<QAction *>())
             if (a->shortcutContext() == Qt::WindowShortcut ||
                 a->shortcutContext() == Qt::ApplicationShortcut)
                 actions << a;
         int checked = 0;
-        for (int i = 0; i < m_window->editors()->count(); ++i) {
-            EditorTab *t = m_window->editors()->tab(i);
+        for (int i = 0; i < m_fx.window->editors()->count(); ++i) {
+            EditorTab *t = m_fx.window->editors()->tab(i);
             for (QAction *a : actions)
                 for (const QKeySequence &k : a->shortcuts()) {
                     ++checked;
@@ -425,8 +365,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(dialogShown, 10000);
         delete poll;
         QCOMPARE(t->text(), QStringLiteral("a:1\nb:2"));
-        m_window->activateWindow(); // the dialog had it
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        m_fx.window->activateWindow(); // the dialog had it
+        QVERIFY(QTest::qWaitForWindowActive(m_fx.window.get()));
 
         // Ctrl+/ was "move left one word part"; now it toggles the comment
         t->setFocus();
@@ -510,8 +450,8 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i)
             QTest::keyClick(bar->findEdit(), Qt::Key_Return);
         QCOMPARE(bar->statusText(), QStringLiteral("3 of 24"));
-        m_window->messageBar()->hide();
-        screenshot(m_window.get(), QStringLiteral("editor-findbar-count"));
+        m_fx.window->messageBar()->hide();
+        screenshot(m_fx.window.get(), QStringLiteral("editor-findbar-count"));
 
         // Escape in the bar closes it and gives the editor the focus
         QTest::keyClick(bar->findEdit(), Qt::Key_Escape);
@@ -539,14 +479,15 @@ private Q_SLOTS:
         // type into the earlier tab after the later one was opened
         ta->setCursorPosition(ta->lines() - 1, 0);
         ta->setFocus();
-        type(ta,
-             QStringLiteral("z:select from t where s like \"q\" / c\ny:select 1 from \"x\" / c"));
+        WindowFixture::type(
+            ta,
+            QStringLiteral("z:select from t where s like \"q\" / c\ny:select 1 from \"x\" / c"));
         QCOMPARE(unstyledLines(ta), QStringList());
         // restart: every restored tab is styled on every line
-        m_window->saveState();
-        MainWindow second(m_manager.get(), m_store.get(), m_history.get());
+        m_fx.window->saveState();
+        MainWindow second(m_fx.manager.get(), m_fx.store.get(), m_fx.history.get());
         second.restoreState(m_profile);
-        second.resize(m_window->size());
+        second.resize(m_fx.window->size());
         second.show();
         QVERIFY(QTest::qWaitForWindowExposed(&second));
         int checked = 0;
@@ -559,7 +500,7 @@ private Q_SLOTS:
             QCOMPARE(unstyledLines(t), QStringList());
             // and typing into it after the restart is styled as well
             t->setCursorPosition(t->lines() - 1, 0);
-            type(t, QStringLiteral("w:select from t where s like \"r\" / c"));
+            WindowFixture::type(t, QStringLiteral("w:select from t where s like \"r\" / c"));
             QCOMPARE(unstyledLines(t), QStringList());
             t->setModified(false);
         }
@@ -578,8 +519,8 @@ private Q_SLOTS:
             "\\\n"
             "s:\"a string / not a comment\"; d:2024.01.31D10:00:00.000; n:1.5e-05\n"));
         shot->setCursorPosition(2, 4);
-        m_window->messageBar()->hide();
-        screenshot(m_window.get(), QStringLiteral("editor-highlighted-script"));
+        m_fx.window->messageBar()->hide();
+        screenshot(m_fx.window.get(), QStringLiteral("editor-highlighted-script"));
         for (EditorTab *t : {ta, tb, shot})
             t->setModified(false);
     }
@@ -591,8 +532,8 @@ private Q_SLOTS:
         e.server = QStringLiteral("Fake");
         e.profileId = m_profile;
         e.query = QStringLiteral("count trade");
-        m_history->add(e);
-        HistoryView *view = m_window->historyView();
+        m_fx.history->add(e);
+        HistoryView *view = m_fx.window->historyView();
         qobject_cast<QDockWidget *>(view->parentWidget())->show();
         QTRY_VERIFY(view->table()->isVisible());
         const auto doubleClickNewest = [&] {
@@ -671,41 +612,38 @@ private Q_SLOTS:
         QVERIFY(!t->SendScintilla(QsciScintillaBase::SCI_AUTOCACTIVE));
 
         // a tab on another server completes from that server's names only
-        EditorTab *o = m_window->editors()->newTab(m_otherProfile);
-        m_window->sessions()->connectProfile(m_otherProfile);
+        EditorTab *o = m_fx.window->editors()->newTab(m_otherProfile);
+        m_fx.window->sessions()->connectProfile(m_otherProfile);
         QTRY_COMPARE_WITH_TIMEOUT(namesAsked(*m_other), 1, 10000);
         o->setFocus();
         QTRY_VERIFY(offered(o, QStringLiteral("tra")).contains(QStringLiteral("trace_fn")));
         QVERIFY(!offered(o, QStringLiteral("tra")).contains(QStringLiteral("trade")));
 
         // a new connection asks again, once
-        m_window->sessions()->disconnectProfile(m_profile);
-        QTRY_VERIFY(!m_window->sessions()->isOpen(m_profile));
-        m_window->sessions()->connectProfile(m_profile);
+        m_fx.window->sessions()->disconnectProfile(m_profile);
+        QTRY_VERIFY(!m_fx.window->sessions()->isOpen(m_profile));
+        m_fx.window->sessions()->connectProfile(m_profile);
         QTRY_COMPARE_WITH_TIMEOUT(namesAsked(*m_server), 2, 10000);
         QTest::qWait(200);
         QCOMPARE(namesAsked(*m_server), 2);
 
         // a picture of the list with the server's columns and names
-        m_window->editors()->tabWidget()->setCurrentWidget(t);
+        m_fx.window->editors()->tabWidget()->setCurrentWidget(t);
         t->setFocus();
         t->setText(QStringLiteral("/ the server's columns and names\n"));
         t->setCursorPosition(1, 0);
         QTest::keyClicks(t, QStringLiteral("select from trade where pr"));
         QTRY_VERIFY(t->SendScintilla(QsciScintillaBase::SCI_AUTOCACTIVE));
-        m_window->messageBar()->hide();
-        QImage img = m_window->grab().toImage();
+        m_fx.window->messageBar()->hide();
+        QImage img = m_fx.window->grab().toImage();
         // the list is a window of its own: paint it where it shows
         for (QListWidget *list : t->findChildren<QListWidget *>())
             if (list->isVisible() && list->count() > 0) {
                 QPainter p(&img);
-                p.drawPixmap(m_window->mapFromGlobal(list->mapToGlobal(QPoint(0, 0))),
+                p.drawPixmap(m_fx.window->mapFromGlobal(list->mapToGlobal(QPoint(0, 0))),
                              list->grab());
             }
-        QString dir = qEnvironmentVariable("QSCOPE_SHOTS_DIR");
-        if (dir.isEmpty()) dir = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/screenshots");
-        QDir().mkpath(dir);
-        QVERIFY(img.save(dir + QStringLiteral("/editor-completion.png")));
+        QVERIFY(qscope::test::saveShot(img, QStringLiteral("editor-completion")));
         for (EditorTab *x : {t, o})
             x->setModified(false);
     }
@@ -713,7 +651,7 @@ private Q_SLOTS:
     void completionWithoutTheServersNames()
     {
         // a server that cannot answer the names query: keywords and .z names, and the reason
-        auto *names = m_window->findChild<ServerNames *>();
+        auto *names = m_fx.window->findChild<ServerNames *>();
         QVERIFY(names);
         QString error;
         const NameCatalog c = NameCatalog::fromServer(Value::longAtom(42), &error);
@@ -739,11 +677,11 @@ private Q_SLOTS:
         p.name = QStringLiteral("Demo");
         p.host = QStringLiteral("127.0.0.1");
         p.port = demo.port();
-        const QString id = m_store->add(p);
-        auto *names = m_window->findChild<ServerNames *>();
+        const QString id = m_fx.store->add(p);
+        auto *names = m_fx.window->findChild<ServerNames *>();
         QVERIFY(names);
         QSignalSpy changed(names, &ServerNames::catalogChanged);
-        m_window->sessions()->connectProfile(id);
+        m_fx.window->sessions()->connectProfile(id);
         QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty() && changed.last()[0].toString() == id, 10000);
         QCOMPARE(names->lastError(id), QString());
         const NameCatalog::Entry *trade = names->catalog(id)->find("trade");
@@ -751,9 +689,9 @@ private Q_SLOTS:
         QCOMPARE(trade->kind, NameCatalog::Table);
         QVERIFY(trade->extras.contains("price"));
         QVERIFY(names->catalog(id)->find(".u"));
-        m_window->sessions()->disconnectProfile(id);
-        QTRY_VERIFY(!m_window->sessions()->isOpen(id));
-        m_store->remove(id);
+        m_fx.window->sessions()->disconnectProfile(id);
+        QTRY_VERIFY(!m_fx.window->sessions()->isOpen(id));
+        m_fx.store->remove(id);
     }
 };
 

@@ -17,6 +17,7 @@
 #include "recovery/sessionjournal.h"
 #include "results/pinstore.h"
 #include "results/resultpane.h"
+#include "testshots.h"
 #include "theme/theme.h"
 
 #include <QDirIterator>
@@ -270,8 +271,8 @@ private Q_SLOTS:
         QVERIFY2(note.contains(QStringLiteral("2 tabs with unsaved text")), qPrintable(note));
         QVERIFY2(note.contains(QStringLiteral("1 pinned result")), qPrintable(note));
         QVERIFY2(note.contains(t->displayName()), qPrintable(note));
-        QDir().mkpath(QStringLiteral("/work/shots"));
-        restored.grab().save(QStringLiteral("/work/shots/recovered-session.png"));
+        QVERIFY(
+            qscope::test::saveShot(restored.grab().toImage(), QStringLiteral("recovered-session")));
 
         // a clean close saves the session normally and clears the journal
         restored.close();

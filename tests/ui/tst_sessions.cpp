@@ -7,7 +7,6 @@
 // asked, a closed tab sends nothing more, and at the end nothing waits.
 #include "app/confirm.h"
 #include "charts/chartpanel.h"
-#include "connections/connectionstore.h"
 #include "connections/passwordstore.h"
 #include "connections/serversessions.h"
 #include "editor/editorarea.h"
@@ -17,23 +16,18 @@
 #include "editor/querystatus.h"
 #include "export/exportjob.h"
 #include "fakeqserver.h"
-#include "history/historystore.h"
 #include "mainwindow.h"
-#include "recovery/sessionjournal.h"
 #include "results/pinstore.h"
 #include "results/resultpane.h"
 #include "results/resulttablemodel.h"
 #include "results/resultview.h"
-#include "theme/theme.h"
+#include "windowfixture.h"
 
 #include <QApplication>
-#include <QFileInfo>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QtTest>
@@ -41,6 +35,7 @@
 using namespace qscope;
 using qscope::test::FakeQServer;
 using qscope::test::queryText;
+using qscope::test::WindowFixture;
 using Event = FakeQServer::Event;
 
 namespace {
@@ -103,13 +98,9 @@ class TestSessions : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<Server> m_slow;   // answers after 1.5 s
-    std::unique_ptr<Server> m_silent; // never answers
-    std::unique_ptr<ConnectionManager> m_manager;
-    std::unique_ptr<ConnectionStore> m_store;
-    std::unique_ptr<HistoryStore> m_history;
-    std::unique_ptr<MainWindow> m_window;
-    QTemporaryDir m_dir;
+    WindowFixture m_fx;
+    Server *m_slow = nullptr;   // answers after 1.5 s
+    Server *m_silent = nullptr; // never answers
     QString m_slowProfile, m_silentProfile;
     /// Every finished job: the tab that asked (null if gone) and the result.
     struct Landed
@@ -121,34 +112,15 @@ class TestSessions : public QObject
     };
     QList<Landed> m_landed;
 
-    QString addProfile(const QString &name, quint16 port)
-    {
-        ConnectionProfile p;
-        p.name = name;
-        p.host = QStringLiteral("127.0.0.1");
-        p.port = port;
-        p.connectTimeoutMs = 3000;
-        return m_store->add(p);
-    }
-
-    /// Puts `text` in the tab and runs it as Ctrl+Return does.
-    void runIn(EditorTab *tab, const QString &text)
-    {
-        m_window->editors()->tabWidget()->setCurrentWidget(tab);
-        tab->setText(text);
-        tab->setModified(false);
-        tab->setCursorPosition(0, 0);
-        m_window->runCurrent();
-    }
     EditorTab *newTab(const QString &profile)
     {
-        EditorTab *t = m_window->editors()->newTab(profile);
+        EditorTab *t = m_fx.openTab(profile);
         t->setModified(false);
         return t;
     }
     void closeAllButOne()
     {
-        EditorArea *e = m_window->editors();
+        EditorArea *e = m_fx.window->editors();
         for (int i = 0; i < e->count(); ++i)
             e->tab(i)->setModified(false);
         while (e->count() > 1)
@@ -163,63 +135,32 @@ class TestSessions : public QObject
     /// Waits until every job is done, cancelling what the silent server holds.
     void settle()
     {
-        EditorArea *e = m_window->editors();
+        EditorArea *e = m_fx.window->editors();
         for (int i = 0; i < e->count(); ++i)
-            if (QueryRunner::Ticket t = m_window->runner()->activeFor(e->tab(i)))
-                m_window->runner()->cancel(t);
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->runner()->running(), 0, 10000);
+            if (QueryRunner::Ticket t = m_fx.window->runner()->activeFor(e->tab(i)))
+                m_fx.window->runner()->cancel(t);
+        QTRY_COMPARE_WITH_TIMEOUT(m_fx.window->runner()->running(), 0, 10000);
     }
-    void shot(const QString &name)
-    {
-        // /work/shots where the team looks at screenshots; elsewhere (CI, a fresh clone, no
-        // right to create /work) the build tree, so the test does not fail on where it runs
-        QString dir = QStringLiteral("/work/shots");
-        if (!QFileInfo(dir).isDir()) dir = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/shots");
-        QVERIFY(QDir().mkpath(dir));
-        QCoreApplication::processEvents();
-        const QImage img = m_window->grab().toImage();
-        QVERIFY(!img.isNull());
-        QVERIFY(img.save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
-    }
+    void shot(const QString &name) { QVERIFY(m_fx.shot(name)); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_sessions"));
-        QSettings().clear();
-        QFile::remove(ConnectionStore::defaultPath());
-        // a journal a killed earlier run left would otherwise come back as recovered tabs
-        QDir(SessionJournal::defaultDirectory()).removeRecursively();
-        PinStore::clear();
-        Q_INIT_RESOURCE(resources);
-        Theme::apply(Theme::Light);
-
-        m_slow = std::make_unique<Server>(1500);
-        m_silent = std::make_unique<Server>(-1);
-        QVERIFY(m_slow->fake.listenTcp());
-        QVERIFY(m_silent->fake.listenTcp());
-        m_manager = std::make_unique<ConnectionManager>();
-        m_store = std::make_unique<ConnectionStore>();
-        QCOMPARE(m_store->load(ConnectionStore::defaultPath()), QString());
-        m_history = std::make_unique<HistoryStore>();
-        m_history->load(m_dir.filePath(QStringLiteral("history.jsonl")));
-        m_slowProfile = addProfile(QStringLiteral("slow"), m_slow->fake.port());
-        m_silentProfile = addProfile(QStringLiteral("silent"), m_silent->fake.port());
-        m_window = std::make_unique<MainWindow>(m_manager.get(), m_store.get(), m_history.get());
-        m_window->passwords()->setKeychainEnabled(false);
-        m_window->restoreState(m_slowProfile);
-        m_window->resize(1280, 860); // after restoreState, which sizes a first run to the screen
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QCOMPARE(m_fx.prepare(QStringLiteral("tst_sessions")), QString());
+        m_slow = m_fx.addServer<Server>(1500);
+        m_silent = m_fx.addServer<Server>(-1);
+        QVERIFY(m_slow && m_silent);
+        const auto patient = [](ConnectionProfile &p) { p.connectTimeoutMs = 3000; };
+        m_slowProfile = m_fx.addProfile(QStringLiteral("slow"), m_slow->fake, patient);
+        m_silentProfile = m_fx.addProfile(QStringLiteral("silent"), m_silent->fake, patient);
+        QVERIFY(m_fx.open(m_slowProfile, QSize(1280, 860)));
         // after MainWindow's own handler: the result is already in the owner's pane
         connect(
-            m_window->runner(), &QueryRunner::finished, this,
+            m_fx.window->runner(), &QueryRunner::finished, this,
             [this](QueryRunner::Ticket t, const QueryResult &r, const QString &, QObject *owner) {
                 Landed l{t, owner, r, false};
                 if (auto *tab = qobject_cast<EditorTab *>(owner))
-                    if (ResultPane *p = m_window->resultsFor(tab))
+                    if (ResultPane *p = m_fx.window->resultsFor(tab))
                         l.shownInOwnersPane = p->currentView()->result().query == r.query;
                 m_landed << l;
             });
@@ -229,44 +170,39 @@ private Q_SLOTS:
     {
         settle();
         closeAllButOne();
-        m_window->messageBar()->showMessage(MessageBar::Info, QString()); // no stale text
-        m_window->messageBar()->hide();
+        m_fx.window->messageBar()->showMessage(MessageBar::Info, QString()); // no stale text
+        m_fx.window->messageBar()->hide();
     }
 
-    void cleanupTestCase()
-    {
-        if (m_window) m_window->sessions()->disconnectAll();
-        m_window.reset();
-        m_manager.reset();
-    }
+    void cleanupTestCase() { m_fx.close(); }
 
     // Issue item 1, the delayed server: run, run again 0.7 s later, Cancel.
     void cancelAfterRunningTwiceDelayed()
     {
-        EditorTab *tab = m_window->editors()->current();
+        EditorTab *tab = m_fx.window->editors()->current();
         tab->setProfileId(m_slowProfile);
-        runIn(tab, QStringLiteral("slow1"));
+        m_fx.runIn(tab, QStringLiteral("slow1"));
         QTRY_VERIFY_WITH_TIMEOUT(m_slow->clientOf("slow1") != 0, 10000);
-        const QueryRunner::Ticket first = m_window->runner()->activeFor(tab);
+        const QueryRunner::Ticket first = m_fx.window->runner()->activeFor(tab);
         QVERIFY(first);
         QTest::qWait(700);
-        runIn(tab, QStringLiteral("slow1"));
+        m_fx.runIn(tab, QStringLiteral("slow1"));
         // refused with a message; the first run keeps its clock and its ticket
-        QVERIFY2(m_window->messageBar()->text().contains(QStringLiteral("still running")),
-                 qPrintable(m_window->messageBar()->text()));
-        QCOMPARE(m_window->runner()->activeFor(tab), first);
-        QVERIFY(m_window->runner()->job(first)->elapsedMs >= 700);
-        QCOMPARE(m_window->queryStatus()->current(), first);
-        QVERIFY(m_window->queryStatus()->isVisible());
-        QVERIFY(m_window->queryStatus()->text().startsWith(QStringLiteral("Running")));
+        QVERIFY2(m_fx.window->messageBar()->text().contains(QStringLiteral("still running")),
+                 qPrintable(m_fx.window->messageBar()->text()));
+        QCOMPARE(m_fx.window->runner()->activeFor(tab), first);
+        QVERIFY(m_fx.window->runner()->job(first)->elapsedMs >= 700);
+        QCOMPARE(m_fx.window->queryStatus()->current(), first);
+        QVERIFY(m_fx.window->queryStatus()->isVisible());
+        QVERIFY(m_fx.window->queryStatus()->text().startsWith(QStringLiteral("Running")));
         QCOMPARE(m_slow->fake.queriesSeen("slow1"), 1);
         // the tab's title says it runs
-        QTabWidget *tabs = m_window->editors()->tabWidget();
+        QTabWidget *tabs = m_fx.window->editors()->tabWidget();
         QVERIFY(tabs->tabText(tabs->indexOf(tab)).startsWith(QStringLiteral("\u25B6 ")));
 
         const int client = m_slow->clientOf("slow1");
         const qint64 cancelAt = m_slow->clock.elapsed();
-        m_window->queryStatus()->cancelButton()->click();
+        m_fx.window->queryStatus()->cancelButton()->click();
         // the socket the request went out on is closed, within a second
         QTRY_VERIFY_WITH_TIMEOUT(m_slow->disconnectedAt(client) >= 0, 5000);
         QVERIFY2(m_slow->disconnectedAt(client) - cancelAt <= 1000,
@@ -279,20 +215,20 @@ private Q_SLOTS:
         // the engine's own words, not a claim made up by the UI
         QVERIFY2(l->result.error->message.contains(QStringLiteral("dropped the connection")),
                  qPrintable(l->result.error->message));
-        QVERIFY(m_window->results()->currentView()->errorLabel()->text().contains(
+        QVERIFY(m_fx.window->results()->currentView()->errorLabel()->text().contains(
             QStringLiteral("cancelled")));
-        QVERIFY(!m_window->queryStatus()->isVisible());
+        QVERIFY(!m_fx.window->queryStatus()->isVisible());
         QVERIFY(!tabs->tabText(tabs->indexOf(tab)).startsWith(QStringLiteral("\u25B6 ")));
         shot(QStringLiteral("sessions-cancelled"));
         // the late answer (due 1.5 s after the run) never replaces the message
         QTest::qWait(1500);
-        QCOMPARE(m_window->results()->runCount(), 1);
-        QCOMPARE(m_window->results()->currentView()->result().error->kind, NetError::Cancelled);
+        QCOMPARE(m_fx.window->results()->runCount(), 1);
+        QCOMPARE(m_fx.window->results()->currentView()->result().error->kind, NetError::Cancelled);
         // the next run goes out on a fresh connection and is answered
-        runIn(tab, QStringLiteral("slow2"));
+        m_fx.runIn(tab, QStringLiteral("slow2"));
         QTRY_VERIFY_WITH_TIMEOUT(landedFor("slow2"), 10000);
         QVERIFY(landedFor("slow2")->result.ok());
-        QCOMPARE(queryText(m_window->results()->currentView()->result().value),
+        QCOMPARE(queryText(m_fx.window->results()->currentView()->result().value),
                  QByteArray("slow2"));
         QVERIFY(m_slow->clientOf("slow2") != client);
     }
@@ -301,16 +237,16 @@ private Q_SLOTS:
     // second Cancel acts on what then runs.
     void cancelAfterRunningTwiceSilent()
     {
-        EditorTab *tab = m_window->editors()->current();
+        EditorTab *tab = m_fx.window->editors()->current();
         tab->setProfileId(m_silentProfile);
-        runIn(tab, QStringLiteral("silent1"));
+        m_fx.runIn(tab, QStringLiteral("silent1"));
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->clientOf("silent1") != 0, 10000);
         QTest::qWait(700);
-        runIn(tab, QStringLiteral("silent1b"));
-        QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("still running")));
+        m_fx.runIn(tab, QStringLiteral("silent1b"));
+        QVERIFY(m_fx.window->messageBar()->text().contains(QStringLiteral("still running")));
         const int client = m_silent->clientOf("silent1");
         const qint64 cancelAt = m_silent->clock.elapsed();
-        m_window->cancelQuery();
+        m_fx.window->cancelQuery();
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->disconnectedAt(client) >= 0, 5000);
         QVERIFY(m_silent->disconnectedAt(client) - cancelAt <= 1000);
         QTRY_VERIFY_WITH_TIMEOUT(landedFor("silent1"), 2000);
@@ -319,61 +255,62 @@ private Q_SLOTS:
 
         // other tabs on the same server are not wedged: their queries go out
         EditorTab *other = newTab(m_silentProfile);
-        runIn(other, QStringLiteral("silent2"));
+        m_fx.runIn(other, QStringLiteral("silent2"));
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->clientOf("silent2") != 0, 10000);
         // a second Cancel acts on what runs now
         const int client2 = m_silent->clientOf("silent2");
         QVERIFY(client2 != client);
-        m_window->cancelQuery();
+        m_fx.window->cancelQuery();
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->disconnectedAt(client2) >= 0, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(landedFor("silent2"), 2000);
         QCOMPARE(landedFor("silent2")->owner.data(), other);
         // Cancel twice before the engine confirms: the second stops waiting at once, and the
         // first still drops the socket
-        runIn(other, QStringLiteral("silent3"));
+        m_fx.runIn(other, QStringLiteral("silent3"));
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->clientOf("silent3") != 0, 10000);
-        const QueryRunner::Ticket t3 = m_window->runner()->activeFor(other);
-        m_window->cancelQuery();
-        QCOMPARE(m_window->runner()->job(t3)->phase, QueryRunner::Phase::Cancelling);
-        QCOMPARE(m_window->queryStatus()->cancelButton()->text(), QStringLiteral("Stop waiting"));
-        m_window->cancelQuery();
-        QVERIFY(!m_window->runner()->isRunning(t3));
+        const QueryRunner::Ticket t3 = m_fx.window->runner()->activeFor(other);
+        m_fx.window->cancelQuery();
+        QCOMPARE(m_fx.window->runner()->job(t3)->phase, QueryRunner::Phase::Cancelling);
+        QCOMPARE(m_fx.window->queryStatus()->cancelButton()->text(),
+                 QStringLiteral("Stop waiting"));
+        m_fx.window->cancelQuery();
+        QVERIFY(!m_fx.window->runner()->isRunning(t3));
         QVERIFY(landedFor("silent3")->result.error->message.contains(QStringLiteral("twice")));
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->disconnectedAt(m_silent->clientOf("silent3")) >= 0,
                                  5000);
         // with nothing running, Cancel says so
-        m_window->cancelQuery();
-        QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("Nothing is running")));
-        QCOMPARE(m_window->runner()->running(), 0);
+        m_fx.window->cancelQuery();
+        QVERIFY(m_fx.window->messageBar()->text().contains(QStringLiteral("Nothing is running")));
+        QCOMPARE(m_fx.window->runner()->running(), 0);
     }
 
     // Issue item 2: switching tabs never detaches a tab from its running request.
     void switchingTabsKeepsTheStrip()
     {
-        EditorTab *a = m_window->editors()->current();
+        EditorTab *a = m_fx.window->editors()->current();
         a->setProfileId(m_silentProfile);
         EditorTab *b = newTab(m_silentProfile);
-        runIn(a, QStringLiteral("tabA1"));
+        m_fx.runIn(a, QStringLiteral("tabA1"));
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->clientOf("tabA1") != 0, 10000);
-        const QueryRunner::Ticket ta = m_window->runner()->activeFor(a);
-        runIn(b, QStringLiteral("tabB1"));
-        const QueryRunner::Ticket tb = m_window->runner()->activeFor(b);
+        const QueryRunner::Ticket ta = m_fx.window->runner()->activeFor(a);
+        m_fx.runIn(b, QStringLiteral("tabB1"));
+        const QueryRunner::Ticket tb = m_fx.window->runner()->activeFor(b);
         QVERIFY(ta && tb && ta != tb);
         // B's strip is B's: queued behind A's query on the one connection
-        QCOMPARE(m_window->queryStatus()->current(), tb);
+        QCOMPARE(m_fx.window->queryStatus()->current(), tb);
         QTRY_VERIFY_WITH_TIMEOUT(
-            m_window->queryStatus()->text().startsWith(QStringLiteral("Queued behind")), 5000);
-        QCOMPARE(m_window->queryStatus()->cancelButton()->text(),
+            m_fx.window->queryStatus()->text().startsWith(QStringLiteral("Queued behind")), 5000);
+        QCOMPARE(m_fx.window->queryStatus()->cancelButton()->text(),
                  QStringLiteral("Cancel (not sent yet)"));
         shot(QStringLiteral("sessions-queued-strip"));
         // back to A: A's strip, and its Cancel ends A's request
-        m_window->editors()->tabWidget()->setCurrentWidget(a);
-        QVERIFY(m_window->queryStatus()->isVisible());
-        QCOMPARE(m_window->queryStatus()->current(), ta);
-        QVERIFY(m_window->queryStatus()->text().startsWith(QStringLiteral("Running")));
+        m_fx.window->editors()->tabWidget()->setCurrentWidget(a);
+        QVERIFY(m_fx.window->queryStatus()->isVisible());
+        QCOMPARE(m_fx.window->queryStatus()->current(), ta);
+        QVERIFY(m_fx.window->queryStatus()->text().startsWith(QStringLiteral("Running")));
         shot(QStringLiteral("sessions-running-strip"));
         const int client = m_silent->clientOf("tabA1");
-        m_window->queryStatus()->cancelButton()->click();
+        m_fx.window->queryStatus()->cancelButton()->click();
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->disconnectedAt(client) >= 0, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(landedFor("tabA1"), 2000);
         QCOMPARE(landedFor("tabA1")->owner.data(), a);
@@ -382,12 +319,12 @@ private Q_SLOTS:
         QVERIFY(m_silent->clientOf("tabB1") != client);
         // the next query in A is sent... after B's, which holds the connection: it is queued,
         // visibly, and cancelling B lets it out
-        runIn(a, QStringLiteral("tabA2"));
+        m_fx.runIn(a, QStringLiteral("tabA2"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            m_window->queryStatus()->text().startsWith(QStringLiteral("Queued behind")), 5000);
+            m_fx.window->queryStatus()->text().startsWith(QStringLiteral("Queued behind")), 5000);
         // cancelling a queued query withdraws it: the engine says so, and B's socket stays
         const int clientB = m_silent->clientOf("tabB1");
-        m_window->cancelQuery();
+        m_fx.window->cancelQuery();
         QTRY_VERIFY_WITH_TIMEOUT(landedFor("tabA2"), 2000);
         QCOMPARE(landedFor("tabA2")->result.error->kind, NetError::Cancelled);
         QVERIFY2(landedFor("tabA2")->result.error->message.contains(
@@ -396,18 +333,18 @@ private Q_SLOTS:
         QTest::qWait(300);
         QCOMPARE(m_silent->disconnectedAt(clientB), qint64(-1));
         QCOMPARE(m_silent->fake.queriesSeen("tabA2"), 0);
-        runIn(a, QStringLiteral("tabA3"));
-        m_window->editors()->tabWidget()->setCurrentWidget(b);
-        m_window->cancelQuery();
+        m_fx.runIn(a, QStringLiteral("tabA3"));
+        m_fx.window->editors()->tabWidget()->setCurrentWidget(b);
+        m_fx.window->cancelQuery();
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->clientOf("tabA3") != 0, 10000);
         QCOMPARE(landedFor("tabB1")->owner.data(), b);
         QCOMPARE(m_silent->fake.queriesSeen("tabA2"), 0); // withdrawn for good
         // closing a tab ends its query, and nothing more of it reaches the server
         const int clientA3 = m_silent->clientOf("tabA3");
         a->setModified(false);
-        QVERIFY(m_window->editors()->closeTab(m_window->editors()->tabWidget()->indexOf(a)));
+        QVERIFY(m_fx.window->editors()->closeTab(m_fx.window->editors()->tabWidget()->indexOf(a)));
         QTRY_VERIFY_WITH_TIMEOUT(m_silent->disconnectedAt(clientA3) >= 0, 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->runner()->running(), 0, 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_fx.window->runner()->running(), 0, 2000);
     }
 
     // Issue item 6: results per tab, the last runs browsable, pins kept across a restart.
@@ -416,24 +353,24 @@ private Q_SLOTS:
         m_slow->delayMs = 100;
         EditorTab *a = newTab(m_slowProfile);
         EditorTab *b = newTab(m_slowProfile);
-        runIn(a, QStringLiteral("resA1"));
-        runIn(b, QStringLiteral("table100"));
+        m_fx.runIn(a, QStringLiteral("resA1"));
+        m_fx.runIn(b, QStringLiteral("table100"));
         QTRY_VERIFY_WITH_TIMEOUT(landedFor("resA1") && landedFor("table100"), 10000);
         QCOMPARE(landedFor("resA1")->owner.data(), a);
         QCOMPARE(landedFor("table100")->owner.data(), b);
-        ResultPane *pa = m_window->resultsFor(a), *pb = m_window->resultsFor(b);
+        ResultPane *pa = m_fx.window->resultsFor(a), *pb = m_fx.window->resultsFor(b);
         QVERIFY(pa && pb && pa != pb);
         QCOMPARE(queryText(pa->currentView()->result().value), QByteArray("resA1"));
         QVERIFY(pb->currentView()->result().value.isTable());
         // switching tabs switches the pane shown
-        QCOMPARE(m_window->results(), pb);
+        QCOMPARE(m_fx.window->results(), pb);
         shot(QStringLiteral("sessions-tab-b-results"));
-        m_window->editors()->tabWidget()->setCurrentWidget(a);
-        QCOMPARE(m_window->results(), pa);
+        m_fx.window->editors()->tabWidget()->setCurrentWidget(a);
+        QCOMPARE(m_fx.window->results(), pa);
         QVERIFY(pa->isVisible() && !pb->isVisible());
         // the last runs are kept: step back
         for (const char *q : {"resA2", "resA3"}) {
-            runIn(a, QString::fromLatin1(q));
+            m_fx.runIn(a, QString::fromLatin1(q));
             QTRY_VERIFY_WITH_TIMEOUT(landedFor(q), 10000);
         }
         QCOMPARE(pa->runCount(), 3);
@@ -444,18 +381,18 @@ private Q_SLOTS:
         shot(QStringLiteral("sessions-tab-a-results"));
         for (int i = 0; i < ResultPane::kKeptRuns + 2; ++i) {
             const QByteArray q = "more" + QByteArray::number(i);
-            runIn(a, QString::fromLatin1(q));
+            m_fx.runIn(a, QString::fromLatin1(q));
             QTRY_VERIFY_WITH_TIMEOUT(landedFor(q), 10000);
         }
         QCOMPARE(pa->runCount(), ResultPane::kKeptRuns);
         // pin in each tab; a new window restores them into the same tabs
         pa->pinCurrent();
-        m_window->editors()->tabWidget()->setCurrentWidget(b);
+        m_fx.window->editors()->tabWidget()->setCurrentWidget(b);
         pb->pinCurrent();
         QCOMPARE(pa->pinnedCount(), 1);
-        m_window->saveState();
+        m_fx.window->saveState();
         QVERIFY(QDir(PinStore::directory()).exists(a->tabId()));
-        MainWindow second(m_manager.get(), m_store.get(), m_history.get());
+        MainWindow second(m_fx.manager.get(), m_fx.store.get(), m_fx.history.get());
         second.restoreState(QString());
         // read off the GUI thread: restoreState returns before the pins are back
         QVERIFY(second.pinsRestoring());
@@ -490,12 +427,12 @@ private Q_SLOTS:
     void filterHoldsInEveryView()
     {
         m_slow->delayMs = 50;
-        EditorTab *tab = m_window->editors()->current();
+        EditorTab *tab = m_fx.window->editors()->current();
         tab->setProfileId(m_slowProfile);
         m_landed.clear();
-        runIn(tab, QStringLiteral("table100"));
+        m_fx.runIn(tab, QStringLiteral("table100"));
         QTRY_VERIFY_WITH_TIMEOUT(landedFor("table100"), 10000);
-        ResultView *view = m_window->results()->currentView();
+        ResultView *view = m_fx.window->results()->currentView();
         QCOMPARE(view->applyFilter(QStringLiteral("x<10")), QString());
         QTRY_COMPARE_WITH_TIMEOUT(view->model()->viewRowCount(), int64_t(10), 5000);
         view->model()->sort(0, Qt::DescendingOrder);
@@ -524,7 +461,7 @@ private Q_SLOTS:
         view->grid()->clearSelection();
         const QByteArray tsv = view->copySelection(false);
         QCOMPARE(tsv.count('\n') + (tsv.endsWith('\n') ? 0 : 1), 11);
-        const QString csv = m_dir.filePath(QStringLiteral("view.csv"));
+        const QString csv = m_fx.dir.filePath(QStringLiteral("view.csv"));
         ExportJob *job = view->startExport(ExportFormat::Csv, csv);
         QVERIFY(job);
         QTRY_VERIFY_WITH_TIMEOUT(!view->currentExport(), 10000);
@@ -545,7 +482,7 @@ private Q_SLOTS:
                                  : quint32(QDateTime::currentMSecsSinceEpoch());
         qInfo("randomSequences seed %u (rerun with QSCOPE_SEED=%u)", seed, seed);
         QRandomGenerator rng(seed);
-        EditorArea *editors = m_window->editors();
+        EditorArea *editors = m_fx.window->editors();
         m_landed.clear();
         QHash<QByteArray, QPointer<EditorTab>> askedBy; // query -> tab
         QHash<QByteArray, Server *> sentTo;
@@ -562,7 +499,7 @@ private Q_SLOTS:
         qint64 worstCancelMs = 0;
         int steps = 0, runs = 0, refused = 0, cancelCount = 0;
         const auto serverOf = [&](EditorTab *t) {
-            return t->profileId() == m_slowProfile ? m_slow.get() : m_silent.get();
+            return t->profileId() == m_slowProfile ? m_slow : m_silent;
         };
         const auto randomTab = [&] { return editors->tab(int(rng.bounded(editors->count()))); };
         const auto check = [&](const QString &where) {
@@ -582,7 +519,7 @@ private Q_SLOTS:
                     l.result.error->message.contains(QStringLiteral("before it was sent")))
                     neverSent.insert(l.result.query);
             // (a) nothing reached a server for a closed tab after it closed, nor anything withdrawn
-            for (Server *s : {m_slow.get(), m_silent.get()})
+            for (Server *s : {m_slow, m_silent})
                 for (const Event &e : s->fake.events)
                     if (e.kind == Event::Message)
                         QVERIFY2(!neverSent.contains(queryText(e.value)),
@@ -595,12 +532,12 @@ private Q_SLOTS:
             if (action < 35) { // run (or run again in a busy tab)
                 EditorTab *t = randomTab();
                 const QByteArray q = "r" + QByteArray::number(step);
-                const bool busy = m_window->runner()->activeFor(t) != 0;
-                runIn(t, QString::fromLatin1(q));
+                const bool busy = m_fx.window->runner()->activeFor(t) != 0;
+                m_fx.runIn(t, QString::fromLatin1(q));
                 if (busy) {
                     ++refused;
                     QVERIFY2(
-                        m_window->messageBar()->text().contains(QStringLiteral("still running")),
+                        m_fx.window->messageBar()->text().contains(QStringLiteral("still running")),
                         qPrintable(where));
                 } else {
                     ++runs;
@@ -609,34 +546,34 @@ private Q_SLOTS:
                 }
             } else if (action < 55) { // cancel the current tab's query
                 EditorTab *t = editors->current();
-                const QueryRunner::Ticket k = m_window->runner()->activeFor(t);
+                const QueryRunner::Ticket k = m_fx.window->runner()->activeFor(t);
                 if (k) {
-                    const QByteArray q = m_window->runner()->job(k)->what.toUtf8();
+                    const QByteArray q = m_fx.window->runner()->job(k)->what.toUtf8();
                     Server *s = serverOf(t);
                     if (askedBy.contains(q)) cancels << Cancel{q, s, s->clock.elapsed()};
                     ++cancelCount;
                 }
-                m_window->cancelQuery();
+                m_fx.window->cancelQuery();
             } else if (action < 70) { // switch tab
                 editors->tabWidget()->setCurrentIndex(int(rng.bounded(editors->count())));
-                QCOMPARE(m_window->queryStatus()->current(),
-                         m_window->runner()->activeFor(editors->current()));
+                QCOMPARE(m_fx.window->queryStatus()->current(),
+                         m_fx.window->runner()->activeFor(editors->current()));
             } else if (action < 78) { // close a tab
                 EditorTab *t = randomTab();
                 t->setModified(false);
                 // a query still waiting for its connection must never go out once the tab is
                 // closed; one handed to the engine is either on the wire already (the server
                 // may read it, then sees the disconnect) or withdrawn ("before it was sent")
-                if (const auto k = m_window->runner()->activeFor(t))
-                    if (m_window->runner()->job(k)->phase == QueryRunner::Phase::Connecting)
-                        neverSent.insert(m_window->runner()->job(k)->what.toUtf8());
+                if (const auto k = m_fx.window->runner()->activeFor(t))
+                    if (m_fx.window->runner()->job(k)->phase == QueryRunner::Phase::Connecting)
+                        neverSent.insert(m_fx.window->runner()->job(k)->what.toUtf8());
                 QVERIFY(editors->closeTab(editors->tabWidget()->indexOf(t)));
-                QTRY_VERIFY_WITH_TIMEOUT(!m_window->runner()->activeFor(t), 3000);
+                QTRY_VERIFY_WITH_TIMEOUT(!m_fx.window->runner()->activeFor(t), 3000);
             } else if (action < 90) { // a new tab on either server
                 newTab(rng.bounded(2) ? m_slowProfile : m_silentProfile);
             } else { // disconnect a server
-                m_window->sessions()->disconnectProfile(rng.bounded(2) ? m_slowProfile
-                                                                       : m_silentProfile);
+                m_fx.window->sessions()->disconnectProfile(rng.bounded(2) ? m_slowProfile
+                                                                          : m_silentProfile);
             }
             QTest::qWait(int(rng.bounded(120)));
             check(where);

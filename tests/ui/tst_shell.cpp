@@ -32,12 +32,10 @@
 #include "editor/messagebar.h"
 #include "editor/queryrunner.h"
 #include "fakeqserver.h"
-#include "history/historystore.h"
 #include "mainwindow.h"
-#include "recovery/sessionjournal.h"
-#include "results/pinstore.h"
 #include "results/resultpane.h"
 #include "theme/theme.h"
+#include "windowfixture.h"
 
 #include <QComboBox>
 #include <QCryptographicHash>
@@ -46,7 +44,6 @@
 #include <QMenuBar>
 #include <QProcess>
 #include <QPushButton>
-#include <QSettings>
 #include <QSpinBox>
 #include <QSslCertificate>
 #include <QStandardPaths>
@@ -58,6 +55,7 @@
 using namespace qscope;
 using qscope::test::FakeQServer;
 using qscope::test::queryText;
+using qscope::test::WindowFixture;
 
 namespace {
 
@@ -123,82 +121,38 @@ class TestShell : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<Server> m_server;
-    std::unique_ptr<ConnectionManager> m_manager;
-    std::unique_ptr<ConnectionStore> m_store;
-    std::unique_ptr<HistoryStore> m_history;
-    std::unique_ptr<MainWindow> m_window;
-    QTemporaryDir m_dir;
+    WindowFixture m_fx;
+    Server *m_server = nullptr;
     QString m_profile;
-    QHash<QByteArray, QueryResult> m_results;
 
-    EditorTab *tab() const { return m_window->editors()->current(); }
-    void run(const QString &text)
-    {
-        tab()->setText(text);
-        tab()->setCursorPosition(0, 0);
-        m_window->runCurrent();
-    }
     /// Runs a sync query and waits for its answer: everything sent before it has been read.
     void syncMarker(const QByteArray &marker)
     {
-        m_window->asyncToggle()->setChecked(false);
-        run(QString::fromUtf8(marker));
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains(marker), kWaitMs);
+        m_fx.window->asyncToggle()->setChecked(false);
+        m_fx.run(QString::fromUtf8(marker));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains(marker), kWaitMs);
     }
     void shoot(QWidget *w, const QString &name)
     {
-        QDir().mkpath(QStringLiteral("/work/shots"));
-        QVERIFY(w->grab().save(QStringLiteral("/work/shots/") + name + QStringLiteral(".png")));
+        QVERIFY(qscope::test::saveShot(w->grab().toImage(), name));
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_shell"));
-        QSettings().clear();
-        QFile::remove(ConnectionStore::defaultPath());
-        QDir(SessionJournal::defaultDirectory()).removeRecursively();
-        PinStore::clear();
-        Q_INIT_RESOURCE(resources);
-        Theme::apply(Theme::Light);
-
-        m_server = std::make_unique<Server>();
-        QVERIFY(m_server->fake.listenTcp());
-        m_manager = std::make_unique<ConnectionManager>();
-        m_store = std::make_unique<ConnectionStore>();
-        QCOMPARE(m_store->load(ConnectionStore::defaultPath()), QString());
-        m_history = std::make_unique<HistoryStore>();
-        m_history->load(m_dir.filePath(QStringLiteral("history.jsonl")));
-        ConnectionProfile p;
-        p.name = QStringLiteral("rdb");
-        p.host = QStringLiteral("127.0.0.1");
-        p.port = m_server->fake.port();
-        m_profile = m_store->add(p);
-        m_window = std::make_unique<MainWindow>(m_manager.get(), m_store.get(), m_history.get());
-        m_window->passwords()->setKeychainEnabled(false);
-        m_window->restoreState(m_profile);
-        m_window->resize(1100, 700);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        connect(m_window->runner(), &QueryRunner::finished, this,
-                [this](QueryRunner::Ticket, const QueryResult &r, const QString &, QObject *) {
-                    m_results.insert(r.query, r);
-                });
-        tab()->setProfileId(m_profile);
+        QCOMPARE(m_fx.prepare(QStringLiteral("tst_shell")), QString());
+        m_server = m_fx.addServer<Server>();
+        QVERIFY(m_server);
+        m_profile = m_fx.addProfile(QStringLiteral("rdb"), m_server->fake);
+        QVERIFY(m_fx.open(m_profile, QSize(1100, 700)));
+        m_fx.tab()->setProfileId(m_profile);
     }
 
-    void cleanupTestCase()
-    {
-        m_window.reset();
-        m_manager.reset();
-    }
+    void cleanupTestCase() { m_fx.close(); }
 
     void emptyEditorShowsHint()
     {
-        EditorTab *t = tab();
+        EditorTab *t = m_fx.tab();
         t->setText(QString());
         auto *hint = t->findChild<EmptyHint *>();
         QVERIFY(hint);
@@ -206,7 +160,7 @@ private Q_SLOTS:
         QVERIFY(EmptyHint::text().contains(QStringLiteral("select from trade")));
         QVERIFY(EmptyHint::text().contains(QStringLiteral(".u.w")));
         QVERIFY(EmptyHint::text().contains(QStringLiteral("tables[]")));
-        shoot(m_window.get(), QStringLiteral("toolbar"));
+        shoot(m_fx.window.get(), QStringLiteral("toolbar"));
         QTest::keyClicks(t, QStringLiteral("til 3"));
         QCOMPARE(t->text(), QStringLiteral("til 3")); // the hint is not text of the buffer
         QVERIFY(!hint->isShown());
@@ -217,7 +171,7 @@ private Q_SLOTS:
     void queryMenuNamesCtrlE()
     {
         QMenu *query = nullptr;
-        for (QAction *a : m_window->menuBar()->actions())
+        for (QAction *a : m_fx.window->menuBar()->actions())
             if (a->text() == QStringLiteral("&Query")) query = a->menu();
         QVERIFY(query);
         QAction *run = nullptr;
@@ -231,61 +185,61 @@ private Q_SLOTS:
             keys.contains(QKeySequence(Qt::CTRL | Qt::Key_E).toString(QKeySequence::NativeText)),
             qPrintable(run->text()));
         // the help's table lists it once, without the key column in its name
-        const QString html = m_window->shortcutsHtml();
+        const QString html = m_fx.window->shortcutsHtml();
         QVERIFY(html.contains(QStringLiteral("<td>Run line or selection</td>")));
     }
 
     void toolbarFollowsTheTab()
     {
-        QToolBar *bar = m_window->toolBar();
+        QToolBar *bar = m_fx.window->toolBar();
         QVERIFY(bar->isVisible());
-        QVERIFY(bar->actions().contains(m_window->runButton()));
-        QComboBox *server = m_window->editors()->serverCombo();
+        QVERIFY(bar->actions().contains(m_fx.window->runButton()));
+        QComboBox *server = m_fx.window->editors()->serverCombo();
         QCOMPARE(server->parentWidget(), bar); // the tab's server sits in the toolbar
         QCOMPARE(server->currentData().toString(), m_profile);
-        QVERIFY(m_window->runButton()->isEnabled());
-        QVERIFY(m_window->runAllButton()->isEnabled());
-        QVERIFY(!m_window->cancelButton()->isEnabled());
+        QVERIFY(m_fx.window->runButton()->isEnabled());
+        QVERIFY(m_fx.window->runAllButton()->isEnabled());
+        QVERIFY(!m_fx.window->cancelButton()->isEnabled());
 
         // a tab bound to no server cannot run
         server->setCurrentIndex(server->findData(QString()));
-        QCOMPARE(tab()->profileId(), QString());
-        QVERIFY(!m_window->runButton()->isEnabled());
+        QCOMPARE(m_fx.tab()->profileId(), QString());
+        QVERIFY(!m_fx.window->runButton()->isEnabled());
         server->setCurrentIndex(server->findData(m_profile));
-        QCOMPARE(tab()->profileId(), m_profile);
-        QVERIFY(m_window->runButton()->isEnabled());
+        QCOMPARE(m_fx.tab()->profileId(), m_profile);
+        QVERIFY(m_fx.window->runButton()->isEnabled());
 
         // while the tab's query runs: Cancel, not Run; the Run button sends it
-        tab()->setText(QStringLiteral("hold"));
-        tab()->setCursorPosition(0, 0);
+        m_fx.tab()->setText(QStringLiteral("hold"));
+        m_fx.tab()->setCursorPosition(0, 0);
         const int disconnects = m_server->fake.eventCount(FakeQServer::Event::Disconnected);
-        m_window->runButton()->trigger();
+        m_fx.window->runButton()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(m_server->fake.queriesSeen("hold") == 1, kWaitMs);
-        QVERIFY(m_window->cancelButton()->isEnabled());
-        QVERIFY(!m_window->runButton()->isEnabled());
-        QVERIFY(!m_window->runAllButton()->isEnabled());
-        m_window->cancelButton()->trigger(); // kdb+ cannot abort: the socket is dropped
-        QTRY_VERIFY_WITH_TIMEOUT(!m_window->cancelButton()->isEnabled(), kWaitMs);
+        QVERIFY(m_fx.window->cancelButton()->isEnabled());
+        QVERIFY(!m_fx.window->runButton()->isEnabled());
+        QVERIFY(!m_fx.window->runAllButton()->isEnabled());
+        m_fx.window->cancelButton()->trigger(); // kdb+ cannot abort: the socket is dropped
+        QTRY_VERIFY_WITH_TIMEOUT(!m_fx.window->cancelButton()->isEnabled(), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(
             m_server->fake.eventCount(FakeQServer::Event::Disconnected) > disconnects, kWaitMs);
-        QVERIFY(m_window->runButton()->isEnabled());
+        QVERIFY(m_fx.window->runButton()->isEnabled());
 
         // Run all sends the whole buffer
-        tab()->setText(QStringLiteral("a:1\nb:2"));
-        m_window->runAllButton()->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("a:1\nb:2"), kWaitMs);
+        m_fx.tab()->setText(QStringLiteral("a:1\nb:2"));
+        m_fx.window->runAllButton()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("a:1\nb:2"), kWaitMs);
     }
 
     void asyncSendsOneAsyncMessageAndNothingElse()
     {
         syncMarker("before");
         const int seen = int(m_server->messages().size());
-        m_window->asyncToggle()->setChecked(true);
-        m_window->chaserToggle()->setChecked(false);
-        QVERIFY(m_window->chaserToggle()->isEnabled());
-        run(QStringLiteral("x:42"));
+        m_fx.window->asyncToggle()->setChecked(true);
+        m_fx.window->chaserToggle()->setChecked(false);
+        QVERIFY(m_fx.window->chaserToggle()->isEnabled());
+        m_fx.run(QStringLiteral("x:42"));
         QTRY_VERIFY_WITH_TIMEOUT(m_server->messages().size() == seen + 1, kWaitMs);
-        QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("Sent async")));
+        QVERIFY(m_fx.window->messageBar()->text().contains(QStringLiteral("Sent async")));
         syncMarker("after");
         const auto msgs = m_server->messages().mid(seen);
         QCOMPARE(msgs.size(), 2);
@@ -293,21 +247,21 @@ private Q_SLOTS:
         QCOMPARE(msgs[0].second, QByteArray("x:42"));
         QCOMPARE(msgs[1].first, MessageType::Sync);
         QCOMPARE(msgs[1].second, QByteArray("after"));
-        QVERIFY(!m_results.contains("x:42")); // async: no result for the tab
+        QVERIFY(!m_fx.results.contains("x:42")); // async: no result for the tab
     }
 
     void chaserSurfacesTheServersError()
     {
         syncMarker("before chase");
         const int seen = int(m_server->messages().size());
-        m_window->asyncToggle()->setChecked(true);
-        m_window->chaserToggle()->setChecked(true);
-        run(QStringLiteral("bad \"quoted\"+`a"));
+        m_fx.window->asyncToggle()->setChecked(true);
+        m_fx.window->chaserToggle()->setChecked(true);
+        m_fx.run(QStringLiteral("bad \"quoted\"+`a"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            m_window->messageBar()->text().contains(QStringLiteral("failed on the server")),
+            m_fx.window->messageBar()->text().contains(QStringLiteral("failed on the server")),
             kWaitMs);
-        QVERIFY2(m_window->messageBar()->text().contains(QStringLiteral("'type")),
-                 qPrintable(m_window->messageBar()->text()));
+        QVERIFY2(m_fx.window->messageBar()->text().contains(QStringLiteral("'type")),
+                 qPrintable(m_fx.window->messageBar()->text()));
         auto msgs = m_server->messages().mid(seen);
         QCOMPARE(msgs.size(), 2);
         QCOMPARE(msgs[0].first, MessageType::Async);
@@ -319,20 +273,21 @@ private Q_SLOTS:
         QCOMPARE(msgs[1].second, QByteArray()); // the chaser, h""
 
         // a statement that runs: the chaser says so
-        run(QStringLiteral("y:1"));
+        m_fx.run(QStringLiteral("y:1"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            m_window->messageBar()->text().contains(QStringLiteral("ran without error")), kWaitMs);
+            m_fx.window->messageBar()->text().contains(QStringLiteral("ran without error")),
+            kWaitMs);
         msgs = m_server->messages().mid(seen + 2);
         QCOMPARE(msgs.size(), 2);
         QCOMPARE(msgs[0].second, AsyncSender::trapped("y:1"));
-        m_window->asyncToggle()->setChecked(false);
+        m_fx.window->asyncToggle()->setChecked(false);
     }
 
     void testButtonOpensAndClosesOneConnection()
     {
-        const ConnectionProfile *p = m_store->profile(m_profile);
-        ConnectionDialog dialog(*p, m_store->folders(), QString());
-        dialog.enableTest(m_manager.get());
+        const ConnectionProfile *p = m_fx.store->profile(m_profile);
+        ConnectionDialog dialog(*p, m_fx.store->folders(), QString());
+        dialog.enableTest(m_fx.manager.get());
         QVERIFY(dialog.testButton());
         const int connected = m_server->fake.eventCount(FakeQServer::Event::Connected);
         const int gone = m_server->fake.eventCount(FakeQServer::Event::Disconnected);
@@ -378,14 +333,14 @@ private Q_SLOTS:
         a.host = QStringLiteral("tick1.example");
         a.folder = QStringLiteral("Prod/London");
         a.tag = QStringLiteral("prod");
-        const QString idA = m_store->add(a);
+        const QString idA = m_fx.store->add(a);
         ConnectionProfile b;
         b.name = QStringLiteral("hdb-us");
         b.host = QStringLiteral("hist.example");
         b.folder = QStringLiteral("UAT");
         b.tag = QStringLiteral("uat");
-        const QString idB = m_store->add(b);
-        ConnectionsView *view = m_window->connectionsView();
+        const QString idB = m_fx.store->add(b);
+        ConnectionsView *view = m_fx.window->connectionsView();
         QTreeView *tree = view->tree();
         ConnectionModel *model = view->model();
         const auto shown = [&](const QString &id) {
@@ -408,11 +363,11 @@ private Q_SLOTS:
         // a connection added while searching is filtered too
         ConnectionProfile c;
         c.name = QStringLiteral("other");
-        const QString idC = m_store->add(c);
+        const QString idC = m_fx.store->add(c);
         QVERIFY(!shown(idC));
         view->searchEdit()->clear();
         QVERIFY(shown(idA) && shown(idB) && shown(idC) && shown(m_profile));
-        m_store->remove(QStringList{idA, idB, idC});
+        m_fx.store->remove(QStringList{idA, idB, idC});
     }
 
     void newFolderOnEmptySpaceIsTopLevel()
@@ -420,8 +375,8 @@ private Q_SLOTS:
         ConnectionProfile a;
         a.name = QStringLiteral("in-folder");
         a.folder = QStringLiteral("Desk");
-        const QString id = m_store->add(a);
-        ConnectionsView *view = m_window->connectionsView();
+        const QString id = m_fx.store->add(a);
+        ConnectionsView *view = m_fx.window->connectionsView();
         view->selectProfile(id); // the current row is inside Desk
         QCOMPARE(view->currentFolder(), QStringLiteral("Desk"));
         QTreeView *tree = view->tree();
@@ -432,30 +387,31 @@ private Q_SLOTS:
         QCOMPARE(view->folderAt(onRow), QStringLiteral("Desk"));
         QCOMPARE(view->newFolder(view->folderAt(below), QStringLiteral("Archive")),
                  QStringLiteral("Archive"));
-        QVERIFY(m_store->folders().contains(QStringLiteral("Archive")));
-        QVERIFY(!m_store->folders().contains(QStringLiteral("Desk/Archive")));
-        m_store->remove(id);
+        QVERIFY(m_fx.store->folders().contains(QStringLiteral("Archive")));
+        QVERIFY(!m_fx.store->folders().contains(QStringLiteral("Desk/Archive")));
+        m_fx.store->remove(id);
     }
 
     void renameReachesStatusBarAndHandles()
     {
         syncMarker("open"); // the tab's connection is open
-        const ConnectionId conn = m_window->sessions()->connectionOf(m_profile);
-        const HandleRegistry *reg = m_manager->registry();
+        const ConnectionId conn = m_fx.window->sessions()->connectionOf(m_profile);
+        const HandleRegistry *reg = m_fx.manager->registry();
         QVERIFY(reg->rowOf(conn) >= 0);
         QCOMPARE(reg->at(reg->rowOf(conn)).name, QStringLiteral("rdb"));
-        ConnectionProfile p = *m_store->profile(m_profile);
+        ConnectionProfile p = *m_fx.store->profile(m_profile);
         p.name = QStringLiteral("rdb-renamed");
-        QVERIFY(m_store->update(p));
-        QVERIFY2(m_window->serverStatus()->text().contains(QStringLiteral("rdb-renamed")),
-                 qPrintable(m_window->serverStatus()->text()));
+        QVERIFY(m_fx.store->update(p));
+        QVERIFY2(m_fx.window->serverStatus()->text().contains(QStringLiteral("rdb-renamed")),
+                 qPrintable(m_fx.window->serverStatus()->text()));
         QCOMPARE(reg->at(reg->rowOf(conn)).name, QStringLiteral("rdb-renamed"));
-        QCOMPARE(m_window->editors()->serverCombo()->currentText(), QStringLiteral("rdb-renamed"));
+        QCOMPARE(m_fx.window->editors()->serverCombo()->currentText(),
+                 QStringLiteral("rdb-renamed"));
         // the engine's next row for the handle (a query's bytes) keeps the new name
         syncMarker("after rename");
         QCOMPARE(reg->at(reg->rowOf(conn)).name, QStringLiteral("rdb-renamed"));
         p.name = QStringLiteral("rdb");
-        QVERIFY(m_store->update(p));
+        QVERIFY(m_fx.store->update(p));
     }
 
     void tagAndStateIconsDiffer()
@@ -473,8 +429,8 @@ private Q_SLOTS:
 
     void trustOnFirstUse()
     {
-        const QString cert = m_dir.filePath(QStringLiteral("cert.pem"));
-        const QString key = m_dir.filePath(QStringLiteral("key.pem"));
+        const QString cert = m_fx.dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = m_fx.dir.filePath(QStringLiteral("key.pem"));
         QString err;
         QVERIFY2(makeSelfSigned(cert, key, &err), qPrintable(err));
         QFile f(cert);
@@ -496,13 +452,13 @@ private Q_SLOTS:
         p.host = QStringLiteral("localhost");
         p.port = demo.port();
         p.tls = true;
-        const QString id = m_store->add(p);
-        m_window->editors()->newTab(id);
-        run(QStringLiteral("1+1"));
+        const QString id = m_fx.store->add(p);
+        m_fx.window->editors()->newTab(id);
+        m_fx.run(QStringLiteral("1+1"));
         // refused: the prompt names the certificate
         TrustPrompt *prompt = nullptr;
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("1+1"), kWaitMs);
-        QTRY_VERIFY_WITH_TIMEOUT((prompt = m_window->findChild<TrustPrompt *>()), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("1+1"), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT((prompt = m_fx.window->findChild<TrustPrompt *>()), kWaitMs);
         QCOMPARE(prompt->profileId(), id);
         const QString text = prompt->text();
         QVERIFY2(text.contains(QStringLiteral("CN=localhost")), qPrintable(text));
@@ -510,23 +466,23 @@ private Q_SLOTS:
         QVERIFY2(text.contains(colonHex(sha.mid(16))), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("self-signed"), Qt::CaseInsensitive),
                  qPrintable(text));
-        QVERIFY(m_window->serverStatus()->text().contains(colonHex(sha).left(8)) ||
-                m_window->statusBar()->currentMessage().contains(colonHex(sha)));
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("1+1"), kWaitMs);
-        QVERIFY(!m_results["1+1"].ok());
-        QVERIFY(m_store->profile(id)->trustedCertSha256.isEmpty()); // nothing pinned unasked
+        QVERIFY(m_fx.window->serverStatus()->text().contains(colonHex(sha).left(8)) ||
+                m_fx.window->statusBar()->currentMessage().contains(colonHex(sha)));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("1+1"), kWaitMs);
+        QVERIFY(!m_fx.results["1+1"].ok());
+        QVERIFY(m_fx.store->profile(id)->trustedCertSha256.isEmpty()); // nothing pinned unasked
         shoot(prompt, QStringLiteral("trust-dialog"));
 
         prompt->trustButton()->click();
-        QCOMPARE(m_store->profile(id)->trustedCertSha256, sha); // pinned, in the profile
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(id), kWaitMs);
-        m_results.remove("1+1");
-        run(QStringLiteral("1+1"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("1+1"), kWaitMs);
-        QVERIFY(m_results["1+1"].ok());
+        QCOMPARE(m_fx.store->profile(id)->trustedCertSha256, sha); // pinned, in the profile
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->sessions()->isOpen(id), kWaitMs);
+        m_fx.results.remove("1+1");
+        m_fx.run(QStringLiteral("1+1"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("1+1"), kWaitMs);
+        QVERIFY(m_fx.results["1+1"].ok());
         // kept across a save and load of the profile
         QString jsonError;
-        QCOMPARE(ConnectionProfile::fromJson(m_store->profile(id)->toJson(), &jsonError)
+        QCOMPARE(ConnectionProfile::fromJson(m_fx.store->profile(id)->toJson(), &jsonError)
                      .trustedCertSha256,
                  sha);
 
@@ -534,45 +490,46 @@ private Q_SLOTS:
         ConnectionProfile ca = p;
         ca.name = QStringLiteral("tls-ca");
         ca.caFile = cert;
-        const QString caId = m_store->add(ca);
-        QCOMPARE(ConnectionProfile::fromJson(m_store->profile(caId)->toJson(), &jsonError).caFile,
-                 cert);
-        m_window->editors()->current()->setProfileId(caId);
-        run(QStringLiteral("2+2"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("2+2"), kWaitMs);
-        QVERIFY2(m_results["2+2"].ok(),
-                 m_results["2+2"].ok() ? "" : qPrintable(m_results["2+2"].error->message));
+        const QString caId = m_fx.store->add(ca);
+        QCOMPARE(
+            ConnectionProfile::fromJson(m_fx.store->profile(caId)->toJson(), &jsonError).caFile,
+            cert);
+        m_fx.window->editors()->current()->setProfileId(caId);
+        m_fx.run(QStringLiteral("2+2"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("2+2"), kWaitMs);
+        QVERIFY2(m_fx.results["2+2"].ok(),
+                 m_fx.results["2+2"].ok() ? "" : qPrintable(m_fx.results["2+2"].error->message));
         // an unreadable CA file is named
         ConnectionProfile bad = p;
         bad.name = QStringLiteral("tls-bad-ca");
-        bad.caFile = m_dir.filePath(QStringLiteral("missing.pem"));
-        const QString badId = m_store->add(bad);
-        m_window->editors()->current()->setProfileId(badId);
-        run(QStringLiteral("3+3"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("3+3"), kWaitMs);
-        QVERIFY(!m_results["3+3"].ok());
-        QVERIFY2(m_results["3+3"].error->message.contains(QStringLiteral("CA file")),
-                 qPrintable(m_results["3+3"].error->message));
-        m_window->editors()->current()->setModified(false); // closes without asking to save
-        m_window->editors()->closeTab(m_window->editors()->tabWidget()->currentIndex());
-        m_window->sessions()->disconnectAll();
+        bad.caFile = m_fx.dir.filePath(QStringLiteral("missing.pem"));
+        const QString badId = m_fx.store->add(bad);
+        m_fx.window->editors()->current()->setProfileId(badId);
+        m_fx.run(QStringLiteral("3+3"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("3+3"), kWaitMs);
+        QVERIFY(!m_fx.results["3+3"].ok());
+        QVERIFY2(m_fx.results["3+3"].error->message.contains(QStringLiteral("CA file")),
+                 qPrintable(m_fx.results["3+3"].error->message));
+        m_fx.window->editors()->current()->setModified(false); // closes without asking to save
+        m_fx.window->editors()->closeTab(m_fx.window->editors()->tabWidget()->currentIndex());
+        m_fx.window->sessions()->disconnectAll();
     }
 
     void focusCyclesWithF6()
     {
-        m_window->activateWindow();
-        QTRY_VERIFY_WITH_TIMEOUT(QApplication::activeWindow() == m_window.get(), kWaitMs);
-        const QList<QWidget *> panes = m_window->focusPanes();
+        m_fx.window->activateWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(QApplication::activeWindow() == m_fx.window.get(), kWaitMs);
+        const QList<QWidget *> panes = m_fx.window->focusPanes();
         QCOMPARE(panes.size(), 4);
-        tab()->setFocus();
-        QTRY_COMPARE_WITH_TIMEOUT(QApplication::focusWidget(), static_cast<QWidget *>(tab()),
+        m_fx.tab()->setFocus();
+        QTRY_COMPARE_WITH_TIMEOUT(QApplication::focusWidget(), static_cast<QWidget *>(m_fx.tab()),
                                   kWaitMs);
         // Tab in the editor indents: the focus stays
-        tab()->setText(QString());
-        QTest::keyClick(tab(), Qt::Key_Tab);
-        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(tab()));
-        QVERIFY(!tab()->text().isEmpty());
-        tab()->setText(QString());
+        m_fx.tab()->setText(QString());
+        QTest::keyClick(m_fx.tab(), Qt::Key_Tab);
+        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(m_fx.tab()));
+        QVERIFY(!m_fx.tab()->text().isEmpty());
+        m_fx.tab()->setText(QString());
         const auto inPane = [&](int i) {
             QWidget *f = QApplication::focusWidget();
             return f && (f == panes[i] || panes[i]->isAncestorOf(f));
@@ -586,7 +543,7 @@ private Q_SLOTS:
             QTRY_VERIFY2_WITH_TIMEOUT(inPane(i), qPrintable(QString::number(i)), kWaitMs);
         }
         // the help's shortcut table lists them from the live actions
-        const QString html = m_window->shortcutsHtml();
+        const QString html = m_fx.window->shortcutsHtml();
         QVERIFY(html.contains(QStringLiteral("Next pane")));
         QVERIFY(
             html.contains(QKeySequence(Qt::SHIFT | Qt::Key_F6).toString(QKeySequence::NativeText)));
@@ -619,11 +576,11 @@ private Q_SLOTS:
             p.name = name;
             p.host = QStringLiteral("127.0.0.1");
             p.port = port;
-            return m_store->add(p);
+            return m_fx.store->add(p);
         };
         const QString idA = profile(QStringLiteral("srv-a"), a.port());
         const QString idB = profile(QStringLiteral("srv-b"), b.port());
-        ConnectionsView *view = m_window->connectionsView();
+        ConnectionsView *view = m_fx.window->connectionsView();
         auto *sel = view->tree()->selectionModel();
         sel->clearSelection();
         for (const QString &id : {idA, idB})
@@ -631,12 +588,12 @@ private Q_SLOTS:
                         QItemSelectionModel::Select | QItemSelectionModel::Rows);
         QCOMPARE(view->selectedProfiles().size(), 2);
 
-        ResultPane *pane = m_window->resultsFor(tab());
+        ResultPane *pane = m_fx.window->resultsFor(m_fx.tab());
         const int pins = pane->pinnedCount();
-        tab()->setText(QStringLiteral("multi")); // the tab's own server gets nothing of it
-        tab()->setCursorPosition(0, 0);
+        m_fx.tab()->setText(QStringLiteral("multi")); // the tab's own server gets nothing of it
+        m_fx.tab()->setCursorPosition(0, 0);
         const int own = m_server->fake.queriesSeen("multi");
-        m_window->runOnSelectedButton()->trigger();
+        m_fx.window->runOnSelectedButton()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(pane->pinnedCount(), pins + 2, kWaitMs);
         QCOMPARE(a.queriesSeen("multi"), 1); // each server once
         QCOMPARE(b.queriesSeen("multi"), 1);
@@ -646,9 +603,9 @@ private Q_SLOTS:
             servers << server;
         QVERIFY(servers.contains(QStringLiteral("srv-a")));
         QVERIFY(servers.contains(QStringLiteral("srv-b")));
-        QVERIFY2(m_window->messageBar()->text().contains(QStringLiteral("2 answered")),
-                 qPrintable(m_window->messageBar()->text()));
-        shoot(m_window.get(), QStringLiteral("multi-server"));
+        QVERIFY2(m_fx.window->messageBar()->text().contains(QStringLiteral("2 answered")),
+                 qPrintable(m_fx.window->messageBar()->text()));
+        shoot(m_fx.window.get(), QStringLiteral("multi-server"));
 
         // async: one broadcast, one Async message on each server and nothing else
         const auto messages = [](const FakeQServer &f) {
@@ -658,22 +615,22 @@ private Q_SLOTS:
             return n;
         };
         const int seenA = messages(a), seenB = messages(b);
-        m_window->asyncToggle()->setChecked(true);
-        m_window->chaserToggle()->setChecked(false);
-        tab()->setText(QStringLiteral("bcast:1"));
-        tab()->setCursorPosition(0, 0);
-        m_window->runOnSelectedButton()->trigger();
+        m_fx.window->asyncToggle()->setChecked(true);
+        m_fx.window->chaserToggle()->setChecked(false);
+        m_fx.tab()->setText(QStringLiteral("bcast:1"));
+        m_fx.tab()->setCursorPosition(0, 0);
+        m_fx.window->runOnSelectedButton()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(messages(a) == seenA + 1 && messages(b) == seenB + 1, kWaitMs);
         QCOMPARE(a.events.last().type, MessageType::Async);
         QCOMPARE(queryText(a.events.last().value), QByteArray("bcast:1"));
         QCOMPARE(b.events.last().type, MessageType::Async);
         QCOMPARE(queryText(b.events.last().value), QByteArray("bcast:1"));
-        QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("Broadcast async to 2")));
-        m_window->asyncToggle()->setChecked(false);
+        QVERIFY(m_fx.window->messageBar()->text().contains(QStringLiteral("Broadcast async to 2")));
+        m_fx.window->asyncToggle()->setChecked(false);
         sel->clearSelection();
-        m_window->sessions()->disconnectProfile(idA);
-        m_window->sessions()->disconnectProfile(idB);
-        m_store->remove(QStringList{idA, idB});
+        m_fx.window->sessions()->disconnectProfile(idA);
+        m_fx.window->sessions()->disconnectProfile(idB);
+        m_fx.store->remove(QStringList{idA, idB});
     }
 };
 

@@ -17,25 +17,21 @@
 #include "editor/queryrunner.h"
 #include "editor/querystatus.h"
 #include "fakeqserver.h"
-#include "history/historystore.h"
 #include "mainwindow.h"
-#include "recovery/sessionjournal.h"
-#include "results/pinstore.h"
 #include "results/resultpane.h"
 #include "results/resultview.h"
-#include "theme/theme.h"
+#include "windowfixture.h"
 
 #include <QLabel>
 #include <QPushButton>
-#include <QSettings>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QtTest>
 
 using namespace qscope;
 using qscope::test::FakeQServer;
 using qscope::test::queryText;
+using qscope::test::WindowFixture;
 
 namespace {
 
@@ -73,80 +69,32 @@ class TestSizeGuard : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<Server> m_server;
-    std::unique_ptr<ConnectionManager> m_manager;
-    std::unique_ptr<ConnectionStore> m_store;
-    std::unique_ptr<HistoryStore> m_history;
-    std::unique_ptr<MainWindow> m_window;
-    QTemporaryDir m_dir;
+    WindowFixture m_fx;
+    Server *m_server = nullptr;
     QString m_profile;
-    QHash<QByteArray, QueryResult> m_results;
 
-    EditorTab *tab() const { return m_window->editors()->current(); }
-    ResultPane *pane() const { return m_window->resultsFor(tab()); }
-    void run(const QString &text)
-    {
-        tab()->setText(text);
-        tab()->setCursorPosition(0, 0);
-        m_window->runCurrent();
-    }
-    void shoot(const QString &name)
-    {
-        QDir().mkpath(QStringLiteral("/work/shots"));
-        QVERIFY(
-            m_window->grab().save(QStringLiteral("/work/shots/") + name + QStringLiteral(".png")));
-    }
+    ResultPane *pane() const { return m_fx.window->resultsFor(m_fx.tab()); }
+    void shoot(const QString &name) { QVERIFY(m_fx.shot(name)); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_sizeguard"));
-        QSettings().clear();
-        QFile::remove(ConnectionStore::defaultPath());
-        QDir(SessionJournal::defaultDirectory()).removeRecursively();
-        PinStore::clear();
-        Q_INIT_RESOURCE(resources);
-        Theme::apply(Theme::Light);
+        QCOMPARE(m_fx.prepare(QStringLiteral("tst_sizeguard")), QString());
         QCOMPARE(ServerSessions::confirmAboveBytes(), ServerSessions::kDefaultConfirmAboveBytes);
         ServerSessions::setConfirmAboveBytes(kConfirm);
-
-        m_server = std::make_unique<Server>();
-        QVERIFY(m_server->fake.listenTcp());
-        m_manager = std::make_unique<ConnectionManager>();
-        m_store = std::make_unique<ConnectionStore>();
-        QCOMPARE(m_store->load(ConnectionStore::defaultPath()), QString());
-        m_history = std::make_unique<HistoryStore>();
-        m_history->load(m_dir.filePath(QStringLiteral("history.jsonl")));
-        ConnectionProfile p;
-        p.name = QStringLiteral("hdb");
-        p.host = QStringLiteral("127.0.0.1");
-        p.port = m_server->fake.port();
-        p.maxResultBytes = kLimit;
-        m_profile = m_store->add(p);
-        m_window = std::make_unique<MainWindow>(m_manager.get(), m_store.get(), m_history.get());
-        m_window->passwords()->setKeychainEnabled(false);
-        m_window->restoreState(m_profile);
-        m_window->resize(1100, 700);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        connect(m_window->runner(), &QueryRunner::finished, this,
-                [this](QueryRunner::Ticket, const QueryResult &r, const QString &, QObject *) {
-                    m_results.insert(r.query, r);
-                });
-        tab()->setProfileId(m_profile);
+        m_server = m_fx.addServer<Server>();
+        QVERIFY(m_server);
+        m_profile = m_fx.addProfile(QStringLiteral("hdb"), m_server->fake,
+                                    [](ConnectionProfile &p) { p.maxResultBytes = kLimit; });
+        QVERIFY(m_fx.open(m_profile, QSize(1100, 700)));
+        m_fx.tab()->setProfileId(m_profile);
     }
 
-    void cleanupTestCase()
-    {
-        m_window.reset();
-        m_manager.reset();
-    }
+    void cleanupTestCase() { m_fx.close(); }
 
     void profileCarriesTheLimit()
     {
-        const ConnectionProfile *p = m_store->profile(m_profile);
+        const ConnectionProfile *p = m_fx.store->profile(m_profile);
         QVERIFY(p);
         QCOMPARE(p->toOptions(QString()).maxMessageBytes, kLimit);
         QString error;
@@ -170,9 +118,9 @@ private Q_SLOTS:
 
     void smallAnswerIsNotAsked()
     {
-        run(QStringLiteral("big 1000")); // 8 KB
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("big 1000"), kWaitMs);
-        QVERIFY(m_results["big 1000"].ok());
+        m_fx.run(QStringLiteral("big 1000")); // 8 KB
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("big 1000"), kWaitMs);
+        QVERIFY(m_fx.results["big 1000"].ok());
         QVERIFY(!pane()->isAskingFetch());
     }
 
@@ -180,15 +128,15 @@ private Q_SLOTS:
     {
         // FakeQServer grants at most 3, whatever qscope asks (6)
         QTRY_VERIFY_WITH_TIMEOUT(
-            m_window->serverStatus()->text().contains(QStringLiteral("capability 3")), kWaitMs);
-        QVERIFY(m_window->serverStatus()->toolTip().contains(QStringLiteral("2 GB")));
-        QVERIFY(m_window->serverStatus()->toolTip().contains(formatByteSize(kLimit)));
+            m_fx.window->serverStatus()->text().contains(QStringLiteral("capability 3")), kWaitMs);
+        QVERIFY(m_fx.window->serverStatus()->toolTip().contains(QStringLiteral("2 GB")));
+        QVERIFY(m_fx.window->serverStatus()->toolTip().contains(formatByteSize(kLimit)));
     }
 
     void largeAnswerAskedThenFetched()
     {
         const int logins = m_server->fake.logins;
-        run(QStringLiteral("big 400000"));
+        m_fx.run(QStringLiteral("big 400000"));
         QTRY_VERIFY_WITH_TIMEOUT(pane()->isAskingFetch(), kWaitMs);
         const qint64 bytes = qint64(400000) * 8 + 14;
         QVERIFY2(pane()->fetchQuestion().contains(QStringLiteral("The answer is ") +
@@ -196,18 +144,20 @@ private Q_SLOTS:
                  qPrintable(pane()->fetchQuestion()));
         QVERIFY(pane()->fetchQuestion().contains(QStringLiteral("big 400000")));
         QTest::qWait(300); // held while the user decides: nothing arrives
-        QVERIFY(!m_results.contains("big 400000"));
-        QVERIFY(m_window->runner()->activeFor(tab()) != 0);
-        QCOMPARE(m_window->runner()->job(m_window->runner()->activeFor(tab()))->awaitingConsent,
+        QVERIFY(!m_fx.results.contains("big 400000"));
+        QVERIFY(m_fx.window->runner()->activeFor(m_fx.tab()) != 0);
+        QCOMPARE(m_fx.window->runner()
+                     ->job(m_fx.window->runner()->activeFor(m_fx.tab()))
+                     ->awaitingConsent,
                  bytes);
         // the running strip says what the query waits for
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->queryStatus()->text().contains(
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->queryStatus()->text().contains(
                                      QStringLiteral("The answer is ") + formatByteSize(bytes)),
                                  kWaitMs);
         shoot(QStringLiteral("size-prompt"));
         QTest::mouseClick(pane()->fetchButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("big 400000"), kWaitMs);
-        const QueryResult &r = m_results["big 400000"];
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("big 400000"), kWaitMs);
+        const QueryResult &r = m_fx.results["big 400000"];
         QVERIFY(r.ok());
         QCOMPARE(r.value.count(), int64_t(400000));
         QCOMPARE(r.value.at<int64_t>(399999), int64_t(399999));
@@ -217,29 +167,29 @@ private Q_SLOTS:
 
     void largeAnswerRefused()
     {
-        m_results.clear();
+        m_fx.results.clear();
         const int disconnects = m_server->fake.eventCount(FakeQServer::Event::Disconnected);
-        run(QStringLiteral("big 400001"));
+        m_fx.run(QStringLiteral("big 400001"));
         QTRY_VERIFY_WITH_TIMEOUT(pane()->isAskingFetch(), kWaitMs);
         QTest::mouseClick(pane()->refuseFetchButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("big 400001"), kWaitMs);
-        QCOMPARE(m_results["big 400001"].error->kind, NetError::Cancelled);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("big 400001"), kWaitMs);
+        QCOMPARE(m_fx.results["big 400001"].error->kind, NetError::Cancelled);
         // not read: the socket was reset, which the server saw
         QTRY_VERIFY_WITH_TIMEOUT(
             m_server->fake.eventCount(FakeQServer::Event::Disconnected) > disconnects, kWaitMs);
         QVERIFY(!pane()->isAskingFetch());
-        run(QStringLiteral("after refusal"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("after refusal"), kWaitMs);
-        QVERIFY(m_results["after refusal"].ok());
+        m_fx.run(QStringLiteral("after refusal"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("after refusal"), kWaitMs);
+        QVERIFY(m_fx.results["after refusal"].ok());
     }
 
     void overTheLimitShownInline()
     {
-        m_results.clear();
+        m_fx.results.clear();
         const int disconnects = m_server->fake.eventCount(FakeQServer::Event::Disconnected);
-        run(QStringLiteral("big 2000000")); // 16 MB: over the profile's 8 MB
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("big 2000000"), kWaitMs);
-        const QueryResult &r = m_results["big 2000000"];
+        m_fx.run(QStringLiteral("big 2000000")); // 16 MB: over the profile's 8 MB
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("big 2000000"), kWaitMs);
+        const QueryResult &r = m_fx.results["big 2000000"];
         QCOMPARE(r.error->kind, NetError::TooLarge);
         QVERIFY(!pane()->isAskingFetch()); // over the limit is never offered
         const QString shown = pane()->currentView()->errorLabel()->text();
@@ -252,9 +202,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             m_server->fake.eventCount(FakeQServer::Event::Disconnected) > disconnects, kWaitMs);
         shoot(QStringLiteral("size-over-limit"));
-        run(QStringLiteral("after limit"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_results.contains("after limit"), kWaitMs);
-        QVERIFY(m_results["after limit"].ok());
+        m_fx.run(QStringLiteral("after limit"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.results.contains("after limit"), kWaitMs);
+        QVERIFY(m_fx.results["after limit"].ok());
     }
 };
 

@@ -25,6 +25,7 @@
 #include "recovery/sessionjournal.h"
 #include "results/resultpane.h"
 #include "theme/theme.h"
+#include "windowfixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QAbstractItemView>
@@ -44,24 +45,21 @@
 #include <QtTest>
 
 using namespace qscope;
+using qscope::test::WindowFixture;
 
 class TestWorkbench : public QObject
 {
     Q_OBJECT
 
+    WindowFixture m_fx;
     std::unique_ptr<DemoServer> m_demo;
-    std::unique_ptr<ConnectionManager> m_manager;
-    std::unique_ptr<ConnectionStore> m_store;
-    std::unique_ptr<HistoryStore> m_history;
-    std::unique_ptr<MainWindow> m_window;
-    QTemporaryDir m_dir;
     QString m_demoProfile;
 
     /// Runs text on a profile through the runner; returns the result.
     QueryResult run(const QString &profile, const QByteArray &text)
     {
-        QSignalSpy spy(m_window->runner(), &QueryRunner::finished);
-        const auto ticket = m_window->runner()->run(profile, text);
+        QSignalSpy spy(m_fx.window->runner(), &QueryRunner::finished);
+        const auto ticket = m_fx.window->runner()->run(profile, text);
         for (int i = 0; i < 200; ++i) {
             for (const auto &args : spy)
                 if (args[0].value<QueryRunner::Ticket>() == ticket)
@@ -76,7 +74,7 @@ class TestWorkbench : public QObject
     /// Writes a .q file into the test's temporary directory; its path, empty if it failed.
     QString writeQFile(const QString &name, const QByteArray &text)
     {
-        const QString path = m_dir.filePath(name);
+        const QString path = m_fx.dir.filePath(name);
         QFile f(path);
         if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size()) return {};
         return path;
@@ -86,35 +84,18 @@ class TestWorkbench : public QObject
     int resultRows() const
     {
         int best = -1;
-        for (QAbstractItemView *v : m_window->results()->findChildren<QAbstractItemView *>())
-            if (v->model() && v->isVisibleTo(m_window->results()))
+        for (QAbstractItemView *v : m_fx.window->results()->findChildren<QAbstractItemView *>())
+            if (v->model() && v->isVisibleTo(m_fx.window->results()))
                 best = qMax(best, v->model()->rowCount());
         return best;
     }
 
-    void screenshot(const QString &name)
-    {
-        const QString dir = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/screenshots");
-        QDir().mkpath(dir);
-        QCoreApplication::processEvents();
-        const QImage img = m_window->grab().toImage();
-        QVERIFY(!img.isNull());
-        QVERIFY(img.save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
-    }
+    void screenshot(const QString &name) { QVERIFY(m_fx.shot(name)); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("qscope-tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_workbench"));
-        QSettings().clear();
-        QFile::remove(ConnectionStore::defaultPath());
-        // a journal a killed earlier run left would otherwise come back as recovered tabs
-        QDir(SessionJournal::defaultDirectory()).removeRecursively();
-        Q_INIT_RESOURCE(resources);
-        Theme::apply(Theme::Light);
-
+        QCOMPARE(m_fx.prepare(QStringLiteral("tst_workbench")), QString());
         m_demo = std::make_unique<DemoServer>();
         DemoOptions o;
         o.port = 0;
@@ -125,25 +106,12 @@ private Q_SLOTS:
         QVERIFY2(m_demo->start(o, &error), qPrintable(error));
         QVERIFY(m_demo->port() > 0);
 
-        m_manager = std::make_unique<ConnectionManager>();
-        m_store = std::make_unique<ConnectionStore>();
-        QCOMPARE(m_store->load(ConnectionStore::defaultPath()), QString());
-        m_history = std::make_unique<HistoryStore>();
-        m_history->load(m_dir.filePath(QStringLiteral("history.jsonl")));
-        m_window = std::make_unique<MainWindow>(m_manager.get(), m_store.get(), m_history.get());
-        m_window->passwords()->setKeychainEnabled(false); // as on CI: no secret service
-        const int em = m_window->fontMetrics().height();
-        m_window->resize(em * 90, em * 55);
-        m_window->restoreState(QString());
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(m_fx.open(QString(), QSize(90, 55), true));
     }
 
     void cleanupTestCase()
     {
-        if (m_window) m_window->sessions()->disconnectAll();
-        m_window.reset();
-        m_manager.reset();
+        m_fx.close();
         m_demo.reset();
     }
 
@@ -164,48 +132,48 @@ private Q_SLOTS:
             filled = true;
             dialog->buttons()->button(QDialogButtonBox::Ok)->click();
         });
-        m_demoProfile = m_window->connectionsView()->addConnection();
+        m_demoProfile = m_fx.window->connectionsView()->addConnection();
         QVERIFY(filled);
         QVERIFY(!m_demoProfile.isEmpty());
-        const ConnectionProfile *p = m_store->profile(m_demoProfile);
+        const ConnectionProfile *p = m_fx.store->profile(m_demoProfile);
         QVERIFY(p);
         QCOMPARE(p->port, int(m_demo->port()));
         QCOMPARE(p->tag, QStringLiteral("dev"));
         QFile f(ConnectionStore::defaultPath());
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY(f.readAll().contains("\"Demo\""));
-        QVERIFY(m_window->connectionsView()->model()->indexOfProfile(m_demoProfile).isValid());
-        QAbstractItemModelTester tester(m_window->connectionsView()->model(),
+        QVERIFY(m_fx.window->connectionsView()->model()->indexOfProfile(m_demoProfile).isValid());
+        QAbstractItemModelTester tester(m_fx.window->connectionsView()->model(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
     }
 
     void runQueryShowsResult()
     {
-        EditorTab *tab = m_window->editors()->current();
+        EditorTab *tab = m_fx.window->editors()->current();
         QVERIFY(tab);
         tab->setProfileId(m_demoProfile);
         tab->setText(QStringLiteral("([]a:til 7;b:7#`x`y`z)\n"));
         tab->setCursorPosition(0, 0);
-        QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
-        QSignalSpy state(m_window->sessions(), &ServerSessions::stateChanged);
-        m_window->runCurrent();
+        QSignalSpy finished(m_fx.window->runner(), &QueryRunner::finished);
+        QSignalSpy state(m_fx.window->sessions(), &ServerSessions::stateChanged);
+        m_fx.window->runCurrent();
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
         const QueryResult r = finished[0][1].value<QueryResult>();
         QVERIFY2(r.ok(), qPrintable(r.error ? r.error->message : QString()));
         QVERIFY(r.value.isTable());
         QCOMPARE(r.value.count(), int64_t(7));
         QCOMPARE(finished[0][2].toString(), QStringLiteral("Demo"));
-        QVERIFY(m_window->sessions()->isOpen(m_demoProfile));
+        QVERIFY(m_fx.window->sessions()->isOpen(m_demoProfile));
         QTRY_COMPARE_WITH_TIMEOUT(resultRows(), 7, 5000);
-        QCOMPARE(m_history->count(), 1);
-        QCOMPARE(m_history->at(0).server, QStringLiteral("Demo"));
-        QVERIFY(m_history->at(0).bytes > 0);
-        QVERIFY(m_window->serverStatus()->text().contains(QStringLiteral("connected")));
-        QVERIFY(m_window->serverStatus()->text().contains(QStringLiteral("DEV")));
+        QCOMPARE(m_fx.history->count(), 1);
+        QCOMPARE(m_fx.history->at(0).server, QStringLiteral("Demo"));
+        QVERIFY(m_fx.history->at(0).bytes > 0);
+        QVERIFY(m_fx.window->serverStatus()->text().contains(QStringLiteral("connected")));
+        QVERIFY(m_fx.window->serverStatus()->text().contains(QStringLiteral("DEV")));
         // the tab shows the server it is bound to
-        QVERIFY(m_window->editors()
+        QVERIFY(m_fx.window->editors()
                     ->tabWidget()
-                    ->tabText(m_window->editors()->tabWidget()->currentIndex())
+                    ->tabText(m_fx.window->editors()->tabWidget()->currentIndex())
                     .contains(QStringLiteral("@ Demo")));
     }
 
@@ -215,16 +183,16 @@ private Q_SLOTS:
         QVERIFY(!r.ok());
         QCOMPARE(r.error->kind, NetError::QError);
         QCOMPARE(r.error->message, QStringLiteral("type"));
-        QCOMPARE(m_history->at(m_history->count() - 1).error, QStringLiteral("type"));
-        QVERIFY(m_window->sessions()->isOpen(m_demoProfile)); // a q error keeps the connection
+        QCOMPARE(m_fx.history->at(m_fx.history->count() - 1).error, QStringLiteral("type"));
+        QVERIFY(m_fx.window->sessions()->isOpen(m_demoProfile)); // a q error keeps the connection
     }
 
     void runAllSendsBuffer()
     {
-        EditorTab *tab = m_window->editors()->newTab(m_demoProfile);
+        EditorTab *tab = m_fx.window->editors()->newTab(m_demoProfile);
         tab->setText(QStringLiteral("wbx:6*7;\nwbx+1\n"));
-        QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
-        m_window->runAll();
+        QSignalSpy finished(m_fx.window->runner(), &QueryRunner::finished);
+        m_fx.window->runAll();
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
         const QueryResult r = finished[0][1].value<QueryResult>();
         QVERIFY2(r.ok(), qPrintable(r.error ? r.error->message : QString()));
@@ -237,8 +205,8 @@ private Q_SLOTS:
             writeQFile(QStringLiteral("load.q"), "/ loaded from the workbench\nloadedA:100\n"
                                                  "loadedF:{x+loadedA}\n");
         QVERIFY(!path.isEmpty());
-        QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
-        m_window->loadFileIntoServer(path);
+        QSignalSpy finished(m_fx.window->runner(), &QueryRunner::finished);
+        m_fx.window->loadFileIntoServer(path);
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
         const QueryResult lr = finished[0][1].value<QueryResult>();
         QVERIFY2(lr.ok(), qPrintable(lr.error ? lr.error->message : QString()));
@@ -251,25 +219,25 @@ private Q_SLOTS:
     {
         // with every editor tab closed, the server is the dock's: the load's result still needs
         // a tab's pane to show in (a job nobody owns is dropped when it finishes)
-        EditorArea *editors = m_window->editors();
+        EditorArea *editors = m_fx.window->editors();
         for (int i = 0; i < editors->count(); ++i)
             editors->tab(i)->setModified(false);
         while (editors->count() > 0)
             QVERIFY(editors->closeTab(0));
-        m_window->connectionsView()->selectProfile(m_demoProfile);
+        m_fx.window->connectionsView()->selectProfile(m_demoProfile);
         const QString path = writeQFile(QStringLiteral("load2.q"), "loadedB:7\n");
         QVERIFY(!path.isEmpty());
-        QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
-        m_window->loadFileIntoServer(path);
+        QSignalSpy finished(m_fx.window->runner(), &QueryRunner::finished);
+        m_fx.window->loadFileIntoServer(path);
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 20000);
         QVERIFY2(finished[0][1].value<QueryResult>().ok(),
                  qPrintable(finished[0][1].value<QueryResult>().error->message));
         QCOMPARE(editors->count(), 1);
         QCOMPARE(finished[0][3].value<QObject *>(), editors->current());
-        ResultPane *pane = m_window->resultsFor(editors->current());
+        ResultPane *pane = m_fx.window->resultsFor(editors->current());
         QVERIFY(pane);
         QCOMPARE(pane->runCount(), 1);
-        QCOMPARE(m_window->results(), pane);
+        QCOMPARE(m_fx.window->results(), pane);
     }
 
     void unreachableServerFailsClearly()
@@ -283,13 +251,13 @@ private Q_SLOTS:
         p.host = QStringLiteral("127.0.0.1");
         p.port = port;
         p.connectTimeoutMs = 2000;
-        const QString id = m_store->add(p);
+        const QString id = m_fx.store->add(p);
         const QueryResult r = run(id, "1+1");
         QVERIFY(!r.ok());
         QVERIFY(r.error->kind != NetError::Timeout ||
                 !r.error->message.contains(QStringLiteral("test waited")));
         QVERIFY(!r.error->message.isEmpty());
-        QVERIFY(m_store->remove(id));
+        QVERIFY(m_fx.store->remove(id));
     }
 
     void passwordAskedWithoutKeychain()
@@ -299,8 +267,8 @@ private Q_SLOTS:
         p.host = QStringLiteral("127.0.0.1");
         p.port = m_demo->port();
         p.user = QStringLiteral("alice");
-        const QString id = m_store->add(p);
-        QSignalSpy needed(m_window->sessions(), &ServerSessions::passwordNeeded);
+        const QString id = m_fx.store->add(p);
+        QSignalSpy needed(m_fx.window->sessions(), &ServerSessions::passwordNeeded);
         PasswordPrompt::setNextAnswer(QStringLiteral("pw"));
         const QueryResult r = run(id, "2+2");
         QCOMPARE(needed.size(), 1);
@@ -308,27 +276,27 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), qPrintable(r.error ? r.error->message : QString()));
         QCOMPARE(r.value.rawInt(), int64_t(4));
         // the password stayed in memory only
-        QCOMPARE(m_window->passwords()->sessionPassword(id).value_or(QString()),
+        QCOMPARE(m_fx.window->passwords()->sessionPassword(id).value_or(QString()),
                  QStringLiteral("pw"));
         QFile f(ConnectionStore::defaultPath());
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY(!f.readAll().contains("\"pw\""));
         // cancelling the prompt gives a clear error, not a hang
-        m_window->sessions()->disconnectProfile(id);
-        m_window->passwords()->clearSession(id);
+        m_fx.window->sessions()->disconnectProfile(id);
+        m_fx.window->passwords()->clearSession(id);
         PasswordPrompt::setNextAnswer(std::nullopt);
         const QueryResult c = run(id, "2+2");
         QVERIFY(!c.ok());
         QVERIFY(c.error->message.contains(QStringLiteral("password")));
-        m_store->remove(id);
+        m_fx.store->remove(id);
     }
 
     void cancelDropsAndReconnects()
     {
-        QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(m_demoProfile), 20000);
-        const auto ticket = m_window->runner()->run(m_demoProfile, "count til 1000000");
-        m_window->runner()->cancel(ticket);
+        QSignalSpy finished(m_fx.window->runner(), &QueryRunner::finished);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->sessions()->isOpen(m_demoProfile), 20000);
+        const auto ticket = m_fx.window->runner()->run(m_demoProfile, "count til 1000000");
+        m_fx.window->runner()->cancel(ticket);
         // the engine confirms (its own text), within a second
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, QueryRunner::kCancelConfirmMs + 500);
         QCOMPARE(finished[0][0].value<QueryRunner::Ticket>(), ticket);
@@ -344,17 +312,17 @@ private Q_SLOTS:
             else
                 QVERIFY2(text.contains(QStringLiteral("reconnect")), qPrintable(text));
         }
-        QVERIFY(!m_window->runner()->isRunning(ticket));
+        QVERIFY(!m_fx.window->runner()->isRunning(ticket));
         QVERIFY(QueryRunner::cancelExplanation().contains(QStringLiteral("cannot interrupt")));
         // and the server is usable again afterwards
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(m_demoProfile), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->sessions()->isOpen(m_demoProfile), 20000);
         const QueryResult again = run(m_demoProfile, "3*3");
         QVERIFY2(again.ok(), qPrintable(again.error ? again.error->message : QString()));
     }
 
     void explorer()
     {
-        ExplorerModel *model = m_window->explorer()->model();
+        ExplorerModel *model = m_fx.window->explorer()->model();
         QAbstractItemModelTester tester(model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(run(m_demoProfile, ".wbns.f:{[a;b] a+b}; .wbns.v:42; wbtab:([]p:1 2 3f;s:`a`b`c)")
@@ -390,7 +358,7 @@ private Q_SLOTS:
         QVERIFY2(preview.ok(), qPrintable(preview.error ? preview.error->message : QString()));
         QCOMPARE(preview.value.count(), int64_t(3));
 
-        QTreeView *tree = m_window->explorer()->tree();
+        QTreeView *tree = m_fx.window->explorer()->tree();
         tree->expand(server);
         tree->expand(root);
         QTRY_VERIFY_WITH_TIMEOUT(model->rowCount(root) > 0, 10000);
@@ -417,35 +385,36 @@ private Q_SLOTS:
         QVERIFY(!form.problem().isEmpty());
         form.argumentEdits()[1]->setText(QStringLiteral("2"));
         QVERIFY2(form.problem().isEmpty(), qPrintable(form.problem()));
-        QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
-        m_window->runner()->call(m_demoProfile, form.message(), form.description());
+        QSignalSpy finished(m_fx.window->runner(), &QueryRunner::finished);
+        m_fx.window->runner()->call(m_demoProfile, form.message(), form.description());
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 10000);
         const QueryResult r = finished[0][1].value<QueryResult>();
         QVERIFY2(r.ok(), qPrintable(r.error ? r.error->message : QString()));
         QCOMPARE(r.value.rawInt(), int64_t(42));
-        QCOMPARE(m_history->at(m_history->count() - 1).query, QStringLiteral(".wbns.f[40;2]"));
+        QCOMPARE(m_fx.history->at(m_fx.history->count() - 1).query,
+                 QStringLiteral(".wbns.f[40;2]"));
     }
 
     void importStudioList()
     {
-        const QString path = m_dir.filePath(QStringLiteral("studio.properties"));
+        const QString path = m_fx.dir.filePath(QStringLiteral("studio.properties"));
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("version=1.3\nserverTree.0folder=Imported\nserverTree.0.0=studio-rdb\n"
                 "server.0.host=127.0.0.1\nserver.0.port=" +
                 QByteArray::number(m_demo->port()) + "\nserver.0.user=\nserver.0.password=\n");
         f.close();
-        const int before = int(m_store->profiles().size());
-        QSignalSpy imported(m_window->connectionsView(), &ConnectionsView::importFinished);
-        m_window->connectionsView()->importFile(path); // parsed on a worker thread
+        const int before = int(m_fx.store->profiles().size());
+        QSignalSpy imported(m_fx.window->connectionsView(), &ConnectionsView::importFinished);
+        m_fx.window->connectionsView()->importFile(path); // parsed on a worker thread
         QVERIFY(imported.wait(20000));
         const QString summary = imported[0][0].toString();
         QVERIFY2(summary.contains(QStringLiteral("Studio for kdb+")), qPrintable(summary));
-        QCOMPARE(int(m_store->profiles().size()), before + 1);
-        const ConnectionProfile *p = m_store->findByName(QStringLiteral("studio-rdb"));
+        QCOMPARE(int(m_fx.store->profiles().size()), before + 1);
+        const ConnectionProfile *p = m_fx.store->findByName(QStringLiteral("studio-rdb"));
         QVERIFY(p);
         QCOMPARE(p->folder, QStringLiteral("Imported"));
-        QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("Imported 1")));
+        QVERIFY(m_fx.window->messageBar()->text().contains(QStringLiteral("Imported 1")));
         // the imported server works
         const QueryResult r = run(p->id, "1+2");
         QVERIFY2(r.ok(), qPrintable(r.error ? r.error->message : QString()));
@@ -455,20 +424,20 @@ private Q_SLOTS:
     {
         ConnectionProfile p;
         p.name = QStringLiteral("to delete");
-        const QString id = m_store->add(p);
+        const QString id = m_fx.store->add(p);
         const int asked = Confirm::askedCount();
         Confirm::setNextAnswer(Confirm::No);
-        QVERIFY(!m_window->connectionsView()->deleteConnection(id));
-        QVERIFY(m_store->profile(id));
+        QVERIFY(!m_fx.window->connectionsView()->deleteConnection(id));
+        QVERIFY(m_fx.store->profile(id));
         Confirm::setNextAnswer(Confirm::Yes);
-        QVERIFY(m_window->connectionsView()->deleteConnection(id));
-        QVERIFY(!m_store->profile(id));
+        QVERIFY(m_fx.window->connectionsView()->deleteConnection(id));
+        QVERIFY(!m_fx.store->profile(id));
         QCOMPARE(Confirm::askedCount(), asked + 2);
     }
 
     void screenshotsLightAndDark()
     {
-        EditorTab *tab = m_window->editors()->newTab(m_demoProfile);
+        EditorTab *tab = m_fx.window->editors()->newTab(m_demoProfile);
         tab->setText(QStringLiteral(
             "/ qscope workbench: run a line with Ctrl+Enter\n"
             "t:([]time:.z.p+til 5;sym:`IBM`MSFT`AAPL`IBM`GOOG;price:101.5 320.25 189.1 101.75 "
@@ -476,35 +445,35 @@ private Q_SLOTS:
             "select max price by sym from t where time>2024.01.31D00:00:00 / trailing comment\n"
             "f:{[x;y] x+y*2}\n\"a string\"\n"));
         tab->setCursorPosition(1, 0);
-        QSignalSpy finished(m_window->runner(), &QueryRunner::finished);
-        m_window->runCurrent();
+        QSignalSpy finished(m_fx.window->runner(), &QueryRunner::finished);
+        m_fx.window->runCurrent();
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 10000);
         tab->setCursorPosition(2, 0);
-        m_window->runCurrent();
+        m_fx.window->runCurrent();
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 2, 10000);
         QVERIFY(finished[1][1].value<QueryResult>().ok());
-        m_window->explorer()->tree()->expandAll();
+        m_fx.window->explorer()->tree()->expandAll();
         screenshot(QStringLiteral("workbench-light"));
         Theme::apply(Theme::Dark);
-        m_window->applyTheme();
+        m_fx.window->applyTheme();
         QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 100, true);
         screenshot(QStringLiteral("workbench-dark"));
         Theme::apply(Theme::Light);
-        m_window->applyTheme();
+        m_fx.window->applyTheme();
     }
 
     void sessionRestore()
     {
         EditorTab *tab =
-            m_window->editors()->newTab(m_demoProfile, QStringLiteral("unsaved work 123"));
+            m_fx.window->editors()->newTab(m_demoProfile, QStringLiteral("unsaved work 123"));
         tab->setModified(true);
-        const QString file = m_dir.filePath(QStringLiteral("saved.q"));
-        EditorTab *fileTab = m_window->editors()->newTab(m_demoProfile, QStringLiteral("a:1\n"));
+        const QString file = m_fx.dir.filePath(QStringLiteral("saved.q"));
+        EditorTab *fileTab = m_fx.window->editors()->newTab(m_demoProfile, QStringLiteral("a:1\n"));
         QCOMPARE(fileTab->saveFile(file), QString());
-        const int tabs = m_window->editors()->count();
-        m_window->saveState();
+        const int tabs = m_fx.window->editors()->count();
+        m_fx.window->saveState();
 
-        MainWindow second(m_manager.get(), m_store.get(), m_history.get());
+        MainWindow second(m_fx.manager.get(), m_fx.store.get(), m_fx.history.get());
         second.restoreState(QString());
         QCOMPARE(second.editors()->count(), tabs);
         bool sawUnsaved = false, sawFile = false;
@@ -533,23 +502,23 @@ private Q_SLOTS:
 
     void restoredTabsShowModifiedMarks()
     {
-        EditorArea *editors = m_window->editors();
+        EditorArea *editors = m_fx.window->editors();
         const auto write = [](const QString &path, const QByteArray &bytes) {
             QFile f(path);
             return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
         };
         // saved and untouched
-        const QString clean = m_dir.filePath(QStringLiteral("clean.q"));
+        const QString clean = m_fx.dir.filePath(QStringLiteral("clean.q"));
         EditorTab *a = editors->newTab(m_demoProfile, QStringLiteral("c:1\n"));
         QCOMPARE(a->saveFile(clean), QString());
         // saved, then edited and not saved
-        const QString edited = m_dir.filePath(QStringLiteral("edited.q"));
+        const QString edited = m_fx.dir.filePath(QStringLiteral("edited.q"));
         EditorTab *b = editors->newTab(m_demoProfile, QStringLiteral("e:1\n"));
         QCOMPARE(b->saveFile(edited), QString());
         b->append(QStringLiteral("e:2\n"));
         QVERIFY(b->isModified());
         // edited, and meanwhile the file on disk came to hold exactly the edited text
-        const QString matched = m_dir.filePath(QStringLiteral("matched.q"));
+        const QString matched = m_fx.dir.filePath(QStringLiteral("matched.q"));
         EditorTab *c = editors->newTab(m_demoProfile, QStringLiteral("m:1\n"));
         QCOMPARE(c->saveFile(matched), QString());
         c->append(QStringLiteral("m:2\n"));
@@ -559,9 +528,9 @@ private Q_SLOTS:
         EditorTab *d = editors->newTab(m_demoProfile, QStringLiteral("scratch 456"));
         QVERIFY(!d->isModified());
         editors->newTab(m_demoProfile);
-        m_window->saveState();
+        m_fx.window->saveState();
 
-        MainWindow second(m_manager.get(), m_store.get(), m_history.get());
+        MainWindow second(m_fx.manager.get(), m_fx.store.get(), m_fx.history.get());
         second.restoreState(QString());
         const auto find = [&](const std::function<bool(EditorTab *)> &match) -> int {
             for (int i = 0; i < second.editors()->count(); ++i)
@@ -610,34 +579,36 @@ private Q_SLOTS:
         p.host = QStringLiteral("127.0.0.1");
         p.port = port;
         p.connectTimeoutMs = 2000;
-        const QString id = m_store->add(p);
-        QStatusBar *bar = m_window->statusBar();
-        m_window->sessions()->connectProfile(id);
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->sessions()->state(id), ConnectionState::Failed, 10000);
+        const QString id = m_fx.store->add(p);
+        QStatusBar *bar = m_fx.window->statusBar();
+        m_fx.window->sessions()->connectProfile(id);
+        QTRY_COMPARE_WITH_TIMEOUT(m_fx.window->sessions()->state(id), ConnectionState::Failed,
+                                  10000);
         QVERIFY2(bar->currentMessage().startsWith(QStringLiteral("flaky: ")),
                  qPrintable(bar->currentMessage()));
         // the user points it at the running server and connects again: the error is history
-        ConnectionProfile fixed = *m_store->profile(id);
+        ConnectionProfile fixed = *m_fx.store->profile(id);
         fixed.port = m_demo->port();
-        QVERIFY(m_store->update(fixed));
-        m_window->sessions()->connectProfile(id);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(id), 10000);
+        QVERIFY(m_fx.store->update(fixed));
+        m_fx.window->sessions()->connectProfile(id);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->sessions()->isOpen(id), 10000);
         QVERIFY2(bar->currentMessage().isEmpty(), qPrintable(bar->currentMessage()));
         // another part's newer message is not taken down by a later success
-        m_window->sessions()->disconnectProfile(id);
+        m_fx.window->sessions()->disconnectProfile(id);
         fixed.port = port;
-        QVERIFY(m_store->update(fixed));
-        m_window->sessions()->connectProfile(id);
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->sessions()->state(id), ConnectionState::Failed, 10000);
+        QVERIFY(m_fx.store->update(fixed));
+        m_fx.window->sessions()->connectProfile(id);
+        QTRY_COMPARE_WITH_TIMEOUT(m_fx.window->sessions()->state(id), ConnectionState::Failed,
+                                  10000);
         bar->showMessage(QStringLiteral("something else"));
         fixed.port = m_demo->port();
-        QVERIFY(m_store->update(fixed));
-        m_window->sessions()->connectProfile(id);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(id), 10000);
+        QVERIFY(m_fx.store->update(fixed));
+        m_fx.window->sessions()->connectProfile(id);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->sessions()->isOpen(id), 10000);
         QCOMPARE(bar->currentMessage(), QStringLiteral("something else"));
         bar->clearMessage();
-        m_window->sessions()->disconnectProfile(id);
-        QVERIFY(m_store->remove(id));
+        m_fx.window->sessions()->disconnectProfile(id);
+        QVERIFY(m_fx.store->remove(id));
     }
 
     void monitorViewsShareTheBottomAsTabs()
@@ -645,33 +616,33 @@ private Q_SLOTS:
         // Feeds, Handles and Frames open from the Monitor menu; side by side they would need a
         // window about 2,000 px wide, so each new one is tabbed with the ones already open.
         QVERIFY(!m_demoProfile.isEmpty()); // added by addConnectionThroughDialog
-        EditorTab *tab = m_window->editors()->current();
+        EditorTab *tab = m_fx.window->editors()->current();
         QVERIFY(tab);
         tab->setProfileId(m_demoProfile);
-        m_window->sessions()->connectProfile(m_demoProfile);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->sessions()->isOpen(m_demoProfile), 10000);
+        m_fx.window->sessions()->connectProfile(m_demoProfile);
+        QTRY_VERIFY_WITH_TIMEOUT(m_fx.window->sessions()->isOpen(m_demoProfile), 10000);
         const QStringList names{tr("New feed view"), tr("Handles"), tr("Frames")};
         for (const QString &name : names) {
             QAction *action = nullptr;
-            for (QAction *a : m_window->findChildren<QAction *>())
+            for (QAction *a : m_fx.window->findChildren<QAction *>())
                 if (a->text() == name) action = a;
             QVERIFY2(action, qPrintable(name));
             action->trigger();
         }
-        auto *feeds = m_window->findChild<QDockWidget *>(QStringLiteral("feedsDock"));
-        auto *handles = m_window->findChild<QDockWidget *>(QStringLiteral("handlesDock"));
-        auto *frames = m_window->findChild<QDockWidget *>(QStringLiteral("framesDock"));
+        auto *feeds = m_fx.window->findChild<QDockWidget *>(QStringLiteral("feedsDock"));
+        auto *handles = m_fx.window->findChild<QDockWidget *>(QStringLiteral("handlesDock"));
+        auto *frames = m_fx.window->findChild<QDockWidget *>(QStringLiteral("framesDock"));
         QVERIFY(feeds && handles && frames);
-        const QList<QDockWidget *> tabbed = m_window->tabifiedDockWidgets(feeds);
+        const QList<QDockWidget *> tabbed = m_fx.window->tabifiedDockWidgets(feeds);
         QVERIFY(tabbed.contains(handles));
         QVERIFY(tabbed.contains(frames));
-        QCOMPARE(m_window->dockWidgetArea(frames), Qt::BottomDockWidgetArea);
+        QCOMPARE(m_fx.window->dockWidgetArea(frames), Qt::BottomDockWidgetArea);
         screenshot(QStringLiteral("workbench-monitor-tabs"));
     }
 
     void helpListsShortcuts()
     {
-        const QString html = m_window->shortcutsHtml();
+        const QString html = m_fx.window->shortcutsHtml();
         QVERIFY(html.contains(QStringLiteral("Run line or selection")));
         QVERIFY(
             html.contains(QKeySequence(Qt::CTRL | Qt::Key_E).toString(QKeySequence::NativeText)));
