@@ -123,20 +123,26 @@ class TestEditor : public QObject
         return t;
     }
 
-    /// Presses Ctrl+Return in the editor and waits until the server got `expected`.
+    /// Presses Ctrl+Return in the editor; true once the server got `expected` (once) and its
+    /// answer is back in the tab. Waiting for the answer too matters: a tab runs one query at a
+    /// time, so a Ctrl+Return pressed while the last answer is still on its way is refused
+    /// ("still running"), which under load (the answer a few ms behind the server) it was.
     bool runSends(EditorTab *tab, const QByteArray &expected)
     {
         const int before = m_server->queriesSeen(expected);
         if (!m_fx.pressRun(tab)) return false;
-        for (int i = 0; i < 200 && m_server->queriesSeen(expected) <= before; ++i)
-            QTest::qWait(50);
-        if (m_server->queriesSeen(expected) == before + 1) return true;
+        QueryRunner *runner = m_fx.window->runner();
+        const bool done = QTest::qWaitFor(
+            [&] { return m_server->queriesSeen(expected) > before && !runner->activeFor(tab); },
+            20000);
+        if (done && m_server->queriesSeen(expected) == before + 1) return true;
         // say what the server did see, and what the window said, for the failure's report
         for (const FakeQServer::Event &e : m_server->events)
             if (e.kind == FakeQServer::Event::Message)
                 qWarning("server saw: %s", qscope::test::queryText(e.value).constData());
-        qWarning("message bar: %s; strip: %s", qPrintable(m_fx.window->messageBar()->text()),
-                 qPrintable(tab->statusTip()));
+        qWarning("message bar: %s; strip: %s; still running: %s",
+                 qPrintable(m_fx.window->messageBar()->text()), qPrintable(tab->statusTip()),
+                 runner->activeFor(tab) ? "yes" : "no");
         return false;
     }
 
@@ -365,8 +371,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(dialogShown, 10000);
         delete poll;
         QCOMPARE(t->text(), QStringLiteral("a:1\nb:2"));
-        m_fx.window->activateWindow(); // the dialog had it
-        QVERIFY(QTest::qWaitForWindowActive(m_fx.window.get()));
+        QVERIFY(m_fx.activate()); // the dialog had it
 
         // Ctrl+/ was "move left one word part"; now it toggles the comment
         t->setFocus();
