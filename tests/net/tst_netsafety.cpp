@@ -23,7 +23,16 @@
 #include <QThread>
 #include <QTimer>
 
+#include <QDir>
+
+#include <functional>
+
+#include <arpa/inet.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 using namespace qscope;
 using qscope::test::FakeQServer;
@@ -82,13 +91,15 @@ Value longs(int n, int64_t step = 1)
 
 /// Answers "1+1" with 2, "big N" with N longs (N*8+14 bytes), "zeros N" with N zero longs
 /// compressed (kdb+'s compression: a few KB on the wire), "limit" with 'limit, "raw" with
-/// whatever `raw` holds, "late" after 300 ms, and "sleep" never (the socket then answers
-/// nothing more, like kdb+ stuck in a long query).
+/// whatever `raw` holds, "late" after 300 ms, "held" when the test writes the answer itself (the
+/// client is kept in `held`), and "sleep" never (the socket then answers nothing more, like
+/// kdb+ stuck in a long query).
 struct Server
 {
     FakeQServer fake;
     QByteArray raw;
     QSet<QIODevice *> busy;
+    QPointer<QTcpSocket> held;
 
     Server()
     {
@@ -111,6 +122,8 @@ struct Server
                 QTimer::singleShot(300, &fake, [guard] {
                     if (guard) FakeQServer::reply(guard, Value::longAtom(42));
                 });
+            } else if (q == "held") {
+                held = qobject_cast<QTcpSocket *>(io);
             } else if (q == "sleep") {
                 busy.insert(io);
                 QObject::connect(io, &QObject::destroyed, &fake, [this, io] { busy.remove(io); });
@@ -134,6 +147,84 @@ struct Server
         return -1;
     }
 };
+
+/// One case's world: a listening Server, an engine and what the engine delivered.
+struct Rig
+{
+    Server server;
+    ConnectionManager m;
+    Results results{m};
+    bool listening = server.fake.listenTcp();
+
+    /// A connection to the server with tcpOptions(), as `edit` changes them.
+    ConnectionId open(const std::function<void(ConnectionOptions &)> &edit = {})
+    {
+        ConnectionOptions o = tcpOptions(server.fake.port());
+        if (edit) edit(o);
+        return m.open(o);
+    }
+    /// Waits (running events) until `r`'s result is in; false if it is not within kWaitMs.
+    bool waitFor(RequestId r)
+    {
+        return QTest::qWaitFor([&] { return results.has(r); }, kWaitMs);
+    }
+    /// Sends `text` and waits for its result; a Timeout error if none came.
+    QueryResult ask(ConnectionId id, const QByteArray &text)
+    {
+        const RequestId r = m.query(id, text);
+        if (waitFor(r)) return results.get(r);
+        QueryResult none;
+        none.error = NetError{NetError::Timeout, QStringLiteral("no result in 20 s")};
+        return none;
+    }
+};
+
+/// Waits for `done` without running this thread's events (what other threads post to it stays
+/// queued); false if it is not true within kWaitMs.
+template<class Done>
+bool waitWithoutEvents(Done done)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > kWaitMs) return false;
+        QThread::usleep(200);
+    }
+    return true;
+}
+
+/// This process's descriptor for the TCP socket from local port `localPort` to `peerPort` on
+/// 127.0.0.1 (the engine's end of a connection the server accepted), -1 if there is none.
+int socketFd(quint16 localPort, quint16 peerPort)
+{
+    const QStringList fds =
+        QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System);
+    for (const QString &name : fds) {
+        const int fd = name.toInt();
+        sockaddr_in local{}, peer{};
+        socklen_t localSize = sizeof local, peerSize = sizeof peer;
+        if (::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &localSize) != 0 ||
+            ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerSize) != 0 ||
+            local.sin_family != AF_INET)
+            continue;
+        if (ntohs(local.sin_port) == localPort && ntohs(peer.sin_port) == peerPort) return fd;
+    }
+    return -1;
+}
+
+/// Bytes waiting in a socket's kernel receive buffer (FIONREAD), -1 on error.
+int unread(int fd)
+{
+    int n = 0;
+    return ::ioctl(fd, FIONREAD, &n) == 0 ? n : -1;
+}
+
+/// Bytes sent on a socket that its peer's kernel has not yet acknowledged (SIOCOUTQ), -1 on error.
+int unacknowledged(int fd)
+{
+    int n = 0;
+    return ::ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
+}
 
 } // namespace
 
@@ -198,108 +289,94 @@ void TestNetSafety::descriptorLimitRaised()
 
 void TestNetSafety::resultOverLimitResetsAndGoesOn()
 {
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
-    QSignalSpy exceeded(&m, &ConnectionManager::limitExceeded);
-    auto o = tcpOptions(server.fake.port());
-    o.maxMessageBytes = qint64(1) << 20;
-    const ConnectionId id = m.open(o);
-    const RequestId big = m.query(id, "big 300000"); // 2.3 MB
-    const RequestId behind = m.query(id, "1+1");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(big) && results.has(behind), kWaitMs);
-    QCOMPARE(results.get(big).error->kind, NetError::TooLarge);
-    QVERIFY2(errorText(results.get(big))
+    Rig rig;
+    QVERIFY(rig.listening);
+    QSignalSpy exceeded(&rig.m, &ConnectionManager::limitExceeded);
+    const ConnectionId id =
+        rig.open([](ConnectionOptions &o) { o.maxMessageBytes = qint64(1) << 20; });
+    const RequestId big = rig.m.query(id, "big 300000"); // 2.3 MB
+    const RequestId behind = rig.m.query(id, "1+1");
+    QVERIFY(rig.waitFor(big) && rig.waitFor(behind));
+    QCOMPARE(rig.results.get(big).error->kind, NetError::TooLarge);
+    QVERIFY2(errorText(rig.results.get(big))
                  .startsWith(QStringLiteral(
                      "result of 2.3 MB exceeds this connection's limit of 1 MB; the connection "
                      "was reset")),
-             qPrintable(errorText(results.get(big))));
+             qPrintable(errorText(rig.results.get(big))));
     // The request queued behind went out on the new socket and was answered.
-    QVERIFY2(results.get(behind).ok(), qPrintable(errorText(results.get(behind))));
-    QCOMPARE(results.get(behind).value.longValue(), 2);
-    QCOMPARE(server.fake.logins, 2);
-    QCOMPARE(server.disconnectAt(1) >= 0, true);
+    QVERIFY2(rig.results.get(behind).ok(), qPrintable(errorText(rig.results.get(behind))));
+    QCOMPARE(rig.results.get(behind).value.longValue(), 2);
+    QCOMPARE(rig.server.fake.logins, 2);
+    QCOMPARE(rig.server.disconnectAt(1) >= 0, true);
     QCOMPARE(exceeded.size(), 1);
     QCOMPARE(exceeded.at(0).at(1).value<NetError>().kind, NetError::TooLarge);
     // Under the limit, the same connection takes a result as usual.
-    const RequestId fits = m.query(id, "big 100000");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(fits), kWaitMs);
-    QCOMPARE(results.get(fits).value.count(), 100000);
+    const QueryResult fits = rig.ask(id, "big 100000");
+    QVERIFY2(fits.ok(), qPrintable(errorText(fits)));
+    QCOMPARE(fits.value.count(), 100000);
 }
 
 void TestNetSafety::compressedClaimOverLimit()
 {
     // A 34-byte compressed frame that claims 5 GB uncompressed: refused from its first 12 bytes,
     // nothing allocated for it.
-    Server server;
+    Rig rig;
+    QVERIFY(rig.listening);
     // Capability-6 form: byte 2 = 2, the uncompressed size as 8 bytes (5 GB).
     QByteArray wide("\x01\x02\x02\x00\x22\x00\x00\x00", 8);
     const quint64 five = quint64(5) << 30;
     wide.append(reinterpret_cast<const char *>(&five), 8);
     wide.append(18, '\0');
-    server.raw = wide;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
-    auto o = tcpOptions(server.fake.port());
-    o.maxMessageBytes = qint64(1) << 30;
-    const ConnectionId id = m.open(o);
-    const RequestId r = m.query(id, "raw");
-    const RequestId behind = m.query(id, "1+1");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(r) && results.has(behind), kWaitMs);
-    QCOMPARE(results.get(r).error->kind, NetError::TooLarge);
-    QVERIFY2(errorText(results.get(r))
+    rig.server.raw = wide;
+    const ConnectionId id =
+        rig.open([](ConnectionOptions &o) { o.maxMessageBytes = qint64(1) << 30; });
+    const RequestId r = rig.m.query(id, "raw");
+    const RequestId behind = rig.m.query(id, "1+1");
+    QVERIFY(rig.waitFor(r) && rig.waitFor(behind));
+    QCOMPARE(rig.results.get(r).error->kind, NetError::TooLarge);
+    QVERIFY2(errorText(rig.results.get(r))
                  .startsWith(QStringLiteral("result of 5 GB exceeds this connection's limit of "
                                             "1 GB")),
-             qPrintable(errorText(results.get(r))));
-    QCOMPARE(results.get(behind).value.longValue(), 2);
+             qPrintable(errorText(rig.results.get(r))));
+    QCOMPARE(rig.results.get(behind).value.longValue(), 2);
 }
 
 void TestNetSafety::compressionExpandingBeyondLimit()
 {
     // Valid kdb+ compression: 8 MB of zeros travel in a few hundred KB; the uncompressed size is
     // what counts.
-    Server server;
-    QVERIFY(server.fake.listenTcp());
+    Rig rig;
+    QVERIFY(rig.listening);
     const QByteArray wire = response(longs(1 << 20, 0), true);
     QVERIFY(wire.size() < (1 << 20));
     QCOMPARE(wire.at(2), char(1));
-    ConnectionManager m;
-    Results results(m);
-    auto o = tcpOptions(server.fake.port());
-    o.maxMessageBytes = qint64(4) << 20;
-    const ConnectionId id = m.open(o);
-    const RequestId r = m.query(id, "zeros 1048576");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(r), kWaitMs);
-    QCOMPARE(results.get(r).error->kind, NetError::TooLarge);
-    QVERIFY2(errorText(results.get(r))
-                 .startsWith(QStringLiteral("result of 8 MB exceeds this connection's limit of "
-                                            "4 MB")),
-             qPrintable(errorText(results.get(r))));
+    const ConnectionId id =
+        rig.open([](ConnectionOptions &o) { o.maxMessageBytes = qint64(4) << 20; });
+    const QueryResult r = rig.ask(id, "zeros 1048576");
+    QVERIFY(r.error);
+    QCOMPARE(r.error->kind, NetError::TooLarge);
+    QVERIFY2(errorText(r).startsWith(QStringLiteral("result of 8 MB exceeds this connection's "
+                                                    "limit of 4 MB")),
+             qPrintable(errorText(r)));
     // Within the limit the same compressed answer decodes.
-    const RequestId small = m.query(id, "zeros 100000");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(small), kWaitMs);
-    QVERIFY2(results.get(small).ok(), qPrintable(errorText(results.get(small))));
-    QCOMPARE(results.get(small).value.count(), 100000);
+    const QueryResult small = rig.ask(id, "zeros 100000");
+    QVERIFY2(small.ok(), qPrintable(errorText(small)));
+    QCOMPARE(small.value.count(), 100000);
 }
 
 void TestNetSafety::pushOverLimit()
 {
     // A push (no request waiting) over the limit: the connection is dropped and says why.
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
-    QSignalSpy exceeded(&m, &ConnectionManager::limitExceeded);
-    auto o = tcpOptions(server.fake.port());
-    o.maxMessageBytes = qint64(1) << 20;
-    const ConnectionId id = m.open(o);
-    const RequestId first = m.query(id, "1+1");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(first), kWaitMs);
+    Rig rig;
+    QVERIFY(rig.listening);
+    QSignalSpy exceeded(&rig.m, &ConnectionManager::limitExceeded);
+    const ConnectionId id =
+        rig.open([](ConnectionOptions &o) { o.maxMessageBytes = qint64(1) << 20; });
+    const QueryResult first = rig.ask(id, "1+1");
+    QVERIFY2(first.ok(), qPrintable(errorText(first)));
     EncodeOptions e;
     e.type = MessageType::Async;
-    server.fake.clients().first()->write(encodeMessage(longs(200000), e));
+    rig.server.fake.clients().first()->write(encodeMessage(longs(200000), e));
     QTRY_VERIFY_WITH_TIMEOUT(exceeded.size() == 1, kWaitMs);
     const NetError error = exceeded.at(0).at(1).value<NetError>();
     QCOMPARE(error.kind, NetError::TooLarge);
@@ -308,90 +385,80 @@ void TestNetSafety::pushOverLimit()
              qPrintable(error.message));
     // Not reopened at once (a feed would send the next one just as big): the reconnect policy
     // decides, here none, so the handle closes and says why; a new request reopens it.
-    QTRY_COMPARE_WITH_TIMEOUT(m.state(id), ConnectionState::Closed, kWaitMs);
-    QCOMPARE(server.fake.logins, 1);
-    const RequestId after = m.query(id, "1+1");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(after), kWaitMs);
-    QCOMPARE(results.get(after).value.longValue(), 2);
-    QCOMPARE(server.fake.logins, 2);
+    QTRY_COMPARE_WITH_TIMEOUT(rig.m.state(id), ConnectionState::Closed, kWaitMs);
+    QCOMPARE(rig.server.fake.logins, 1);
+    QCOMPARE(rig.ask(id, "1+1").value.longValue(), 2);
+    QCOMPARE(rig.server.fake.logins, 2);
 }
 
 void TestNetSafety::confirmSizeAccepted()
 {
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
+    Rig rig;
+    QVERIFY(rig.listening);
     QList<std::pair<RequestId, qint64>> announced;
-    connect(&m, &ConnectionManager::sizeAnnounced, this, [&](RequestId r, qint64 bytes) {
+    connect(&rig.m, &ConnectionManager::sizeAnnounced, this, [&](RequestId r, qint64 bytes) {
         announced.append({r, bytes});
     });
-    auto o = tcpOptions(server.fake.port());
-    o.confirmAboveBytes = 100 * 1024;
-    o.queryTimeoutMs = 2000; // stops once the size is announced: the server has answered
-    const ConnectionId id = m.open(o);
-    const RequestId small = m.query(id, "big 1000"); // 8 KB: not asked about
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(small), kWaitMs);
-    QVERIFY(results.get(small).ok());
+    const ConnectionId id = rig.open([](ConnectionOptions &o) {
+        o.confirmAboveBytes = 100 * 1024;
+        o.queryTimeoutMs = 2000; // stops once the size is announced: the server has answered
+    });
+    const QueryResult small = rig.ask(id, "big 1000"); // 8 KB: not asked about
+    QVERIFY(small.ok());
     QVERIFY(announced.isEmpty());
 
-    const RequestId r = m.query(id, "big 400000"); // 3.05 MB
+    const RequestId r = rig.m.query(id, "big 400000"); // 3.05 MB
     QTRY_VERIFY_WITH_TIMEOUT(!announced.isEmpty(), kWaitMs);
     QCOMPARE(announced.first().first, r);
     QCOMPARE(announced.first().second, qint64(400000) * 8 + 14);
     // Held: nothing is delivered while the user decides, however long (past the timeout).
     QTest::qWait(2500);
-    QVERIFY(!results.has(r));
-    m.acceptLarge(r);
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(r), kWaitMs);
-    QVERIFY2(results.get(r).ok(), qPrintable(errorText(results.get(r))));
-    QCOMPARE(results.get(r).value.count(), 400000);
-    QCOMPARE(results.get(r).value.at<int64_t>(399999), 399999);
+    QVERIFY(!rig.results.has(r));
+    rig.m.acceptLarge(r);
+    QVERIFY(rig.waitFor(r));
+    QVERIFY2(rig.results.get(r).ok(), qPrintable(errorText(rig.results.get(r))));
+    QCOMPARE(rig.results.get(r).value.count(), 400000);
+    QCOMPARE(rig.results.get(r).value.at<int64_t>(399999), 399999);
     QCOMPARE(announced.size(), 1);
-    QCOMPARE(server.fake.logins, 1); // the same socket throughout
+    QCOMPARE(rig.server.fake.logins, 1); // the same socket throughout
 }
 
 void TestNetSafety::confirmSizeRefused()
 {
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
+    Rig rig;
+    QVERIFY(rig.listening);
     QList<RequestId> announced;
-    connect(&m, &ConnectionManager::sizeAnnounced, this,
+    connect(&rig.m, &ConnectionManager::sizeAnnounced, this,
             [&](RequestId r, qint64) { announced.append(r); });
-    auto o = tcpOptions(server.fake.port());
-    o.confirmAboveBytes = 100 * 1024;
-    const ConnectionId id = m.open(o);
-    const RequestId r = m.query(id, "big 400000");
-    const RequestId behind = m.query(id, "1+1");
+    const ConnectionId id =
+        rig.open([](ConnectionOptions &o) { o.confirmAboveBytes = 100 * 1024; });
+    const RequestId r = rig.m.query(id, "big 400000");
+    const RequestId behind = rig.m.query(id, "1+1");
     QTRY_VERIFY_WITH_TIMEOUT(!announced.isEmpty(), kWaitMs);
-    m.cancel(r);
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(r) && results.has(behind), kWaitMs);
-    QCOMPARE(results.get(r).error->kind, NetError::Cancelled);
-    QCOMPARE(errorText(results.get(r)),
+    rig.m.cancel(r);
+    QVERIFY(rig.waitFor(r) && rig.waitFor(behind));
+    QCOMPARE(rig.results.get(r).error->kind, NetError::Cancelled);
+    QCOMPARE(errorText(rig.results.get(r)),
              QStringLiteral("refused a result of 3.1 MB: qscope dropped the connection without "
                             "reading it and is reconnecting"));
-    QCOMPARE(results.get(behind).value.longValue(), 2);
-    QVERIFY(server.disconnectAt(1) >= 0);
-    QCOMPARE(server.fake.logins, 2);
+    QCOMPARE(rig.results.get(behind).value.longValue(), 2);
+    QVERIFY(rig.server.disconnectAt(1) >= 0);
+    QCOMPARE(rig.server.fake.logins, 2);
 }
 
 void TestNetSafety::confirmNotAskedOverLimit()
 {
     // Over the limit it is refused whatever the answer would be: nobody is asked.
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
-    QSignalSpy announced(&m, &ConnectionManager::sizeAnnounced);
-    auto o = tcpOptions(server.fake.port());
-    o.confirmAboveBytes = 100 * 1024;
-    o.maxMessageBytes = qint64(1) << 20;
-    const ConnectionId id = m.open(o);
-    const RequestId r = m.query(id, "big 300000");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(r), kWaitMs);
-    QCOMPARE(results.get(r).error->kind, NetError::TooLarge);
+    Rig rig;
+    QVERIFY(rig.listening);
+    QSignalSpy announced(&rig.m, &ConnectionManager::sizeAnnounced);
+    const ConnectionId id = rig.open([](ConnectionOptions &o) {
+        o.confirmAboveBytes = 100 * 1024;
+        o.maxMessageBytes = qint64(1) << 20;
+    });
+    const QueryResult r = rig.ask(id, "big 300000");
+    QVERIFY(r.error);
+    QCOMPARE(r.error->kind, NetError::TooLarge);
     QCOMPARE(announced.size(), 0);
 }
 
@@ -427,151 +494,137 @@ void TestNetSafety::capabilityGranted()
 void TestNetSafety::limitErrorExplained()
 {
     // FakeQServer grants capability 3: kdb+'s 'limit then means "over 2 GB, needs 6".
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
-    const ConnectionId id = m.open(tcpOptions(server.fake.port()));
-    const RequestId r = m.query(id, "limit");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(r), kWaitMs);
-    QCOMPARE(results.get(r).error->kind, NetError::QError);
-    QCOMPARE(errorText(results.get(r)),
+    Rig rig;
+    QVERIFY(rig.listening);
+    const QueryResult r = rig.ask(rig.open(), "limit");
+    QVERIFY(r.error);
+    QCOMPARE(r.error->kind, NetError::QError);
+    QCOMPARE(errorText(r),
              QStringLiteral("limit: the result is larger than 2 GB: this server would need "
                             "capability 6 to send it, and it granted capability 3"));
 }
 
 void TestNetSafety::cancelOnTheWireClosesTheSocket()
 {
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
-    const ConnectionId id = m.open(tcpOptions(server.fake.port()));
-    const RequestId r = m.query(id, "sleep");
-    QTRY_VERIFY_WITH_TIMEOUT(server.messageAt("sleep") >= 0, kWaitMs);
+    Rig rig;
+    QVERIFY(rig.listening);
+    const ConnectionId id = rig.open();
+    const RequestId r = rig.m.query(id, "sleep");
+    QTRY_VERIFY_WITH_TIMEOUT(rig.server.messageAt("sleep") >= 0, kWaitMs);
     QElapsedTimer clock;
     clock.start();
-    m.cancel(r);
+    rig.m.cancel(r);
     // The server sees its client go within a second: the cancel was real.
-    QTRY_VERIFY_WITH_TIMEOUT(server.disconnectAt(1) >= 0, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.server.disconnectAt(1) >= 0, kWaitMs);
     QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(r), kWaitMs);
-    QCOMPARE(results.get(r).error->kind, NetError::Cancelled);
-    QVERIFY(errorText(results.get(r)).contains(QStringLiteral("dropped the connection")));
+    QVERIFY(rig.waitFor(r));
+    QCOMPARE(rig.results.get(r).error->kind, NetError::Cancelled);
+    QVERIFY(errorText(rig.results.get(r)).contains(QStringLiteral("dropped the connection")));
     // ...and reopened: the next query is answered on a new socket.
-    const RequestId next = m.query(id, "1+1");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(next), kWaitMs);
-    QCOMPARE(results.get(next).value.longValue(), 2);
-    QCOMPARE(server.fake.logins, 2);
+    QCOMPARE(rig.ask(id, "1+1").value.longValue(), 2);
+    QCOMPARE(rig.server.fake.logins, 2);
 }
 
 void TestNetSafety::cancelQueuedKeepsTheConnection()
 {
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
-    const ConnectionId id = m.open(tcpOptions(server.fake.port()));
-    const RequestId running = m.query(id, "sleep");
-    const RequestId queued = m.query(id, "1+1");
-    QTRY_VERIFY_WITH_TIMEOUT(server.messageAt("sleep") >= 0, kWaitMs);
-    m.cancel(queued);
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(queued), kWaitMs);
-    QCOMPARE(results.get(queued).error->kind, NetError::Cancelled);
-    QCOMPARE(errorText(results.get(queued)), QStringLiteral("cancelled before it was sent"));
+    Rig rig;
+    QVERIFY(rig.listening);
+    const ConnectionId id = rig.open();
+    const RequestId running = rig.m.query(id, "sleep");
+    const RequestId queued = rig.m.query(id, "1+1");
+    QTRY_VERIFY_WITH_TIMEOUT(rig.server.messageAt("sleep") >= 0, kWaitMs);
+    rig.m.cancel(queued);
+    QVERIFY(rig.waitFor(queued));
+    QCOMPARE(rig.results.get(queued).error->kind, NetError::Cancelled);
+    QCOMPARE(errorText(rig.results.get(queued)), QStringLiteral("cancelled before it was sent"));
     // No drop was claimed and none happened: the same socket, still waiting on "sleep", and
     // the cancelled query never reached the server.
     QTest::qWait(300);
-    QCOMPARE(server.disconnects(), 0);
-    QCOMPARE(server.fake.logins, 1);
-    QCOMPARE(server.fake.queriesSeen("1+1"), 0);
-    QVERIFY(!results.has(running));
-    m.cancel(running);
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(running), kWaitMs);
-    QCOMPARE(results.get(running).error->kind, NetError::Cancelled);
+    QCOMPARE(rig.server.disconnects(), 0);
+    QCOMPARE(rig.server.fake.logins, 1);
+    QCOMPARE(rig.server.fake.queriesSeen("1+1"), 0);
+    QVERIFY(!rig.results.has(running));
+    rig.m.cancel(running);
+    QVERIFY(rig.waitFor(running));
+    QCOMPARE(rig.results.get(running).error->kind, NetError::Cancelled);
 }
 
 void TestNetSafety::cancelBothOnASilentServer()
 {
     // #14's sequence against a server that never answers: run, run again, cancel, cancel.
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
-    const ConnectionId id = m.open(tcpOptions(server.fake.port()));
-    const RequestId first = m.query(id, "sleep");
-    QTRY_VERIFY_WITH_TIMEOUT(server.messageAt("sleep") >= 0, kWaitMs);
-    const RequestId second = m.query(id, "sleep");
-    m.cancel(first);
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(first), kWaitMs);
-    m.cancel(second);
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(second), kWaitMs);
-    QCOMPARE(results.get(first).error->kind, NetError::Cancelled);
-    QCOMPARE(results.get(second).error->kind, NetError::Cancelled);
+    Rig rig;
+    QVERIFY(rig.listening);
+    const ConnectionId id = rig.open();
+    const RequestId first = rig.m.query(id, "sleep");
+    QTRY_VERIFY_WITH_TIMEOUT(rig.server.messageAt("sleep") >= 0, kWaitMs);
+    const RequestId second = rig.m.query(id, "sleep");
+    rig.m.cancel(first);
+    QVERIFY(rig.waitFor(first));
+    rig.m.cancel(second);
+    QVERIFY(rig.waitFor(second));
+    QCOMPARE(rig.results.get(first).error->kind, NetError::Cancelled);
+    QCOMPARE(rig.results.get(second).error->kind, NetError::Cancelled);
     // Each text is true to what happened to it: on the wire (dropped) or still queued.
-    const bool secondSent = server.fake.queriesSeen("sleep") == 2;
-    QCOMPARE(errorText(results.get(second)) == QStringLiteral("cancelled before it was sent"),
+    const bool secondSent = rig.server.fake.queriesSeen("sleep") == 2;
+    QCOMPARE(errorText(rig.results.get(second)) == QStringLiteral("cancelled before it was sent"),
              !secondSent);
-    QTRY_COMPARE_WITH_TIMEOUT(server.disconnects(), secondSent ? 2 : 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(rig.server.disconnects(), secondSent ? 2 : 1, kWaitMs);
     // The connection is usable afterwards, and nothing is left pending.
-    const RequestId after = m.query(id, "1+1");
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(after), kWaitMs);
-    QCOMPARE(results.get(after).value.longValue(), 2);
-    HandleRegistry *reg = m.registry();
+    QCOMPARE(rig.ask(id, "1+1").value.longValue(), 2);
+    HandleRegistry *reg = rig.m.registry();
     QTRY_VERIFY_WITH_TIMEOUT(reg->rowOf(id) >= 0 && reg->at(reg->rowOf(id)).pendingQueries == 0,
                              kWaitMs);
-    QCOMPARE(m.state(id), ConnectionState::Open);
+    QCOMPARE(rig.m.state(id), ConnectionState::Open);
 }
 
 void TestNetSafety::cancelledAnswerNeverDelivered()
 {
-    Server server;
-    QVERIFY(server.fake.listenTcp());
-    ConnectionManager m;
-    Results results(m);
-    const ConnectionId id = m.open(tcpOptions(server.fake.port()));
+    Rig rig;
+    QVERIFY(rig.listening);
+    const ConnectionId id = rig.open();
     // An answer on its way (300 ms) when the cancel comes: it must never be delivered.
-    const RequestId late = m.query(id, "late");
-    QTRY_VERIFY_WITH_TIMEOUT(server.messageAt("late") >= 0, kWaitMs);
-    m.cancel(late);
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(late), kWaitMs);
+    const RequestId late = rig.m.query(id, "late");
+    QTRY_VERIFY_WITH_TIMEOUT(rig.server.messageAt("late") >= 0, kWaitMs);
+    rig.m.cancel(late);
+    QVERIFY(rig.waitFor(late));
     QTest::qWait(600);
-    QCOMPARE(results.deliveries.value(late), 1);
-    QCOMPARE(results.get(late).error->kind, NetError::Cancelled);
+    QCOMPARE(rig.results.deliveries.value(late), 1);
+    QCOMPARE(rig.results.get(late).error->kind, NetError::Cancelled);
 
-    // An answer already in the engine (read, on its way to this thread) when the cancel comes:
-    // still Cancelled, and since nothing was on the wire, no drop is claimed or made.
-    // Waiting for the server to see the query processes events, and on a quick machine the
-    // answer may be read and delivered in that same wait: then the cancel never crossed it, so
-    // that attempt does not count and the next one tries again.
-    RequestId quick = 0;
-    int disconnectsBefore = 0;
-    for (int attempt = 1; attempt <= 20; ++attempt) {
-        const RequestId r = m.query(id, "1+1");
-        QTRY_VERIFY_WITH_TIMEOUT(server.fake.queriesSeen("1+1") == attempt, kWaitMs);
-        if (results.has(r)) continue; // answered before the cancel: not the case under test
-        for (QIODevice *io : server.fake.clients())
-            static_cast<QTcpSocket *>(io)->flush();
-        disconnectsBefore = server.disconnects();
-        quick = r;
-        break;
-    }
-    // Where the engine always delivers within the test's own wait (seen on a fresh root), the
-    // crossing cannot be staged from this thread; the cases above still ran.
-    if (quick == 0) QSKIP("every answer arrived before its cancel could be sent");
-    QThread::msleep(300); // no events: the network thread reads the answer and posts it here
-    m.cancel(quick);
-    QTRY_VERIFY_WITH_TIMEOUT(results.has(quick), kWaitMs);
-    QTest::qWait(200);
-    QCOMPARE(results.deliveries.value(quick), 1);
-    QCOMPARE(results.get(quick).error->kind, NetError::Cancelled);
-    QVERIFY(!results.get(quick).value.isAtom());
-    const QString text = errorText(results.get(quick));
-    qInfo("a cancel crossing its answer ended as: %s", qPrintable(text));
-    if (text.contains(QStringLiteral("dropped")))
-        QTRY_VERIFY_WITH_TIMEOUT(server.disconnects() > disconnectsBefore, kWaitMs);
-    else
-        QCOMPARE(server.disconnects(), disconnectsBefore);
+    // An answer already in the engine (read off the socket, its result posted to this thread)
+    // when the cancel comes. Staged by conditions, not by time: the server holds the answer
+    // until the query has been seen; from writing it to the cancel this thread runs no events,
+    // so the posted result waits in its queue while the cancel is made.
+    const QueryResult warm = rig.ask(id, "1+1"); // the reconnect after the drop is done
+    QVERIFY2(warm.ok(), qPrintable(errorText(warm)));
+    const int loginsBefore = rig.server.fake.logins;
+    const int disconnectsBefore = rig.server.disconnects();
+    const RequestId crossing = rig.m.query(id, "held");
+    QTRY_VERIFY_WITH_TIMEOUT(rig.server.held, kWaitMs);
+    QTcpSocket *serverSide = rig.server.held;
+    const int engineFd = socketFd(serverSide->peerPort(), rig.server.fake.port());
+    QVERIFY2(engineFd >= 0, "the engine's socket is not among this process's descriptors");
+    FakeQServer::reply(serverSide, Value::longAtom(42));
+    QVERIFY(serverSide->flush());
+    QCOMPARE(serverSide->bytesToWrite(), qint64(0));
+    // The engine's kernel has the answer (it acknowledged every byte) ...
+    QVERIFY(waitWithoutEvents([&] { return unacknowledged(serverSide->socketDescriptor()) == 0; }));
+    // ... and the engine's network thread has read it out of the socket: the read, the decode
+    // and the post of the result happen in one go on that thread, before it takes the cancel.
+    QVERIFY(waitWithoutEvents([&] { return unread(engineFd) == 0; }));
+    QVERIFY(!rig.results.has(crossing));
+    rig.m.cancel(crossing);
+    QVERIFY(rig.waitFor(crossing));
+    QCOMPARE(rig.results.get(crossing).error->kind, NetError::Cancelled);
+    QVERIFY(!rig.results.get(crossing).value.isAtom()); // the 42 is not handed on
+    QCOMPARE(errorText(rig.results.get(crossing)),
+             QStringLiteral("cancelled; its answer arrived as it was cancelled and was discarded"));
+    // Nothing was on the wire any more, so nothing was dropped: the same socket answers the
+    // next query, and the cancelled one is never delivered a second time.
+    QCOMPARE(rig.ask(id, "1+1").value.longValue(), 2);
+    QCOMPARE(rig.results.deliveries.value(crossing), 1);
+    QCOMPARE(rig.server.disconnects(), disconnectsBefore);
+    QCOMPARE(rig.server.fake.logins, loginsBefore);
 }
 
 QTEST_GUILESS_MAIN(TestNetSafety)
