@@ -851,7 +851,7 @@ void MainWindow::updateServerStatus()
         return;
     }
     const QString tag = Theme::tagLabel(p->tag);
-    const QString state = ServerSessions::stateName(m_sessions->state(id));
+    const QString state = connectionStateName(m_sessions->state(id));
     const QString detail = m_sessions->stateDetail(id);
     // what the server granted in the login (kdb+: the lower of both sides' capability)
     const HandleRegistry *reg = m_manager->registry();

@@ -104,6 +104,23 @@ qint64 defaultMessageLimit()
     return limit;
 }
 
+QString connectionStateName(ConnectionState state)
+{
+    switch (state) {
+    case ConnectionState::Connecting:
+        return QStringLiteral("connecting");
+    case ConnectionState::Open:
+        return QStringLiteral("connected");
+    case ConnectionState::Reconnecting:
+        return QStringLiteral("reconnecting");
+    case ConnectionState::Closed:
+        return QStringLiteral("disconnected");
+    case ConnectionState::Failed:
+        return QStringLiteral("failed");
+    }
+    return {};
+}
+
 QString formatByteSize(qint64 bytes)
 {
     static const char *const units[] = {"KB", "MB", "GB", "TB"};

@@ -91,6 +91,10 @@ struct ConnectionOptions
 
 enum class ConnectionState { Connecting, Open, Reconnecting, Closed, Failed };
 
+/// The one word for a state wherever a person reads it (status bar, tooltips, the handles and
+/// Activity views): "connecting", "connected", "reconnecting", "disconnected", "failed".
+QString connectionStateName(ConnectionState state);
+
 /// An error as data: which kind, q's own word or the reason, and where it applies.
 struct NetError
 {

@@ -600,10 +600,10 @@ void TstFeedModels::ownHandlesFollowRegistry()
     b.id = 2;
     reg.upsert(b);
     QCOMPARE(m.rowCount(), 2);
-    QCOMPARE(m.data(m.index(0, OwnHandlesModel::State)).toString(), QStringLiteral("open"));
+    QCOMPARE(m.data(m.index(0, OwnHandlesModel::State)).toString(), QStringLiteral("connected"));
     a.state = ConnectionState::Closed;
     reg.upsert(a);
-    QCOMPARE(m.data(m.index(0, OwnHandlesModel::State)).toString(), QStringLiteral("closed"));
+    QCOMPARE(m.data(m.index(0, OwnHandlesModel::State)).toString(), QStringLiteral("disconnected"));
     b.state = ConnectionState::Failed;
     b.lastError = QStringLiteral("refused");
     reg.upsert(b); // two closed rows, one kept: the oldest goes

@@ -118,7 +118,7 @@ void TstHandlesView::ownAndServerHandles()
     QCOMPARE(m_view->ownModel()->rowCount(), 1);
     QCOMPARE(
         m_view->ownModel()->data(m_view->ownModel()->index(0, OwnHandlesModel::State)).toString(),
-        QStringLiteral("open"));
+        QStringLiteral("connected"));
     ServerHandlesModel *s = m_view->serverModel();
     QTRY_VERIFY_WITH_TIMEOUT(m_view->poller()->pollsCompleted() >= 2, 10000);
     QVERIFY2(m_view->poller()->lastError().isEmpty(), qPrintable(m_view->poller()->lastError()));
@@ -147,7 +147,7 @@ void TstHandlesView::clientsComeAndGo()
     const int row = m_view->ownModel()->rowCount() >= 2 ? 1 : 0;
     QTRY_COMPARE_WITH_TIMEOUT(
         m_view->ownModel()->data(m_view->ownModel()->index(row, OwnHandlesModel::State)).toString(),
-        QStringLiteral("closed"), 5000);
+        QStringLiteral("disconnected"), 5000);
     m_manager->close(c);
     QTRY_COMPARE_WITH_TIMEOUT(s->rowCount(), base, 5000);
 }

@@ -92,7 +92,7 @@ void TstManyConnections::thousandConnectionsGuiResponsive()
         QMap<QString, int> why;
         for (const QString &id : std::as_const(ids))
             if (!sessions.isOpen(id))
-                ++why[ServerSessions::stateName(sessions.state(id)) + QStringLiteral(": ") +
+                ++why[connectionStateName(sessions.state(id)) + QStringLiteral(": ") +
                       sessions.stateDetail(id)];
         for (auto it = why.cbegin(); it != why.cend(); ++it)
             qWarning("%d not open: %s", it.value(), qPrintable(it.key()));

@@ -155,7 +155,7 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
         if (!p->user.isEmpty()) tip += QStringLiteral("\nuser: ") + p->user;
         if (!p->tag.isEmpty()) tip += QStringLiteral("\ntag: ") + p->tag;
         if (m_sessions) {
-            tip += QStringLiteral("\n") + ServerSessions::stateName(m_sessions->state(p->id));
+            tip += QStringLiteral("\n") + connectionStateName(m_sessions->state(p->id));
             if (const QString d = m_sessions->stateDetail(p->id); !d.isEmpty())
                 tip += QStringLiteral(": ") + d;
         }

@@ -46,23 +46,6 @@ ServerSessions::ServerSessions(ConnectionManager *manager, ConnectionStore *stor
 
 ServerSessions::~ServerSessions() = default;
 
-QString ServerSessions::stateName(ConnectionState s)
-{
-    switch (s) {
-    case ConnectionState::Connecting:
-        return QStringLiteral("connecting");
-    case ConnectionState::Open:
-        return QStringLiteral("connected");
-    case ConnectionState::Reconnecting:
-        return QStringLiteral("reconnecting");
-    case ConnectionState::Closed:
-        return QStringLiteral("disconnected");
-    case ConnectionState::Failed:
-        return QStringLiteral("failed");
-    }
-    return {};
-}
-
 int ServerSessions::passwordCommandTimeoutMs()
 {
     return QSettings()

@@ -59,7 +59,6 @@ public:
     ConnectionStore *store() const { return m_store; }
     PasswordStore *passwords() const { return m_passwords; }
 
-    static QString stateName(ConnectionState s);
     /// Answers at least this large are asked about before they are read (the setting
     /// "results/confirmAboveBytes", default kDefaultConfirmAboveBytes; 0 = never ask). Applied
     /// to connections opened from then on.

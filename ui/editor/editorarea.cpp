@@ -105,7 +105,7 @@ void EditorArea::refreshTitles()
             tip += QStringLiteral("\n") + p->name + QStringLiteral(" (") + p->addressText() +
                    QStringLiteral(")") +
                    (p->tag.isEmpty() ? QString() : QStringLiteral(" ") + p->tag.toUpper()) +
-                   QStringLiteral(": ") + ServerSessions::stateName(m_sessions->state(p->id));
+                   QStringLiteral(": ") + connectionStateName(m_sessions->state(p->id));
         m_tabs->setTabToolTip(i, tip);
     }
 }

@@ -237,7 +237,7 @@ QVariant ActivityModel::data(const QModelIndex &index, int role) const
     case Server:
         return h.name.isEmpty() ? h.server : h.name + QStringLiteral(" · ") + h.server;
     case State:
-        return OwnHandlesModel::stateName(h.state);
+        return connectionStateName(h.state);
     case OnWire:
         return onWire(r, h, o);
     case For: {

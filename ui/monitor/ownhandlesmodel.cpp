@@ -43,23 +43,6 @@ int OwnHandlesModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString OwnHandlesModel::stateName(ConnectionState s)
-{
-    switch (s) {
-    case ConnectionState::Connecting:
-        return tr("connecting");
-    case ConnectionState::Open:
-        return tr("open");
-    case ConnectionState::Reconnecting:
-        return tr("reconnecting");
-    case ConnectionState::Closed:
-        return tr("closed");
-    case ConnectionState::Failed:
-        return tr("failed");
-    }
-    return {};
-}
-
 QVariant OwnHandlesModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= rowCount()) return {};
@@ -90,7 +73,7 @@ QVariant OwnHandlesModel::data(const QModelIndex &index, int role) const
     case Transport:
         return h.transport;
     case State:
-        return stateName(h.state);
+        return connectionStateName(h.state);
     case Opened:
         return time(h.opened);
     case Closed:

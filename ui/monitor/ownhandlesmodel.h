@@ -40,7 +40,6 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
-    static QString stateName(ConnectionState s);
 
 private:
     HandleRegistry *m_registry;
