@@ -615,6 +615,7 @@ void TestNetSafety::cancelledAnswerNeverDelivered()
     QVERIFY(!rig.results.has(crossing));
     rig.m.cancel(crossing);
     QVERIFY(rig.waitFor(crossing));
+    QVERIFY2(rig.results.get(crossing).error, "the cancelled request's answer was delivered");
     QCOMPARE(rig.results.get(crossing).error->kind, NetError::Cancelled);
     QVERIFY(!rig.results.get(crossing).value.isAtom()); // the 42 is not handed on
     QCOMPARE(errorText(rig.results.get(crossing)),
