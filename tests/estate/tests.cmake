@@ -16,3 +16,14 @@ qscope_add_test(bench_estate LABEL bench TIMEOUT 300
 if(TARGET bench_estate AND TARGET qscope-demo)
     add_dependencies(bench_estate qscope-demo)
 endif()
+# qscope-cli estate as a process against an in-process plant: the JSON model, --watch, errors.
+if(EXISTS ${CMAKE_SOURCE_DIR}/core/demo/plant.h)
+    qscope_add_test(tst_estatecli LABEL unit TIMEOUT 180
+        SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estatecli.cpp LIBS qscope_demo)
+    if(TARGET tst_estatecli)
+        target_link_libraries(tst_estatecli PRIVATE Qt6::Network)
+        if(TARGET qscope-cli)
+            add_dependencies(tst_estatecli qscope-cli)
+        endif()
+    endif()
+endif()
