@@ -27,3 +27,6 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/core/demo/plant.h)
         endif()
     endif()
 endif()
+# EstateState from answers made in the test: the rules, history rings, raised alerts.
+qscope_add_test(tst_estatestate LABEL unit
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estatestate.cpp LIBS qscope_estate)

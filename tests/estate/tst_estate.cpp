@@ -77,6 +77,9 @@ private Q_SLOTS:
     void slowSubscriberRaisesQueueAlert();
     void killedProcessIsUnreachableUntilRestarted();
     void chainedLogStallsWhenItsTickerplantDies();
+    void memoryAlertFiresOverTheShareAndClears();
+    void restartLoopRaisesReconnectAlertThenClears();
+    void slowChainedTickerplantFallsBehindItsPublisher();
     void stoppedPollerSendsNothing();
     void hiddenViewSendsNothingAndShowsAlerts();
     void mainWindowOpensANodesTabAndHandles();
@@ -323,6 +326,97 @@ void TstEstate::chainedLogStallsWhenItsTickerplantDies()
     QVERIFY2(m_plant->restart(QStringLiteral("tp"), &err), qPrintable(err));
     QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::LogStalled, ctp), 8000);
     QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::Unreachable, tp), 8000);
+}
+
+void TstEstate::memoryAlertFiresOverTheShareAndClears()
+{
+    // The plant's parts share one process, so their heap (VmRSS) is one figure of the machine's
+    // memory (mphy; no -w limit: wmax 0). At 0.01 % every part is over; at 100 % none is.
+    startPlant();
+    EstateModel model;
+    EstateRules rules;
+    rules.memoryPercent = 0.01;
+    model.setRules(rules);
+    EstatePoller poller(m_manager.get(), &model);
+    for (const DemoPlant::Node &n : m_plant->nodes())
+        model.addProcess(QStringLiteral("127.0.0.1:%1").arg(n.port));
+    poller.setInterval(250);
+    poller.setRunning(true);
+    const QString tp = key(*m_plant, "tp"), gw = key(*m_plant, "gw");
+    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::Memory, tp), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::Memory, gw), 5000);
+    const EstateNode &n = model.nodes()[size_t(model.indexOf(tp))];
+    QCOMPARE(n.wmax, 0);
+    QVERIFY(n.mphy > n.heap && n.heap > 0);
+    rules.memoryPercent = 100;
+    model.setRules(rules);
+    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::Memory, tp), 5000);
+    QVERIFY(!activeAlert(model, EstateAlert::Memory, gw));
+}
+
+void TstEstate::restartLoopRaisesReconnectAlertThenClears()
+{
+    startPlant();
+    EstateModel model;
+    EstateRules rules;
+    rules.reconnects = 2;
+    rules.reconnectWindowSeconds = 20;
+    model.setRules(rules);
+    EstatePoller poller(m_manager.get(), &model);
+    for (const DemoPlant::Node &n : m_plant->nodes())
+        model.addProcess(QStringLiteral("127.0.0.1:%1").arg(n.port));
+    poller.setInterval(200);
+    poller.setRunning(true);
+    QTRY_VERIFY_WITH_TIMEOUT(model.edges().size() == 7, 10000);
+    const QString rdb1 = key(*m_plant, "rdb1");
+    auto node = [&] { return model.nodes()[size_t(model.indexOf(rdb1))]; };
+    // Killed and restarted three times, each seen down and back: more than 2 in 20 s.
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 1; i <= 3; ++i) {
+        QVERIFY(m_plant->kill(QStringLiteral("rdb1")));
+        QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::Unreachable, rdb1), 5000);
+        QString err;
+        QVERIFY2(m_plant->restart(QStringLiteral("rdb1"), &err), qPrintable(err));
+        QTRY_VERIFY_WITH_TIMEOUT(node().reachable && node().comebacks == i, 5000);
+        QCOMPARE(activeAlert(model, EstateAlert::Reconnects, rdb1), i == 3);
+    }
+    qInfo("three restarts seen in %lld ms", clock.elapsed());
+    QVERIFY(!activeAlert(model, EstateAlert::Unreachable, rdb1));
+    // Up since: once the window no longer holds three comebacks, the alert clears (a shorter
+    // window here, as a person would set it in the view, rather than a 20 s wait).
+    rules.reconnectWindowSeconds = 1;
+    model.setRules(rules);
+    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::Reconnects, rdb1), 5000);
+}
+
+void TstEstate::slowChainedTickerplantFallsBehindItsPublisher()
+{
+    // The chained tickerplant republishes each upd it reads: made slow, its .u.i falls behind
+    // the tickerplant's; made fast again, it catches up.
+    startPlant(3000);
+    EstateModel model;
+    EstateRules rules;
+    rules.logBehindMessages = 50;
+    rules.queueGrowingSeconds = 3600; // only the log rule is under test here
+    rules.queueBytes = qint64(1) << 40;
+    model.setRules(rules);
+    EstatePoller poller(m_manager.get(), &model);
+    for (const DemoPlant::Node &n : m_plant->nodes())
+        model.addProcess(QStringLiteral("127.0.0.1:%1").arg(n.port));
+    poller.setInterval(250);
+    poller.setRunning(true);
+    QTRY_VERIFY_WITH_TIMEOUT(model.edges().size() == 7, 10000);
+    const QString ctp = key(*m_plant, "ctp");
+    QTest::qWait(1000); // in step for a few rounds
+    QVERIFY(!activeAlert(model, EstateAlert::LogBehind, ctp));
+    QVERIFY(m_plant->setSlow(QStringLiteral("ctp"), 256));
+    QElapsedTimer t;
+    t.start();
+    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::LogBehind, ctp), 20000);
+    qInfo("log-behind alert %lld ms after ctp went slow", t.elapsed());
+    QVERIFY(m_plant->setSlow(QStringLiteral("ctp"), 0));
+    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::LogBehind, ctp), 30000);
 }
 
 void TstEstate::stoppedPollerSendsNothing()

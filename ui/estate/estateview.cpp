@@ -9,6 +9,7 @@
 
 #include <QComboBox>
 #include <QDateTime>
+#include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -56,10 +57,30 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
     m_stallSeconds = new QSpinBox(this);
     m_stallSeconds->setRange(1, 3600);
     m_stallSeconds->setSuffix(tr(" s"));
+    m_memoryPercent = new QDoubleSpinBox(this);
+    m_memoryPercent->setRange(0.01, 100);
+    m_memoryPercent->setDecimals(2);
+    m_memoryPercent->setSuffix(tr(" %"));
+    m_memoryPercent->setToolTip(tr("A process's heap over this share of its -w limit (.Q.w[] "
+                                   "wmax), or of the machine's memory (mphy) without one"));
+    m_reconnects = new QSpinBox(this);
+    m_reconnects->setRange(1, 1000);
+    m_reconnectWindow = new QSpinBox(this);
+    m_reconnectWindow->setRange(1, 86400);
+    m_reconnectWindow->setSuffix(tr(" s"));
+    m_logBehind = new QSpinBox(this);
+    m_logBehind->setRange(1, 100000000);
+    m_logBehind->setSuffix(tr(" msgs"));
+    m_logBehind->setToolTip(tr("A chained tickerplant's .u.i this many messages further behind "
+                               "its publisher's than when it was in step"));
     const EstateRules defaults;
     m_queueMb->setValue(int(defaults.queueBytes >> 20));
     m_growSeconds->setValue(defaults.queueGrowingSeconds);
     m_stallSeconds->setValue(defaults.logStallSeconds);
+    m_memoryPercent->setValue(defaults.memoryPercent);
+    m_reconnects->setValue(defaults.reconnects);
+    m_reconnectWindow->setValue(defaults.reconnectWindowSeconds);
+    m_logBehind->setValue(int(defaults.logBehindMessages));
     auto *rules = new QHBoxLayout;
     rules->addWidget(new QLabel(tr("Alert when a subscriber's queue is over"), this));
     rules->addWidget(m_queueMb);
@@ -67,8 +88,19 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
     rules->addWidget(m_growSeconds);
     rules->addWidget(new QLabel(tr("; a tickerplant's log stalls for"), this));
     rules->addWidget(m_stallSeconds);
-    rules->addWidget(new QLabel(tr("; a process does not answer."), this));
+    rules->addWidget(new QLabel(tr("; a process does not answer;"), this));
     rules->addStretch(1);
+    auto *rules2 = new QHBoxLayout;
+    rules2->addWidget(new QLabel(tr("its heap is over"), this));
+    rules2->addWidget(m_memoryPercent);
+    rules2->addWidget(new QLabel(tr("of its limit; it comes back more than"), this));
+    rules2->addWidget(m_reconnects);
+    rules2->addWidget(new QLabel(tr("times in"), this));
+    rules2->addWidget(m_reconnectWindow);
+    rules2->addWidget(new QLabel(tr("; a subscriber's log falls"), this));
+    rules2->addWidget(m_logBehind);
+    rules2->addWidget(new QLabel(tr("behind."), this));
+    rules2->addStretch(1);
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_graph);
@@ -84,6 +116,7 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addLayout(rules);
+    layout->addLayout(rules2);
     layout->addWidget(split, 1);
     layout->addWidget(m_status);
 
@@ -94,8 +127,10 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
         m_poller->setInterval(ms);
         refreshStatus();
     });
-    for (QSpinBox *s : {m_queueMb, m_growSeconds, m_stallSeconds})
+    for (QSpinBox *s :
+         {m_queueMb, m_growSeconds, m_stallSeconds, m_reconnects, m_reconnectWindow, m_logBehind})
         connect(s, &QSpinBox::valueChanged, this, &EstateView::applyRules);
+    connect(m_memoryPercent, &QDoubleSpinBox::valueChanged, this, &EstateView::applyRules);
     connect(m_graph, &EstateGraph::openRequested, this, &EstateView::openRequested);
     connect(m_poller, &EstatePoller::roundFinished, this, [this] {
         refreshStatus();
@@ -199,6 +234,10 @@ void EstateView::applyRules()
     r.queueBytes = qint64(m_queueMb->value()) << 20;
     r.queueGrowingSeconds = m_growSeconds->value();
     r.logStallSeconds = m_stallSeconds->value();
+    r.memoryPercent = m_memoryPercent->value();
+    r.reconnects = m_reconnects->value();
+    r.reconnectWindowSeconds = m_reconnectWindow->value();
+    r.logBehindMessages = m_logBehind->value();
     m_model->setRules(r);
 }
 

@@ -10,6 +10,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -72,6 +73,10 @@ private:
     QSpinBox *m_queueMb;
     QSpinBox *m_growSeconds;
     QSpinBox *m_stallSeconds;
+    QDoubleSpinBox *m_memoryPercent;
+    QSpinBox *m_reconnects;
+    QSpinBox *m_reconnectWindow;
+    QSpinBox *m_logBehind;
     int m_alertsShown = -1;
 };
 
