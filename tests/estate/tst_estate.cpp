@@ -8,6 +8,7 @@
 #include "demo/plant.h"
 #include "editor/editorarea.h"
 #include "estate/estategraph.h"
+#include "estate/estatehistorychart.h"
 #include "estate/estatemodel.h"
 #include "estate/estatepoller.h"
 #include "estate/estateview.h"
@@ -23,6 +24,7 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QListWidget>
+#include <QPointer>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -504,15 +506,40 @@ void TstEstate::hiddenViewSendsNothingAndShowsAlerts()
             view.graph()->nodeRect(key(*m_plant, "ctp")).left());
     QVERIFY(view.graph()->nodeRect(key(*m_plant, "ctp")).left() >
             view.graph()->nodeRect(key(*m_plant, "tp")).left());
-    QTest::qWait(1200); // a couple of rounds, so the rates on the edges are filled in
+    QTest::qWait(2500); // some rounds, so the rates on the edges and the sparklines fill in
+    // History: a sample per round in the node's and the edge's rings, charted on demand.
+    const EstateSeries *h = view.model()->state().nodeHistory(rdb2);
+    QVERIFY(h && h->size() >= 3);
+    EstateHistoryChart *chart = view.openChart(rdb2, false);
+    QVERIFY(chart && chart->isVisible());
+    QCOMPARE(chart->chartCount(), 5); // memory, msgs in, msgs out, rows in, log position
+    QTRY_VERIFY_WITH_TIMEOUT(chart->pointCount(0) >= 3, 3000);
+    QCOMPARE(view.openChart(rdb2, false), chart); // the one open is raised, not a second
+    const QString tp = key(*m_plant, "tp");
+    const EstateEdge *slowEdge = edge(*view.model(), tp, rdb2);
+    QVERIFY(slowEdge);
+    EstateHistoryChart *edgeChart = view.openChart(slowEdge->key(), true);
+    QCOMPARE(edgeChart->chartCount(), 3); // msgs/s, rows/s, bytes queued
+    QTRY_VERIFY_WITH_TIMEOUT(edgeChart->pointCount(2) >= 2, 3000);
+    // The edge's label is where a click asks for its chart.
+    QVERIFY(!view.graph()->edgeAt(QPointF(-1, -1)).size());
     const QString dir = QDir(QStringLiteral("/work/shots")).exists()
                             ? QStringLiteral("/work/shots")
                             : QStringLiteral(QSCOPE_BINARY_DIR);
-    QVERIFY(view.grab().save(dir + QStringLiteral("/estate.png")));
-    qInfo("screenshot: %s/estate.png", qPrintable(dir));
+    QVERIFY(view.grab().save(dir + QStringLiteral("/estate-light.png")));
+    QVERIFY(edgeChart->grab().save(dir + QStringLiteral("/estate-chart-light.png")));
+    qInfo("screenshots: %s/estate-*.png", qPrintable(dir));
+    edgeChart->close();
     Theme::apply(Theme::Dark); // the graph takes its colours from the palette
     QTest::qWait(400);
     QVERIFY(view.grab().save(dir + QStringLiteral("/estate-dark.png")));
+    const QPointer<EstateHistoryChart> closing(chart);
+    chart->close(); // deleted on close: the next one is new, in the dark theme's colours
+    QTRY_VERIFY_WITH_TIMEOUT(closing.isNull(), 3000);
+    EstateHistoryChart *darkChart = view.openChart(rdb2, false);
+    QTRY_VERIFY_WITH_TIMEOUT(darkChart->pointCount(0) >= 3, 3000);
+    QVERIFY(darkChart->grab().save(dir + QStringLiteral("/estate-chart-dark.png")));
+    darkChart->close();
     Theme::apply(Theme::Light);
 
     // Hidden again: the handles close and the plant hears nothing more.

@@ -2,6 +2,7 @@
 
 #include "connections/connectionstore.h"
 #include "estategraph.h"
+#include "estatehistorychart.h"
 #include "estatemodel.h"
 #include "estatepoller.h"
 #include "monitor/pollrate.h"
@@ -132,6 +133,8 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
         connect(s, &QSpinBox::valueChanged, this, &EstateView::applyRules);
     connect(m_memoryPercent, &QDoubleSpinBox::valueChanged, this, &EstateView::applyRules);
     connect(m_graph, &EstateGraph::openRequested, this, &EstateView::openRequested);
+    connect(m_graph, &EstateGraph::chartRequested, this,
+            [this](const QString &key, bool edge) { openChart(key, edge); });
     connect(m_poller, &EstatePoller::roundFinished, this, [this] {
         refreshStatus();
         refreshAlerts();
@@ -160,6 +163,20 @@ int EstateView::addProcesses(const QStringList &addresses)
         if (m_model->addProcess(a) >= 0) ++added;
     refreshStatus();
     return added;
+}
+
+EstateHistoryChart *EstateView::openChart(const QString &key, bool edge)
+{
+    const QString id = (edge ? QStringLiteral("edge ") : QStringLiteral("node ")) + key;
+    QPointer<EstateHistoryChart> &chart = m_charts[id];
+    if (!chart) {
+        chart = new EstateHistoryChart(m_model, key, edge, this);
+        chart->setWindowFlag(Qt::Window);
+        chart->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    chart->show();
+    chart->raise();
+    return chart;
 }
 
 QString EstateView::findProfile(ConnectionStore *store, const QString &key)

@@ -7,6 +7,8 @@
 
 #include "net/connectionmanager.h"
 
+#include <QHash>
+#include <QPointer>
 #include <QWidget>
 
 class QComboBox;
@@ -20,6 +22,7 @@ namespace qscope {
 
 class ConnectionStore;
 class EstateGraph;
+class EstateHistoryChart;
 class EstateModel;
 class EstatePoller;
 class PollRate;
@@ -47,6 +50,9 @@ public:
     static QString profileFor(ConnectionStore *store, const QString &key);
     /// The saved connection whose host and port are key's, "" if none (nothing is created).
     static QString findProfile(ConnectionStore *store, const QString &key);
+    /// A window charting the history of a node (edge false) or an edge (EstateEdge::key()); the
+    /// one already open for it is raised. Closed with this view.
+    EstateHistoryChart *openChart(const QString &key, bool edge);
 
 Q_SIGNALS:
     /// A node asked to be opened: what is "workbench", "handles" or "feed"; key "host:port".
@@ -78,6 +84,7 @@ private:
     QSpinBox *m_reconnectWindow;
     QSpinBox *m_logBehind;
     int m_alertsShown = -1;
+    QHash<QString, QPointer<EstateHistoryChart>> m_charts;
 };
 
 } // namespace qscope
