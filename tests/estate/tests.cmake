@@ -29,4 +29,12 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/core/demo/plant.h)
 endif()
 # EstateState from answers made in the test: the rules, history rings, raised alerts.
 qscope_add_test(tst_estatestate LABEL unit
-    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estatestate.cpp LIBS qscope_estate)
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estatestate.cpp ${CMAKE_CURRENT_LIST_DIR}/estateanswers.h
+    LIBS qscope_estate)
+# Desktop notifications of alerts: the seam, and a private D-Bus session bus with a fake service.
+qscope_add_test(tst_estatenotify LABEL ui
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estatenotify.cpp ${CMAKE_CURRENT_LIST_DIR}/estateanswers.h
+    LIBS qscope_ui)
+if(TARGET tst_estatenotify)
+    target_link_libraries(tst_estatenotify PRIVATE Qt6::DBus)
+endif()

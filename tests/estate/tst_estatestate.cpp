@@ -4,44 +4,15 @@
 
 #include "estate/estatehistory.h"
 #include "estate/estatestate.h"
+#include "estateanswers.h"
 
 #include <QTest>
 
 using namespace qscope;
+using qscope::test::Answer;
+using qscope::test::answer;
 
 namespace {
-
-struct Answer
-{
-    quint16 port = 5000;
-    qint64 heap = 64 << 20;
-    qint64 wmax = 0;
-    qint64 mphy = qint64(16) << 30;
-    std::optional<qint64> logPosition;
-    QByteArray upstream;    ///< ":host:port" as r.q keeps it in .u.x 0
-    int wh = 0;             ///< the handle its publisher knows it by
-    QList<int> subscribers; ///< handles in .u.w`trade
-};
-
-/// What EstateState::pollQuery() answers, item by item, from a q process described by a.
-Value answer(const Answer &a)
-{
-    const Value w = Value::dict(
-        Value::symbols({"used", "heap", "peak", "wmax", "mmap", "mphy", "syms", "symw"}),
-        Value::fromVector(
-            Long, std::vector<int64_t>{a.heap / 2, a.heap, a.heap, a.wmax, 0, a.mphy, 0, 0}));
-    std::vector<Value> pairs;
-    for (int h : a.subscribers)
-        pairs.push_back(Value::list({Value::intAtom(h), Value::symbol({})}));
-    const Value uw = a.subscribers.isEmpty() ? Value::list({})
-                                             : Value::dict(Value::symbols({"trade"}),
-                                                           Value::list({Value::list(pairs)}));
-    const Value none = Value::list({});
-    return Value::list({Value::intAtom(a.port), Value::intAtom(1234), w, none, uw,
-                        a.logPosition ? Value::longAtom(*a.logPosition) : none,
-                        a.upstream.isEmpty() ? none : Value::list({Value::string(a.upstream)}),
-                        none, a.wh ? Value::intAtom(a.wh) : none, none, Value::longAtom(0)});
-}
 
 bool active(const EstateState &s, EstateAlert::Kind kind, const QString &node)
 {

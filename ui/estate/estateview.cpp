@@ -4,10 +4,12 @@
 #include "estategraph.h"
 #include "estatehistorychart.h"
 #include "estatemodel.h"
+#include "estatenotifier.h"
 #include "estatepoller.h"
 #include "monitor/pollrate.h"
 #include "monitor/viewhandle.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDoubleSpinBox>
@@ -102,6 +104,10 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
     rules2->addWidget(m_logBehind);
     rules2->addWidget(new QLabel(tr("behind."), this));
     rules2->addStretch(1);
+    m_notify = new QCheckBox(tr("Desktop notification when an alert is raised"), this);
+    m_notify->setChecked(false);
+    rules2->addWidget(m_notify);
+    m_notifier = new EstateNotifier(m_model, nullptr, this);
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_graph);
@@ -133,6 +139,7 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
         connect(s, &QSpinBox::valueChanged, this, &EstateView::applyRules);
     connect(m_memoryPercent, &QDoubleSpinBox::valueChanged, this, &EstateView::applyRules);
     connect(m_graph, &EstateGraph::openRequested, this, &EstateView::openRequested);
+    connect(m_notify, &QCheckBox::toggled, this, &EstateView::setNotificationsEnabled);
     connect(m_graph, &EstateGraph::chartRequested, this,
             [this](const QString &key, bool edge) { openChart(key, edge); });
     connect(m_poller, &EstatePoller::roundFinished, this, [this] {
@@ -177,6 +184,35 @@ EstateHistoryChart *EstateView::openChart(const QString &key, bool edge)
     chart->show();
     chart->raise();
     return chart;
+}
+
+void EstateView::setNotificationSink(NotificationSink *sink)
+{
+    m_sink = sink;
+    m_notifier->setSink(m_sink);
+}
+
+bool EstateView::notificationsEnabled() const
+{
+    return m_notifier->isEnabled();
+}
+
+void EstateView::setNotificationsEnabled(bool on)
+{
+    if (m_notify->isChecked() != on) m_notify->setChecked(on); // toggled comes back here
+    if (on && !m_sink) {
+        // The session bus is joined only when asked for: most estates never notify.
+        auto desktop = std::make_unique<DesktopNotificationSink>();
+        connect(desktop.get(), &DesktopNotificationSink::unavailable, this,
+                [this](const QString &reason) {
+                    m_notifyProblem = reason;
+                    refreshStatus();
+                });
+        m_sink = desktop.get();
+        m_desktop = std::move(desktop);
+        m_notifier->setSink(m_sink);
+    }
+    m_notifier->setEnabled(on);
 }
 
 QString EstateView::findProfile(ConnectionStore *store, const QString &key)
@@ -277,6 +313,7 @@ void EstateView::refreshStatus()
                  .arg(m_poller->bytesInPerPoll(), 0, 'f', 0)
                  .arg(m_poller->millisPerPoll(), 0, 'f', 1);
     s += tr(" · %n active alert(s)", "", m_model->activeAlertCount());
+    if (!m_notifyProblem.isEmpty()) s += QStringLiteral(" · ") + m_notifyProblem;
     m_status->setText(s);
 }
 

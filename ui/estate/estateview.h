@@ -11,6 +11,9 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <memory>
+
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -23,6 +26,8 @@ namespace qscope {
 class ConnectionStore;
 class EstateGraph;
 class EstateHistoryChart;
+class EstateNotifier;
+class NotificationSink;
 class EstateModel;
 class EstatePoller;
 class PollRate;
@@ -53,6 +58,12 @@ public:
     /// A window charting the history of a node (edge false) or an edge (EstateEdge::key()); the
     /// one already open for it is raised. Closed with this view.
     EstateHistoryChart *openChart(const QString &key, bool edge);
+    /// Desktop notifications of new alerts (the checkbox; off by default).
+    void setNotificationsEnabled(bool on);
+    bool notificationsEnabled() const;
+    /// Where notifications go instead of the desktop (tests); not owned, null for the desktop.
+    void setNotificationSink(NotificationSink *sink);
+    QLabel *statusLabel() const { return m_status; }
 
 Q_SIGNALS:
     /// A node asked to be opened: what is "workbench", "handles" or "feed"; key "host:port".
@@ -85,6 +96,11 @@ private:
     QSpinBox *m_logBehind;
     int m_alertsShown = -1;
     QHash<QString, QPointer<EstateHistoryChart>> m_charts;
+    QCheckBox *m_notify;
+    EstateNotifier *m_notifier;
+    NotificationSink *m_sink = nullptr;          ///< the one in use (m_desktop's or a test's)
+    std::unique_ptr<NotificationSink> m_desktop; ///< made when first turned on
+    QString m_notifyProblem;                     ///< said once on the status line
 };
 
 } // namespace qscope
