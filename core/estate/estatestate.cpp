@@ -10,7 +10,21 @@ namespace qscope {
 namespace {
 
 /// What pollQuery() answers, item by item.
-enum Item { Port, Pid, Memory, Queued, Subs, LogPos, Upstream, GwServers, Wh, Tables, Now, Items };
+enum Item {
+    Port,
+    Pid,
+    Memory,
+    Queued,
+    Subs,
+    LogPos,
+    Upstream,
+    GwServers,
+    Wh,
+    Tables,
+    Now,
+    Peers,
+    Items
+};
 
 std::optional<qint64> integer(const Value &v)
 {
@@ -56,6 +70,39 @@ QStringList addresses(const Value &v)
     return out;
 }
 
+/// .qscope.peers as the agent keeps it: a table of handle, host, port, keyed by handle or not.
+QHash<int, QString> peersOf(const Value &v)
+{
+    QHash<int, QString> out;
+    Value table = v;
+    if (v.isDict() && v.keys().isTable() && v.values().isTable()) { // keyed: join key and value
+        std::vector<QByteArray> names;
+        std::vector<Value> columns;
+        for (const Value *part : {&v.keys(), &v.values()})
+            for (int64_t c = 0; c < part->columnNames().count(); ++c) {
+                names.push_back(part->columnNames().symAt(c));
+                columns.push_back(part->columns().item(c));
+            }
+        table = Value::table(Value::symbols(names), Value::list(std::move(columns)));
+    }
+    if (!table.isTable()) return out;
+    const int h = table.columnIndex("handle"), host = table.columnIndex("host"),
+              port = table.columnIndex("port");
+    if (h < 0 || host < 0 || port < 0) return out;
+    const Value hs = table.columns().item(h), hosts = table.columns().item(host),
+                ports = table.columns().item(port);
+    for (int64_t i = 0; i < hs.count() && i < hosts.count() && i < ports.count(); ++i) {
+        const auto handle = integer(elementAt(hs, i));
+        const auto p = integer(elementAt(ports, i));
+        const QByteArray where = text(elementAt(hosts, i));
+        if (!handle || !p) continue;
+        const QString key =
+            EstateState::keyOf(QString::fromUtf8(where) + QLatin1Char(':') + QString::number(*p));
+        if (!key.isEmpty()) out.insert(int(*handle), key);
+    }
+    return out;
+}
+
 } // namespace
 
 QString EstateState::bytesText(qint64 b)
@@ -77,10 +124,14 @@ QString EstateState::durationText(qint64 ms)
 QByteArray EstateState::pollQuery()
 {
     // One small query per process: identity, memory, queues, subscriptions, log position,
-    // upstream (r.q's .u.x), a gateway's servers, the handle a publisher knows it by, row counts.
+    // upstream (r.q's .u.x), a gateway's servers, the handle a publisher knows it by, row counts,
+    // and where the optional qscope agent keeps them, its subscribers' addresses
+    // (.qscope.peers: handle -> host, port). Each optional name is read under @[value;...] so a
+    // process without it answers as before.
     return QByteArrayLiteral("(system\"p\";.z.i;.Q.w[];.z.W;@[value;`.u.w;{::}];"
                              "@[value;`.u.i;{0N}];@[value;`.u.x;{()}];@[value;`.gw.x;{()}];"
-                             "@[value;`.u.wh;{0N}];t!count each value each t:tables`.;.z.p)");
+                             "@[value;`.u.wh;{0N}];t!count each value each t:tables`.;.z.p;"
+                             "@[value;`.qscope.peers;{()}])");
 }
 
 QString EstateState::keyOf(const QString &address)
@@ -229,6 +280,7 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     for (const QString &s : addresses(a.item(GwServers)))
         if (!keyOf(s).isEmpty()) n.queries << keyOf(s);
     n.handleOnUpstream = int(integer(a.item(Wh)).value_or(0));
+    n.handleFromPeers = false; // set again by resolvePeers at the round's end
     n.tableRows.clear();
     n.rows = 0;
     const Value tc = a.item(Tables);
@@ -254,8 +306,9 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     }
     prev = Sample{nowMs, n.logPosition, n.rows};
     if (!n.roleSetByUser) n.role = guessRole(n);
+    n.peers = peersOf(a.item(Peers));
     QStringList found;
-    for (const QString &k : n.queries + QStringList{n.upstreamKey})
+    for (const QString &k : n.queries + QStringList{n.upstreamKey} + n.peers.values())
         if (!k.isEmpty() && indexOf(k) < 0 && !found.contains(k)) found << k;
     return found;
 }
@@ -330,8 +383,28 @@ void EstateState::updateStandIns()
     }
 }
 
+void EstateState::resolvePeers()
+{
+    // A subscriber without .u.wh (kdb-tick's r.q keeps none) takes the handle its publisher's
+    // agent lists for its address, so its edge shows that handle's tables and queue.
+    for (EstateNode &n : m_nodes) {
+        if (n.standIn() || n.handleOnUpstream) continue;
+        for (const EstateNode &pub : m_nodes) {
+            if (pub.peers.isEmpty() || (!n.upstreamKey.isEmpty() && n.upstreamKey != pub.key))
+                continue;
+            for (auto it = pub.peers.cbegin(); it != pub.peers.cend(); ++it)
+                if (it.value() == n.key && pub.subscribers.contains(it.key())) {
+                    n.upstreamKey = pub.key;
+                    n.handleOnUpstream = it.key();
+                    n.handleFromPeers = true;
+                }
+        }
+    }
+}
+
 void EstateState::finishRound(qint64 nowMs)
 {
+    resolvePeers();
     updateStandIns();
     buildEdges();
     computeDepths();

@@ -78,7 +78,9 @@ struct EstateNode
     qint64 rows = 0;
     QString upstreamKey;                 ///< publisher (from .u.x 0), "" if none
     QStringList queries;                 ///< gateway: servers it queries (.gw.x)
-    int handleOnUpstream = 0;            ///< .u.wh, 0 if unknown
+    int handleOnUpstream = 0;            ///< .u.wh, else from the publisher's .qscope.peers
+    bool handleFromPeers = false;        ///< handleOnUpstream came from .qscope.peers
+    QHash<int, QString> peers;           ///< .qscope.peers (the agent): handle -> "host:port"
     QHash<int, qint64> queued;           ///< .z.W: handle -> bytes queued
     QHash<int, QStringList> subscribers; ///< .u.w: handle -> tables
     int publishedTables = 0;             ///< count of .u.w (tables it publishes)
@@ -174,6 +176,7 @@ private:
         qint64 growingSinceMs = 0;
     };
     QString guessRole(const EstateNode &n) const;
+    void resolvePeers();
     void updateStandIns();
     void buildEdges();
     void computeDepths();

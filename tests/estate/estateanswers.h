@@ -20,6 +20,14 @@ struct Answer
     QByteArray upstream;    ///< ":host:port" as r.q keeps it in .u.x 0
     int wh = 0;             ///< the handle its publisher knows it by
     QList<int> subscribers; ///< handles in .u.w`trade
+    struct Peer
+    {
+        int handle;
+        QByteArray host;
+        int port;
+    };
+    QList<Peer> peers;       ///< .qscope.peers, as the agent keeps it (none: not defined)
+    bool keyedPeers = false; ///< ([handle] host; port) rather than ([] handle; host; port)
 };
 
 /// What EstateState::pollQuery() answers, item by item, from a q process described by a.
@@ -36,10 +44,28 @@ inline Value answer(const Answer &a)
                                              : Value::dict(Value::symbols({"trade"}),
                                                            Value::list({Value::list(pairs)}));
     const Value none = Value::list({});
+    Value peers = none;
+    if (!a.peers.isEmpty()) {
+        std::vector<int32_t> hs, ports;
+        std::vector<QByteArray> hosts;
+        for (const Answer::Peer &p : a.peers) {
+            hs.push_back(p.handle);
+            hosts.push_back(p.host);
+            ports.push_back(p.port);
+        }
+        const Value h = Value::fromVector(Int, hs), host = Value::symbols(hosts),
+                    port = Value::fromVector(Int, ports);
+        peers = a.keyedPeers
+                    ? Value::dict(
+                          Value::table(Value::symbols({"handle"}), Value::list({h})),
+                          Value::table(Value::symbols({"host", "port"}), Value::list({host, port})))
+                    : Value::table(Value::symbols({"handle", "host", "port"}),
+                                   Value::list({h, host, port}));
+    }
     return Value::list({Value::intAtom(a.port), Value::intAtom(1234), w, none, uw,
                         a.logPosition ? Value::longAtom(*a.logPosition) : none,
                         a.upstream.isEmpty() ? none : Value::list({Value::string(a.upstream)}),
-                        none, a.wh ? Value::intAtom(a.wh) : none, none, Value::longAtom(0)});
+                        none, a.wh ? Value::intAtom(a.wh) : none, none, Value::longAtom(0), peers});
 }
 
 } // namespace qscope::test

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void reconnectLoopCountsComebacksInTheWindow();
     void logBehindIsMeasuredFromInStep();
     void raisedLastRoundNamesNewAlertsOnce();
+    void agentPeersNameSubscribersKnownOnlyByHandle_data();
+    void agentPeersNameSubscribersKnownOnlyByHandle();
     void historyKeepsOneSamplePerRoundAndWraps();
     void seriesRingWrapsAtItsCapacity();
 };
@@ -158,6 +160,63 @@ void TstEstateState::raisedLastRoundNamesNewAlertsOnce()
     s.finishRound(2000); // still down: the same alert, not raised again
     QVERIFY(s.raisedLastRound().empty());
     QCOMPARE(s.activeAlertCount(), 1);
+}
+
+void TstEstateState::agentPeersNameSubscribersKnownOnlyByHandle_data()
+{
+    QTest::addColumn<bool>("keyed");
+    QTest::newRow("([] handle; host; port)") << false;
+    QTest::newRow("([handle] host; port)") << true;
+}
+
+void TstEstateState::agentPeersNameSubscribersKnownOnlyByHandle()
+{
+    // A tickerplant with the qscope agent lists its subscribers' addresses in .qscope.peers;
+    // kdb-tick's r.q subscriber keeps no .u.wh. Handle 7 is the RDB at localhost:5001; handle 9
+    // is not listed (it stays "handle 9").
+    QFETCH(bool, keyed);
+    EstateState s;
+    const int tp = s.addProcess(QStringLiteral("127.0.0.1:5000"));
+    Answer pub;
+    pub.subscribers = {7, 9};
+    pub.peers = {{7, "localhost", 5001}};
+    pub.keyedPeers = keyed;
+    pub.logPosition = 10;
+    const QStringList found = s.applyPoll(tp, answer(pub), 1000);
+    QCOMPARE(found, QStringList{QStringLiteral("127.0.0.1:5001")}); // discovered from the tp
+    const int rdb = s.addProcess(found[0]);
+    Answer sub;
+    sub.port = 5001;
+    sub.upstream = ":127.0.0.1:5000"; // no wh
+    s.applyPoll(rdb, answer(sub), 1000);
+    s.finishRound(1000);
+    QCOMPARE(s.nodes()[size_t(rdb)].handleOnUpstream, 7);
+    QVERIFY(s.nodes()[size_t(rdb)].handleFromPeers);
+    QCOMPARE(int(s.nodes().size()), 3); // tp, the rdb, and handle 9 by handle
+    QVERIFY(s.indexOf(QStringLiteral("127.0.0.1:5000#9")) >= 0);
+    QVERIFY(s.indexOf(QStringLiteral("127.0.0.1:5000#7")) < 0);
+    bool named = false;
+    for (const EstateEdge &e : s.edges())
+        if (e.to == QStringLiteral("127.0.0.1:5001")) {
+            named = true;
+            QCOMPARE(e.handle, 7);
+            QCOMPARE(e.tables, QStringList{QStringLiteral("trade")}); // the publisher's .u.w
+        }
+    QVERIFY(named);
+    // Next round the same (the poll does not forget it between rounds).
+    s.applyPoll(tp, answer(pub), 2000);
+    s.applyPoll(rdb, answer(sub), 2000);
+    s.finishRound(2000);
+    QCOMPARE(s.nodes()[size_t(rdb)].handleOnUpstream, 7);
+    QCOMPARE(int(s.nodes().size()), 3);
+    // A process without the agent answers as before: no peers, nothing named.
+    EstateState plain;
+    const int p2 = plain.addProcess(QStringLiteral("127.0.0.1:5000"));
+    Answer bare = pub;
+    bare.peers.clear();
+    QVERIFY(plain.applyPoll(p2, answer(bare), 1000).isEmpty());
+    plain.finishRound(1000);
+    QCOMPARE(int(plain.nodes().size()), 3); // two by handle
 }
 
 void TstEstateState::historyKeepsOneSamplePerRoundAndWraps()
