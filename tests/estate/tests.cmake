@@ -16,6 +16,9 @@ qscope_add_test(bench_estate LABEL bench TIMEOUT 300
 if(TARGET bench_estate AND TARGET qscope-demo)
     add_dependencies(bench_estate qscope-demo)
 endif()
+if(TARGET bench_estate AND TARGET qscope-cli)
+    add_dependencies(bench_estate qscope-cli)
+endif()
 # qscope-cli estate as a process against an in-process plant: the JSON model, --watch, errors.
 if(EXISTS ${CMAKE_SOURCE_DIR}/core/demo/plant.h)
     qscope_add_test(tst_estatecli LABEL unit TIMEOUT 180
