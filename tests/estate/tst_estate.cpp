@@ -21,6 +21,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QListWidget>
@@ -28,6 +29,7 @@
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -83,6 +85,7 @@ private Q_SLOTS:
     void restartLoopRaisesReconnectAlertThenClears();
     void slowChainedTickerplantFallsBehindItsPublisher();
     void stoppedPollerSendsNothing();
+    void rulesControlsSetTheModelsRules();
     void hiddenViewSendsNothingAndShowsAlerts();
     void mainWindowOpensANodesTabAndHandles();
     void demoIsAPlantWhoseTickerplantIsTheDemoConnection();
@@ -421,6 +424,27 @@ void TstEstate::slowChainedTickerplantFallsBehindItsPublisher()
     QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::LogBehind, ctp), 30000);
 }
 
+void TstEstate::rulesControlsSetTheModelsRules()
+{
+    EstateView view(m_manager.get(), nullptr);
+    QDoubleSpinBox *memory = view.findChild<QDoubleSpinBox *>();
+    QVERIFY(memory);
+    QCOMPARE(memory->value(), EstateRules().memoryPercent);
+    memory->setValue(42.5);
+    QCOMPARE(view.model()->rules().memoryPercent, 42.5);
+    // The spin boxes in the order the rules read: queue MB, growing s, stall s, reconnects,
+    // window s, log behind.
+    const QList<QSpinBox *> boxes = view.findChildren<QSpinBox *>();
+    QCOMPARE(boxes.size(), 6);
+    boxes[3]->setValue(7);
+    boxes[4]->setValue(90);
+    boxes[5]->setValue(250);
+    QCOMPARE(view.model()->rules().reconnects, 7);
+    QCOMPARE(view.model()->rules().reconnectWindowSeconds, 90);
+    QCOMPARE(view.model()->rules().logBehindMessages, qint64(250));
+    QCOMPARE(view.model()->rules().memoryPercent, 42.5); // one change keeps the others
+}
+
 void TstEstate::stoppedPollerSendsNothing()
 {
     startPlant();
@@ -522,7 +546,11 @@ void TstEstate::hiddenViewSendsNothingAndShowsAlerts()
     QCOMPARE(edgeChart->chartCount(), 3); // msgs/s, rows/s, bytes queued
     QTRY_VERIFY_WITH_TIMEOUT(edgeChart->pointCount(2) >= 2, 3000);
     // The edge's label is where a click asks for its chart.
-    QVERIFY(!view.graph()->edgeAt(QPointF(-1, -1)).size());
+    view.graph()->grab(); // painted: the labels are placed
+    const QRectF label = view.graph()->edgeLabelRect(slowEdge->key());
+    QVERIFY(!label.isEmpty());
+    QCOMPARE(view.graph()->edgeAt(label.center()), slowEdge->key());
+    QVERIFY(view.graph()->edgeAt(QPointF(-1, -1)).isEmpty());
     const QString dir = QDir(QStringLiteral("/work/shots")).exists()
                             ? QStringLiteral("/work/shots")
                             : QStringLiteral(QSCOPE_BINARY_DIR);

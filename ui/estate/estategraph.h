@@ -27,6 +27,7 @@ public:
     QString nodeAt(const QPointF &pos) const;
     /// The edge (EstateEdge::key()) whose label is at pos, "" if none (as last painted).
     QString edgeAt(const QPointF &pos) const;
+    QRectF edgeLabelRect(const QString &edgeKey) const { return m_edgeLabels.value(edgeKey); }
     QSize sizeHint() const override;
 
 Q_SIGNALS:

@@ -25,7 +25,7 @@ EstateHistoryChart::EstateHistoryChart(EstateModel *model, QString key, bool edg
     layout->addWidget(m_empty);
     connect(m_model, &EstateModel::estateChanged, this, &EstateHistoryChart::refresh);
     refresh();
-    resize(720, 560);
+    resize(760, 800);
 }
 
 const EstateSeries *EstateHistoryChart::history() const
@@ -41,7 +41,7 @@ void EstateHistoryChart::build(const EstateSeries &h)
         Chart c;
         c.chart = new QChart;
         c.chart->setTheme(theme);
-        c.chart->setTitle(h.names()[s]);
+        c.chart->setTitle(isBytes(h.names()[s]) ? tr("%1 (MB)").arg(h.names()[s]) : h.names()[s]);
         c.chart->legend()->hide();
         c.chart->setMargins(QMargins(2, 2, 2, 2));
         c.line = new QLineSeries;
@@ -51,13 +51,14 @@ void EstateHistoryChart::build(const EstateSeries &h)
         c.time->setTickCount(5);
         c.value = new QValueAxis;
         c.value->setLabelFormat(QStringLiteral("%.4g"));
+        c.value->setTickCount(3);
         c.chart->addAxis(c.time, Qt::AlignBottom);
         c.chart->addAxis(c.value, Qt::AlignLeft);
         c.line->attachAxis(c.time);
         c.line->attachAxis(c.value);
         auto *view = new QChartView(c.chart, this);
         view->setRenderHint(QPainter::Antialiasing);
-        view->setMinimumHeight(120);
+        view->setMinimumHeight(140);
         layout()->addWidget(view);
         m_charts.push_back(c);
     }
@@ -74,8 +75,9 @@ void EstateHistoryChart::refresh()
         QList<QPointF> points;
         points.reserve(h->size());
         double top = 0;
+        const double unit = isBytes(h->names()[s]) ? double(1 << 20) : 1.0;
         for (int i = 0; i < h->size(); ++i) {
-            const double v = h->valueAt(s, i);
+            const double v = h->valueAt(s, i) / unit;
             top = std::max(top, v);
             points.append(QPointF(double(h->timeAt(i)), v));
         }
@@ -90,6 +92,11 @@ void EstateHistoryChart::refresh()
 int EstateHistoryChart::pointCount(int i) const
 {
     return i >= 0 && i < int(m_charts.size()) ? int(m_charts[size_t(i)].line->count()) : 0;
+}
+
+bool EstateHistoryChart::isBytes(const QString &series)
+{
+    return series.startsWith(QLatin1String("memory")) || series.startsWith(QLatin1String("bytes"));
 }
 
 } // namespace qscope

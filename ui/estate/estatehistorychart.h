@@ -41,6 +41,8 @@ private:
         QValueAxis *value = nullptr;
     };
     const EstateSeries *history() const;
+    /// A series in bytes, drawn in MB.
+    static bool isBytes(const QString &series);
     void build(const EstateSeries &h);
 
     EstateModel *m_model;
