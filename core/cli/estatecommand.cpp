@@ -48,8 +48,8 @@ int estateCommand(const QStringList &args)
     CommandLine cl(
         QStringLiteral("estate"),
         QStringLiteral("[--json] [--watch] [--interval MS] [--rounds N]\n"
-                       "[--tls] [--trust SHA256] [--user U[:P]] [--password-file F] "
-                       "[--timeout MS] [--max-size SIZE]\nHOST:PORT..."),
+                       "[--tls] [--trust SHA256] [--user U[:P]] [--password-file F]\n"
+                       "[--timeout MS] [--max-size SIZE] HOST:PORT..."),
         QStringLiteral(
             "Watches a kdb+ plant as the estate view does: each process is asked one small\n"
             "query per interval. Starting from the addresses given (one tickerplant or gateway\n"
@@ -59,7 +59,10 @@ int estateCommand(const QStringList &args)
             "the edges (subscriptions with their tables, rates and bytes queued; queries) and\n"
             "the active alerts, then exits; --watch prints a report each interval until\n"
             "interrupted (Ctrl-C)."),
-        QStringLiteral("Exit codes: 0 ok or interrupted, 1 usage, 3 no address answered."));
+        QStringLiteral(
+            "--timeout bounds each connect and each poll (default: twice the interval, at\n"
+            "least 1000 ms). Exit codes: 0 ok or interrupted, 1 usage, 3 no address\n"
+            "answered."));
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("one JSON object per report (a line each "
                                                  "with --watch)"));
