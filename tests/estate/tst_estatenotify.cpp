@@ -18,6 +18,9 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 using namespace qscope;
 using qscope::test::Answer;
 using qscope::test::answer;
@@ -94,6 +97,8 @@ void TstEstateNotify::initTestCase()
     // A private session bus of our own: nothing on the machine's desktop is touched.
     const QString daemon = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
     if (daemon.isEmpty()) return; // the bus cases say so themselves
+    // It ends with this test even if the test crashes (no daemon left behind).
+    m_bus.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     m_bus.start(daemon, {QStringLiteral("--session"), QStringLiteral("--nofork"),
                          QStringLiteral("--print-address=1")});
     QVERIFY(m_bus.waitForStarted(5000));
