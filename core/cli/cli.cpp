@@ -21,6 +21,7 @@ struct Command
 const Command kCommands[] = {
     {"decode", decodeCommand, "decode an IPC message and print it as q would"},
     {"encode", encodeCommand, "encode a q literal as the bytes -8! (or -18!) gives"},
+    {"estate", estateCommand, "watch a kdb+ plant: processes, subscriptions, alerts"},
     {"query", queryCommand, "run a q expression on a server and print the result"},
     {"sub", subCommand, "subscribe to a tickerplant and print updates as they arrive"},
     {"tplog", tplogCommand, "read, verify, print or replay a tickerplant log (tplog --help)"},

@@ -14,6 +14,7 @@ int run(const QStringList &args);
 // Subcommands (each in its own file). Return the process exit code.
 int decodeCommand(const QStringList &args);
 int encodeCommand(const QStringList &args);
+int estateCommand(const QStringList &args);
 int queryCommand(const QStringList &args);
 int subCommand(const QStringList &args);
 int tplogCommand(const QStringList &args);

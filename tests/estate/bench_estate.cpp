@@ -1,6 +1,8 @@
 // The estate at scale: N demo plants (7 processes each) in a separate qscope-demo --plant
 // process, watched from this one at a 1 s interval. Prints discovery time, the app's CPU share,
-// the GUI event-loop lag (p50/p99 of a 10 ms timer's lateness) and bytes per process per poll.
+// the GUI event-loop lag (p50/p99 of a 10 ms timer's lateness) and bytes per process per poll;
+// and qscope-cli estate's discovery of the same estate (every address given, and from one
+// gateway).
 // A benchmark: it reports figures, it does not pass or fail on them.
 
 #include "estate/estatemodel.h"
@@ -8,6 +10,9 @@
 #include "net/connectionmanager.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QtTest>
@@ -24,6 +29,34 @@ double cpuSeconds()
     getrusage(RUSAGE_SELF, &u);
     return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
            double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+/// qscope-cli estate --json over these addresses: its discovery time, the nodes it printed and
+/// the wall time of the whole run (discovery, one more round an interval later, the report).
+void cliDiscovery(const QString &what, const QStringList &addresses)
+{
+    QProcess cli;
+    cli.setProgram(QStringLiteral(QSCOPE_BINARY_DIR "/app/qscope-cli"));
+    cli.setArguments(QStringList{QStringLiteral("estate"), QStringLiteral("--json"),
+                                 QStringLiteral("--interval"), QStringLiteral("1000")} +
+                     addresses);
+    QElapsedTimer wall;
+    wall.start();
+    cli.start();
+    QByteArray out;
+    const bool done = QTest::qWaitFor(
+        [&] {
+            out += cli.readAllStandardOutput();
+            return cli.state() == QProcess::NotRunning;
+        },
+        120000);
+    out += cli.readAllStandardOutput();
+    const QJsonObject report = QJsonDocument::fromJson(out).object();
+    qInfo("qscope-cli estate from %s: exit %d, %d nodes, %d edges, discovery %d ms, run %lld ms",
+          qPrintable(what), done ? cli.exitCode() : -1,
+          int(report[QStringLiteral("nodes")].toArray().size()),
+          int(report[QStringLiteral("edges")].toArray().size()),
+          report[QStringLiteral("discoveryMs")].toInt(), wall.elapsed());
 }
 
 } // namespace
@@ -53,6 +86,12 @@ void BenchEstate::watchManyPlants()
     QByteArray out;
     QTRY_VERIFY_WITH_TIMEOUT((out += demo.readAllStandardOutput()).count('\n') >= processes + 1,
                              60000);
+
+    QStringList all;
+    for (int i = 0; i < processes; ++i)
+        all << QStringLiteral("127.0.0.1:%1").arg(base + i);
+    cliDiscovery(QStringLiteral("all %1 addresses").arg(processes), all);
+    cliDiscovery(QStringLiteral("one gateway"), {all[6]}); // gw: the 7th part of plant 1
 
     ConnectionManager manager(2);
     EstateModel model;

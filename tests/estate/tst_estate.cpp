@@ -8,6 +8,7 @@
 #include "demo/plant.h"
 #include "editor/editorarea.h"
 #include "estate/estategraph.h"
+#include "estate/estatehistorychart.h"
 #include "estate/estatemodel.h"
 #include "estate/estatepoller.h"
 #include "estate/estateview.h"
@@ -20,12 +21,15 @@
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QListWidget>
+#include <QPointer>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -77,7 +81,11 @@ private Q_SLOTS:
     void slowSubscriberRaisesQueueAlert();
     void killedProcessIsUnreachableUntilRestarted();
     void chainedLogStallsWhenItsTickerplantDies();
+    void memoryAlertFiresOverTheShareAndClears();
+    void restartLoopRaisesReconnectAlertThenClears();
+    void slowChainedTickerplantFallsBehindItsPublisher();
     void stoppedPollerSendsNothing();
+    void rulesControlsSetTheModelsRules();
     void hiddenViewSendsNothingAndShowsAlerts();
     void mainWindowOpensANodesTabAndHandles();
     void demoIsAPlantWhoseTickerplantIsTheDemoConnection();
@@ -325,6 +333,118 @@ void TstEstate::chainedLogStallsWhenItsTickerplantDies()
     QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::Unreachable, tp), 8000);
 }
 
+void TstEstate::memoryAlertFiresOverTheShareAndClears()
+{
+    // The plant's parts share one process, so their heap (VmRSS) is one figure of the machine's
+    // memory (mphy; no -w limit: wmax 0). At 0.01 % every part is over; at 100 % none is.
+    startPlant();
+    EstateModel model;
+    EstateRules rules;
+    rules.memoryPercent = 0.01;
+    model.setRules(rules);
+    EstatePoller poller(m_manager.get(), &model);
+    for (const DemoPlant::Node &n : m_plant->nodes())
+        model.addProcess(QStringLiteral("127.0.0.1:%1").arg(n.port));
+    poller.setInterval(250);
+    poller.setRunning(true);
+    const QString tp = key(*m_plant, "tp"), gw = key(*m_plant, "gw");
+    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::Memory, tp), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::Memory, gw), 5000);
+    const EstateNode &n = model.nodes()[size_t(model.indexOf(tp))];
+    QCOMPARE(n.wmax, 0);
+    QVERIFY(n.mphy > n.heap && n.heap > 0);
+    rules.memoryPercent = 100;
+    model.setRules(rules);
+    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::Memory, tp), 5000);
+    QVERIFY(!activeAlert(model, EstateAlert::Memory, gw));
+}
+
+void TstEstate::restartLoopRaisesReconnectAlertThenClears()
+{
+    startPlant();
+    EstateModel model;
+    EstateRules rules;
+    rules.reconnects = 2;
+    rules.reconnectWindowSeconds = 20;
+    model.setRules(rules);
+    EstatePoller poller(m_manager.get(), &model);
+    for (const DemoPlant::Node &n : m_plant->nodes())
+        model.addProcess(QStringLiteral("127.0.0.1:%1").arg(n.port));
+    poller.setInterval(200);
+    poller.setRunning(true);
+    QTRY_VERIFY_WITH_TIMEOUT(model.edges().size() == 7, 10000);
+    const QString rdb1 = key(*m_plant, "rdb1");
+    auto node = [&] { return model.nodes()[size_t(model.indexOf(rdb1))]; };
+    // Killed and restarted three times, each seen down and back: more than 2 in 20 s.
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 1; i <= 3; ++i) {
+        QVERIFY(m_plant->kill(QStringLiteral("rdb1")));
+        QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::Unreachable, rdb1), 5000);
+        QString err;
+        QVERIFY2(m_plant->restart(QStringLiteral("rdb1"), &err), qPrintable(err));
+        QTRY_VERIFY_WITH_TIMEOUT(node().reachable && node().comebacks == i, 5000);
+        QCOMPARE(activeAlert(model, EstateAlert::Reconnects, rdb1), i == 3);
+    }
+    qInfo("three restarts seen in %lld ms", clock.elapsed());
+    QVERIFY(!activeAlert(model, EstateAlert::Unreachable, rdb1));
+    // Up since: once the window no longer holds three comebacks, the alert clears (a shorter
+    // window here, as a person would set it in the view, rather than a 20 s wait).
+    rules.reconnectWindowSeconds = 1;
+    model.setRules(rules);
+    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::Reconnects, rdb1), 5000);
+}
+
+void TstEstate::slowChainedTickerplantFallsBehindItsPublisher()
+{
+    // The chained tickerplant republishes each upd it reads: made slow, its .u.i falls behind
+    // the tickerplant's; made fast again, it catches up.
+    startPlant(3000);
+    EstateModel model;
+    EstateRules rules;
+    rules.logBehindMessages = 50;
+    rules.queueGrowingSeconds = 3600; // only the log rule is under test here
+    rules.queueBytes = qint64(1) << 40;
+    model.setRules(rules);
+    EstatePoller poller(m_manager.get(), &model);
+    for (const DemoPlant::Node &n : m_plant->nodes())
+        model.addProcess(QStringLiteral("127.0.0.1:%1").arg(n.port));
+    poller.setInterval(250);
+    poller.setRunning(true);
+    QTRY_VERIFY_WITH_TIMEOUT(model.edges().size() == 7, 10000);
+    const QString ctp = key(*m_plant, "ctp");
+    QTest::qWait(1000); // in step for a few rounds
+    QVERIFY(!activeAlert(model, EstateAlert::LogBehind, ctp));
+    QVERIFY(m_plant->setSlow(QStringLiteral("ctp"), 256));
+    QElapsedTimer t;
+    t.start();
+    QTRY_VERIFY_WITH_TIMEOUT(activeAlert(model, EstateAlert::LogBehind, ctp), 20000);
+    qInfo("log-behind alert %lld ms after ctp went slow", t.elapsed());
+    QVERIFY(m_plant->setSlow(QStringLiteral("ctp"), 0));
+    QTRY_VERIFY_WITH_TIMEOUT(!activeAlert(model, EstateAlert::LogBehind, ctp), 30000);
+}
+
+void TstEstate::rulesControlsSetTheModelsRules()
+{
+    EstateView view(m_manager.get(), nullptr);
+    QDoubleSpinBox *memory = view.findChild<QDoubleSpinBox *>();
+    QVERIFY(memory);
+    QCOMPARE(memory->value(), EstateRules().memoryPercent);
+    memory->setValue(42.5);
+    QCOMPARE(view.model()->rules().memoryPercent, 42.5);
+    // The spin boxes in the order the rules read: queue MB, growing s, stall s, reconnects,
+    // window s, log behind.
+    const QList<QSpinBox *> boxes = view.findChildren<QSpinBox *>();
+    QCOMPARE(boxes.size(), 6);
+    boxes[3]->setValue(7);
+    boxes[4]->setValue(90);
+    boxes[5]->setValue(250);
+    QCOMPARE(view.model()->rules().reconnects, 7);
+    QCOMPARE(view.model()->rules().reconnectWindowSeconds, 90);
+    QCOMPARE(view.model()->rules().logBehindMessages, qint64(250));
+    QCOMPARE(view.model()->rules().memoryPercent, 42.5); // one change keeps the others
+}
+
 void TstEstate::stoppedPollerSendsNothing()
 {
     startPlant();
@@ -410,15 +530,44 @@ void TstEstate::hiddenViewSendsNothingAndShowsAlerts()
             view.graph()->nodeRect(key(*m_plant, "ctp")).left());
     QVERIFY(view.graph()->nodeRect(key(*m_plant, "ctp")).left() >
             view.graph()->nodeRect(key(*m_plant, "tp")).left());
-    QTest::qWait(1200); // a couple of rounds, so the rates on the edges are filled in
+    QTest::qWait(2500); // some rounds, so the rates on the edges and the sparklines fill in
+    // History: a sample per round in the node's and the edge's rings, charted on demand.
+    const EstateSeries *h = view.model()->state().nodeHistory(rdb2);
+    QVERIFY(h && h->size() >= 3);
+    EstateHistoryChart *chart = view.openChart(rdb2, false);
+    QVERIFY(chart && chart->isVisible());
+    QCOMPARE(chart->chartCount(), 5); // memory, msgs in, msgs out, rows in, log position
+    QTRY_VERIFY_WITH_TIMEOUT(chart->pointCount(0) >= 3, 3000);
+    QCOMPARE(view.openChart(rdb2, false), chart); // the one open is raised, not a second
+    const QString tp = key(*m_plant, "tp");
+    const EstateEdge *slowEdge = edge(*view.model(), tp, rdb2);
+    QVERIFY(slowEdge);
+    EstateHistoryChart *edgeChart = view.openChart(slowEdge->key(), true);
+    QCOMPARE(edgeChart->chartCount(), 3); // msgs/s, rows/s, bytes queued
+    QTRY_VERIFY_WITH_TIMEOUT(edgeChart->pointCount(2) >= 2, 3000);
+    // The edge's label is where a click asks for its chart.
+    view.graph()->grab(); // painted: the labels are placed
+    const QRectF label = view.graph()->edgeLabelRect(slowEdge->key());
+    QVERIFY(!label.isEmpty());
+    QCOMPARE(view.graph()->edgeAt(label.center()), slowEdge->key());
+    QVERIFY(view.graph()->edgeAt(QPointF(-1, -1)).isEmpty());
     const QString dir = QDir(QStringLiteral("/work/shots")).exists()
                             ? QStringLiteral("/work/shots")
                             : QStringLiteral(QSCOPE_BINARY_DIR);
-    QVERIFY(view.grab().save(dir + QStringLiteral("/estate.png")));
-    qInfo("screenshot: %s/estate.png", qPrintable(dir));
+    QVERIFY(view.grab().save(dir + QStringLiteral("/estate-light.png")));
+    QVERIFY(edgeChart->grab().save(dir + QStringLiteral("/estate-chart-light.png")));
+    qInfo("screenshots: %s/estate-*.png", qPrintable(dir));
+    edgeChart->close();
     Theme::apply(Theme::Dark); // the graph takes its colours from the palette
     QTest::qWait(400);
     QVERIFY(view.grab().save(dir + QStringLiteral("/estate-dark.png")));
+    const QPointer<EstateHistoryChart> closing(chart);
+    chart->close(); // deleted on close: the next one is new, in the dark theme's colours
+    QTRY_VERIFY_WITH_TIMEOUT(closing.isNull(), 3000);
+    EstateHistoryChart *darkChart = view.openChart(rdb2, false);
+    QTRY_VERIFY_WITH_TIMEOUT(darkChart->pointCount(0) >= 3, 3000);
+    QVERIFY(darkChart->grab().save(dir + QStringLiteral("/estate-chart-dark.png")));
+    darkChart->close();
     Theme::apply(Theme::Light);
 
     // Hidden again: the handles close and the plant hears nothing more.

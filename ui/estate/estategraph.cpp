@@ -13,7 +13,7 @@ namespace qscope {
 
 namespace {
 
-constexpr qreal kNodeW = 210, kNodeH = 92, kColGap = 190, kRowGap = 26, kMargin = 16;
+constexpr qreal kNodeW = 210, kNodeH = 116, kSparkH = 20, kColGap = 190, kRowGap = 26, kMargin = 16;
 
 QString rate(double v)
 {
@@ -100,6 +100,42 @@ void EstateGraph::layoutNodes()
                    int(kMargin * 2 + std::max<qreal>(fullH, kNodeH)));
 }
 
+QString EstateGraph::edgeAt(const QPointF &pos) const
+{
+    for (auto it = m_edgeLabels.cbegin(); it != m_edgeLabels.cend(); ++it)
+        if (it->contains(pos)) return it.key();
+    return {};
+}
+
+void EstateGraph::drawSparklines(QPainter &p, const QRectF &area, const QString &key) const
+{
+    // The last two minutes at most (120 samples at 1 s), spread over the width: memory used
+    // (muted) under the input rate (highlight), each scaled to its own peak over what is drawn.
+    const EstateSeries *h = m_model->state().nodeHistory(key);
+    if (!h || h->size() < 2) return;
+    const int n = std::min(h->size(), 120);
+    const int from = h->size() - n;
+    const qreal step = area.width() / qreal(n - 1);
+    p.setPen(QPen(palette().color(QPalette::Mid), 1));
+    p.drawLine(area.bottomLeft(), area.bottomRight());
+    auto line = [&](const QString &name, const QColor &colour) {
+        const int s = int(h->names().indexOf(name));
+        if (s < 0) return;
+        double top = 0;
+        for (int i = from; i < h->size(); ++i)
+            top = std::max(top, h->valueAt(s, i));
+        QPolygonF poly;
+        for (int i = from; i < h->size(); ++i) {
+            const double v = top > 0 ? h->valueAt(s, i) / top : 0;
+            poly << QPointF(area.left() + (i - from) * step, area.bottom() - v * area.height());
+        }
+        p.setPen(QPen(colour, 1.3));
+        p.drawPolyline(poly);
+    };
+    line(QStringLiteral("memory used"), palette().color(QPalette::PlaceholderText));
+    line(QStringLiteral("msgs in/s"), palette().color(QPalette::Highlight));
+}
+
 QString EstateGraph::nodeAt(const QPointF &pos) const
 {
     for (auto it = m_rects.cbegin(); it != m_rects.cend(); ++it)
@@ -128,6 +164,7 @@ void EstateGraph::paintEvent(QPaintEvent *)
         return;
     }
     // Edges first, under the boxes.
+    m_edgeLabels.clear();
     for (const EstateEdge &e : m_model->edges()) {
         const QRectF a = m_rects.value(e.from), b = m_rects.value(e.to);
         if (a.isEmpty() || b.isEmpty()) continue;
@@ -166,6 +203,7 @@ void EstateGraph::paintEvent(QPaintEvent *)
         const QRectF box(mid.x() - 70, mid.y() - 24, 140, 48);
         const QRectF textBox = p.boundingRect(box, Qt::AlignCenter, label).adjusted(-3, -1, 3, 1);
         p.fillRect(textBox, pal.color(QPalette::Base));
+        if (!e.query) m_edgeLabels.insert(e.key(), textBox);
         p.setPen(queued ? alertColor : text);
         p.drawText(box, Qt::AlignCenter, label);
     }
@@ -217,15 +255,27 @@ void EstateGraph::paintEvent(QPaintEvent *)
             lines << tr("waiting for the first answer");
         }
         p.setPen(down ? alertColor : text);
-        p.drawText(inner.adjusted(0, 20, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+        p.drawText(inner.adjusted(0, 20, 0, -kSparkH), Qt::AlignLeft | Qt::AlignTop,
                    lines.join(QLatin1Char('\n')));
+        if (!stand)
+            drawSparklines(
+                p, QRectF(inner.left(), inner.bottom() - kSparkH + 4, inner.width(), kSparkH - 4),
+                n.key);
     }
 }
 
 void EstateGraph::mousePressEvent(QMouseEvent *event)
 {
     const QString key = nodeAt(event->position());
-    if (key.isEmpty()) return;
+    if (key.isEmpty()) {
+        const QString edge = edgeAt(event->position());
+        if (edge.isEmpty()) return;
+        QMenu menu(this);
+        menu.addAction(tr("Chart history of %1").arg(edge), this,
+                       [this, edge] { Q_EMIT chartRequested(edge, true); });
+        menu.exec(event->globalPosition().toPoint());
+        return;
+    }
     const int i = m_model->indexOf(key);
     if (i < 0) return;
     QMenu menu(this);
@@ -239,6 +289,9 @@ void EstateGraph::mousePressEvent(QMouseEvent *event)
             menu.addAction(tr("Feed from %1").arg(key), this,
                            [this, key] { Q_EMIT openRequested(key, QStringLiteral("feed")); });
     }
+    if (direct)
+        menu.addAction(tr("Chart history"), this,
+                       [this, key] { Q_EMIT chartRequested(key, false); });
     QMenu *roles = menu.addMenu(tr("Role"));
     for (const QString &r : {tr("tickerplant"), tr("chained tickerplant"), tr("rdb"),
                              tr("real-time engine"), tr("gateway"), tr("hdb"), tr("process")})

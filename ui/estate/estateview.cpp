@@ -2,13 +2,17 @@
 
 #include "connections/connectionstore.h"
 #include "estategraph.h"
+#include "estatehistorychart.h"
 #include "estatemodel.h"
+#include "estatenotifier.h"
 #include "estatepoller.h"
 #include "monitor/pollrate.h"
 #include "monitor/viewhandle.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -56,10 +60,30 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
     m_stallSeconds = new QSpinBox(this);
     m_stallSeconds->setRange(1, 3600);
     m_stallSeconds->setSuffix(tr(" s"));
+    m_memoryPercent = new QDoubleSpinBox(this);
+    m_memoryPercent->setRange(0.01, 100);
+    m_memoryPercent->setDecimals(2);
+    m_memoryPercent->setSuffix(tr(" %"));
+    m_memoryPercent->setToolTip(tr("A process's heap over this share of its -w limit (.Q.w[] "
+                                   "wmax), or of the machine's memory (mphy) without one"));
+    m_reconnects = new QSpinBox(this);
+    m_reconnects->setRange(1, 1000);
+    m_reconnectWindow = new QSpinBox(this);
+    m_reconnectWindow->setRange(1, 86400);
+    m_reconnectWindow->setSuffix(tr(" s"));
+    m_logBehind = new QSpinBox(this);
+    m_logBehind->setRange(1, 100000000);
+    m_logBehind->setSuffix(tr(" msgs"));
+    m_logBehind->setToolTip(tr("A chained tickerplant's .u.i this many messages further behind "
+                               "its publisher's than when it was in step"));
     const EstateRules defaults;
     m_queueMb->setValue(int(defaults.queueBytes >> 20));
     m_growSeconds->setValue(defaults.queueGrowingSeconds);
     m_stallSeconds->setValue(defaults.logStallSeconds);
+    m_memoryPercent->setValue(defaults.memoryPercent);
+    m_reconnects->setValue(defaults.reconnects);
+    m_reconnectWindow->setValue(defaults.reconnectWindowSeconds);
+    m_logBehind->setValue(int(defaults.logBehindMessages));
     auto *rules = new QHBoxLayout;
     rules->addWidget(new QLabel(tr("Alert when a subscriber's queue is over"), this));
     rules->addWidget(m_queueMb);
@@ -67,8 +91,23 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
     rules->addWidget(m_growSeconds);
     rules->addWidget(new QLabel(tr("; a tickerplant's log stalls for"), this));
     rules->addWidget(m_stallSeconds);
-    rules->addWidget(new QLabel(tr("; a process does not answer."), this));
+    rules->addWidget(new QLabel(tr("; a process does not answer;"), this));
     rules->addStretch(1);
+    auto *rules2 = new QHBoxLayout;
+    rules2->addWidget(new QLabel(tr("its heap is over"), this));
+    rules2->addWidget(m_memoryPercent);
+    rules2->addWidget(new QLabel(tr("of its limit; it comes back more than"), this));
+    rules2->addWidget(m_reconnects);
+    rules2->addWidget(new QLabel(tr("times in"), this));
+    rules2->addWidget(m_reconnectWindow);
+    rules2->addWidget(new QLabel(tr("; a subscriber's log falls"), this));
+    rules2->addWidget(m_logBehind);
+    rules2->addWidget(new QLabel(tr("behind."), this));
+    rules2->addStretch(1);
+    m_notify = new QCheckBox(tr("Desktop notification when an alert is raised"), this);
+    m_notify->setChecked(false);
+    rules2->addWidget(m_notify);
+    m_notifier = new EstateNotifier(m_model, nullptr, this);
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_graph);
@@ -84,6 +123,7 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addLayout(rules);
+    layout->addLayout(rules2);
     layout->addWidget(split, 1);
     layout->addWidget(m_status);
 
@@ -94,9 +134,14 @@ EstateView::EstateView(ConnectionManager *manager, ConnectionStore *store, QWidg
         m_poller->setInterval(ms);
         refreshStatus();
     });
-    for (QSpinBox *s : {m_queueMb, m_growSeconds, m_stallSeconds})
+    for (QSpinBox *s :
+         {m_queueMb, m_growSeconds, m_stallSeconds, m_reconnects, m_reconnectWindow, m_logBehind})
         connect(s, &QSpinBox::valueChanged, this, &EstateView::applyRules);
+    connect(m_memoryPercent, &QDoubleSpinBox::valueChanged, this, &EstateView::applyRules);
     connect(m_graph, &EstateGraph::openRequested, this, &EstateView::openRequested);
+    connect(m_notify, &QCheckBox::toggled, this, &EstateView::setNotificationsEnabled);
+    connect(m_graph, &EstateGraph::chartRequested, this,
+            [this](const QString &key, bool edge) { openChart(key, edge); });
     connect(m_poller, &EstatePoller::roundFinished, this, [this] {
         refreshStatus();
         refreshAlerts();
@@ -125,6 +170,49 @@ int EstateView::addProcesses(const QStringList &addresses)
         if (m_model->addProcess(a) >= 0) ++added;
     refreshStatus();
     return added;
+}
+
+EstateHistoryChart *EstateView::openChart(const QString &key, bool edge)
+{
+    const QString id = (edge ? QStringLiteral("edge ") : QStringLiteral("node ")) + key;
+    QPointer<EstateHistoryChart> &chart = m_charts[id];
+    if (!chart) {
+        chart = new EstateHistoryChart(m_model, key, edge, this);
+        chart->setWindowFlag(Qt::Window);
+        chart->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    chart->show();
+    chart->raise();
+    return chart;
+}
+
+void EstateView::setNotificationSink(NotificationSink *sink)
+{
+    m_sink = sink;
+    m_notifier->setSink(m_sink);
+}
+
+bool EstateView::notificationsEnabled() const
+{
+    return m_notifier->isEnabled();
+}
+
+void EstateView::setNotificationsEnabled(bool on)
+{
+    if (m_notify->isChecked() != on) m_notify->setChecked(on); // toggled comes back here
+    if (on && !m_sink) {
+        // The session bus is joined only when asked for: most estates never notify.
+        auto desktop = std::make_unique<DesktopNotificationSink>();
+        connect(desktop.get(), &DesktopNotificationSink::unavailable, this,
+                [this](const QString &reason) {
+                    m_notifyProblem = reason;
+                    refreshStatus();
+                });
+        m_sink = desktop.get();
+        m_desktop = std::move(desktop);
+        m_notifier->setSink(m_sink);
+    }
+    m_notifier->setEnabled(on);
 }
 
 QString EstateView::findProfile(ConnectionStore *store, const QString &key)
@@ -199,6 +287,10 @@ void EstateView::applyRules()
     r.queueBytes = qint64(m_queueMb->value()) << 20;
     r.queueGrowingSeconds = m_growSeconds->value();
     r.logStallSeconds = m_stallSeconds->value();
+    r.memoryPercent = m_memoryPercent->value();
+    r.reconnects = m_reconnects->value();
+    r.reconnectWindowSeconds = m_reconnectWindow->value();
+    r.logBehindMessages = m_logBehind->value();
     m_model->setRules(r);
 }
 
@@ -221,6 +313,7 @@ void EstateView::refreshStatus()
                  .arg(m_poller->bytesInPerPoll(), 0, 'f', 0)
                  .arg(m_poller->millisPerPoll(), 0, 'f', 1);
     s += tr(" · %n active alert(s)", "", m_model->activeAlertCount());
+    if (!m_notifyProblem.isEmpty()) s += QStringLiteral(" · ") + m_notifyProblem;
     m_status->setText(s);
 }
 

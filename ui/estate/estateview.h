@@ -7,9 +7,15 @@
 
 #include "net/connectionmanager.h"
 
+#include <QHash>
+#include <QPointer>
 #include <QWidget>
 
+#include <memory>
+
+class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -19,6 +25,9 @@ namespace qscope {
 
 class ConnectionStore;
 class EstateGraph;
+class EstateHistoryChart;
+class EstateNotifier;
+class NotificationSink;
 class EstateModel;
 class EstatePoller;
 class PollRate;
@@ -46,6 +55,15 @@ public:
     static QString profileFor(ConnectionStore *store, const QString &key);
     /// The saved connection whose host and port are key's, "" if none (nothing is created).
     static QString findProfile(ConnectionStore *store, const QString &key);
+    /// A window charting the history of a node (edge false) or an edge (EstateEdge::key()); the
+    /// one already open for it is raised. Closed with this view.
+    EstateHistoryChart *openChart(const QString &key, bool edge);
+    /// Desktop notifications of new alerts (the checkbox; off by default).
+    void setNotificationsEnabled(bool on);
+    bool notificationsEnabled() const;
+    /// Where notifications go instead of the desktop (tests); not owned, null for the desktop.
+    void setNotificationSink(NotificationSink *sink);
+    QLabel *statusLabel() const { return m_status; }
 
 Q_SIGNALS:
     /// A node asked to be opened: what is "workbench", "handles" or "feed"; key "host:port".
@@ -72,7 +90,17 @@ private:
     QSpinBox *m_queueMb;
     QSpinBox *m_growSeconds;
     QSpinBox *m_stallSeconds;
+    QDoubleSpinBox *m_memoryPercent;
+    QSpinBox *m_reconnects;
+    QSpinBox *m_reconnectWindow;
+    QSpinBox *m_logBehind;
     int m_alertsShown = -1;
+    QHash<QString, QPointer<EstateHistoryChart>> m_charts;
+    QCheckBox *m_notify;
+    EstateNotifier *m_notifier;
+    NotificationSink *m_sink = nullptr;          ///< the one in use (m_desktop's or a test's)
+    std::unique_ptr<NotificationSink> m_desktop; ///< made when first turned on
+    QString m_notifyProblem;                     ///< said once on the status line
 };
 
 } // namespace qscope

@@ -1,0 +1,101 @@
+#include "estatenotifier.h"
+
+#include "estatemodel.h"
+
+#include <QApplication>
+#include <QDBusMessage>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
+#include <QSystemTrayIcon>
+
+namespace qscope {
+
+namespace {
+
+const QString kService = QStringLiteral("org.freedesktop.Notifications");
+const QString kPath = QStringLiteral("/org/freedesktop/Notifications");
+
+} // namespace
+
+DesktopNotificationSink::DesktopNotificationSink(QObject *parent)
+    : DesktopNotificationSink(QDBusConnection::sessionBus(), parent)
+{}
+
+DesktopNotificationSink::DesktopNotificationSink(const QDBusConnection &bus, QObject *parent)
+    : QObject(parent), m_bus(bus)
+{}
+
+DesktopNotificationSink::~DesktopNotificationSink() = default;
+
+void DesktopNotificationSink::notify(const QString &summary, const QString &body)
+{
+    if (!m_bus.isConnected()) {
+        fallBack(summary, body, tr("no session bus"));
+        return;
+    }
+    if (m_serviceMissing) {
+        fallBack(summary, body, QString());
+        return;
+    }
+    // Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout)
+    // -> id (the Desktop Notifications Specification).
+    QDBusMessage call =
+        QDBusMessage::createMethodCall(kService, kPath, kService, QStringLiteral("Notify"));
+    call << QStringLiteral("qscope") << 0U << QStringLiteral("qscope") << summary << body
+         << QStringList() << QVariantMap() << -1;
+    auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this,
+            [this, watcher, summary, body](QDBusPendingCallWatcher *) {
+                watcher->deleteLater();
+                const QDBusPendingReply<uint> reply = *watcher;
+                if (!reply.isError()) {
+                    ++m_delivered;
+                    return;
+                }
+                // No service (or it failed): the tray from now on, if there is one.
+                m_serviceMissing = true;
+                const QDBusError e = reply.error();
+                fallBack(summary, body,
+                         e.type() == QDBusError::ServiceUnknown
+                             ? tr("no notification service on the session bus")
+                             : tr("the notification service failed: %1").arg(e.message()));
+            });
+}
+
+void DesktopNotificationSink::fallBack(const QString &summary, const QString &body,
+                                       const QString &why)
+{
+    const bool tray = QSystemTrayIcon::isSystemTrayAvailable();
+    if (tray) {
+        if (!m_tray) {
+            m_tray = std::make_unique<QSystemTrayIcon>(QApplication::windowIcon());
+            m_tray->show();
+        }
+        m_tray->showMessage(summary, body, QSystemTrayIcon::Warning);
+    }
+    if (m_told) return;
+    m_told = true;
+    const QString reason = why.isEmpty() ? tr("no notification service") : why;
+    Q_EMIT unavailable(tray
+                           ? tr("Desktop notifications: %1; shown by the tray instead.").arg(reason)
+                           : tr("Desktop notifications: %1 and no tray: not shown.").arg(reason));
+}
+
+EstateNotifier::EstateNotifier(EstateModel *model, NotificationSink *sink, QObject *parent)
+    : QObject(parent), m_model(model), m_sink(sink)
+{
+    connect(m_model, &EstateModel::alertsRaised, this, &EstateNotifier::onRaised);
+}
+
+void EstateNotifier::onRaised(const std::vector<int> &indexes)
+{
+    if (!m_enabled || !m_sink) return;
+    for (int i : indexes) {
+        if (i < 0 || i >= int(m_model->alerts().size())) continue;
+        const EstateAlert &a = m_model->alerts()[size_t(i)];
+        m_sink->notify(tr("qscope estate: %1 (%2)").arg(EstateAlert::kindName(a.kind), a.node),
+                       a.text);
+    }
+}
+
+} // namespace qscope
