@@ -17,9 +17,9 @@ BUILD_PKGS=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-d
 # What the ctest suite needs besides (a Release build also builds the tests): openssl makes the TLS
 # tests' certificates; iproute2's ip and util-linux's unshare set up the compression test's netns;
 # clang-format checks the sources' layout; python3-openpyxl reads exported XLSX back; dpkg-dev and
-# file check the packages.
+# file check the packages; dbus-daemon runs the private bus of the desktop-notification test.
 CHECK_PKGS=(xvfb xauth python3 python3-openpyxl clang-format dpkg-dev file openssl iproute2
-    util-linux)
+    util-linux dbus-daemon)
 # node-q interop needs node and npm; take Debian's only where the machine has none.
 command -v npm >/dev/null 2>&1 || CHECK_PKGS+=(nodejs npm)
 # The fuzzers and sanitizer runs of `./build.sh test` build with clang.

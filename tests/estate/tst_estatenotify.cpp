@@ -96,7 +96,8 @@ void TstEstateNotify::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     // A private session bus of our own: nothing on the machine's desktop is touched.
     const QString daemon = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
-    if (daemon.isEmpty()) return; // the bus cases say so themselves
+    QVERIFY2(!daemon.isEmpty(), "dbus-daemon is not installed (./build.sh installs the "
+                                "dbus-daemon package the notification cases need)");
     // It ends with this test even if the test crashes (no daemon left behind).
     m_bus.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     m_bus.start(daemon, {QStringLiteral("--session"), QStringLiteral("--nofork"),
@@ -152,7 +153,6 @@ void TstEstateNotify::oneNotificationPerRaisedAlertOnlyWhenOn()
 
 void TstEstateNotify::notifyReachesTheServiceOnTheBus()
 {
-    if (m_address.isEmpty()) QSKIP("no dbus-daemon on this machine to run a private bus");
     QDBusConnection service =
         QDBusConnection::connectToBus(m_address, QStringLiteral("estate-test-service"));
     QVERIFY2(service.isConnected(), qPrintable(service.lastError().message()));
@@ -183,7 +183,6 @@ void TstEstateNotify::notifyReachesTheServiceOnTheBus()
 
 void TstEstateNotify::noServiceIsSaidOnce()
 {
-    if (m_address.isEmpty()) QSKIP("no dbus-daemon on this machine to run a private bus");
     QDBusConnection client =
         QDBusConnection::connectToBus(m_address, QStringLiteral("estate-test-lonely"));
     QVERIFY(client.isConnected());
@@ -202,7 +201,6 @@ void TstEstateNotify::noServiceIsSaidOnce()
 
 void TstEstateNotify::viewSaysOnceOnItsStatusLine()
 {
-    if (m_address.isEmpty()) QSKIP("no dbus-daemon on this machine to run a private bus");
     ConnectionManager manager(1);
     EstateView view(&manager, nullptr);
     view.setNotificationsEnabled(true); // the desktop's sink: the bus has no service now
