@@ -235,12 +235,24 @@ void MainWindow::openTickerplantLog(const QString &path)
     auto *view = new TpLogView(m_manager, this);
     QDockWidget *dock =
         addMonitorDock(QFileInfo(path).fileName(), QStringLiteral("tplogDock:") + path, view);
+    // closing a log's dock ends its view: an index scan still running stops, the file is unmapped
+    dock->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dock, &QObject::destroyed, this, [this, dock] {
+        m_docks.removeAll(dock);
+        m_monitorDocks.removeAll(dock);
+    });
     dock->show();
     dock->raise();
     view->open(path);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // the docks go with the QWidget base, after these members: a log dock's destroyed handler
+    // (openTickerplantLog) must not run then
+    for (QDockWidget *d : std::as_const(m_docks))
+        disconnect(d, &QObject::destroyed, this, nullptr);
+}
 
 QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *widget,
                                  Qt::DockWidgetArea area)
