@@ -170,6 +170,7 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     connect(m_editors, &EditorArea::tabOpened, this, [names](EditorTab *t) { t->setNames(names); });
     connect(m_editors, &EditorArea::tabClosing, this, &MainWindow::onTabClosing);
     connect(m_runner, &QueryRunner::jobsChanged, this, &MainWindow::updateBusyTabs);
+    connect(m_runner, &QueryRunner::jobsChanged, this, &MainWindow::dropBusyNote);
     connect(m_editors, &EditorArea::sessionChanged, m_journal, &SessionJournal::markTabsChanged);
     connect(m_journal, &SessionJournal::written, this, &MainWindow::onJournalWritten);
     connect(m_editors, &EditorArea::message, this, [this](int level, const QString &text) {
@@ -716,12 +717,22 @@ bool MainWindow::refuseIfBusy(EditorTab *tab)
     const auto job = m_runner->job(running);
     QString what = job->what.simplified();
     if (what.size() > 60) what = what.left(59) + QStringLiteral("\u2026");
-    m_message->showMessage(
-        MessageBar::Warning,
+    m_busyNoteText =
         tr("Not run: this tab is still running \u201c%1\u201d (%2). Wait for it, cancel it "
            "(Ctrl+.), or run this in another tab.")
-            .arg(what, HistoryModel::formatDuration(job->elapsedMs * 1000000)));
+            .arg(what, HistoryModel::formatDuration(job->elapsedMs * 1000000));
+    m_busyNoteJob = running;
+    m_message->showMessage(MessageBar::Warning, m_busyNoteText);
     return true;
+}
+
+void MainWindow::dropBusyNote()
+{
+    if (!m_busyNoteJob || m_runner->job(m_busyNoteJob)) return;
+    // the job is over: the note is no longer true (another message since stays)
+    if (m_message->text() == m_busyNoteText) m_message->hide();
+    m_busyNoteJob = 0;
+    m_busyNoteText.clear();
 }
 
 quint64 MainWindow::runFor(EditorTab *tab, const QString &profileId, const QByteArray &text)
