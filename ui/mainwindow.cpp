@@ -1151,6 +1151,11 @@ void MainWindow::restoreState(const QString &fallbackProfile)
 
 void MainWindow::saveState() const
 {
+    saveState(PinSave::Now);
+}
+
+void MainWindow::saveState(PinSave pins) const
+{
     m_journal->settle(); // a journal write in flight finishes before the pins are saved here
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
@@ -1161,7 +1166,13 @@ void MainWindow::saveState() const
     m_editors->saveSession(s);
     s.endGroup();
     s.sync();
-    savePins();
+    if (pins == PinSave::Now)
+        savePins();
+    else
+        // encoded and written on PinStore's worker; the process's exit waits for it after the
+        // window is gone (PinStore::waitForSaves, run as QCoreApplication ends), which is the
+        // one wait at shutdown we accept. Killed before that, the pins kept before stay.
+        PinStore::saveAllInBackground(pinSnapshot());
     if (s.status() == QSettings::NoError) m_journal->discard(); // saved: nothing to recover
 }
 
@@ -1169,7 +1180,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     // unsaved buffers are kept in the session, so closing never loses work: no question here
     m_journal->stop();
-    saveState();
+    saveState(PinSave::InBackground);
     m_sessions->disconnectAll();
     event->accept();
 }

@@ -168,6 +168,10 @@ private:
     /// Every tab's pins, in tab order (for the save and the journal).
     QList<PinStore::TabPins> pinSnapshot() const;
     void savePins() const;
+    /// saveState's work; the pins written before it returns, or handed to PinStore's worker
+    /// (at close: encoding up to 256 MB of pins must not freeze the window).
+    enum class PinSave { Now, InBackground };
+    void saveState(PinSave pins) const;
     /// Returns the number of pins restored.
     /// Reads the kept pins on a worker and gives them back to their tabs' panes; `done` gets how
     /// many came back. Until then savePins leaves the pin files alone.
