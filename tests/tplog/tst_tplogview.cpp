@@ -63,6 +63,7 @@ private Q_SLOTS:
     void mainWindowOpensADroppedLog();
     void rowsShowBeforeIndexingEnds();
     void closingTheViewEndsIndexing();
+    void cancellingIndexingKeepsWhatIsIndexed();
 
 private:
     /// A log of several index batches (the first is 64k messages): written once.
@@ -421,6 +422,34 @@ void TestTpLogView::closingTheViewEndsIndexing()
     QTRY_VERIFY_WITH_TIMEOUT(reader.expired(), 10000);
     QMutexLocker lock(&gate.mutex);
     QVERIFY(gate.sawDone);
+    QVERIFY(gate.endedCancelled);
+}
+
+void TestTpLogView::cancellingIndexingKeepsWhatIsIndexed()
+{
+    const QString path = bigLog();
+    ConnectionManager manager(1);
+    TpLogView view(&manager);
+    view.show();
+    ScanGate gate;
+    view.setIndexGate(gate.gate());
+    QSignalSpy failed(&view, &TpLogView::failed);
+    view.open(path);
+    QTRY_VERIFY_WITH_TIMEOUT(view.messagesModel()->rowCount() > 0 && view.isIndexing(), 30000);
+    const int shown = view.messagesModel()->rowCount();
+    view.cancel(); // the Cancel button
+    gate.release.release();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+    QVERIFY(!view.isIndexing());
+    QCOMPARE(view.messagesModel()->rowCount(), shown); // what was indexed stays on screen
+    QVERIFY(shown < m_bigChunks);
+    QVERIFY2(view.summaryLabel()->text().contains(QStringLiteral("cancelled")),
+             qPrintable(view.summaryLabel()->text()));
+    QVERIFY(view.statusLabel()->text().contains(QStringLiteral("open the log again")));
+    // the filters need the whole index: still off, and asking says why
+    QVERIFY(!view.tableFilter()->isEnabled());
+    QVERIFY(!view.applyFilter().isEmpty());
+    QMutexLocker lock(&gate.mutex);
     QVERIFY(gate.endedCancelled);
 }
 

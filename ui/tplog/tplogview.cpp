@@ -326,8 +326,11 @@ void TpLogView::open(const QString &path)
                                         QLocale().formattedDataSize(m_shown.fileSize))
                              : l.error;
                 m_indexing = false;
+                m_shown.cancelled = bool(m_reader);
+                if (m_reader) showSummary();
                 m_indexNote->setText(tr("<i>the index is incomplete: filters and actions are "
                                         "off</i>"));
+                m_indexNote->setVisible(bool(m_reader)); // nothing at all shown: nothing to say
                 endJob(QString());
                 setStatus(why, true);
                 Q_EMIT failed(l.error);
@@ -360,6 +363,10 @@ void TpLogView::setIndexing(bool on)
     m_indexNote->setVisible(on);
 }
 
+namespace {
+constexpr int kGrowEveryTickBelow = 1000000;
+}
+
 void TpLogView::takeIndexBatch()
 {
     if (!m_indexFeed) return;
@@ -376,11 +383,17 @@ void TpLogView::takeIndexBatch()
         tables.push_back(t.name);
     const bool first = !m_reader;
     m_reader = reader;
-    m_model->setIndexed(reader, p->chunks, std::move(p->functions), std::move(tables));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    // Each insert makes the grid's row header walk all its sections on the next paint (Qt keeps
+    // one per row), some 60 ms at 60M rows: past a million rows the grid grows once a second,
+    // the summary's progress still ten times.
+    if (first || m_model->rowCount() < kGrowEveryTickBelow || now - m_rowsGrownAt >= 1000) {
+        m_rowsGrownAt = now;
+        m_model->setIndexed(reader, p->chunks, std::move(p->functions), std::move(tables));
+    }
     m_shown = std::move(p->summary);
     m_progress->setValue(int(p->bytesDone * 100 / std::max<int64_t>(p->bytesTotal, 1)));
     showSummary();
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (first || now - m_tablesShownAt >= 1000) {
         m_tablesShownAt = now;
         showTables();
@@ -393,9 +406,11 @@ void TpLogView::showSummary()
 {
     const tplog::LogSummary &s = m_shown;
     QString html;
-    if (m_indexing) {
+    if (m_indexing || s.cancelled) {
         // the figures so far: the valid prefix is what the scan has passed
-        html += tr("<b>indexing…</b> %1 of %2 · <b>%3</b> chunks so far, all valid")
+        html += (m_indexing ? tr("<b>indexing…</b> %1 of %2 · <b>%3</b> chunks so far, all valid")
+                            : tr("<b>indexing cancelled</b> at %1 of %2 · <b>%3</b> chunks "
+                                 "indexed, all valid"))
                     .arg(QLocale().formattedDataSize(s.validLength),
                          QLocale().formattedDataSize(s.fileSize))
                     .arg(s.chunks);
