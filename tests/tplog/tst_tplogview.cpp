@@ -22,9 +22,11 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPointer>
 #include <QSemaphore>
 #include <QSettings>
 #include <QSignalSpy>
@@ -335,6 +337,13 @@ void TestTpLogView::mainWindowOpensADroppedLog()
     QCOMPARE(w.findChildren<TpLogView *>().size(), 1);
     delete mime;
     delete mime2;
+    // closing the log's dock ends the view (and so any index scan it runs)
+    QPointer<TpLogView> view = v;
+    auto *dock = qobject_cast<QDockWidget *>(v->parentWidget());
+    QVERIFY(dock);
+    QVERIFY(dock->close());
+    QTRY_VERIFY(view.isNull());
+    QVERIFY(w.findChildren<TpLogView *>().isEmpty());
 }
 
 QString TestTpLogView::bigLog()
