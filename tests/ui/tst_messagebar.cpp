@@ -83,6 +83,15 @@ class TestMessageBar : public QObject
         m_window->runCurrent();
     }
     QString bar() const { return m_window->messageBar()->text(); }
+    void shot(const QString &name)
+    {
+        // /work/shots where the team looks at screenshots; elsewhere the build tree
+        QString dir = QStringLiteral("/work/shots");
+        if (!QFileInfo(dir).isDir()) dir = QStringLiteral(QSCOPE_BINARY_DIR "/test-output/shots");
+        QVERIFY(QDir().mkpath(dir));
+        QCoreApplication::processEvents();
+        QVERIFY(m_window->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -138,10 +147,12 @@ private Q_SLOTS:
         QVERIFY(job);
         run(tab, QStringLiteral("second"));
         QVERIFY2(bar().contains(kNote), qPrintable(bar()));
+        shot(QStringLiteral("messagebar-while-running"));
         // the job answers: the note is gone with it
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->runner()->job(job), 10000);
         QVERIFY2(!bar().contains(kNote), qPrintable(bar()));
         QVERIFY(m_window->messageBar()->isHidden());
+        shot(QStringLiteral("messagebar-after-run"));
         QCOMPARE(m_slow->fake.queriesSeen("second"), 0); // refused, never sent
         // the tab runs again at once, with no note
         run(tab, QStringLiteral("third"));
