@@ -316,7 +316,7 @@ LogSummary TpLogReader::index(const Progress &progress, const Publish &publish)
 {
     resetIndex();
     // one slot per byte bounds the chunks (each is at least one byte) plus the sentinel; the
-    // pointers cost 8 bytes per 64k chunks of capacity, the blocks come as chunks fill them
+    // block pointers cost 8 bytes per 64 KB of file, the blocks come as chunks fill them
     const int64_t maxChunks = size() + 2;
     m_blockSlots = size_t((maxChunks >> kBlockBits) + 1);
     m_blocks = std::make_unique<std::unique_ptr<ChunkInfo[]>[]>(m_blockSlots);
