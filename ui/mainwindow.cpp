@@ -170,6 +170,7 @@ MainWindow::MainWindow(ConnectionManager *manager, ConnectionStore *store, Histo
     connect(m_editors, &EditorArea::tabOpened, this, [names](EditorTab *t) { t->setNames(names); });
     connect(m_editors, &EditorArea::tabClosing, this, &MainWindow::onTabClosing);
     connect(m_runner, &QueryRunner::jobsChanged, this, &MainWindow::updateBusyTabs);
+    connect(m_runner, &QueryRunner::jobsChanged, this, &MainWindow::dropBusyNote);
     connect(m_editors, &EditorArea::sessionChanged, m_journal, &SessionJournal::markTabsChanged);
     connect(m_journal, &SessionJournal::written, this, &MainWindow::onJournalWritten);
     connect(m_editors, &EditorArea::message, this, [this](int level, const QString &text) {
@@ -235,12 +236,24 @@ void MainWindow::openTickerplantLog(const QString &path)
     auto *view = new TpLogView(m_manager, this);
     QDockWidget *dock =
         addMonitorDock(QFileInfo(path).fileName(), QStringLiteral("tplogDock:") + path, view);
+    // closing a log's dock ends its view: an index scan still running stops, the file is unmapped
+    dock->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dock, &QObject::destroyed, this, [this, dock] {
+        m_docks.removeAll(dock);
+        m_monitorDocks.removeAll(dock);
+    });
     dock->show();
     dock->raise();
     view->open(path);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // the docks go with the QWidget base, after these members: a log dock's destroyed handler
+    // (openTickerplantLog) must not run then
+    for (QDockWidget *d : std::as_const(m_docks))
+        disconnect(d, &QObject::destroyed, this, nullptr);
+}
 
 QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *widget,
                                  Qt::DockWidgetArea area)
@@ -704,12 +717,22 @@ bool MainWindow::refuseIfBusy(EditorTab *tab)
     const auto job = m_runner->job(running);
     QString what = job->what.simplified();
     if (what.size() > 60) what = what.left(59) + QStringLiteral("\u2026");
-    m_message->showMessage(
-        MessageBar::Warning,
+    m_busyNoteText =
         tr("Not run: this tab is still running \u201c%1\u201d (%2). Wait for it, cancel it "
            "(Ctrl+.), or run this in another tab.")
-            .arg(what, HistoryModel::formatDuration(job->elapsedMs * 1000000)));
+            .arg(what, HistoryModel::formatDuration(job->elapsedMs * 1000000));
+    m_busyNoteJob = running;
+    m_message->showMessage(MessageBar::Warning, m_busyNoteText);
     return true;
+}
+
+void MainWindow::dropBusyNote()
+{
+    if (!m_busyNoteJob || m_runner->job(m_busyNoteJob)) return;
+    // the job is over: the note is no longer true (another message since stays)
+    if (m_message->text() == m_busyNoteText) m_message->hide();
+    m_busyNoteJob = 0;
+    m_busyNoteText.clear();
 }
 
 quint64 MainWindow::runFor(EditorTab *tab, const QString &profileId, const QByteArray &text)
@@ -1128,6 +1151,11 @@ void MainWindow::restoreState(const QString &fallbackProfile)
 
 void MainWindow::saveState() const
 {
+    saveState(PinSave::Now);
+}
+
+void MainWindow::saveState(PinSave pins) const
+{
     m_journal->settle(); // a journal write in flight finishes before the pins are saved here
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
@@ -1138,7 +1166,13 @@ void MainWindow::saveState() const
     m_editors->saveSession(s);
     s.endGroup();
     s.sync();
-    savePins();
+    if (pins == PinSave::Now)
+        savePins();
+    else
+        // encoded and written on PinStore's worker; the process's exit waits for it after the
+        // window is gone (PinStore::waitForSaves, run as QCoreApplication ends), which is the
+        // one wait at shutdown we accept. Killed before that, the pins kept before stay.
+        PinStore::saveAllInBackground(pinSnapshot());
     if (s.status() == QSettings::NoError) m_journal->discard(); // saved: nothing to recover
 }
 
@@ -1146,7 +1180,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     // unsaved buffers are kept in the session, so closing never loses work: no question here
     m_journal->stop();
-    saveState();
+    saveState(PinSave::InBackground);
     m_sessions->disconnectAll();
     event->accept();
 }

@@ -150,6 +150,9 @@ private:
     /// Sends a query for the tab, unless the tab still runs one (then says so and returns 0).
     quint64 runFor(EditorTab *tab, const QString &profileId, const QByteArray &text);
     bool refuseIfBusy(EditorTab *tab);
+    /// The "still running" note goes once the job it names has ended (answered, failed or
+    /// cancelled), unless another message has replaced it.
+    void dropBusyNote();
     void onTabOpened(EditorTab *tab);
     void onTabClosing(EditorTab *tab);
     void onCurrentTab(EditorTab *tab);
@@ -165,6 +168,10 @@ private:
     /// Every tab's pins, in tab order (for the save and the journal).
     QList<PinStore::TabPins> pinSnapshot() const;
     void savePins() const;
+    /// saveState's work; the pins written before it returns, or handed to PinStore's worker
+    /// (at close: encoding up to 256 MB of pins must not freeze the window).
+    enum class PinSave { Now, InBackground };
+    void saveState(PinSave pins) const;
     /// Returns the number of pins restored.
     /// Reads the kept pins on a worker and gives them back to their tabs' panes; `done` gets how
     /// many came back. Until then savePins leaves the pin files alone.
@@ -179,6 +186,8 @@ private:
     QueryRunner *m_runner;
     EditorArea *m_editors;
     MessageBar *m_message;
+    QueryRunner::Ticket m_busyNoteJob = 0; ///< the job refuseIfBusy's note names, 0 if none
+    QString m_busyNoteText;
     FindBar *m_find;
     QueryStatus *m_status;
     QStackedWidget *m_resultStack;

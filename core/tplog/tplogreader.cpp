@@ -4,6 +4,7 @@
 #include "protocol/qtypes.h"
 #include "tplog/tplogformat.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
 #include <QSaveFile>
@@ -44,10 +45,34 @@ bool TpLogReader::open(const QString &path, QString *error)
         m->data = reinterpret_cast<const char *>(p);
     }
     m_map = std::move(m);
-    m_summary = LogSummary{};
-    m_chunks.clear();
-    m_functions.clear();
+    resetIndex();
     return true;
+}
+
+void TpLogReader::resetIndex()
+{
+    m_published.store(0, std::memory_order_release);
+    m_summary = LogSummary{};
+    m_blocks.reset();
+    m_blockSlots = 0;
+    m_functions.clear();
+}
+
+ChunkInfo &TpLogReader::slot(int64_t i)
+{
+    const auto b = size_t(i >> kBlockBits);
+    Q_ASSERT(b < m_blockSlots);
+    // a new block is in place before any count that covers it is published
+    if (!m_blocks[b]) m_blocks[b] = std::make_unique<ChunkInfo[]>(size_t(1) << kBlockBits);
+    return m_blocks[b][size_t(i & ((1 << kBlockBits) - 1))];
+}
+
+int64_t TpLogReader::indexBytes() const
+{
+    if (!m_blocks) return 0;
+    const int64_t blocks = ((chunkCount() + 1) >> kBlockBits) + 1;
+    return blocks * (int64_t(sizeof(ChunkInfo)) << kBlockBits) +
+           int64_t(m_blockSlots * sizeof(void *));
 }
 
 QString TpLogReader::path() const
@@ -226,21 +251,85 @@ private:
 
 LogSummary TpLogReader::verify(const Progress &progress) const
 {
-    return scan(progress, nullptr, nullptr);
+    return scan(progress, nullptr);
 }
 
-LogSummary TpLogReader::index(const Progress &progress)
+/// index()'s side of the scan: fills the reader's blocks and publishes the count in batches.
+class TpLogReader::Builder
 {
-    m_chunks.clear();
-    m_functions.clear();
-    m_summary = scan(progress, &m_chunks, &m_functions);
-    return m_summary;
+public:
+    Builder(TpLogReader *r, const Publish &publish) : m_r(r), m_publish(publish)
+    {
+        m_clock.start();
+    }
+    ChunkInfo &next() { return m_r->slot(m_written++); }
+    std::vector<QByteArray> *functions() { return &m_r->m_functions; }
+
+    /// Every 1,024 chunks: publish when the first 64k are in (or 50 ms passed), then every 50 ms.
+    /// false: the publisher asked to cancel.
+    bool maybePublish(const LogSummary &s, int64_t pos)
+    {
+        if ((m_written & 1023) != 0 || m_written < 2) return true;
+        const bool due = m_sent == 0 ? (m_written > kFirstBatch || m_clock.elapsed() >= kEveryMs)
+                                     : m_clock.elapsed() >= kEveryMs;
+        if (!due) return true;
+        // the last written chunk's own end is not known yet: publish up to the one before it,
+        // whose end is that chunk's offset (already in its slot)
+        return publish(s, m_written - 1, pos, false);
+    }
+    /// At the end: a sentinel slot holds the last chunk's end, then everything is published.
+    bool finish(const LogSummary &s)
+    {
+        m_r->slot(m_written) = ChunkInfo{s.validLength};
+        return publish(s, m_written, s.validLength, true);
+    }
+
+private:
+    static constexpr int64_t kFirstBatch = int64_t(1) << 16;
+    static constexpr qint64 kEveryMs = 50;
+
+    bool publish(const LogSummary &s, int64_t count, int64_t pos, bool done)
+    {
+        m_r->m_published.store(count, std::memory_order_release);
+        ++m_sent;
+        m_clock.restart();
+        if (!m_publish) return true;
+        IndexProgress p;
+        p.chunks = count;
+        p.bytesDone = pos;
+        p.bytesTotal = s.fileSize;
+        p.done = done;
+        p.summary = s;
+        if (!done) p.summary.validLength = pos;
+        p.functions = m_r->m_functions;
+        return m_publish(p);
+    }
+
+    TpLogReader *m_r;
+    const Publish &m_publish;
+    QElapsedTimer m_clock;
+    int64_t m_written = 0;
+    int64_t m_sent = 0;
+};
+
+LogSummary TpLogReader::index(const Progress &progress, const Publish &publish)
+{
+    resetIndex();
+    // one slot per byte bounds the chunks (each is at least one byte) plus the sentinel; the
+    // block pointers cost 8 bytes per 64 KB of file, the blocks come as chunks fill them
+    const int64_t maxChunks = size() + 2;
+    m_blockSlots = size_t((maxChunks >> kBlockBits) + 1);
+    m_blocks = std::make_unique<std::unique_ptr<ChunkInfo[]>[]>(m_blockSlots);
+    Builder b(this, publish);
+    LogSummary s = scan(progress, &b);
+    m_summary = s;
+    return s;
 }
 
-LogSummary TpLogReader::scan(const Progress &progress, std::vector<ChunkInfo> *chunks,
-                             std::vector<QByteArray> *functions) const
+LogSummary TpLogReader::scan(const Progress &progress, Builder *builder) const
 {
-    const bool keep = chunks != nullptr;
+    const bool keep = builder != nullptr;
+    std::vector<QByteArray> *functions = keep ? builder->functions() : nullptr;
     LogSummary s;
     const char *b = data();
     s.fileSize = size();
@@ -255,11 +344,7 @@ LogSummary TpLogReader::scan(const Progress &progress, std::vector<ChunkInfo> *c
     NameIds<uint16_t> tableIds;
     NameIds<uint8_t> fnIds;
     std::vector<QByteArray> tableNames;
-    if (keep) {
-        s.perSecond.assign(86400, 0);
-        // about one chunk per 100 bytes is typical of tick data; grow from a modest start
-        chunks->reserve(size_t(std::min<int64_t>(s.fileSize / 128, 1 << 20)));
-    }
+    if (keep) s.perSecond.assign(86400, 0);
     int64_t pos = kHeaderSize;
     const int64_t end = s.fileSize;
     int64_t nextReport = int64_t(16) << 20;
@@ -274,7 +359,7 @@ LogSummary TpLogReader::scan(const Progress &progress, std::vector<ChunkInfo> *c
             break;
         }
         if (keep) {
-            ChunkInfo c;
+            ChunkInfo &c = builder->next();
             c.offset = pos;
             QByteArrayView fn, table;
             peekChunk(b, pos, next, &fn, &table, &c.rows, &c.time, &c.timeType);
@@ -300,10 +385,13 @@ LogSummary TpLogReader::scan(const Progress &progress, std::vector<ChunkInfo> *c
             }
             const int sec = secondOfDay(c.time, c.timeType);
             if (sec >= 0) ++s.perSecond[size_t(sec)];
-            chunks->push_back(c);
         }
         ++s.chunks;
         pos = next;
+        if (keep && !builder->maybePublish(s, pos)) {
+            s.cancelled = true;
+            break;
+        }
         if (progress && pos >= nextReport) {
             nextReport = pos + (int64_t(16) << 20);
             if (!progress(pos, end)) {
@@ -314,14 +402,9 @@ LogSummary TpLogReader::scan(const Progress &progress, std::vector<ChunkInfo> *c
     }
     s.validLength = pos;
     if (s.badOffset >= 0) s.validLength = s.badOffset;
+    if (keep && !builder->finish(s)) s.cancelled = true;
     if (progress && !s.cancelled) progress(end, end);
     return s;
-}
-
-int64_t TpLogReader::chunkEnd(int64_t i) const
-{
-    if (i + 1 < chunkCount()) return m_chunks[size_t(i + 1)].offset;
-    return m_summary.validLength;
 }
 
 QByteArray TpLogReader::tableName(const ChunkInfo &c) const
@@ -336,8 +419,7 @@ Decoded TpLogReader::decode(int64_t i) const
         d.error = DecodeError{QStringLiteral("no chunk %1").arg(i), -1};
         return d;
     }
-    return detail::decodeRange(data(), m_chunks[size_t(i)].offset, chunkEnd(i), true, m_map,
-                               DecodeLimits{});
+    return detail::decodeRange(data(), chunk(i).offset, chunkEnd(i), true, m_map, DecodeLimits{});
 }
 
 namespace {
@@ -397,7 +479,7 @@ bool TpLogReader::exportChunks(const QString &path, const std::vector<int64_t> &
         path, emptyLogHeader().constData(), int64_t(indexes.size()),
         [&](QSaveFile &f) {
             for (int64_t i : indexes) {
-                const int64_t o = m_chunks[size_t(i)].offset;
+                const int64_t o = chunk(i).offset;
                 const int64_t n = chunkEnd(i) - o;
                 if (f.write(b + o, n) != n) return false;
             }

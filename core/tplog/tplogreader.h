@@ -9,8 +9,16 @@
 /// row count, first time) plus per-table totals and a messages-per-second histogram; decode(i)
 /// then builds the q value of one chunk on demand.
 ///
-/// Thread: open() and index() on one thread; afterwards the const members (decode, chunk) may
-/// be called from any thread. Decoded values view the mapping and keep it alive.
+/// index() publishes what it has built as it goes (IndexProgress, every 64k chunks or 50 ms), so
+/// a view can show the first messages of a 10 GB log long before the scan ends.
+///
+/// Thread: open() and index() on one thread. chunkCount(), chunk(i), chunkEnd(i) and decode(i)
+/// may be called from any thread at any time, also while index() runs: the chunks are kept in
+/// fixed blocks that never move, and chunkCount() is the published count (a release/acquire
+/// pair), so chunk(i) for i < chunkCount() is always complete. summary(), functionNames() and
+/// tableName() belong to the indexing thread until index() returns; other threads read them
+/// only after (IndexProgress carries copies for a view meanwhile). Decoded values view the
+/// mapping and keep it alive.
 
 #include "protocol/codec.h"
 #include "protocol/value.h"
@@ -19,6 +27,7 @@
 #include <QByteArrayView>
 #include <QString>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -65,11 +74,29 @@ struct ChunkInfo
     int8_t timeType = 0;
 };
 
+/// What index() has built so far, handed to its Publish callback on the indexing thread.
+struct IndexProgress
+{
+    int64_t chunks = 0;    ///< chunks published: chunk(i) is readable for i < chunks
+    int64_t bytesDone = 0; ///< bytes scanned
+    int64_t bytesTotal = 0;
+    bool done = false; ///< the last one: chunks is the final count (unless cancelled)
+    /// the summary so far (validLength the bytes scanned while !done), with tables, the
+    /// per-second histogram and function names
+    LogSummary summary;
+    std::vector<QByteArray> functions;
+};
+
 class TpLogReader
 {
 public:
     /// done, total bytes; return false to cancel. Called every 16 MB or so.
     using Progress = std::function<bool(int64_t done, int64_t total)>;
+    /// The index so far; return false to cancel. Called when the first 64k chunks are indexed
+    /// (or after 50 ms), then every 50 ms, and once at the end (done).
+    using Publish = std::function<bool(const IndexProgress &)>;
+    /// Chunks per block of the index (1.5 MB each).
+    static constexpr int kBlockBits = 16;
 
     TpLogReader();
     ~TpLogReader();
@@ -80,13 +107,20 @@ public:
     const char *data() const;
 
     LogSummary verify(const Progress &progress = {}) const;
-    LogSummary index(const Progress &progress = {});
+    LogSummary index(const Progress &progress = {}, const Publish &publish = {});
+
+    // any thread (see the class comment)
+    int64_t chunkCount() const { return m_published.load(std::memory_order_acquire); }
+    const ChunkInfo &chunk(int64_t i) const
+    {
+        return m_blocks[size_t(i >> kBlockBits)][size_t(i & ((1 << kBlockBits) - 1))];
+    }
+    int64_t chunkEnd(int64_t i) const { return chunk(i + 1).offset; }
+    /// Bytes the index holds (its blocks, allocated as the scan goes).
+    int64_t indexBytes() const;
 
     // after index()
     const LogSummary &summary() const { return m_summary; }
-    int64_t chunkCount() const { return int64_t(m_chunks.size()); }
-    const ChunkInfo &chunk(int64_t i) const { return m_chunks[size_t(i)]; }
-    int64_t chunkEnd(int64_t i) const;
     const std::vector<QByteArray> &functionNames() const { return m_functions; }
     QByteArray tableName(const ChunkInfo &c) const;
     /// The q value of chunk i (normally (`upd;`t;x)). Any thread.
@@ -106,13 +140,22 @@ public:
 
 private:
     struct Mapping;
-    /// chunks and functions null: count and validate only.
-    LogSummary scan(const Progress &progress, std::vector<ChunkInfo> *chunks,
-                    std::vector<QByteArray> *functions) const;
+    class Builder;
+    /// builder null: count and validate only.
+    LogSummary scan(const Progress &progress, Builder *builder) const;
+    ChunkInfo &slot(int64_t i);
+    void resetIndex();
 
     std::shared_ptr<Mapping> m_map;
     LogSummary m_summary;
-    std::vector<ChunkInfo> m_chunks;
+    /// Block b holds chunks [b << kBlockBits, (b + 1) << kBlockBits); the array of block
+    /// pointers is sized for the most chunks the file can hold (one per 2 bytes) when index()
+    /// starts and never reallocated, so readers index it while the scan adds blocks. The slot
+    /// after the last published chunk always holds that chunk's end (the next chunk's offset,
+    /// or at the end a sentinel at the valid length), which is what chunkEnd reads.
+    std::unique_ptr<std::unique_ptr<ChunkInfo[]>[]> m_blocks;
+    size_t m_blockSlots = 0;
+    std::atomic<int64_t> m_published{0};
     std::vector<QByteArray> m_functions;
 };
 

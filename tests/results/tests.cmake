@@ -18,3 +18,9 @@ qscope_add_test(tst_resultwindow LABEL ui TIMEOUT 120
 if(TARGET tst_resultwindow)
     target_include_directories(tst_resultwindow PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
 endif()
+# Pins saved off the GUI thread, read back; the window's close saving them (PinStore).
+qscope_add_test(tst_pinsave LABEL ui TIMEOUT 180
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_pinsave.cpp LIBS qscope_ui)
+if(TARGET tst_pinsave)
+    target_include_directories(tst_pinsave PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()

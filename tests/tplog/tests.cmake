@@ -13,7 +13,7 @@ qscope_add_test(tst_tplogview LABEL ui TIMEOUT 300
     LIBS qscope_ui)
 qscope_add_test(bench_tplog LABEL bench TIMEOUT 600
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_tplog.cpp ${CMAKE_CURRENT_LIST_DIR}/tplogtestutil.h
-    LIBS qscope_tplog)
+    LIBS qscope_ui)
 foreach(_t tst_tplog tst_tplogcli tst_tplogview bench_tplog)
     if(NOT TARGET ${_t})
         continue()

@@ -22,6 +22,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 using namespace qscope;
 using qscope::test::QTestClient;
 
@@ -88,6 +92,7 @@ private Q_SLOTS:
     void replayRebuildsTheRdb();
     void readerSurvivesRandomCorruption();
     void readerIndexAndDecode();
+    void readWhileIndexing();
     void demoRefusesACorruptLog();
     void endOfDayStartsANewFile();
     void usersFileLimitsWhatElevenBangReads();
@@ -545,6 +550,61 @@ void TestTpLog::usersFileLimitsWhatElevenBangReads()
     QCOMPARE(c.sync("-11!(-2;" + hsym(other) + ")").symbolValue(), QByteArray("access"));
     QVERIFY(!c.sync("`.u.upd[`trade;(`KX;1.5;100)]").isError());
     QCOMPARE(c.sync("-11!(-2;.u.L)").longValue(), int64_t(1));
+}
+
+// The index is read while it is built (the log view's case): a thread indexes, publishing in
+// batches; this one reads every published chunk meanwhile, decodes the last published one
+// (its end is the next chunk's offset, already in place) and sees the count only grow. Under
+// the tsan preset this is the check that the blocks and the count hand over cleanly.
+void TestTpLog::readWhileIndexing()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big"));
+    const int64_t n = test::writeTradeLog(path, 30000000, 1); // some 400k messages
+    QVERIFY(n > 4 * 65536);
+    tplog::TpLogReader r;
+    QString err;
+    QVERIFY(r.open(path, &err));
+    std::atomic<int> batches{0};
+    std::atomic<bool> done{false};
+    tplog::LogSummary s;
+    std::thread indexer([&] {
+        s = r.index({}, [&](const tplog::IndexProgress &p) {
+            // hold the first batches past the 50 ms cadence, so the scan publishes several
+            // and this thread reads between them
+            if (++batches <= 3 && !p.done)
+                std::this_thread::sleep_for(std::chrono::milliseconds(60));
+            return true;
+        });
+        done = true;
+    });
+    int64_t seen = 0, checked = 0, decoded = 0;
+    bool ok = true;
+    while (!done || seen < r.chunkCount()) {
+        const int64_t count = r.chunkCount();
+        if (count < seen) ok = false; // never shrinks
+        for (int64_t i = seen; i < count; ++i) {
+            const tplog::ChunkInfo &c = r.chunk(i);
+            ok = ok && c.offset >= 14 && r.chunkEnd(i) > c.offset && c.rows == 1;
+            ++checked;
+        }
+        if (count > seen) {
+            const Decoded d = r.decode(count - 1);
+            ok = ok && d.ok() &&
+                 d.value == test::tradeUpd(int64_t(9) * 3600 * 1000000000 + (count - 1) * 1000000,
+                                           1, int(count - 1));
+            ++decoded;
+        }
+        seen = count;
+    }
+    indexer.join();
+    QVERIFY(ok);
+    QCOMPARE(s.chunks, n);
+    QCOMPARE(r.chunkCount(), n);
+    QCOMPARE(checked, n);
+    QVERIFY2(batches >= 3, qPrintable(QString::number(batches)));
+    QVERIFY(decoded >= 2); // read mid-way, not only at the end
+    QCOMPARE(r.chunkEnd(n - 1), s.validLength);
 }
 
 QTEST_GUILESS_MAIN(TestTpLog)

@@ -22,9 +22,12 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPointer>
+#include <QSemaphore>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -60,12 +63,51 @@ private Q_SLOTS:
     void publishIntoTheDemo();
     void replayIntoAFeedTab();
     void mainWindowOpensADroppedLog();
+    void rowsShowBeforeIndexingEnds();
+    void closingTheViewEndsIndexing();
+    void cancellingIndexingKeepsWhatIsIndexed();
 
 private:
+    /// A log of several index batches (the first is 64k messages): written once.
+    QString bigLog();
+
     QTemporaryDir m_dir;
     QString m_good;
     int64_t m_chunks = 0;
+    QString m_big;
+    int64_t m_bigChunks = 0;
 };
+
+namespace {
+
+/// Holds the index scan at its first batch until released; records what was published.
+struct ScanGate
+{
+    QSemaphore release;
+    QMutex mutex;
+    int batches = 0;
+    int64_t firstChunks = -1;
+    bool sawDone = false, endedCancelled = false;
+
+    TpLogView::IndexGate gate()
+    {
+        return [this](const tplog::IndexProgress &p) {
+            int n;
+            {
+                QMutexLocker lock(&mutex);
+                n = ++batches;
+                if (n == 1) firstChunks = p.chunks;
+                if (p.done) {
+                    sawDone = true;
+                    endedCancelled = p.summary.cancelled;
+                }
+            }
+            if (n == 1) release.acquire();
+        };
+    }
+};
+
+} // namespace
 
 void TestTpLogView::initTestCase()
 {
@@ -295,6 +337,129 @@ void TestTpLogView::mainWindowOpensADroppedLog()
     QCOMPARE(w.findChildren<TpLogView *>().size(), 1);
     delete mime;
     delete mime2;
+    // closing the log's dock ends the view (and so any index scan it runs)
+    QPointer<TpLogView> view = v;
+    auto *dock = qobject_cast<QDockWidget *>(v->parentWidget());
+    QVERIFY(dock);
+    QVERIFY(dock->close());
+    QTRY_VERIFY(view.isNull());
+    QVERIFY(w.findChildren<TpLogView *>().isEmpty());
+}
+
+QString TestTpLogView::bigLog()
+{
+    if (m_big.isEmpty()) {
+        m_big = m_dir.filePath(QStringLiteral("sym2026.01.03"));
+        // about 100 bytes a message: 40 MB is some 400k messages, several batches of 64k
+        m_bigChunks = test::writeTradeLog(m_big, 40000000, 1);
+    }
+    return m_big;
+}
+
+void TestTpLogView::rowsShowBeforeIndexingEnds()
+{
+    const QString path = bigLog();
+    QVERIFY(m_bigChunks > 4 * 65536);
+    ConnectionManager manager(1);
+    TpLogView view(&manager);
+    const int em = view.fontMetrics().height();
+    view.resize(em * 100, em * 60);
+    view.show();
+    ScanGate gate;
+    view.setIndexGate(gate.gate());
+    QSignalSpy loaded(&view, &TpLogView::loaded);
+    QAbstractItemModelTester tester(view.messagesModel(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    view.open(path);
+    // the scan is held after its first batch: those rows are on screen, indexing goes on
+    QTRY_VERIFY_WITH_TIMEOUT(view.messagesModel()->rowCount() > 0 && view.isIndexing(), 30000);
+    QVERIFY(gate.firstChunks > 0 && gate.firstChunks < m_bigChunks);
+    QCOMPARE(view.messagesModel()->rowCount(), int(gate.firstChunks));
+    QCOMPARE(loaded.count(), 0);
+    QVERIFY2(view.summaryLabel()->text().contains(QStringLiteral("indexing")),
+             qPrintable(view.summaryLabel()->text()));
+    QVERIFY(!view.tableFilter()->isEnabled()); // needs the whole index
+    QVERIFY(!view.applyFilter().isEmpty());
+    QCOMPARE(view.messagesModel()
+                 ->data(view.messagesModel()->index(0, TpLogMessagesModel::Table))
+                 .toString(),
+             QStringLiteral("quote"));
+    // a row picked now shows its message's rows already
+    QSignalSpy rows(&view, &TpLogView::rowsShown);
+    view.messagesGrid()->selectRow(3);
+    QTRY_COMPARE_WITH_TIMEOUT(rows.count(), 1, 10000);
+    QCOMPARE(rows.at(0).at(0).toLongLong(), qint64(1));
+    QTest::qWait(50);
+    saveShot(&view, QStringLiteral("tplog-indexing.png"));
+    gate.release.release();
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 60000);
+    QVERIFY(!view.isIndexing());
+    QCOMPARE(view.messagesModel()->rowCount(), int(m_bigChunks));
+    QCOMPARE(view.summary().chunks, m_bigChunks);
+    QVERIFY(view.summary().isValid());
+    QVERIFY(view.tableFilter()->isEnabled());
+    QVERIFY(!view.summaryLabel()->text().contains(QStringLiteral("indexing")));
+    {
+        QMutexLocker lock(&gate.mutex);
+        QVERIFY(gate.batches >= 2);
+        QVERIFY(gate.sawDone && !gate.endedCancelled);
+    }
+    // the last row is the last message
+    const QModelIndex last = view.messagesModel()->index(int(m_bigChunks) - 1, 0);
+    QCOMPARE(view.messagesModel()->data(last).toString(), QString::number(m_bigChunks - 1));
+    view.messagesGrid()->scrollToBottom();
+    QTest::qWait(50);
+    saveShot(&view, QStringLiteral("tplog-done.png"));
+}
+
+void TestTpLogView::closingTheViewEndsIndexing()
+{
+    const QString path = bigLog();
+    ConnectionManager manager(1);
+    auto *view = new TpLogView(&manager);
+    view->show();
+    ScanGate gate;
+    view->setIndexGate(gate.gate());
+    view->open(path);
+    QTRY_VERIFY_WITH_TIMEOUT(view->messagesModel()->rowCount() > 0 && view->isIndexing(), 30000);
+    std::weak_ptr<const tplog::TpLogReader> reader = view->reader();
+    QVERIFY(!reader.expired());
+    delete view; // mid-scan
+    gate.release.release();
+    // the job sees the cancel at its next batch and ends: the last reference to the mapped
+    // file (the job's) goes with it
+    QTRY_VERIFY_WITH_TIMEOUT(reader.expired(), 10000);
+    QMutexLocker lock(&gate.mutex);
+    QVERIFY(gate.sawDone);
+    QVERIFY(gate.endedCancelled);
+}
+
+void TestTpLogView::cancellingIndexingKeepsWhatIsIndexed()
+{
+    const QString path = bigLog();
+    ConnectionManager manager(1);
+    TpLogView view(&manager);
+    view.show();
+    ScanGate gate;
+    view.setIndexGate(gate.gate());
+    QSignalSpy failed(&view, &TpLogView::failed);
+    view.open(path);
+    QTRY_VERIFY_WITH_TIMEOUT(view.messagesModel()->rowCount() > 0 && view.isIndexing(), 30000);
+    const int shown = view.messagesModel()->rowCount();
+    view.cancel(); // the Cancel button
+    gate.release.release();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+    QVERIFY(!view.isIndexing());
+    QCOMPARE(view.messagesModel()->rowCount(), shown); // what was indexed stays on screen
+    QVERIFY(shown < m_bigChunks);
+    QVERIFY2(view.summaryLabel()->text().contains(QStringLiteral("cancelled")),
+             qPrintable(view.summaryLabel()->text()));
+    QVERIFY(view.statusLabel()->text().contains(QStringLiteral("open the log again")));
+    // the filters need the whole index: still off, and asking says why
+    QVERIFY(!view.tableFilter()->isEnabled());
+    QVERIFY(!view.applyFilter().isEmpty());
+    QMutexLocker lock(&gate.mutex);
+    QVERIFY(gate.endedCancelled);
 }
 
 QTEST_MAIN(TestTpLogView)

@@ -52,3 +52,8 @@ qscope_add_test(tst_passwordcommand LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/t
 if(TARGET tst_passwordcommand)
     target_include_directories(tst_passwordcommand PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
 endif()
+qscope_add_test(tst_messagebar LABEL ui SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_messagebar.cpp
+    LIBS qscope_ui TIMEOUT 120)
+if(TARGET tst_messagebar)
+    target_include_directories(tst_messagebar PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
+endif()

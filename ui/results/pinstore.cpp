@@ -2,6 +2,7 @@
 
 #include "protocol/codec.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDataStream>
 #include <QDir>
@@ -15,6 +16,11 @@
 #include <QSaveFile>
 #include <QSet>
 #include <QStandardPaths>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 namespace qscope::PinStore {
 
@@ -30,14 +36,14 @@ QString safeId(const QString &tabId)
     return safe;
 }
 
-QString tabDir(const QString &tabId)
+QString tabDir(const QString &root, const QString &tabId)
 {
-    return directory() + QLatin1Char('/') + safeId(tabId);
+    return root + QLatin1Char('/') + safeId(tabId);
 }
 
-QString manifestPath()
+QString manifestPath(const QString &root)
 {
-    return directory() + QStringLiteral("/manifest.json");
+    return root + QStringLiteral("/manifest.json");
 }
 
 QString megabytes(qint64 bytes)
@@ -79,9 +85,9 @@ QString writePin(const QString &path, const Pin &p)
 }
 
 /// tab id -> its pin files in order; nullopt when there is no manifest (pins from before it).
-std::optional<QHash<QString, QStringList>> readManifest()
+std::optional<QHash<QString, QStringList>> readManifest(const QString &root)
 {
-    QFile f(manifestPath());
+    QFile f(manifestPath(root));
     if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
     const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
     QHash<QString, QStringList> tabs;
@@ -132,18 +138,120 @@ qint64 sizeOf(const QueryResult &result)
     return result.error ? 0 : 8 + encodedPayloadSize(result.value);
 }
 
-void clear()
+namespace {
+
+QStringList saveIn(const QString &root, const QList<TabPins> &tabs);
+
+/// One save or load at a time in this process, and the background saves' worker: a thread
+/// that sleeps on `wake` between jobs and is joined when the process ends.
+class Saves
 {
-    QDir(directory()).removeRecursively();
+public:
+    ~Saves()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_wake.notify_all();
+        if (m_worker.joinable()) m_worker.join();
+    }
+
+    std::mutex io; ///< held by each save and load
+
+    void enqueue(QString root, QList<TabPins> tabs)
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back({std::move(root), std::move(tabs)});
+        if (!m_worker.joinable()) m_worker = std::thread([this] { run(); });
+        m_wake.notify_all();
+    }
+    void waitIdle()
+    {
+        std::unique_lock lock(m_mutex);
+        m_idle.wait(lock, [this] { return m_queue.empty() && !m_busy; });
+    }
+
+private:
+    struct Job
+    {
+        QString root;
+        QList<TabPins> tabs;
+    };
+    void run()
+    {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+            if (m_queue.empty()) return; // stopping, nothing left
+            Job job = std::move(m_queue.front());
+            m_queue.pop_front();
+            m_busy = true;
+            lock.unlock();
+            // the save at close has no window left to show these in
+            for (const QString &line : saveIn(job.root, job.tabs))
+                qWarning("qscope: pinned result not kept: %s", qUtf8Printable(line));
+            job = Job{}; // the pins' values go before the saves are reported done
+            lock.lock();
+            m_busy = false;
+            if (m_queue.empty()) m_idle.notify_all();
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake, m_idle;
+    std::deque<Job> m_queue;
+    std::thread m_worker;
+    bool m_busy = false;
+    bool m_stop = false;
+};
+
+Saves &saves()
+{
+    static Saves s;
+    return s;
 }
+
+} // namespace
 
 QStringList saveAll(const QList<TabPins> &tabs)
 {
+    return saveIn(directory(), tabs);
+}
+
+void saveAllInBackground(QList<TabPins> tabs)
+{
+    static std::once_flag hooked;
+    // the process's exit waits for the pins (after the windows are gone): QCoreApplication's
+    // destructor runs its post routines while the application's names, and so directory(),
+    // still hold; without an application, the worker is joined at static destruction
+    if (QCoreApplication::instance())
+        std::call_once(hooked, [] { qAddPostRoutine(&PinStore::waitForSaves); });
+    saves().enqueue(directory(), std::move(tabs));
+}
+
+void waitForSaves()
+{
+    saves().waitIdle();
+}
+
+void clear()
+{
+    waitForSaves();
+    std::lock_guard ioLock(saves().io);
+    QDir(directory()).removeRecursively();
+}
+
+namespace {
+
+QStringList saveIn(const QString &root, const QList<TabPins> &tabs)
+{
+    std::lock_guard ioLock(saves().io);
     QStringList notKept;
     qint64 budget = kMaxTotalBytes;
     // what the other tabs (another process's, or not listed) keep counts against the budget too
     QJsonObject manifest;
-    if (const auto before = readManifest())
+    if (const auto before = readManifest(root))
         for (auto it = before->constBegin(); it != before->constEnd(); ++it)
             manifest.insert(it.key(), QJsonArray::fromStringList(it.value()));
     QSet<QString> listed;
@@ -152,12 +260,12 @@ QStringList saveAll(const QList<TabPins> &tabs)
     for (auto it = manifest.constBegin(); it != manifest.constEnd(); ++it)
         if (!listed.contains(it.key()))
             for (const QJsonValue &f : it.value().toArray())
-                budget -= QFileInfo(directory() + QLatin1Char('/') + it.key() + QLatin1Char('/') +
-                                    f.toString())
-                              .size();
+                budget -=
+                    QFileInfo(root + QLatin1Char('/') + it.key() + QLatin1Char('/') + f.toString())
+                        .size();
     // 1. the pin files, each atomically; one already there holds this very pin
     for (const TabPins &tab : tabs) {
-        const QString dir = tabDir(tab.tabId);
+        const QString dir = tabDir(root, tab.tabId);
         QJsonArray files;
         QSet<QString> used;
         if (!tab.pins.isEmpty() && !QDir().mkpath(dir)) {
@@ -196,8 +304,8 @@ QStringList saveAll(const QList<TabPins> &tabs)
             manifest.insert(safeId(tab.tabId), files);
     }
     // 2. the swap: from here on the new set is the kept set
-    QSaveFile m(manifestPath());
-    if (!QDir().mkpath(directory()) || !m.open(QIODevice::WriteOnly) ||
+    QSaveFile m(manifestPath(root));
+    if (!QDir().mkpath(root) || !m.open(QIODevice::WriteOnly) ||
         m.write(QJsonDocument(manifest).toJson(QJsonDocument::Compact)) < 0 || !m.commit()) {
         notKept << QObject::tr("the list of pins could not be written (%1); the pins kept "
                                "before stay")
@@ -206,7 +314,7 @@ QStringList saveAll(const QList<TabPins> &tabs)
     }
     // 3. only now, and only in the listed tabs' folders: what the manifest no longer names
     for (const QString &id : std::as_const(listed)) {
-        QDir d(directory() + QLatin1Char('/') + id);
+        QDir d(root + QLatin1Char('/') + id);
         if (!manifest.contains(id)) {
             d.removeRecursively();
             continue;
@@ -220,12 +328,17 @@ QStringList saveAll(const QList<TabPins> &tabs)
     return notKept;
 }
 
+} // namespace
+
 QList<Pin> load(const QString &tabId, QString *error)
 {
+    waitForSaves(); // a save queued before this load is what it reads
+    std::lock_guard ioLock(saves().io);
     QList<Pin> pins;
     QStringList bad;
-    const QDir dir(tabDir(tabId));
-    const auto manifest = readManifest();
+    const QString root = directory();
+    const QDir dir(tabDir(root, tabId));
+    const auto manifest = readManifest(root);
     // a tab the manifest does not list: every complete pin file in its folder, by name
     const QStringList files =
         manifest && manifest->contains(safeId(tabId))

@@ -14,7 +14,9 @@
 /// save was cut short, or pins from before the manifest) loads every complete file in its folder.
 /// A save speaks only for the tabs it lists: pins of tabs of another qscope process running at
 /// the same time are left alone. Any thread (no widgets): the session journal saves on its
-/// worker thread; one save at a time per process.
+/// worker thread, the window's save at close on PinStore's own (saveAllInBackground); saves and
+/// loads run one at a time per process, and a load waits for the background saves queued before
+/// it.
 
 #include "net/nettypes.h"
 
@@ -52,6 +54,14 @@ void clear();
 /// the caps; tabs not listed are left as they are. Returns one line per pin not kept (over a
 /// cap, or a write error); the pins kept before stay whenever the new set could not be written.
 QStringList saveAll(const QList<TabPins> &tabs);
+/// saveAll on PinStore's worker thread, so the caller (the GUI thread, at close: up to
+/// kMaxTotalBytes to encode) does not wait; returns at once. Saves run in the order asked; lines
+/// for pins not kept go to the log (qWarning). The process's normal exit waits for them (see
+/// waitForSaves); a process killed meanwhile leaves the pins kept before, never a broken set.
+void saveAllInBackground(QList<TabPins> tabs);
+/// Blocks until every background save asked for so far is on disk. Runs by itself when the
+/// QCoreApplication is destroyed (after the windows are gone); tests call it too.
+void waitForSaves();
 /// The tab's kept pins, in pin order. Files that do not read back are skipped and named in *error.
 QList<Pin> load(const QString &tabId, QString *error = nullptr);
 

@@ -8,10 +8,52 @@ TpLogMessagesModel::TpLogMessagesModel(QObject *parent) : QAbstractTableModel(pa
 
 void TpLogMessagesModel::setReader(std::shared_ptr<const tplog::TpLogReader> reader)
 {
-    beginResetModel();
-    m_reader = std::move(reader);
-    m_rows.reset();
-    endResetModel();
+    if (!reader) {
+        beginResetModel();
+        m_reader.reset();
+        m_rows.reset();
+        m_chunks = 0;
+        m_functions.clear();
+        m_tables.clear();
+        endResetModel();
+        return;
+    }
+    std::vector<QByteArray> tables;
+    for (const tplog::TableStats &t : reader->summary().tables)
+        tables.push_back(t.name);
+    const int64_t n = reader->chunkCount();
+    std::vector<QByteArray> functions = reader->functionNames();
+    setIndexed(std::move(reader), n, std::move(functions), std::move(tables));
+}
+
+void TpLogMessagesModel::setIndexed(std::shared_ptr<const tplog::TpLogReader> reader,
+                                    int64_t chunks, std::vector<QByteArray> functions,
+                                    std::vector<QByteArray> tables)
+{
+    const auto cap = [](int64_t n) { return int(std::min<int64_t>(n, INT32_MAX)); };
+    if (reader != m_reader) {
+        beginResetModel();
+        m_reader = std::move(reader);
+        m_rows.reset();
+        m_chunks = chunks;
+        m_functions = std::move(functions);
+        m_tables = std::move(tables);
+        endResetModel();
+        return;
+    }
+    // ids are never renumbered, only added: rows shown keep their text
+    m_functions = std::move(functions);
+    m_tables = std::move(tables);
+    if (chunks <= m_chunks) return;
+    const int before = cap(m_chunks);
+    const int after = cap(chunks);
+    if (m_rows || after == before) { // a filtered view keeps its rows; the count moves on
+        m_chunks = chunks;
+        return;
+    }
+    beginInsertRows(QModelIndex(), before, after - 1);
+    m_chunks = chunks;
+    endInsertRows();
 }
 
 void TpLogMessagesModel::setRows(std::shared_ptr<const std::vector<int64_t>> chunks)
@@ -30,7 +72,7 @@ int64_t TpLogMessagesModel::chunkAt(int row) const
 int TpLogMessagesModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_reader) return 0;
-    const int64_t n = m_rows ? int64_t(m_rows->size()) : m_reader->chunkCount();
+    const int64_t n = m_rows ? int64_t(m_rows->size()) : m_chunks;
     return int(std::min<int64_t>(n, INT32_MAX));
 }
 
@@ -64,11 +106,10 @@ QVariant TpLogMessagesModel::data(const QModelIndex &index, int role) const
     case Offset:
         return QString::number(c.offset);
     case Function:
-        return c.function < m_reader->functionNames().size()
-                   ? QString::fromUtf8(m_reader->functionNames()[c.function])
-                   : QString();
+        return c.function < m_functions.size() ? QString::fromUtf8(m_functions[c.function])
+                                               : QString();
     case Table:
-        return QString::fromUtf8(m_reader->tableName(c));
+        return c.table < m_tables.size() ? QString::fromUtf8(m_tables[c.table]) : QString();
     case Rows:
         return QString::number(c.rows);
     case FirstTime:

@@ -3,7 +3,12 @@
 /// first time. Every column comes from the reader's index (24 bytes per chunk), formatted in
 /// data() for the rows the view paints; nothing is decoded here. A filter narrows the rows to a
 /// list of chunk indexes computed elsewhere (a sym filter decodes, off the GUI thread); without
-/// one, row i is chunk i. GUI thread only.
+/// one, row i is chunk i.
+///
+/// While the log is still being indexed the model grows: setIndexed() with the published count
+/// appends rows (one beginInsertRows per call; the view calls it at most ten times a second).
+/// The function and table names come with each call, as copies: the reader's own lists belong
+/// to the indexing thread until it is done. GUI thread only.
 
 #include "tplog/tplogreader.h"
 
@@ -22,7 +27,12 @@ public:
 
     explicit TpLogMessagesModel(QObject *parent = nullptr);
 
+    /// A reader whose index() has returned: every chunk.
     void setReader(std::shared_ptr<const tplog::TpLogReader> reader);
+    /// A reader being indexed: its first `chunks` chunks, with the names seen so far. The same
+    /// reader again appends rows; another one resets.
+    void setIndexed(std::shared_ptr<const tplog::TpLogReader> reader, int64_t chunks,
+                    std::vector<QByteArray> functions, std::vector<QByteArray> tables);
     /// Show only these chunks (ascending); nullptr shows all.
     void setRows(std::shared_ptr<const std::vector<int64_t>> chunks);
     const std::shared_ptr<const tplog::TpLogReader> &reader() const { return m_reader; }
@@ -41,6 +51,9 @@ public:
 private:
     std::shared_ptr<const tplog::TpLogReader> m_reader;
     std::shared_ptr<const std::vector<int64_t>> m_rows;
+    int64_t m_chunks = 0; ///< chunks shown (all rows when there is no filter)
+    std::vector<QByteArray> m_functions;
+    std::vector<QByteArray> m_tables;
 };
 
 } // namespace qscope
