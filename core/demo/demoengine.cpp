@@ -913,7 +913,7 @@ Value DemoEngine::replayLog(const Value &x)
 Value DemoEngine::loadScript(const QByteArray &name)
 {
     // \l file: as kdb+ under -u, only files at or below the current directory ('access
-    // otherwise); a script runs as one q program, a file that is missing is q's 'name error.
+    // otherwise); a file that is missing is q's 'name error.
     if (name.isEmpty()) return Value::error("nyi"); // \l alone: no database directory here
     const QString rel = QString::fromUtf8(name);
     if (QDir::isAbsolutePath(rel) || rel.startsWith(QLatin1Char('~')))
@@ -929,7 +929,8 @@ Value DemoEngine::loadScript(const QByteArray &name)
     if (!info.isFile()) return Value::error(name);
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return Value::error(name);
-    const Value r = m_q.eval(f.readAll());
+    // q's script rules (continuation lines, comment blocks, \d), as Interpreter::runScript
+    const Value r = m_q.runScript(f.readAll(), name);
     return r.isError() ? r : Value();
 }
 

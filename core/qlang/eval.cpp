@@ -185,6 +185,9 @@ Value InterpreterState::evalTop(const QByteArray &src, bool *shown)
         clock.start();
     }
     Value result;
+    // a nested run (value "...", a script's statement) binds names in the context \d set last
+    const QByteArray outerContext = statementContext;
+    statementContext = context;
     try {
         Parser p(infixNames, builtinNames, limits.maxDepth);
         const std::vector<NodeP> stmts = p.parseProgram(src);
@@ -207,6 +210,7 @@ Value InterpreterState::evalTop(const QByteArray &src, bool *shown)
         result = Value::error("wsfull");
     }
     if (shown && result.isError()) *shown = true; // an error is always printed
+    statementContext = outerContext;
     if (outer) {
         frames.clear();
         depth = 0;
@@ -221,6 +225,18 @@ Value InterpreterState::evalBlock(const std::vector<NodeP> &stmts)
     for (const NodeP &s : stmts)
         r = eval(*s);
     return r;
+}
+
+const QByteArray &InterpreterState::currentContext() const
+{
+    return frames.empty() ? statementContext : frames.back().ctx;
+}
+
+QByteArray InterpreterState::qualify(const QByteArray &name) const
+{
+    const QByteArray &ctx = currentContext();
+    if (ctx.isEmpty() || name.startsWith('.')) return name;
+    return '.' + ctx + '.' + name;
 }
 
 std::optional<Value> InterpreterState::lookup(const QByteArray &name)
@@ -256,11 +272,13 @@ std::optional<Value> InterpreterState::lookup(const QByteArray &name)
             }
         }
     }
-    auto g = globals.constFind(name);
+    // in a namespace (\d .u, or a lambda defined there) a global name is that namespace's
+    const QByteArray full = qualify(name);
+    auto g = globals.constFind(full);
     if (g != globals.cend()) return *g;
-    auto d = dynamics.constFind(name);
+    auto d = dynamics.constFind(full);
     if (d != dynamics.cend()) return (*d)(*owner);
-    if (natives.contains(name)) return nativeValue(name);
+    if (natives.contains(full)) return nativeValue(full);
     auto b = builtinNames.constFind(name);
     if (b != builtinNames.cend()) return *b;
     return std::nullopt;
@@ -301,10 +319,11 @@ void InterpreterState::setName(const QByteArray &name, const Value &v, bool glob
     setGlobalValue(name, v);
 }
 
-void InterpreterState::setGlobalValue(const QByteArray &name, const Value &v)
+void InterpreterState::setGlobalValue(const QByteArray &nameIn, const Value &v)
 {
-    if (name.isEmpty()) qthrow("type");
-    if (builtinNames.contains(name) && !name.startsWith('.')) qthrow("assign");
+    if (nameIn.isEmpty()) qthrow("type");
+    if (builtinNames.contains(nameIn) && !nameIn.startsWith('.')) qthrow("assign");
+    const QByteArray name = qualify(nameIn);
     noteNamespace(name);
     globals.insert(name, v);
 }
@@ -353,11 +372,20 @@ Value InterpreterState::namespaceDict(const QByteArray &ns) const
     // process would have loaded, so they are members too, unless a global replaced them.
     for (auto it = natives.cbegin(); it != natives.cend(); ++it)
         if (direct(it.key()) && !globals.contains(it.key())) keys.push_back(it.key());
+    // So do the host's computed variables (.u.w .u.i ... are tick.q's globals); .z's are
+    // kdb+'s system names, which it does not list.
+    if (ns != ".z")
+        for (auto it = dynamics.cbegin(); it != dynamics.cend(); ++it)
+            if (direct(it.key()) && !globals.contains(it.key()) && !natives.contains(it.key()))
+                keys.push_back(it.key());
     std::sort(keys.begin(), keys.end());
     for (const QByteArray &k : keys) {
         names.push_back(k.mid(prefix.size()));
         auto g = globals.constFind(k);
-        vals.push_back(g != globals.cend() ? *g : nativeValue(k));
+        auto d = dynamics.constFind(k);
+        vals.push_back(g != globals.cend()   ? *g
+                       : natives.contains(k) ? nativeValue(k)
+                                             : (*d)(*owner));
     }
     if (names.size() == 1) return Value::dict(Value::symbols({}), Value::list({}));
     return Value::dict(Value::symbols(names), Value::list(std::move(vals)));
@@ -404,6 +432,9 @@ Value InterpreterState::eval(const AstNode &n)
     case AstNode::Kind::Lambda:
         if (!lambdas.contains(n.value.lambdaSource()))
             lambdas.insert(n.value.lambdaSource(), n.lambda);
+        // defined under \d .u: its globals are .u's
+        if (!currentContext().isEmpty())
+            return Value::lambda(currentContext(), n.value.lambdaSource());
         return n.value;
     case AstNode::Kind::Verb:
         if (n.name == "'") qthrow("'");
@@ -511,7 +542,13 @@ Value InterpreterState::assign(const AstNode &n)
 {
     Value v = eval(*n.args[0]);
     if (hasOp(n.op)) v = apply2(n.op, getName(n.name), v);
-    setName(n.name, v, n.global);
+    // a::v (and a,::v) in a lambda with a local a assigns the local, as q does
+    // (code.kx.com/q4m3/6_Functions/#673-assigning-global-variables-within-a-function)
+    bool global = n.global;
+    if (global && !frames.empty())
+        for (const auto &kv : frames.back().vars)
+            global = global && kv.first != n.name;
+    setName(n.name, v, global);
     return v;
 }
 
@@ -798,11 +835,12 @@ Value InterpreterState::apply(const Value &f, std::span<const Value> args)
     return index(f, args);
 }
 
-Value InterpreterState::applyLambda(const Value &, const LambdaDef &def,
+Value InterpreterState::applyLambda(const Value &f, const LambdaDef &def,
                                     std::span<const Value> args)
 {
     Frame fr;
     fr.def = &def;
+    if (f.lambdaContext() != nativeContext()) fr.ctx = f.lambdaContext();
     fr.vars.reserve(def.params.size() + 4);
     for (size_t i = 0; i < def.params.size(); ++i)
         fr.vars.emplace_back(def.params[i], i < args.size() ? args[i] : Value());

@@ -102,6 +102,11 @@ Value Interpreter::eval(const QByteArray &source)
     return m_state->evalTop(source);
 }
 
+Value Interpreter::runScript(const QByteArray &script, const QByteArray &file)
+{
+    return m_state->runScript(script, file);
+}
+
 Interpreter::ConsoleResult Interpreter::evalConsole(const QByteArray &source)
 {
     ConsoleResult r;

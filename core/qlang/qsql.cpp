@@ -23,6 +23,7 @@ struct QsqlScope
         f.rows = rows;
         f.allRows = rows == nullptr;
         if (!s.frames.empty()) f.def = s.frames.back().def;
+        f.ctx = s.currentContext();
         s.frames.push_back(std::move(f));
     }
     ~QsqlScope() { m_s.frames.pop_back(); }
