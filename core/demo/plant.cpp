@@ -1,5 +1,7 @@
 #include "demo/plant.h"
 
+#include "demo/agentscript.h"
+
 namespace qscope {
 
 namespace {
@@ -182,6 +184,8 @@ bool DemoPlant::startNode(int i, QString *error)
     }
     n.port = server->port();
     n.running = true;
+    // The agent first, as a user would \l it before tick.q / r.q: it chains .z.ps and .z.pc.
+    if (m_options.agent) server->executeScript(qscopeAgentScript(), "qscope_agent.q");
     const QByteArray q = script(n);
     // Each line as typed at the part's console, in order, on its interpreter thread.
     for (const QByteArray &line : q.split('\n'))

@@ -404,6 +404,9 @@ Value rowsFor(const Value &t, const Value &y)
     if (y.isTable() || y.isKeyedTable()) return unkey(y);
     const auto names = symList(ut.columnNames());
     if (y.isDict()) {
+        // a key that names no column is q's 'mismatch (code.kx.com/q/ref/insert/)
+        for (const Value &k : itemsOf(y.keys()))
+            if (k.type() != -Symbol || ut.columnIndex(k.symbolValue()) < 0) qthrow("mismatch");
         std::vector<Value> cols;
         for (const QByteArray &n : names)
             cols.push_back(enlist(index1Free(y, Value::symbol(n))));
@@ -416,9 +419,12 @@ Value rowsFor(const Value &t, const Value &y)
     bool anyList = false;
     for (int64_t i = 0; i < y.count(); ++i)
         anyList = anyList || !itemAt(y, i).isAtom();
+    // one row of atoms, or one list per column, all of one length ('length otherwise: a
+    // table's columns never differ in length)
     for (int64_t i = 0; i < y.count(); ++i) {
         const Value c = itemAt(y, i);
-        cols.push_back(anyList ? (c.isAtom() ? enlistAtom(c) : c) : enlistAtom(c));
+        if (anyList && (c.isAtom() || c.count() != itemAt(y, 0).count())) qthrow("length");
+        cols.push_back(anyList ? c : enlistAtom(c));
     }
     return makeTable(names, std::move(cols));
 }

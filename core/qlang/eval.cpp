@@ -423,6 +423,10 @@ Value InterpreterState::eval(const AstNode &n)
             parts.insert(parts.end(), args.begin(), args.end());
             return Value::composite(Projection, std::move(parts));
         }
+        // x[;0] .u.w[;;0]: an index left out of a list or dictionary is all of that level
+        if (elided)
+            for (Value &a : args)
+                if (isElided(a)) a = Value();
         return apply(f, args);
     }
     case AstNode::Kind::Assign:
@@ -871,8 +875,12 @@ Value InterpreterState::index(const Value &x, std::span<const Value> idx)
     const Value &i = idx[0];
     const Value r = i.isGenericNull() ? x : index1(x, i);
     if (i.isAtom() && !i.isGenericNull()) return index(r, idx.subspan(1));
-    if (r.isDict())
-        return Value::dict(r.keys(), index(r.values(), std::vector<Value>{Value(), idx[1]}));
+    if (r.isDict()) {
+        // d[;i;j]: every value indexed at i;j (all of the path, not only its next level)
+        std::vector<Value> rest{Value()};
+        rest.insert(rest.end(), idx.begin() + 1, idx.end());
+        return Value::dict(r.keys(), index(r.values(), rest));
+    }
     std::vector<Value> out;
     const int64_t cnt = r.count();
     for (int64_t k = 0; k < cnt; ++k)

@@ -286,6 +286,11 @@ void TestQlangScripts::globalAppendInLambda()
     // u.q's idiom: w[t],:h on the global dictionary of n#() empty lists
     QVERIFY(!q.eval("w:`a`b!2#(); h:{w[x],:y}; h[`a;7i]; h[`a;8i]").isError());
     QCOMPARE(show(q, "w"), QByteArray("`a`b!(7 8i;())"));
+    // and reads it as u.q does: an elided index is all of that level
+    // (code.kx.com/q/ref/apply/#index-at-depth)
+    QVERIFY(!q.eval("w:`t`q!(((16i;`a);(25i;`));enlist(16i;`))").isError());
+    QCOMPARE(show(q, "w[;;0]"), QByteArray("`t`q!(16 25i;,16i)"));
+    QCOMPARE(show(q, "{x[;0]} each value w"), QByteArray("(16 25i;,16i)"));
 }
 
 // code.kx.com/q/ref/join/ and code.kx.com/q4m3/9_Queries_q-sql/#92-insert-and-upsert:
