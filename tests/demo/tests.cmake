@@ -27,3 +27,6 @@ qscope_add_test(tst_democonsole LABEL unit TIMEOUT 120
 if(TARGET tst_democonsole AND TARGET qscope-demo)
     add_dependencies(tst_democonsole qscope-demo)
 endif()
+if(TARGET tst_demoqfidelity AND TARGET qscope-demo)
+    add_dependencies(tst_demoqfidelity qscope-demo) # cliPlantAgent runs the binary
+endif()

@@ -11,6 +11,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void updWithOtherColumnsFails();
     void agentLoadsTwiceAndChains();
     void plantAgentNamesSubscriberPorts();
+    void cliPlantAgent();
 };
 
 // code.kx.com/q/basics/syscmds/#t-timer and code.kx.com/q/ref/dotz/#zts-timer: \t N calls .z.ts
@@ -236,6 +238,48 @@ void TestDemoQFidelity::plantAgentNamesSubscriberPorts()
     // a subscriber that goes is dropped from its publisher's peers
     QVERIFY(plant.kill(QStringLiteral("rte")));
     QTRY_COMPARE_WITH_TIMEOUT(tp.sync("count .qscope.peers").longValue(), int64_t(3), 20000);
+}
+
+// The real binary: qscope-demo --plant --agent prints its parts; the tickerplant's
+// .qscope.peers comes to name its four subscribers' ports
+void TestDemoQFidelity::cliPlantAgent()
+{
+    QProcess p;
+    p.start(QStringLiteral(QSCOPE_BINARY_DIR "/app/qscope-demo"),
+            {QStringLiteral("--plant"), QStringLiteral("--agent"), QStringLiteral("-q")});
+    QVERIFY(p.waitForStarted(10000));
+    QHash<QString, int> ports;
+    QByteArray out;
+    QElapsedTimer t;
+    t.start();
+    while (ports.size() < 7 && t.elapsed() < 20000) {
+        p.waitForReadyRead(200);
+        out += p.readAllStandardOutput();
+        for (const QByteArray &line : out.split('\n')) {
+            const QList<QByteArray> w = line.simplified().split(' ');
+            if (w.size() == 4 && w[2].toInt() > 0)
+                ports.insert(QString::fromUtf8(w[0]), w[2].toInt());
+        }
+    }
+    QCOMPARE(ports.size(), 7);
+    QList<int> want{ports.value(QStringLiteral("rdb1")), ports.value(QStringLiteral("rdb2")),
+                    ports.value(QStringLiteral("rte")), ports.value(QStringLiteral("ctp"))};
+    std::sort(want.begin(), want.end());
+    QTestClient tp(quint16(ports.value(QStringLiteral("tp"))));
+    QCOMPARE(tp.login("estate"), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const Value v = tp.sync("asc exec port from .qscope.peers");
+            QList<int> got;
+            for (int64_t i = 0; v.type() == Int && i < v.count(); ++i)
+                got << v.at<int32_t>(i);
+            return got == want;
+        }(),
+        20000);
+    p.write("\\\\\n");
+    p.closeWriteChannel();
+    QVERIFY(p.waitForFinished(20000));
+    QCOMPARE(p.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestDemoQFidelity)
