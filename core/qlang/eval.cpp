@@ -229,7 +229,35 @@ Value InterpreterState::evalBlock(const std::vector<NodeP> &stmts)
 
 const QByteArray &InterpreterState::currentContext() const
 {
+    if (byDirectory) return context;
     return frames.empty() ? statementContext : frames.back().ctx;
+}
+
+namespace {
+
+struct ByDirectory
+{
+    explicit ByDirectory(InterpreterState &s) : m_s(s), m_was(s.byDirectory)
+    {
+        s.byDirectory = true;
+    }
+    ~ByDirectory() { m_s.byDirectory = m_was; }
+    InterpreterState &m_s;
+    bool m_was;
+};
+
+} // namespace
+
+Value InterpreterState::getSymbol(const QByteArray &name)
+{
+    ByDirectory d(*this);
+    return getName(name);
+}
+
+void InterpreterState::setSymbol(const QByteArray &name, const Value &v)
+{
+    ByDirectory d(*this);
+    setGlobalValue(name, v);
 }
 
 QByteArray InterpreterState::qualify(const QByteArray &name) const
@@ -820,7 +848,7 @@ Value InterpreterState::apply(const Value &f, std::span<const Value> args)
     case EachLeft:
         return applyIterator(f, args);
     case -Symbol: {
-        const Value target = getName(f.symbolValue());
+        const Value target = getSymbol(f.symbolValue());
         return index(target, args);
     }
     default:
@@ -1005,7 +1033,7 @@ Value InterpreterState::index1(const Value &x, const Value &i)
         if (i.isDict()) return Value::dict(i.keys(), index1(x, i.values()));
         qthrow("type");
     }
-    if (x.type() == -Symbol) return index1(getName(x.symbolValue()), i);
+    if (x.type() == -Symbol) return index1(getSymbol(x.symbolValue()), i);
     qthrow("type");
 }
 

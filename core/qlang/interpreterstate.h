@@ -131,6 +131,11 @@ public:
     /// the statement's), and the full name of such a name there (i -> .u.i).
     const QByteArray &currentContext() const;
     QByteArray qualify(const QByteArray &name) const;
+    /// A name given as a symbol (value`t, `t insert x, `t set v, `t[i]): q finds it in the
+    /// current directory (\d) whichever function runs, as u.q's value x in .u.add does.
+    Value getSymbol(const QByteArray &name);
+    void setSymbol(const QByteArray &name, const Value &v);
+    bool byDirectory = false; ///< while a symbol is resolved: currentContext() is \d's
 
     std::optional<Value> lookup(const QByteArray &name);
     Value getName(const QByteArray &name);

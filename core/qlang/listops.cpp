@@ -405,6 +405,28 @@ Value reshape(const Value &shape, const Value &y)
     return Value::list(std::move(rows));
 }
 
+Value distinctK(InterpreterState &, const Value &x);
+
+/// `s#x `u#x `p#x `g#x and `#x: set (or remove) an attribute, checked as q checks it: `s# on an
+/// unsorted list is 's-fail, `u# on one with repeats 'u-fail (code.kx.com/q/ref/set-attribute/)
+Value setAttribute(const QByteArray &a, const Value &y)
+{
+    if (a.isEmpty()) return y.withAttr(Attr::None);
+    if (a == "g") return y.withAttr(Attr::Grouped);
+    if (a == "s") {
+        const std::vector<int64_t> g = grade(y, false);
+        for (size_t i = 0; i < g.size(); ++i)
+            if (g[i] != int64_t(i)) qthrow("s-fail");
+        return y.withAttr(Attr::Sorted);
+    }
+    if (a == "u") {
+        if (distinctK(*currentState(), y).count() != y.count()) qthrow("u-fail");
+        return y.withAttr(Attr::Unique);
+    }
+    if (a == "p") return y.withAttr(Attr::Parted);
+    qthrow("domain");
+}
+
 Value takeK(InterpreterState &, const Value &x, const Value &y)
 {
     if (x.isAtom() && isIntegral(-x.type()) && x.type() != -Boolean) {
@@ -416,6 +438,7 @@ Value takeK(InterpreterState &, const Value &x, const Value &y)
         return takeN(n, y);
     }
     if (x.isVector() && isIntegral(x.type())) return reshape(x, y);
+    if (x.type() == -Symbol && y.isVector()) return setAttribute(x.symbolValue(), y);
     if ((x.type() == Symbol || x.type() == -Symbol) && (y.isTable() || y.isDict())) {
         const auto names = symList(x);
         if (y.isTable()) {

@@ -28,6 +28,8 @@ private Q_SLOTS:
     void tableAppendRow();
     void virtualColumnIName();
     void variablesOfNamespace();
+    void symbolsResolveInTheDirectory();
+    void setAttribute();
 };
 
 namespace {
@@ -344,6 +346,39 @@ void TestQlangScripts::variablesOfNamespace()
     QCOMPARE(show(q, "\\v"), QByteArray("`symbol$()"));
     q.eval("\\d .");
     QCOMPARE(q.eval("\\v .nope").symbolValue(), QByteArray(".nope"));
+}
+
+// code.kx.com/q/basics/syscmds/#d-directory: a name written in a function defined under \d .u is
+// .u's, but a name given as a symbol (value`t, `t insert x) is found in the current directory,
+// as u.q's .u.add reads the root's tables with value x
+void TestQlangScripts::symbolsResolveInTheDirectory()
+{
+    Interpreter q;
+    QVERIFY(!q.eval("\\d .u").isError());
+    QVERIFY(!q.eval("t:`inU").isError());
+    QVERIFY(!q.eval("val:{value x}; mine:{t}; ins:{x insert y}").isError());
+    QVERIFY(!q.eval("\\d .").isError());
+    QVERIFY(!q.eval("t:([]sym:`a`b;p:1 2)").isError());
+    QCOMPARE(show(q, ".u.mine[]"), QByteArray("`inU"));
+    QCOMPARE(show(q, "count .u.val`t"), QByteArray("2"));
+    QCOMPARE(show(q, ".u.ins[`t;(`c;3)]"), QByteArray(",2"));
+    QCOMPARE(show(q, "count t"), QByteArray("3"));
+    QCOMPARE(show(q, ".u.t"), QByteArray("`inU"));
+}
+
+// code.kx.com/q/ref/set-attribute/: `g# `s# `u# `p# set an attribute, `# removes it; `s# on an
+// unsorted list is 's-fail, `u# on repeats 'u-fail (u.q returns its schemas with @[0#v;`sym;`g#])
+void TestQlangScripts::setAttribute()
+{
+    Interpreter q;
+    QCOMPARE(show(q, "`g#`b`a`b"), QByteArray("`g#`b`a`b"));
+    QCOMPARE(show(q, "attr `s#1 2 2"), QByteArray("`s"));
+    QCOMPARE(show(q, "attr `u#1 2 3"), QByteArray("`u"));
+    QCOMPARE(show(q, "attr `#`s#1 2"), QByteArray("`"));
+    QCOMPARE(q.eval("`s#3 1").symbolValue(), QByteArray("s-fail"));
+    QCOMPARE(q.eval("`u#1 1").symbolValue(), QByteArray("u-fail"));
+    QCOMPARE(show(q, "exec a from meta @[([]time:`timespan$();sym:`symbol$());`sym;`g#]"),
+             QByteArray("``g"));
 }
 
 QTEST_GUILESS_MAIN(TestQlangScripts)
