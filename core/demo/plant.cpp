@@ -184,12 +184,12 @@ bool DemoPlant::startNode(int i, QString *error)
     }
     n.port = server->port();
     n.running = true;
-    // The agent first, as a user would \l it before tick.q / r.q: it chains .z.ps and .z.pc.
-    if (m_options.agent) server->executeScript(qscopeAgentScript(), "qscope_agent.q");
     const QByteArray q = script(n);
     // Each line as typed at the part's console, in order, on its interpreter thread.
     for (const QByteArray &line : q.split('\n'))
         if (!line.isEmpty()) server->execute(line);
+    // Then the agent, as a user loads it after tick.q / r.q: it chains their .z.ps and .z.pc.
+    if (m_options.agent) server->executeScript(qscopeAgentScript(), "qscope_agent.q");
     m_servers[size_t(i)] = std::move(server);
     return true;
 }

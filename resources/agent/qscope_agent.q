@@ -1,6 +1,8 @@
 / qscope_agent.q: tells qscope's estate view who subscribes to whom in a kdb-tick plant.
-/ Load it into every process of the plant (\l qscope_agent.q, or q tick.q ... then \l),
-/ before or after tick.q / r.q: it is plain q for kdb+ 3.x and 4.x and safe to load twice.
+/ Load it into every process of the plant after tick.q / r.q (\l qscope_agent.q at the end
+/ of the process's script): it keeps the .z.pc and .z.ps they set and calls them, while a
+/ script that sets them after it would replace its own. Plain q for kdb+ 3.x and 4.x; safe to
+/ load twice.
 
 / - A publisher (a tickerplant: it has .u.w) keeps .qscope.peers, the subscribers that
 /   announced themselves: ([handle] host; port), handle as in its .u.w, port the one the
