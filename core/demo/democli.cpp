@@ -122,8 +122,13 @@ int runDemoServerMain(int argc, char **argv)
     const QCommandLineOption slow(QStringLiteral("slow"),
                                   QStringLiteral("With --plant: start this subscriber slow."),
                                   QStringLiteral("name"));
+    const QCommandLineOption agent(
+        QStringLiteral("agent"),
+        QStringLiteral("With --plant: load the qscope agent (share/qscope/agent/qscope_agent.q) "
+                       "into every part, so publishers keep .qscope.peers: each subscriber's "
+                       "handle, host and listening port."));
     p.addOptions({port, bind, noUnix, users, cert, key, noFeed, rate, batch, syms, tick, eod, tplog,
-                  verbose, quiet, plant, plants, slow});
+                  verbose, quiet, plant, plants, slow, agent});
     p.process(app);
     if (p.isSet(plant)) {
         PlantOptions po;
@@ -140,6 +145,7 @@ int runDemoServerMain(int argc, char **argv)
             return 2;
         }
         po.slow = p.value(slow);
+        po.agent = p.isSet(agent);
         return runPlantMain(app, po, p.isSet(quiet));
     }
 

@@ -98,6 +98,7 @@ bool DemoEngine::init(QString *error)
         registerNames();
         m_feedTimer = new QTimer(this);
         m_tickTimer = new QTimer(this);
+        connect(m_tickTimer, &QTimer::timeout, this, &DemoEngine::timerTick);
         m_eodTimer = new QTimer(this);
         m_dateTimer = new QTimer(this);
         m_running = true;
@@ -133,7 +134,7 @@ bool DemoEngine::init(QString *error)
         m_feedTimer->start(std::max(1, int(int64_t(1000) * batch / rate)));
     }
     m_tickTimer = new QTimer(this);
-    connect(m_tickTimer, &QTimer::timeout, this, [this] { m_tp->flush(); });
+    connect(m_tickTimer, &QTimer::timeout, this, &DemoEngine::timerTick);
     setTimer(m_options.tickMs);
     m_eodTimer = new QTimer(this);
     connect(m_eodTimer, &QTimer::timeout, this, &DemoEngine::endOfDay);
@@ -197,15 +198,32 @@ void DemoEngine::setReadRate(qint64 bytesPerSecond)
 
 void DemoEngine::setTimer(int ms)
 {
+    // \t N: q's timer, on this thread's event loop. A tickerplant batches its updates until
+    // the tick, as tick.q -t does; \t 0 stops the timer (and publishes what is pending).
     m_tickMs = std::max(0, ms);
     if (m_tickMs > 0) {
-        m_tp->setTimerMode(true);
+        if (m_options.tickerplant) m_tp->setTimerMode(true);
         m_tickTimer->start(m_tickMs);
     } else {
         m_tickTimer->stop();
-        m_tp->flush();
-        m_tp->setTimerMode(false);
+        if (m_options.tickerplant) {
+            m_tp->flush();
+            m_tp->setTimerMode(false);
+        }
     }
+}
+
+void DemoEngine::timerTick()
+{
+    if (m_options.tickerplant) m_tp->flush();
+    // then the user's .z.ts, given the local timestamp (code.kx.com/q/ref/dotz/#zts-timer);
+    // it runs as handle 0, like the console
+    m_ctx = Context{};
+    const Value arg[] = {Value::atom(-Timestamp, localNanos())};
+    bool defined = false;
+    const Value r = callHandler(".z.ts", arg, &defined);
+    if (defined && r.isError())
+        log(QStringLiteral(".z.ts error '%1").arg(QString::fromUtf8(r.symbolValue())));
 }
 
 // ---- sending (posts to the network thread) ------------------------------------------------
@@ -393,6 +411,14 @@ void DemoEngine::execute(const QByteArray &source, quint64 ticket)
         if (!text.endsWith('\n')) text += '\n';
         print(text, false);
     }
+    if (m_shared->executed) m_shared->executed(ticket);
+}
+
+void DemoEngine::executeScript(const QByteArray &script, const QByteArray &name, quint64 ticket)
+{
+    m_ctx = Context{};
+    const Value r = m_q.runScript(script, name);
+    if (r.isError()) print("'" + r.symbolValue() + '\n', true);
     if (m_shared->executed) m_shared->executed(ticket);
 }
 
@@ -913,7 +939,7 @@ Value DemoEngine::replayLog(const Value &x)
 Value DemoEngine::loadScript(const QByteArray &name)
 {
     // \l file: as kdb+ under -u, only files at or below the current directory ('access
-    // otherwise); a script runs as one q program, a file that is missing is q's 'name error.
+    // otherwise); a file that is missing is q's 'name error.
     if (name.isEmpty()) return Value::error("nyi"); // \l alone: no database directory here
     const QString rel = QString::fromUtf8(name);
     if (QDir::isAbsolutePath(rel) || rel.startsWith(QLatin1Char('~')))
@@ -929,7 +955,8 @@ Value DemoEngine::loadScript(const QByteArray &name)
     if (!info.isFile()) return Value::error(name);
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return Value::error(name);
-    const Value r = m_q.eval(f.readAll());
+    // q's script rules (continuation lines, comment blocks, \d), as Interpreter::runScript
+    const Value r = m_q.runScript(f.readAll(), name);
     return r.isError() ? r : Value();
 }
 

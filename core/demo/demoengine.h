@@ -50,6 +50,8 @@ public:
     /// Console input: run source as handle 0 and print as q's console does (the value on
     /// stdout unless quiet, an error on stderr), then report the ticket as executed.
     void execute(const QByteArray &source, quint64 ticket);
+    /// A whole script as handle 0 (DemoServer::executeScript): an error is printed as q does.
+    void executeScript(const QByteArray &script, const QByteArray &name, quint64 ticket);
 
     Interpreter &interpreter() { return m_q; }
     /// Read what hopen'd peers send at most this fast (0 = at once): a slow subscriber.
@@ -87,6 +89,8 @@ private:
     void checkDate();
     void endOfDay();
     void setTimer(int ms);
+    /// One tick of \t: a tickerplant publishes what it batched, then .z.ts runs.
+    void timerTick();
     Value dotQw() const;
     Value hclose(const Value &x);
     void openOutgoing();

@@ -135,6 +135,18 @@ quint64 DemoServer::execute(const QByteArray &source)
     return ticket;
 }
 
+quint64 DemoServer::executeScript(const QByteArray &script, const QByteArray &name)
+{
+    if (!m_d->running) return 0;
+    QMutexLocker lock(&m_d->shared->mutex);
+    DemoEngine *engine = m_d->shared->engine;
+    if (!engine) return 0;
+    const quint64 ticket = ++m_d->lastTicket;
+    detail::postQueued(
+        engine, [engine, script, name, ticket] { engine->executeScript(script, name, ticket); });
+    return ticket;
+}
+
 } // namespace qscope
 
 namespace qscope {

@@ -50,6 +50,10 @@ public:
     /// q would print comes as consoleOutput, then executed(ticket). Lines run in the order
     /// given. Returns the ticket (0 if the server is not running: nothing runs).
     quint64 execute(const QByteArray &source);
+    /// Run a whole q script on the server, as `\l name` would (q's script rules, \d, stop at
+    /// the first error, which comes as consoleOutput), then executed(ticket). In order with
+    /// execute(). Returns the ticket (0 if not running).
+    quint64 executeScript(const QByteArray &script, const QByteArray &name);
     /// Read what the server's hopen'd peers send at most this fast (0 = at once): makes it a
     /// slow subscriber whose publisher queues (.z.W) grow.
     void setReadRate(qint64 bytesPerSecond);

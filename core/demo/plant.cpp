@@ -1,5 +1,7 @@
 #include "demo/plant.h"
 
+#include "demo/agentscript.h"
+
 namespace qscope {
 
 namespace {
@@ -186,6 +188,8 @@ bool DemoPlant::startNode(int i, QString *error)
     // Each line as typed at the part's console, in order, on its interpreter thread.
     for (const QByteArray &line : q.split('\n'))
         if (!line.isEmpty()) server->execute(line);
+    // Then the agent, as a user loads it after tick.q / r.q: it chains their .z.ps and .z.pc.
+    if (m_options.agent) server->executeScript(qscopeAgentScript(), "qscope_agent.q");
     m_servers[size_t(i)] = std::move(server);
     return true;
 }

@@ -154,7 +154,7 @@ Value valueK(InterpreterState &s, const Value &x)
             const Value ns = s.namespaceDict(x.symbolValue());
             if (ns.count() > 0) return ns;
         }
-        return s.getName(x.symbolValue()); // a global .a, or q's error naming what is undefined
+        return s.getSymbol(x.symbolValue()); // a global .a, or q's error naming what is undefined
     }
     if (x.type() == Char || x.type() == -Char) {
         const QByteArray src = x.type() == Char ? QByteArray(x.rawData(), int(x.count()))
@@ -175,7 +175,7 @@ Value valueK(InterpreterState &s, const Value &x)
         // (f;a;b) applies f
         const Value &f = x.item(0);
         const std::vector<Value> args(x.items().begin() + 1, x.items().end());
-        const Value fn = f.type() == -Symbol ? s.getName(f.symbolValue()) : f;
+        const Value fn = f.type() == -Symbol ? s.getSymbol(f.symbolValue()) : f;
         return s.apply(fn, args);
     }
     if (x.type() == Projection || x.type() == Composition ||
@@ -226,7 +226,7 @@ Value flipK(InterpreterState &, const Value &x)
 
 Value colsK(InterpreterState &s, const Value &x)
 {
-    if (x.type() == -Symbol) return colsK(s, s.getName(x.symbolValue()));
+    if (x.type() == -Symbol) return colsK(s, s.getSymbol(x.symbolValue()));
     if (x.isKeyedTable()) return join(x.keys().columnNames(), x.values().columnNames());
     if (x.isTable()) return x.columnNames();
     if (x.isDict()) return x.keys();
@@ -253,7 +253,7 @@ char typeChar(const Value &c)
 
 Value metaK(InterpreterState &s, const Value &x)
 {
-    const Value t = x.type() == -Symbol ? s.getName(x.symbolValue()) : x;
+    const Value t = x.type() == -Symbol ? s.getSymbol(x.symbolValue()) : x;
     const Value u = unkey(t);
     if (!u.isTable()) qthrow("type");
     const auto names = symList(u.columnNames());
@@ -296,7 +296,7 @@ Value tablesK(InterpreterState &s, const Value &x)
 
 Value keysK(InterpreterState &s, const Value &x)
 {
-    const Value t = x.type() == -Symbol ? s.getName(x.symbolValue()) : x;
+    const Value t = x.type() == -Symbol ? s.getSymbol(x.symbolValue()) : x;
     if (t.isKeyedTable()) return t.keys().columnNames();
     if (t.isTable()) return Value::symbols({});
     qthrow("type");
@@ -305,7 +305,7 @@ Value keysK(InterpreterState &s, const Value &x)
 Value xkeyK(InterpreterState &s, const Value &x, const Value &y)
 {
     const bool inPlace = y.type() == -Symbol;
-    const Value t = unkey(inPlace ? s.getName(y.symbolValue()) : y);
+    const Value t = unkey(inPlace ? s.getSymbol(y.symbolValue()) : y);
     if (!t.isTable()) qthrow("type");
     const auto kn = symList(x);
     std::vector<QByteArray> order = kn;
@@ -316,7 +316,7 @@ Value xkeyK(InterpreterState &s, const Value &x, const Value &y)
         cols.push_back(tableColumn(t, c));
     const Value r = keyedBy(int64_t(kn.size()), makeTable(order, std::move(cols)));
     if (inPlace) {
-        s.setGlobalValue(y.symbolValue(), r);
+        s.setSymbol(y.symbolValue(), r);
         return y;
     }
     return r;
@@ -351,7 +351,7 @@ Value xcolK(InterpreterState &, const Value &x, const Value &y)
 Value sortTable(InterpreterState &s, const Value &x, const Value &y, bool desc)
 {
     const bool inPlace = y.type() == -Symbol;
-    const Value src = inPlace ? s.getName(y.symbolValue()) : y;
+    const Value src = inPlace ? s.getSymbol(y.symbolValue()) : y;
     const bool keyed = src.isKeyedTable();
     const Value t = unkey(src);
     if (!t.isTable()) qthrow("type");
@@ -369,7 +369,7 @@ Value sortTable(InterpreterState &s, const Value &x, const Value &y, bool desc)
     }
     if (keyed) r = keyedBy(src.keys().columns().count(), r);
     if (inPlace) {
-        s.setGlobalValue(y.symbolValue(), r);
+        s.setSymbol(y.symbolValue(), r);
         return y;
     }
     return r;
@@ -392,7 +392,7 @@ Value getK(InterpreterState &s, const Value &x)
 Value setK(InterpreterState &s, const Value &x, const Value &y)
 {
     if (x.type() != -Symbol) qthrow("type");
-    s.setGlobalValue(x.symbolValue(), y);
+    s.setSymbol(x.symbolValue(), y);
     return x;
 }
 
@@ -404,6 +404,9 @@ Value rowsFor(const Value &t, const Value &y)
     if (y.isTable() || y.isKeyedTable()) return unkey(y);
     const auto names = symList(ut.columnNames());
     if (y.isDict()) {
+        // a key that names no column is q's 'mismatch (code.kx.com/q/ref/insert/)
+        for (const Value &k : itemsOf(y.keys()))
+            if (k.type() != -Symbol || ut.columnIndex(k.symbolValue()) < 0) qthrow("mismatch");
         std::vector<Value> cols;
         for (const QByteArray &n : names)
             cols.push_back(enlist(index1Free(y, Value::symbol(n))));
@@ -416,9 +419,12 @@ Value rowsFor(const Value &t, const Value &y)
     bool anyList = false;
     for (int64_t i = 0; i < y.count(); ++i)
         anyList = anyList || !itemAt(y, i).isAtom();
+    // one row of atoms, or one list per column, all of one length ('length otherwise: a
+    // table's columns never differ in length)
     for (int64_t i = 0; i < y.count(); ++i) {
         const Value c = itemAt(y, i);
-        cols.push_back(anyList ? (c.isAtom() ? enlistAtom(c) : c) : enlistAtom(c));
+        if (anyList && (c.isAtom() || c.count() != itemAt(y, 0).count())) qthrow("length");
+        cols.push_back(anyList ? c : enlistAtom(c));
     }
     return makeTable(names, std::move(cols));
 }
@@ -426,7 +432,7 @@ Value rowsFor(const Value &t, const Value &y)
 Value insertK(InterpreterState &s, const Value &x, const Value &y)
 {
     if (x.type() != -Symbol) qthrow("type");
-    const Value t = s.getName(x.symbolValue());
+    const Value t = s.getSymbol(x.symbolValue());
     if (!t.isTable() && !t.isKeyedTable()) qthrow("type");
     const Value rows = rowsFor(t, y);
     const int64_t before = t.count();
@@ -453,7 +459,7 @@ Value insertK(InterpreterState &s, const Value &x, const Value &y)
     } else {
         r = upsertRowsFree(t, rows);
     }
-    s.setGlobalValue(x.symbolValue(), r);
+    s.setSymbol(x.symbolValue(), r);
     std::vector<int64_t> idx;
     for (int64_t i = before; i < r.count(); ++i)
         idx.push_back(i);
@@ -463,7 +469,7 @@ Value insertK(InterpreterState &s, const Value &x, const Value &y)
 Value upsertK(InterpreterState &s, const Value &x, const Value &y)
 {
     const bool inPlace = x.type() == -Symbol;
-    const Value t = inPlace ? s.getName(x.symbolValue()) : x;
+    const Value t = inPlace ? s.getSymbol(x.symbolValue()) : x;
     if (!t.isTable() && !t.isKeyedTable()) qthrow("type");
     Value rows = rowsFor(t, y);
     Value r;
@@ -480,7 +486,7 @@ Value upsertK(InterpreterState &s, const Value &x, const Value &y)
     else
         r = upsertRowsFree(t, rows);
     if (inPlace) {
-        s.setGlobalValue(x.symbolValue(), r);
+        s.setSymbol(x.symbolValue(), r);
         return x;
     }
     return r;
@@ -743,7 +749,7 @@ Value dotApply(InterpreterState &s, const Value &f, const Value &args)
 {
     std::vector<Value> a = args.isAtom() ? std::vector<Value>{args} : itemsOf(args);
     if (f.isFunction() || f.type() == -Symbol)
-        return f.type() == -Symbol ? s.index(s.getName(f.symbolValue()), a) : s.apply(f, a);
+        return f.type() == -Symbol ? s.index(s.getSymbol(f.symbolValue()), a) : s.apply(f, a);
     return s.index(f, a);
 }
 
@@ -754,7 +760,7 @@ Value dotK(InterpreterState &s, const Value &x, const Value &y)
 
 Value atK(InterpreterState &s, const Value &x, const Value &y)
 {
-    if (x.type() == -Symbol) return s.index1(s.getName(x.symbolValue()), y);
+    if (x.type() == -Symbol) return s.index1(s.getSymbol(x.symbolValue()), y);
     if (x.isFunction()) return s.apply1(x, y);
     return s.index1(x, y);
 }
@@ -790,7 +796,7 @@ Value trapOrAmend(InterpreterState &s, std::span<const Value> a, bool dot)
     // @[`.z;`po;:;f] amends a namespace: its members are globals (.z.po), written back one by one
     const bool nsTarget = named && isNamespaceName(s, target.symbolValue());
     const Value x = nsTarget ? s.namespaceDict(target.symbolValue())
-                    : named  ? s.getName(target.symbolValue())
+                    : named  ? s.getSymbol(target.symbolValue())
                              : target;
     const Value &i = a[1];
     const Value &f = a[2];
@@ -824,12 +830,12 @@ Value trapOrAmend(InterpreterState &s, std::span<const Value> a, bool dot)
             const Value now = itemAt(r.values(), k);
             const int64_t before = dictFind(x.keys(), Value::symbol(member));
             if (before < x.keys().count() && match(itemAt(x.values(), before), now)) continue;
-            s.setGlobalValue(target.symbolValue() + '.' + member, now);
+            s.setSymbol(target.symbolValue() + '.' + member, now);
         }
         return target;
     }
     if (named) {
-        s.setGlobalValue(target.symbolValue(), r);
+        s.setSymbol(target.symbolValue(), r);
         return target;
     }
     return r;

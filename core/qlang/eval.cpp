@@ -185,6 +185,9 @@ Value InterpreterState::evalTop(const QByteArray &src, bool *shown)
         clock.start();
     }
     Value result;
+    // a nested run (value "...", a script's statement) binds names in the context \d set last
+    const QByteArray outerContext = statementContext;
+    statementContext = context;
     try {
         Parser p(infixNames, builtinNames, limits.maxDepth);
         const std::vector<NodeP> stmts = p.parseProgram(src);
@@ -207,6 +210,7 @@ Value InterpreterState::evalTop(const QByteArray &src, bool *shown)
         result = Value::error("wsfull");
     }
     if (shown && result.isError()) *shown = true; // an error is always printed
+    statementContext = outerContext;
     if (outer) {
         frames.clear();
         depth = 0;
@@ -221,6 +225,46 @@ Value InterpreterState::evalBlock(const std::vector<NodeP> &stmts)
     for (const NodeP &s : stmts)
         r = eval(*s);
     return r;
+}
+
+const QByteArray &InterpreterState::currentContext() const
+{
+    if (byDirectory) return context;
+    return frames.empty() ? statementContext : frames.back().ctx;
+}
+
+namespace {
+
+struct ByDirectory
+{
+    explicit ByDirectory(InterpreterState &s) : m_s(s), m_was(s.byDirectory)
+    {
+        s.byDirectory = true;
+    }
+    ~ByDirectory() { m_s.byDirectory = m_was; }
+    InterpreterState &m_s;
+    bool m_was;
+};
+
+} // namespace
+
+Value InterpreterState::getSymbol(const QByteArray &name)
+{
+    ByDirectory d(*this);
+    return getName(name);
+}
+
+void InterpreterState::setSymbol(const QByteArray &name, const Value &v)
+{
+    ByDirectory d(*this);
+    setGlobalValue(name, v);
+}
+
+QByteArray InterpreterState::qualify(const QByteArray &name) const
+{
+    const QByteArray &ctx = currentContext();
+    if (ctx.isEmpty() || name.startsWith('.')) return name;
+    return '.' + ctx + '.' + name;
 }
 
 std::optional<Value> InterpreterState::lookup(const QByteArray &name)
@@ -256,11 +300,13 @@ std::optional<Value> InterpreterState::lookup(const QByteArray &name)
             }
         }
     }
-    auto g = globals.constFind(name);
+    // in a namespace (\d .u, or a lambda defined there) a global name is that namespace's
+    const QByteArray full = qualify(name);
+    auto g = globals.constFind(full);
     if (g != globals.cend()) return *g;
-    auto d = dynamics.constFind(name);
+    auto d = dynamics.constFind(full);
     if (d != dynamics.cend()) return (*d)(*owner);
-    if (natives.contains(name)) return nativeValue(name);
+    if (natives.contains(full)) return nativeValue(full);
     auto b = builtinNames.constFind(name);
     if (b != builtinNames.cend()) return *b;
     return std::nullopt;
@@ -301,10 +347,11 @@ void InterpreterState::setName(const QByteArray &name, const Value &v, bool glob
     setGlobalValue(name, v);
 }
 
-void InterpreterState::setGlobalValue(const QByteArray &name, const Value &v)
+void InterpreterState::setGlobalValue(const QByteArray &nameIn, const Value &v)
 {
-    if (name.isEmpty()) qthrow("type");
-    if (builtinNames.contains(name) && !name.startsWith('.')) qthrow("assign");
+    if (nameIn.isEmpty()) qthrow("type");
+    if (builtinNames.contains(nameIn) && !nameIn.startsWith('.')) qthrow("assign");
+    const QByteArray name = qualify(nameIn);
     noteNamespace(name);
     globals.insert(name, v);
 }
@@ -353,11 +400,20 @@ Value InterpreterState::namespaceDict(const QByteArray &ns) const
     // process would have loaded, so they are members too, unless a global replaced them.
     for (auto it = natives.cbegin(); it != natives.cend(); ++it)
         if (direct(it.key()) && !globals.contains(it.key())) keys.push_back(it.key());
+    // So do the host's computed variables (.u.w .u.i ... are tick.q's globals); .z's are
+    // kdb+'s system names, which it does not list.
+    if (ns != ".z")
+        for (auto it = dynamics.cbegin(); it != dynamics.cend(); ++it)
+            if (direct(it.key()) && !globals.contains(it.key()) && !natives.contains(it.key()))
+                keys.push_back(it.key());
     std::sort(keys.begin(), keys.end());
     for (const QByteArray &k : keys) {
         names.push_back(k.mid(prefix.size()));
         auto g = globals.constFind(k);
-        vals.push_back(g != globals.cend() ? *g : nativeValue(k));
+        auto d = dynamics.constFind(k);
+        vals.push_back(g != globals.cend()   ? *g
+                       : natives.contains(k) ? nativeValue(k)
+                                             : (*d)(*owner));
     }
     if (names.size() == 1) return Value::dict(Value::symbols({}), Value::list({}));
     return Value::dict(Value::symbols(names), Value::list(std::move(vals)));
@@ -395,6 +451,10 @@ Value InterpreterState::eval(const AstNode &n)
             parts.insert(parts.end(), args.begin(), args.end());
             return Value::composite(Projection, std::move(parts));
         }
+        // x[;0] .u.w[;;0]: an index left out of a list or dictionary is all of that level
+        if (elided)
+            for (Value &a : args)
+                if (isElided(a)) a = Value();
         return apply(f, args);
     }
     case AstNode::Kind::Assign:
@@ -404,6 +464,9 @@ Value InterpreterState::eval(const AstNode &n)
     case AstNode::Kind::Lambda:
         if (!lambdas.contains(n.value.lambdaSource()))
             lambdas.insert(n.value.lambdaSource(), n.lambda);
+        // defined under \d .u: its globals are .u's
+        if (!currentContext().isEmpty())
+            return Value::lambda(currentContext(), n.value.lambdaSource());
         return n.value;
     case AstNode::Kind::Verb:
         if (n.name == "'") qthrow("'");
@@ -511,7 +574,13 @@ Value InterpreterState::assign(const AstNode &n)
 {
     Value v = eval(*n.args[0]);
     if (hasOp(n.op)) v = apply2(n.op, getName(n.name), v);
-    setName(n.name, v, n.global);
+    // a::v (and a,::v) in a lambda with a local a assigns the local, as q does
+    // (code.kx.com/q4m3/6_Functions/#673-assigning-global-variables-within-a-function)
+    bool global = n.global;
+    if (global && !frames.empty())
+        for (const auto &kv : frames.back().vars)
+            global = global && kv.first != n.name;
+    setName(n.name, v, global);
     return v;
 }
 
@@ -779,7 +848,7 @@ Value InterpreterState::apply(const Value &f, std::span<const Value> args)
     case EachLeft:
         return applyIterator(f, args);
     case -Symbol: {
-        const Value target = getName(f.symbolValue());
+        const Value target = getSymbol(f.symbolValue());
         return index(target, args);
     }
     default:
@@ -798,11 +867,12 @@ Value InterpreterState::apply(const Value &f, std::span<const Value> args)
     return index(f, args);
 }
 
-Value InterpreterState::applyLambda(const Value &, const LambdaDef &def,
+Value InterpreterState::applyLambda(const Value &f, const LambdaDef &def,
                                     std::span<const Value> args)
 {
     Frame fr;
     fr.def = &def;
+    if (f.lambdaContext() != nativeContext()) fr.ctx = f.lambdaContext();
     fr.vars.reserve(def.params.size() + 4);
     for (size_t i = 0; i < def.params.size(); ++i)
         fr.vars.emplace_back(def.params[i], i < args.size() ? args[i] : Value());
@@ -833,8 +903,12 @@ Value InterpreterState::index(const Value &x, std::span<const Value> idx)
     const Value &i = idx[0];
     const Value r = i.isGenericNull() ? x : index1(x, i);
     if (i.isAtom() && !i.isGenericNull()) return index(r, idx.subspan(1));
-    if (r.isDict())
-        return Value::dict(r.keys(), index(r.values(), std::vector<Value>{Value(), idx[1]}));
+    if (r.isDict()) {
+        // d[;i;j]: every value indexed at i;j (all of the path, not only its next level)
+        std::vector<Value> rest{Value()};
+        rest.insert(rest.end(), idx.begin() + 1, idx.end());
+        return Value::dict(r.keys(), index(r.values(), rest));
+    }
     std::vector<Value> out;
     const int64_t cnt = r.count();
     for (int64_t k = 0; k < cnt; ++k)
@@ -959,7 +1033,7 @@ Value InterpreterState::index1(const Value &x, const Value &i)
         if (i.isDict()) return Value::dict(i.keys(), index1(x, i.values()));
         qthrow("type");
     }
-    if (x.type() == -Symbol) return index1(getName(x.symbolValue()), i);
+    if (x.type() == -Symbol) return index1(getSymbol(x.symbolValue()), i);
     qthrow("type");
 }
 

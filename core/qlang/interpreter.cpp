@@ -102,6 +102,11 @@ Value Interpreter::eval(const QByteArray &source)
     return m_state->evalTop(source);
 }
 
+Value Interpreter::runScript(const QByteArray &script, const QByteArray &file)
+{
+    return m_state->runScript(script, file);
+}
+
 Interpreter::ConsoleResult Interpreter::evalConsole(const QByteArray &source)
 {
     ConsoleResult r;
@@ -149,7 +154,10 @@ Value Interpreter::evalMessage(const Value &message)
     if (items.empty()) return message;
     Value f = items[0];
     if (f.type() == -Symbol) {
+        // (`upd;...): the name is found in the current directory (\d), as q does
+        m_state->byDirectory = true;
         auto v = m_state->lookup(f.symbolValue());
+        m_state->byDirectory = false;
         if (!v) return Value::error(f.symbolValue());
         f = *v;
     } else if (f.type() == Char) {

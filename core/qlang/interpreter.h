@@ -64,6 +64,13 @@ public:
 
     /// Evaluate q source (several `;`/newline separated expressions; value of the last).
     Value eval(const QByteArray &source);
+    /// Run a q script as `\l file` does (code.kx.com/q/basics/syscmds/#l-load-file-or-directory):
+    /// statement by statement, cut by q's script rules (core/protocol/qstatements.h:
+    /// indented continuation lines, `/` and `/`...`\` comments, a lone `\` ending the
+    /// script), `\d .ns` applying to the statements after it. The context in force before
+    /// the script is restored after it, as q does for a loaded file. Stops at the first error:
+    /// writes "file:line: statement" to the error output and returns the error.
+    Value runScript(const QByteArray &script, const QByteArray &file);
     /// A line typed at q's console: its value, and whether the console prints it. q prints an
     /// error, and a value unless the line ends with `;` or its last expression is an
     /// assignment (a:1, a[0]:1, a+:1) or the value is ::.

@@ -96,6 +96,9 @@ public:
         const Value *qtable = nullptr;
         const std::vector<int64_t> *rows = nullptr;
         bool allRows = true;
+        /// The namespace its global names live in: the lambda's context (`\d .u` when it
+        /// was defined), empty for the root.
+        QByteArray ctx;
     };
     std::vector<Frame> frames;
     int depth = 0;
@@ -107,6 +110,8 @@ public:
     /// Run a whole query (resets the per-query budget and clock). *shown (if given): whether
     /// q's console would print the result (see Interpreter::evalConsole).
     Value evalTop(const QByteArray &src, bool *shown = nullptr);
+    /// Interpreter::runScript (system.cpp).
+    Value runScript(const QByteArray &script, const QByteArray &file);
     Value eval(const AstNode &n);
     Value evalBlock(const std::vector<NodeP> &stmts);
     Value apply(const Value &f, std::span<const Value> args);
@@ -116,6 +121,21 @@ public:
     int valence(const Value &f);
     Value index(const Value &x, std::span<const Value> idx);
     Value index1(const Value &x, const Value &i);
+
+    /// `\d`: the namespace (u for .u, empty for the root) that later statements' global
+    /// names live in; a statement binds the one current when it started, as q binds names
+    /// when it parses a line (code.kx.com/q/basics/syscmds/#d-directory).
+    QByteArray context;
+    QByteArray statementContext;
+    /// Where an unqualified global name of the running code lives (the lambda's context, else
+    /// the statement's), and the full name of such a name there (i -> .u.i).
+    const QByteArray &currentContext() const;
+    QByteArray qualify(const QByteArray &name) const;
+    /// A name given as a symbol (value`t, `t insert x, `t set v, `t[i]): q finds it in the
+    /// current directory (\d) whichever function runs, as u.q's value x in .u.add does.
+    Value getSymbol(const QByteArray &name);
+    void setSymbol(const QByteArray &name, const Value &v);
+    bool byDirectory = false; ///< while a symbol is resolved: currentContext() is \d's
 
     std::optional<Value> lookup(const QByteArray &name);
     Value getName(const QByteArray &name);

@@ -384,6 +384,11 @@ std::vector<Token> Lexer::tokenize(const QByteArray &s, bool body)
             if (i < n && s[i] == ':') {
                 t.colon = true;
                 ++i;
+                // x,::y amends the global x even inside a lambda (code.kx.com/q/ref/assign)
+                if (t.text != ":" && i < n && s[i] == ':') {
+                    t.globalAmend = true;
+                    ++i;
+                }
             }
             out.push_back(t);
             continue;

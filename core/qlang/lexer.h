@@ -38,6 +38,7 @@ struct Token
     bool colon = false;
     bool spaceBefore = false;
     int pos = 0;
+    bool globalAmend = false; ///< a verb followed by `::` (x,::y): amends a global
 };
 
 class Lexer

@@ -405,14 +405,40 @@ Value reshape(const Value &shape, const Value &y)
     return Value::list(std::move(rows));
 }
 
+Value distinctK(InterpreterState &, const Value &x);
+
+/// `s#x `u#x `p#x `g#x and `#x: set (or remove) an attribute, checked as q checks it: `s# on an
+/// unsorted list is 's-fail, `u# on one with repeats 'u-fail (code.kx.com/q/ref/set-attribute/)
+Value setAttribute(const QByteArray &a, const Value &y)
+{
+    if (a.isEmpty()) return y.withAttr(Attr::None);
+    if (a == "g") return y.withAttr(Attr::Grouped);
+    if (a == "s") {
+        const std::vector<int64_t> g = grade(y, false);
+        for (size_t i = 0; i < g.size(); ++i)
+            if (g[i] != int64_t(i)) qthrow("s-fail");
+        return y.withAttr(Attr::Sorted);
+    }
+    if (a == "u") {
+        if (distinctK(*currentState(), y).count() != y.count()) qthrow("u-fail");
+        return y.withAttr(Attr::Unique);
+    }
+    if (a == "p") return y.withAttr(Attr::Parted);
+    qthrow("domain");
+}
+
 Value takeK(InterpreterState &, const Value &x, const Value &y)
 {
     if (x.isAtom() && isIntegral(-x.type()) && x.type() != -Boolean) {
         const int64_t n = readI(x, 0);
         if (n == qnull::j) qthrow("domain");
+        // n#() is n empty lists (u.q's w::t!(count t)#() relies on it)
+        if (y.isList() && y.count() == 0 && n != 0)
+            return Value::list(std::vector<Value>(size_t(std::abs(n)), Value::list({})));
         return takeN(n, y);
     }
     if (x.isVector() && isIntegral(x.type())) return reshape(x, y);
+    if (x.type() == -Symbol && y.isVector()) return setAttribute(x.symbolValue(), y);
     if ((x.type() == Symbol || x.type() == -Symbol) && (y.isTable() || y.isDict())) {
         const auto names = symList(x);
         if (y.isTable()) {
@@ -502,6 +528,26 @@ Value dropK(InterpreterState &, const Value &x, const Value &y)
 
 Value upsertRows(const Value &x, const Value &y);
 
+/// t,(`c;3) and t,:(`c;3): a row given as its values in column order (or, as insert takes
+/// them, one list per column) appends to the table; a count other than the columns' is
+/// 'length, a value of another type than its column's 'type (code.kx.com/q/ref/join/,
+/// code.kx.com/q/ref/insert/).
+Value appendRowList(const Value &t, const Value &row)
+{
+    const std::vector<QByteArray> names = symList(t.columnNames());
+    if (row.count() != int64_t(names.size())) qthrow("length");
+    const std::vector<Value> items = itemsOf(row);
+    const bool atoms =
+        std::all_of(items.begin(), items.end(), [](const Value &v) { return v.isAtom(); });
+    std::vector<Value> cols;
+    cols.reserve(items.size());
+    for (const Value &v : items) {
+        if (!atoms && (v.isAtom() || v.count() != items.front().count())) qthrow("length");
+        cols.push_back(atoms ? enlistAtom(v) : v);
+    }
+    return upsertRows(t, makeTable(names, std::move(cols)));
+}
+
 Value joinK(InterpreterState &, const Value &x, const Value &y)
 {
     if (x.isKeyedTable() && y.isKeyedTable()) return upsertRows(x, y);
@@ -538,6 +584,7 @@ Value joinK(InterpreterState &, const Value &x, const Value &y)
         }
         return Value::table(x.columnNames(), Value::list(std::move(cols)));
     }
+    if (x.isTable() && !y.isTable() && !y.isDict() && isList(y)) return appendRowList(x, y);
     if (x.isTable() || y.isTable() || x.isDict() || y.isDict()) qthrow("type");
     if ((x.isFunction() || x.isGenericNull()) || (y.isFunction() || y.isGenericNull()))
         return Value::list({x, y});
@@ -870,6 +917,13 @@ Value xprevK(InterpreterState &, const Value &x, const Value &y)
 
 Value enlistK(InterpreterState &, const Value &x)
 {
+    // enlist of a dictionary with symbol keys is a one-row table (code.kx.com/q/ref/enlist/)
+    if (x.isDict() && !x.isKeyedTable() && x.keys().type() == Symbol) {
+        std::vector<Value> cols;
+        for (const Value &v : itemsOf(x.values()))
+            cols.push_back(enlist(v));
+        return Value::table(x.keys(), Value::list(std::move(cols)));
+    }
     return enlist(x);
 }
 
@@ -1153,12 +1207,15 @@ Value upsertRows(const Value &x, const Value &y)
     const Value yt = unkey(y);
     const auto names = symList(x.columnNames());
     if (yt.columns().count() != int64_t(names.size())) qthrow("mismatch");
+    for (const QByteArray &n : names)
+        if (yt.columnIndex(n) < 0) qthrow("mismatch");
     std::vector<Value> cols;
     for (size_t c = 0; c < names.size(); ++c) {
         const Value &src = tableColumn(yt, names[c]);
         const Value &dst = x.columns().item(int64_t(c));
         Value j = join(dst, src);
-        if (dst.isVector() && dst.count() && j.type() != dst.type()) qthrow("type");
+        // a typed column keeps its type, empty or not: t,:(`a;1.5) on a long column is 'type
+        if (dst.isVector() && j.type() != dst.type()) qthrow("type");
         cols.push_back(j);
     }
     return makeTable(names, std::move(cols));

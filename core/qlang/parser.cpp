@@ -235,6 +235,7 @@ Parser::Term Parser::parseTerm()
             break;
         }
         t = verbTerm(tok.text, tok.colon);
+        t.globalAmend = tok.globalAmend;
         break;
     case Token::Kind::Signal: {
         t.verb = true;
@@ -405,7 +406,7 @@ NodeP Parser::build(std::vector<Term> &terms)
                 auto a = make(AstNode::Kind::Assign);
                 a->name = ln.name;
                 a->args = {std::move(right)};
-                a->global = v.dcolon;
+                a->global = v.dcolon || v.globalAmend;
                 if (v.assignOp) a->op = v.node->value;
                 return a;
             }
@@ -594,6 +595,9 @@ QByteArray derivedName(const AstNode &n)
 {
     switch (n.kind) {
     case AstNode::Kind::Name: {
+        // the virtual column i names no column: select i, count i by .. give x, as in q
+        // (code.kx.com/q4m3/9_Queries_q-sql/#931-syntax)
+        if (n.name == "i") return "x";
         const int dot = int(n.name.lastIndexOf('.'));
         return dot > 0 ? n.name.mid(dot + 1) : n.name;
     }

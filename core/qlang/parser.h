@@ -29,9 +29,10 @@ private:
     {
         NodeP node;
         bool verb = false;
-        bool dcolon = false;   // `::`
-        bool assignOp = false; // a verb written with a trailing colon: +:
-        QByteArray text;       // verb text
+        bool dcolon = false;      // `::`
+        bool assignOp = false;    // a verb written with a trailing colon: +:
+        bool globalAmend = false; // written with two: ,:: amends the global
+        QByteArray text;          // verb text
     };
     struct Stops
     {

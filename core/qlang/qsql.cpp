@@ -23,6 +23,7 @@ struct QsqlScope
         f.rows = rows;
         f.allRows = rows == nullptr;
         if (!s.frames.empty()) f.def = s.frames.back().def;
+        f.ctx = s.currentContext();
         s.frames.push_back(std::move(f));
     }
     ~QsqlScope() { m_s.frames.pop_back(); }
@@ -348,7 +349,7 @@ Value InterpreterState::evalQsql(const AstNode &n)
         }
     }
     const bool inPlace = src.type() == -Symbol && (n.code == 2 || n.code == 3);
-    const Value orig = src.type() == -Symbol ? getName(src.symbolValue()) : src;
+    const Value orig = src.type() == -Symbol ? getSymbol(src.symbolValue()) : src;
     if (!orig.isTable() && !orig.isKeyedTable()) qthrow("type");
     const bool keyed = orig.isKeyedTable();
     const int64_t nkeys = keyed ? orig.keys().columns().count() : 0;
@@ -383,7 +384,7 @@ Value InterpreterState::evalQsql(const AstNode &n)
     }
     if (keyed) r = apply2(Value::primitive(Operator, 16), Value::longAtom(nkeys), r);
     if (inPlace) {
-        setGlobalValue(src.symbolValue(), r);
+        setSymbol(src.symbolValue(), r);
         return src;
     }
     return r;

@@ -284,6 +284,17 @@ Value vsK(InterpreterState &, const Value &x, const Value &y)
             parts.push_back(p);
         return Value::symbols(parts);
     }
+    // 0x0 vs i: the bytes of an integer, most significant first ("i"$0x0 vs .z.a is an
+    // IPv4 address's parts; code.kx.com/q/ref/vs/#byte-vector)
+    if (x.type() == -Byte && y.isAtom() &&
+        (y.type() == -Short || y.type() == -Int || y.type() == -Long)) {
+        const int width = y.type() == -Short ? 2 : y.type() == -Int ? 4 : 8;
+        const uint64_t v = uint64_t(readI(y, 0));
+        std::vector<uint8_t> bytes(size_t(width), 0);
+        for (int i = 0; i < width; ++i)
+            bytes[size_t(i)] = uint8_t(v >> (8 * (width - 1 - i)));
+        return Value::fromVector(Byte, std::move(bytes));
+    }
     if (x.isAtom() && isIntegral(-x.type()) && y.isAtom() && isIntegral(-y.type())) {
         const int64_t b = readI(x, 0);
         int64_t v = readI(y, 0);

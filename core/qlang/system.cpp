@@ -5,10 +5,13 @@
 #include "qlang/vecutil.h"
 
 #include "protocol/format.h"
+#include "protocol/qstatements.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 
 #include <algorithm>
+#include <cctype>
 
 namespace qscope::qlang::detail {
 
@@ -78,6 +81,39 @@ Value expunge(InterpreterState &s, const QByteArray &nameIn)
     return Value();
 }
 
+/// \d shows the context, \d .u makes .u the namespace later statements define and read their
+/// global names in, \d . goes back to the root (code.kx.com/q/basics/syscmds/#d-directory).
+Value directory(InterpreterState &s, const QByteArray &ns)
+{
+    if (ns.isEmpty()) return Value::symbol(QByteArray(".") + s.context);
+    if (ns == ".") {
+        s.context.clear();
+        return Value();
+    }
+    // one level of namespace, a name (`\d .u`), as kdb-tick's scripts use
+    const QByteArray name = ns.mid(1);
+    const bool ok = ns.startsWith('.') && !name.isEmpty() && !name.contains('.') &&
+                    std::all_of(name.begin(), name.end(),
+                                [](char c) { return std::isalnum(uchar(c)) || c == '_'; }) &&
+                    !std::isdigit(uchar(name[0]));
+    if (!ok) qthrow(ns);
+    s.context = name;
+    s.noteNamespace(ns + ".");
+    return Value();
+}
+
+/// \l file without a host handler: read it from the file system and run it; a file that
+/// cannot be read is q's error, its name.
+Value loadFile(InterpreterState &s, const QByteArray &name)
+{
+    if (name.isEmpty()) qthrow("nyi"); // \l alone reloads a database directory: none here
+    QFile f(QString::fromLocal8Bit(name));
+    if (!f.open(QIODevice::ReadOnly)) qthrow(name);
+    const Value r = s.runScript(f.readAll(), name);
+    if (r.isError()) qthrow(r.symbolValue());
+    return Value();
+}
+
 Value runSystem(InterpreterState &s, const QByteArray &cmdIn)
 {
     const QByteArray cmd = cmdIn.trimmed();
@@ -129,10 +165,8 @@ Value runSystem(InterpreterState &s, const QByteArray &cmdIn)
         return Value::symbols({});
     }
     if (head == "x") return expunge(s, rest);
-    if (head == "d") {
-        if (rest.isEmpty() || rest == ".") return rest.isEmpty() ? Value::symbol(".") : Value();
-        qthrow("nyi"); // one namespace: names are always read and set from the root
-    }
+    if (head == "l") return loadFile(s, rest);
+    if (head == "d") return directory(s, rest);
     // Settings this interpreter keeps at kdb+'s defaults: shown, not changed.
     if (rest.isEmpty()) {
         if (head == "P") return Value::intAtom(7);
@@ -180,12 +214,34 @@ Value nyiK(InterpreterState &, const Value &)
 
 } // namespace
 
+Value InterpreterState::runScript(const QByteArray &script, const QByteArray &file)
+{
+    // q restores the context after loading a file, so a script's \d .u does not leak
+    const QByteArray before = context;
+    Value result;
+    for (const QStatement &st : qStatements(script)) {
+        const Value r = evalTop(st.text);
+        if (r.isError()) {
+            writeError(file + ':' + QByteArray::number(st.firstLine + 1) + ": " + st.text + '\n');
+            result = r;
+            break;
+        }
+    }
+    context = before;
+    return result;
+}
+
 Value namesOfKind(InterpreterState &s, char kind, const QByteArray &nsIn)
 {
     bool (*pred)(const Value &) = [](const Value &) { return true; };
     if (kind == 'a') pred = [](const Value &v) { return v.isTable() || v.isKeyedTable(); };
     if (kind == 'f') pred = [](const Value &v) { return v.isFunction(); };
     const QByteArray ns = nsIn.trimmed();
+    // without a name: the current context's (\d), empty while nothing is defined there
+    if (ns.isEmpty() && !s.context.isEmpty()) {
+        if (s.namespaceDict('.' + s.context).count() == 0) return Value::symbols({});
+        return Value::symbols(namesIn(s, '.' + s.context, pred));
+    }
     if (ns.isEmpty() || ns == ".") return Value::symbols(globalsWhere(s, pred));
     return Value::symbols(namesIn(s, ns, pred));
 }

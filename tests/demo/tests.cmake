@@ -11,7 +11,11 @@ qscope_add_test(tst_demointerop LABEL interop TIMEOUT 120
 qscope_add_test(bench_demoload LABEL bench TIMEOUT 180
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_demoload.cpp ${CMAKE_CURRENT_LIST_DIR}/qtestclient.h
     LIBS qscope_demo)
-foreach(_t tst_demoserver tst_demoparts tst_demointerop bench_demoload)
+# Demo q fidelity (issue 17): timers, \l with \d, mismatched upd, the qscope agent in a plant.
+qscope_add_test(tst_demoqfidelity LABEL unit TIMEOUT 120
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_demoqfidelity.cpp ${CMAKE_CURRENT_LIST_DIR}/qtestclient.h
+    LIBS qscope_demo)
+foreach(_t tst_demoserver tst_demoparts tst_demointerop bench_demoload tst_demoqfidelity)
     if(TARGET ${_t})
         target_include_directories(${_t} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
         target_link_libraries(${_t} PRIVATE Qt6::Network)
@@ -22,4 +26,7 @@ qscope_add_test(tst_democonsole LABEL unit TIMEOUT 120
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_democonsole.cpp LIBS Qt6::Core)
 if(TARGET tst_democonsole AND TARGET qscope-demo)
     add_dependencies(tst_democonsole qscope-demo)
+endif()
+if(TARGET tst_demoqfidelity AND TARGET qscope-demo)
+    add_dependencies(tst_demoqfidelity qscope-demo) # cliPlantAgent runs the binary
 endif()
