@@ -395,10 +395,9 @@ private Q_SLOTS:
         QCOMPARE(busy.count(), 1);
         QTRY_VERIFY_WITH_TIMEOUT(!m.isBusy(), 20000);
         QCOMPARE(cell(m, 0, 0), QString::number(n - 1));
-        // more rows than the row window: the last one is reached by moving the window
-        QCOMPARE(m.rowCount(), ResultTableModel::kWindowRows);
+        // every row is a model row: the last one is the smallest
+        QCOMPARE(int64_t(m.rowCount()), n);
         QCOMPARE(m.viewRowCount(), n);
-        QCOMPARE(m.setWindowStart(n), n - ResultTableModel::kWindowRows);
         QCOMPARE(cell(m, m.rowCount() - 1, 0), QStringLiteral("0"));
         // a filter superseding a running sort: only the newest result is applied
         m.sort(0, Qt::AscendingOrder);
@@ -409,41 +408,33 @@ private Q_SLOTS:
         QCOMPARE(cell(m, 9, 0), QStringLiteral("9"));
     }
 
-    void rowWindowMovesWithoutReset()
+    void everyRowIsAModelRow()
     {
-        // more rows than a view is shown at once: the model is a window over them
-        const int64_t n = int64_t(ResultTableModel::kWindowRows) * 2 + 5;
+        // no row window: the model has one row per row in view, beyond the 262,144 of old
+        const int64_t n = (int64_t(1) << 18) * 2 + 5;
         std::vector<int64_t> v(static_cast<size_t>(n));
         for (int64_t i = 0; i < n; ++i)
             v[size_t(i)] = i * 10;
         ResultTableModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         m.setValue(table({"x"}, {longs(std::move(v))}));
-        QVERIFY(m.isWindowed());
         QVERIFY(!m.isReordered()); // source order: no permutation is built for it
-        QCOMPARE(m.rowCount(), ResultTableModel::kWindowRows);
+        QCOMPARE(int64_t(m.rowCount()), n);
         QCOMPARE(m.viewRowCount(), n);
-        QCOMPARE(m.windowStart(), int64_t(0));
-        QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
-        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
-        QSignalSpy header(&m, &QAbstractItemModel::headerDataChanged);
-        QCOMPARE(m.setWindowStart(1000), int64_t(1000));
-        QCOMPARE(reset.count(), 0);   // a move, not a reset: the view keeps its sections
-        QCOMPARE(changed.count(), 1); // one range-wide change
-        QCOMPARE(header.count(), 1);  // the row numbers follow
-        QCOMPARE(cell(m, 0, 0), QStringLiteral("10000"));
-        QCOMPARE(m.sourceRow(5), int64_t(1005));
-        QCOMPARE(m.headerData(5, Qt::Vertical).toString(), QStringLiteral("1005"));
-        QCOMPARE(m.setWindowStart(-7), int64_t(0)); // clamped at both ends
-        QCOMPARE(m.setWindowStart(n * 2), n - ResultTableModel::kWindowRows);
+        QCOMPARE(cell(m, 1005, 0), QStringLiteral("10050"));
         QCOMPARE(cell(m, m.rowCount() - 1, 0), QString::number((n - 1) * 10));
-        QCOMPARE(m.viewRows().size(), size_t(n)); // export sees every row, not the window
-        // a new order (a filter here) starts the window at the top again
+        QCOMPARE(m.headerData(int(n - 1), Qt::Vertical).toString(), QString::number(n - 1));
+        QCOMPARE(m.viewRows().size(), size_t(n));
+        // a filter, then a sort: row numbers are the source rows, as q would number them
         QVERIFY(m.setFilterText(QStringLiteral("x>=100")).isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(!m.isBusy(), 20000);
-        QCOMPARE(m.windowStart(), int64_t(0));
-        QCOMPARE(m.viewRowCount(), n - 10);
+        QCOMPARE(int64_t(m.rowCount()), n - 10);
         QCOMPARE(cell(m, 0, 0), QStringLiteral("100"));
+        QCOMPARE(m.headerData(0, Qt::Vertical).toString(), QStringLiteral("10"));
+        m.sort(0, Qt::DescendingOrder);
+        QTRY_VERIFY_WITH_TIMEOUT(!m.isBusy(), 20000);
+        QCOMPARE(m.headerData(0, Qt::Vertical).toString(), QString::number(n - 1));
+        QCOMPARE(m.headerData(m.rowCount() - 1, Qt::Vertical).toString(), QStringLiteral("10"));
     }
 
     void sortsEachStorageClass()

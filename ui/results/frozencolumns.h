@@ -25,11 +25,14 @@ public:
 private:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void applyColumns();
+    /// Gives the overlay the grid's model and selection (true) or no model (false).
+    void attach(bool on);
     void updateGeometry();
 
     QTableView *m_grid = nullptr;
     QTableView *m_frozen = nullptr;
     int m_count = 0;
+    bool m_attached = false;
 };
 
 } // namespace qscope
