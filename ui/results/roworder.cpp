@@ -355,6 +355,61 @@ bool markColumn(const ResultShape &shape, int column, const RowFilter &f,
     return true;
 }
 
+/// The 7 significant digits q shows of a float (\P 7: %.7g) in fixed notation, from the value
+/// scaled by an exact power of ten and rounded, when that rounding is clear (not within 1e-6
+/// of a tie: the scaled value is at most 2e-9 off) and the text is fixed-point (1e-3 <= |f| <
+/// 999999); else of() is false and the caller uses std::to_chars.
+struct Float7
+{
+    uint32_t value = 0; ///< the 7 significant digits, 1000000..9999999
+    bool negative = false;
+    int point = 0; ///< digits before the decimal point; <= 0: "0." then -point zeros
+    int last = 6;  ///< the last digit shown (trailing zeros after the point dropped)
+
+    static bool of(double f, Float7 &out)
+    {
+        static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+        static constexpr double kBounds[] = {1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+        const double a = std::fabs(f);
+        if (!(a >= 1e-3 && a < 999999.0)) return false;
+        // a's decimal exponent x, 10^x <= a < 10^(x+1): from its binary exponent (a = m 2^e,
+        // 1 <= m < 2, so x is floor(e log10 2) or one more), then one or two comparisons
+        uint64_t bits;
+        std::memcpy(&bits, &a, sizeof bits);
+        const int e = int((bits >> 52) & 0x7ff) - 1023;
+        int x = std::max(-3, int(e * 0.30102999566398120) - 1); // (truncation <= floor + 1)
+        while (x < 5 && a >= kBounds[x + 3])
+            ++x;
+        const double s = a * kPow10[6 - x];
+        if (s < 1e6) return false;
+        const double whole = double(uint64_t(s)); // s > 0: truncation is floor
+        const double frac = s - whole;
+        if (std::fabs(frac - 0.5) <= 1e-6) return false;
+        out.value = uint32_t(whole) + (frac > 0.5 ? 1 : 0);
+        if (out.value >= 10000000u) return false;
+        out.negative = f < 0;
+        out.point = x + 1;
+        // trailing zeros after the point are not shown
+        uint32_t v = out.value;
+        out.last = 6;
+        while (out.last >= std::max(out.point, 0) && v % 10 == 0) {
+            v /= 10;
+            --out.last;
+        }
+        return true;
+    }
+
+    /// The digits as characters.
+    void digits(char *d) const
+    {
+        uint32_t v = value;
+        for (int i = 6; i >= 0; --i) {
+            d[i] = char('0' + v % 10);
+            v /= 10;
+        }
+    }
+};
+
 /// A cell's text (exactly appendCell's: the tests compare them on random data) written into a
 /// stack buffer, without a QByteArray or a switch over every type per cell, for the types an
 /// any-column text filter formats by the million: integers, floats, temporals. A date part is
@@ -561,56 +616,33 @@ private:
         p += m_dateLength;
     }
 
-    /// q's \P 7 text of a finite float (std::to_chars general, precision 7, as appendFloat):
-    /// in fixed notation from the 7 rounded significant digits when the rounding is clear, else
-    /// to_chars itself.
+    /// q's \P 7 text of a finite float (std::to_chars general, precision 7, as appendFloat).
     static void writeFloat7(char *&p, double f)
     {
-        static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
-        const double a = std::fabs(f);
-        if (a >= 1e-3 && a < 999999.0) {
-            int x = -3; // a's decimal exponent: 10^x <= a < 10^(x+1)
-            while (x < 6 && a >= (x + 1 >= 0 ? kPow10[x + 1] : 1.0 / kPow10[-(x + 1)]))
-                ++x;
-            const double s = a * kPow10[6 - x]; // exact power of ten: one rounding, < 2e-9 off
-            const double whole = std::floor(s);
-            const double frac = s - whole;
-            if (s >= 1e6 && std::fabs(frac - 0.5) > 1e-6) {
-                const uint64_t digits = uint64_t(whole) + (frac > 0.5 ? 1 : 0);
-                if (digits < 10000000ull) {
-                    char d[7];
-                    uint64_t v = digits;
-                    for (int i = 6; i >= 0; --i) {
-                        d[i] = char('0' + v % 10);
-                        v /= 10;
-                    }
-                    if (f < 0) *p++ = '-';
-                    int last = 6;            // the last significant digit, trailing zeros dropped
-                    const int point = x + 1; // digits before the point (<= 0: "0.00..")
-                    while (last >= std::max(point, 0) && d[last] == '0' && last >= point)
-                        --last;
-                    if (point <= 0) {
-                        *p++ = '0';
-                        *p++ = '.';
-                        for (int i = point; i < 0; ++i)
-                            *p++ = '0';
-                        for (int i = 0; i <= last; ++i)
-                            *p++ = d[i];
-                    } else {
-                        for (int i = 0; i < point; ++i)
-                            *p++ = d[i];
-                        if (last >= point) {
-                            *p++ = '.';
-                            for (int i = point; i <= last; ++i)
-                                *p++ = d[i];
-                        }
-                    }
-                    return;
-                }
-            }
+        Float7 d;
+        if (!Float7::of(f, d)) {
+            p = std::to_chars(p, p + 48, f, std::chars_format::general, 7).ptr;
+            return;
         }
-        const auto r = std::to_chars(p, p + 48, f, std::chars_format::general, 7);
-        p = r.ptr;
+        char digits[7];
+        d.digits(digits);
+        if (d.negative) *p++ = '-';
+        if (d.point <= 0) {
+            *p++ = '0';
+            *p++ = '.';
+            for (int i = d.point; i < 0; ++i)
+                *p++ = '0';
+            for (int i = 0; i <= d.last; ++i)
+                *p++ = digits[i];
+            return;
+        }
+        for (int i = 0; i < d.point; ++i)
+            *p++ = digits[i];
+        if (d.last >= d.point) {
+            *p++ = '.';
+            for (int i = d.point; i <= d.last; ++i)
+                *p++ = digits[i];
+        }
     }
 
     const Value &m_column;
@@ -640,6 +672,206 @@ bool containsFolded(const char *text, int length, const QByteArray &needle, bool
     return false;
 }
 
+/// A needle of digits only (`123`) can match only inside a run of digits of a cell's text: the
+/// digits of an integer, each field of a temporal, the two sides of a float's point. So a cell
+/// matches if one of its runs does, and a run is tested without writing it: its digits are fed,
+/// three at a time, to an automaton (KMP over the needle) whose state is how much of the
+/// needle the digits so far end with.
+class DigitMatcher
+{
+public:
+    /// needle: 1..18 ASCII digits.
+    explicit DigitMatcher(const QByteArray &needle) : m_k(int(needle.size()))
+    {
+        // one-digit steps by KMP's failure function, then three-digit steps composed of them
+        std::vector<int> fail(size_t(m_k) + 1, 0);
+        for (int i = 1, j = 0; i < m_k; ++i) {
+            while (j > 0 && needle[i] != needle[j])
+                j = fail[size_t(j)];
+            if (needle[i] == needle[j]) ++j;
+            fail[size_t(i) + 1] = j;
+        }
+        m_one.assign(size_t(m_k + 1) * 10, 0);
+        for (int state = 0; state <= m_k; ++state) {
+            for (int d = 0; d < 10; ++d) {
+                int next = m_k; // the needle was seen: stay there
+                if (state < m_k) {
+                    int j = state;
+                    while (j > 0 && needle[j] != char('0' + d))
+                        j = fail[size_t(j)];
+                    next = needle[j] == char('0' + d) ? j + 1 : 0;
+                }
+                m_one[size_t(state) * 10 + size_t(d)] = uint8_t(next);
+            }
+        }
+        m_three.assign(size_t(m_k + 1) * 1000, 0);
+        for (int state = 0; state <= m_k; ++state)
+            for (int c = 0; c < 1000; ++c)
+                m_three[size_t(state) * 1000 + size_t(c)] =
+                    uint8_t(step(step(step(state, c / 100), c / 10 % 10), c % 10));
+        for (int v = 0; v < 100; ++v)
+            m_two[v] = step(step(0, v / 10), v % 10) == m_k;
+    }
+
+    int length() const { return m_k; }
+    int step(int state, int digit) const { return m_one[size_t(state) * 10 + size_t(digit)]; }
+    /// Three zero-padded digits (000..999).
+    int step3(int state, unsigned chunk) const { return m_three[size_t(state) * 1000 + chunk]; }
+    /// The run of the decimal digits of a (no leading zeros) holds the needle.
+    bool inNumber(uint64_t a) const
+    {
+        unsigned chunks[7];
+        int n = 0;
+        while (a >= 1000) {
+            chunks[n++] = unsigned(a % 1000);
+            a /= 1000;
+        }
+        int state = 0;
+        if (a >= 100)
+            state = step3(0, unsigned(a));
+        else if (a >= 10)
+            state = step(step(0, int(a / 10)), int(a % 10));
+        else
+            state = step(0, int(a));
+        while (n > 0)
+            state = step3(state, chunks[--n]);
+        return state == m_k;
+    }
+    /// A run of `width` digits (1..18), zero-padded.
+    bool inPadded(uint64_t a, int width) const
+    {
+        unsigned chunks[6];
+        const int full = width / 3;
+        for (int i = full - 1; i >= 0; --i) {
+            chunks[i] = unsigned(a % 1000);
+            a /= 1000;
+        }
+        int state = 0;
+        if (width % 3 == 2)
+            state = step(step(0, int(a / 10)), int(a % 10));
+        else if (width % 3 == 1)
+            state = step(0, int(a));
+        for (int i = 0; i < full; ++i)
+            state = step3(state, chunks[i]);
+        return state == m_k;
+    }
+    /// A two-digit zero-padded run (00..99).
+    bool inTwo(unsigned v) const { return m_two[v]; }
+
+private:
+    int m_k;
+    std::vector<uint8_t> m_one, m_three;
+    bool m_two[100] = {};
+};
+
+/// Whether a cell holds a digits-only needle, by its runs of digits (DigitMatcher), for the
+/// types a large result is made of: integers, floats, timestamps, timespans. Others, and nulls
+/// and infinities, are written out (CellWriter) and searched. One per thread (it caches).
+class DigitScanner
+{
+public:
+    DigitScanner(const Value &column, const DigitMatcher &matcher, const QByteArray &needle)
+        : m_writer(column), m_matcher(matcher), m_needle(needle), m_type(column.type()),
+          m_base(column.rawData())
+    {}
+
+    bool matches(int64_t row)
+    {
+        switch (m_type) {
+        case Short: {
+            const int16_t x = load<int16_t>(row);
+            if (x == qnull::h) break;
+            return m_matcher.inNumber(x < 0 ? uint64_t(-int64_t(x)) : uint64_t(x));
+        }
+        case Int:
+        case Long: {
+            const int64_t x = m_type == Long ? load<int64_t>(row) : int64_t(load<int32_t>(row));
+            if (x == qnull::j || x == qnull::jInf || x == -qnull::jInf || x == qnull::i ||
+                x == qnull::iInf || x == -qnull::iInf)
+                break;
+            return m_matcher.inNumber(x < 0 ? uint64_t(0) - uint64_t(x) : uint64_t(x));
+        }
+        case Real:
+        case Float: {
+            const double f = m_type == Real ? double(load<float>(row)) : load<double>(row);
+            Float7 d;
+            if (!std::isfinite(f) || !Float7::of(f, d)) break;
+            // the runs: the integer part ("0" below 1) and the shown fraction, zero-padded
+            static constexpr uint32_t kPow10[] = {1,     10,     100,     1000,
+                                                  10000, 100000, 1000000, 10000000};
+            const int point = std::max(d.point, 0);
+            const uint32_t whole = d.value / kPow10[7 - point];
+            if (m_matcher.inNumber(whole)) return true;
+            if (d.last < point) return false; // no fraction shown
+            const uint32_t fraction = (d.value % kPow10[7 - point]) / kPow10[6 - d.last];
+            return m_matcher.inPadded(fraction, d.last + 1 - d.point);
+        }
+        case Timestamp:
+        case Timespan: {
+            const int64_t ns = load<int64_t>(row);
+            if (ns == qnull::j || ns == qnull::jInf || ns == -qnull::jInf) break;
+            uint64_t rem;
+            if (m_type == Timestamp) {
+                // the date's runs (yyyy mm dd), once per day in a row
+                int64_t r = ns % kNanosPerDay;
+                if (r < 0) r += kNanosPerDay;
+                if (dateMatches((ns - r) / kNanosPerDay)) return true;
+                rem = uint64_t(r);
+            } else {
+                const uint64_t a = ns < 0 ? uint64_t(0) - uint64_t(ns) : uint64_t(ns);
+                if (m_matcher.inNumber(a / uint64_t(kNanosPerDay))) return true; // days
+                rem = a % uint64_t(kNanosPerDay);
+            }
+            // hh:mm:ss.nnnnnnnnn (hours below 24: two digits)
+            const uint64_t seconds = rem / 1000000000ull;
+            if (m_matcher.length() <= 2 && (m_matcher.inTwo(unsigned(seconds / 3600)) ||
+                                            m_matcher.inTwo(unsigned(seconds / 60 % 60)) ||
+                                            m_matcher.inTwo(unsigned(seconds % 60))))
+                return true;
+            return m_matcher.inPadded(rem % 1000000000ull, 9);
+        }
+        default:
+            break;
+        }
+        char buf[CellWriter::kBufferSize];
+        const int length = m_writer.write(row, buf);
+        return containsFolded(buf, length, m_needle, false);
+    }
+
+private:
+    template<class T>
+    T load(int64_t row) const
+    {
+        T v;
+        std::memcpy(&v, m_base + size_t(row) * sizeof(T), sizeof(T));
+        return v;
+    }
+
+    bool dateMatches(int64_t day)
+    {
+        if (day != m_day) {
+            m_day = day;
+            const int32_t d = int32_t(day);
+            QByteArray text;
+            if (int64_t(d) == day)
+                detail::appendElement(text, Date, reinterpret_cast<const char *>(&d),
+                                      detail::ElementStyle::Cell);
+            else
+                text = "0000.00.00";
+            m_dayMatches = containsFolded(text.constData(), int(text.size()), m_needle, false);
+        }
+        return m_dayMatches;
+    }
+
+    CellWriter m_writer;
+    const DigitMatcher &m_matcher;
+    const QByteArray &m_needle;
+    int m_type;
+    const char *m_base;
+    int64_t m_day = INT64_MIN;
+    bool m_dayMatches = false;
+};
+
 /// The columns a substring could be in that CellWriter formats: searched over row ranges, a
 /// thread per range (at most the cores, 4), each column's cells written into a stack buffer.
 /// The rest (symbols, lists) are left to markColumn. Returns false if cancelled.
@@ -653,16 +885,29 @@ bool markWrittenColumns(const ResultShape &shape, const std::vector<int> &column
         std::any_of(needle.begin(), needle.end(), [](char c) { return c >= 'a' && c <= 'z'; });
     const int64_t n = int64_t(mask.size());
     std::atomic<bool> stopped = false;
+    // digits only (the common search for a number): runs of digits tested without text
+    const bool digits =
+        !needle.isEmpty() && needle.size() <= 18 &&
+        std::all_of(needle.begin(), needle.end(), [](char c) { return c >= '0' && c <= '9'; });
+    std::optional<DigitMatcher> matcher;
+    if (digits) matcher.emplace(needle);
     const auto run = [&](int64_t begin, int64_t end) {
         char buf[CellWriter::kBufferSize];
         for (int c : columns) {
-            CellWriter writer(shape.columns[size_t(c)].data);
+            const Value &column = shape.columns[size_t(c)].data;
+            CellWriter writer(column);
+            std::optional<DigitScanner> scanner;
+            if (matcher) scanner.emplace(column, *matcher, needle);
             for (int64_t r = begin; r < end; ++r) {
                 if ((r & (kPollEvery - 1)) == 0 && cancelled(cancel)) {
                     stopped = true;
                     return;
                 }
                 if (mask[size_t(r)]) continue;
+                if (scanner) {
+                    if (scanner->matches(r)) mask[size_t(r)] = 1;
+                    continue;
+                }
                 const int length = writer.write(r, buf);
                 if (containsFolded(buf, length, needle, fold)) mask[size_t(r)] = 1;
             }
