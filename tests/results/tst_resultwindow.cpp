@@ -202,9 +202,14 @@ private Q_SLOTS:
             statusText().contains(QStringLiteral("count 20,000,000 \u00b7 sum ")) &&
                 statusText().contains(QStringLiteral("min 0 \u00b7 max 9,999,999")),
             qPrintable(statusText()), 30000);
-        // Ctrl+C copies every row: a header line and 10M lines
+        // Ctrl+C copies every row: a header line and 10M lines, written on a worker (the note
+        // says so meanwhile)
         QApplication::clipboard()->clear();
         QTest::keyClick(grid, Qt::Key_C, Qt::ControlModifier);
+        QVERIFY2(view->copiedNote()->text().startsWith(QStringLiteral("Copying 10,000,000 rows")),
+                 qPrintable(view->copiedNote()->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(!QApplication::clipboard()->text().isEmpty(), 60000);
+        QCOMPARE(view->copiedNote()->text(), QStringLiteral("Copied 10,000,000 rows"));
         const QString copied = QApplication::clipboard()->text();
         QCOMPARE(copied.count(QLatin1Char('\n')), int(kBigRows) + 1);
         QVERIFY(copied.startsWith(QStringLiteral("x\ty\n0\t0.5\n")));

@@ -50,6 +50,8 @@ constexpr int kMaxColumnWidth = 320;
 constexpr int kWidthSampleRows = 64;
 /// Selections of more cells than this have their statistics summed on a worker thread.
 constexpr int64_t kSyncStatsCells = 200000;
+/// Copies of more cells than this are written on a worker thread.
+constexpr int64_t kSyncCopyCells = 1000000;
 
 QString humanBytes(qint64 bytes)
 {
@@ -574,15 +576,45 @@ QByteArray ResultView::copySelection(bool asQ)
     } else {
         rows = selected.sourceRows(view);
     }
-    const QByteArray text =
-        asQ ? selectionAsQ(*shape, columns, rows) : selectionAsTsv(*shape, columns, rows);
-    QApplication::clipboard()->setText(QString::fromUtf8(text));
-    showCopied(rows.size() == 1 ? tr("Copied 1 row") : tr("Copied %L1 rows").arg(rows.size()),
-               tr("Copied %L1 rows \u00d7 %L2 columns as %3")
-                   .arg(rows.size())
-                   .arg(columns.size())
-                   .arg(asQ ? QStringLiteral("q") : QStringLiteral("TSV")));
-    return text;
+    const qint64 rowCount = qint64(rows.size()), columnCount = qint64(columns.size());
+    const auto done = [this, rowCount, columnCount, asQ] {
+        showCopied(rowCount == 1 ? tr("Copied 1 row") : tr("Copied %L1 rows").arg(rowCount),
+                   tr("Copied %L1 rows \u00d7 %L2 columns as %3")
+                       .arg(rowCount)
+                       .arg(columnCount)
+                       .arg(asQ ? QStringLiteral("q") : QStringLiteral("TSV")));
+    };
+    const quint64 generation = ++m_copyGeneration;
+    if (rowCount * columnCount <= kSyncCopyCells) {
+        const QByteArray text =
+            asQ ? selectionAsQ(*shape, columns, rows) : selectionAsTsv(*shape, columns, rows);
+        QApplication::clipboard()->setText(QString::fromUtf8(text));
+        done();
+        return text;
+    }
+    // Millions of cells take seconds to write (10M rows: 1.6 s): on a worker, the clipboard set
+    // when the text is ready, unless a newer copy came since. The watcher is the view's child.
+    m_copied->setText(tr("Copying %L1 rows\u2026").arg(rowCount));
+    m_copied->setVisible(true);
+    m_copiedTimer->stop();
+    auto promise = std::make_shared<QPromise<QString>>();
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, done] {
+        watcher->deleteLater();
+        if (generation != m_copyGeneration || watcher->future().resultCount() == 0) return;
+        QApplication::clipboard()->setText(watcher->future().result());
+        done();
+    });
+    watcher->setFuture(promise->future());
+    promise->start();
+    QThreadPool::globalInstance()->start(
+        [promise, shape, asQ, columns = std::move(columns), rows = std::move(rows)] {
+            const QByteArray text =
+                asQ ? selectionAsQ(*shape, columns, rows) : selectionAsTsv(*shape, columns, rows);
+            promise->addResult(QString::fromUtf8(text));
+            promise->finish();
+        });
+    return {};
 }
 
 void ResultView::showCopied(const QString &note, const QString &detail)

@@ -61,7 +61,9 @@ public:
     int depth() const { return int(m_stack.size()); }
 
     /// Text of the grid's selection (whole grid if nothing is selected), also put on the
-    /// clipboard: TSV with a header line, or q's one-line text.
+    /// clipboard: TSV with a header line, or q's one-line text. Every selected row. Over a
+    /// million cells the text is written on a worker and reaches the clipboard when ready (the
+    /// note says "Copying…", then "Copied N rows"); the return value is empty then.
     QByteArray copySelection(bool asQ);
     /// Starts a streamed export of the shown value (all rows in view order, never capped).
     ExportJob *startExport(ExportFormat format, const QString &path,
@@ -137,6 +139,7 @@ private:
     QMenu *m_lastMenu = nullptr;
     QString m_selectionStats;
     quint64 m_statsGeneration = 0;
+    quint64 m_copyGeneration = 0;
     std::shared_ptr<std::atomic<bool>> m_statsCancel;
     QLineEdit *m_filter = nullptr;
     QToolButton *m_gridButton = nullptr;
