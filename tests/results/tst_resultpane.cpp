@@ -879,6 +879,48 @@ private Q_SLOTS:
         QCOMPARE(chart->rowCount(), int64_t(75));
     }
 
+    void chartRowsFollowAFilterFromAWorker()
+    {
+        // more rows than the model sorts and filters in place: the chart's copy of the rows in
+        // view (and of each sym's series) is made on a worker and applied when it arrives; a
+        // filter superseded before its rows arrive is dropped
+        const int64_t n = ResultTableModel::kSyncRowLimit * 4;
+        ResultPane pane(nullptr);
+        pane.resize(1000, 480);
+        pane.show();
+        pane.setResult(ok(marketTable(n), "select from trade"), QStringLiteral("demo"));
+        ResultView *view = pane.currentView();
+        view->setMode(ResultView::Mode::Chart);
+        ChartPanel *chart = view->chartPanel();
+        QCOMPARE(chart->rowCount(), n);
+        QCOMPARE(chart->splitColumn(), 1); // a series per sym
+        QCOMPARE(chart->seriesCount(), 4 * 3);
+        // when the model has the filtered rows, the chart has not copied them (on the GUI
+        // thread, within the reset): they come from its worker
+        QList<int64_t> chartRowsAtReset;
+        connect(view->model(), &QAbstractItemModel::modelReset, chart,
+                [&] { chartRowsAtReset << chart->rowCount(); });
+        view->applyFilter(QStringLiteral("size>400"));
+        QTRY_VERIFY_WITH_TIMEOUT(!view->model()->isBusy(), 20000);
+        QCOMPARE(chartRowsAtReset, QList<int64_t>({n}));
+        const int64_t kept = view->model()->viewRowCount();
+        QVERIFY(kept > 0 && kept < n);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->rowCount(), kept, 20000);
+        QCOMPARE(chart->splitColumn(), 1);
+        QCOMPARE(chart->seriesCount(), 4 * 3);
+        // two filters in a row: the chart ends with the second's rows
+        view->applyFilter(QStringLiteral("sym=IBM"));
+        QTRY_VERIFY_WITH_TIMEOUT(!view->model()->isBusy(), 20000);
+        view->applyFilter(QStringLiteral("sym=MSFT"));
+        QTRY_VERIFY_WITH_TIMEOUT(!view->model()->isBusy(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->rowCount(), n / 4, 20000);
+        QTest::qWait(200); // anything still on its way is stale: it must not land
+        QCOMPARE(chart->rowCount(), n / 4);
+        const auto shape = view->model()->rowView().shownShape();
+        QCOMPARE(shape->cellText(1, 0), QByteArray("MSFT"));
+        QCOMPARE(chart->seriesCount(), 3); // one sym left: no split, a series per y column
+    }
+
     void chartZoomRefitsYAndResetFitsBoth()
     {
         // y rises with x: the first tenth of x holds the first tenth of y

@@ -356,6 +356,7 @@ void ResultView::setResult(const QueryResult &result, const QString &serverName)
 
 void ResultView::showValue(const Value &value)
 {
+    ++m_chartGeneration; // rows of the previous value on their way to the chart: dropped
     m_model->setValue(value);
     m_textStale = true;
     measureColumns();
@@ -437,7 +438,33 @@ void ResultView::onRowsChanged()
     // a filter or sort changed the current view: the text and chart follow it
     m_textStale = true;
     if (m_mode == Mode::Text) refreshText();
-    if (m_chart && m_mode == Mode::Chart) m_chart->setRows(m_model->rowView().shownShape());
+    if (m_chart && m_mode == Mode::Chart) refreshChartRows();
+}
+
+void ResultView::refreshChartRows()
+{
+    // The chart's copy of the rows in view (and of each sym's) is made on a worker for a large
+    // result, and applied when it arrives unless the rows changed again meanwhile.
+    const quint64 generation = ++m_chartGeneration;
+    const RowView view = m_model->rowView();
+    const int split = m_chart->splitColumn();
+    if (view.rowCount() <= ResultTableModel::kSyncRowLimit) {
+        m_chart->setRows(ChartPanel::prepareRows(view, split));
+        return;
+    }
+    auto promise = std::make_shared<QPromise<ChartPanel::PreparedRows>>();
+    auto *watcher = new QFutureWatcher<ChartPanel::PreparedRows>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_chartGeneration || watcher->future().resultCount() == 0) return;
+        if (m_chart) m_chart->setRows(watcher->future().result());
+    });
+    watcher->setFuture(promise->future());
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, view, split] {
+        promise->addResult(ChartPanel::prepareRows(view, split));
+        promise->finish();
+    });
 }
 
 void ResultView::setToolsVisible(bool visible)
@@ -484,7 +511,7 @@ void ResultView::setMode(Mode mode)
         // (x, unchecked series, split, kind); only the rows in view may have changed.
         const auto source = m_model->shape();
         if (m_chart && m_chartSource.lock() == source && columns == m_chartPicked) {
-            m_chart->setRows(m_model->rowView().shownShape());
+            refreshChartRows();
         } else {
             chartPanel()->setShape(m_model->rowView().shownShape(), columns);
             m_chartSource = source;

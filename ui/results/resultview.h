@@ -108,6 +108,8 @@ private:
     void refreshText();
     /// The model's rows changed (filter, sort): Text and Chart follow.
     void onRowsChanged();
+    /// Hands the chart the rows in view (copied on a worker when many).
+    void refreshChartRows();
     void updateInfo();
     void setToolsVisible(bool visible);
     void showCopied(const QString &note, const QString &detail);
@@ -140,6 +142,7 @@ private:
     QString m_selectionStats;
     quint64 m_statsGeneration = 0;
     quint64 m_copyGeneration = 0;
+    quint64 m_chartGeneration = 0;
     std::shared_ptr<std::atomic<bool>> m_statsCancel;
     QLineEdit *m_filter = nullptr;
     QToolButton *m_gridButton = nullptr;
