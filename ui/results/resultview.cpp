@@ -404,7 +404,7 @@ void ResultView::measureColumns()
             sample(r);
         m_grid->horizontalHeader()->resizeSection(c, std::min(w, kMaxColumnWidth));
     }
-    // the row numbers: wide enough for the largest, wherever the row window is
+    // the row numbers (the source rows, as q numbers them): wide enough for the largest
     m_grid->verticalHeader()->setMinimumWidth(
         fm.horizontalAdvance(QString::number(std::max<int64_t>(rows - 1, 0))) + 12);
 }
