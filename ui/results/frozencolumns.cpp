@@ -84,7 +84,11 @@ void FrozenColumns::attach(bool on)
     m_frozen->setSelectionModel(m_grid->selectionModel());
     // as the grid's (ResultView): a header selection model that stays empty, so painting the
     // header does not ask every row whether its column is selected
-    m_frozen->horizontalHeader()->setSelectionModel(new QItemSelectionModel(model, m_frozen));
+    if (!m_headerSelection || m_headerSelection->model() != model) {
+        delete m_headerSelection;
+        m_headerSelection = new QItemSelectionModel(model, m_frozen);
+    }
+    m_frozen->horizontalHeader()->setSelectionModel(m_headerSelection);
 }
 
 void FrozenColumns::applyColumns()

@@ -5,6 +5,7 @@
 
 #include <QObject>
 
+class QItemSelectionModel;
 class QTableView;
 
 namespace qscope {
@@ -33,6 +34,7 @@ private:
     QTableView *m_frozen = nullptr;
     int m_count = 0;
     bool m_attached = false;
+    QItemSelectionModel *m_headerSelection = nullptr; ///< the overlay header's, always empty
 };
 
 } // namespace qscope
