@@ -372,12 +372,7 @@ struct Float7
         static constexpr double kBounds[] = {1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
         const double a = std::fabs(f);
         if (!(a >= 1e-3 && a < 999999.0)) return false;
-        // a's decimal exponent x, 10^x <= a < 10^(x+1): from its binary exponent (a = m 2^e,
-        // 1 <= m < 2, so x is floor(e log10 2) or one more), then one or two comparisons
-        uint64_t bits;
-        std::memcpy(&bits, &a, sizeof bits);
-        const int e = int((bits >> 52) & 0x7ff) - 1023;
-        int x = std::max(-3, int(e * 0.30102999566398120) - 1); // (truncation <= floor + 1)
+        int x = -3; // a's decimal exponent: 10^x <= a < 10^(x+1)
         while (x < 5 && a >= kBounds[x + 3])
             ++x;
         const double s = a * kPow10[6 - x];
