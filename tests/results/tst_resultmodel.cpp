@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -435,6 +436,21 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!m.isBusy(), 20000);
         QCOMPARE(m.headerData(0, Qt::Vertical).toString(), QString::number(n - 1));
         QCOMPARE(m.headerData(m.rowCount() - 1, Qt::Vertical).toString(), QStringLiteral("10"));
+    }
+
+    void gridRowsAreCappedWhereAViewCannotGo()
+    {
+        // past kMaxGridRows a QTableView's int height would overflow: the grid has that many rows,
+        // the view (export, copy all) every one
+        const int64_t n = int64_t(ResultTableModel::kMaxGridRows) + 3;
+        Value flags = Value::uninitialised(Boolean, n);
+        std::memset(flags.mutableData<uint8_t>(), 1, size_t(n));
+        ResultTableModel m;
+        m.setValue(table({"b"}, {flags}));
+        QCOMPARE(m.rowCount(), ResultTableModel::kMaxGridRows);
+        QCOMPARE(m.viewRowCount(), n);
+        QCOMPARE(m.rowView().rowCount(), n);
+        QCOMPARE(cell(m, m.rowCount() - 1, 0), QStringLiteral("1"));
     }
 
     void sortsEachStorageClass()

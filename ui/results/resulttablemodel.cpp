@@ -86,7 +86,7 @@ void ResultTableModel::setValue(const Value &value)
 int ResultTableModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_shape) return 0;
-    return int(viewRowCount());
+    return int(std::min<int64_t>(viewRowCount(), kMaxGridRows));
 }
 
 int ResultTableModel::columnCount(const QModelIndex &parent) const

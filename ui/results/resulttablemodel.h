@@ -30,6 +30,10 @@ class ResultTableModel : public QAbstractTableModel
 public:
     /// Results with more rows than this are sorted/filtered off the GUI thread.
     static constexpr int64_t kSyncRowLimit = 100000;
+    /// The most rows the grid shows: a QTableView's height in pixels is an int (at 40 px a row,
+    /// 53M rows), and its header keeps 8 bytes a row. Past it the grid shows the first rows in
+    /// view; copy with nothing selected, export, text and chart still take every row.
+    static constexpr int kMaxGridRows = 50000000;
 
     explicit ResultTableModel(QObject *parent = nullptr);
     ~ResultTableModel() override;
@@ -58,7 +62,7 @@ public:
     int64_t sourceRow(int viewRow) const { return sourceRowAt(viewRow); }
     /// The source row at a position in view order (0 .. viewRowCount()-1).
     int64_t sourceRowAt(int64_t position) const;
-    /// Rows in view order (after filtering); rowCount() is this, capped at INT32_MAX.
+    /// Rows in view order (after filtering); rowCount() is this, capped at kMaxGridRows.
     int64_t viewRowCount() const;
     /// Source rows in view order, all of them (for export).
     std::vector<uint32_t> viewRows() const;
