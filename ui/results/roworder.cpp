@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 
@@ -908,17 +909,26 @@ bool markWrittenColumns(const ResultShape &shape, const std::vector<int> &column
             }
         }
     };
-    // ~20 ns a cell: below a million cells a thread would not pay for itself
+    // 5-20 ns a cell: below a million cells a thread would not pay for itself
     const int64_t cells = n * int64_t(columns.size());
     const int threads =
         int(std::clamp<int64_t>(cells / 1000000, 1, std::clamp(QThread::idealThreadCount(), 1, 4)));
     std::vector<std::thread> workers;
+    std::vector<std::pair<int64_t, int64_t>> here; // ranges no thread could be started for
     const int64_t step = (n + threads - 1) / threads;
-    // chunks on 4096-row boundaries: no two threads write bytes of one cache line... nearly
+    // whole blocks of 4096 rows: threads share at most the mask's cache line at a boundary
     const int64_t aligned = (step + kPollEvery - 1) / kPollEvery * kPollEvery;
-    for (int t = 1; t < threads; ++t)
-        workers.emplace_back(run, std::min(n, t * aligned), std::min(n, (t + 1) * aligned));
+    for (int t = 1; t < threads; ++t) {
+        const int64_t begin = std::min(n, t * aligned), end = std::min(n, (t + 1) * aligned);
+        try {
+            workers.emplace_back(run, begin, end);
+        } catch (const std::system_error &) {
+            here.emplace_back(begin, end); // out of threads: done on this one
+        }
+    }
     run(0, std::min(n, aligned));
+    for (const auto &[begin, end] : here)
+        run(begin, end);
     for (std::thread &w : workers)
         w.join();
     return !stopped && !cancelled(cancel);
