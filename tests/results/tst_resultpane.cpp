@@ -262,6 +262,17 @@ private Q_SLOTS:
         // an unkeyed result has none
         pane.setResult(ok(marketTable(10), "select from trade"), QStringLiteral("demo"));
         QVERIFY(!frozen->isVisibleTo(view));
+        // and no model either: a table view's header keeps 8 bytes a row, hidden or not
+        QVERIFY(frozen->model() != m);
+        // keyed again: the overlay has the grid's rows and shares its selection
+        pane.setResult(ok(keyedWide(40), "select last price,... by sym,date from trade"),
+                       QStringLiteral("demo"));
+        QCOMPARE(pane.currentView(), view);
+        QVERIFY(frozen->isVisibleTo(view));
+        QCOMPARE(frozen->model(), m);
+        QCOMPARE(frozen->selectionModel(), view->grid()->selectionModel());
+        view->grid()->selectAll();
+        QVERIFY(frozen->selectionModel()->isSelected(m->index(39, 0)));
     }
 
     void textViewIsConsoleText()
