@@ -18,6 +18,7 @@
 #include "results/resultview.h"
 #include "theme/theme.h"
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QClipboard>
 #include <QHeaderView>
@@ -64,14 +65,14 @@ Value keyedTrades()
 
 constexpr int64_t kBigRows = 10000000;
 
-/// ([] x: til n; y: x % 1000 as floats): 10M rows
-Value bigTable()
+/// ([] x: til n; y: x % 1000 as floats): 10M rows by default
+Value bigTable(int64_t rows = kBigRows)
 {
-    Value x = Value::uninitialised(Long, kBigRows);
-    Value y = Value::uninitialised(Float, kBigRows);
+    Value x = Value::uninitialised(Long, rows);
+    Value y = Value::uninitialised(Float, rows);
     auto *px = x.mutableData<int64_t>();
     auto *py = y.mutableData<double>();
-    for (int64_t i = 0; i < kBigRows; ++i) {
+    for (int64_t i = 0; i < rows; ++i) {
         px[i] = i;
         py[i] = double(i % 1000) + 0.5;
     }
@@ -116,6 +117,8 @@ private Q_SLOTS:
             const QByteArray text = queryText(v);
             if (text == "big")
                 FakeQServer::reply(io, bigTable());
+            else if (text == "mid")
+                FakeQServer::reply(io, bigTable(300000));
             else
                 FakeQServer::reply(io,
                                    text.startsWith("select") ? keyedTrades() : Value::string(text));
@@ -175,6 +178,32 @@ private Q_SLOTS:
         // cleared with the selection
         view->grid()->selectionModel()->clearSelection();
         QTRY_VERIFY(!statusText().contains(QStringLiteral("count 3")));
+    }
+
+    void modelTesterOverSortAndFilter()
+    {
+        // the grid's model under QAbstractItemModelTester while a result larger than the old
+        // 262,144-row window arrives, is sorted (off the GUI thread) and filtered
+        EditorTab *tab = m_window->editors()->current();
+        ResultPane *pane = m_window->resultsFor(tab);
+        QVERIFY(pane);
+        ResultTableModel *m = pane->currentView()->model();
+        QAbstractItemModelTester tester(m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tab->setText(QStringLiteral("mid"));
+        tab->setModified(false);
+        tab->setCursorPosition(0, 0);
+        m_window->runCurrent();
+        QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), 300000, 20000);
+        QCOMPARE(pane->currentView()->model(), m);
+        m->sort(0, Qt::DescendingOrder);
+        QTRY_VERIFY_WITH_TIMEOUT(!m->isBusy(), 20000);
+        QCOMPARE(m->index(0, 0).data().toString(), QStringLiteral("299999"));
+        QCOMPARE(m->headerData(0, Qt::Vertical).toString(), QStringLiteral("299999"));
+        QVERIFY(pane->currentView()->applyFilter(QStringLiteral("x<1000")).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!m->isBusy() && m->rowCount() == 1000, 20000);
+        QCOMPARE(m->index(999, 0).data().toString(), QStringLiteral("0"));
+        pane->currentView()->applyFilter(QString());
+        QTRY_COMPARE_WITH_TIMEOUT(m->rowCount(), 300000, 20000);
     }
 
     void tenMillionRows()
