@@ -5,20 +5,27 @@
 // back and while sorting off-thread. Reports figures; never fails on time.
 
 #include "protocol/codec.h"
+#include "protocol/format.h"
 #include "results/resultpane.h"
 #include "results/resulttablemodel.h"
 #include "results/resultview.h"
 #include "results/roworder.h"
 
+#include <QAbstractTableModel>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHeaderView>
 #include <QScrollBar>
 #include <QTableView>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <ctime>
 
 using namespace qscope;
 
@@ -77,6 +84,94 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_worst = 0;
+};
+
+/// The any-column substring filter as it was before the per-type cell writer (the baseline
+/// figure): column by column, every cell of a column whose type's alphabet holds the needle
+/// formatted with appendCell into one QByteArray and searched ignoring case; symbols tested
+/// once per distinct symbol.
+std::vector<uint32_t> oldAnyColumnFilter(const ResultShape &shape, const QByteArray &operand)
+{
+    const QByteArray needle = operand.toLower();
+    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; };
+    const auto contains = [&](const QByteArray &hay) {
+        return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                           [&](char a, char b) { return lower(a) == b; }) != hay.end();
+    };
+    const auto alphabet = [](int type) -> const char * {
+        switch (type) {
+        case Short:
+        case Int:
+        case Long:
+            return "0123456789-NWnw";
+        case Real:
+        case Float:
+            return "0123456789.-+eNWnw";
+        case Timestamp:
+        case Date:
+        case Timespan:
+        case Time:
+            return "0123456789.:-DTNWnwZz";
+        default:
+            return nullptr;
+        }
+    };
+    const int64_t n = shape.rows;
+    std::vector<uint8_t> mask(static_cast<size_t>(n), 0);
+    QByteArray cell;
+    for (int c = 0; c < shape.columnCount(); ++c) {
+        const Value &col = shape.columns[size_t(c)].data;
+        if (col.type() == Symbol) {
+            const auto &pool = col.symbolPool()->strings;
+            std::vector<char> pass(pool.size());
+            for (size_t i = 0; i < pool.size(); ++i)
+                pass[i] = char(contains(pool[i]));
+            for (int64_t r = 0; r < n; ++r)
+                mask[size_t(r)] |= uint8_t(pass[col.symIndex(r)]);
+            continue;
+        }
+        if (const char *a = alphabet(col.type())) {
+            bool possible = true;
+            for (char ch : needle)
+                possible = possible && (std::strchr(a, ch) || std::strchr(a, ch - 32));
+            if (!possible) continue;
+        }
+        for (int64_t r = 0; r < n; ++r) {
+            if (mask[size_t(r)]) continue;
+            cell.resize(0);
+            appendCell(cell, col, r);
+            if (contains(cell)) mask[size_t(r)] = 1;
+        }
+    }
+    std::vector<uint32_t> rows;
+    for (int64_t r = 0; r < n; ++r)
+        if (mask[size_t(r)]) rows.push_back(uint32_t(r));
+    return rows;
+}
+
+/// A model of n rows and 4 columns whose cells cost nothing: what a QTableView does per row.
+class CountModel : public QAbstractTableModel
+{
+public:
+    int rows = 0;
+    int rowCount(const QModelIndex &parent = {}) const override
+    {
+        return parent.isValid() ? 0 : rows;
+    }
+    int columnCount(const QModelIndex &parent = {}) const override
+    {
+        return parent.isValid() ? 0 : 4;
+    }
+    QVariant data(const QModelIndex &index, int role) const override
+    {
+        return role == Qt::DisplayRole ? QVariant(index.row()) : QVariant();
+    }
+    void setRows(int n)
+    {
+        beginResetModel();
+        rows = n;
+        endResetModel();
+    }
 };
 
 class PaintWatch : public QObject
@@ -174,6 +269,72 @@ private Q_SLOTS:
             std::printf("  filter %-10s %9.1f -> %7.1f ms  (%.1fx), %zu rows kept\n", text, old,
                         typed, old / std::max(typed, 0.001), b);
             QCOMPARE(a, b);
+        }
+        // any-column digits: the earlier typed path (a baseline function above) and today's
+        for (const char *digits : {"123", "7", "2024"}) {
+            QString error;
+            const RowFilter filter = RowFilter::parse(QString::fromUtf8(digits), shape, &error);
+            // wall time, and the CPU time of the whole process (the machine may be shared:
+            // CPU time is the work done, on however many threads)
+            const auto cpuMs = [] {
+                timespec t;
+                clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+                return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+            };
+            QElapsedTimer clock;
+            clock.start();
+            double cpu = cpuMs();
+            const std::vector<uint32_t> before = oldAnyColumnFilter(shape, digits);
+            const double oldMs = double(clock.nsecsElapsed()) / 1e6, oldCpu = cpuMs() - cpu;
+            size_t kept = 0;
+            cpu = cpuMs();
+            const double now = time({-1, false}, filter, OrderEngine::Typed, &kept);
+            const double nowCpu = cpuMs() - cpu;
+            std::printf("  any-column digits filter %-5s before %7.1f ms (cpu %7.1f) -> now "
+                        "%6.1f ms (cpu %6.1f, %d threads at most)  (%.1fx), %zu rows kept\n",
+                        digits, oldMs, oldCpu, now, nowCpu,
+                        std::clamp(QThread::idealThreadCount(), 1, 4), oldMs / std::max(now, 0.001),
+                        kept);
+            QCOMPARE(kept, before.size());
+        }
+        std::fflush(stdout);
+    }
+
+    void gridResetCost()
+    {
+        // What a QTableView costs per row: a reset to 10M rows of a model with no data, in the
+        // 262,144-row window the grid had before and with every row as a model row (today).
+        const double scale = qEnvironmentVariableIsSet("QSCOPE_BENCH_SCALE")
+                                 ? qEnvironmentVariable("QSCOPE_BENCH_SCALE").toDouble()
+                                 : 1.0;
+        const int n = int(std::max<int64_t>(1000, int64_t(10000000 * scale)));
+        std::printf("\nbench_grid QTableView over %d rows (model reset, its header's sections)\n",
+                    n);
+        for (const int rows : {std::min(n, 1 << 18), n}) {
+            CountModel model;
+            QTableView view;
+            view.verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+            view.setModel(&model);
+            view.resize(800, 600);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+            QTest::qWait(20);
+            const qint64 rssKb = procStatusKb("VmRSS:");
+            QElapsedTimer clock;
+            clock.start();
+            model.setRows(rows);
+            const qint64 resetNs = clock.nsecsElapsed();
+            view.repaint();
+            const qint64 paintNs = clock.nsecsElapsed();
+            const qint64 grownKb = procStatusKb("VmRSS:") - rssKb;
+            clock.restart();
+            model.setRows(rows / 2); // a filter that keeps half
+            const qint64 filterNs = clock.nsecsElapsed();
+            std::printf("  %-22s rows %9d: reset %6.1f ms, to painted %6.1f ms, +%6.1f MB; "
+                        "reset to half the rows %5.1f ms\n",
+                        rows < n ? "before (row window)" : "now (every row)", rows,
+                        double(resetNs) / 1e6, double(paintNs) / 1e6, double(grownKb) / 1024,
+                        double(filterNs) / 1e6);
         }
         std::fflush(stdout);
     }

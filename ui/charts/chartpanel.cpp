@@ -290,15 +290,13 @@ void ChartPanel::pickDefaultSplit()
     if (distinct >= 2 && distinct <= kMaxSplit && m_shape->rows >= 2 * distinct) m_split = best;
 }
 
-void ChartPanel::makeGroups()
+bool ChartPanel::groupsOf(const std::shared_ptr<const ResultShape> &shape, int split,
+                          std::vector<Group> &groups)
 {
-    m_groups.clear();
-    if (!m_shape || m_split < 0 || m_split >= m_shape->columnCount() ||
-        m_shape->columnType(m_split) != Symbol) {
-        m_split = -1;
-        return;
-    }
-    const Value &col = m_shape->columns[size_t(m_split)].data;
+    groups.clear();
+    if (!shape || split < 0 || split >= shape->columnCount() || shape->columnType(split) != Symbol)
+        return false;
+    const Value &col = shape->columns[size_t(split)].data;
     const auto &pool = col.symbolPool()->strings;
     std::map<QByteArray, std::vector<uint32_t>> rows; // by sym text: series in a stable order
     std::vector<std::vector<uint32_t> *> byIndex(pool.size(), nullptr);
@@ -307,17 +305,37 @@ void ChartPanel::makeGroups()
         if (!byIndex[i]) byIndex[i] = &rows[pool[i]];
         byIndex[i]->push_back(uint32_t(r));
     }
-    if (int(rows.size()) > kMaxSplit) {
-        m_split = -1;
-        return;
-    }
+    if (int(rows.size()) > kMaxSplit) return false;
     for (auto &[name, list] : rows) {
-        RowView view{m_shape, std::make_shared<const std::vector<uint32_t>>(std::move(list))};
-        m_groups.push_back({name, view.shownShape()});
+        RowView view{shape, std::make_shared<const std::vector<uint32_t>>(std::move(list))};
+        groups.push_back({name, view.shownShape()});
     }
+    return true;
+}
+
+void ChartPanel::makeGroups()
+{
+    if (!groupsOf(m_shape, m_split, m_groups)) m_split = -1;
+}
+
+ChartPanel::PreparedRows ChartPanel::prepareRows(const RowView &view, int split)
+{
+    PreparedRows out;
+    out.shape = view.shownShape();
+    out.split = split;
+    out.grouped = groupsOf(out.shape, split, out.groups);
+    return out;
 }
 
 void ChartPanel::setRows(std::shared_ptr<const ResultShape> shape)
+{
+    PreparedRows rows;
+    rows.shape = std::move(shape);
+    rows.split = -2; // groups not made: setRows makes them for the split then in force
+    setRows(std::move(rows));
+}
+
+void ChartPanel::setRows(PreparedRows rows)
 {
     const auto sameColumns = [](const ResultShape &a, const ResultShape &b) {
         if (a.kind != b.kind || a.columnCount() != b.columnCount()) return false;
@@ -325,12 +343,15 @@ void ChartPanel::setRows(std::shared_ptr<const ResultShape> shape)
             if (a.columnType(c) != b.columnType(c)) return false;
         return true;
     };
-    if (!m_shape || !shape || !sameColumns(*m_shape, *shape)) {
-        setShape(std::move(shape));
+    if (!m_shape || !rows.shape || !sameColumns(*m_shape, *rows.shape)) {
+        setShape(std::move(rows.shape));
         return;
     }
-    m_shape = std::move(shape);
-    makeGroups();
+    m_shape = std::move(rows.shape);
+    if (rows.split == m_split && m_split >= 0 && rows.grouped)
+        m_groups = std::move(rows.groups);
+    else
+        makeGroups();
     rebuild();
 }
 

@@ -8,6 +8,7 @@
 
 #include "decimator.h"
 #include "results/resultshape.h"
+#include "results/rowview.h"
 
 #include <QWidget>
 
@@ -49,6 +50,27 @@ public:
     /// The same result's rows in another view (filtered or sorted): keeps the chosen x, y, split
     /// and kind when the columns are the same, else picks as setShape does.
     void setRows(std::shared_ptr<const ResultShape> shape);
+
+    /// The rows of one series family: all rows, or one sym's.
+    struct Group
+    {
+        QByteArray name;
+        std::shared_ptr<const ResultShape> shape;
+    };
+    /// Rows in view copied for the chart, with their per-sym groups: what setRows copies, made
+    /// ahead on any thread (prepareRows) so a filter of millions of rows does not copy them on
+    /// the GUI thread; then applied by setRows(PreparedRows).
+    struct PreparedRows
+    {
+        std::shared_ptr<const ResultShape> shape;
+        int split = -1; ///< the split column the groups were made for
+        std::vector<Group> groups;
+        bool grouped = false; ///< false: too many syms to split by (or no split)
+    };
+    /// Any thread. `split`: the panel's splitColumn() when asked.
+    static PreparedRows prepareRows(const RowView &view, int split);
+    /// As setRows(shape), with the groups made ahead when they are for the current split.
+    void setRows(PreparedRows rows);
     /// Rows charted (the rows of the shape given).
     int64_t rowCount() const { return m_shape ? m_shape->rows : 0; }
     void setKind(Kind kind);
@@ -78,12 +100,10 @@ public:
     void resetZoom();
 
 private:
-    /// The rows of one series family: all rows, or one sym's.
-    struct Group
-    {
-        QByteArray name;
-        std::shared_ptr<const ResultShape> shape;
-    };
+    /// The shape's rows split by the symbol column `split`; false if it cannot split them (not
+    /// a symbol column, more than kMaxSplit syms). Any thread.
+    static bool groupsOf(const std::shared_ptr<const ResultShape> &shape, int split,
+                         std::vector<Group> &groups);
     void rebuild();
     void buildBars(QValueAxis *yAxis);
     void buildCandles(QValueAxis *yAxis);

@@ -4,6 +4,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QScrollBar>
+#include <QSignalBlocker>
 #include <QTableView>
 
 namespace qscope {
@@ -12,8 +13,8 @@ FrozenColumns::FrozenColumns(QTableView *grid) : QObject(grid), m_grid(grid)
 {
     m_frozen = new QTableView(grid);
     m_frozen->setObjectName(QStringLiteral("frozenColumns"));
-    m_frozen->setModel(grid->model());
-    m_frozen->setSelectionModel(grid->selectionModel());
+    // the model is set only while columns are frozen (attach()): a QTableView over a model keeps
+    // 8 bytes per row in its vertical header, hidden or not (77 MB at 10M rows)
     m_frozen->setFocusPolicy(Qt::NoFocus);
     m_frozen->verticalHeader()->hide();
     m_frozen->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
@@ -72,11 +73,30 @@ void FrozenColumns::setCount(int count)
     applyColumns();
 }
 
+void FrozenColumns::attach(bool on)
+{
+    QAbstractItemModel *model = on ? m_grid->model() : nullptr;
+    if ((m_frozen->model() == model) || (!on && !m_attached)) return;
+    m_attached = on;
+    const QSignalBlocker block(m_frozen->verticalScrollBar()); // the grid keeps its position
+    m_frozen->setModel(model);
+    if (!on) return;
+    m_frozen->setSelectionModel(m_grid->selectionModel());
+    // as the grid's (ResultView): a header selection model that stays empty, so painting the
+    // header does not ask every row whether its column is selected
+    if (!m_headerSelection || m_headerSelection->model() != model) {
+        delete m_headerSelection;
+        m_headerSelection = new QItemSelectionModel(model, m_frozen);
+    }
+    m_frozen->horizontalHeader()->setSelectionModel(m_headerSelection);
+}
+
 void FrozenColumns::applyColumns()
 {
     const int columns = m_grid->model()->columnCount();
     if (m_count >= columns) m_count = 0; // nothing would scroll: nothing to freeze
-    for (int c = 0; c < columns; ++c) {
+    attach(m_count > 0);
+    for (int c = 0; c < (m_count > 0 ? columns : 0); ++c) {
         m_frozen->setColumnHidden(c, c >= m_count);
         if (c < m_count) m_frozen->setColumnWidth(c, m_grid->columnWidth(c));
     }

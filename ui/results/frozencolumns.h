@@ -5,6 +5,7 @@
 
 #include <QObject>
 
+class QItemSelectionModel;
 class QTableView;
 
 namespace qscope {
@@ -25,11 +26,15 @@ public:
 private:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void applyColumns();
+    /// Gives the overlay the grid's model and selection (true) or no model (false).
+    void attach(bool on);
     void updateGeometry();
 
     QTableView *m_grid = nullptr;
     QTableView *m_frozen = nullptr;
     int m_count = 0;
+    bool m_attached = false;
+    QItemSelectionModel *m_headerSelection = nullptr; ///< the overlay header's, always empty
 };
 
 } // namespace qscope

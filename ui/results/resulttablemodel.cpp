@@ -76,7 +76,6 @@ void ResultTableModel::setValue(const Value &value)
     m_order.reset();
     m_sort = {};
     m_filter = {};
-    m_windowStart = 0;
     endResetModel();
     if (m_busy) {
         m_busy = false;
@@ -87,7 +86,7 @@ void ResultTableModel::setValue(const Value &value)
 int ResultTableModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_shape) return 0;
-    return int(std::min<int64_t>(viewRowCount(), kWindowRows));
+    return int(std::min<int64_t>(viewRowCount(), kMaxGridRows));
 }
 
 int ResultTableModel::columnCount(const QModelIndex &parent) const
@@ -106,19 +105,6 @@ int64_t ResultTableModel::viewRowCount() const
 int64_t ResultTableModel::sourceRowAt(int64_t position) const
 {
     return m_order ? int64_t((*m_order)[size_t(position)]) : position;
-}
-
-int64_t ResultTableModel::setWindowStart(int64_t start)
-{
-    start = std::clamp<int64_t>(start, 0, std::max<int64_t>(0, viewRowCount() - rowCount()));
-    if (start == m_windowStart) return start;
-    m_windowStart = start;
-    // the same number of rows, other contents: one range-wide change, the view repaints what
-    // it shows (no reset, so the vertical header keeps its sections)
-    const int rows = rowCount(), cols = columnCount();
-    if (rows > 0 && cols > 0) Q_EMIT dataChanged(index(0, 0), index(rows - 1, cols - 1));
-    if (rows > 0) Q_EMIT headerDataChanged(Qt::Vertical, 0, rows - 1);
-    return start;
 }
 
 std::vector<uint32_t> ResultTableModel::viewRows() const
@@ -309,7 +295,6 @@ void ResultTableModel::applyOrder(std::shared_ptr<const std::vector<uint32_t>> o
     // (the selection) would need an inverse permutation as large as the result to remap.
     beginResetModel();
     m_order = std::move(order);
-    m_windowStart = 0;
     endResetModel();
     Q_EMIT headerDataChanged(Qt::Horizontal, 0, std::max(0, columnCount() - 1));
     if (m_busy) {

@@ -5,12 +5,11 @@
 /// thread and swapped in when ready (the view stays responsive and keeps showing the previous
 /// order meanwhile).
 ///
-/// Row window: a QTableView keeps a section record per row in its vertical header (8 bytes each,
-/// all written on every reset), which for 10M rows is 80 MB and most of the time to first paint.
-/// So the model shows the view at most kWindowRows rows at a time, starting at windowStart()
-/// in view order; ResultView's scroll bar spans all rows and moves the window (a dataChanged,
-/// not a reset). Positions below are in view order over all rows; model rows are window rows.
-/// GUI thread only.
+/// Every row of the view is a model row (model row = position in view order), so a selection
+/// covers what it says: select-all, a shift-range to row 9,000,000, copy and statistics read all
+/// of it. A QTableView keeps 8 bytes per row in its vertical header (77 MB and ~40 ms per reset
+/// that changes the row count at 10M rows, bench_grid prints it); ResultView keeps the rest of
+/// the view free of per-row work. GUI thread only.
 
 #include "roworder.h"
 #include "rowview.h"
@@ -31,8 +30,10 @@ class ResultTableModel : public QAbstractTableModel
 public:
     /// Results with more rows than this are sorted/filtered off the GUI thread.
     static constexpr int64_t kSyncRowLimit = 100000;
-    /// The most rows the view is shown at once (see the class comment).
-    static constexpr int kWindowRows = 1 << 18;
+    /// The most rows the grid shows: a QTableView's height in pixels is an int (at 40 px a row,
+    /// 53M rows), and its header keeps 8 bytes a row. Past it the grid shows the first rows in
+    /// view; copy with nothing selected, export, text and chart still take every row.
+    static constexpr int kMaxGridRows = 50000000;
 
     explicit ResultTableModel(QObject *parent = nullptr);
     ~ResultTableModel() override;
@@ -57,19 +58,14 @@ public:
     RowView rowView() const { return RowView{m_shape, m_order}; }
     /// Applies the filter box text; returns an error message (and keeps the rows) if it is bad.
     QString setFilterText(const QString &text);
-    /// The source row shown at a model (window) row.
-    int64_t sourceRow(int viewRow) const { return sourceRowAt(m_windowStart + viewRow); }
+    /// The source row shown at a model row.
+    int64_t sourceRow(int viewRow) const { return sourceRowAt(viewRow); }
     /// The source row at a position in view order (0 .. viewRowCount()-1).
     int64_t sourceRowAt(int64_t position) const;
-    /// Rows in view order: all of them, not just the window (after filtering).
+    /// Rows in view order (after filtering); rowCount() is this, capped at kMaxGridRows.
     int64_t viewRowCount() const;
     /// Source rows in view order, all of them (for export).
     std::vector<uint32_t> viewRows() const;
-    /// The view-order position of model row 0; moving it is a dataChanged over the window.
-    int64_t windowStart() const { return m_windowStart; }
-    /// Clamped to [0, viewRowCount() - rowCount()]; returns the start actually set.
-    int64_t setWindowStart(int64_t start);
-    bool isWindowed() const { return viewRowCount() > kWindowRows; }
     bool isReordered() const { return m_order != nullptr; }
     /// Rows of the result before filtering.
     int64_t sourceRowCount() const { return m_shape ? m_shape->rows : 0; }
@@ -105,7 +101,6 @@ private:
     bool m_busy = false;
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
-    int64_t m_windowStart = 0;
 };
 
 } // namespace qscope

@@ -9,6 +9,7 @@
 #include "protocol/columnops.h"
 #include "protocol/format.h"
 #include "resulttablemodel.h"
+#include "selectionranges.h"
 #include "selectiontext.h"
 #include "sendtodialog.h"
 
@@ -16,6 +17,7 @@
 #include <QButtonGroup>
 #include <QClipboard>
 #include <QFontDatabase>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -26,11 +28,13 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QPromise>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QShortcut>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QThreadPool>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -44,6 +48,10 @@ namespace {
 
 constexpr int kMaxColumnWidth = 320;
 constexpr int kWidthSampleRows = 64;
+/// Selections of more cells than this have their statistics summed on a worker thread.
+constexpr int64_t kSyncStatsCells = 200000;
+/// Copies of more cells than this are written on a worker thread.
+constexpr int64_t kSyncCopyCells = 1000000;
 
 QString humanBytes(qint64 bytes)
 {
@@ -192,6 +200,11 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     m_grid->horizontalHeader()->setSectionsClickable(true);
     m_grid->horizontalHeader()->setHighlightSections(false);
     m_grid->horizontalHeader()->setSortIndicatorShown(false);
+    m_grid->setVerticalScrollMode(QAbstractItemView::ScrollPerItem); // 10M rows fit its int range
+    // The column header paints each section with isColumnSelected(), which asks every row's flags
+    // (at 10M rows, 300 ms per paint after a select-all). It highlights nothing here: give it a
+    // selection model of its own that stays empty.
+    m_grid->horizontalHeader()->setSelectionModel(new QItemSelectionModel(m_model, m_grid));
     m_frozen = new FrozenColumns(m_grid);
 
     m_text = new QPlainTextEdit(this);
@@ -199,16 +212,11 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 
-    // beside the grid, the scroll bar over all rows when the result exceeds the row window
-    m_rowBar = new QScrollBar(Qt::Vertical, this);
-    m_rowBar->setVisible(false);
     m_gridBox = new QWidget(this);
     auto *gridLayout = new QHBoxLayout(m_gridBox);
     gridLayout->setContentsMargins(0, 0, 0, 0);
     gridLayout->setSpacing(0);
     gridLayout->addWidget(m_grid, 1);
-    gridLayout->addWidget(m_rowBar);
-    m_grid->installEventFilter(this);
 
     m_stackWidget = new QStackedWidget(this);
     m_stackWidget->addWidget(m_gridBox);
@@ -249,16 +257,10 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     connect(m_model, &ResultTableModel::busyChanged, m_busy, &QLabel::setVisible);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::updateInfo);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::onRowsChanged);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::syncRowBar);
-    connect(m_grid->verticalScrollBar(), &QScrollBar::rangeChanged, this, &ResultView::syncRowBar);
-    connect(m_grid->verticalScrollBar(), &QScrollBar::valueChanged, this,
-            &ResultView::onGridScrolled);
-    connect(m_rowBar, &QScrollBar::valueChanged, this, &ResultView::onRowBarMoved);
     connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ResultView::updateSelectionStats);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ResultView::updateSelectionStats);
-    // the display precision changed (a DisplayRole-only change; a row-window move names no role):
-    // the Text view prints the floats again
+    // the display precision changed: the Text view prints the floats again
     connect(m_model, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
                 if (roles != QList<int>{Qt::DisplayRole}) return;
@@ -289,6 +291,7 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
 
 ResultView::~ResultView()
 {
+    if (m_statsCancel) m_statsCancel->store(true);
     if (m_export) m_export->cancel();
 }
 
@@ -353,6 +356,7 @@ void ResultView::setResult(const QueryResult &result, const QString &serverName)
 
 void ResultView::showValue(const Value &value)
 {
+    ++m_chartGeneration; // rows of the previous value on their way to the chart: dropped
     m_model->setValue(value);
     m_textStale = true;
     measureColumns();
@@ -400,105 +404,14 @@ void ResultView::measureColumns()
             sample(r);
         m_grid->horizontalHeader()->resizeSection(c, std::min(w, kMaxColumnWidth));
     }
-    // the row numbers: wide enough for the largest, wherever the row window is
+    // the row numbers (the source rows, as q numbers them): wide enough for the largest
     m_grid->verticalHeader()->setMinimumWidth(
         fm.horizontalAdvance(QString::number(std::max<int64_t>(rows - 1, 0))) + 12);
 }
 
 QScrollBar *ResultView::rowScrollBar() const
 {
-    return m_model->isWindowed() ? m_rowBar : m_grid->verticalScrollBar();
-}
-
-void ResultView::syncRowBar()
-{
-    const bool windowed = m_model->isWindowed();
-    m_grid->setVerticalScrollBarPolicy(windowed ? Qt::ScrollBarAlwaysOff : Qt::ScrollBarAsNeeded);
-    m_rowBar->setVisible(windowed);
-    if (!windowed) return;
-    // the grid scrolls per row: its maximum is the window's rows less one page of them
-    const QScrollBar *inner = m_grid->verticalScrollBar();
-    const int64_t page = std::max<int64_t>(1, m_model->rowCount() - inner->maximum());
-    const QSignalBlocker block(m_rowBar);
-    m_rowBar->setRange(0, int(std::max<int64_t>(0, m_model->viewRowCount() - page)));
-    m_rowBar->setPageStep(int(page));
-    m_rowBar->setSingleStep(1);
-    m_rowBar->setValue(int(m_model->windowStart() + inner->value()));
-}
-
-void ResultView::onGridScrolled(int value)
-{
-    if (m_syncingRows || !m_model->isWindowed()) return;
-    const QScrollBar *inner = m_grid->verticalScrollBar();
-    const int64_t first = m_model->windowStart() + value;
-    // near an edge of the window with more rows beyond it: centre the window on this row
-    const int margin = std::max(inner->pageStep() * 2, 64);
-    const bool moreAbove = m_model->windowStart() > 0;
-    const bool moreBelow = m_model->windowStart() + m_model->rowCount() < m_model->viewRowCount();
-    if ((value < margin && moreAbove) || (value > inner->maximum() - margin && moreBelow)) {
-        showFromRow(first);
-        return;
-    }
-    const QSignalBlocker block(m_rowBar);
-    m_rowBar->setValue(int(first));
-}
-
-void ResultView::onRowBarMoved(int value)
-{
-    if (m_syncingRows || !m_model->isWindowed()) return;
-    const int64_t offset = value - m_model->windowStart();
-    if (offset >= 0 && offset <= m_grid->verticalScrollBar()->maximum())
-        m_grid->verticalScrollBar()->setValue(int(offset)); // within the window: just scroll
-    else
-        showFromRow(value);
-}
-
-void ResultView::showFromRow(int64_t firstVisible)
-{
-    m_syncingRows = true;
-    const int64_t before = m_model->windowStart();
-    const int64_t start = m_model->setWindowStart(firstVisible - ResultTableModel::kWindowRows / 2);
-    const int shift = int(before - start); // window rows move by this much
-    if (shift != 0) {
-        QItemSelectionModel *sel = m_grid->selectionModel();
-        const int rows = m_model->rowCount();
-        QItemSelection moved;
-        for (const QItemSelectionRange &r : sel->selection()) {
-            const int top = std::max(r.top() + shift, 0);
-            const int bottom = std::min(r.bottom() + shift, rows - 1);
-            if (top <= bottom)
-                moved.select(m_model->index(top, r.left()), m_model->index(bottom, r.right()));
-        }
-        const QModelIndex current = sel->currentIndex();
-        const int currentRow = current.isValid() ? current.row() + shift : -1;
-        sel->select(moved, QItemSelectionModel::ClearAndSelect);
-        sel->setCurrentIndex(currentRow >= 0 && currentRow < rows
-                                 ? m_model->index(currentRow, current.column())
-                                 : QModelIndex(),
-                             QItemSelectionModel::NoUpdate);
-    }
-    m_grid->verticalScrollBar()->setValue(int(firstVisible - start));
-    {
-        const QSignalBlocker block(m_rowBar);
-        m_rowBar->setValue(int(start + m_grid->verticalScrollBar()->value()));
-    }
-    m_syncingRows = false;
-}
-
-bool ResultView::eventFilter(QObject *watched, QEvent *event)
-{
-    // Ctrl+Home / Ctrl+End go to the first / last row of the result, not of the row window
-    if (watched == m_grid && event->type() == QEvent::KeyPress && m_model->isWindowed()) {
-        const auto *key = static_cast<QKeyEvent *>(event);
-        const bool home = key->key() == Qt::Key_Home, end = key->key() == Qt::Key_End;
-        if ((home || end) && (key->modifiers() & Qt::ControlModifier)) {
-            m_rowBar->setValue(end ? m_rowBar->maximum() : 0);
-            const int column = std::max(m_grid->currentIndex().column(), 0);
-            m_grid->setCurrentIndex(m_model->index(end ? m_model->rowCount() - 1 : 0, column));
-            return true;
-        }
-    }
-    return QWidget::eventFilter(watched, event);
+    return m_grid->verticalScrollBar();
 }
 
 void ResultView::refreshText()
@@ -525,7 +438,33 @@ void ResultView::onRowsChanged()
     // a filter or sort changed the current view: the text and chart follow it
     m_textStale = true;
     if (m_mode == Mode::Text) refreshText();
-    if (m_chart && m_mode == Mode::Chart) m_chart->setRows(m_model->rowView().shownShape());
+    if (m_chart && m_mode == Mode::Chart) refreshChartRows();
+}
+
+void ResultView::refreshChartRows()
+{
+    // The chart's copy of the rows in view (and of each sym's) is made on a worker for a large
+    // result, and applied when it arrives unless the rows changed again meanwhile.
+    const quint64 generation = ++m_chartGeneration;
+    const RowView view = m_model->rowView();
+    const int split = m_chart->splitColumn();
+    if (view.rowCount() <= ResultTableModel::kSyncRowLimit) {
+        m_chart->setRows(ChartPanel::prepareRows(view, split));
+        return;
+    }
+    auto promise = std::make_shared<QPromise<ChartPanel::PreparedRows>>();
+    auto *watcher = new QFutureWatcher<ChartPanel::PreparedRows>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_chartGeneration || watcher->future().resultCount() == 0) return;
+        if (m_chart) m_chart->setRows(watcher->future().result());
+    });
+    watcher->setFuture(promise->future());
+    promise->start();
+    QThreadPool::globalInstance()->start([promise, view, split] {
+        promise->addResult(ChartPanel::prepareRows(view, split));
+        promise->finish();
+    });
 }
 
 void ResultView::setToolsVisible(bool visible)
@@ -566,16 +505,13 @@ void ResultView::setMode(Mode mode)
         break;
     case Mode::Chart: {
         QList<int> columns;
-        std::set<int> seen;
-        for (const QModelIndex &i : m_grid->selectionModel()->selectedIndexes()) {
-            if (seen.insert(i.column()).second) columns.append(i.column());
-        }
-        std::sort(columns.begin(), columns.end());
+        for (int c : SelectionRanges::of(m_grid->selectionModel()->selection()).columns)
+            columns.append(c);
         // Back to the chart of the same result with the same pick: keep what was chosen there
         // (x, unchecked series, split, kind); only the rows in view may have changed.
         const auto source = m_model->shape();
         if (m_chart && m_chartSource.lock() == source && columns == m_chartPicked) {
-            m_chart->setRows(m_model->rowView().shownShape());
+            refreshChartRows();
         } else {
             chartPanel()->setShape(m_model->rowView().shownShape(), columns);
             m_chartSource = source;
@@ -633,7 +569,10 @@ void ResultView::updateInfo()
     }
     const auto shape = m_model->shape();
     // q's own terms: "42 rows × 3 cols", "long atom", "string of 18 chars", "dict of 3 keys"
-    const QString what = shape ? shape->describe(m_model->viewRowCount()) : QString();
+    QString what = shape ? shape->describe(m_model->viewRowCount()) : QString();
+    if (m_model->viewRowCount() > m_model->rowCount())
+        what += tr(" (the grid shows the first %L1; copy all and export take every row)")
+                    .arg(m_model->rowCount());
     QString text = what % QStringLiteral(" \u00b7 ") % humanBytes(m_result.bytesIn) %
                    QStringLiteral(" \u00b7 ") % humanDuration(m_result.elapsedNs) %
                    QStringLiteral(" \u00b7 ") % m_server;
@@ -653,35 +592,59 @@ QByteArray ResultView::copySelection(bool asQ)
 {
     const auto shape = m_model->shape();
     if (!shape || !m_hasResult || m_result.error) return {};
-    std::set<int> columnSet;
-    std::set<int> viewRows;
-    const QModelIndexList selected = m_grid->selectionModel()->selectedIndexes();
-    for (const QModelIndex &i : selected) {
-        columnSet.insert(i.column());
-        viewRows.insert(i.row());
-    }
-    std::vector<int> columns(columnSet.begin(), columnSet.end());
+    // the selection as ranges of rows (a select-all over 10M rows is one range), every row of it
+    const SelectionRanges selected = SelectionRanges::of(m_grid->selectionModel()->selection());
+    std::vector<int> columns = selected.columns;
     std::vector<int64_t> rows;
-    if (selected.isEmpty() || selectsWholeColumns(columns)) {
-        if (columns.empty())
-            for (int c = 0; c < m_model->columnCount(); ++c)
-                columns.push_back(c);
-        const RowView view = m_model->rowView();
+    const RowView view = m_model->rowView();
+    if (selected.isEmpty()) {
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            columns.push_back(c);
+        rows.reserve(size_t(view.rowCount()));
         for (int64_t r = 0; r < view.rowCount(); ++r)
             rows.push_back(view.sourceRow(r));
     } else {
-        for (int r : viewRows)
-            rows.push_back(m_model->sourceRow(r));
+        rows = selected.sourceRows(view);
     }
-    const QByteArray text =
-        asQ ? selectionAsQ(*shape, columns, rows) : selectionAsTsv(*shape, columns, rows);
-    QApplication::clipboard()->setText(QString::fromUtf8(text));
-    showCopied(rows.size() == 1 ? tr("Copied 1 row") : tr("Copied %L1 rows").arg(rows.size()),
-               tr("Copied %L1 rows \u00d7 %L2 columns as %3")
-                   .arg(rows.size())
-                   .arg(columns.size())
-                   .arg(asQ ? QStringLiteral("q") : QStringLiteral("TSV")));
-    return text;
+    const qint64 rowCount = qint64(rows.size()), columnCount = qint64(columns.size());
+    const auto done = [this, rowCount, columnCount, asQ] {
+        showCopied(rowCount == 1 ? tr("Copied 1 row") : tr("Copied %L1 rows").arg(rowCount),
+                   tr("Copied %L1 rows \u00d7 %L2 columns as %3")
+                       .arg(rowCount)
+                       .arg(columnCount)
+                       .arg(asQ ? QStringLiteral("q") : QStringLiteral("TSV")));
+    };
+    const quint64 generation = ++m_copyGeneration;
+    if (rowCount * columnCount <= kSyncCopyCells) {
+        const QByteArray text =
+            asQ ? selectionAsQ(*shape, columns, rows) : selectionAsTsv(*shape, columns, rows);
+        QApplication::clipboard()->setText(QString::fromUtf8(text));
+        done();
+        return text;
+    }
+    // Millions of cells take seconds to write (10M rows: 1.6 s): on a worker, the clipboard set
+    // when the text is ready, unless a newer copy came since. The watcher is the view's child.
+    m_copied->setText(tr("Copying %L1 rows\u2026").arg(rowCount));
+    m_copied->setVisible(true);
+    m_copiedTimer->stop();
+    auto promise = std::make_shared<QPromise<QString>>();
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, done] {
+        watcher->deleteLater();
+        if (generation != m_copyGeneration || watcher->future().resultCount() == 0) return;
+        QApplication::clipboard()->setText(watcher->future().result());
+        done();
+    });
+    watcher->setFuture(promise->future());
+    promise->start();
+    QThreadPool::globalInstance()->start(
+        [promise, shape, asQ, columns = std::move(columns), rows = std::move(rows)] {
+            const QByteArray text =
+                asQ ? selectionAsQ(*shape, columns, rows) : selectionAsTsv(*shape, columns, rows);
+            promise->addResult(QString::fromUtf8(text));
+            promise->finish();
+        });
+    return {};
 }
 
 void ResultView::showCopied(const QString &note, const QString &detail)
@@ -770,55 +733,47 @@ void ResultView::fitVisibleColumns()
     }
 }
 
-bool ResultView::selectsWholeColumns(const std::vector<int> &columns) const
-{
-    // Only the row window's rows can be selected in the grid. Whole columns of it selected
-    // (Ctrl+A, a header click) mean the whole columns of the result: copy and statistics take
-    // every row in view then, not the window's 262,144.
-    if (!m_model->isWindowed() || columns.empty()) return false;
-    const QItemSelectionModel *sel = m_grid->selectionModel();
-    return std::all_of(columns.begin(), columns.end(),
-                       [sel](int c) { return sel->isColumnSelected(c, {}); });
-}
-
 void ResultView::updateSelectionStats()
 {
-    // count, sum, avg, min, max of the selected cells, read from the typed columns; capped so a
-    // select-all over millions of cells stays quick (the count is still exact)
-    constexpr int64_t kMaxCells = 2000000;
-    SelectionStats stats;
+    // count, sum, avg, min, max of every selected cell, read from the typed columns. The count is
+    // known at once from the ranges; the numbers of a large selection are summed on a worker
+    // (10M cells take ~100 ms), a newer selection cancelling and dropping an older walk.
+    if (m_statsCancel) m_statsCancel->store(true);
+    m_statsCancel.reset();
+    const quint64 generation = ++m_statsGeneration;
     const auto shape = m_model->shape();
-    int64_t total = 0;
-    if (shape && m_hasResult && !m_result.error && shape->kind != ResultShape::Kind::Scalar) {
-        const QItemSelection selection = m_grid->selectionModel()->selection();
-        std::vector<int> columns;
-        for (int c = 0; c < m_model->columnCount(); ++c)
-            if (m_grid->selectionModel()->isColumnSelected(c, {})) columns.push_back(c);
-        if (!columns.empty() && selectsWholeColumns(columns)) {
-            // whole columns of a result larger than the row window: every row, not the window's
-            const RowView view = m_model->rowView();
-            total = view.rowCount() * int64_t(columns.size());
-            for (int c : columns) {
-                const Value &col = shape->columns[size_t(c)].data;
-                const bool numeric = isNumericType(col.type()) && col.type() > 0;
-                for (int64_t r = 0; r < view.rowCount() && stats.cells < kMaxCells; ++r)
-                    stats.add(numeric ? numericAt(col, view.sourceRow(r)) : NAN);
-            }
-        }
-        for (const QItemSelectionRange &r : total > 0 ? QItemSelection() : selection) {
-            total += int64_t(r.height()) * r.width();
-            for (int c = r.left(); c <= r.right(); ++c) {
-                const Value &col = shape->columns[size_t(c)].data;
-                const bool numeric = isNumericType(col.type()) && col.type() > 0;
-                for (int row = r.top(); row <= r.bottom() && stats.cells < kMaxCells; ++row)
-                    stats.add(numeric ? numericAt(col, m_model->sourceRow(row)) : NAN);
-            }
-        }
+    SelectionRanges selected;
+    if (shape && m_hasResult && !m_result.error && shape->kind != ResultShape::Kind::Scalar)
+        selected = SelectionRanges::of(m_grid->selectionModel()->selection());
+    const int64_t cells = selected.cellCount();
+    if (cells <= kSyncStatsCells) {
+        setSelectionStats(selected.stats(m_model->rowView()).text());
+        return;
     }
-    QString text = stats.text();
-    if (total > stats.cells && !text.isEmpty())
-        text = tr("count %L1 \u00b7 first %L2 cells: ").arg(total).arg(stats.cells) %
-               text.section(QStringLiteral(" \u00b7 "), 1);
+    setSelectionStats(tr("count %L1 \u00b7 summing\u2026").arg(cells));
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_statsCancel = cancel;
+    // the watcher is the view's child: its signal never outlives the view, and a walk that a
+    // newer selection superseded is dropped by its generation
+    auto promise = std::make_shared<QPromise<QString>>();
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation == m_statsGeneration && watcher->future().resultCount() > 0)
+            setSelectionStats(watcher->future().result());
+    });
+    watcher->setFuture(promise->future());
+    promise->start();
+    QThreadPool::globalInstance()->start(
+        [promise, cancel, view = m_model->rowView(), selected = std::move(selected)] {
+            const SelectionStats stats = selected.stats(view, cancel.get());
+            if (!cancel->load()) promise->addResult(stats.text());
+            promise->finish();
+        });
+}
+
+void ResultView::setSelectionStats(const QString &text)
+{
     if (text == m_selectionStats) return;
     m_selectionStats = text;
     Q_EMIT selectionStatsChanged(text);

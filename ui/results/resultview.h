@@ -10,6 +10,7 @@
 #include <QList>
 #include <QWidget>
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -60,7 +61,9 @@ public:
     int depth() const { return int(m_stack.size()); }
 
     /// Text of the grid's selection (whole grid if nothing is selected), also put on the
-    /// clipboard: TSV with a header line, or q's one-line text.
+    /// clipboard: TSV with a header line, or q's one-line text. Every selected row. Over a
+    /// million cells the text is written on a worker and reaches the clipboard when ready (the
+    /// note says "Copying…", then "Copied N rows"); the return value is empty then.
     QByteArray copySelection(bool asQ);
     /// Starts a streamed export of the shown value (all rows in view order, never capped).
     ExportJob *startExport(ExportFormat format, const QString &path,
@@ -75,8 +78,7 @@ public:
     QTableView *grid() const { return m_grid; }
     /// The overlay that keeps a keyed table's key columns in sight.
     FrozenColumns *frozenColumns() const { return m_frozen; }
-    /// The scroll bar that spans all rows: the grid's own, or, for a result larger than the
-    /// model's row window, the one beside the grid that moves the window.
+    /// The scroll bar over all rows (the grid's own: one model row per row in view).
     QScrollBar *rowScrollBar() const;
     ResultTableModel *model() const { return m_model; }
     QPlainTextEdit *textView() const { return m_text; }
@@ -85,7 +87,8 @@ public:
     QLabel *errorLabel() const { return m_error; }
 
     /// Statistics of the selected cells ("count 3 · sum 6 · avg 2 · min 1 · max 3"), empty
-    /// for fewer than two cells: what the status bar shows.
+    /// for fewer than two cells: what the status bar shows. Every selected cell counts; for a
+    /// large selection it reads "count N · summing…" until a worker has the numbers.
     QString selectionStats() const { return m_selectionStats; }
     /// The "Copied 3 rows" note beside the Copy button (shown briefly after each copy).
     QLabel *copiedNote() const { return m_copied; }
@@ -102,24 +105,18 @@ Q_SIGNALS:
 private:
     void showValue(const Value &value);
     void measureColumns();
-    // the row window (see ResultTableModel): the outer scroll bar and the grid's own kept in step
-    void syncRowBar();
-    void onGridScrolled(int value);
-    void onRowBarMoved(int value);
-    /// Moves the window so that view-order row `firstVisible` is at the top, keeping the
-    /// selection and current cell on the same rows of the result.
-    void showFromRow(int64_t firstVisible);
-    bool eventFilter(QObject *watched, QEvent *event) override;
     void refreshText();
     /// The model's rows changed (filter, sort): Text and Chart follow.
     void onRowsChanged();
+    /// Hands the chart the rows in view (copied on a worker when many).
+    void refreshChartRows();
     void updateInfo();
     void setToolsVisible(bool visible);
     void showCopied(const QString &note, const QString &detail);
     QByteArray copyText(const QByteArray &text, const QString &what);
     void fitVisibleColumns();
     void updateSelectionStats();
-    bool selectsWholeColumns(const std::vector<int> &columns) const;
+    void setSelectionStats(const QString &text);
     /// Header click: ascending, descending, original order.
     void cycleSort(int column);
     void chooseExport(ExportFormat format);
@@ -143,6 +140,10 @@ private:
     QTimer *m_copiedTimer = nullptr;
     QMenu *m_lastMenu = nullptr;
     QString m_selectionStats;
+    quint64 m_statsGeneration = 0;
+    quint64 m_copyGeneration = 0;
+    quint64 m_chartGeneration = 0;
+    std::shared_ptr<std::atomic<bool>> m_statsCancel;
     QLineEdit *m_filter = nullptr;
     QToolButton *m_gridButton = nullptr;
     QToolButton *m_textButton = nullptr;
@@ -155,8 +156,6 @@ private:
     QTableView *m_grid = nullptr;
     FrozenColumns *m_frozen = nullptr;
     QWidget *m_gridBox = nullptr;
-    QScrollBar *m_rowBar = nullptr;
-    bool m_syncingRows = false;
     ResultTableModel *m_model = nullptr;
     QPlainTextEdit *m_text = nullptr;
     ChartPanel *m_chart = nullptr;
