@@ -36,7 +36,7 @@ struct PlantOptions
     int feedBatch = 10;
     QString slow; ///< a subscriber's name to start slow ("rdb2"), empty = none
     qint64 slowBytesPerSecond = 512;
-    /// Load resources/agent/qscope_agent.q into every part first (publishers then keep
+    /// Load resources/agent/qscope_agent.q into every part after its own q (publishers then keep
     /// .qscope.peers: each subscriber's listening port).
     bool agent = false;
 };

@@ -73,6 +73,9 @@ void FirstRun::startDemo(int port)
         PlantOptions options;
         options.tpPort = quint16(port); // taken (a qscope-demo or a q there): any free port
         options.bindAddress = QStringLiteral("127.0.0.1"); // for this desktop only
+        // Every part runs qscope's agent, as a user's own plant may: the estate then learns each
+        // subscriber's address from its tickerplant (.qscope.peers).
+        options.agent = true;
         auto plant = std::make_unique<DemoPlant>();
         QString error;
         int tp = 0;
