@@ -19,11 +19,42 @@ BackgroundIndicator::BackgroundIndicator(HandleRegistry *registry, QWidget *pare
     refresh();
 }
 
+QString BackgroundIndicator::groupedText(const std::vector<Item> &items)
+{
+    // One owner with many connections (the estate polls every process of a plant) reads as one
+    // entry with a count, so the line stays short; the tooltip still lists each.
+    QStringList parts;
+    std::vector<bool> done(items.size(), false);
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (done[i]) continue;
+        int same = 0;
+        for (size_t j = i; j < items.size(); ++j) {
+            if (items[j].owner.isEmpty() || items[j].owner != items[i].owner ||
+                items[j].purpose != items[i].purpose)
+                continue;
+            ++same;
+        }
+        if (same < 2) {
+            parts << items[i].summary;
+            done[i] = true;
+            continue;
+        }
+        for (size_t j = i; j < items.size(); ++j)
+            if (items[j].owner == items[i].owner && items[j].purpose == items[i].purpose)
+                done[j] = true;
+        parts << (items[i].purpose == HandlePurpose::Feed ? tr("%1: %2 feeds") : tr("%1: %2 polls"))
+                     .arg(items[i].owner)
+                     .arg(same);
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
 void BackgroundIndicator::refresh()
 {
     QList<ConnectionId> ids = m_registry->ownedHandles();
     std::sort(ids.begin(), ids.end());
     QStringList items;
+    std::vector<Item> groups;
     for (ConnectionId id : ids) {
         const HandleOwner o = m_registry->owner(id);
         // What runs on its own: a feed, a periodic poll (its owner says so with a summary); a
@@ -35,10 +66,12 @@ void BackgroundIndicator::refresh()
                          m_registry->at(row).state == ConnectionState::Failed))
             continue;
         items << o.summary;
+        // "Estate (127.0.0.1:5010)": the view, then which of its connections
+        groups.push_back({o.owner.section(QStringLiteral(" ("), 0, 0), o.purpose, o.summary});
     }
     if (items == m_items && isHidden() == items.isEmpty()) return;
     m_items = items;
-    setText(tr("%1 background: %2").arg(items.size()).arg(items.join(QStringLiteral(", "))));
+    setText(tr("%1 background: %2").arg(items.size()).arg(groupedText(groups)));
     setToolTip(tr("Connections the monitor holds besides the query tabs (click for Activity):\n") +
                items.join(QLatin1Char('\n')));
     setVisible(!items.isEmpty());
