@@ -103,6 +103,20 @@ QHash<int, QString> peersOf(const Value &v)
     return out;
 }
 
+/// The name of the first dict in the answer whose keys and values differ in count, else "". q
+/// never makes one, but the decoder takes a dict as it comes, and the figures below index the
+/// values by the keys' positions (past the values' end: a crash, or garbage).
+QString malformedDict(const Value &answer)
+{
+    const std::pair<int, const char *> dicts[] = {
+        {Memory, ".Q.w[]"}, {Queued, ".z.W"}, {Subs, ".u.w"}, {Tables, "tables"}};
+    for (const auto &[item, name] : dicts) {
+        const Value &d = answer.item(item);
+        if (d.isDict() && d.keys().count() != d.values().count()) return QString::fromLatin1(name);
+    }
+    return {};
+}
+
 } // namespace
 
 QString EstateState::bytesText(qint64 b)
@@ -225,6 +239,15 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     EstateNode &n = m_nodes[size_t(i)];
     if (a.type() != 0 || a.count() != Items) {
         applyFailure(i, QStringLiteral("unexpected answer to the estate poll"), nowMs);
+        return {};
+    }
+    if (const QString bad = malformedDict(a); !bad.isEmpty()) {
+        applyFailure(
+            i,
+            QStringLiteral("malformed answer to the estate poll: %1's keys and values differ in "
+                           "count")
+                .arg(bad),
+            nowMs);
         return {};
     }
     if (n.polled && !n.reachable) { // back after being unreachable: a reconnect loop's step
