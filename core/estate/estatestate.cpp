@@ -511,9 +511,26 @@ void EstateState::raise(EstateAlert::Kind kind, const QString &node, const QStri
     m_alerts.push_back(EstateAlert{kind, node, text, nowMs, 0});
 }
 
+void EstateState::trimAlertLog()
+{
+    // the oldest cleared ones go; active ones stay, whatever their age
+    auto cleared = std::count_if(m_alerts.begin(), m_alerts.end(),
+                                 [](const EstateAlert &a) { return !a.active(); });
+    if (cleared <= kClearedAlertsKept) return;
+    auto drop = cleared - kClearedAlertsKept;
+    m_alerts.erase(std::remove_if(m_alerts.begin(), m_alerts.end(),
+                                  [&drop](const EstateAlert &a) {
+                                      if (a.active() || drop == 0) return false;
+                                      --drop;
+                                      return true;
+                                  }),
+                   m_alerts.end());
+}
+
 void EstateState::evaluateAlerts(qint64 nowMs)
 {
     m_raisedLastRound.clear();
+    trimAlertLog(); // before raising: raisedLastRound's indexes hold until the next round
     QSet<QString> seen;
     for (const EstateNode &n : m_nodes) {
         if (n.standIn()) continue;

@@ -124,6 +124,10 @@ public:
         virtual void reset() = 0;
     };
 
+    /// Cleared alerts the log keeps (the newest; active ones always stay): a process flapping
+    /// for a day raises thousands, and the view rewrites the log every round.
+    static constexpr int kClearedAlertsKept = 500;
+
     /// The one plain q sent per process per poll.
     static QByteArray pollQuery();
     /// ":host:port" / "host:port" / `:host:port -> "host:port" (localhost as 127.0.0.1); "" if
@@ -141,7 +145,7 @@ public:
     int indexOf(const QString &key) const;
     const std::vector<EstateNode> &nodes() const { return m_nodes; }
     const std::vector<EstateEdge> &edges() const { return m_edges; }
-    /// The alert log, oldest first: active ones and those cleared.
+    /// The alert log, oldest first: active ones and the last kClearedAlertsKept cleared.
     const std::vector<EstateAlert> &alerts() const { return m_alerts; }
     /// Indexes into alerts() of those the last finishRound raised (new, not updated ones).
     const std::vector<int> &raisedLastRound() const { return m_raisedLastRound; }
@@ -181,6 +185,7 @@ private:
     void buildEdges();
     void computeDepths();
     void evaluateAlerts(qint64 nowMs);
+    void trimAlertLog();
     void queueAlerts(const EstateNode &n, qint64 nowMs, QSet<QString> *seen);
     void memoryAlert(const EstateNode &n, qint64 nowMs, QSet<QString> *seen);
     void reconnectAlert(const EstateNode &n, qint64 nowMs, QSet<QString> *seen);

@@ -1,5 +1,5 @@
 // EstateState (core/estate) against what a long watch and a hostile or broken process give it:
-// poll answers whose dicts are not what q makes.
+// a process that flaps for hours, and poll answers whose dicts are not what q makes.
 
 #include "estate/estatestate.h"
 #include "estateanswers.h"
@@ -14,9 +14,43 @@ class TstEstateHostile : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void aFlappingProcessKeepsTheAlertLogBounded();
     void dictsWhoseKeysOutnumberTheirValuesAreRefused_data();
     void dictsWhoseKeysOutnumberTheirValuesAreRefused();
 };
+
+void TstEstateHostile::aFlappingProcessKeepsTheAlertLogBounded()
+{
+    // A process restarting every few seconds for a day raises an "unreachable" alert each time
+    // it goes: the log (which the view rewrites and the notifier indexes every round) must not
+    // grow with it.
+    EstateState s;
+    const int i = s.addProcess(QStringLiteral("127.0.0.1:5000"));
+    qint64 t = 0;
+    for (int n = 0; n < 5000; ++n) {
+        t += 1000;
+        s.applyPoll(i, answer({}), t);
+        s.finishRound(t);
+        t += 1000;
+        s.applyFailure(i, QStringLiteral("connection refused"), t);
+        s.finishRound(t);
+        // what the round raised is still where raisedLastRound says
+        for (int r : s.raisedLastRound()) {
+            QVERIFY(r >= 0 && r < int(s.alerts().size()));
+            QVERIFY(s.alerts()[size_t(r)].active());
+            QCOMPARE(s.alerts()[size_t(r)].raisedMs, t);
+        }
+    }
+    QVERIFY2(s.alerts().size() <= size_t(EstateState::kClearedAlertsKept) + 8,
+             qPrintable(QStringLiteral("%1 alerts kept").arg(s.alerts().size())));
+    // the newest stay: the one active now, and the last cleared before it
+    QVERIFY(s.alerts().back().active());
+    QCOMPARE(s.alerts().back().raisedMs, t);
+    QVERIFY(s.activeAlertCount() >= 1);
+    // oldest first still
+    for (size_t k = 1; k < s.alerts().size(); ++k)
+        QVERIFY(s.alerts()[k - 1].raisedMs <= s.alerts()[k].raisedMs);
+}
 
 void TstEstateHostile::dictsWhoseKeysOutnumberTheirValuesAreRefused_data()
 {
