@@ -238,7 +238,7 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     if (i < 0 || i >= int(m_nodes.size())) return {};
     EstateNode &n = m_nodes[size_t(i)];
     if (a.type() != 0 || a.count() != Items) {
-        applyFailure(i, QStringLiteral("unexpected answer to the estate poll"), nowMs);
+        applyFailure(i, QStringLiteral("unexpected answer to the estate poll"), nowMs, true);
         return {};
     }
     if (const QString bad = malformedDict(a); !bad.isEmpty()) {
@@ -247,7 +247,7 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
             QStringLiteral("malformed answer to the estate poll: %1's keys and values differ in "
                            "count")
                 .arg(bad),
-            nowMs);
+            nowMs, true);
         return {};
     }
     if (n.polled && !n.reachable) { // back after being unreachable: a reconnect loop's step
@@ -259,6 +259,7 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     }
     if (!n.polled || !n.reachable) n.firstSeenMs = nowMs;
     n.reachable = true;
+    n.answeredBadly = false;
     n.error.clear();
     n.lastSeenMs = nowMs;
     n.polled = true;
@@ -336,11 +337,12 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     return found;
 }
 
-void EstateState::applyFailure(int i, const QString &error, qint64 nowMs)
+void EstateState::applyFailure(int i, const QString &error, qint64 nowMs, bool answered)
 {
     if (i < 0 || i >= int(m_nodes.size())) return;
     EstateNode &n = m_nodes[size_t(i)];
     n.reachable = false;
+    n.answeredBadly = answered;
     n.error = error;
     n.updPerSecond = n.msgsOutPerSecond = n.rowsInPerSecond = 0;
     m_samples.remove(n.key);
@@ -493,6 +495,19 @@ void EstateState::computeDepths()
     }
 }
 
+QString EstateState::pollErrorText(const NetError &error)
+{
+    return error.kind == NetError::QError ? QStringLiteral("it answered '%1").arg(error.message)
+                                          : error.message;
+}
+
+QString EstateState::downText(const EstateNode &n)
+{
+    return (n.answeredBadly ? QStringLiteral("cannot be polled: %1")
+                            : QStringLiteral("unreachable: %1"))
+        .arg(n.error);
+}
+
 QString EstateState::alertId(EstateAlert::Kind kind, const QString &node)
 {
     return QString::number(int(kind)) + QLatin1Char('|') + node;
@@ -536,8 +551,8 @@ void EstateState::evaluateAlerts(qint64 nowMs)
         if (n.standIn()) continue;
         if (n.polled || !n.error.isEmpty()) {
             if (!n.reachable)
-                raise(EstateAlert::Unreachable, n.key,
-                      QStringLiteral("%1 unreachable: %2").arg(n.key, n.error), nowMs, &seen);
+                raise(EstateAlert::Unreachable, n.key, n.key + QLatin1Char(' ') + downText(n),
+                      nowMs, &seen);
         }
         reconnectAlert(n, nowMs, &seen); // up or down: the loop is what it reports
         if (!n.reachable) continue;

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void aFlappingProcessKeepsTheAlertLogBounded();
     void dictsWhoseKeysOutnumberTheirValuesAreRefused_data();
     void dictsWhoseKeysOutnumberTheirValuesAreRefused();
+    void aProcessAnsweringAnErrorIsNotCalledUnreachable();
 };
 
 void TstEstateHostile::aFlappingProcessKeepsTheAlertLogBounded()
@@ -92,6 +93,41 @@ void TstEstateHostile::dictsWhoseKeysOutnumberTheirValuesAreRefused()
     QCOMPARE(n.heap, 0);
     QVERIFY(n.tableRows.isEmpty());
     QVERIFY(n.subscribers.isEmpty());
+}
+
+void TstEstateHostile::aProcessAnsweringAnErrorIsNotCalledUnreachable()
+{
+    // A real kdb+ process whose .z.pg refuses the poll ('access) is up: the alert, the report
+    // and the node's text say it cannot be polled and what it answered, not that it is
+    // unreachable. One that does not answer at all still is unreachable.
+    EstateState s;
+    const int up = s.addProcess(QStringLiteral("127.0.0.1:5000"));
+    const int down = s.addProcess(QStringLiteral("127.0.0.1:5001"));
+    NetError qerr;
+    qerr.kind = NetError::QError;
+    qerr.message = QStringLiteral("access");
+    NetError refused;
+    refused.kind = NetError::ConnectFailed;
+    refused.message = QStringLiteral("connection refused");
+    s.applyFailure(up, EstateState::pollErrorText(qerr), 1000, qerr.kind == NetError::QError);
+    s.applyFailure(down, EstateState::pollErrorText(refused), 1000,
+                   refused.kind == NetError::QError);
+    s.finishRound(1000);
+    QCOMPARE(s.alerts().size(), size_t(2));
+    QCOMPARE(s.alerts()[0].text,
+             QStringLiteral("127.0.0.1:5000 cannot be polled: it answered 'access"));
+    QCOMPARE(s.alerts()[1].text, QStringLiteral("127.0.0.1:5001 unreachable: connection refused"));
+    // a malformed answer is the process's answer too
+    s.applyPoll(down, Value::list({Value::longAtom(1)}), 2000);
+    s.finishRound(2000);
+    QVERIFY(s.nodes()[1].answeredBadly);
+    QVERIFY2(s.alerts()[1].text.startsWith(QStringLiteral("127.0.0.1:5001 cannot be polled: ")),
+             qPrintable(s.alerts()[1].text));
+    // answering properly again clears it
+    s.applyPoll(up, answer({}), 3000);
+    s.finishRound(3000);
+    QVERIFY(!s.nodes()[0].answeredBadly);
+    QVERIFY(!s.alerts()[0].active());
 }
 
 QTEST_GUILESS_MAIN(TstEstateHostile)
