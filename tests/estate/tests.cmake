@@ -45,3 +45,7 @@ endif()
 qscope_add_test(tst_estatehostile LABEL unit
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estatehostile.cpp ${CMAKE_CURRENT_LIST_DIR}/estateanswers.h
     LIBS qscope_estate)
+# Notifications when one round raises many alerts.
+qscope_add_test(tst_estatenotifyflood LABEL ui
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estatenotifyflood.cpp ${CMAKE_CURRENT_LIST_DIR}/estateanswers.h
+    LIBS qscope_ui)
