@@ -70,8 +70,25 @@ QStringList addresses(const Value &v)
     return out;
 }
 
-/// .qscope.peers as the agent keeps it: a table of handle, host, port, keyed by handle or not.
-QHash<int, QString> peersOf(const Value &v)
+bool isLoopback(const QString &host)
+{
+    return host.startsWith(QLatin1String("127."));
+}
+
+/// An address a process names (its upstream, a gateway's server, a peer) as a key. One on that
+/// process's own machine (r.q's default ":5010", localhost, a subscriber seen from 127.0.0.1)
+/// is on `host`, the machine the process was reached on, not on this one.
+QString keyNamedBy(const QString &address, const QString &host)
+{
+    const QString key = EstateState::keyOf(address);
+    if (key.isEmpty() || isLoopback(host) || !isLoopback(key.section(QLatin1Char(':'), 0, 0)))
+        return key;
+    return host + QLatin1Char(':') + key.section(QLatin1Char(':'), 1);
+}
+
+/// .qscope.peers as the agent keeps it: a table of handle, host, port, keyed by handle or not;
+/// addresses as seen from `host`, the publisher's machine.
+QHash<int, QString> peersOf(const Value &v, const QString &publisherHost)
 {
     QHash<int, QString> out;
     Value table = v;
@@ -96,8 +113,8 @@ QHash<int, QString> peersOf(const Value &v)
         const auto p = integer(elementAt(ports, i));
         const QByteArray where = text(elementAt(hosts, i));
         if (!handle || !p) continue;
-        const QString key =
-            EstateState::keyOf(QString::fromUtf8(where) + QLatin1Char(':') + QString::number(*p));
+        const QString key = keyNamedBy(
+            QString::fromUtf8(where) + QLatin1Char(':') + QString::number(*p), publisherHost);
         if (!key.isEmpty()) out.insert(int(*handle), key);
     }
     return out;
@@ -299,10 +316,10 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     }
     n.logPosition = integer(a.item(LogPos));
     const QStringList up = addresses(a.item(Upstream));
-    n.upstreamKey = up.isEmpty() ? QString() : keyOf(up.first());
+    n.upstreamKey = up.isEmpty() ? QString() : keyNamedBy(up.first(), n.host);
     n.queries.clear();
     for (const QString &s : addresses(a.item(GwServers)))
-        if (!keyOf(s).isEmpty()) n.queries << keyOf(s);
+        if (const QString k = keyNamedBy(s, n.host); !k.isEmpty()) n.queries << k;
     n.handleOnUpstream = int(integer(a.item(Wh)).value_or(0));
     n.handleFromPeers = false; // set again by resolvePeers at the round's end
     n.tableRows.clear();
@@ -330,7 +347,7 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     }
     prev = Sample{nowMs, n.logPosition, n.rows};
     if (!n.roleSetByUser) n.role = guessRole(n);
-    n.peers = peersOf(a.item(Peers));
+    n.peers = peersOf(a.item(Peers), n.host);
     QStringList found;
     for (const QString &k : n.queries + QStringList{n.upstreamKey} + n.peers.values())
         if (!k.isEmpty() && indexOf(k) < 0 && !found.contains(k)) found << k;

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void dictsWhoseKeysOutnumberTheirValuesAreRefused_data();
     void dictsWhoseKeysOutnumberTheirValuesAreRefused();
     void aProcessAnsweringAnErrorIsNotCalledUnreachable();
+    void addressesARemoteProcessNamesForItselfAreOnItsHost();
 };
 
 void TstEstateHostile::aFlappingProcessKeepsTheAlertLogBounded()
@@ -128,6 +129,32 @@ void TstEstateHostile::aProcessAnsweringAnErrorIsNotCalledUnreachable()
     s.finishRound(3000);
     QVERIFY(!s.nodes()[0].answeredBadly);
     QVERIFY(!s.alerts()[0].active());
+}
+
+void TstEstateHostile::addressesARemoteProcessNamesForItselfAreOnItsHost()
+{
+    // r.q's default upstream is ":5010", and a subscriber on the tickerplant's machine is seen
+    // there from 127.0.0.1: both name the answering process's machine, not this one.
+    EstateState s;
+    const int rdb = s.addProcess(QStringLiteral("10.1.2.3:5011"));
+    const int tp = s.addProcess(QStringLiteral("10.1.2.3:5010"));
+    Answer sub;
+    sub.port = 5011;
+    sub.upstream = ":5010";
+    QStringList found = s.applyPoll(rdb, answer(sub), 1000);
+    QCOMPARE(s.nodes()[size_t(rdb)].upstreamKey, QStringLiteral("10.1.2.3:5010"));
+    QVERIFY2(found.isEmpty(), qPrintable(found.join(QLatin1Char(' '))));
+    Answer pub;
+    pub.port = 5010;
+    pub.subscribers = {7, 8};
+    pub.peers = {{7, "127.0.0.1", 5011}, {8, "localhost", 5012}};
+    found = s.applyPoll(tp, answer(pub), 1000);
+    QCOMPARE(found, QStringList{QStringLiteral("10.1.2.3:5012")});
+    // one watched on this machine keeps this machine
+    EstateState local;
+    const int here = local.addProcess(QStringLiteral("127.0.0.1:5011"));
+    local.applyPoll(here, answer(sub), 1000);
+    QCOMPARE(local.nodes()[size_t(here)].upstreamKey, QStringLiteral("127.0.0.1:5010"));
 }
 
 QTEST_GUILESS_MAIN(TstEstateHostile)
