@@ -130,7 +130,9 @@ void EstateCollector::onResult(const QueryResult &r)
                 ask(k);
             }
     } else {
-        m_state->applyFailure(m_state->indexOf(key), r.error->message, now());
+        const bool answered = r.error->kind == NetError::QError;
+        m_state->applyFailure(m_state->indexOf(key), EstateState::pollErrorText(*r.error), now(),
+                              answered);
     }
     maybeFinish();
 }

@@ -142,10 +142,9 @@ QString estateReportText(const EstateState &state, const EstateReportInfo &info)
         QString st = n.standIn() ? QStringLiteral("handle %1 at %2, address not exposed")
                                        .arg(n.handleOnUpstream)
                                        .arg(n.upstreamKey)
-                     : live ? QStringLiteral("ok")
-                     : n.polled || !n.error.isEmpty()
-                         ? QStringLiteral("unreachable: %1").arg(n.error)
-                         : QStringLiteral("no answer yet");
+                     : live                           ? QStringLiteral("ok")
+                     : n.polled || !n.error.isEmpty() ? EstateState::downText(n)
+                                                      : QStringLiteral("no answer yet");
         if (n.activeAlerts) st += QStringLiteral(" (%1 alerts)").arg(n.activeAlerts);
         s += row({n.key, n.role,
                   live ? QStringLiteral("%1/%2/%3")

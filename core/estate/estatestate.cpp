@@ -70,8 +70,25 @@ QStringList addresses(const Value &v)
     return out;
 }
 
-/// .qscope.peers as the agent keeps it: a table of handle, host, port, keyed by handle or not.
-QHash<int, QString> peersOf(const Value &v)
+bool isLoopback(const QString &host)
+{
+    return host.startsWith(QLatin1String("127."));
+}
+
+/// An address a process names (its upstream, a gateway's server, a peer) as a key. One on that
+/// process's own machine (r.q's default ":5010", localhost, a subscriber seen from 127.0.0.1)
+/// is on `host`, the machine the process was reached on, not on this one.
+QString keyNamedBy(const QString &address, const QString &host)
+{
+    const QString key = EstateState::keyOf(address);
+    if (key.isEmpty() || isLoopback(host) || !isLoopback(key.section(QLatin1Char(':'), 0, 0)))
+        return key;
+    return host + QLatin1Char(':') + key.section(QLatin1Char(':'), 1);
+}
+
+/// .qscope.peers as the agent keeps it: a table of handle, host, port, keyed by handle or not;
+/// addresses as seen from `host`, the publisher's machine.
+QHash<int, QString> peersOf(const Value &v, const QString &publisherHost)
 {
     QHash<int, QString> out;
     Value table = v;
@@ -96,11 +113,25 @@ QHash<int, QString> peersOf(const Value &v)
         const auto p = integer(elementAt(ports, i));
         const QByteArray where = text(elementAt(hosts, i));
         if (!handle || !p) continue;
-        const QString key =
-            EstateState::keyOf(QString::fromUtf8(where) + QLatin1Char(':') + QString::number(*p));
+        const QString key = keyNamedBy(
+            QString::fromUtf8(where) + QLatin1Char(':') + QString::number(*p), publisherHost);
         if (!key.isEmpty()) out.insert(int(*handle), key);
     }
     return out;
+}
+
+/// The name of the first dict in the answer whose keys and values differ in count, else "". q
+/// never makes one, but the decoder takes a dict as it comes, and the figures below index the
+/// values by the keys' positions (past the values' end: a crash, or garbage).
+QString malformedDict(const Value &answer)
+{
+    const std::pair<int, const char *> dicts[] = {
+        {Memory, ".Q.w[]"}, {Queued, ".z.W"}, {Subs, ".u.w"}, {Tables, "tables"}};
+    for (const auto &[item, name] : dicts) {
+        const Value &d = answer.item(item);
+        if (d.isDict() && d.keys().count() != d.values().count()) return QString::fromLatin1(name);
+    }
+    return {};
 }
 
 } // namespace
@@ -224,7 +255,16 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     if (i < 0 || i >= int(m_nodes.size())) return {};
     EstateNode &n = m_nodes[size_t(i)];
     if (a.type() != 0 || a.count() != Items) {
-        applyFailure(i, QStringLiteral("unexpected answer to the estate poll"), nowMs);
+        applyFailure(i, QStringLiteral("unexpected answer to the estate poll"), nowMs, true);
+        return {};
+    }
+    if (const QString bad = malformedDict(a); !bad.isEmpty()) {
+        applyFailure(
+            i,
+            QStringLiteral("malformed answer to the estate poll: %1's keys and values differ in "
+                           "count")
+                .arg(bad),
+            nowMs, true);
         return {};
     }
     if (n.polled && !n.reachable) { // back after being unreachable: a reconnect loop's step
@@ -236,6 +276,7 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     }
     if (!n.polled || !n.reachable) n.firstSeenMs = nowMs;
     n.reachable = true;
+    n.answeredBadly = false;
     n.error.clear();
     n.lastSeenMs = nowMs;
     n.polled = true;
@@ -275,10 +316,10 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     }
     n.logPosition = integer(a.item(LogPos));
     const QStringList up = addresses(a.item(Upstream));
-    n.upstreamKey = up.isEmpty() ? QString() : keyOf(up.first());
+    n.upstreamKey = up.isEmpty() ? QString() : keyNamedBy(up.first(), n.host);
     n.queries.clear();
     for (const QString &s : addresses(a.item(GwServers)))
-        if (!keyOf(s).isEmpty()) n.queries << keyOf(s);
+        if (const QString k = keyNamedBy(s, n.host); !k.isEmpty()) n.queries << k;
     n.handleOnUpstream = int(integer(a.item(Wh)).value_or(0));
     n.handleFromPeers = false; // set again by resolvePeers at the round's end
     n.tableRows.clear();
@@ -306,18 +347,19 @@ QStringList EstateState::applyPoll(int i, const Value &a, qint64 nowMs)
     }
     prev = Sample{nowMs, n.logPosition, n.rows};
     if (!n.roleSetByUser) n.role = guessRole(n);
-    n.peers = peersOf(a.item(Peers));
+    n.peers = peersOf(a.item(Peers), n.host);
     QStringList found;
     for (const QString &k : n.queries + QStringList{n.upstreamKey} + n.peers.values())
         if (!k.isEmpty() && indexOf(k) < 0 && !found.contains(k)) found << k;
     return found;
 }
 
-void EstateState::applyFailure(int i, const QString &error, qint64 nowMs)
+void EstateState::applyFailure(int i, const QString &error, qint64 nowMs, bool answered)
 {
     if (i < 0 || i >= int(m_nodes.size())) return;
     EstateNode &n = m_nodes[size_t(i)];
     n.reachable = false;
+    n.answeredBadly = answered;
     n.error = error;
     n.updPerSecond = n.msgsOutPerSecond = n.rowsInPerSecond = 0;
     m_samples.remove(n.key);
@@ -470,6 +512,19 @@ void EstateState::computeDepths()
     }
 }
 
+QString EstateState::pollErrorText(const NetError &error)
+{
+    return error.kind == NetError::QError ? QStringLiteral("it answered '%1").arg(error.message)
+                                          : error.message;
+}
+
+QString EstateState::downText(const EstateNode &n)
+{
+    return (n.answeredBadly ? QStringLiteral("cannot be polled: %1")
+                            : QStringLiteral("unreachable: %1"))
+        .arg(n.error);
+}
+
 QString EstateState::alertId(EstateAlert::Kind kind, const QString &node)
 {
     return QString::number(int(kind)) + QLatin1Char('|') + node;
@@ -488,16 +543,33 @@ void EstateState::raise(EstateAlert::Kind kind, const QString &node, const QStri
     m_alerts.push_back(EstateAlert{kind, node, text, nowMs, 0});
 }
 
+void EstateState::trimAlertLog()
+{
+    // the oldest cleared ones go; active ones stay, whatever their age
+    auto cleared = std::count_if(m_alerts.begin(), m_alerts.end(),
+                                 [](const EstateAlert &a) { return !a.active(); });
+    if (cleared <= kClearedAlertsKept) return;
+    auto drop = cleared - kClearedAlertsKept;
+    m_alerts.erase(std::remove_if(m_alerts.begin(), m_alerts.end(),
+                                  [&drop](const EstateAlert &a) {
+                                      if (a.active() || drop == 0) return false;
+                                      --drop;
+                                      return true;
+                                  }),
+                   m_alerts.end());
+}
+
 void EstateState::evaluateAlerts(qint64 nowMs)
 {
     m_raisedLastRound.clear();
+    trimAlertLog(); // before raising: raisedLastRound's indexes hold until the next round
     QSet<QString> seen;
     for (const EstateNode &n : m_nodes) {
         if (n.standIn()) continue;
         if (n.polled || !n.error.isEmpty()) {
             if (!n.reachable)
-                raise(EstateAlert::Unreachable, n.key,
-                      QStringLiteral("%1 unreachable: %2").arg(n.key, n.error), nowMs, &seen);
+                raise(EstateAlert::Unreachable, n.key, n.key + QLatin1Char(' ') + downText(n),
+                      nowMs, &seen);
         }
         reconnectAlert(n, nowMs, &seen); // up or down: the loop is what it reports
         if (!n.reachable) continue;

@@ -13,6 +13,7 @@
 /// Thread: one thread at a time (the GUI thread in the app, the command's in the CLI).
 
 #include "estate/estatehistory.h"
+#include "net/nettypes.h"
 #include "protocol/value.h"
 
 #include <QHash>
@@ -63,6 +64,10 @@ struct EstateNode
     bool roleSetByUser = false;
     bool polled = false;    ///< answered at least once
     bool reachable = false; ///< the last poll was answered
+    /// Not reachable because the last poll was answered, but not as asked (a q error such as
+    /// 'access from a locked-down .z.pg, or a malformed answer): the process is up, its figures
+    /// cannot be read. Says "cannot be polled" where an unreachable one says "unreachable".
+    bool answeredBadly = false;
     QString error;
     int pid = 0;
     qint64 used = 0, heap = 0, peak = 0;
@@ -124,6 +129,10 @@ public:
         virtual void reset() = 0;
     };
 
+    /// Cleared alerts the log keeps (the newest; active ones always stay): a process flapping
+    /// for a day raises thousands, and the view rewrites the log every round.
+    static constexpr int kClearedAlertsKept = 500;
+
     /// The one plain q sent per process per poll.
     static QByteArray pollQuery();
     /// ":host:port" / "host:port" / `:host:port -> "host:port" (localhost as 127.0.0.1); "" if
@@ -141,7 +150,7 @@ public:
     int indexOf(const QString &key) const;
     const std::vector<EstateNode> &nodes() const { return m_nodes; }
     const std::vector<EstateEdge> &edges() const { return m_edges; }
-    /// The alert log, oldest first: active ones and those cleared.
+    /// The alert log, oldest first: active ones and the last kClearedAlertsKept cleared.
     const std::vector<EstateAlert> &alerts() const { return m_alerts; }
     /// Indexes into alerts() of those the last finishRound raised (new, not updated ones).
     const std::vector<int> &raisedLastRound() const { return m_raisedLastRound; }
@@ -154,7 +163,14 @@ public:
     /// the processes the answer names that are not watched yet (an upstream, a gateway's
     /// servers), for the caller to add.
     QStringList applyPoll(int node, const Value &answer, qint64 nowMs);
-    void applyFailure(int node, const QString &error, qint64 nowMs);
+    /// answered: the process answered, with a q error or something that is not the poll's
+    /// answer (EstateNode::answeredBadly).
+    void applyFailure(int node, const QString &error, qint64 nowMs, bool answered = false);
+    /// What a failed poll says: a q error as the process's answer ("it answered 'access"), else
+    /// the error's message.
+    static QString pollErrorText(const NetError &error);
+    /// "unreachable: connection refused", "cannot be polled: it answered 'access".
+    static QString downText(const EstateNode &n);
     /// After a round of polls: stand-in nodes, edges, depths, alerts, one history sample.
     void finishRound(qint64 nowMs);
 
@@ -181,6 +197,7 @@ private:
     void buildEdges();
     void computeDepths();
     void evaluateAlerts(qint64 nowMs);
+    void trimAlertLog();
     void queueAlerts(const EstateNode &n, qint64 nowMs, QSet<QString> *seen);
     void memoryAlert(const EstateNode &n, qint64 nowMs, QSet<QString> *seen);
     void reconnectAlert(const EstateNode &n, qint64 nowMs, QSet<QString> *seen);

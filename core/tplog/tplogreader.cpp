@@ -265,11 +265,14 @@ public:
     ChunkInfo &next() { return m_r->slot(m_written++); }
     std::vector<QByteArray> *functions() { return &m_r->m_functions; }
 
-    /// Every 1,024 chunks: publish when the first 64k are in (or 50 ms passed), then every 50 ms.
+    /// Every 1,024 chunks or 1 MB (a log of few big messages, bulk upds of whole tables):
+    /// publish when the first 64k are in (or 50 ms passed), then every 50 ms.
     /// false: the publisher asked to cancel.
     bool maybePublish(const LogSummary &s, int64_t pos)
     {
-        if ((m_written & 1023) != 0 || m_written < 2) return true;
+        if (m_written < 2) return true;
+        if ((m_written & 1023) != 0 && pos - m_checkedAt < kCheckBytes) return true;
+        m_checkedAt = pos;
         const bool due = m_sent == 0 ? (m_written > kFirstBatch || m_clock.elapsed() >= kEveryMs)
                                      : m_clock.elapsed() >= kEveryMs;
         if (!due) return true;
@@ -287,6 +290,7 @@ public:
 private:
     static constexpr int64_t kFirstBatch = int64_t(1) << 16;
     static constexpr qint64 kEveryMs = 50;
+    static constexpr int64_t kCheckBytes = int64_t(1) << 20;
 
     bool publish(const LogSummary &s, int64_t count, int64_t pos, bool done)
     {
@@ -310,6 +314,7 @@ private:
     QElapsedTimer m_clock;
     int64_t m_written = 0;
     int64_t m_sent = 0;
+    int64_t m_checkedAt = 0; ///< bytes scanned when the clock was last looked at
 };
 
 LogSummary TpLogReader::index(const Progress &progress, const Publish &publish)

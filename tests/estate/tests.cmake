@@ -41,3 +41,11 @@ qscope_add_test(tst_estatenotify LABEL ui
 if(TARGET tst_estatenotify)
     target_link_libraries(tst_estatenotify PRIVATE Qt6::DBus)
 endif()
+# EstateState against a long flapping watch and malformed poll answers.
+qscope_add_test(tst_estatehostile LABEL unit
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estatehostile.cpp ${CMAKE_CURRENT_LIST_DIR}/estateanswers.h
+    LIBS qscope_estate)
+# Notifications when one round raises many alerts.
+qscope_add_test(tst_estatenotifyflood LABEL ui
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_estatenotifyflood.cpp ${CMAKE_CURRENT_LIST_DIR}/estateanswers.h
+    LIBS qscope_ui)

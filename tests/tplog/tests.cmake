@@ -14,7 +14,11 @@ qscope_add_test(tst_tplogview LABEL ui TIMEOUT 300
 qscope_add_test(bench_tplog LABEL bench TIMEOUT 600
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_tplog.cpp ${CMAKE_CURRENT_LIST_DIR}/tplogtestutil.h
     LIBS qscope_ui)
-foreach(_t tst_tplog tst_tplogcli tst_tplogview bench_tplog)
+# The index published while built, for logs of few big messages.
+qscope_add_test(tst_tplogedge LABEL unit
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_tplogedge.cpp ${CMAKE_CURRENT_LIST_DIR}/tplogtestutil.h
+    LIBS qscope_tplog)
+foreach(_t tst_tplog tst_tplogcli tst_tplogview bench_tplog tst_tplogedge)
     if(NOT TARGET ${_t})
         continue()
     endif()

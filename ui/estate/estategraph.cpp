@@ -235,7 +235,7 @@ void EstateGraph::paintEvent(QPaintEvent *)
         QStringList lines;
         lines << (stand ? tr("subscriber of %1, address not exposed").arg(n.upstreamKey) : n.key);
         if (down) {
-            lines << tr("unreachable");
+            lines << (n.answeredBadly ? tr("cannot be polled") : tr("unreachable"));
         } else if (n.polled) {
             lines << tr("mem %1 / heap %2 MB · peak %3").arg(mb(n.used), mb(n.heap), mb(n.peak));
             if (n.logPosition)

@@ -32,9 +32,9 @@ void EstateModel::applyPoll(int node, const Value &answer, qint64 nowMs)
         Q_EMIT processFound(key);
 }
 
-void EstateModel::applyFailure(int node, const QString &error, qint64 nowMs)
+void EstateModel::applyFailure(int node, const QString &error, qint64 nowMs, bool answered)
 {
-    m_state.applyFailure(node, error, nowMs);
+    m_state.applyFailure(node, error, nowMs, answered);
 }
 
 void EstateModel::finishRound(qint64 nowMs)

@@ -39,7 +39,7 @@ public:
 
     /// A poll of node answered (value = pollQuery()'s), or failed (error).
     void applyPoll(int node, const Value &answer, qint64 nowMs);
-    void applyFailure(int node, const QString &error, qint64 nowMs);
+    void applyFailure(int node, const QString &error, qint64 nowMs, bool answered = false);
     /// After a round of polls: edges, depths, rates on edges, alerts, history.
     void finishRound(qint64 nowMs);
 

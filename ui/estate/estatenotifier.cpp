@@ -90,12 +90,25 @@ EstateNotifier::EstateNotifier(EstateModel *model, NotificationSink *sink, QObje
 void EstateNotifier::onRaised(const std::vector<int> &indexes)
 {
     if (!m_enabled || !m_sink) return;
-    for (int i : indexes) {
-        if (i < 0 || i >= int(m_model->alerts().size())) continue;
-        const EstateAlert &a = m_model->alerts()[size_t(i)];
-        m_sink->notify(tr("qscope estate: %1 (%2)").arg(EstateAlert::kindName(a.kind), a.node),
-                       a.text);
+    std::vector<const EstateAlert *> raised;
+    for (int i : indexes)
+        if (i >= 0 && i < int(m_model->alerts().size()))
+            raised.push_back(&m_model->alerts()[size_t(i)]);
+    if (int(raised.size()) <= kOneEachUpTo) {
+        for (const EstateAlert *a : raised)
+            m_sink->notify(
+                tr("qscope estate: %1 (%2)").arg(EstateAlert::kindName(a->kind), a->node), a->text);
+        return;
     }
+    // Many at once: one notification, the first few named (the view has them all).
+    constexpr int kNamed = 5;
+    QStringList lines;
+    for (size_t i = 0; i < raised.size() && i < size_t(kNamed); ++i)
+        lines << raised[i]->text;
+    if (int(raised.size()) > kNamed)
+        lines << tr("\u2026 and %n more", nullptr, int(raised.size()) - kNamed);
+    m_sink->notify(tr("qscope estate: %n alerts raised", nullptr, int(raised.size())),
+                   lines.join(QLatin1Char('\n')));
 }
 
 } // namespace qscope

@@ -1,7 +1,7 @@
 #pragma once
 /// Desktop notifications of the estate's alerts: when a round raises an alert and notifications
-/// are on for this estate (off by default), one notification per alert raised, never one per
-/// round while it stays active.
+/// are on for this estate (off by default), one notification per alert raised (a round raising
+/// more than kOneEachUpTo: one for all of them), never one per round while it stays active.
 ///
 /// Where a notification goes is a NotificationSink (the seam tests replace): by default the
 /// freedesktop notification service (org.freedesktop.Notifications' Notify, called
@@ -61,6 +61,10 @@ class EstateNotifier : public QObject
 {
     Q_OBJECT
 public:
+    /// A round raising more alerts than this (a network blip: every process unreachable at
+    /// once) makes one notification with their count and the first few, not one each.
+    static constexpr int kOneEachUpTo = 3;
+
     /// sink is not owned and must outlive this.
     EstateNotifier(EstateModel *model, NotificationSink *sink, QObject *parent = nullptr);
 

@@ -203,8 +203,8 @@ void EstatePoller::onResult(const QueryResult &r)
         m_nanos += r.elapsedNs;
         m_model->applyPoll(i, r.value, now);
     } else {
-        p.lastError = r.error->message;
-        m_model->applyFailure(i, r.error->message, now);
+        p.lastError = EstateState::pollErrorText(*r.error);
+        m_model->applyFailure(i, p.lastError, now, r.error->kind == NetError::QError);
     }
     if (m_requests.isEmpty() && m_roundOpen) finishRound();
 }
