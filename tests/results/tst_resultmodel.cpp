@@ -440,7 +440,7 @@ private Q_SLOTS:
 
     void gridRowsAreCappedWhereAViewCannotGo()
     {
-        // past kMaxGridRows a QTableView's int height would overflow: the grid has that many rows,
+        // past kMaxGridRows (the int limit: a model's row is an int) the grid has that many rows,
         // the view (export, copy all) every one
         const int64_t n = int64_t(ResultTableModel::kMaxGridRows) + 3;
         Value flags = Value::uninitialised(Boolean, n);
