@@ -1,6 +1,7 @@
 #include "gridview.h"
 
 #include <QGuiApplication>
+#include <QHash>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QKeyEvent>
@@ -515,6 +516,28 @@ void GridView::keyPressEvent(QKeyEvent *event)
     m_mouseSelecting = false;
     const QModelIndex before = currentIndex();
     const bool shift = event->modifiers() & Qt::ShiftModifier;
+    // Ctrl+Shift+End (and Home, arrows, pages) selects from the anchor to where Ctrl moves, as
+    // a spreadsheet does; QAbstractItemView moves without selecting when Ctrl is held.
+    const bool ctrl = event->modifiers() & Qt::ControlModifier;
+    if (shift && ctrl && selectionMode() == ExtendedSelection && model() && selectionModel()) {
+        static const QHash<int, CursorAction> actions{
+            {Qt::Key_Home, MoveHome},     {Qt::Key_End, MoveEnd},
+            {Qt::Key_Up, MoveUp},         {Qt::Key_Down, MoveDown},
+            {Qt::Key_Left, MoveLeft},     {Qt::Key_Right, MoveRight},
+            {Qt::Key_PageUp, MovePageUp}, {Qt::Key_PageDown, MovePageDown}};
+        const auto action = actions.find(event->key());
+        if (action != actions.end()) {
+            if (!m_anchor.isValid()) m_anchor = before;
+            const QModelIndex next = moveCursor(*action, event->modifiers());
+            if (next.isValid()) {
+                selectionModel()->setCurrentIndex(next, QItemSelectionModel::NoUpdate);
+                if (m_anchor.isValid())
+                    selectBetween(m_anchor, next, QItemSelectionModel::SelectCurrent);
+            }
+            event->accept();
+            return;
+        }
+    }
     if (shift && !m_anchor.isValid()) m_anchor = before;
     QAbstractItemView::keyPressEvent(event);
     if (!shift && currentIndex() != before) m_anchor = currentIndex();
@@ -533,6 +556,12 @@ void GridView::rowsInserted(const QModelIndex &parent, int start, int end)
 {
     QAbstractItemView::rowsInserted(parent, start, end);
     rowsChangedLater();
+}
+
+void GridView::selectionChanged(const QItemSelection &selected, const QItemSelection &deselected)
+{
+    QAbstractItemView::selectionChanged(selected, deselected);
+    m_gutter->update(); // the numbers of selected rows are bold
 }
 
 void GridView::rowsChangedLater()
@@ -656,30 +685,42 @@ void GridView::paintGutter(QPainter *painter, const QRect &area)
     QStyle::State state = QStyle::State_None;
     if (isEnabled()) state |= QStyle::State_Enabled;
     if (isActiveWindow()) state |= QStyle::State_Active;
-    if (headerHeight > 0 && area.top() < headerHeight) { // the corner, as QTableView's
+    const int rows = rowCount();
+    if (rows > 0) {
+        const int top = int(std::max<int64_t>(0, rowAtUnbounded(area.top() - headerHeight)));
+        const int bottom =
+            int(std::min<int64_t>(rows - 1, rowAtUnbounded(area.bottom() - headerHeight)));
+        option.orientation = Qt::Vertical;
+        option.textAlignment = Qt::AlignLeft | Qt::AlignVCenter;
+        option.iconAlignment = Qt::AlignVCenter;
+        const QFont plain = painter->font();
+        QFont bold = plain;
+        bold.setBold(true);
+        const QItemSelectionModel *selection = selectionModel();
+        for (int row = top; row <= bottom; ++row) {
+            option.state = state;
+            option.section = row;
+            option.rect = QRect(0, headerHeight + rowViewportPosition(row), width, m_rowHeight);
+            option.text = model()->headerData(row, Qt::Vertical, Qt::DisplayRole).toString();
+            option.position = rows == 1         ? QStyleOptionHeader::OnlyOneSection
+                              : row == 0        ? QStyleOptionHeader::Beginning
+                              : row == rows - 1 ? QStyleOptionHeader::End
+                                                : QStyleOptionHeader::Middle;
+            // as a QTableView's row header: the numbers of rows with a selected cell in bold
+            const bool selected = selection && selection->rowIntersectsSelection(row, rootIndex());
+            painter->setFont(selected ? bold : plain);
+            style()->drawControl(QStyle::CE_Header, &option, painter, m_gutter);
+        }
+        painter->setFont(plain);
+    }
+    // the corner last: a row above the first, in part on screen, passes under it
+    if (headerHeight > 0 && area.top() < headerHeight) {
         option.state = state;
         option.rect = QRect(0, 0, width, headerHeight);
         option.position = QStyleOptionHeader::OnlyOneSection;
-        style()->drawControl(QStyle::CE_Header, &option, painter, m_gutter);
-    }
-    const int rows = rowCount();
-    if (rows == 0) return;
-    painter->setClipRect(QRect(0, headerHeight, width, m_gutter->height() - headerHeight));
-    const int top = int(std::max<int64_t>(0, rowAtUnbounded(area.top() - headerHeight)));
-    const int bottom =
-        int(std::min<int64_t>(rows - 1, rowAtUnbounded(area.bottom() - headerHeight)));
-    option.orientation = Qt::Vertical;
-    option.textAlignment = Qt::AlignLeft | Qt::AlignVCenter;
-    option.iconAlignment = Qt::AlignVCenter;
-    for (int row = top; row <= bottom; ++row) {
-        option.state = state;
-        option.section = row;
-        option.rect = QRect(0, headerHeight + rowViewportPosition(row), width, m_rowHeight);
-        option.text = model()->headerData(row, Qt::Vertical, Qt::DisplayRole).toString();
-        option.position = rows == 1         ? QStyleOptionHeader::OnlyOneSection
-                          : row == 0        ? QStyleOptionHeader::Beginning
-                          : row == rows - 1 ? QStyleOptionHeader::End
-                                            : QStyleOptionHeader::Middle;
+        option.orientation = Qt::Horizontal;
+        option.text.clear();
+        option.section = 0;
         style()->drawControl(QStyle::CE_Header, &option, painter, m_gutter);
     }
 }
