@@ -19,7 +19,6 @@
 #include <QFutureWatcher>
 
 #include <atomic>
-#include <limits>
 #include <memory>
 #include <vector>
 
@@ -31,11 +30,6 @@ class ResultTableModel : public QAbstractTableModel
 public:
     /// Results with more rows than this are sorted/filtered off the GUI thread.
     static constexpr int64_t kSyncRowLimit = 100000;
-    /// The most rows the grid shows: a model's row is an int. The GridView scrolls by rows (no
-    /// pixel height to overflow), so this is the int limit. Past it the grid shows the first
-    /// rows in view; copy with nothing selected, export, text and chart still take every row.
-    static constexpr int kMaxGridRows = std::numeric_limits<int>::max();
-
     explicit ResultTableModel(QObject *parent = nullptr);
     ~ResultTableModel() override;
 
@@ -63,7 +57,8 @@ public:
     int64_t sourceRow(int viewRow) const { return sourceRowAt(viewRow); }
     /// The source row at a position in view order (0 .. viewRowCount()-1).
     int64_t sourceRowAt(int64_t position) const;
-    /// Rows in view order (after filtering); rowCount() is this, capped at kMaxGridRows.
+    /// Rows in view order (after filtering); rowCount() is this (a view order is 32-bit: at
+    /// most 2^31-1 rows, which the GridView shows every one of).
     int64_t viewRowCount() const;
     /// Source rows in view order, all of them (for export).
     std::vector<uint32_t> viewRows() const;

@@ -556,10 +556,7 @@ void ResultView::updateInfo()
     }
     const auto shape = m_model->shape();
     // q's own terms: "42 rows × 3 cols", "long atom", "string of 18 chars", "dict of 3 keys"
-    QString what = shape ? shape->describe(m_model->viewRowCount()) : QString();
-    if (m_model->viewRowCount() > m_model->rowCount())
-        what += tr(" (the grid shows the first %L1; copy all and export take every row)")
-                    .arg(m_model->rowCount());
+    const QString what = shape ? shape->describe(m_model->viewRowCount()) : QString();
     QString text = what % QStringLiteral(" \u00b7 ") % humanBytes(m_result.bytesIn) %
                    QStringLiteral(" \u00b7 ") % humanDuration(m_result.elapsedNs) %
                    QStringLiteral(" \u00b7 ") % m_server;
