@@ -422,6 +422,22 @@ private Q_SLOTS:
             h->setValue(h->maximum());
             QVERIFY(h->value() > grid->columnWidth(2) / 2);
             QCOMPARE(view->frozenColumns()->view()->x(), grid->frameWidth() + grid->gutterWidth());
+            // a click on a key cell selects it and scrolls nothing sideways (keys are in sight)
+            GridView *keys = view->frozenColumns()->view();
+            const int scrolled = h->value();
+            const QModelIndex key = m->index(int(n) - 12, 1);
+            QTest::mouseClick(keys->viewport(), Qt::LeftButton, Qt::NoModifier,
+                              keys->visualRect(key).center());
+            QCOMPARE(grid->currentIndex(), key);
+            QCOMPARE(h->value(), scrolled);
+            // a cell passed under the keys comes out beside them, not under them
+            grid->setCurrentIndex(m->index(int(n) - 12, 2));
+            QCOMPARE(grid->columnViewportPosition(2), grid->columnWidth(0) + grid->columnWidth(1));
+            h->setValue(h->maximum());
+            grid->setCurrentIndex(m->index(int(n) - 26, 4));
+            grid->selectionModel()->select(
+                QItemSelection(m->index(int(n) - 26, 2), m->index(int(n) - 20, 5)),
+                QItemSelectionModel::ClearAndSelect);
             QTest::qWait(100);
             const QString suffix =
                 kind == Theme::Light ? QStringLiteral("light") : QStringLiteral("dark");

@@ -42,20 +42,6 @@ FrozenColumns::FrozenColumns(GridView *grid) : QObject(grid), m_grid(grid)
     connect(grid->model(), &QAbstractItemModel::modelReset, this, &FrozenColumns::applyColumns);
     connect(grid->model(), &QAbstractItemModel::columnsInserted, this,
             &FrozenColumns::applyColumns);
-    // a current cell that moves (keyboard, click) under the frozen columns is scrolled out
-    // from under them, as the grid would scroll it into view at its left edge
-    connect(grid->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex &current) {
-                if (m_count <= 0 || !current.isValid() || current.column() < m_count) return;
-                int frozenWidth = 0;
-                for (int c = 0; c < m_count; ++c)
-                    frozenWidth += m_grid->columnWidth(c);
-                const int x = m_grid->columnViewportPosition(current.column());
-                if (x < frozenWidth) {
-                    QScrollBar *h = m_grid->horizontalScrollBar();
-                    h->setValue(h->value() - (frozenWidth - x));
-                }
-            });
     grid->installEventFilter(this);
 }
 
@@ -79,6 +65,8 @@ void FrozenColumns::applyColumns()
 {
     const int columns = m_grid->model()->columnCount();
     if (m_count >= columns) m_count = 0; // nothing would scroll: nothing to freeze
+    // the grid scrolls a cell out from under them, and never sideways to show one of them
+    m_grid->setFrozenColumnCount(m_count);
     attach(m_count > 0);
     for (int c = 0; c < (m_count > 0 ? columns : 0); ++c) {
         m_frozen->setColumnHidden(c, c >= m_count);

@@ -251,11 +251,14 @@ void GridView::scrollTo(const QModelIndex &index, ScrollHint hint)
         break;
     }
     verticalScrollBar()->setValue(std::max(0, top));
-    // columns: pixels
-    if (isIndexHidden(index)) return;
-    const int x = m_header->sectionPosition(index.column());
+    // columns: pixels, right of the frozen ones (which are always in sight)
+    if (isIndexHidden(index) || index.column() < m_frozenColumns) return;
+    int frozen = 0;
+    for (int c = 0; c < m_frozenColumns; ++c)
+        frozen += isColumnHidden(c) ? 0 : columnWidth(c);
+    const int x = m_header->sectionPosition(index.column()) - frozen;
     const int width = columnWidth(index.column());
-    const int area = viewport()->width();
+    const int area = viewport()->width() - frozen;
     QScrollBar *h = horizontalScrollBar();
     if (hint == PositionAtCenter)
         h->setValue(x + width / 2 - area / 2);
@@ -263,6 +266,11 @@ void GridView::scrollTo(const QModelIndex &index, ScrollHint hint)
         h->setValue(x);
     else if (x + width > h->value() + area)
         h->setValue(std::min(x, x + width - area));
+}
+
+void GridView::setFrozenColumnCount(int count)
+{
+    m_frozenColumns = std::max(0, count);
 }
 
 int GridView::visibleColumn(int visual, int step) const

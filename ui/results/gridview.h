@@ -55,6 +55,12 @@ public:
     /// The gutter widget (clicks select rows); null never.
     QWidget *gutter() const { return m_gutter; }
 
+    /// The first `count` columns stay in sight at the left (an overlay draws them, FrozenColumns):
+    /// scrolling to one of them does not scroll sideways, and a cell scrolled to is brought out
+    /// from under them.
+    void setFrozenColumnCount(int count);
+    int frozenColumnCount() const { return m_frozenColumns; }
+
     void setShowGrid(bool show);
     bool showGrid() const { return m_showGrid; }
 
@@ -117,6 +123,7 @@ private:
     QWidget *m_gutter = nullptr; ///< a Gutter
     int m_rowHeight = 0;
     int m_minGutterWidth = 0;
+    int m_frozenColumns = 0;
     bool m_rowNumbers = true;
     bool m_showGrid = true;
     bool m_mouseSelecting = false;
