@@ -14,6 +14,7 @@
 #include <QAbstractTableModel>
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHeaderView>
 #include <QImage>
@@ -222,6 +223,18 @@ private Q_SLOTS:
         m_grid->clearSelection();
     }
 
+    void typingDoesNotWalkTheRows()
+    {
+        // type-to-find would call data() on millions of rows; the grid ignores typed letters
+        m_grid->setCurrentIndex(at(0, 0));
+        QElapsedTimer clock;
+        clock.start();
+        QTest::keyClicks(m_grid, QStringLiteral("99999"));
+        QCOMPARE(m_grid->currentIndex(), at(0, 0));
+        std::printf("  typing 5 letters over %d rows: %.1f ms\n", m_model.rows,
+                    double(clock.nsecsElapsed()) / 1e6);
+    }
+
     void shiftClickIsOneRange()
     {
         clickCell(5, 1);
@@ -316,6 +329,21 @@ private Q_SLOTS:
         QTest::mouseClick(header->viewport(), Qt::LeftButton, Qt::ShiftModifier, columnPoint(3));
         range = onlyRange();
         QCOMPARE(range.left(), 1);
+        QCOMPARE(range.right(), 3);
+        // a drag down the row numbers past the bottom scrolls and extends the rows
+        const int scrolledTo = m_grid->firstVisibleRow();
+        QTest::mousePress(gutter, Qt::LeftButton, Qt::NoModifier, rowPoint(scrolledTo + 1));
+        const QPoint below(gutter->width() / 2, gutter->height() + 5);
+        for (int k = 0; k < 3; ++k) {
+            QMouseEvent drag(QEvent::MouseMove, below, gutter->mapToGlobal(below), Qt::NoButton,
+                             Qt::LeftButton, Qt::NoModifier);
+            QApplication::sendEvent(gutter, &drag);
+        }
+        QTest::mouseRelease(gutter, Qt::LeftButton, Qt::NoModifier, below);
+        QCOMPARE(m_grid->firstVisibleRow(), scrolledTo + 3);
+        range = onlyRange();
+        QCOMPARE(range.top(), scrolledTo + 1);
+        QCOMPARE(range.bottom(), m_grid->rowAt(m_grid->viewport()->height() - 1));
         QCOMPARE(range.right(), 3);
         m_grid->clearSelection();
         // the row numbers are painted for the rows on screen: a number's pixels are not the

@@ -76,6 +76,7 @@ GridView::~GridView() = default;
 
 void GridView::setModel(QAbstractItemModel *model)
 {
+    if (model == this->model()) return;
     if (this->model()) disconnect(this->model(), nullptr, this, nullptr);
     QAbstractItemView::setModel(model);
     m_header->setModel(model);
@@ -475,6 +476,10 @@ void GridView::gutterPress(QMouseEvent *event, bool move)
         selectAll();
         return;
     }
+    // dragged past the top or bottom: the rows scroll under the pointer, a row per move
+    QScrollBar *v = verticalScrollBar();
+    if (move && y < 0) v->setValue(v->value() - 1);
+    if (move && y >= viewport()->height()) v->setValue(v->value() + 1);
     int row = rowAt(std::clamp(y, 0, std::max(0, viewport()->height() - 1)));
     if (row < 0) row = rowCount() - 1;
     if (row < 0) return;
@@ -549,6 +554,12 @@ void GridView::keyPressEvent(QKeyEvent *event)
     if (shift && !m_anchor.isValid()) m_anchor = before;
     QAbstractItemView::keyPressEvent(event);
     if (!shift && currentIndex() != before) m_anchor = currentIndex();
+}
+
+void GridView::keyboardSearch(const QString &)
+{
+    // QAbstractItemView's type-to-find walks the column's rows with data() until one matches:
+    // seconds of a frozen window over 10M rows. The filter box finds rows (off the GUI thread).
 }
 
 void GridView::reset()

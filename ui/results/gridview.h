@@ -71,6 +71,8 @@ public:
     QRect visualRect(const QModelIndex &index) const override;
     void scrollTo(const QModelIndex &index, ScrollHint hint = EnsureVisible) override;
     QModelIndex indexAt(const QPoint &point) const override;
+    /// Does nothing: a typed letter does not walk millions of rows (the filter box finds rows).
+    void keyboardSearch(const QString &search) override;
 
 Q_SIGNALS:
     /// The header, gutter or viewport were laid out again (a frozen-column overlay follows).
