@@ -158,6 +158,20 @@ private Q_SLOTS:
                 m_grid->horizontalHeader()->length() >= m_grid->viewport()->width());
     }
 
+    void headerAndGutterFollowTheScrollBars()
+    {
+        // the vertical scroll bar comes and goes with the rows: the header and the gutter stay
+        // the viewport's width and height
+        for (const int rows : {3, 10000000, 2, 10000000}) {
+            m_model.setRows(rows);
+            QTRY_COMPARE(m_grid->verticalScrollBar()->isVisible(), rows > 3);
+            QTRY_COMPARE(m_grid->horizontalHeader()->width(), m_grid->viewport()->width());
+            QCOMPARE(m_grid->gutter()->height(),
+                     m_grid->viewport()->height() + m_grid->horizontalHeader()->height());
+            QCOMPARE(m_grid->gutter()->geometry().right() + 1, m_grid->viewport()->x());
+        }
+    }
+
     void noPixelCapAtTheIntLimit()
     {
         // 2^31-1 rows: the most a model can have. A pixel-height view stops at 2^31 / rowHeight.
