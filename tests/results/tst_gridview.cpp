@@ -392,6 +392,21 @@ private Q_SLOTS:
         QVERIFY(image.pixelColor(plain.left() + 3, plain.bottom() + 1) != base);
     }
 
+    void doubleClickOnAColumnEdgeFitsIt()
+    {
+        // the cells on screen decide (rows 9,999,000.. are wider than row 0's "0")
+        m_grid->scrollTo(at(9999000), QAbstractItemView::PositionAtTop);
+        QHeaderView *header = m_grid->horizontalHeader();
+        header->resizeSection(2, 12);
+        const QPoint edge(header->sectionViewportPosition(2) + header->sectionSize(2) - 1,
+                          header->height() / 2);
+        QTest::mouseDClick(header->viewport(), Qt::LeftButton, Qt::NoModifier, edge);
+        const int ink = m_grid->fontMetrics().horizontalAdvance(QStringLiteral("9999000"));
+        QVERIFY2(m_grid->columnWidth(2) > ink, qPrintable(QString::number(m_grid->columnWidth(2))));
+        QVERIFY(m_grid->columnWidth(2) < ink + 60);
+        header->resizeSection(2, 100);
+    }
+
     void keepsNothingPerRow()
     {
         // A QTableView has a vertical QHeaderView with a section per row (8 bytes each).

@@ -68,6 +68,8 @@ GridView::GridView(QWidget *parent) : QAbstractItemView(parent)
     connect(m_header, &QHeaderView::sectionMoved, this, [this] { viewport()->update(); });
     connect(m_header, &QHeaderView::sectionCountChanged, this, [this] { updateGeometries(); });
     connect(m_header, &QHeaderView::geometriesChanged, this, [this] { updateGeometries(); });
+    connect(m_header, &QHeaderView::sectionHandleDoubleClicked, this,
+            &GridView::resizeColumnToContents);
     connect(m_header, &QHeaderView::sectionPressed, this, &GridView::headerPress);
     connect(m_header, &QHeaderView::sectionEntered, this, &GridView::headerEnter);
 }
@@ -117,6 +119,29 @@ int GridView::columnWidth(int column) const
 void GridView::setColumnWidth(int column, int width)
 {
     m_header->resizeSection(column, width);
+}
+
+int GridView::sizeHintForColumn(int column) const
+{
+    // QAbstractItemView's asks every row; a QTableView's and this one the rows on screen
+    if (!model() || column < 0 || column >= columnCount()) return -1;
+    QStyleOptionViewItem option;
+    initViewItemOption(&option);
+    const int first = int(std::max<int64_t>(0, rowAtUnbounded(0)));
+    const int last = int(std::min<int64_t>(rowCount() - 1, rowAtUnbounded(viewport()->height())));
+    int hint = 0;
+    for (int row = first; row <= last; ++row) {
+        const QModelIndex index = model()->index(row, column, rootIndex());
+        hint = std::max(hint, itemDelegateForIndex(index)->sizeHint(option, index).width());
+    }
+    return hint + (m_showGrid ? 1 : 0);
+}
+
+void GridView::resizeColumnToContents(int column)
+{
+    const int content = sizeHintForColumn(column);
+    if (content < 0) return;
+    m_header->resizeSection(column, std::max(content, m_header->sectionSizeHint(column)));
 }
 
 void GridView::setColumnHidden(int column, bool hide)

@@ -33,6 +33,10 @@ public:
     void setRowHeight(int height);
     int columnWidth(int column) const;
     void setColumnWidth(int column, int width);
+    /// Fits a column to its header and the cells on screen (a double-click on its edge).
+    void resizeColumnToContents(int column);
+    /// The widest cell of a column among the rows on screen (never every row).
+    int sizeHintForColumn(int column) const override;
     void setColumnHidden(int column, bool hide);
     bool isColumnHidden(int column) const;
     /// The row at a viewport y (-1 past the rows), the column at a viewport x (-1 past them).
