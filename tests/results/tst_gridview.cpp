@@ -172,6 +172,17 @@ private Q_SLOTS:
         }
     }
 
+    void hiddenHeaderGivesItsPlaceToTheCells()
+    {
+        const int withHeader = m_grid->viewport()->y();
+        m_grid->horizontalHeader()->hide();
+        QCOMPARE(m_grid->viewport()->y(), m_grid->frameWidth());
+        QCOMPARE(m_grid->gutter()->y(), m_grid->frameWidth());
+        m_grid->horizontalHeader()->show();
+        QCOMPARE(m_grid->viewport()->y(), withHeader);
+        QVERIFY(withHeader > m_grid->frameWidth());
+    }
+
     void noPixelCapAtTheIntLimit()
     {
         // 2^31-1 rows: the most a model can have. A pixel-height view stops at 2^31 / rowHeight.

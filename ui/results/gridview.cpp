@@ -68,6 +68,7 @@ GridView::GridView(QWidget *parent) : QAbstractItemView(parent)
     connect(m_header, &QHeaderView::sectionMoved, this, [this] { viewport()->update(); });
     connect(m_header, &QHeaderView::sectionCountChanged, this, [this] { updateGeometries(); });
     connect(m_header, &QHeaderView::geometriesChanged, this, [this] { updateGeometries(); });
+    m_header->installEventFilter(this); // shown or hidden: the cells take its place
     connect(m_header, &QHeaderView::sectionHandleDoubleClicked, this,
             &GridView::resizeColumnToContents);
     connect(m_header, &QHeaderView::sectionPressed, this, &GridView::headerPress);
@@ -645,6 +646,14 @@ void GridView::updateGeometries()
     QAbstractItemView::updateGeometries();
     m_gutter->update();
     Q_EMIT geometriesChanged();
+}
+
+bool GridView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_header &&
+        (event->type() == QEvent::ShowToParent || event->type() == QEvent::HideToParent))
+        updateGeometries();
+    return QAbstractItemView::eventFilter(watched, event);
 }
 
 void GridView::scrollContentsBy(int dx, int dy)
