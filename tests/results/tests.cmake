@@ -24,3 +24,7 @@ qscope_add_test(tst_pinsave LABEL ui TIMEOUT 180
 if(TARGET tst_pinsave)
     target_include_directories(tst_pinsave PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../net)
 endif()
+# GridView, the grid that keeps nothing per row: geometry at 10M and 2^31-1 rows, keys, mouse
+# ranges, row/column header clicks, delegate painting, memory; screenshots beside a QTableView.
+qscope_add_test(tst_gridview LABEL ui TIMEOUT 180
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_gridview.cpp LIBS qscope_ui)

@@ -6,6 +6,7 @@
 #include "charts/zoomchartview.h"
 #include "export/exportjob.h"
 #include "results/frozencolumns.h"
+#include "results/gridview.h"
 #include "results/resultpane.h"
 #include "results/resulttablemodel.h"
 #include "results/resultview.h"
@@ -144,8 +145,10 @@ private Q_SLOTS:
         QVERIFY(info.contains(QStringLiteral("2.50 ms")));
         QVERIFY(info.contains(QStringLiteral("demo (localhost:5010)")));
         // fixed, uniform row heights; widths measured and capped
-        QCOMPARE(view->grid()->verticalHeader()->sectionResizeMode(0), QHeaderView::Fixed);
         QCOMPARE(view->grid()->rowHeight(0), view->grid()->rowHeight(499));
+        QCOMPARE(view->grid()->visualRect(view->model()->index(499, 0)).top() -
+                     view->grid()->visualRect(view->model()->index(0, 0)).top(),
+                 499 * view->grid()->rowHeight());
         for (int c = 0; c < 5; ++c)
             QVERIFY(view->grid()->columnWidth(c) <= 320);
         QVERIFY(view->grid()->columnWidth(0) >
@@ -194,7 +197,8 @@ private Q_SLOTS:
         QString info = view->infoLabel()->text();
         QVERIFY2(info.startsWith(QStringLiteral("string of 18 chars")), qPrintable(info));
         QVERIFY(!info.contains(QStringLiteral("rows")));
-        QVERIFY(!view->grid()->verticalHeader()->isVisibleTo(view));
+        QVERIFY(!view->grid()->rowNumbersVisible());
+        QVERIFY(!view->grid()->gutter()->isVisibleTo(view));
         // an atom says what it is
         pane.setResult(ok(Value::longAtom(42), "42"), QStringLiteral("demo"));
         info = view->infoLabel()->text();
@@ -231,7 +235,7 @@ private Q_SLOTS:
         QVERIFY(!m->index(0, 2).data(Qt::BackgroundRole).isValid());
         QVERIFY(ResultTableModel::keyShade() != view->palette().color(QPalette::Base));
         // the key columns stay in sight when the grid scrolls sideways
-        QTableView *frozen = view->frozenColumns()->view();
+        GridView *frozen = view->frozenColumns()->view();
         QVERIFY(frozen->isVisibleTo(view));
         QVERIFY(!frozen->isColumnHidden(0) && !frozen->isColumnHidden(1));
         QVERIFY(frozen->isColumnHidden(2));
@@ -262,7 +266,7 @@ private Q_SLOTS:
         // an unkeyed result has none
         pane.setResult(ok(marketTable(10), "select from trade"), QStringLiteral("demo"));
         QVERIFY(!frozen->isVisibleTo(view));
-        // and no model either: a table view's header keeps 8 bytes a row, hidden or not
+        // and no model either (nothing to paint or follow)
         QVERIFY(frozen->model() != m);
         // keyed again: the overlay has the grid's rows and shares its selection
         pane.setResult(ok(keyedWide(40), "select last price,... by sym,date from trade"),
@@ -464,7 +468,7 @@ private Q_SLOTS:
         pane.setResult(ok(trades(), "trades"), QStringLiteral("demo"));
         QVERIFY(QTest::qWaitForWindowExposed(&pane));
         ResultView *view = pane.currentView();
-        QTableView *grid = view->grid();
+        GridView *grid = view->grid();
         const QPoint symCell = grid->visualRect(view->model()->index(2, 0)).center();
         QStringList seen;
         auto act = [&](const QString &text, bool shoot = false) {
@@ -590,8 +594,8 @@ private Q_SLOTS:
         // the row numbers are the result's, and the row header is wide enough for the largest
         const QString last = m->headerData(bottom, Qt::Vertical).toString();
         QCOMPARE(last, QString::number(n - 1));
-        QVERIFY(view.grid()->verticalHeader()->width() >
-                view.grid()->fontMetrics().horizontalAdvance(last));
+        QVERIFY(view.grid()->gutterWidth() > view.grid()->fontMetrics().horizontalAdvance(last));
+        QCOMPARE(view.grid()->gutter()->width(), view.grid()->gutterWidth());
         // Ctrl+End reaches the last row of the result
         view.grid()->setFocus();
         QTest::keyClick(view.grid(), Qt::Key_End, Qt::ControlModifier);

@@ -12,6 +12,7 @@
 #include "history/historystore.h"
 #include "mainwindow.h"
 #include "results/frozencolumns.h"
+#include "results/gridview.h"
 #include "results/pinstore.h"
 #include "results/resultpane.h"
 #include "results/resulttablemodel.h"
@@ -219,7 +220,7 @@ private Q_SLOTS:
                                      pane->currentView()->model()->rowCount() == kBigRows,
                                  60000);
         ResultView *view = pane->currentView();
-        QTableView *grid = view->grid();
+        GridView *grid = view->grid();
         auto *m = view->model();
         QVERIFY(!view->result().error);
         QCOMPARE(int64_t(m->rowCount()), kBigRows); // every row is a grid row
@@ -266,11 +267,11 @@ private Q_SLOTS:
 
         // to the last row: its number is the result's, and the row header is wide enough for it
         grid->verticalScrollBar()->setValue(grid->verticalScrollBar()->maximum());
-        QHeaderView *rows = grid->verticalHeader();
-        const int bottom = rows->logicalIndexAt(grid->viewport()->height() - 2);
+        const int bottom = grid->rowAt(grid->viewport()->height() - 2);
         QCOMPARE(bottom, int(kBigRows - 1));
         QCOMPARE(m->headerData(bottom, Qt::Vertical).toString(), QStringLiteral("9999999"));
-        QVERIFY(rows->width() > rows->fontMetrics().horizontalAdvance(QStringLiteral("9999999")));
+        QVERIFY(grid->gutterWidth() >
+                grid->fontMetrics().horizontalAdvance(QStringLiteral("9999999")));
 
         // the screenshot: near the end, the selection's last rows on screen, its statistics below
         grid->scrollTo(m->index(9000000 - 8, 0), QAbstractItemView::PositionAtTop);

@@ -17,6 +17,7 @@
 #include "export/exportjob.h"
 #include "fakeqserver.h"
 #include "mainwindow.h"
+#include "results/gridview.h"
 #include "results/pinstore.h"
 #include "results/resultpane.h"
 #include "results/resulttablemodel.h"

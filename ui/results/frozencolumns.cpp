@@ -1,35 +1,30 @@
 #include "frozencolumns.h"
 
+#include "gridview.h"
+
 #include <QEvent>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QScrollBar>
 #include <QSignalBlocker>
-#include <QTableView>
 
 namespace qscope {
 
-FrozenColumns::FrozenColumns(QTableView *grid) : QObject(grid), m_grid(grid)
+FrozenColumns::FrozenColumns(GridView *grid) : QObject(grid), m_grid(grid)
 {
-    m_frozen = new QTableView(grid);
+    m_frozen = new GridView(grid);
     m_frozen->setObjectName(QStringLiteral("frozenColumns"));
-    // the model is set only while columns are frozen (attach()): a QTableView over a model keeps
-    // 8 bytes per row in its vertical header, hidden or not (77 MB at 10M rows)
     m_frozen->setFocusPolicy(Qt::NoFocus);
-    m_frozen->verticalHeader()->hide();
+    m_frozen->setRowNumbersVisible(false); // the grid's gutter is beside it
     m_frozen->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_frozen->horizontalHeader()->setHighlightSections(false);
     m_frozen->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_frozen->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_frozen->setFrameShape(QFrame::NoFrame);
     m_frozen->setSelectionMode(grid->selectionMode());
-    m_frozen->setWordWrap(false);
     // a line where the scrolling columns pass under the frozen ones
-    m_frozen->setStyleSheet(QStringLiteral("QTableView { border-right: 2px solid palette(mid); }"));
-    const QHeaderView *rows = grid->verticalHeader();
-    m_frozen->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_frozen->verticalHeader()->setMinimumSectionSize(rows->minimumSectionSize());
-    m_frozen->verticalHeader()->setDefaultSectionSize(rows->defaultSectionSize());
+    m_frozen->setStyleSheet(
+        QStringLiteral("qscope--GridView { border-right: 2px solid palette(mid); }"));
+    m_frozen->setRowHeight(grid->rowHeight());
     m_frozen->hide();
 
     connect(grid->horizontalHeader(), &QHeaderView::sectionResized, this,
@@ -38,32 +33,15 @@ FrozenColumns::FrozenColumns(QTableView *grid) : QObject(grid), m_grid(grid)
                 m_frozen->setColumnWidth(column, width);
                 updateGeometry();
             });
-    connect(grid->horizontalHeader(), &QHeaderView::geometriesChanged, this,
-            &FrozenColumns::updateGeometry);
-    connect(grid->verticalHeader(), &QHeaderView::geometriesChanged, this,
-            &FrozenColumns::updateGeometry);
+    connect(grid, &GridView::geometriesChanged, this, &FrozenColumns::updateGeometry);
     connect(grid->verticalScrollBar(), &QScrollBar::valueChanged, m_frozen->verticalScrollBar(),
             &QScrollBar::setValue);
     connect(m_frozen->verticalScrollBar(), &QScrollBar::valueChanged, grid->verticalScrollBar(),
             &QScrollBar::setValue);
-    // a reset (new value, sort, filter) forgets hidden sections: hide them again
+    // a reset (new value, sort, filter) may change the columns: hide the others again
     connect(grid->model(), &QAbstractItemModel::modelReset, this, &FrozenColumns::applyColumns);
     connect(grid->model(), &QAbstractItemModel::columnsInserted, this,
             &FrozenColumns::applyColumns);
-    // a current cell that moves (keyboard, click) under the frozen columns is scrolled out
-    // from under them, as the grid would scroll it into view at its left edge
-    connect(grid->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex &current) {
-                if (m_count <= 0 || !current.isValid() || current.column() < m_count) return;
-                int frozenWidth = 0;
-                for (int c = 0; c < m_count; ++c)
-                    frozenWidth += m_grid->columnWidth(c);
-                const int x = m_grid->columnViewportPosition(current.column());
-                if (x < frozenWidth) {
-                    QScrollBar *h = m_grid->horizontalScrollBar();
-                    h->setValue(h->value() - (frozenWidth - x));
-                }
-            });
     grid->installEventFilter(this);
 }
 
@@ -80,28 +58,22 @@ void FrozenColumns::attach(bool on)
     m_attached = on;
     const QSignalBlocker block(m_frozen->verticalScrollBar()); // the grid keeps its position
     m_frozen->setModel(model);
-    if (!on) return;
-    m_frozen->setSelectionModel(m_grid->selectionModel());
-    // as the grid's (ResultView): a header selection model that stays empty, so painting the
-    // header does not ask every row whether its column is selected
-    if (!m_headerSelection || m_headerSelection->model() != model) {
-        delete m_headerSelection;
-        m_headerSelection = new QItemSelectionModel(model, m_frozen);
-    }
-    m_frozen->horizontalHeader()->setSelectionModel(m_headerSelection);
+    if (on) m_frozen->setSelectionModel(m_grid->selectionModel());
 }
 
 void FrozenColumns::applyColumns()
 {
     const int columns = m_grid->model()->columnCount();
     if (m_count >= columns) m_count = 0; // nothing would scroll: nothing to freeze
+    // the grid scrolls a cell out from under them, and never sideways to show one of them
+    m_grid->setFrozenColumnCount(m_count);
     attach(m_count > 0);
     for (int c = 0; c < (m_count > 0 ? columns : 0); ++c) {
         m_frozen->setColumnHidden(c, c >= m_count);
         if (c < m_count) m_frozen->setColumnWidth(c, m_grid->columnWidth(c));
     }
-    m_frozen->setVisible(m_count > 0 && m_grid->horizontalHeader()->isVisible());
-    m_frozen->verticalScrollBar()->setValue(m_grid->verticalScrollBar()->value());
+    m_frozen->setVisible(m_count > 0 && !m_grid->horizontalHeader()->isHidden());
+    m_frozen->setRowHeight(m_grid->rowHeight());
     updateGeometry();
 }
 
@@ -112,11 +84,12 @@ void FrozenColumns::updateGeometry()
     for (int c = 0; c < m_count; ++c)
         width += m_grid->columnWidth(c);
     const int frame = m_grid->frameWidth();
-    const int left =
-        frame + (m_grid->verticalHeader()->isVisible() ? m_grid->verticalHeader()->width() : 0);
-    m_frozen->horizontalHeader()->setFixedHeight(m_grid->horizontalHeader()->height());
-    m_frozen->setGeometry(left, frame, width + 2,
-                          m_grid->viewport()->height() + m_grid->horizontalHeader()->height());
+    const int header =
+        m_grid->horizontalHeader()->isHidden() ? 0 : m_grid->horizontalHeader()->height();
+    m_frozen->horizontalHeader()->setFixedHeight(header);
+    // the overlay's viewport is the grid's height: the same rows fit, its scroll range is the same
+    m_frozen->setGeometry(frame + m_grid->gutterWidth(), frame, width + 2,
+                          m_grid->viewport()->height() + header);
     m_frozen->verticalScrollBar()->setValue(m_grid->verticalScrollBar()->value());
 }
 

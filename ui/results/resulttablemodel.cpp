@@ -86,7 +86,7 @@ void ResultTableModel::setValue(const Value &value)
 int ResultTableModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_shape) return 0;
-    return int(std::min<int64_t>(viewRowCount(), kMaxGridRows));
+    return int(viewRowCount()); // at most INT32_MAX: the grid shows every row in view
 }
 
 int ResultTableModel::columnCount(const QModelIndex &parent) const

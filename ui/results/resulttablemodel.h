@@ -7,9 +7,9 @@
 ///
 /// Every row of the view is a model row (model row = position in view order), so a selection
 /// covers what it says: select-all, a shift-range to row 9,000,000, copy and statistics read all
-/// of it. A QTableView keeps 8 bytes per row in its vertical header (77 MB and ~40 ms per reset
-/// that changes the row count at 10M rows, bench_grid prints it); ResultView keeps the rest of
-/// the view free of per-row work. GUI thread only.
+/// of it. The grid is a GridView, which keeps nothing per row (a QTableView's vertical header
+/// keeps 8 bytes a row, 77 MB and ~40 ms per reset at 10M rows: bench_grid prints both).
+/// GUI thread only.
 
 #include "roworder.h"
 #include "rowview.h"
@@ -30,11 +30,6 @@ class ResultTableModel : public QAbstractTableModel
 public:
     /// Results with more rows than this are sorted/filtered off the GUI thread.
     static constexpr int64_t kSyncRowLimit = 100000;
-    /// The most rows the grid shows: a QTableView's height in pixels is an int (at 40 px a row,
-    /// 53M rows), and its header keeps 8 bytes a row. Past it the grid shows the first rows in
-    /// view; copy with nothing selected, export, text and chart still take every row.
-    static constexpr int kMaxGridRows = 50000000;
-
     explicit ResultTableModel(QObject *parent = nullptr);
     ~ResultTableModel() override;
 
@@ -62,7 +57,8 @@ public:
     int64_t sourceRow(int viewRow) const { return sourceRowAt(viewRow); }
     /// The source row at a position in view order (0 .. viewRowCount()-1).
     int64_t sourceRowAt(int64_t position) const;
-    /// Rows in view order (after filtering); rowCount() is this, capped at kMaxGridRows.
+    /// Rows in view order (after filtering); rowCount() is this (a view order is 32-bit: at
+    /// most 2^31-1 rows, which the GridView shows every one of).
     int64_t viewRowCount() const;
     /// Source rows in view order, all of them (for export).
     std::vector<uint32_t> viewRows() const;

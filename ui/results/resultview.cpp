@@ -5,6 +5,7 @@
 #include "export/exportdialog.h"
 #include "export/exportjob.h"
 #include "frozencolumns.h"
+#include "gridview.h"
 #include "net/connectionmanager.h"
 #include "protocol/columnops.h"
 #include "protocol/format.h"
@@ -33,7 +34,6 @@
 #include <QScrollBar>
 #include <QShortcut>
 #include <QStackedWidget>
-#include <QTableView>
 #include <QThreadPool>
 #include <QTimer>
 #include <QToolButton>
@@ -185,26 +185,13 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     m_message->setWordWrap(true);
 
     m_model = new ResultTableModel(this);
-    m_grid = new QTableView(this);
+    m_grid = new GridView(this);
+    m_grid->setObjectName(QStringLiteral("resultGrid"));
     m_grid->setModel(m_model);
-    m_grid->setSortingEnabled(false); // sort is driven by header clicks below (no initial sort)
-    m_grid->setWordWrap(false);
     m_grid->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_grid->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
-    const int rowHeight = m_grid->fontMetrics().height() + 6;
-    QHeaderView *vh = m_grid->verticalHeader();
-    vh->setSectionResizeMode(QHeaderView::Fixed);
-    vh->setMinimumSectionSize(rowHeight);
-    vh->setDefaultSectionSize(rowHeight);
+    m_grid->setRowHeight(m_grid->fontMetrics().height() + 6);
     m_grid->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_grid->horizontalHeader()->setSectionsClickable(true);
-    m_grid->horizontalHeader()->setHighlightSections(false);
     m_grid->horizontalHeader()->setSortIndicatorShown(false);
-    m_grid->setVerticalScrollMode(QAbstractItemView::ScrollPerItem); // 10M rows fit its int range
-    // The column header paints each section with isColumnSelected(), which asks every row's flags
-    // (at 10M rows, 300 ms per paint after a select-all). It highlights nothing here: give it a
-    // selection model of its own that stays empty.
-    m_grid->horizontalHeader()->setSelectionModel(new QItemSelectionModel(m_model, m_grid));
     m_frozen = new FrozenColumns(m_grid);
 
     m_text = new QPlainTextEdit(this);
@@ -271,13 +258,13 @@ ResultView::ResultView(ConnectionManager *manager, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         if (m_model->sortSpec().column >= 0) fitVisibleColumns();
     });
-    for (QTableView *view : {m_grid, m_frozen->view()}) {
+    for (GridView *view : {m_grid, m_frozen->view()}) {
         view->setContextMenuPolicy(Qt::CustomContextMenu);
         connect(view, &QWidget::customContextMenuRequested, this,
                 [this, view](const QPoint &pos) { showCellMenu(view, pos); });
         connect(view->horizontalHeader(), &QHeaderView::sectionClicked, this,
                 &ResultView::cycleSort);
-        connect(view, &QTableView::doubleClicked, this,
+        connect(view, &QAbstractItemView::doubleClicked, this,
                 [this](const QModelIndex &index) { openNested(index.row(), index.column()); });
     }
     auto *copyTsv =
@@ -366,7 +353,7 @@ void ResultView::showValue(const Value &value)
     // an atom or a string is one value: no row number, the cell as wide as the pane
     const bool scalar = m_model->shape()->kind == ResultShape::Kind::Scalar;
     m_grid->horizontalHeader()->setVisible(m_hasResult);
-    m_grid->verticalHeader()->setVisible(m_hasResult && !scalar);
+    m_grid->setRowNumbersVisible(m_hasResult && !scalar);
     m_grid->horizontalHeader()->setStretchLastSection(scalar);
     m_frozen->setCount(
         m_model->shape()->kind == ResultShape::Kind::KeyedTable ? m_model->keyColumnCount() : 0);
@@ -405,7 +392,7 @@ void ResultView::measureColumns()
         m_grid->horizontalHeader()->resizeSection(c, std::min(w, kMaxColumnWidth));
     }
     // the row numbers (the source rows, as q numbers them): wide enough for the largest
-    m_grid->verticalHeader()->setMinimumWidth(
+    m_grid->setMinimumGutterWidth(
         fm.horizontalAdvance(QString::number(std::max<int64_t>(rows - 1, 0))) + 12);
 }
 
@@ -569,10 +556,7 @@ void ResultView::updateInfo()
     }
     const auto shape = m_model->shape();
     // q's own terms: "42 rows × 3 cols", "long atom", "string of 18 chars", "dict of 3 keys"
-    QString what = shape ? shape->describe(m_model->viewRowCount()) : QString();
-    if (m_model->viewRowCount() > m_model->rowCount())
-        what += tr(" (the grid shows the first %L1; copy all and export take every row)")
-                    .arg(m_model->rowCount());
+    const QString what = shape ? shape->describe(m_model->viewRowCount()) : QString();
     QString text = what % QStringLiteral(" \u00b7 ") % humanBytes(m_result.bytesIn) %
                    QStringLiteral(" \u00b7 ") % humanDuration(m_result.elapsedNs) %
                    QStringLiteral(" \u00b7 ") % m_server;
@@ -663,7 +647,7 @@ QByteArray ResultView::copyText(const QByteArray &text, const QString &what)
     return text;
 }
 
-void ResultView::showCellMenu(QTableView *view, const QPoint &pos)
+void ResultView::showCellMenu(GridView *view, const QPoint &pos)
 {
     const QModelIndex index = view->indexAt(pos);
     const auto shape = m_model->shape();
@@ -716,7 +700,7 @@ void ResultView::fitVisibleColumns()
     // column (never narrow one a user sized) whose shown values or header would be cut.
     const auto shape = m_model->shape();
     if (!shape || shape->kind == ResultShape::Kind::Scalar) return;
-    const int rowHeight = std::max(1, m_grid->verticalHeader()->defaultSectionSize());
+    const int rowHeight = std::max(1, m_grid->rowHeight());
     const int visible = std::max(m_grid->viewport()->height(), 600) / rowHeight + 1;
     const int first = std::max(0, m_grid->rowAt(0));
     const int last = std::min(m_model->rowCount(), first + visible);

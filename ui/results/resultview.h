@@ -24,7 +24,6 @@ class QProgressBar;
 class QScrollBar;
 class QPushButton;
 class QStackedWidget;
-class QTableView;
 class QToolButton;
 
 namespace qscope {
@@ -33,6 +32,7 @@ class ChartPanel;
 class ConnectionManager;
 class ExportJob;
 class FrozenColumns;
+class GridView;
 class ResultTableModel;
 
 class ResultView : public QWidget
@@ -75,7 +75,8 @@ public:
     void sendTo(ConnectionId id, bool asUpd, const QByteArray &name);
 
     // parts, for the pane and tests
-    QTableView *grid() const { return m_grid; }
+    /// The grid: every row of the result in view order, nothing kept per row.
+    GridView *grid() const { return m_grid; }
     /// The overlay that keeps a keyed table's key columns in sight.
     FrozenColumns *frozenColumns() const { return m_frozen; }
     /// The scroll bar over all rows (the grid's own: one model row per row in view).
@@ -95,7 +96,7 @@ public:
     /// The cell menu while it is open (tests).
     QMenu *openCellMenu() const { return m_lastMenu; }
     /// Opens the cell menu at a point of a grid's viewport (the grid or the frozen keys).
-    void showCellMenu(QTableView *view, const QPoint &pos);
+    void showCellMenu(GridView *view, const QPoint &pos);
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
@@ -153,7 +154,7 @@ private:
     QToolButton *m_sendButton = nullptr;
     QToolButton *m_backButton = nullptr;
     QStackedWidget *m_stackWidget = nullptr;
-    QTableView *m_grid = nullptr;
+    GridView *m_grid = nullptr;
     FrozenColumns *m_frozen = nullptr;
     QWidget *m_gridBox = nullptr;
     ResultTableModel *m_model = nullptr;
