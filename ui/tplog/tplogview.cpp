@@ -219,6 +219,7 @@ TpLogView::~TpLogView()
     // pool jobs stop (the index scan at its next batch, within 50 ms); their results are dropped
     // with the watchers, and the last reference to the reader (its open file) goes with the job
     if (m_cancel) *m_cancel = true;
+    if (m_selectionCancel) *m_selectionCancel = true;
     if (m_publishConnection) m_manager->close(m_publishConnection);
 }
 
@@ -611,6 +612,9 @@ QString TpLogView::applyFilter()
 
 void TpLogView::showSelection()
 {
+    // whatever the previous selection still decodes is not wanted any more
+    if (m_selectionCancel) *m_selectionCancel = true;
+    m_selectionCancel.reset();
     if (!m_reader) return;
     std::vector<int64_t> chunks;
     for (const QModelIndex &i : m_grid->selectionModel()->selectedRows())
@@ -623,15 +627,17 @@ void TpLogView::showSelection()
     // decode on the pool: a selection may span millions of messages
     const quint64 gen = ++m_selectionGeneration;
     std::shared_ptr<const tplog::TpLogReader> reader = m_reader;
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_selectionCancel = std::make_shared<std::atomic<bool>>(false);
     runOnPool<Value>(
         this,
-        [reader, chunks, f = m_filter](const std::atomic<bool> &stop, std::atomic<int> &) {
+        [reader, chunks, f = m_filter, gate = m_decodeGate](const std::atomic<bool> &stop,
+                                                            std::atomic<int> &) {
             // per table, the rows of its selected messages, joined
             std::vector<QByteArray> order;
             std::map<QByteArray, std::vector<Value>> parts;
             for (int64_t i : chunks) {
                 if (stop) return Value();
+                if (gate) gate(i);
                 const Decoded d = reader->decode(i);
                 if (!d.ok() && !reader->fileError().isEmpty())
                     return Value::error(reader->fileError().toUtf8());
@@ -670,7 +676,7 @@ void TpLogView::showSelection()
             m_rows->setResult(r, QFileInfo(m_path).fileName());
             Q_EMIT rowsShown(v.isTable() ? v.count() : -1);
         },
-        cancel, std::make_shared<std::atomic<int>>(0));
+        m_selectionCancel, std::make_shared<std::atomic<int>>(0));
 }
 
 void TpLogView::chooseExportPrefix()

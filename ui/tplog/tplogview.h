@@ -87,6 +87,10 @@ public:
     /// on (a test holds the scan there to look at the view mid-indexing). Set before open().
     using IndexGate = std::function<void(const tplog::IndexProgress &)>;
     void setIndexGate(IndexGate gate) { m_indexGate = std::move(gate); }
+    /// Tests: called on the pool with each chunk the selection's decode is about to decode (a
+    /// test holds a decode there, or counts them). Set before selecting.
+    using DecodeGate = std::function<void(int64_t chunk)>;
+    void setDecodeGate(DecodeGate gate) { m_decodeGate = std::move(gate); }
 
     // parts, for tests
     const tplog::LogSummary &summary() const { return m_shown; }
@@ -144,6 +148,9 @@ private:
     std::shared_ptr<std::atomic<bool>> m_cancel;
     quint64 m_generation = 0;          ///< of the load/filter/export job in flight
     quint64 m_selectionGeneration = 0; ///< of the selection being decoded
+    /// The selection's decode: set when a new selection supersedes it or the view goes
+    std::shared_ptr<std::atomic<bool>> m_selectionCancel;
+    DecodeGate m_decodeGate;
     bool m_busy = false;
     tplog::TpLogPublisher *m_publisher = nullptr;
     TpLogFeedReplayer *m_replayer = nullptr;
