@@ -1,7 +1,7 @@
 // qscope-cli tplog info|verify|cat|replay FILE: a tickerplant log read through the same engine
-// as the app's log view (core/tplog). Exit codes: 0 ok, 1 usage or unreadable file, 2 the log is
-// corrupt (verify; info, cat and replay still use the valid prefix and say so on stderr),
-// 3 publishing failed (connection, q error).
+// as the app's log view (core/tplog). Exit codes: 0 ok, 1 usage or unreadable file (also one
+// that shrank while being read), 2 the log is corrupt (verify; info, cat and replay still use
+// the valid prefix and say so on stderr), 3 publishing failed (connection, q error).
 
 #include "cli.h"
 
@@ -74,6 +74,13 @@ void printTables(QTextStream &out, const tplog::LogSummary &s)
                    .arg(peakAt / 60 % 60, 2, 10, QLatin1Char('0'))
                    .arg(peakAt % 60, 2, 10, QLatin1Char('0'))
             << '\n';
+}
+
+/// The file could not be read to the end (it shrank while open): say so, exit 1.
+int unreadable(QTextStream &err, const tplog::TpLogReader &r, const QString &why)
+{
+    err << "qscope-cli tplog: " << r.path() << ": " << why << '\n';
+    return 1;
 }
 
 } // namespace
@@ -166,6 +173,7 @@ int tplogCommand(const QStringList &args)
     }
     if (cmd == QLatin1String("verify")) {
         const tplog::LogSummary s = reader->verify();
+        if (!s.fileError.isEmpty()) return unreadable(err, *reader, s.fileError);
         printSummary(out, *reader, s);
         out.flush();
         if (p.isSet(repair)) {
@@ -179,6 +187,7 @@ int tplogCommand(const QStringList &args)
         return s.isValid() ? 0 : 2;
     }
     const tplog::LogSummary s = reader->index();
+    if (!s.fileError.isEmpty()) return unreadable(err, *reader, s.fileError);
     if (!s.isValid() && cmd != QLatin1String("info"))
         err << "qscope-cli tplog: corrupt log: using the " << s.chunks
             << " valid chunk(s); first bad chunk at offset " << s.badOffset << ": " << s.badReason
@@ -195,6 +204,10 @@ int tplogCommand(const QStringList &args)
             const tplog::ChunkInfo &c = reader->chunk(i);
             if (!filter.mayMatch(*reader, c)) continue;
             const Decoded d = reader->decode(i);
+            if (!d.ok() && !reader->fileError().isEmpty()) {
+                out.flush();
+                return unreadable(err, *reader, reader->fileError());
+            }
             if (!d.ok()) {
                 out << i << '\t' << c.offset << "\t'" << d.error->message << '\n';
                 continue;
@@ -219,6 +232,8 @@ int tplogCommand(const QStringList &args)
         for (int64_t i = 0; i < reader->chunkCount(); ++i) {
             if (!filter.mayMatch(*reader, reader->chunk(i))) continue;
             const Decoded d = reader->decode(i);
+            if (!d.ok() && !reader->fileError().isEmpty())
+                return unreadable(err, *reader, reader->fileError());
             if (!d.ok()) continue;
             const Value m = filter.apply(d.value);
             if (m.isGenericNull()) continue;
@@ -268,6 +283,8 @@ int tplogCommand(const QStringList &args)
                                  << options->address.display() << " as "
                                  << QString::fromUtf8(po.function) << '\n';
                              rc = s.isValid() ? 0 : 2;
+                         } else if (!reader->fileError().isEmpty()) {
+                             rc = unreadable(err, *reader, why);
                          } else {
                              err << "qscope-cli tplog: " << options->address.display() << ": "
                                  << why << " (after " << msgs << " acknowledged message(s))\n";

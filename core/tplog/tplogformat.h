@@ -53,4 +53,28 @@ bool parseHeader(const char *p, int64_t size, int64_t *count, QString *why);
 int64_t skipObject(const char *base, int64_t pos, int64_t end, QString *why, int64_t *badAt,
                    int maxDepth = 100);
 
+/// The bytes skipObject reads when they are not all in memory: [begin, end) of a file held at
+/// data, the file ending at limit. Offsets are the file's. When the scan needs bytes past end
+/// (and before limit) it calls load(pos, n), which makes [pos, pos + n) resident (moving data,
+/// begin and end) or returns false with *why set: the file could not be read there (it shrank
+/// while open). n is at most a few bytes. Only the bytes the scan looks at are loaded: a
+/// vector's elements are skipped by their count, never read.
+class ScanWindow
+{
+public:
+    virtual ~ScanWindow() = default;
+    virtual bool load(int64_t pos, int64_t n, QString *why) = 0;
+    const char *at(int64_t pos) const { return data + (pos - begin); }
+
+    const char *data = nullptr;
+    int64_t begin = 0;
+    int64_t end = 0;
+    int64_t limit = 0;
+};
+
+/// skipObject over a window: as above, limit taking the place of end. *readFailed (if given)
+/// tells a read error (why then says what load said) from a bad object.
+int64_t skipObject(ScanWindow &window, int64_t pos, QString *why, int64_t *badAt,
+                   bool *readFailed = nullptr, int maxDepth = 100);
+
 } // namespace qscope::tplog

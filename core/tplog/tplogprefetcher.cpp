@@ -14,6 +14,7 @@ struct Batch
 {
     std::vector<MessagePrefetcher::Message> messages;
     int64_t next = 0;
+    QString error; ///< the log could not be read (it shrank while open)
 };
 
 constexpr size_t kBatch = 1000;
@@ -42,7 +43,7 @@ MessagePrefetcher::~MessagePrefetcher()
 
 void MessagePrefetcher::fill()
 {
-    if (m_busy || m_ready.size() >= kLowWater) return;
+    if (m_busy || m_ready.size() >= kLowWater || !m_error.isEmpty()) return;
     if (m_next >= m_reader->chunkCount()) {
         Q_EMIT more(); // the end: let the consumer see it
         return;
@@ -56,6 +57,7 @@ void MessagePrefetcher::fill()
         if (watcher->future().resultCount() == 0) return;
         Batch b = watcher->future().result();
         m_next = b.next;
+        m_error = b.error;
         for (Message &m : b.messages)
             m_ready.push_back(std::move(m));
         Q_EMIT more();
@@ -72,6 +74,10 @@ void MessagePrefetcher::fill()
             const ChunkInfo &c = reader->chunk(i);
             if (!filter.mayMatch(*reader, c)) continue;
             const Decoded d = reader->decode(i);
+            if (!d.ok() && !reader->fileError().isEmpty()) {
+                b.error = reader->fileError(); // nothing after this can be read either
+                break;
+            }
             if (!d.ok()) continue;
             Value m = filter.apply(d.value);
             if (!m.isList() || m.count() < 3) continue;

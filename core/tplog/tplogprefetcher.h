@@ -40,13 +40,16 @@ public:
     std::deque<Message> &ready() { return m_ready; }
     /// Every chunk has been read and every ready message taken.
     bool atEnd() const { return m_next >= m_reader->chunkCount() && m_ready.empty() && !m_busy; }
+    /// Why reading stopped short (the log shrank while open): the consumer takes what is ready
+    /// and stops with this; empty while all is well.
+    const QString &error() const { return m_error; }
     /// Chunks read so far (for progress).
     int64_t chunksRead() const { return m_next; }
     /// Start a job if there is room and none is running; `more` follows.
     void fill();
 
 Q_SIGNALS:
-    /// New messages are ready, or the end was reached.
+    /// New messages are ready, or the end was reached, or an error().
     void more();
 
 private:
@@ -56,6 +59,7 @@ private:
     std::deque<Message> m_ready;
     int64_t m_next = 0;
     bool m_busy = false;
+    QString m_error;
 };
 
 /// Rows of x in (f;`t;x): a table's count, a list of columns' first count, 1 for one row.

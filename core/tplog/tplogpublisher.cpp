@@ -59,6 +59,10 @@ void TpLogPublisher::pump()
         ++m_inBatch;
         ready.pop_front();
     }
+    if (ready.empty() && !m_prefetch.error().isEmpty()) {
+        finish(false, m_prefetch.error());
+        return;
+    }
     const bool end = m_prefetch.atEnd();
     if (m_inBatch >= m_options.batch || (end && m_inBatch > 0) || (end && m_acked == 0)) {
         // chaser: its answer means the server has read every message sent before it

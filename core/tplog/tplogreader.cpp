@@ -13,15 +13,45 @@
 
 namespace qscope::tplog {
 
-struct TpLogReader::Mapping
+/// The scan's view of the file: one window of LogFile::kScanWindow bytes, read as the scan passes.
+/// A refill starts at the chunk being measured (anchor) when the window can hold it from there,
+/// so that a chunk that fits a window is whole in it once measured, for the peek and decode.
+class TpLogReader::Window final : public ScanWindow
 {
-    QFile file;
-    const char *data = nullptr;
-    int64_t size = 0;
-    ~Mapping()
+public:
+    explicit Window(const LogFile &file) : m_file(file), m_bytes(new char[LogFile::kScanWindow])
     {
-        if (data) file.unmap(reinterpret_cast<uchar *>(const_cast<char *>(data)));
+        data = m_bytes.get();
+        limit = file.size();
     }
+    bool load(int64_t pos, int64_t n, QString *why) override
+    {
+        Q_ASSERT(n <= LogFile::kScanWindow);
+        const int64_t start =
+            anchor <= pos && pos + n - anchor <= LogFile::kScanWindow ? anchor : pos;
+        const int64_t len = std::min(LogFile::kScanWindow, limit - start);
+        begin = end = 0;
+        if (!m_file.read(start, m_bytes.get(), len)) {
+            *why = m_file.error();
+            return false;
+        }
+        begin = start;
+        end = start + len;
+        return true;
+    }
+    /// [pos, next) in the window, loaded from pos if it is not; false if that read failed.
+    bool hold(int64_t pos, int64_t next, QString *why)
+    {
+        if (pos >= begin && next <= end) return true;
+        anchor = pos;
+        return load(pos, std::min(next - pos, LogFile::kScanWindow), why);
+    }
+
+    int64_t anchor = 0; ///< where the chunk being measured starts
+
+private:
+    const LogFile &m_file;
+    std::unique_ptr<char[]> m_bytes;
 };
 
 TpLogReader::TpLogReader() = default;
@@ -29,22 +59,9 @@ TpLogReader::~TpLogReader() = default;
 
 bool TpLogReader::open(const QString &path, QString *error)
 {
-    auto m = std::make_shared<Mapping>();
-    m->file.setFileName(path);
-    if (!m->file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: %2").arg(path, m->file.errorString());
-        return false;
-    }
-    m->size = m->file.size();
-    if (m->size > 0) {
-        uchar *p = m->file.map(0, m->size);
-        if (!p) {
-            *error = QStringLiteral("%1: cannot map: %2").arg(path, m->file.errorString());
-            return false;
-        }
-        m->data = reinterpret_cast<const char *>(p);
-    }
-    m_map = std::move(m);
+    auto f = std::make_unique<LogFile>();
+    if (!f->open(path, error)) return false;
+    m_file = std::move(f);
     resetIndex();
     return true;
 }
@@ -77,15 +94,19 @@ int64_t TpLogReader::indexBytes() const
 
 QString TpLogReader::path() const
 {
-    return m_map ? m_map->file.fileName() : QString();
+    return m_file ? m_file->path() : QString();
 }
 int64_t TpLogReader::size() const
 {
-    return m_map ? m_map->size : 0;
+    return m_file ? m_file->size() : 0;
 }
-const char *TpLogReader::data() const
+int64_t TpLogReader::currentSize() const
 {
-    return m_map ? m_map->data : nullptr;
+    return m_file ? m_file->currentSize() : -1;
+}
+QString TpLogReader::fileError() const
+{
+    return m_file ? m_file->error() : QString();
 }
 
 int secondOfDay(int64_t raw, int timeType)
@@ -254,6 +275,11 @@ LogSummary TpLogReader::verify(const Progress &progress) const
     return scan(progress, nullptr);
 }
 
+LogSummary TpLogReader::stream(int64_t max, const std::function<bool(const Value &)> &each) const
+{
+    return scan({}, nullptr, &each, max);
+}
+
 /// index()'s side of the scan: fills the reader's blocks and publishes the count in batches.
 class TpLogReader::Builder
 {
@@ -331,14 +357,20 @@ LogSummary TpLogReader::index(const Progress &progress, const Publish &publish)
     return s;
 }
 
-LogSummary TpLogReader::scan(const Progress &progress, Builder *builder) const
+LogSummary TpLogReader::scan(const Progress &progress, Builder *builder, const Each *each,
+                             int64_t max) const
 {
     const bool keep = builder != nullptr;
     std::vector<QByteArray> *functions = keep ? builder->functions() : nullptr;
     LogSummary s;
-    const char *b = data();
+    if (!m_file) return s;
     s.fileSize = size();
-    if (!parseHeader(b, s.fileSize, &s.headerCount, &s.headerProblem)) {
+    char header[kHeaderSize] = {};
+    if (!m_file->read(0, header, std::min<int64_t>(kHeaderSize, s.fileSize))) {
+        s.fileError = m_file->error();
+        return s;
+    }
+    if (!parseHeader(header, s.fileSize, &s.headerCount, &s.headerProblem)) {
         // Not a log at all: nothing of it is valid (-11!(-2;x) gives 0 chunks, 0 bytes).
         s.badOffset = 0;
         s.badAt = 0;
@@ -350,24 +382,37 @@ LogSummary TpLogReader::scan(const Progress &progress, Builder *builder) const
     NameIds<uint8_t> fnIds;
     std::vector<QByteArray> tableNames;
     if (keep) s.perSecond.assign(86400, 0);
+    Window w(*m_file);
     int64_t pos = kHeaderSize;
     const int64_t end = s.fileSize;
     int64_t nextReport = int64_t(16) << 20;
-    while (pos < end) {
+    while (pos < end && (max < 0 || s.chunks < max)) {
         QString why;
         int64_t badAt = -1;
-        const int64_t next = skipObject(b, pos, end, &why, &badAt);
+        bool readFailed = false;
+        w.anchor = pos;
+        const int64_t next = skipObject(w, pos, &why, &badAt, &readFailed);
+        if (next < 0 && readFailed) {
+            s.fileError = why;
+            break;
+        }
         if (next < 0) {
             s.badOffset = pos;
             s.badAt = badAt;
             s.badReason = why;
             break;
         }
+        // the chunk's bytes, for the peek (its head is enough) and a decode (all of them)
+        if ((keep || each) && !w.hold(pos, next, &why)) {
+            s.fileError = why;
+            break;
+        }
         if (keep) {
             ChunkInfo &c = builder->next();
             c.offset = pos;
             QByteArrayView fn, table;
-            peekChunk(b, pos, next, &fn, &table, &c.rows, &c.time, &c.timeType);
+            peekChunk(w.data, pos - w.begin, std::min(next, w.end) - w.begin, &fn, &table, &c.rows,
+                      &c.time, &c.timeType);
             if (!fn.isNull()) {
                 const int id = fnIds.find(fn, 255, functions);
                 if (id >= 0) c.function = uint8_t(id);
@@ -391,6 +436,29 @@ LogSummary TpLogReader::scan(const Progress &progress, Builder *builder) const
             const int sec = secondOfDay(c.time, c.timeType);
             if (sec >= 0) ++s.perSecond[size_t(sec)];
         }
+        if (each) {
+            const auto bytes =
+                next <= w.end ? std::make_shared<const QByteArray>(w.at(pos), qsizetype(next - pos))
+                              : m_file->range(pos, next);
+            if (!bytes) {
+                s.fileError = m_file->error();
+                break;
+            }
+            const Decoded d =
+                detail::decodeRange(bytes->constData(), 0, bytes->size(), true, bytes, {});
+            if (!d.ok()) {
+                s.badOffset = pos;
+                s.badAt = pos + std::max<int64_t>(d.error->offset, 0);
+                s.badReason = d.error->message;
+                break;
+            }
+            if (!(*each)(d.value)) {
+                ++s.chunks;
+                pos = next;
+                s.cancelled = true;
+                break;
+            }
+        }
         ++s.chunks;
         pos = next;
         if (keep && !builder->maybePublish(s, pos)) {
@@ -408,7 +476,7 @@ LogSummary TpLogReader::scan(const Progress &progress, Builder *builder) const
     s.validLength = pos;
     if (s.badOffset >= 0) s.validLength = s.badOffset;
     if (keep && !builder->finish(s)) s.cancelled = true;
-    if (progress && !s.cancelled) progress(end, end);
+    if (progress && !s.cancelled && s.fileError.isEmpty()) progress(end, end);
     return s;
 }
 
@@ -419,12 +487,20 @@ QByteArray TpLogReader::tableName(const ChunkInfo &c) const
 
 Decoded TpLogReader::decode(int64_t i) const
 {
+    Decoded d;
     if (i < 0 || i >= chunkCount()) {
-        Decoded d;
         d.error = DecodeError{QStringLiteral("no chunk %1").arg(i), -1};
         return d;
     }
-    return detail::decodeRange(data(), chunk(i).offset, chunkEnd(i), true, m_map, DecodeLimits{});
+    const int64_t offset = chunk(i).offset;
+    const auto bytes = m_file->range(offset, chunkEnd(i));
+    if (!bytes) {
+        d.error = DecodeError{m_file->error(), offset};
+        return d;
+    }
+    d = detail::decodeRange(bytes->constData(), 0, bytes->size(), true, bytes, DecodeLimits{});
+    if (d.error && d.error->offset >= 0) d.error->offset += offset; // the file's offset
+    return d;
 }
 
 namespace {
@@ -441,7 +517,8 @@ bool writeLog(const QString &path, const char *header, int64_t count,
     const auto n = int32_t(std::min<int64_t>(count, INT32_MAX));
     std::memcpy(h.data() + kCountOffset, &n, 4);
     if (f.write(h) != h.size() || !body(f) || !f.commit()) {
-        *error = QStringLiteral("%1: %2").arg(path, f.errorString());
+        // a read that failed says why (the log shrank), else the write did
+        if (error->isEmpty()) *error = QStringLiteral("%1: %2").arg(path, f.errorString());
         return false;
     }
     return true;
@@ -452,18 +529,31 @@ bool writeLog(const QString &path, const char *header, int64_t count,
 bool TpLogReader::exportValidPrefix(const QString &path, QString *error) const
 {
     const LogSummary s = m_summary.headerOk ? m_summary : verify();
+    if (!s.fileError.isEmpty()) {
+        *error = s.fileError;
+        return false;
+    }
     if (!s.headerOk) {
         *error = QStringLiteral("not a log: %1").arg(s.headerProblem);
         return false;
     }
-    const char *b = data();
+    error->clear();
+    QByteArray buf(qsizetype(std::min<int64_t>(s.validLength, LogFile::kScanWindow)),
+                   Qt::Uninitialized);
+    if (!m_file->read(0, buf.data(), kHeaderSize)) {
+        *error = m_file->error();
+        return false;
+    }
     return writeLog(
-        path, b, s.chunks,
+        path, buf.constData(), s.chunks,
         [&](QSaveFile &f) {
-            int64_t pos = kHeaderSize;
-            while (pos < s.validLength) {
-                const int64_t n = std::min<int64_t>(s.validLength - pos, int64_t(64) << 20);
-                if (f.write(b + pos, n) != n) return false;
+            for (int64_t pos = kHeaderSize; pos < s.validLength;) {
+                const int64_t n = std::min<int64_t>(s.validLength - pos, buf.size());
+                if (!m_file->read(pos, buf.data(), n)) {
+                    *error = m_file->error();
+                    return false;
+                }
+                if (f.write(buf.constData(), n) != n) return false;
                 pos += n;
             }
             return true;
@@ -479,14 +569,17 @@ bool TpLogReader::exportChunks(const QString &path, const std::vector<int64_t> &
             *error = QStringLiteral("no chunk %1").arg(i);
             return false;
         }
-    const char *b = data();
+    error->clear();
     return writeLog(
         path, emptyLogHeader().constData(), int64_t(indexes.size()),
         [&](QSaveFile &f) {
             for (int64_t i : indexes) {
-                const int64_t o = chunk(i).offset;
-                const int64_t n = chunkEnd(i) - o;
-                if (f.write(b + o, n) != n) return false;
+                const auto bytes = m_file->range(chunk(i).offset, chunkEnd(i));
+                if (!bytes) {
+                    *error = m_file->error();
+                    return false;
+                }
+                if (f.write(*bytes) != bytes->size()) return false;
             }
             return true;
         },

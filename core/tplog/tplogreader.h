@@ -1,6 +1,7 @@
 #pragma once
-/// Reads a tickerplant log through a memory map (QFile::map): the file is never loaded whole,
-/// pages are touched as the scan passes them and the kernel may drop them again. See
+/// Reads a tickerplant log by position through a LogFile (tplogfile.h: why not a memory map):
+/// the file is never loaded whole, the scans read it in windows of a few MB, and a log cut short
+/// while open is an error (LogSummary::fileError, a failed decode), never a crash. See
 /// tplogformat.h for the layout and the KX pages it follows.
 ///
 /// verify() walks the chunks (measuring each, building nothing) and finds what -11!(-2;x) gives:
@@ -17,11 +18,12 @@
 /// fixed blocks that never move, and chunkCount() is the published count (a release/acquire
 /// pair), so chunk(i) for i < chunkCount() is always complete. summary(), functionNames() and
 /// tableName() belong to the indexing thread until index() returns; other threads read them
-/// only after (IndexProgress carries copies for a view meanwhile). Decoded values view the
-/// mapping and keep it alive.
+/// only after (IndexProgress carries copies for a view meanwhile). A decoded value owns a copy
+/// of its chunk's bytes.
 
 #include "protocol/codec.h"
 #include "protocol/value.h"
+#include "tplog/tplogfile.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -56,11 +58,17 @@ struct LogSummary
     int64_t badAt = -1;      ///< the byte where the scan found it bad
     QString badReason;
     bool cancelled = false;
+    /// The file could not be read to its end (it shrank while open: LogFile::error()); the
+    /// rest of the summary covers what was read before.
+    QString fileError;
     // index() only
     std::vector<TableStats> tables;
     std::vector<uint32_t> perSecond; ///< messages per second of the day (86,400 slots)
 
-    bool isValid() const { return headerOk && !cancelled && validLength == fileSize; }
+    bool isValid() const
+    {
+        return headerOk && !cancelled && fileError.isEmpty() && validLength == fileSize;
+    }
 };
 
 /// One chunk as index() saw it. 24 bytes.
@@ -103,11 +111,21 @@ public:
 
     bool open(const QString &path, QString *error);
     QString path() const;
+    /// The size at open(): what is read (bytes appended since are not).
     int64_t size() const;
-    const char *data() const;
+    /// The size now, -1 if unknown: larger when the log grew since open(), smaller when it was
+    /// cut (and reading it fails). Any thread; a system call.
+    int64_t currentSize() const;
+    /// Why reading the file failed (it shrank while open), empty if it never did. Once set,
+    /// every decode and export fails with it. Any thread.
+    QString fileError() const;
 
     LogSummary verify(const Progress &progress = {}) const;
     LogSummary index(const Progress &progress = {}, const Publish &publish = {});
+    /// The decoded value of each valid chunk from the start, in order, as -11! streams a log:
+    /// at most max chunks (all if max < 0); `each` returns false to stop (the summary is then
+    /// `cancelled`). A chunk that does not decode ends the walk as a bad one.
+    LogSummary stream(int64_t max, const std::function<bool(const Value &)> &each) const;
 
     // any thread (see the class comment)
     int64_t chunkCount() const { return m_published.load(std::memory_order_acquire); }
@@ -133,20 +151,22 @@ public:
     bool exportChunks(const QString &path, const std::vector<int64_t> &indexes,
                       QString *error) const;
 
-    /// Row count and first time of the `x` in (f;`t;x) at [pos, end): as index() reads them.
-    /// function and table are views into base (null when absent).
+    /// Row count and first time of the `x` in (f;`t;x) at [pos, end) of base: as index() reads
+    /// them. function and table are views into base (null when absent).
     static void peekChunk(const char *base, int64_t pos, int64_t end, QByteArrayView *function,
                           QByteArrayView *table, uint32_t *rows, int64_t *time, int8_t *timeType);
 
 private:
-    struct Mapping;
     class Builder;
-    /// builder null: count and validate only.
-    LogSummary scan(const Progress &progress, Builder *builder) const;
+    class Window;
+    using Each = std::function<bool(const Value &)>;
+    /// builder and each null: count and validate only. At most max chunks if max >= 0.
+    LogSummary scan(const Progress &progress, Builder *builder, const Each *each = nullptr,
+                    int64_t max = -1) const;
     ChunkInfo &slot(int64_t i);
     void resetIndex();
 
-    std::shared_ptr<Mapping> m_map;
+    std::unique_ptr<LogFile> m_file;
     LogSummary m_summary;
     /// Block b holds chunks [b << kBlockBits, (b + 1) << kBlockBits); the array of block
     /// pointers is sized for the most chunks the file can hold (one per 2 bytes) when index()

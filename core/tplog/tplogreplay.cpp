@@ -1,6 +1,5 @@
 #include "tplog/tplogreplay.h"
 
-#include "protocol/codecdetail.h"
 #include "tplog/tplogformat.h"
 #include "tplog/tplogreader.h"
 
@@ -19,33 +18,25 @@ Value streamingExecute(const QString &path, int64_t mode,
         return Value::error(QStringLiteral("%1. OS reports: %2")
                                 .arg(path, QString::fromLocal8Bit(std::strerror(ENOENT)))
                                 .toUtf8());
-    // Shared: decoded values view the reader's mapping and keep it alive.
-    auto r = std::make_shared<TpLogReader>();
+    TpLogReader r;
     QString err;
-    if (!r->open(path, &err)) return Value::error(err.toUtf8());
+    if (!r.open(path, &err)) return Value::error(err.toUtf8());
     if (mode == -2) {
-        const LogSummary s = r->verify();
+        const LogSummary s = r.verify();
+        if (!s.fileError.isEmpty()) return Value::error(s.fileError.toUtf8());
         if (s.isValid()) return Value::longAtom(s.chunks);
         return Value::fromVector(Long, std::vector<int64_t>{s.chunks, s.validLength});
     }
-    const char *b = r->data();
-    const int64_t end = r->size();
-    int64_t count = 0;
-    QString why;
-    if (!parseHeader(b, end, &count, &why)) return Value::error("badtail");
-    int64_t pos = kHeaderSize;
-    int64_t done = 0;
-    while (pos < end && (mode < 0 || done < mode)) {
-        const int64_t next = skipObject(b, pos, end, nullptr, nullptr);
-        if (next < 0) return Value::error("badtail");
-        const Decoded d = detail::decodeRange(b, pos, next, true, r, DecodeLimits{});
-        if (!d.ok()) return Value::error("badtail");
-        const Value v = exec(d.value);
-        if (v.isError()) return v;
-        ++done;
-        pos = next;
-    }
-    return Value::longAtom(done);
+    Value failed;
+    const LogSummary s = r.stream(mode, [&](const Value &chunk) {
+        const Value v = exec(chunk);
+        if (v.isError()) failed = v;
+        return !v.isError();
+    });
+    if (failed.isError()) return failed;
+    if (!s.fileError.isEmpty()) return Value::error(s.fileError.toUtf8());
+    if (!s.headerOk || s.badOffset >= 0) return Value::error("badtail");
+    return Value::longAtom(s.chunks);
 }
 
 } // namespace qscope::tplog

@@ -12,10 +12,14 @@
 #include <QCheckBox>
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
+#include <QDBusContext>
 #include <QLabel>
 #include <QProcess>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QThread>
+#include <QThreadPool>
 #include <QtTest>
 
 #include <csignal>
@@ -63,6 +67,24 @@ public Q_SLOTS:
     }
 };
 
+/// FakeNotifications that answers the first Notify with an error (a daemon restarting).
+class FailingOnceNotifications : public QObject, protected QDBusContext
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.Notifications")
+public:
+    QStringList summaries;
+
+public Q_SLOTS:
+    uint Notify(const QString &, uint, const QString &, const QString &summary, const QString &,
+                const QStringList &, const QVariantMap &, int)
+    {
+        summaries << summary;
+        if (summaries.size() == 1) sendErrorReply(QDBusError::Failed, QStringLiteral("restarting"));
+        return uint(summaries.size());
+    }
+};
+
 /// One round: the process answers, or fails.
 void round(EstateModel &m, int i, bool up, qint64 t)
 {
@@ -84,6 +106,8 @@ private Q_SLOTS:
     void notifyReachesTheServiceOnTheBus();
     void noServiceIsSaidOnce();
     void viewSaysOnceOnItsStatusLine();
+    void theBusIsJoinedOffTheGuiThread();
+    void aFailedNotifyIsRetriedOnTheNext();
     void cleanupTestCase();
 
 private:
@@ -215,6 +239,71 @@ void TstEstateNotify::viewSaysOnceOnItsStatusLine()
     round(m, b, false, 3000); // a second alert: still said once
     QTest::qWait(300);
     QCOMPARE(view.statusLabel()->text().count(said), 1);
+}
+
+void TstEstateNotify::theBusIsJoinedOffTheGuiThread()
+{
+    QDBusConnection service =
+        QDBusConnection::connectToBus(m_address, QStringLiteral("estate-test-service2"));
+    QVERIFY(service.isConnected());
+    FakeNotifications daemon;
+    QVERIFY(service.registerObject(QStringLiteral("/org/freedesktop/Notifications"), &daemon,
+                                   QDBusConnection::ExportAllSlots));
+    QVERIFY(service.registerService(QStringLiteral("org.freedesktop.Notifications")));
+    // a hung bus: joining it waits until the test lets it go
+    QSemaphore letGo;
+    std::atomic<QThread *> joinedOn{nullptr};
+    const QString address = m_address;
+    {
+        DesktopNotificationSink sink(DesktopNotificationSink::Connect([&letGo, &joinedOn, address] {
+            joinedOn = QThread::currentThread();
+            letGo.acquire();
+            return QDBusConnection::connectToBus(address, QStringLiteral("estate-test-joined"));
+        }));
+        sink.notify(QStringLiteral("first"), QStringLiteral("due while the bus is joined"));
+        sink.notify(QStringLiteral("second"), QStringLiteral("so is this one"));
+        // notify returned while the bus hangs: the GUI thread is not the one waiting
+        QTRY_VERIFY_WITH_TIMEOUT(joinedOn.load() != nullptr, 10000);
+        QVERIFY(joinedOn.load() != QThread::currentThread());
+        QCOMPARE(sink.delivered(), 0);
+        letGo.release();
+        QTRY_COMPARE_WITH_TIMEOUT(sink.delivered(), 2, 10000);
+        QCOMPARE(daemon.summaries,
+                 (QStringList{QStringLiteral("first"), QStringLiteral("second")}));
+    }
+    QThreadPool::globalInstance()->waitForDone();
+    service.unregisterService(QStringLiteral("org.freedesktop.Notifications"));
+    QDBusConnection::disconnectFromBus(QStringLiteral("estate-test-service2"));
+    QDBusConnection::disconnectFromBus(QStringLiteral("estate-test-joined"));
+}
+
+void TstEstateNotify::aFailedNotifyIsRetriedOnTheNext()
+{
+    QDBusConnection service =
+        QDBusConnection::connectToBus(m_address, QStringLiteral("estate-test-service3"));
+    QVERIFY(service.isConnected());
+    FailingOnceNotifications daemon;
+    QVERIFY(service.registerObject(QStringLiteral("/org/freedesktop/Notifications"), &daemon,
+                                   QDBusConnection::ExportAllSlots));
+    QVERIFY(service.registerService(QStringLiteral("org.freedesktop.Notifications")));
+    QDBusConnection client =
+        QDBusConnection::connectToBus(m_address, QStringLiteral("estate-test-client3"));
+    QVERIFY(client.isConnected());
+    {
+        DesktopNotificationSink sink(client);
+        QSignalSpy unavailable(&sink, &DesktopNotificationSink::unavailable);
+        sink.notify(QStringLiteral("one"), QStringLiteral("the service fails this one"));
+        QTRY_COMPARE_WITH_TIMEOUT(unavailable.count(), 1, 10000);
+        QVERIFY2(unavailable[0][0].toString().contains(QStringLiteral("restarting")),
+                 qPrintable(unavailable[0][0].toString()));
+        // the next alert goes to the service again, not to the tray for good
+        sink.notify(QStringLiteral("two"), QStringLiteral("the service takes this one"));
+        QTRY_COMPARE_WITH_TIMEOUT(sink.delivered(), 1, 10000);
+        QCOMPARE(daemon.summaries, (QStringList{QStringLiteral("one"), QStringLiteral("two")}));
+    }
+    service.unregisterService(QStringLiteral("org.freedesktop.Notifications"));
+    QDBusConnection::disconnectFromBus(QStringLiteral("estate-test-service3"));
+    QDBusConnection::disconnectFromBus(QStringLiteral("estate-test-client3"));
 }
 
 QTEST_MAIN(TstEstateNotify)

@@ -162,8 +162,8 @@ void BenchTpLog::firstPaint()
                         double(guiCpuNs) / 1e6);
             std::printf("index holds %.1f MB (%.1f bytes/message); heap (RssAnon) +%.1f MB "
                         "(%.1f bytes/message: the index, the grid's per-row header sections, "
-                        "the view); mapped file pages (RssFile) %.1f MB, which the kernel may "
-                        "drop\n",
+                        "the view); file pages (RssFile) %.1f MB: the program's own, the log is "
+                        "read, not mapped\n",
                         double(reader->indexBytes()) / 1e6,
                         double(reader->indexBytes()) / double(n),
                         double(statusKb("RssAnon:") - anonBefore) / 1000.0,
@@ -218,7 +218,7 @@ void BenchTpLog::scanThroughput()
     const qint64 indexNs = t.nsecsElapsed();
     QCOMPARE(s.chunks, n);
     std::printf("index:      %8.0f MB/s; index holds %.1f MB (%d bytes/chunk); RSS +%.1f MB "
-                "(mapped pages the kernel may drop included)\n",
+                "(the index and the scan's 1 MB window: the file is read, not mapped)\n",
                 mbps(size, indexNs), double(n) * sizeof(tplog::ChunkInfo) / 1e6,
                 int(sizeof(tplog::ChunkInfo)), double(rssKb() - before) / 1000.0);
     t.restart();

@@ -18,7 +18,11 @@ qscope_add_test(bench_tplog LABEL bench TIMEOUT 600
 qscope_add_test(tst_tplogedge LABEL unit
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_tplogedge.cpp ${CMAKE_CURRENT_LIST_DIR}/tplogtestutil.h
     LIBS qscope_tplog)
-foreach(_t tst_tplog tst_tplogcli tst_tplogview bench_tplog tst_tplogedge)
+# A log truncated or appended to while open: errors, never SIGBUS.
+qscope_add_test(tst_tplogtruncate LABEL ui
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_tplogtruncate.cpp ${CMAKE_CURRENT_LIST_DIR}/tplogtestutil.h
+    LIBS qscope_ui)
+foreach(_t tst_tplog tst_tplogcli tst_tplogview bench_tplog tst_tplogedge tst_tplogtruncate)
     if(NOT TARGET ${_t})
         continue()
     endif()

@@ -33,6 +33,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QtTest>
 
 using namespace qscope;
@@ -66,6 +67,8 @@ private Q_SLOTS:
     void rowsShowBeforeIndexingEnds();
     void closingTheViewEndsIndexing();
     void cancellingIndexingKeepsWhatIsIndexed();
+    void newSelectionCancelsThePreviousDecode();
+    void closingTheViewCancelsTheSelectionDecode();
 
 private:
     /// A log of several index batches (the first is 64k messages): written once.
@@ -460,6 +463,67 @@ void TestTpLogView::cancellingIndexingKeepsWhatIsIndexed()
     QVERIFY(!view.applyFilter().isEmpty());
     QMutexLocker lock(&gate.mutex);
     QVERIFY(gate.endedCancelled);
+}
+
+namespace {
+
+/// Holds the first decode of a selection until released; counts every decode.
+struct HeldDecodes
+{
+    std::atomic<int> decoded{0};
+    std::atomic<bool> first{true};
+    QSemaphore entered, release;
+    TpLogView::DecodeGate gate()
+    {
+        return [this](int64_t) {
+            ++decoded;
+            if (first.exchange(false)) {
+                entered.release();
+                release.acquire();
+            }
+        };
+    }
+};
+
+} // namespace
+
+void TestTpLogView::newSelectionCancelsThePreviousDecode()
+{
+    ConnectionManager manager(1);
+    TpLogView view(&manager);
+    QSignalSpy loaded(&view, &TpLogView::loaded);
+    view.open(m_good);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    HeldDecodes held;
+    view.setDecodeGate(held.gate());
+    QSignalSpy rows(&view, &TpLogView::rowsShown);
+    view.messagesGrid()->selectAll(); // every message: a long decode
+    QVERIFY(held.entered.tryAcquire(1, 30000));
+    view.messagesGrid()->selectRow(3); // supersedes it while it is held at its first message
+    held.release.release();
+    QTRY_COMPARE_WITH_TIMEOUT(rows.count(), 1, 30000);
+    QCOMPARE(rows.at(0).at(0).toLongLong(), qint64(4)); // the one message's 4 rows
+    QThreadPool::globalInstance()->waitForDone();
+    QCOMPARE(rows.count(), 1); // the superseded one shows nothing
+    // the first decode stopped at its next message: its one, and the new selection's one
+    QVERIFY2(held.decoded == 2, qPrintable(QString::number(held.decoded.load())));
+}
+
+void TestTpLogView::closingTheViewCancelsTheSelectionDecode()
+{
+    ConnectionManager manager(1);
+    auto *view = new TpLogView(&manager);
+    QSignalSpy loaded(view, &TpLogView::loaded);
+    view->open(m_good);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    HeldDecodes held;
+    view->setDecodeGate(held.gate());
+    view->messagesGrid()->selectAll();
+    QVERIFY(held.entered.tryAcquire(1, 30000));
+    delete view;
+    held.release.release();
+    QThreadPool::globalInstance()->waitForDone();
+    QVERIFY2(held.decoded == 1, qPrintable(QString::number(held.decoded.load())));
 }
 
 QTEST_MAIN(TestTpLogView)

@@ -6,7 +6,10 @@
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
+#include <QFutureWatcher>
+#include <QPromise>
 #include <QSystemTrayIcon>
+#include <QThreadPool>
 
 namespace qscope {
 
@@ -18,25 +21,62 @@ const QString kPath = QStringLiteral("/org/freedesktop/Notifications");
 } // namespace
 
 DesktopNotificationSink::DesktopNotificationSink(QObject *parent)
-    : DesktopNotificationSink(QDBusConnection::sessionBus(), parent)
+    : DesktopNotificationSink(Connect([] { return QDBusConnection::sessionBus(); }), parent)
 {}
 
 DesktopNotificationSink::DesktopNotificationSink(const QDBusConnection &bus, QObject *parent)
     : QObject(parent), m_bus(bus)
 {}
 
+DesktopNotificationSink::DesktopNotificationSink(Connect connect, QObject *parent)
+    : QObject(parent), m_connect(std::move(connect)),
+      m_bus(QStringLiteral("qscope-not-connected")) // a handle to no bus until joined
+{}
+
 DesktopNotificationSink::~DesktopNotificationSink() = default;
 
 void DesktopNotificationSink::notify(const QString &summary, const QString &body)
 {
-    if (!m_bus.isConnected()) {
+    if (m_bus.isConnected()) {
+        send(summary, body);
+        return;
+    }
+    if (!m_connect) {
         fallBack(summary, body, tr("no session bus"));
         return;
     }
-    if (m_serviceMissing) {
-        fallBack(summary, body, QString());
-        return;
-    }
+    // not joined yet, or the last try failed: (try again to) join it, off this thread
+    m_waiting.push_back({summary, body});
+    if (!m_connecting) startConnecting();
+}
+
+void DesktopNotificationSink::startConnecting()
+{
+    m_connecting = true;
+    auto promise = std::make_shared<QPromise<QDBusConnection>>();
+    auto *watcher = new QFutureWatcher<QDBusConnection>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        m_connecting = false;
+        if (watcher->future().resultCount() > 0) m_bus = watcher->future().result();
+        const std::vector<Pending> due = std::exchange(m_waiting, {});
+        for (const Pending &p : due)
+            if (m_bus.isConnected())
+                send(p.summary, p.body);
+            else
+                fallBack(p.summary, p.body, tr("no session bus"));
+    });
+    watcher->setFuture(promise->future());
+    promise->start();
+    // the job holds no pointer to this: a sink gone meanwhile drops the watcher, not the job
+    QThreadPool::globalInstance()->start([promise, connect = m_connect] {
+        promise->addResult(connect());
+        promise->finish();
+    });
+}
+
+void DesktopNotificationSink::send(const QString &summary, const QString &body)
+{
     // Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout)
     // -> id (the Desktop Notifications Specification).
     QDBusMessage call =
@@ -52,8 +92,8 @@ void DesktopNotificationSink::notify(const QString &summary, const QString &body
                     ++m_delivered;
                     return;
                 }
-                // No service (or it failed): the tray from now on, if there is one.
-                m_serviceMissing = true;
+                // This one to the tray; the next one tries the service again (it may have
+                // been restarting, or failed once).
                 const QDBusError e = reply.error();
                 fallBack(summary, body,
                          e.type() == QDBusError::ServiceUnknown

@@ -8,11 +8,15 @@
 /// asynchronously on the session bus: the GUI thread never waits for it), falling back to the
 /// tray's balloon (QSystemTrayIcon::showMessage) when there is no such service and a tray is
 /// available. That no service answers is said once (unavailable()), for the view's status line.
-/// GUI thread only.
+/// Joining the session bus is itself a blocking round trip (connect, Hello), and a hung bus
+/// would hang it: it runs on the thread pool the first time a notification is due, which waits
+/// meanwhile. A failure (no bus, no service, a Notify error) sends that one notification to the
+/// tray; the next one tries the bus again. GUI thread only.
 
 #include <QDBusConnection>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -34,9 +38,15 @@ class DesktopNotificationSink : public QObject, public NotificationSink
 {
     Q_OBJECT
 public:
+    /// Joins a bus on the thread pool; returns it (not connected if it could not be joined).
+    using Connect = std::function<QDBusConnection()>;
+
+    /// On the session bus, joined when the first notification is due.
     explicit DesktopNotificationSink(QObject *parent = nullptr);
     /// On this bus instead of the session bus (tests run a private one).
     DesktopNotificationSink(const QDBusConnection &bus, QObject *parent = nullptr);
+    /// On the bus `connect` joins (run on the thread pool; tests hold it to play a hung bus).
+    explicit DesktopNotificationSink(Connect connect, QObject *parent = nullptr);
     ~DesktopNotificationSink() override;
 
     void notify(const QString &summary, const QString &body) override;
@@ -48,10 +58,19 @@ Q_SIGNALS:
     void unavailable(const QString &reason);
 
 private:
+    struct Pending
+    {
+        QString summary, body;
+    };
+    void send(const QString &summary, const QString &body);
     void fallBack(const QString &summary, const QString &body, const QString &why);
+    /// Joins the bus on the pool; the notifications due meanwhile wait in m_waiting.
+    void startConnecting();
 
+    Connect m_connect; ///< null: m_bus was given
     QDBusConnection m_bus;
-    bool m_serviceMissing = false;
+    bool m_connecting = false;
+    std::vector<Pending> m_waiting; ///< due while the bus is being joined
     bool m_told = false;
     int m_delivered = 0;
     std::unique_ptr<QSystemTrayIcon> m_tray;

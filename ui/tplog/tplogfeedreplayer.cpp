@@ -60,6 +60,12 @@ void TpLogFeedReplayer::tick()
         m_rows += batch.rows;
     }
     Q_EMIT progress(m_prefetch.chunksRead(), m_reader->chunkCount(), m_messages, m_rows);
+    if (ready.empty() && !m_prefetch.error().isEmpty()) {
+        m_running = false;
+        m_timer.stop();
+        Q_EMIT finished(false, m_prefetch.error(), m_messages, m_rows);
+        return;
+    }
     if (m_prefetch.atEnd()) {
         m_running = false;
         m_timer.stop();

@@ -88,7 +88,16 @@ TpLogView::TpLogView(ConnectionManager *manager, QWidget *parent)
     m_status = new QLabel(this);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    // the file changed under the view: it shrank (nothing more can be read) or grew
+    m_fileNote = new QLabel(this);
+    m_fileNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fileNote->hide();
+    m_reopen = new QPushButton(tr("Re-open"), this);
+    m_reopen->hide();
+    connect(m_reopen, &QPushButton::clicked, this, [this] { open(m_path); });
     head->addWidget(m_title, 1);
+    head->addWidget(m_fileNote);
+    head->addWidget(m_reopen);
     head->addWidget(m_status, 1);
     head->addWidget(m_progress);
     head->addWidget(m_cancelButton);
@@ -208,8 +217,9 @@ TpLogView::TpLogView(ConnectionManager *manager, QWidget *parent)
 TpLogView::~TpLogView()
 {
     // pool jobs stop (the index scan at its next batch, within 50 ms); their results are dropped
-    // with the watchers, and the last reference to the mapping goes with the job
+    // with the watchers, and the last reference to the reader (its open file) goes with the job
     if (m_cancel) *m_cancel = true;
+    if (m_selectionCancel) *m_selectionCancel = true;
     if (m_publishConnection) m_manager->close(m_publishConnection);
 }
 
@@ -221,6 +231,15 @@ struct TpLogView::IndexFeed
     std::shared_ptr<tplog::TpLogReader> reader; ///< once the file is open
     std::optional<tplog::IndexProgress> latest;
 };
+
+void TpLogView::showFileNote(const QString &text, bool error)
+{
+    m_fileNote->setText(text);
+    m_fileNote->setStyleSheet(error ? QStringLiteral("color: #c0392b; font-weight: bold;")
+                                    : QStringLiteral("font-style: italic;"));
+    m_fileNote->show();
+    m_reopen->show();
+}
 
 void TpLogView::setStatus(const QString &text, bool error)
 {
@@ -258,6 +277,8 @@ void TpLogView::cancel()
 void TpLogView::open(const QString &path)
 {
     m_path = path;
+    m_fileNote->hide();
+    m_reopen->hide();
     m_title->setText(QStringLiteral("<b>%1</b>").arg(path.toHtmlEscaped()));
     m_model->setReader(nullptr);
     m_reader.reset();
@@ -277,6 +298,8 @@ void TpLogView::open(const QString &path)
     {
         std::shared_ptr<tplog::TpLogReader> reader;
         QString error;
+        bool fileError = false; ///< the file shrank while it was read
+        int64_t grownBy = 0;    ///< bytes appended since it was opened
     };
     const quint64 gen = m_generation;
     runOnPool<Loaded>(
@@ -303,10 +326,16 @@ void TpLogView::open(const QString &path)
                 feed->reader.reset(); // the job's result carries it from here
                 feed->latest.reset();
             }
+            if (!s.fileError.isEmpty()) {
+                out.error = s.fileError;
+                out.fileError = true;
+                return out;
+            }
             if (s.cancelled) {
                 out.error = QObject::tr("indexing cancelled");
                 return out;
             }
+            out.grownBy = std::max<int64_t>(r->currentSize() - r->size(), 0);
             out.reader = std::move(r);
             return out;
         },
@@ -318,13 +347,14 @@ void TpLogView::open(const QString &path)
             if (!l.reader) {
                 // cancelled: the rows indexed so far stay, the rest needs opening again
                 const QString why =
-                    m_reader ? tr("%1 after %2 message(s) (%3 of %4): open the log again for "
-                                  "the rest")
-                                   .arg(l.error)
-                                   .arg(m_model->rowCount())
-                                   .arg(QLocale().formattedDataSize(m_shown.validLength),
-                                        QLocale().formattedDataSize(m_shown.fileSize))
-                             : l.error;
+                    m_reader && !l.fileError
+                        ? tr("%1 after %2 message(s) (%3 of %4): open the log again for "
+                             "the rest")
+                              .arg(l.error)
+                              .arg(m_model->rowCount())
+                              .arg(QLocale().formattedDataSize(m_shown.validLength),
+                                   QLocale().formattedDataSize(m_shown.fileSize))
+                        : l.error;
                 m_indexing = false;
                 m_shown.cancelled = bool(m_reader);
                 if (m_reader) showSummary();
@@ -333,6 +363,7 @@ void TpLogView::open(const QString &path)
                 m_indexNote->setVisible(bool(m_reader)); // nothing at all shown: nothing to say
                 endJob(QString());
                 setStatus(why, true);
+                if (l.fileError) showFileNote(l.error, true);
                 Q_EMIT failed(l.error);
                 return;
             }
@@ -349,6 +380,12 @@ void TpLogView::open(const QString &path)
             showTables();
             showChart();
             endJob(tr("%n message(s)", nullptr, int(m_reader->chunkCount())));
+            if (l.grownBy > 0)
+                showFileNote(tr("the file grew by %1 byte(s) since it was opened: the view shows "
+                                "its first %2 bytes")
+                                 .arg(l.grownBy)
+                                 .arg(m_reader->size()),
+                             false);
             Q_EMIT loaded();
         },
         m_cancel, std::make_shared<std::atomic<int>>(0));
@@ -546,6 +583,8 @@ QString TpLogView::applyFilter()
                     continue;
                 }
                 const Decoded d = reader->decode(i);
+                if (!d.ok() && !reader->fileError().isEmpty())
+                    return std::shared_ptr<const std::vector<int64_t>>();
                 if (d.ok() && !f.apply(d.value).isGenericNull()) out->push_back(i);
             }
             return std::shared_ptr<const std::vector<int64_t>>(std::move(out));
@@ -553,6 +592,12 @@ QString TpLogView::applyFilter()
         [this, gen, tick](std::shared_ptr<const std::vector<int64_t>> rows) {
             tick->deleteLater();
             if (gen != m_generation) return;
+            if (!rows && !m_reader->fileError().isEmpty()) {
+                endJob(QString());
+                setStatus(m_reader->fileError(), true);
+                showFileNote(m_reader->fileError(), true);
+                return;
+            }
             if (!rows) {
                 endJob(tr("filter cancelled"));
                 return;
@@ -567,6 +612,9 @@ QString TpLogView::applyFilter()
 
 void TpLogView::showSelection()
 {
+    // whatever the previous selection still decodes is not wanted any more
+    if (m_selectionCancel) *m_selectionCancel = true;
+    m_selectionCancel.reset();
     if (!m_reader) return;
     std::vector<int64_t> chunks;
     for (const QModelIndex &i : m_grid->selectionModel()->selectedRows())
@@ -579,16 +627,20 @@ void TpLogView::showSelection()
     // decode on the pool: a selection may span millions of messages
     const quint64 gen = ++m_selectionGeneration;
     std::shared_ptr<const tplog::TpLogReader> reader = m_reader;
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_selectionCancel = std::make_shared<std::atomic<bool>>(false);
     runOnPool<Value>(
         this,
-        [reader, chunks, f = m_filter](const std::atomic<bool> &stop, std::atomic<int> &) {
+        [reader, chunks, f = m_filter, gate = m_decodeGate](const std::atomic<bool> &stop,
+                                                            std::atomic<int> &) {
             // per table, the rows of its selected messages, joined
             std::vector<QByteArray> order;
             std::map<QByteArray, std::vector<Value>> parts;
             for (int64_t i : chunks) {
                 if (stop) return Value();
+                if (gate) gate(i);
                 const Decoded d = reader->decode(i);
+                if (!d.ok() && !reader->fileError().isEmpty())
+                    return Value::error(reader->fileError().toUtf8());
                 if (!d.ok()) continue;
                 const Value m = f.apply(d.value);
                 if (!m.isList() || m.count() < 3) continue;
@@ -610,13 +662,21 @@ void TpLogView::showSelection()
         },
         [this, gen](Value v) {
             if (gen != m_selectionGeneration) return;
+            if (v.isError()) {
+                const QString why = QString::fromUtf8(v.symbolValue());
+                m_rows->clear();
+                setStatus(why, true);
+                showFileNote(why, true);
+                Q_EMIT rowsShown(-1);
+                return;
+            }
             QueryResult r;
             r.value = v;
             r.query = tr("rows of the selected messages").toUtf8();
             m_rows->setResult(r, QFileInfo(m_path).fileName());
             Q_EMIT rowsShown(v.isTable() ? v.count() : -1);
         },
-        cancel, std::make_shared<std::atomic<int>>(0));
+        m_selectionCancel, std::make_shared<std::atomic<int>>(0));
 }
 
 void TpLogView::chooseExportPrefix()
@@ -654,6 +714,7 @@ void TpLogView::exportValidPrefix(const QString &out)
                     : error;
             endJob(QString());
             setStatus(msg, !error.isEmpty());
+            if (!m_reader->fileError().isEmpty()) showFileNote(m_reader->fileError(), true);
             Q_EMIT actionFinished(error.isEmpty(), msg);
         },
         m_cancel, std::make_shared<std::atomic<int>>(0));
@@ -686,6 +747,7 @@ void TpLogView::exportSelected(const QString &out)
                 error.isEmpty() ? tr("wrote %1 message(s) to %2").arg(n).arg(out) : error;
             endJob(QString());
             setStatus(msg, !error.isEmpty());
+            if (!m_reader->fileError().isEmpty()) showFileNote(m_reader->fileError(), true);
             Q_EMIT actionFinished(error.isEmpty(), msg);
         },
         m_cancel, std::make_shared<std::atomic<int>>(0));
@@ -732,6 +794,7 @@ void TpLogView::publish(const QString &address, const QByteArray &function, doub
                 ok ? tr("published %1 message(s), %2 row(s) to %3").arg(msgs).arg(rows).arg(address)
                    : tr("%1: %2 (after %3 message(s))").arg(address, why).arg(msgs);
             setStatus(msg, !ok);
+            if (!m_reader->fileError().isEmpty()) showFileNote(m_reader->fileError(), true);
             Q_EMIT actionFinished(ok, msg);
         });
     m_publisher->start();
@@ -765,6 +828,7 @@ void TpLogView::replayHere(double speed)
                 const QString msg = ok ? tr("replayed %1 message(s), %2 row(s)").arg(msgs).arg(rows)
                                        : tr("replay %1 after %2 message(s)").arg(why).arg(msgs);
                 setStatus(msg, !ok);
+                if (!m_reader->fileError().isEmpty()) showFileNote(m_reader->fileError(), true);
                 Q_EMIT actionFinished(ok, msg);
             });
     m_replayer->start();

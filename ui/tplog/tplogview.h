@@ -9,7 +9,9 @@
 /// the filtered part) to a server as .u.upd or a chosen function, at
 /// the original pace, N times it or as fast as possible, with progress and cancel.
 ///
-/// The file is memory-mapped; opening (the index scan), filtering by sym, decoding the
+/// The file is read by position (tplog::LogFile), never mapped: a log cut short while open says
+/// so ("the file shrank from X to Y bytes while open") with a Re-open button, as does one that
+/// grew (what was indexed stays valid). Opening (the index scan), filtering by sym, decoding the
 /// selection and exporting run on the thread pool, each with a progress bar and Cancel; the GUI
 /// thread only formats what is painted. GUI thread only.
 ///
@@ -85,6 +87,10 @@ public:
     /// on (a test holds the scan there to look at the view mid-indexing). Set before open().
     using IndexGate = std::function<void(const tplog::IndexProgress &)>;
     void setIndexGate(IndexGate gate) { m_indexGate = std::move(gate); }
+    /// Tests: called on the pool with each chunk the selection's decode is about to decode (a
+    /// test holds a decode there, or counts them). Set before selecting.
+    using DecodeGate = std::function<void(int64_t chunk)>;
+    void setDecodeGate(DecodeGate gate) { m_decodeGate = std::move(gate); }
 
     // parts, for tests
     const tplog::LogSummary &summary() const { return m_shown; }
@@ -95,6 +101,8 @@ public:
     FeedPane *feedPane() const { return m_feed; }
     QLabel *summaryLabel() const { return m_summary; }
     QLabel *statusLabel() const { return m_status; }
+    QLabel *fileNote() const { return m_fileNote; }
+    QPushButton *reopenButton() const { return m_reopen; }
     QComboBox *tableFilter() const { return m_table; }
     QLineEdit *symFilter() const { return m_syms; }
     QLineEdit *fromFilter() const { return m_from; }
@@ -119,6 +127,9 @@ private:
     void showChart();
     void showSelection();
     void setStatus(const QString &text, bool error = false);
+    /// The file changed under the view (it shrank: error; it grew): said next to the title,
+    /// with a Re-open button.
+    void showFileNote(const QString &text, bool error);
     void chooseExportPrefix();
     void chooseExportSelected();
 
@@ -137,6 +148,9 @@ private:
     std::shared_ptr<std::atomic<bool>> m_cancel;
     quint64 m_generation = 0;          ///< of the load/filter/export job in flight
     quint64 m_selectionGeneration = 0; ///< of the selection being decoded
+    /// The selection's decode: set when a new selection supersedes it or the view goes
+    std::shared_ptr<std::atomic<bool>> m_selectionCancel;
+    DecodeGate m_decodeGate;
     bool m_busy = false;
     tplog::TpLogPublisher *m_publisher = nullptr;
     TpLogFeedReplayer *m_replayer = nullptr;
@@ -164,6 +178,8 @@ private:
     QProgressBar *m_progress = nullptr;
     QLabel *m_status = nullptr;
     QLabel *m_indexNote = nullptr;
+    QLabel *m_fileNote = nullptr;
+    QPushButton *m_reopen = nullptr;
     QList<QWidget *> m_needIndex; ///< filters and actions: enabled once the index is complete
 };
 
