@@ -12,6 +12,7 @@
 // the index holds.
 
 #include "net/connectionmanager.h"
+#include "results/gridview.h"
 #include "tplog/tplogmessagesmodel.h"
 #include "tplog/tplogreader.h"
 #include "tplog/tplogview.h"
@@ -19,7 +20,6 @@
 
 #include <QApplication>
 #include <QImage>
-#include <QTableView>
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -161,7 +161,7 @@ void BenchTpLog::firstPaint()
                         "growing, the summary, chart and tables)\n",
                         double(guiCpuNs) / 1e6);
             std::printf("index holds %.1f MB (%.1f bytes/message); heap (RssAnon) +%.1f MB "
-                        "(%.1f bytes/message: the index, the grid's per-row header sections, "
+                        "(%.1f bytes/message: the index, what the grid keeps per row, "
                         "the view); mapped file pages (RssFile) %.1f MB, which the kernel may "
                         "drop\n",
                         double(reader->indexBytes()) / 1e6,

@@ -465,6 +465,18 @@ void GridView::selectRows(int first, int last, QItemSelectionModel::SelectionFla
                              command);
 }
 
+void GridView::selectRow(int row)
+{
+    if (!model() || !selectionModel() || row < 0 || row >= rowCount()) return;
+    const int column = currentIndex().isValid()
+                           ? currentIndex().column()
+                           : m_header->logicalIndex(std::max(0, firstVisibleVisualColumn()));
+    selectionModel()->setCurrentIndex(model()->index(row, column, rootIndex()),
+                                      QItemSelectionModel::NoUpdate);
+    m_anchor = currentIndex();
+    selectRows(row, row, QItemSelectionModel::ClearAndSelect);
+}
+
 void GridView::selectColumns(int first, int last, QItemSelectionModel::SelectionFlags command)
 {
     if (!model() || !selectionModel() || rowCount() == 0) return;
