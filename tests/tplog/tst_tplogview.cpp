@@ -471,6 +471,9 @@ void TestTpLogView::selectAllIsReadAsOneRange()
     QVERIFY(n > 4 * 65536);
     ConnectionManager manager(1);
     TpLogView view(&manager);
+    const int em = view.fontMetrics().height();
+    view.resize(em * 100, em * 60);
+    view.show();
     QSignalSpy loaded(&view, &TpLogView::loaded);
     view.open(path);
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 60000);
@@ -522,6 +525,12 @@ void TestTpLogView::selectAllIsReadAsOneRange()
     view.messagesGrid()->selectRows(10, 19, QItemSelectionModel::ClearAndSelect);
     const std::vector<int64_t> part = view.selectedMessages().toVector();
     QCOMPARE(part, (std::vector<int64_t>{16, 17, 19, 20, 22, 23, 25, 26, 28, 29}));
+    rows.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(!rows.isEmpty() && rows.last().at(0).toLongLong() == 10, 30000);
+    view.messagesGrid()->scrollTo(view.messagesModel()->index(8, 0),
+                                  QAbstractItemView::PositionAtTop);
+    QTest::qWait(50);
+    saveShot(&view, QStringLiteral("tplog-gridview.png"));
 }
 
 QTEST_MAIN(TestTpLogView)
