@@ -8,8 +8,9 @@
 // (comma separated; default 64; `QSCOPE_TPLOG_PAINT_MB=1024,10240` for the #18 figures), written
 // to QSCOPE_TPLOG_BENCH_DIR (default /tmp): the time until the grid's model has its first row,
 // until the grid's viewport first paints rows (its paint event, and a QWidget::grab of the grid
-// done at that moment), and until the whole file is indexed, in the same run; and the memory
-// the index holds.
+// done at that moment), and until the whole file is indexed, in the same run; the memory the
+// index holds; and the GUI thread's CPU to select all and read the selection as ranges (as the
+// view does) next to reading it with selectedRows() (an index per message).
 
 #include "net/connectionmanager.h"
 #include "results/gridview.h"
@@ -20,6 +21,8 @@
 
 #include <QApplication>
 #include <QImage>
+#include <QItemSelectionModel>
+#include <QSignalBlocker>
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -169,6 +172,25 @@ void BenchTpLog::firstPaint()
                         double(statusKb("RssAnon:") - anonBefore) / 1000.0,
                         double(statusKb("RssAnon:") - anonBefore) * 1000.0 / double(n),
                         double(statusKb("RssFile:")) / 1000.0);
+            // select-all, read as the rows pane and Export selected read it (the decode itself is
+            // left out: the selection model's signals are held), then as selectedRows() would
+            GridView *grid = view.messagesGrid();
+            const QSignalBlocker hold(grid->selectionModel());
+            qint64 cpu = threadCpuNs();
+            grid->selectAll();
+            const TpLogSelection selected = view.selectedMessages();
+            const qint64 rangesNs = threadCpuNs() - cpu;
+            QCOMPARE(selected.size(), n);
+            const int64_t anonRanges = statusKb("RssAnon:");
+            cpu = threadCpuNs();
+            const QModelIndexList perRow = grid->selectionModel()->selectedRows();
+            const qint64 perRowNs = threadCpuNs() - cpu;
+            const int64_t perRowKb = statusKb("RssAnon:") - anonRanges;
+            QCOMPARE(int64_t(perRow.size()), n);
+            std::printf("select-all read as ranges: %8.3f ms of GUI CPU (%zu range); as "
+                        "selectedRows(): %.1f ms, heap +%.1f MB\n",
+                        double(rangesNs) / 1e6, selected.rowRanges().size(), double(perRowNs) / 1e6,
+                        double(perRowKb) / 1000.0);
         }
         QFile::remove(path);
     }
