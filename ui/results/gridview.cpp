@@ -487,7 +487,10 @@ void GridView::selectColumns(int first, int last, QItemSelectionModel::Selection
 
 void GridView::headerPress(int column)
 {
-    if (!model() || rowCount() == 0 || selectionMode() == NoSelection) return;
+    // as QTableView: a view that selects whole rows selects no column from its header
+    if (!model() || rowCount() == 0 || selectionMode() == NoSelection ||
+        selectionBehavior() == SelectRows)
+        return;
     // as QTableView: plain press selects the column, ctrl toggles it, shift extends from the
     // last pressed one
     QItemSelectionModel::SelectionFlags command =
