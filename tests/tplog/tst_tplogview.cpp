@@ -11,6 +11,7 @@
 #include "monitor/feedpane.h"
 #include "monitor/feedringmodel.h"
 #include "qtestclient.h"
+#include "results/gridview.h"
 #include "results/resulttablemodel.h"
 #include "results/resultview.h"
 #include "theme/theme.h"
@@ -23,6 +24,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
@@ -31,7 +33,6 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QThreadPool>
 #include <QtTest>
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void publishIntoTheDemo();
     void replayIntoAFeedTab();
     void mainWindowOpensADroppedLog();
+    void selectAllIsReadAsOneRange();
     void rowsShowBeforeIndexingEnds();
     void closingTheViewEndsIndexing();
     void cancellingIndexingKeepsWhatIsIndexed();
@@ -186,7 +188,7 @@ void TestTpLogView::corruptLogInTheView()
 
     // the rows of three selected messages, in the results grid
     QSignalSpy rows(&view, &TpLogView::rowsShown);
-    QTableView *grid = view.messagesGrid();
+    GridView *grid = view.messagesGrid();
     grid->selectionModel()->select(
         QItemSelection(grid->model()->index(1, 0), grid->model()->index(2, 0)),
         QItemSelectionModel::Select | QItemSelectionModel::Rows);
@@ -347,6 +349,85 @@ void TestTpLogView::mainWindowOpensADroppedLog()
     QVERIFY(dock->close());
     QTRY_VERIFY(view.isNull());
     QVERIFY(w.findChildren<TpLogView *>().isEmpty());
+}
+
+void TestTpLogView::selectAllIsReadAsOneRange()
+{
+    const QString path = bigLog();
+    const int64_t n = m_bigChunks;
+    QVERIFY(n > 4 * 65536);
+    ConnectionManager manager(1);
+    TpLogView view(&manager);
+    const int em = view.fontMetrics().height();
+    view.resize(em * 100, em * 60);
+    view.show();
+    QSignalSpy loaded(&view, &TpLogView::loaded);
+    view.open(path);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 60000);
+    // nothing in the view keeps a section per message (a QTableView's row header would)
+    for (const QHeaderView *h : view.findChildren<QHeaderView *>())
+        QVERIFY2(h->count() < 100, qPrintable(QString::number(h->count())));
+
+    // a press on a column's name selects nothing (whole rows only, as a QTableView's
+    // SelectRows): no decode of every message
+    QHeaderView *names = view.messagesGrid()->horizontalHeader();
+    QTest::mouseClick(names->viewport(), Qt::LeftButton, {},
+                      QPoint(names->sectionViewportPosition(2) + 5, names->height() / 2));
+    QVERIFY(!view.messagesGrid()->selectionModel()->hasSelection());
+    QVERIFY(view.selectedMessages().empty());
+
+    // select-all: the rows pane's decode and the export get one range, every message in it
+    QSignalSpy rows(&view, &TpLogView::rowsShown);
+    view.messagesGrid()->selectAll();
+    const TpLogSelection all = view.selectedMessages();
+    QCOMPARE(all.rowRanges().size(), size_t(1));
+    QCOMPARE(all.rowRanges().front(), std::make_pair(int64_t(0), n - 1));
+    QCOMPARE(all.size(), n);
+    QTRY_COMPARE_WITH_TIMEOUT(rows.count(), 1, 120000); // quotes and trades: -1, not a table
+    QSignalSpy done(&view, &TpLogView::actionFinished);
+    const QString selected = m_dir.filePath(QStringLiteral("big.selected"));
+    const QString prefix = m_dir.filePath(QStringLiteral("big.prefix"));
+    view.exportSelected(selected);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+    QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+    view.exportValidPrefix(prefix);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 60000);
+    QVERIFY(done.at(1).at(0).toBool());
+    // every message, in order: the same bytes as the whole valid log
+    QCOMPARE(QFileInfo(selected).size(), QFileInfo(prefix).size());
+    QVERIFY(readAll(selected) == readAll(prefix));
+
+    // filtered to the trades, a select-all is again one range of rows, read through the
+    // filter's list of messages
+    QSignalSpy filtered(&view, &TpLogView::filtered);
+    view.tableFilter()->setCurrentText(QStringLiteral("trade"));
+    QCOMPARE(view.applyFilter(), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(filtered.count(), 1, 60000);
+    const qint64 trades = filtered.at(0).at(0).toLongLong();
+    QCOMPARE(trades, n - (n + 2) / 3); // message i is a quote when i % 3 == 0
+    view.messagesGrid()->selectAll();
+    const TpLogSelection some = view.selectedMessages();
+    QCOMPARE(some.rowRanges().size(), size_t(1));
+    QCOMPARE(some.size(), trades);
+    int64_t expected = 1, seen = 0;
+    for (int64_t chunk : some) {
+        QCOMPARE(chunk, expected);
+        expected += expected % 3 == 1 ? 1 : 2; // 1, 2, 4, 5, 7, ...
+        ++seen;
+    }
+    QCOMPARE(seen, trades);
+    // a shift-click's rows 10..19 of the trades: one range, the trades among messages 15..29
+    view.messagesGrid()->selectRows(10, 19, QItemSelectionModel::ClearAndSelect);
+    const std::vector<int64_t> part = view.selectedMessages().toVector();
+    QCOMPARE(part, (std::vector<int64_t>{16, 17, 19, 20, 22, 23, 25, 26, 28, 29}));
+    rows.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(!rows.isEmpty() && rows.last().at(0).toLongLong() == 10, 30000);
+    view.messagesGrid()->scrollTo(view.messagesModel()->index(8, 0),
+                                  QAbstractItemView::PositionAtTop);
+    QTest::qWait(50);
+    saveShot(&view, QStringLiteral("tplog-gridview.png"));
+    // the superseded decodes end before the next test holds the pool's index scan
+    QThreadPool::globalInstance()->waitForDone();
 }
 
 QString TestTpLogView::bigLog()

@@ -465,6 +465,18 @@ void GridView::selectRows(int first, int last, QItemSelectionModel::SelectionFla
                              command);
 }
 
+void GridView::selectRow(int row)
+{
+    if (!model() || !selectionModel() || row < 0 || row >= rowCount()) return;
+    const int column = currentIndex().isValid()
+                           ? currentIndex().column()
+                           : m_header->logicalIndex(std::max(0, firstVisibleVisualColumn()));
+    selectionModel()->setCurrentIndex(model()->index(row, column, rootIndex()),
+                                      QItemSelectionModel::NoUpdate);
+    m_anchor = currentIndex();
+    selectRows(row, row, QItemSelectionModel::ClearAndSelect);
+}
+
 void GridView::selectColumns(int first, int last, QItemSelectionModel::SelectionFlags command)
 {
     if (!model() || !selectionModel() || rowCount() == 0) return;
@@ -475,7 +487,10 @@ void GridView::selectColumns(int first, int last, QItemSelectionModel::Selection
 
 void GridView::headerPress(int column)
 {
-    if (!model() || rowCount() == 0 || selectionMode() == NoSelection) return;
+    // as QTableView: a view that selects whole rows selects no column from its header
+    if (!model() || rowCount() == 0 || selectionMode() == NoSelection ||
+        selectionBehavior() == SelectRows)
+        return;
     // as QTableView: plain press selects the column, ctrl toggles it, shift extends from the
     // last pressed one
     QItemSelectionModel::SelectionFlags command =

@@ -70,6 +70,8 @@ public:
 
     /// Selects whole rows first..last (a range per call, never per index).
     void selectRows(int first, int last, QItemSelectionModel::SelectionFlags command);
+    /// As QTableView's: the row becomes current and the only one selected.
+    void selectRow(int row);
     void selectColumns(int first, int last, QItemSelectionModel::SelectionFlags command);
 
     QRect visualRect(const QModelIndex &index) const override;

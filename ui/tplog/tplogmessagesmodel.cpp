@@ -69,6 +69,11 @@ int64_t TpLogMessagesModel::chunkAt(int row) const
     return m_rows ? (*m_rows)[size_t(row)] : int64_t(row);
 }
 
+TpLogSelection TpLogMessagesModel::messagesOf(const QItemSelection &selection) const
+{
+    return TpLogSelection(SelectionRanges::of(selection).rows, m_rows);
+}
+
 int TpLogMessagesModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_reader) return 0;

@@ -11,6 +11,7 @@
 /// to the indexing thread until it is done. GUI thread only.
 
 #include "tplog/tplogreader.h"
+#include "tplog/tplogselection.h"
 
 #include <QAbstractTableModel>
 
@@ -38,6 +39,8 @@ public:
     const std::shared_ptr<const tplog::TpLogReader> &reader() const { return m_reader; }
     /// The chunk shown at a row.
     int64_t chunkAt(int row) const;
+    /// The messages a view's selection covers, as ranges of rows (never one index per row).
+    TpLogSelection messagesOf(const QItemSelection &selection) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

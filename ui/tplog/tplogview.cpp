@@ -5,6 +5,7 @@
 #include "net/connectionargs.h"
 #include "net/connectionmanager.h"
 #include "protocol/tableconcat.h"
+#include "results/gridview.h"
 #include "results/resultview.h"
 #include "tplog/tplogfeedreplayer.h"
 #include "tplog/tplogmessagesmodel.h"
@@ -33,7 +34,6 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QTableView>
 #include <QTableWidget>
 #include <QThreadPool>
 #include <QTimer>
@@ -154,12 +154,13 @@ TpLogView::TpLogView(ConnectionManager *manager, QWidget *parent)
     // messages over rows
     auto *bottom = new QSplitter(Qt::Vertical, this);
     m_model = new TpLogMessagesModel(this);
-    m_grid = new QTableView(bottom);
+    // a GridView keeps nothing per row (a QTableView's row header: 8 bytes a message, walked on
+    // each growth); its row numbers are off, the first column is the message's index
+    m_grid = new GridView(bottom);
     m_grid->setModel(m_model);
     m_grid->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_grid->verticalHeader()->hide();
-    m_grid->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_grid->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    m_grid->setRowNumbersVisible(false);
+    m_grid->setRowHeight(fontMetrics().height() + 4);
     m_grid->horizontalHeader()->setStretchLastSection(true);
     connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TpLogView::showSelection);
@@ -400,10 +401,6 @@ void TpLogView::setIndexing(bool on)
     m_indexNote->setVisible(on);
 }
 
-namespace {
-constexpr int kGrowEveryTickBelow = 1000000;
-}
-
 void TpLogView::takeIndexBatch()
 {
     if (!m_indexFeed) return;
@@ -421,13 +418,8 @@ void TpLogView::takeIndexBatch()
     const bool first = !m_reader;
     m_reader = reader;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    // Each insert makes the grid's row header walk all its sections on the next paint (Qt keeps
-    // one per row): past a million rows the grid grows once a second, the summary's progress
-    // still ten times (bench_tplog, 10 GB: the GUI thread's CPU while indexing halved).
-    if (first || m_model->rowCount() < kGrowEveryTickBelow || now - m_rowsGrownAt >= 1000) {
-        m_rowsGrownAt = now;
-        m_model->setIndexed(reader, p->chunks, std::move(p->functions), std::move(tables));
-    }
+    // the grid grows at every tick: a GridView's growth is a scroll-bar range, whatever its rows
+    m_model->setIndexed(reader, p->chunks, std::move(p->functions), std::move(tables));
     m_shown = std::move(p->summary);
     m_progress->setValue(int(p->bytesDone * 100 / std::max<int64_t>(p->bytesTotal, 1)));
     showSummary();
@@ -616,10 +608,7 @@ void TpLogView::showSelection()
     if (m_selectionCancel) *m_selectionCancel = true;
     m_selectionCancel.reset();
     if (!m_reader) return;
-    std::vector<int64_t> chunks;
-    for (const QModelIndex &i : m_grid->selectionModel()->selectedRows())
-        chunks.push_back(m_model->chunkAt(i.row()));
-    std::sort(chunks.begin(), chunks.end());
+    const TpLogSelection chunks = selectedMessages();
     if (chunks.empty()) {
         m_rows->clear();
         return;
@@ -679,6 +668,11 @@ void TpLogView::showSelection()
         m_selectionCancel, std::make_shared<std::atomic<int>>(0));
 }
 
+TpLogSelection TpLogView::selectedMessages() const
+{
+    return m_model->messagesOf(m_grid->selectionModel()->selection());
+}
+
 void TpLogView::chooseExportPrefix()
 {
     const QString out = QFileDialog::getSaveFileName(this, tr("Export the valid prefix"),
@@ -723,10 +717,7 @@ void TpLogView::exportValidPrefix(const QString &out)
 void TpLogView::exportSelected(const QString &out)
 {
     if (!m_complete) return;
-    std::vector<int64_t> chunks;
-    for (const QModelIndex &i : m_grid->selectionModel()->selectedRows())
-        chunks.push_back(m_model->chunkAt(i.row()));
-    std::sort(chunks.begin(), chunks.end());
+    const TpLogSelection chunks = selectedMessages();
     if (chunks.empty()) {
         setStatus(tr("select messages to export"), true);
         Q_EMIT actionFinished(false, tr("nothing selected"));
@@ -739,7 +730,7 @@ void TpLogView::exportSelected(const QString &out)
         this,
         [reader, out, chunks](const std::atomic<bool> &, std::atomic<int> &) {
             QString error;
-            return reader->exportChunks(out, chunks, &error) ? QString() : error;
+            return reader->exportChunks(out, chunks.toVector(), &error) ? QString() : error;
         },
         [this, gen, out, n = chunks.size()](QString error) {
             if (gen != m_generation) return;

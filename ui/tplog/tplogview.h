@@ -17,8 +17,8 @@
 ///
 /// The grid fills while the index is built: the scan publishes its count every 64k messages or
 /// 50 ms, and the view takes the newest of those at most ten times a second (the summary at
-/// the same pace, the tables and chart once a second, the grid once a second past a million
-/// rows, where each growth costs the row header a walk over every row), so the first rows show
+/// the same pace, the tables and chart once a second; the grid is a GridView, which keeps
+/// nothing per row, so a growth costs as little at 63M rows as at 10), so the first rows show
 /// within tens of milliseconds of opening even a 10 GB log. Rows can be selected and their messages
 /// read meanwhile; the filters and actions, which need the whole index, are enabled when it is
 /// done. Deleting the view (closing its dock) cancels the scan: the job ends at its next batch.
@@ -26,6 +26,7 @@
 #include "net/nettypes.h"
 #include "tplog/tplogfilter.h"
 #include "tplog/tplogreader.h"
+#include "tplog/tplogselection.h"
 
 #include <QWidget>
 
@@ -38,7 +39,6 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QTableView;
 class QTableWidget;
 class QTabWidget;
 class QTimer;
@@ -47,6 +47,7 @@ namespace qscope {
 
 class ConnectionManager;
 class FeedPane;
+class GridView;
 class ResultView;
 class TpLogFeedReplayer;
 class TpLogMessagesModel;
@@ -82,6 +83,9 @@ public:
     /// Replays the filtered messages into the view's feed tab (a FeedPane), at speed as above.
     void replayHere(double speed);
     void cancel();
+    /// The messages selected in the grid, read as ranges of rows: what the rows pane decodes
+    /// and "Export selected messages" writes.
+    TpLogSelection selectedMessages() const;
 
     /// Tests: called on the indexing thread with each batch the scan publishes, before it goes
     /// on (a test holds the scan there to look at the view mid-indexing). Set before open().
@@ -96,7 +100,7 @@ public:
     const tplog::LogSummary &summary() const { return m_shown; }
     std::shared_ptr<const tplog::TpLogReader> reader() const { return m_reader; }
     TpLogMessagesModel *messagesModel() const { return m_model; }
-    QTableView *messagesGrid() const { return m_grid; }
+    GridView *messagesGrid() const { return m_grid; }
     ResultView *rowsView() const { return m_rows; }
     FeedPane *feedPane() const { return m_feed; }
     QLabel *summaryLabel() const { return m_summary; }
@@ -140,7 +144,6 @@ private:
     std::shared_ptr<IndexFeed> m_indexFeed; ///< shared with the indexing job
     QTimer *m_indexTick = nullptr;
     qint64 m_tablesShownAt = 0; ///< ms since the epoch: tables and chart once a second
-    qint64 m_rowsGrownAt = 0;   ///< ms since the epoch: the grid's last growth
     IndexGate m_indexGate;
     bool m_indexing = false;
     bool m_complete = false; ///< the whole file is indexed: filters and actions may run
@@ -164,7 +167,7 @@ private:
     QLineEdit *m_syms = nullptr;
     QLineEdit *m_from = nullptr;
     QLineEdit *m_to = nullptr;
-    QTableView *m_grid = nullptr;
+    GridView *m_grid = nullptr;
     TpLogMessagesModel *m_model = nullptr;
     QTabWidget *m_bottomTabs = nullptr;
     ResultView *m_rows = nullptr;
