@@ -5,6 +5,7 @@
 // memory map of the file did. Grown, what was indexed stays valid and the view says it grew.
 
 #include "net/connectionmanager.h"
+#include "results/gridview.h"
 #include "tplog/tplogprefetcher.h"
 #include "tplog/tplogreader.h"
 #include "tplog/tplogview.h"
@@ -14,7 +15,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
