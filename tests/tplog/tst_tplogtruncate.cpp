@@ -184,7 +184,7 @@ void TstTpLogTruncate::viewSaysTheFileShrank()
     view.messagesGrid()->selectRow(int(m_chunks - 1));
     QTRY_COMPARE_WITH_TIMEOUT(rows.count(), 1, 30000);
     QCOMPARE(rows.at(0).at(0).toLongLong(), qint64(-1));
-    QCOMPARE(view.statusLabel()->text(), shrank(m_size, m_size / 2));
+    QVERIFY2(view.statusLabel()->text().isEmpty(), qPrintable(view.statusLabel()->text()));
     QCOMPARE(view.fileNote()->text(), shrank(m_size, m_size / 2));
     QVERIFY(view.fileNote()->isVisible());
     QVERIFY(view.reopenButton()->isVisible());

@@ -240,6 +240,8 @@ void TpLogView::showFileNote(const QString &text, bool error)
                                     : QStringLiteral("font-style: italic;"));
     m_fileNote->show();
     m_reopen->show();
+    // said once, beside its Re-open button, not again in the status line
+    if (m_status->text() == text) setStatus(QString(), false);
 }
 
 void TpLogView::setStatus(const QString &text, bool error)
