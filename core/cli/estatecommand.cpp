@@ -2,7 +2,7 @@
 // addresses (the processes their answers name are added, round after round, until a round finds
 // no new one or --rounds is reached), polls once more one interval later so every rate is over
 // an interval, and prints nodes, edges and active alerts; --watch prints a fresh report each
-// interval until SIGINT. Exit codes: 0 ok (or interrupted), 1 usage, 3 no address answered.
+// interval until SIGINT. Exit codes: 0 ok (or interrupted), 1 usage, 3 no process could be polled.
 
 #include "cli.h"
 
@@ -61,8 +61,8 @@ int estateCommand(const QStringList &args)
             "interrupted (Ctrl-C)."),
         QStringLiteral(
             "--timeout bounds each connect and each poll (default: twice the interval, at\n"
-            "least 1000 ms). Exit codes: 0 ok or interrupted, 1 usage, 3 no address\n"
-            "answered."));
+            "least 1000 ms). Exit codes: 0 ok or interrupted, 1 usage, 3 no process could\n"
+            "be polled (none answered, or each answered with an error)."));
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("one JSON object per report (a line each "
                                                  "with --watch)"));
@@ -150,8 +150,8 @@ int estateCommand(const QStringList &args)
                     why << n.key + QStringLiteral(": ") + n.error;
             }
             if (!anyAnswered) {
-                err << "qscope-cli estate: no address answered: " << why.join(QStringLiteral("; "))
-                    << '\n';
+                err << "qscope-cli estate: no process could be polled: "
+                    << why.join(QStringLiteral("; ")) << '\n';
                 exitCode = 3;
                 loop.quit();
                 return;

@@ -248,6 +248,22 @@ private Q_SLOTS:
         m_grid->clearSelection();
     }
 
+    void ctrlShiftEndSelectsWholeRowsInARowView()
+    {
+        // the log view selects messages (whole rows): Ctrl+Shift+End from a cell in column 1
+        // must select every column of the rows, as a click on a row does there
+        m_grid->setSelectionBehavior(QAbstractItemView::SelectRows);
+        m_grid->setCurrentIndex(at(5, 1));
+        QTest::keyClick(m_grid, Qt::Key_End, Qt::ControlModifier | Qt::ShiftModifier);
+        const QItemSelectionRange range = onlyRange();
+        m_grid->setSelectionBehavior(QAbstractItemView::SelectItems);
+        m_grid->clearSelection();
+        QCOMPARE(range.top(), 5);
+        QCOMPARE(range.bottom(), m_model.rows - 1);
+        QCOMPARE(range.left(), 0);
+        QCOMPARE(range.right(), 3);
+    }
+
     void typingDoesNotWalkTheRows()
     {
         // type-to-find would call data() on millions of rows; the grid ignores typed letters

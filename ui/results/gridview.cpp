@@ -585,8 +585,11 @@ void GridView::keyPressEvent(QKeyEvent *event)
             const QModelIndex next = moveCursor(*action, event->modifiers());
             if (next.isValid()) {
                 selectionModel()->setCurrentIndex(next, QItemSelectionModel::NoUpdate);
-                if (m_anchor.isValid())
-                    selectBetween(m_anchor, next, QItemSelectionModel::SelectCurrent);
+                // a view selecting whole rows (the log's messages) selects whole rows here too
+                QItemSelectionModel::SelectionFlags command = QItemSelectionModel::SelectCurrent;
+                if (selectionBehavior() == SelectRows) command |= QItemSelectionModel::Rows;
+                if (selectionBehavior() == SelectColumns) command |= QItemSelectionModel::Columns;
+                if (m_anchor.isValid()) selectBetween(m_anchor, next, command);
             }
             event->accept();
             return;
